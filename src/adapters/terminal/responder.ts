@@ -1,0 +1,51 @@
+import type { Message } from '../../render/blocks.js';
+import { messageToText } from '../../render/text.js';
+import type { MessageRef, Responder } from '../../router/types.js';
+
+/** Every message a command produced, in order, as the Slack payload it would have been. */
+export type TerminalEvent =
+  | { kind: 'reply'; payload: { response_type: 'ephemeral' } & Message }
+  | { kind: 'post'; payload: { channel: string; ts: string; thread_ts?: string } & Message }
+  | { kind: 'update'; payload: { channel: string; ts: string } & Message };
+
+/** The terminal's Responder: records events and hands each to `emit` as it happens. */
+export class TerminalResponder implements Responder {
+  private sequence = 0;
+
+  constructor(
+    private readonly channel: string,
+    private readonly emit: (event: TerminalEvent) => void,
+  ) {}
+
+  async reply(message: Message): Promise<void> {
+    this.emit({ kind: 'reply', payload: { response_type: 'ephemeral', ...message } });
+  }
+
+  async post(message: Message, options: { threadOf?: MessageRef } = {}): Promise<MessageRef> {
+    const ref = { channel: this.channel, ts: `${Math.floor(Date.now() / 1000)}.${String(++this.sequence).padStart(6, '0')}` };
+    const thread = options.threadOf ? { thread_ts: options.threadOf.ts } : {};
+    this.emit({ kind: 'post', payload: { channel: ref.channel, ts: ref.ts, ...thread, ...message } });
+    return ref;
+  }
+
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    this.emit({ kind: 'update', payload: { channel: ref.channel, ts: ref.ts, ...message } });
+  }
+}
+
+/** Readable text for one event: thread replies indented under their parent, updates marked. */
+export function eventToText(event: TerminalEvent): string {
+  const body = messageToText(event.payload);
+  switch (event.kind) {
+    case 'reply':
+      return body;
+    case 'post':
+      return event.payload.thread_ts ? indent(body, '  │ ') : body;
+    case 'update':
+      return indent(body, '  ~ ');
+  }
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+}

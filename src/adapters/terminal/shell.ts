@@ -1,0 +1,33 @@
+import { createInterface } from 'node:readline/promises';
+import type { BotApp } from '../../app.js';
+import { eventToText } from './responder.js';
+import { say, TERMINAL_CHANNEL, TERMINAL_USER } from './say.js';
+
+export interface ShellOptions {
+  user?: string;
+  channel?: string;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  banner?: string;
+}
+
+/** An interactive session on the same router as Slack (like Hubot's shell adapter). */
+export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise<void> {
+  const output = options.output ?? process.stdout;
+  const rl = createInterface({ input: options.input ?? process.stdin, output, terminal: Boolean((output as NodeJS.WriteStream).isTTY) });
+  const user = options.user ?? TERMINAL_USER;
+  output.write(`${options.banner ?? 'mesos-workshop-bot shell'} — you are ${user}. Type /help, or "exit" to leave.\n`);
+  rl.setPrompt('workshop> ');
+  rl.prompt();
+  for await (const line of rl) {
+    const trimmed = line.trim();
+    if (trimmed === 'exit' || trimmed === 'quit') break;
+    if (trimmed !== '') {
+      // A bare question is what attendees type most: treat it as /faq.
+      const commandLine = trimmed.startsWith('/') ? trimmed : `/faq ${trimmed}`;
+      await say(bot, commandLine, { user, channel: options.channel ?? TERMINAL_CHANNEL, onEvent: (event) => output.write(`${eventToText(event)}\n`) });
+    }
+    rl.prompt();
+  }
+  rl.close();
+}

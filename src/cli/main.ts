@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { errorMessage } from '../errors.js';
+
+/**
+ * `workshop-bot <command>`: each command's module is imported only when used, so quick commands
+ * (faq, say /help) start fast and need neither Redis nor Docker.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+  serve: { summary: 'serve [--no-workers]            the Slack app (HTTP on PORT, or Socket Mode) and the queue workers', load: async () => (await import('./serve.js')).serve },
+  worker: { summary: 'worker                          queue workers only (scale out on more machines)', load: async () => (await import('./serve.js')).worker },
+  say: { summary: 'say [--user ID] [--channel ID] [--json] "/command args"   run one command and print every message it produces', load: async () => (await import('./say.js')).sayCommand },
+  shell: { summary: 'shell [--user ID]               an interactive session on the same commands', load: async () => (await import('./say.js')).shellCommand },
+  demo: { summary: 'demo                            shell + a private Redis and in-process workers', load: async () => (await import('./demo.js')).demo },
+};
+
+export function usage(): string {
+  const lines = Object.values(COMMANDS).map((command) => `  workshop-bot ${command.summary}`);
+  return `Usage:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`workshop-bot: unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  return (await command.load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`workshop-bot: ${errorMessage(error)}\n`);
+    process.exitCode = 1;
+  },
+);

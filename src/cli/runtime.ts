@@ -1,0 +1,21 @@
+import { ConfigError, loadConfig, loadDotEnv, type Config, type ConfigMode } from '../config.js';
+
+/** Reads `.env` and the environment; on a bad config prints every problem and returns null. */
+export function configOrExplain(mode: ConfigMode, overrides: Record<string, string> = {}): Config | null {
+  loadDotEnv();
+  try {
+    return loadConfig({ ...process.env, ...overrides }, mode);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return null;
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so long-running commands can shut down cleanly. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}

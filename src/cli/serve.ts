@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { createSlackAdapter } from '../adapters/slack/app.js';
+import { createApp } from '../app.js';
+import { createProcessors } from '../queue/processors.js';
+import { startWorkers } from '../queue/queues.js';
+import { configOrExplain, untilSignal } from './runtime.js';
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'no-workers': { type: 'boolean', default: false } } });
+  const config = configOrExplain('slack');
+  if (!config) return 2;
+  const bot = createApp(config);
+  const adapter = createSlackAdapter(bot);
+  await adapter.start();
+  const workers = values['no-workers'] ? [] : startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot), bot.services.log);
+  bot.services.log.info({ port: config.port, socketMode: Boolean(config.slack.appToken), workers: workers.length }, 'workshop-bot is serving');
+  const signal = await untilSignal();
+  bot.services.log.info({ signal }, 'shutting down');
+  await adapter.stop();
+  await Promise.all(workers.map((worker) => worker.close()));
+  await bot.close();
+  return 0;
+}
+
+export async function worker(argv: string[]): Promise<number> {
+  parseArgs({ args: argv, options: {} });
+  const config = configOrExplain('local');
+  if (!config) return 2;
+  const bot = createApp(config);
+  const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot), bot.services.log);
+  bot.services.log.info({ queues: workers.map((w) => w.name) }, 'workers started');
+  await untilSignal();
+  await Promise.all(workers.map((w) => w.close()));
+  await bot.close();
+  return 0;
+}

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+
+/** What the bot reads from its environment (and `.env`). One table drives validation, README and .env.example. */
+export const CONFIG_VARIABLES = [
+  { name: 'SLACK_BOT_TOKEN', required: 'slack', example: 'xoxb-…', help: "the bot user's OAuth token (Slack app → OAuth & Permissions)" },
+  { name: 'SLACK_SIGNING_SECRET', required: 'slack-http', example: '8f7e…', help: 'verifies that requests come from Slack (Slack app → Basic Information)' },
+  { name: 'SLACK_APP_TOKEN', required: 'no', example: 'xapp-…', help: 'optional; set it to use Socket Mode instead of the HTTP endpoint (needs connections:write)' },
+  { name: 'SLACK_API_URL', required: 'no', example: 'http://127.0.0.1:4000/api/', help: "optional; points the Web API client at another server (the tests' fake Slack)" },
+  { name: 'REDIS_URL', required: 'no', example: 'redis://127.0.0.1:6379', help: 'Redis for the store and the BullMQ queues (default redis://127.0.0.1:6379)' },
+  { name: 'PORT', required: 'no', example: '3000', help: 'HTTP port of `serve`: POST /slack/events, GET /healthz (default 3000)' },
+  { name: 'INSTRUCTORS', required: 'no', example: 'U012AB3CD,U045EF6GH', help: 'comma-separated Slack user ids allowed to run instructor commands' },
+  { name: 'LOG_LEVEL', required: 'no', example: 'info', help: 'trace, debug, info, warn, error or fatal (default info)' },
+] as const;
+
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number]['name'];
+
+export interface Config {
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+  };
+  redisUrl: string;
+  port: number;
+  instructors: string[];
+  logLevel: LogLevel;
+  /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
+  keyPrefix: string;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** `slack`: the Slack app (serve); `local`: terminal commands that never talk to Slack. */
+export type ConfigMode = 'slack' | 'local';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee README.md (Configuration) or .env.example.`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): Config {
+  const problems: string[] = [];
+  const value = (name: ConfigVariable) => {
+    const raw = env[name]?.trim();
+    return raw === '' ? undefined : raw;
+  };
+  const describe = (name: ConfigVariable) => CONFIG_VARIABLES.find((v) => v.name === name)!.help;
+  const requireVar = (name: ConfigVariable) => {
+    if (!value(name)) problems.push(`${name} is missing: ${describe(name)}`);
+  };
+
+  const appToken = value('SLACK_APP_TOKEN');
+  if (mode === 'slack') {
+    requireVar('SLACK_BOT_TOKEN');
+    if (!appToken) requireVar('SLACK_SIGNING_SECRET');
+  }
+  const botToken = value('SLACK_BOT_TOKEN');
+  if (botToken && !botToken.startsWith('xoxb-')) problems.push(`SLACK_BOT_TOKEN should start with "xoxb-": ${describe('SLACK_BOT_TOKEN')}`);
+  if (appToken && !appToken.startsWith('xapp-')) problems.push(`SLACK_APP_TOKEN should start with "xapp-": ${describe('SLACK_APP_TOKEN')}`);
+
+  const apiUrl = value('SLACK_API_URL');
+  if (apiUrl && !isHttpUrl(apiUrl)) problems.push(`SLACK_API_URL is not an http(s) URL ("${apiUrl}"): ${describe('SLACK_API_URL')}`);
+
+  const redisUrl = value('REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`REDIS_URL must look like redis://host:port ("${redisUrl}"): ${describe('REDIS_URL')}`);
+
+  const portText = value('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a number from 1 to 65535 ("${portText}"): ${describe('PORT')}`);
+
+  const instructors = (value('INSTRUCTORS') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  const badIds = instructors.filter((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+  if (badIds.length > 0) problems.push(`INSTRUCTORS has entries that are not Slack user ids (${badIds.join(', ')}): ${describe('INSTRUCTORS')}`);
+
+  const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL "${logLevel}" is unknown: ${describe('LOG_LEVEL')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
+    redisUrl,
+    port,
+    instructors,
+    logLevel: logLevel as LogLevel,
+    keyPrefix: env.WORKSHOP_KEY_PREFIX?.trim() || 'wb',
+  };
+}
+
+/** Reads `.env` into the environment (variables already set win), like dotenv, with Node's own parser. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

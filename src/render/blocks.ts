@@ -1,0 +1,111 @@
+/**
+ * The Block Kit subset the bot uses, with builders. Commands render blocks once; the terminal
+ * adapter derives its text from the same blocks, so both surfaces always say the same thing.
+ */
+export interface PlainText { type: 'plain_text'; text: string; emoji?: boolean }
+export interface Mrkdwn { type: 'mrkdwn'; text: string }
+export type TextObject = PlainText | Mrkdwn;
+
+export interface Button {
+  type: 'button';
+  text: PlainText;
+  action_id: string;
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
+export type Block =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[]; accessory?: Button }
+  | { type: 'context'; elements: TextObject[] }
+  | { type: 'divider' }
+  | { type: 'actions'; elements: Button[] };
+
+/** A message as commands produce it: `text` is the notification/fallback text, `blocks` the body. */
+export interface Message {
+  text: string;
+  blocks?: Block[];
+}
+
+/** Slack's documented limits (docs.slack.dev, Block Kit reference). */
+export const LIMITS = {
+  blocksPerMessage: 50,
+  sectionText: 3000,
+  headerText: 150,
+  fields: 10,
+  fieldText: 2000,
+  buttonText: 75,
+  actionValue: 2000,
+} as const;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText) } });
+
+export const section = (text: string, accessory?: Button): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) },
+  ...(accessory ? { accessory } : {}),
+});
+
+export const fields = (items: string[]): Block => ({
+  type: 'section',
+  fields: items.slice(0, LIMITS.fields).map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
+});
+
+export const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }] });
+
+export const divider = (): Block => ({ type: 'divider' });
+
+export const actions = (buttons: Button[]): Block => ({ type: 'actions', elements: buttons.slice(0, 25) });
+
+export const button = (text: string, actionId: string, value?: string, style?: Button['style']): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText) },
+  action_id: actionId,
+  ...(value !== undefined ? { value: truncate(value, LIMITS.actionValue) } : {}),
+  ...(style ? { style } : {}),
+});
+
+/** A code block for Slack mrkdwn; long content is cut to fit one section. */
+export function codeBlock(content: string): string {
+  const fence = '```';
+  return `${fence}${truncate(content, LIMITS.sectionText - 2 * fence.length)}${fence}`;
+}
+
+/** A message whose body is one or more mrkdwn sections (split at line ends when longer than a section). */
+export function textMessage(text: string, extra: Block[] = []): Message {
+  return { text: truncate(firstLine(text), 300), blocks: [...splitSections(text).map((part) => section(part)), ...extra] };
+}
+
+/** Splits long mrkdwn into section-sized parts at line boundaries, keeping code fences balanced. */
+export function splitSections(text: string, max: number = LIMITS.sectionText): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let inFence = false;
+  for (const line of text.split('\n')) {
+    const candidate = current === '' ? line : `${current}\n${line}`;
+    if (candidate.length + (inFence ? 3 : 0) > max && current !== '') {
+      parts.push(inFence ? `${current}\n\`\`\`` : current);
+      current = inFence ? `\`\`\`\n${line}` : line;
+    } else {
+      current = candidate;
+    }
+    if ((line.match(/```/g) ?? []).length % 2 === 1) inFence = !inFence;
+  }
+  if (current !== '') parts.push(current);
+  return parts.map((part) => truncate(part, max));
+}
+
+/** Splits blocks into messages that each fit Slack's block limit (used for thread replies). */
+export function paginate(blocks: Block[], perMessage: number = LIMITS.blocksPerMessage): Block[][] {
+  const pages: Block[][] = [];
+  for (let i = 0; i < blocks.length; i += perMessage) pages.push(blocks.slice(i, i + perMessage));
+  return pages;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '') ?? text;
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { context, section, type Message } from '../render/blocks.js';
+import type { AppServices } from '../services.js';
+import { isRedisUnavailable } from '../store/redis.js';
+import type { ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
+
+/**
+ * The one router behind every surface: finds the command (and subcommand), checks who may run it,
+ * runs it, and turns any failure into a short message: the UserError's own text, or an apology
+ * with a correlation id that is also in the log. Never a stack trace.
+ */
+export class CommandRouter {
+  private readonly byName: Map<string, CommandSpec>;
+
+  constructor(
+    readonly commands: readonly CommandSpec[],
+    private readonly services: AppServices,
+  ) {
+    this.byName = new Map(commands.map((command) => [command.name, command]));
+  }
+
+  find(name: string): CommandSpec | undefined {
+    return this.byName.get(name.replace(/^\//, '').toLowerCase());
+  }
+
+  isInstructor(user: string): boolean {
+    return this.services.config.instructors.includes(user);
+  }
+
+  async dispatch(request: CommandRequest, out: Responder): Promise<void> {
+    const log = this.services.log.child({ command: request.command, user: request.user });
+    await this.guard(out, log, async () => {
+      const command = this.find(request.command);
+      if (!command) {
+        throw new UserError(`I don't know the command /${request.command.replace(/^\//, '')}.`, 'Type /help to see every command.');
+      }
+      const isInstructor = this.isInstructor(request.user);
+      this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
+      const base = { request, isInstructor, services: this.services, out, log, commands: this.commands };
+      if (!command.subcommands) {
+        await command.run!({ ...base, args: request.text.trim() });
+        return;
+      }
+      const { name, rest } = splitSubcommand(request.text);
+      if (name === '' || name === 'help') {
+        await out.reply(commandHelp(command));
+        return;
+      }
+      const subcommand = command.subcommands.find((candidate) => candidate.name === name);
+      if (!subcommand) {
+        const names = command.subcommands.map((candidate) => candidate.name).join(', ');
+        throw new UserError(`/${command.name} has no subcommand "${name}". It has: ${names}.`, `Type /help ${command.name} for details.`);
+      }
+      this.authorize(subcommand.instructorOnly, isInstructor, `/${command.name} ${subcommand.name}`);
+      if (!subcommand.run) {
+        await out.reply(notAvailableYet(command, subcommand));
+        return;
+      }
+      await subcommand.run({ ...base, args: rest });
+    });
+  }
+
+  async dispatchAction(action: ActionRequest, out: Responder): Promise<void> {
+    const log = this.services.log.child({ action: action.actionId, user: action.user });
+    await this.guard(out, log, async () => {
+      const [commandName = '', actionName = ''] = action.actionId.split('.', 2);
+      const handler = this.find(commandName)?.actions?.[actionName];
+      if (!handler) throw new UserError('That button no longer does anything here.', 'Run the command again to get a fresh message.');
+      await handler({ action, isInstructor: this.isInstructor(action.user), services: this.services, out, log });
+    });
+  }
+
+  private authorize(instructorOnly: boolean | undefined, isInstructor: boolean, what: string): void {
+    if (instructorOnly && !isInstructor) {
+      throw new UserError(`${what} is for instructors only.`, 'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS.');
+    }
+  }
+
+  private async guard(out: Responder, log: Logger, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      await out.reply(this.failureMessage(error, log)).catch((replyError: unknown) => {
+        log.error({ err: replyError }, 'could not deliver the failure message');
+      });
+    }
+  }
+
+  private failureMessage(error: unknown, log: Logger): Message {
+    if (error instanceof UserError) {
+      log.info({ reason: error.message }, 'command refused');
+      return userErrorMessage(error);
+    }
+    const ref = randomBytes(4).toString('hex');
+    log.error({ err: error, ref }, 'command failed');
+    if (isRedisUnavailable(error)) {
+      const text = `:warning: I can't reach my database right now, so this command can't run. Try again in a minute; if it keeps failing, tell the instructor (ref \`${ref}\`).`;
+      return { text, blocks: [section(text)] };
+    }
+    const text = `:warning: Sorry, something went wrong on my side (ref \`${ref}\`). Try again; if it happens again, tell the instructor and mention the ref.`;
+    return { text, blocks: [section(text)] };
+  }
+}
+
+export function userErrorMessage(error: UserError): Message {
+  const text = `:warning: ${error.message}`;
+  return { text, blocks: [section(text), ...(error.hint ? [context(error.hint)] : [])] };
+}
+
+function splitSubcommand(text: string): { name: string; rest: string } {
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
+  return match ? { name: match[1]!.toLowerCase(), rest: match[2]! } : { name: '', rest: '' };
+}
+
+export function commandHelp(command: CommandSpec): Message {
+  const lines = [`*/${command.name}* — ${command.summary}`, command.description];
+  if (command.usage) lines.push(`Usage: \`${command.usage}\``);
+  for (const sub of command.subcommands ?? []) {
+    const marks = [sub.instructorOnly ? '_instructors_' : '', sub.run ? '' : '_not available yet_'].filter(Boolean).join(', ');
+    lines.push(`• \`${sub.usage}\` — ${sub.summary}${marks ? ` (${marks})` : ''}`);
+  }
+  if (command.examples?.length) lines.push(`Examples: ${command.examples.map((example) => `\`${example}\``).join('  ')}`);
+  const text = lines.join('\n');
+  return { text: `/${command.name} — ${command.summary}`, blocks: [section(text)] };
+}
+
+function notAvailableYet(command: CommandSpec, subcommand: Subcommand): Message {
+  const text = `\`/${command.name} ${subcommand.name}\` (${subcommand.summary.replace(/\.$/, '')}) is not available yet. Type /help ${command.name} to see what works today.`;
+  return { text, blocks: [section(text)] };
+}

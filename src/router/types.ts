@@ -1,0 +1,93 @@
+import type { Logger } from '../logger.js';
+import type { Message } from '../render/blocks.js';
+import type { AppServices } from '../services.js';
+
+/** A file the user attached to the command (a minimesosFile, a Marathon JSON…), already downloaded. */
+export interface AttachedFile {
+  name: string;
+  content: string;
+}
+
+/** One slash-command invocation, whichever surface it came from. */
+export interface CommandRequest {
+  /** Slack user id (the terminal uses `--user`, default U_TERMINAL). */
+  user: string;
+  channel: string;
+  /** Command name without the slash: `cluster`, `faq`… */
+  command: string;
+  /** Everything after the command name, as typed. */
+  text: string;
+  files?: AttachedFile[];
+}
+
+/** Where a posted message lives, so it can be updated or replied to in a thread. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** How a command talks back; each adapter (Slack, terminal) implements it. */
+export interface Responder {
+  /** Answers the invoker only (ephemeral in Slack). */
+  reply(message: Message): Promise<void>;
+  /** Posts a visible message in the channel, or in a thread when `threadOf` is given. */
+  post(message: Message, options?: { threadOf?: MessageRef }): Promise<MessageRef>;
+  /** Replaces a message posted earlier (progress). */
+  update(ref: MessageRef, message: Message): Promise<void>;
+}
+
+export interface CommandContext {
+  request: CommandRequest;
+  /** The subcommand's arguments (text after the subcommand word). */
+  args: string;
+  isInstructor: boolean;
+  services: AppServices;
+  out: Responder;
+  log: Logger;
+  /** Every command the router knows (for /help). */
+  commands: readonly CommandSpec[];
+}
+
+export interface Subcommand {
+  name: string;
+  usage: string;
+  summary: string;
+  instructorOnly?: boolean;
+  /** Missing: the subcommand answers "not available yet" (listed in help, never silent). */
+  run?: (ctx: CommandContext) => Promise<void>;
+}
+
+/** A button press (or other interaction) routed back to the command that rendered it. */
+export interface ActionRequest {
+  user: string;
+  channel: string;
+  /** `<command>.<action>`, as set on the button. */
+  actionId: string;
+  value: string;
+  /** The message the button was on, when it was a visible message. */
+  message?: MessageRef;
+}
+
+export interface ActionContext {
+  action: ActionRequest;
+  isInstructor: boolean;
+  services: AppServices;
+  out: Responder;
+  log: Logger;
+}
+
+/** One slash command: everything /help shows is derived from this. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Longer text for `/help <command>`. */
+  description: string;
+  /** A command with subcommands dispatches on the first word of the text. */
+  subcommands?: Subcommand[];
+  /** A command without subcommands runs this with the whole text. */
+  run?: (ctx: CommandContext) => Promise<void>;
+  usage?: string;
+  examples?: string[];
+  instructorOnly?: boolean;
+  actions?: Record<string, (ctx: ActionContext) => Promise<void>>;
+}

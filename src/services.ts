@@ -1,0 +1,12 @@
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Queues } from './queue/queues.js';
+import type { Store } from './store/redis.js';
+
+/** What commands and jobs may use; created once in createApp from the config. */
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  store: Store;
+  queues: Queues;
+}

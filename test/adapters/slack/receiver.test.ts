@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { section } from '../../../src/render/blocks.js';
+import type { CommandSpec } from '../../../src/router/types.js';
+import { ALL_COMMANDS } from '../../../commands/index.js';
+import { eventBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
+import { SIGNING_SECRET, startSlackBot, type SlackBotUnderTest } from '../../support/slack-bot.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** A command that takes longer than Slack's 3 s budget, to prove the ack does not wait for it. */
+const slow: CommandSpec = {
+  name: 'slow',
+  summary: 'test only',
+  description: 'test only',
+  async run({ out }) {
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await out.reply({ text: 'finally done', blocks: [section('finally done')] });
+  },
+};
+const broken: CommandSpec = {
+  name: 'broken',
+  summary: 'test only',
+  description: 'test only',
+  async run() {
+    throw new Error('database exploded at line 42');
+  },
+};
+
+describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
+  let slack: SlackBotUnderTest;
+  beforeAll(async () => {
+    slack = await startSlackBot({ app: { commands: [...ALL_COMMANDS, slow, broken] } });
+  });
+  afterAll(async () => slack?.stop());
+
+  const command = (fields: { command: string; text?: string }, extra: { timestamp?: number; signature?: string } = {}) =>
+    postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: FORM, body: slashCommandBody({ ...fields, response_url: slack.fake.responseUrl(fields.command.slice(1)) }), ...extra });
+
+  it('answers a signed /help with 200 and replies with every command', async () => {
+    const response = await command({ command: '/help' });
+    expect(response.status).toBe(200);
+    const reply = await slack.fake.waitFor((call) => call.method === 'response_url' && String(call.body.text).includes('commands'));
+    expect(reply.body.response_type).toBe('ephemeral');
+    const text = JSON.stringify(reply.body.blocks);
+    for (const name of ['/cluster', '/state', '/check', '/faq', '/help']) expect(text).toContain(name);
+  });
+
+  it('refuses a request with a wrong signature and runs nothing', async () => {
+    const before = slack.fake.calls.length;
+    const response = await command({ command: '/help' }, { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' });
+    expect(response.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(slack.fake.calls.length).toBe(before);
+  });
+
+  it('refuses a request whose timestamp is older than 5 minutes (replay)', async () => {
+    const response = await command({ command: '/help' }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a malformed body without crashing, and keeps serving', async () => {
+    const garbage = await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/json', body: '{"type": "event_callback", ' });
+    expect(garbage.status).toBeGreaterThanOrEqual(400);
+    expect((await command({ command: '/help' })).status).toBe(200);
+  });
+
+  it('acks within Slack\'s 3 s even when the command takes longer, then replies', async () => {
+    const response = await command({ command: '/slow' });
+    expect(response.status).toBe(200);
+    expect(response.elapsedMs).toBeLessThan(1000);
+    await slack.fake.waitFor((call) => call.method === 'response_url' && call.body.text === 'finally done', 6000);
+  });
+
+  it('turns an unexpected failure into a short apology with a reference, never a stack trace', async () => {
+    await command({ command: '/broken' });
+    const reply = await slack.fake.waitFor((call) => call.method === 'response_url' && String(call.body.text).includes('ref'));
+    expect(String(reply.body.text)).toMatch(/something went wrong on my side \(ref `[0-9a-f]{8}`\)/);
+    expect(JSON.stringify(reply.body)).not.toContain('database exploded');
+    expect(JSON.stringify(reply.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('says "not available yet" for subcommands still being built, never silence', async () => {
+    await command({ command: '/check', text: 'now' });
+    const reply = await slack.fake.waitFor((call) => call.method === 'response_url' && String(call.body.text).includes('/check now'));
+    expect(String(reply.body.text)).toContain('not available yet');
+  });
+
+  it('serves GET /healthz', async () => {
+    const response = await fetch(`${slack.baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('answers an @-mention in its thread and waits out a 429 with Retry-After', async () => {
+    slack.fake.rateLimit('chat.postMessage', 1);
+    const started = Date.now();
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: eventBody({ type: 'app_mention', user: 'U0ATTENDEE', text: '<@U0BOT> /help cluster', ts: '1700000100.000100', thread_ts: '1700000000.000001', channel: 'C0ROOM', event_ts: '1700000100.000100' }),
+    });
+    expect(response.status).toBe(200);
+    const posted = await slack.fake.waitFor((call) => call.method === 'chat.postMessage' && call.status === 200, 8000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(posted.body.thread_ts).toBe('1700000000.000001');
+    expect(JSON.stringify(posted.body.blocks)).toContain('/cluster');
+    expect(slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.status === 429)).toHaveLength(1);
+  });
+});

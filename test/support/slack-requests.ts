@@ -1,0 +1,73 @@
+import { createHmac } from 'node:crypto';
+
+/** Slack's v0 signature: HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignedPostOptions {
+  secret: string;
+  body: string;
+  contentType: string;
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Overrides the computed signature (to test refusals). */
+  signature?: string;
+}
+
+/** POSTs a body to Bolt's endpoint the way Slack does, signed. */
+export async function postSigned(url: string, options: SignedPostOptions): Promise<{ status: number; body: string; elapsedMs: number }> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = Date.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': options.contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? slackSignature(options.secret, timestamp, options.body),
+    },
+    body: options.body,
+  });
+  return { status: response.status, body: await response.text(), elapsedMs: Date.now() - started };
+}
+
+export interface SlashCommandFields {
+  command: string;
+  text?: string;
+  user_id?: string;
+  channel_id?: string;
+  response_url: string;
+}
+
+/** A slash-command payload as Slack sends it (form-encoded). */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0WORKSHOP',
+    team_domain: 'workshop',
+    channel_id: fields.channel_id ?? 'C0ROOM',
+    channel_name: 'mesos-workshop',
+    user_id: fields.user_id ?? 'U0ATTENDEE',
+    user_name: 'attendee',
+    command: fields.command,
+    text: fields.text ?? '',
+    api_app_id: 'A0WORKSHOP',
+    is_enterprise_install: 'false',
+    response_url: fields.response_url,
+    trigger_id: '123.456.abc',
+  }).toString();
+}
+
+/** An Events API callback as Slack sends it (JSON). */
+export function eventBody(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: 'T0WORKSHOP',
+    api_app_id: 'A0WORKSHOP',
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T0WORKSHOP', user_id: 'U0BOT', is_bot: true }],
+    event,
+  });
+}
