@@ -29,8 +29,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const services: AppServices = {
     config,
     log,
-    store: new Store(config.redisUrl, config.keyPrefix),
-    queues: new Queues(config.redisUrl, config.keyPrefix),
+    store: new Store(config.redisUrl, config.keyPrefix, log),
+    queues: new Queues(config.redisUrl, config.keyPrefix, log),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);
   return {

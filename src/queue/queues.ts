@@ -1,7 +1,7 @@
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { FAIL_FAST } from '../store/redis.js';
+import { FAIL_FAST, watchErrors } from '../store/redis.js';
 
 /** Every queue the bot uses; one place, so producers and workers agree on names and defaults. */
 export const QUEUE_NAMES = ['provision'] as const;
@@ -26,12 +26,13 @@ export class Queues {
   constructor(
     private readonly redisUrl: string,
     readonly prefix: string,
+    private readonly log: Logger,
   ) {}
 
   get(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.connection ??= new Redis(this.redisUrl, { ...FAIL_FAST, lazyConnect: false });
+      this.connection ??= watchErrors(new Redis(this.redisUrl, { ...FAIL_FAST, lazyConnect: false }), this.log);
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
       this.queues.set(name, queue);
     }

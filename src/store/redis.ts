@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.js';
 
 /**
  * The bot's Redis connection for its own keys (all under `<prefix>:`). It connects on first use,
@@ -11,13 +12,11 @@ export class Store {
   constructor(
     private readonly url: string,
     readonly prefix: string,
+    private readonly log: Logger,
   ) {}
 
   get redis(): Redis {
-    this.connection ??= new Redis(this.url, {
-      ...FAIL_FAST,
-      keyPrefix: `${this.prefix}:`,
-    });
+    this.connection ??= watchErrors(new Redis(this.url, { ...FAIL_FAST, keyPrefix: `${this.prefix}:` }), this.log);
     return this.connection;
   }
 
@@ -35,6 +34,12 @@ export const FAIL_FAST: RedisOptions = {
   maxRetriesPerRequest: 1,
   retryStrategy: (times) => Math.min(times * 200, 2000),
 };
+
+/** Connection errors also reach the failing command; without a listener ioredis would print them raw. */
+export function watchErrors(connection: Redis, log: Logger): Redis {
+  connection.on('error', (err: Error) => log.debug({ err }, 'redis connection error'));
+  return connection;
+}
 
 /** True for the errors ioredis raises when Redis cannot be reached (as opposed to a bad command). */
 export function isRedisUnavailable(error: unknown): boolean {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('lists every missing or invalid variable at once, with what each is for', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'eighty', INSTRUCTORS: 'U123ABC,bob', LOG_LEVEL: 'loud', SLACK_API_URL: 'ftp://x' }, 'slack');
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = error!.message;
+    expect(text).toContain('SLACK_BOT_TOKEN is missing');
+    expect(text).toContain('SLACK_SIGNING_SECRET is missing: verifies that requests come from Slack');
+    expect(text).toContain('PORT must be a number from 1 to 65535 ("eighty")');
+    expect(text).toContain('INSTRUCTORS has entries that are not Slack user ids (bob)');
+    expect(text).toContain('LOG_LEVEL "loud" is unknown');
+    expect(text).toContain('SLACK_API_URL is not an http(s) URL');
+    expect(error!.problems).toHaveLength(6);
+  });
+
+  it('needs no signing secret in Socket Mode, and no Slack at all for terminal commands', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, 'slack')).not.toThrow();
+    const local = loadConfig({}, 'local');
+    expect(local.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(local.port).toBe(3000);
+    expect(local.instructors).toEqual([]);
+  });
+
+  it('reads instructors and tokens', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', INSTRUCTORS: ' U01INSTR , U02HELP ', REDIS_URL: 'redis://cache:6380' }, 'slack');
+    expect(config.instructors).toEqual(['U01INSTR', 'U02HELP']);
+    expect(config.redisUrl).toBe('redis://cache:6380');
+  });
+
+  it('refuses tokens of the wrong kind', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' }, 'slack')).toThrow('SLACK_BOT_TOKEN should start with "xoxb-"');
+  });
+
+  it('documents every variable in .env.example', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const variable of CONFIG_VARIABLES) expect(example).toContain(`${variable.name}=`);
+  });
+});

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ALL_COMMANDS } from '../../commands/index.js';
+
+describe('Slack app manifest', () => {
+  it('registers exactly the commands the router serves, with Slack-valid fields', async () => {
+    const manifest = parse(await readFile('infra/slack-app-manifest.yaml', 'utf8')) as {
+      features: { slash_commands: Array<{ command: string; description: string; usage_hint: string; url: string }> };
+      settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
+    };
+    const registered = manifest.features.slash_commands.map((entry) => entry.command).sort();
+    expect(registered).toEqual(ALL_COMMANDS.map((command) => `/${command.name}`).sort());
+    for (const entry of manifest.features.slash_commands) {
+      expect(entry.command.length).toBeLessThanOrEqual(32);
+      expect(entry.description.length).toBeLessThanOrEqual(2000);
+      expect(entry.usage_hint.length).toBeLessThanOrEqual(1000);
+      expect(entry.url).toMatch(/\/slack\/events$/);
+    }
+    // Mentions and DMs reach /faq; buttons need interactivity.
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.im']));
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  });
+});

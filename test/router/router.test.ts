@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_COMMANDS } from '../../commands/index.js';
+import { TerminalResponder, type TerminalEvent } from '../../src/adapters/terminal/responder.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { UserError } from '../../src/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { messageToText } from '../../src/render/text.js';
+import type { CommandSpec } from '../../src/router/types.js';
+
+function botWith(commands: readonly CommandSpec[], env: Record<string, string> = {}) {
+  const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent', ...env }, 'local');
+  return createApp(config, { commands, log: createLogger('silent', { pretty: false }) });
+}
+
+async function run(commands: readonly CommandSpec[], command: string, text: string, user = 'U0ATTENDEE', env: Record<string, string> = {}) {
+  const bot = botWith(commands, env);
+  const events: TerminalEvent[] = [];
+  await bot.router.dispatch({ user, channel: 'C1', command, text }, new TerminalResponder('C1', (event) => events.push(event)));
+  await bot.close();
+  return events.map((event) => messageToText(event.payload)).join('\n');
+}
+
+const echo: CommandSpec = {
+  name: 'echo',
+  summary: 'echoes',
+  description: 'test',
+  subcommands: [
+    { name: 'say', usage: '/echo say <words>', summary: 'says words', run: async ({ args, out }) => out.reply({ text: `you said: ${args}` }) },
+    { name: 'secret', usage: '/echo secret', summary: 'instructors only', instructorOnly: true, run: async ({ out }) => out.reply({ text: 'the secret' }) },
+    { name: 'refuse', usage: '/echo refuse', summary: 'refuses', run: async () => { throw new UserError('That cluster name is taken.', 'Pick another name.'); } },
+  ],
+};
+
+describe('command router', () => {
+  it('dispatches a subcommand with the rest of the text', async () => {
+    expect(await run([echo], 'echo', 'say hello   world')).toBe('you said: hello   world');
+  });
+
+  it('shows the command help for no subcommand or "help"', async () => {
+    const text = await run([echo], 'echo', '');
+    expect(text).toContain('/echo say <words>');
+    expect(await run([echo], 'echo', 'help')).toBe(text);
+  });
+
+  it('keeps instructor subcommands for instructors', async () => {
+    expect(await run([echo], 'echo', 'secret')).toContain('/echo secret is for instructors only');
+    expect(await run([echo], 'echo', 'secret', 'U0TEACH', { INSTRUCTORS: 'U0TEACH' })).toBe('the secret');
+  });
+
+  it("shows a UserError's message and hint, as written", async () => {
+    expect(await run([echo], 'echo', 'refuse')).toBe(':warning: That cluster name is taken.\nPick another name.');
+  });
+
+  it('names the unknown subcommand and lists the real ones', async () => {
+    expect(await run([echo], 'echo', 'shout')).toContain('/echo has no subcommand "shout". It has: say, secret, refuse.');
+  });
+
+  it('says which commands exist when /help is asked about an unknown one', async () => {
+    const text = await run(ALL_COMMANDS, 'help', 'clusterz');
+    expect(text).toContain('There is no command /clusterz.');
+    expect(text).toContain('/cluster, /state');
+  });
+
+  it('hides instructor-only commands from attendees in /help, shows them to instructors', async () => {
+    expect(await run(ALL_COMMANDS, 'help', '')).not.toContain('/workshop');
+    expect(await run(ALL_COMMANDS, 'help', '', 'U0TEACH', { INSTRUCTORS: 'U0TEACH' })).toContain('/workshop');
+  });
+
+  it('explains that the database is down when a command needs Redis and it is unreachable', async () => {
+    const needsRedis: CommandSpec = {
+      name: 'count',
+      summary: 'counts',
+      description: 'test',
+      run: async ({ services, out }) => out.reply({ text: String(await services.store.redis.incr('n')) }),
+    };
+    expect(await run([needsRedis], 'count', '')).toMatch(/can't reach my database right now.*ref `[0-9a-f]{8}`/);
+  });
+});
