@@ -1,6 +1,10 @@
 import { ALL_COMMANDS } from '../commands/index.js';
+import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import { ClusterRegistry } from './clusters/registry.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { LogNotifier } from './notify/log-notifier.js';
+import type { Notifier } from './notify/notifier.js';
 import { Queues } from './queue/queues.js';
 import { CommandRouter } from './router/router.js';
 import type { CommandSpec } from './router/types.js';
@@ -17,6 +21,8 @@ export interface BotApp {
 export interface CreateAppOptions {
   log?: Logger;
   commands?: readonly CommandSpec[];
+  /** Where jobs show progress; default: Slack when a bot token is configured, else the log. */
+  notifier?: Notifier;
 }
 
 /**
@@ -26,11 +32,14 @@ export interface CreateAppOptions {
  */
 export function createApp(config: Config, options: CreateAppOptions = {}): BotApp {
   const log = options.log ?? createLogger(config.logLevel);
+  const store = new Store(config.redisUrl, config.keyPrefix, log);
   const services: AppServices = {
     config,
     log,
-    store: new Store(config.redisUrl, config.keyPrefix, log),
+    store,
     queues: new Queues(config.redisUrl, config.keyPrefix, log),
+    clusters: new ClusterRegistry(() => store.redis),
+    notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);
   return {

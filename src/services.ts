@@ -1,5 +1,7 @@
+import type { ClusterRegistry } from './clusters/registry.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { Notifier } from './notify/notifier.js';
 import type { Queues } from './queue/queues.js';
 import type { Store } from './store/redis.js';
 
@@ -9,4 +11,7 @@ export interface AppServices {
   log: Logger;
   store: Store;
   queues: Queues;
+  clusters: ClusterRegistry;
+  /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
+  notifier: Notifier;
 }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
+import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
 /** One Bolt listener per slash command: ack at once (Slack allows 3 s), then run the command. */
@@ -7,7 +8,7 @@ export function registerCommands(app: App, bot: BotApp): void {
   for (const spec of bot.router.commands) {
     app.command(`/${spec.name}`, async ({ ack, command, respond, client }) => {
       await ack();
-      const out = new SlackResponder(client, command.channel_id, command.user_id, respond);
+      const out = new SlackResponder(new SlackNotifier(client), command.channel_id, command.user_id, respond);
       await bot.router.dispatch({ user: command.user_id, channel: command.channel_id, command: spec.name, text: command.text ?? '' }, out);
     });
   }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
+import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
 /**
@@ -11,13 +12,13 @@ export function registerEvents(app: App, bot: BotApp): void {
     if (!event.user) return;
     const question = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
-    await ask(bot, new SlackResponder(client, event.channel, event.user, undefined, thread), event.user, event.channel, question);
+    await ask(bot, new SlackResponder(new SlackNotifier(client), event.channel, event.user, undefined, thread), event.user, event.channel, question);
   });
 
   app.message(async ({ message, client }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('text' in message) || !message.text) return;
     const thread = { channel: message.channel, ts: message.thread_ts ?? message.ts };
-    await ask(bot, new SlackResponder(client, message.channel, message.user, undefined, thread), message.user, message.channel, message.text.trim());
+    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, message.user, undefined, thread), message.user, message.channel, message.text.trim());
   });
 }
 

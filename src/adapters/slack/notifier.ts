@@ -1,0 +1,46 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Config } from '../../config.js';
+import { UserError } from '../../errors.js';
+import type { Notifier } from '../../notify/notifier.js';
+import type { Message } from '../../render/blocks.js';
+import type { MessageRef } from '../../router/types.js';
+
+/** Slack Web API errors the user can fix themselves. */
+const FIXABLE: Record<string, string> = {
+  not_in_channel: "I'm not in this channel, so I can't post here. Invite me with /invite @workshop-bot, or use me in a DM.",
+  channel_not_found: "I can't see this channel (private?). Invite me with /invite @workshop-bot, or use me in a DM.",
+  is_archived: 'This channel is archived; use me in another channel or in a DM.',
+};
+
+/** Posts and edits messages through chat.postMessage / chat.update. */
+export class SlackNotifier implements Notifier {
+  constructor(readonly client: WebClient) {}
+
+  async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
+    const result = await slackCall(() =>
+      this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadOf ? { thread_ts: threadOf.ts } : {}) }),
+    );
+    return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+  }
+
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    await slackCall(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }));
+  }
+}
+
+/** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */
+export function slackNotifierFromConfig(config: Config, options: WebClientOptions = {}): SlackNotifier | undefined {
+  if (!config.slack.botToken) return undefined;
+  return new SlackNotifier(new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options }));
+}
+
+/** Runs a Web API call, turning the errors a user can fix into a UserError that says how. */
+export async function slackCall<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && FIXABLE[code]) throw new UserError(FIXABLE[code]);
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import type { MessageRef } from '../router/types.js';
+
+export type ClusterStatus = 'queued' | 'provisioning' | 'ready' | 'failed' | 'removing';
+
+/** Where a cluster answers, from the bot's point of view. */
+export interface ClusterEndpoints {
+  master: string;
+  marathon?: string;
+  /** host:port */
+  zookeeper?: string;
+  agents?: string[];
+}
+
+/** One attendee's cluster: provisioned by the bot, or attached (their own minimesos, a shared one). */
+export interface ClusterRecord {
+  attendee: string;
+  kind: 'provisioned' | 'attached';
+  status: ClusterStatus;
+  clusterId?: string;
+  clusterName?: string;
+  endpoints?: ClusterEndpoints;
+  /** The `export MINIMESOS_…` lines, as `minimesos info` prints them. */
+  exports?: string[];
+  /** The Slack message that shows provisioning progress. */
+  progressMessage?: MessageRef;
+  step?: string;
+  error?: string;
+  host?: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: number;
+}
+
+/**
+ * Clusters by attendee in Redis (one JSON value per attendee, so a record is read and written
+ * whole). `claim` is atomic, which is what makes "one cluster per attendee" hold under a rush.
+ */
+export class ClusterRegistry {
+  constructor(private readonly redis: () => Redis) {}
+
+  async get(attendee: string): Promise<ClusterRecord | null> {
+    const raw = await this.redis().get(key(attendee));
+    return raw ? (JSON.parse(raw) as ClusterRecord) : null;
+  }
+
+  /** Stores the record only if the attendee has none; returns the existing one otherwise. */
+  async claim(record: Omit<ClusterRecord, 'createdAt' | 'updatedAt'>): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
+    const now = Date.now();
+    const fresh: ClusterRecord = { ...record, createdAt: now, updatedAt: now };
+    const result = await this.redis().set(key(record.attendee), JSON.stringify(fresh), 'NX');
+    if (result === 'OK') {
+      await this.redis().sadd(INDEX, record.attendee);
+      return { claimed: true, record: fresh };
+    }
+    const existing = await this.get(record.attendee);
+    // Deleted between the two calls: try once more.
+    return existing ? { claimed: false, record: existing } : this.claim(record);
+  }
+
+  /** Merges changes into an existing record; returns null when the attendee has none (it was removed). */
+  async update(attendee: string, changes: Partial<Omit<ClusterRecord, 'attendee' | 'createdAt'>>): Promise<ClusterRecord | null> {
+    const current = await this.get(attendee);
+    if (!current) return null;
+    const next: ClusterRecord = { ...current, ...changes, updatedAt: Date.now() };
+    await this.redis().set(key(attendee), JSON.stringify(next), 'XX');
+    return next;
+  }
+
+  async remove(attendee: string): Promise<void> {
+    await this.redis().multi().del(key(attendee)).srem(INDEX, attendee).exec();
+  }
+
+  async list(): Promise<ClusterRecord[]> {
+    const attendees = await this.redis().smembers(INDEX);
+    if (attendees.length === 0) return [];
+    const values = await this.redis().mget(attendees.map(key));
+    return values.filter((value): value is string => value !== null).map((value) => JSON.parse(value) as ClusterRecord);
+  }
+}
+
+const INDEX = 'clusters';
+const key = (attendee: string) => `cluster:${attendee}`;

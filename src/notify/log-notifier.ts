@@ -1,0 +1,21 @@
+import type { Logger } from '../logger.js';
+import type { Message } from '../render/blocks.js';
+import type { MessageRef } from '../router/types.js';
+import type { Notifier } from './notifier.js';
+
+/** Where nothing can be shown (a worker with no Slack token): the messages go to the log. */
+export class LogNotifier implements Notifier {
+  private sequence = 0;
+
+  constructor(private readonly log: Logger) {}
+
+  async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
+    const ref = { channel, ts: `log.${++this.sequence}` };
+    this.log.info({ channel, threadOf, text: message.text }, 'message (no Slack configured)');
+    return ref;
+  }
+
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    this.log.info({ ref, text: message.text }, 'message update (no Slack configured)');
+  }
+}

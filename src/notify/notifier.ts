@@ -1,0 +1,11 @@
+import type { Message } from '../render/blocks.js';
+import type { MessageRef } from '../router/types.js';
+
+/**
+ * Posting and editing visible messages from anywhere, not only in answer to a command: a worker
+ * process updating a provisioning message, a reaper warning before a cluster expires.
+ */
+export interface Notifier {
+  post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef>;
+  update(ref: MessageRef, message: Message): Promise<void>;
+}
