@@ -1,0 +1,49 @@
+import { isIP } from 'node:net';
+import { UserError } from '../errors.js';
+import type { ClusterEndpoints } from './registry.js';
+
+const USAGE = '/cluster attach master=http://<host>:5050 [marathon=http://<host>:8080] [zookeeper=<host>:2181]';
+
+/** Validates `master=… marathon=… zookeeper=…` before anything is contacted. */
+export function parseAttachEndpoints(pairs: Record<string, string>, positional: string[]): ClusterEndpoints {
+  const unknown = Object.keys(pairs).filter((key) => !['master', 'marathon', 'zookeeper'].includes(key));
+  if (unknown.length > 0) throw new UserError(`I don't know ${unknown.map((key) => `"${key}="`).join(', ')}: use master=, marathon= and zookeeper=.`, `Usage: ${USAGE}`);
+  if (positional.length > 0) throw new UserError(`"${positional[0]}" is not a key=value pair.`, `Usage: ${USAGE}`);
+  if (!pairs.master) throw new UserError('Tell me where the Mesos master is: master=http://<host>:5050.', `Usage: ${USAGE}`);
+  return {
+    master: httpUrl('master', pairs.master),
+    ...(pairs.marathon ? { marathon: httpUrl('marathon', pairs.marathon) } : {}),
+    ...(pairs.zookeeper ? { zookeeper: hostPort('zookeeper', pairs.zookeeper) } : {}),
+  };
+}
+
+function httpUrl(name: string, text: string): string {
+  // Slack wraps URLs in <…> (and <url|label>) when it auto-links them.
+  const cleaned = text.replace(/^<([^|>]+)(\|[^>]*)?>$/, '$1');
+  let url: URL;
+  try {
+    url = new URL(cleaned);
+  } catch {
+    throw new UserError(`${name}= must be a URL like http://10.0.0.5:5050, not "${cleaned}".`, `Usage: ${USAGE}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`${name}= must use http:// or https://, not ${url.protocol}//.`, `Usage: ${USAGE}`);
+  if (url.username || url.password) throw new UserError(`${name}= must not contain a user name or password.`, 'Attach a cluster that needs no credentials.');
+  checkHost(name, url.hostname.replace(/^\[|\]$/g, ''));
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function hostPort(name: string, text: string): string {
+  const cleaned = text.replace(/^zk:\/\//, '').replace(/\/.*$/, '');
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(cleaned);
+  if (!match) throw new UserError(`${name}= must be host:port like 10.0.0.5:2181, not "${text}".`, `Usage: ${USAGE}`);
+  const host = match[1]!.replace(/^\[|\]$/g, '');
+  const port = Number(match[2] ?? 2181);
+  checkHost(name, host);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`${name}= has port ${match[2]}, which is not a port number.`, `Usage: ${USAGE}`);
+  return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+function checkHost(name: string, host: string): void {
+  const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  if (isIP(host) === 0 && !hostname.test(host)) throw new UserError(`${name}= has "${host}", which is not a host name or IP address.`, `Usage: ${USAGE}`);
+}

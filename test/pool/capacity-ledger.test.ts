@@ -1,0 +1,74 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CapacityLedger } from '../../src/pool/capacity-ledger.js';
+import { testRedisUrl, uniquePrefix } from '../support/services.js';
+
+const GiB = 1024 ** 3;
+const CPU = 1e9;
+const need = { memoryBytes: 2 * GiB, nanoCpus: 1 * CPU };
+
+describe.skipIf(!testRedisUrl())('capacity ledger (real Redis)', () => {
+  const connections: Redis[] = [];
+  let ledger: CapacityLedger;
+  afterAll(() => Promise.all(connections.map((connection) => connection.quit())));
+  beforeEach(async () => {
+    const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('ledger') });
+    connections.push(redis);
+    ledger = new CapacityLedger(() => redis, [
+      { id: 'small', memoryBytes: 4 * GiB, nanoCpus: 4 * CPU, maxClusters: 10 },
+      { id: 'big', memoryBytes: 8 * GiB, nanoCpus: 8 * CPU, maxClusters: 10 },
+    ]);
+    await ledger.register();
+  });
+
+  it('places each cluster on the host with most free memory and never over-books under a rush', async () => {
+    const placed = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.reserve(`c${i}`, need)));
+    // 8 GiB + 4 GiB hold 4 + 2 clusters of 2 GiB; the other 4 must wait.
+    expect(placed.filter((host) => host === 'big')).toHaveLength(4);
+    expect(placed.filter((host) => host === 'small')).toHaveLength(2);
+    expect(placed.filter((host) => host === null)).toHaveLength(4);
+    const usage = await ledger.usage();
+    for (const host of usage) expect(host.memoryUsed).toBeLessThanOrEqual(host.memoryBytes);
+  });
+
+  it('returns the same host when a cluster reserves again (a retried job)', async () => {
+    const first = await ledger.reserve('again', need);
+    expect(await ledger.reserve('again', need)).toBe(first);
+    expect((await ledger.usage()).find((host) => host.id === first)!.clusters).toBe(1);
+  });
+
+  it('frees capacity on release, once', async () => {
+    const host = await ledger.reserve('gone', need);
+    await ledger.release('gone');
+    await ledger.release('gone');
+    const usage = (await ledger.usage()).find((entry) => entry.id === host)!;
+    expect(usage).toMatchObject({ memoryUsed: 0, cpuUsed: 0, clusters: 0 });
+  });
+
+  it('skips a host marked down until it answers again', async () => {
+    await ledger.setDown('big', true);
+    expect(await ledger.reserve('a', need)).toBe('small');
+    await ledger.setDown('big', false);
+    expect(await ledger.reserve('b', need)).toBe('big');
+  });
+
+  it('respects the per-host cluster limit and CPU, not only memory', async () => {
+    const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('ledger') });
+    connections.push(redis);
+    const tight = new CapacityLedger(() => redis, [{ id: 'h', memoryBytes: 100 * GiB, nanoCpus: 2 * CPU, maxClusters: 5 }]);
+    await tight.register();
+    expect(await tight.reserve('x', need)).toBe('h');
+    expect(await tight.reserve('y', need)).toBe('h');
+    expect(await tight.reserve('z', need)).toBeNull(); // CPU is full
+  });
+
+  it('rebuilds reservations from what actually runs', async () => {
+    await ledger.reserve('stale', need);
+    await ledger.rebuild([{ clusterId: 'alive', hostId: 'small', need }]);
+    expect(await ledger.hostOf('stale')).toBeNull();
+    expect(await ledger.hostOf('alive')).toBe('small');
+    const usage = await ledger.usage();
+    expect(usage.find((host) => host.id === 'small')).toMatchObject({ memoryUsed: 2 * GiB, clusters: 1 });
+    expect(usage.find((host) => host.id === 'big')).toMatchObject({ memoryUsed: 0, clusters: 0 });
+  });
+});
