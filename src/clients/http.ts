@@ -1,0 +1,128 @@
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { UserError } from '../errors.js';
+
+export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json';
+
+/** A cluster endpoint that did not answer as expected; the message names it and what to try. */
+export class EndpointError extends UserError {
+  constructor(
+    readonly kind: EndpointErrorKind,
+    readonly url: string,
+    message: string,
+    hint: string,
+    readonly status?: number,
+    readonly body?: string,
+  ) {
+    super(message, hint);
+    this.name = 'EndpointError';
+  }
+}
+
+export interface HttpTimeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+/** Short, so a slash command answers well inside a user's patience (and Slack's budgets). */
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 2000, headersMs: 5000, bodyMs: 10_000 };
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface RequestOptions {
+  method?: Dispatcher.HttpMethod;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Retried on connection errors only; default: GET/HEAD yes, others no. */
+  retry?: boolean;
+  signal?: AbortSignal;
+}
+
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+
+/**
+ * HTTP to cluster endpoints with undici: one pool per origin, bounded timeouts, one retry on a
+ * connection error, bodies always consumed, and failures as EndpointErrors a user can act on.
+ */
+export class HttpClient {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(
+    private readonly timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+    private readonly retries = 1,
+  ) {}
+
+  async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const target = new URL(url);
+    const method = options.method ?? 'GET';
+    const retry = options.retry ?? (method === 'GET' || method === 'HEAD');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.pool(target.origin).request({
+          path: `${target.pathname}${target.search}`,
+          method,
+          headers: { accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+          ...(options.body !== undefined ? { body: options.body } : {}),
+          headersTimeout: this.timeouts.headersMs,
+          bodyTimeout: this.timeouts.bodyMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (retry && attempt < this.retries && RETRYABLE_CODES.has(code)) {
+          await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+          continue;
+        }
+        throw this.describe(url, error);
+      }
+    }
+  }
+
+  /** GET (or another method) expecting JSON with a 2xx status. */
+  async json(url: string, options: RequestOptions = {}): Promise<unknown> {
+    const response = await this.request(url, options);
+    if (response.status < 200 || response.status >= 300) throw httpStatusError(url, response);
+    return parseJson(url, response.text);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    this.pools.clear();
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: 8, connect: { timeout: this.timeouts.connectMs }, headersTimeout: this.timeouts.headersMs, bodyTimeout: this.timeouts.bodyMs });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  private describe(url: string, error: unknown): EndpointError {
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof undiciErrors.ConnectTimeoutError || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      return new EndpointError('timeout', url, `${url} did not answer in time.`, 'The cluster may be overloaded or still starting; try again in a moment. `/cluster info` shows its status.');
+    }
+    const reason = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'its host name does not resolve' : code === 'ECONNREFUSED' ? 'nothing is listening there' : (error as Error).message;
+    return new EndpointError('unreachable', url, `I can't reach ${url}: ${reason}.`, 'Is the cluster running, and is the address right? `/cluster info` shows the endpoints the bot uses.');
+  }
+}
+
+export function httpStatusError(url: string, response: HttpResponse): EndpointError {
+  const snippet = response.text.slice(0, 300);
+  return new EndpointError('http', url, `${url} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}.`, 'Check that this is the right endpoint for this service.', response.status, response.text);
+}
+
+export function parseJson(url: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EndpointError('invalid-json', url, `${url} did not answer with JSON.`, 'Is this address really a Mesos master / Marathon endpoint?', 200, text.slice(0, 300));
+  }
+}

@@ -1,0 +1,123 @@
+import { asArray, asNumber, asObject, asString, optionalString, type Json } from './values.js';
+
+export interface MarathonTask {
+  id: string;
+  appId: string;
+  host: string;
+  agentId: string;
+  state: string;
+  ports: number[];
+  startedAt?: string;
+  stagedAt?: string;
+  healthy?: boolean;
+}
+
+export interface MarathonApp {
+  id: string;
+  cmd?: string;
+  image?: string;
+  network?: string;
+  cpus: number;
+  mem: number;
+  disk: number;
+  instances: number;
+  tasksRunning: number;
+  tasksStaged: number;
+  tasksHealthy: number;
+  tasksUnhealthy: number;
+  deployments: string[];
+  tasks: MarathonTask[];
+  lastTaskFailure?: { state: string; message: string; timestamp: string; taskId: string };
+  raw: Json;
+}
+
+export interface MarathonDeployment {
+  id: string;
+  affectedApps: string[];
+  currentStep: number;
+  totalSteps: number;
+  currentActions: Array<{ action: string; app: string }>;
+}
+
+export interface MarathonInfo {
+  version: string;
+  leader?: string;
+  frameworkId?: string;
+  master?: string;
+  zk?: string;
+  raw: Json;
+}
+
+export function parseMarathonTask(value: unknown): MarathonTask {
+  const task = asObject(value);
+  const health = asArray(task.healthCheckResults).map(asObject);
+  return {
+    id: asString(task.id),
+    appId: asString(task.appId),
+    host: asString(task.host),
+    agentId: asString(task.slaveId ?? task.agentId),
+    state: asString(task.state, task.startedAt ? 'TASK_RUNNING' : 'TASK_STAGING'),
+    ports: asArray(task.ports).map((port) => asNumber(port)),
+    ...(optionalString(task.startedAt) ? { startedAt: asString(task.startedAt) } : {}),
+    ...(optionalString(task.stagedAt) ? { stagedAt: asString(task.stagedAt) } : {}),
+    ...(health.length > 0 ? { healthy: health.every((result) => result.alive === true) } : {}),
+  };
+}
+
+export function parseMarathonApp(value: unknown): MarathonApp {
+  const app = asObject(value);
+  const container = asObject(app.container);
+  const docker = asObject(container.docker);
+  const failure = asObject(app.lastTaskFailure);
+  const tasks = asArray(app.tasks).map(parseMarathonTask);
+  return {
+    id: asString(app.id),
+    ...(optionalString(app.cmd) ? { cmd: asString(app.cmd) } : {}),
+    ...(optionalString(docker.image) ? { image: asString(docker.image) } : {}),
+    ...(optionalString(docker.network) ? { network: asString(docker.network) } : {}),
+    cpus: asNumber(app.cpus),
+    mem: asNumber(app.mem),
+    disk: asNumber(app.disk),
+    instances: asNumber(app.instances, 1),
+    tasksRunning: asNumber(app.tasksRunning, tasks.filter((task) => task.state === 'TASK_RUNNING').length),
+    tasksStaged: asNumber(app.tasksStaged, tasks.filter((task) => task.state === 'TASK_STAGING').length),
+    tasksHealthy: asNumber(app.tasksHealthy),
+    tasksUnhealthy: asNumber(app.tasksUnhealthy),
+    deployments: asArray(app.deployments).map((deployment) => asString(asObject(deployment).id)),
+    tasks,
+    ...(failure.state ? { lastTaskFailure: { state: asString(failure.state), message: asString(failure.message), timestamp: asString(failure.timestamp), taskId: asString(failure.taskId) } } : {}),
+    raw: app,
+  };
+}
+
+export function parseDeployment(value: unknown): MarathonDeployment {
+  const deployment = asObject(value);
+  const current = asArray(deployment.currentActions).map(asObject);
+  return {
+    id: asString(deployment.id),
+    affectedApps: asArray(deployment.affectedApps).map((app) => asString(app)),
+    currentStep: asNumber(deployment.currentStep),
+    totalSteps: asNumber(deployment.totalSteps),
+    currentActions: current.map((action) => ({ action: asString(action.action), app: asString(action.app) })),
+  };
+}
+
+export function parseMarathonInfo(value: unknown): MarathonInfo {
+  const info = asObject(value);
+  const config = asObject(info.marathon_config);
+  const zk = asObject(info.zookeeper_config);
+  return {
+    version: asString(info.version, 'unknown'),
+    ...(optionalString(info.leader) ? { leader: asString(info.leader) } : {}),
+    ...(optionalString(info.frameworkId) ? { frameworkId: asString(info.frameworkId) } : {}),
+    ...(optionalString(config.master) ? { master: asString(config.master) } : {}),
+    ...(optionalString(zk.zk) ? { zk: asString(zk.zk) } : {}),
+    raw: info,
+  };
+}
+
+/** `/v2/apps` → `{apps: […]}`, `/v2/apps/{id}` → `{app: {…}}`, `/v2/apps/{group}/*` → `{"*": […]}`. */
+export function parseAppList(value: unknown): MarathonApp[] {
+  const body = asObject(value);
+  return asArray(body.apps ?? body['*'] ?? (Array.isArray(value) ? value : [])).map(parseMarathonApp);
+}

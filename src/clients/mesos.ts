@@ -1,0 +1,172 @@
+import { UserError } from '../errors.js';
+import { EndpointError, httpStatusError, parseJson, type HttpClient } from './http.js';
+import {
+  parseAgent,
+  parseAgentState,
+  parseFramework,
+  parseMasterState,
+  parseMetrics,
+  parseTask,
+  pidAddress,
+  type AgentExecutor,
+  type AgentState,
+  type MasterState,
+  type MesosAgent,
+  type MesosFramework,
+  type MesosTask,
+} from './mesos-model.js';
+import { asArray, asNumber, asObject, asString } from './values.js';
+
+const MAX_REDIRECTS = 3;
+/** Mesos caps one /files/read at 16 pages; ask for less and page. */
+const READ_CHUNK = 64 * 1024;
+
+export interface MesosClientOptions {
+  masterUrl: string;
+  /** Agent URLs the bot can reach (published ports); otherwise the address in the agent's pid. */
+  agentUrls?: string[];
+}
+
+/**
+ * A Mesos master (and its agents) over HTTP, for every version a workshop meets: the plain
+ * endpoint names (0.25+, the only ones from 1.8) with the `.json` names as fallback (older masters),
+ * following a non-leading master's redirect to the leader.
+ */
+export class MesosClient {
+  readonly masterUrl: string;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly options: MesosClientOptions,
+  ) {
+    this.masterUrl = options.masterUrl.replace(/\/+$/, '');
+  }
+
+  async state(): Promise<MasterState> {
+    return parseMasterState(await this.masterJson(['/state', '/state.json', '/master/state', '/master/state.json']));
+  }
+
+  async frameworks(): Promise<{ frameworks: MesosFramework[]; completed: MesosFramework[] }> {
+    const body = asObject(await this.masterJson(['/master/frameworks', '/master/frameworks.json', '/frameworks']));
+    return { frameworks: asArray(body.frameworks).map(parseFramework), completed: asArray(body.completed_frameworks).map(parseFramework) };
+  }
+
+  async tasks(limit = 1000): Promise<MesosTask[]> {
+    const body = asObject(await this.masterJson([`/master/tasks?limit=${limit}`, `/master/tasks.json?limit=${limit}`, `/tasks?limit=${limit}`]));
+    return asArray(body.tasks).map(parseTask);
+  }
+
+  async agents(): Promise<MesosAgent[]> {
+    const body = asObject(await this.masterJson(['/master/slaves', '/master/slaves.json', '/slaves']));
+    return asArray(body.slaves ?? body.agents).map((agent) => parseAgent(agent));
+  }
+
+  async metrics(): Promise<Record<string, number>> {
+    return parseMetrics(await this.masterJson(['/metrics/snapshot']));
+  }
+
+  /** True when the master says it is healthy (200 on /health). */
+  async health(): Promise<boolean> {
+    const response = await this.http.request(`${this.masterUrl}/health`);
+    return response.status === 200;
+  }
+
+  /** The leading master's address ("IP:5050"), from the master's own state. */
+  async leader(): Promise<string | undefined> {
+    const state = await this.state();
+    return state.leader ? pidAddress(state.leader) : undefined;
+  }
+
+  async agentState(agentUrl: string): Promise<AgentState> {
+    return parseAgentState(await this.jsonWithFallback(agentUrl.replace(/\/+$/, ''), ['/state', '/state.json', '/slave(1)/state', '/slave(1)/state.json']));
+  }
+
+  /** The URL the bot uses for an agent: a known reachable one with that id, else its pid address. */
+  async agentUrlFor(agent: MesosAgent): Promise<string> {
+    for (const url of this.options.agentUrls ?? []) {
+      const state = await this.agentState(url).catch(() => undefined);
+      if (state?.id === agent.id) return url.replace(/\/+$/, '');
+    }
+    return `http://${pidAddress(agent.pid)}`;
+  }
+
+  /** Finds a task by id, or by a unique part of its id or name (like `minimesos logs --task`). */
+  async findTask(query: string): Promise<{ task: MesosTask; state: MasterState }> {
+    const state = await this.state();
+    const tasks = [...state.frameworks, ...state.completedFrameworks].flatMap((framework) => [...framework.tasks, ...framework.completedTasks]);
+    const exact = tasks.find((task) => task.id === query);
+    if (exact) return { task: exact, state };
+    const matches = tasks.filter((task) => task.id.includes(query) || task.name.includes(query));
+    const distinct = [...new Map(matches.map((task) => [task.id, task])).values()];
+    if (distinct.length === 0) throw new UserError(`Cannot find task: '${query}'.`, 'List the tasks with /cluster ps or /state tasks and use part of an id or name.');
+    if (distinct.length > 1) {
+      const running = distinct.filter((task) => task.state === 'TASK_RUNNING');
+      if (running.length === 1) return { task: running[0]!, state };
+      throw new UserError(`'${query}' matches ${distinct.length} tasks: ${distinct.slice(0, 5).map((task) => task.id).join(', ')}${distinct.length > 5 ? ', …' : ''}.`, 'Use more of the task id.');
+    }
+    return { task: distinct[0]!, state };
+  }
+
+  /** Reads a task's sandbox file (stdout/stderr) through its agent's /files API: the last `maxBytes`. */
+  async readSandboxFile(query: string, file: 'stdout' | 'stderr', maxBytes = 8 * 1024): Promise<{ task: MesosTask; path: string; content: string; size: number }> {
+    const { task, state } = await this.findTask(query);
+    const agent = state.agents.find((candidate) => candidate.id === task.agentId);
+    if (!agent) throw new UserError(`Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`, 'The agent may have gone away; its sandbox went with it.');
+    const agentUrl = await this.agentUrlFor(agent);
+    const executor = findExecutor((await this.agentState(agentUrl)).executors, task);
+    if (!executor) throw new UserError(`The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`, 'Sandboxes of finished tasks are removed after a while.');
+    const path = `${executor.directory}/${file}`;
+    const size = asNumber(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset);
+    const offset = Math.max(0, size - maxBytes);
+    let content = '';
+    while (offset + content.length < size) {
+      const length = Math.min(READ_CHUNK, size - offset - content.length);
+      const chunk = asString(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=${offset + content.length}&length=${length}`)).data);
+      if (chunk === '') break;
+      content += chunk;
+    }
+    return { task, path, content, size };
+  }
+
+  private masterJson(paths: string[]): Promise<unknown> {
+    return this.jsonWithFallback(this.masterUrl, paths);
+  }
+
+  /** Tries each path in turn while the endpoint answers 404 (older/newer Mesos names). */
+  private async jsonWithFallback(base: string, paths: string[]): Promise<unknown> {
+    let lastError: EndpointError | undefined;
+    for (const path of paths) {
+      try {
+        return await this.followLeader(`${base}${path}`);
+      } catch (error) {
+        if (!(error instanceof EndpointError) || error.status !== 404) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError!;
+  }
+
+  /** A non-leading master answers 307 with `Location: //leader:5050/…`. */
+  private async followLeader(url: string): Promise<unknown> {
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = await this.http.request(current);
+      const location = response.headers.location;
+      if ([301, 302, 303, 307, 308].includes(response.status) && typeof location === 'string') {
+        current = new URL(location, current).toString();
+        continue;
+      }
+      if (response.status === 503 && /no leader/i.test(response.text)) {
+        throw new EndpointError('http', current, `${current}: no Mesos master is leading right now.`, 'A master election may be under way; try again in a few seconds.', 503);
+      }
+      if (response.status < 200 || response.status >= 300) throw httpStatusError(current, response);
+      return parseJson(current, response.text);
+    }
+    throw new EndpointError('http', url, `${url} redirected more than ${MAX_REDIRECTS} times.`, 'The masters may disagree about who leads; try again shortly.');
+  }
+}
+
+function findExecutor(executors: AgentExecutor[], task: MesosTask): AgentExecutor | undefined {
+  const withTask = executors.filter((executor) => executor.taskIds.includes(task.id) || executor.id === task.id || (task.executorId !== '' && executor.id === task.executorId));
+  return withTask.find((executor) => !executor.completed) ?? withTask[0];
+}
