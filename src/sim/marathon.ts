@@ -1,0 +1,405 @@
+import { simCall, startSimServer, notFound, type SimRequest, type SimResponse } from './http-server.js';
+import { marathonTaskId, marathonTaskName, uuid } from './ids.js';
+import type { LaunchRequest } from './master.js';
+import type { SimZookeeper } from './zookeeper-writer.js';
+
+export interface SimMarathonOptions {
+  masterUrl: string;
+  port?: number;
+  host?: string;
+  hostname?: string;
+  zookeeper?: SimZookeeper;
+  /** zk URL reported in /v2/info. */
+  zkUrl?: string;
+  reconcileMs?: number;
+}
+
+type AppDefinition = Record<string, unknown> & { id: string; instances: number };
+
+interface MasterTask {
+  id: string;
+  state: string;
+  slave_id: string;
+  agent_hostname?: string;
+  resources: { ports?: string };
+  statuses: Array<{ state: string; timestamp: number; message?: string }>;
+}
+
+interface Deployment {
+  id: string;
+  version: string;
+  affectedApps: string[];
+  action: 'StartApplication' | 'ScaleApplication' | 'RestartApplication' | 'StopApplication';
+}
+
+const LIVE = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING']);
+const ES_NODE_NAME = 'elasticsearch-executor';
+
+/**
+ * Simulated Marathon (REST v2 as in 1.3.5): apps become tasks on the master's agents, deployments
+ * hold an app until its tasks run, an app that does not fit waits in the queue, failed tasks are
+ * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts an
+ * `elasticsearch` framework that runs at most one node per agent.
+ */
+export class SimMarathon {
+  private readonly apps = new Map<string, AppDefinition & { version: string }>();
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly failures = new Map<string, Record<string, unknown>>();
+  private readonly backoffUntil = new Map<string, number>();
+  private readonly waiting = new Set<string>();
+  private readonly seenFailed = new Set<string>();
+  private tasks: MasterTask[] = [];
+  private frameworkId = '';
+  private esFrameworkId = '';
+  private server: Awaited<ReturnType<typeof startSimServer>> | undefined;
+  private loop: NodeJS.Timeout | undefined;
+  private reconciling = false;
+  private hostname = '127.0.0.1';
+
+  constructor(private readonly options: SimMarathonOptions) {}
+
+  get url(): string {
+    return this.server!.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
+    this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
+    this.frameworkId = await this.registerFramework('marathon', `http://${this.hostname}:${this.server.port}`);
+    await this.options.zookeeper?.announceMarathon(`${this.hostname}:${this.server.port}`, this.frameworkId);
+    this.loop = setInterval(() => void this.reconcile(), this.options.reconcileMs ?? 200);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.loop);
+    await this.server?.close();
+  }
+
+  private async registerFramework(name: string, webuiUrl: string): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return ((await simCall(`${this.options.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string }).id;
+      } catch (error) {
+        if (attempt > 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+  }
+
+  /** Brings every app towards its instance count; one pass at a time. */
+  private async reconcile(): Promise<void> {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      this.tasks = (await simCall(`${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.frameworkId)}`, 'GET')) as MasterTask[];
+      for (const app of this.apps.values()) await this.reconcileApp(app);
+      for (const [id, deployment] of this.deployments) if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
+      await this.reconcileElasticsearch();
+    } catch {
+      // The master may be restarting; the next pass tries again.
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async reconcileApp(app: AppDefinition & { version: string }): Promise<void> {
+    const mine = this.tasksOf(app.id);
+    for (const task of mine.filter((candidate) => candidate.state === 'TASK_FAILED' && !this.seenFailed.has(candidate.id))) {
+      this.seenFailed.add(task.id);
+      const failure = task.statuses.find((status) => status.state === 'TASK_FAILED');
+      this.failures.set(app.id, { appId: app.id, host: task.agent_hostname ?? '', message: failure?.message ?? 'Command exited with status 1', state: 'TASK_FAILED', taskId: task.id, timestamp: new Date((failure?.timestamp ?? Date.now() / 1000) * 1000).toISOString(), version: app.version, slaveId: task.slave_id });
+      const previous = this.backoffUntil.get(app.id);
+      const delay = previous === undefined ? 1000 : Math.min(30_000, (Math.max(previous - Date.now(), 500)) * 2);
+      this.backoffUntil.set(app.id, Date.now() + delay);
+    }
+    const live = mine.filter((task) => LIVE.has(task.state));
+    if (live.length > app.instances) {
+      for (const task of live.slice(app.instances)) await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+      return;
+    }
+    const missing = app.instances - live.length;
+    if (missing <= 0 || (this.backoffUntil.get(app.id) ?? 0) > Date.now()) {
+      if (missing <= 0) this.waiting.delete(app.id);
+      return;
+    }
+    const requests = Array.from({ length: missing }, () => this.launchRequest(app));
+    const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.frameworkId, tasks: requests })) as { declined: string[] };
+    if (result.declined.length > 0) this.waiting.add(app.id);
+    else this.waiting.delete(app.id);
+  }
+
+  private launchRequest(app: AppDefinition): LaunchRequest {
+    const constraints = Array.isArray(app.constraints) ? (app.constraints as unknown[][]) : [];
+    const unique = constraints.some((constraint) => constraint[0] === 'hostname' && constraint[1] === 'UNIQUE');
+    const labels = (app.labels ?? {}) as Record<string, string>;
+    const portCount = Array.isArray(app.portDefinitions) ? app.portDefinitions.length : Array.isArray(app.ports) ? app.ports.length : 1;
+    return {
+      id: marathonTaskId(app.id),
+      name: marathonTaskName(app.id),
+      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports: portCount },
+      fail: labels['sim/fail'] === 'true' || /\bexit\s+[1-9]/.test(String(app.cmd ?? '')),
+      ...(unique ? { uniqueHost: marathonTaskName(app.id) } : {}),
+      labels: Object.entries(labels).map(([key, value]) => ({ key, value: String(value) })),
+    };
+  }
+
+  /** The Elasticsearch scheduler (a Marathon app) runs its own framework: one node per agent. */
+  private async reconcileElasticsearch(): Promise<void> {
+    const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
+    const running = scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING');
+    if (!running) return;
+    if (!this.esFrameworkId) this.esFrameworkId = await this.registerFramework('elasticsearch', `http://${this.hostname}:31100`);
+    const nodes = (await simCall(`${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.esFrameworkId)}`, 'GET')) as MasterTask[];
+    const live = nodes.filter((task) => LIVE.has(task.state));
+    const wanted = elasticsearchNodes(scheduler);
+    if (live.length < wanted) {
+      const requests: LaunchRequest[] = Array.from({ length: wanted - live.length }, (_, index) => ({
+        id: `elasticsearch_${new Date().toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
+        name: ES_NODE_NAME,
+        resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
+        uniqueHost: ES_NODE_NAME,
+        discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
+      }));
+      const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.esFrameworkId, tasks: requests })) as { launched: Array<{ id: string }> };
+      if (result.launched.length > 0) await this.options.zookeeper?.putElasticsearchState(this.esFrameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)]).catch(() => undefined);
+    } else if (live.length > wanted) {
+      for (const task of live.slice(wanted)) await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+    }
+  }
+
+  private tasksOf(appId: string): MasterTask[] {
+    const prefix = `${appId.replace(/^\//, '').split('/').join('_')}.`;
+    return this.tasks.filter((task) => task.id.startsWith(prefix));
+  }
+
+  private settled(appId: string): boolean {
+    const app = this.apps.get(appId);
+    if (!app) return true;
+    const live = this.tasksOf(appId).filter((task) => LIVE.has(task.state));
+    return live.length === app.instances && live.every((task) => task.state === 'TASK_RUNNING');
+  }
+
+  private async handle(request: SimRequest): Promise<SimResponse> {
+    const { method, path } = request;
+    if (path === '/ping') return { status: 200, text: 'pong' };
+    if (method === 'GET' && path === '/v2/info') return { status: 200, body: this.info() };
+    if (method === 'GET' && path === '/v2/leader') return { status: 200, body: { leader: `${this.hostname}:${this.server!.port}` } };
+    if (method === 'GET' && path === '/v2/tasks') return { status: 200, body: { tasks: [...this.apps.keys()].flatMap((id) => this.appTasksJson(id)) } };
+    if (method === 'GET' && path === '/v2/deployments') return { status: 200, body: [...this.deployments.values()].map(deploymentJson) };
+    if (method === 'GET' && path === '/v2/queue') return { status: 200, body: { queue: [...this.waiting].filter((id) => this.apps.has(id)).map((id) => ({ count: this.apps.get(id)!.instances - this.tasksOf(id).filter((task) => LIVE.has(task.state)).length, delay: { timeLeftSeconds: 0, overdue: true }, app: this.appJson(id) })) } };
+    if (method === 'GET' && path === '/v2/apps') return { status: 200, body: { apps: [...this.apps.keys()].map((id) => this.appJson(id)) } };
+    if (method === 'POST' && path === '/v2/apps') return this.create(request.body);
+    if (path === '/v2/groups' || path.startsWith('/v2/groups/')) return this.groups(method, normaliseId(path.slice('/v2/groups'.length) || '/'), request.body);
+    const appMatch = /^\/v2\/apps(\/.+?)(\/tasks|\/restart)?$/.exec(path);
+    if (appMatch) return this.appRoute(method, normaliseId(appMatch[1]!), appMatch[2], request);
+    return notFound(path);
+  }
+
+  private appRoute(method: string, id: string, suffix: string | undefined, request: SimRequest): SimResponse {
+    const app = this.apps.get(id);
+    if (!app && !(method === 'PUT' && !suffix)) return { status: 404, body: { message: `App '${id}' does not exist` } };
+    if (suffix === '/tasks' && method === 'GET') return { status: 200, body: { tasks: this.appTasksJson(id) } };
+    if (suffix === '/restart' && method === 'POST') return this.deploy(id, 'RestartApplication', request.query.get('force') === 'true', () => this.killAll(id));
+    if (suffix) return notFound(request.path);
+    if (method === 'GET') return { status: 200, body: { app: this.appJson(id) } };
+    if (method === 'DELETE') {
+      return this.deploy(id, 'StopApplication', true, () => {
+        this.killAll(id);
+        this.apps.delete(id);
+        this.failures.delete(id);
+        this.waiting.delete(id);
+        void this.options.zookeeper?.removeMarathonApp(id, this.rootGroup()).catch(() => undefined);
+      });
+    }
+    if (method === 'PUT') {
+      if (!app) {
+        const created = this.create({ ...(request.body as object), id });
+        return created.status === 201 ? { status: 201, body: { version: (created.body as { version: string }).version, deploymentId: (created.body as { deployments: Array<{ id: string }> }).deployments[0]!.id } } : created;
+      }
+      const changes = (request.body ?? {}) as Record<string, unknown>;
+      const invalid = validate({ ...app, ...changes, id });
+      if (invalid) return invalid;
+      return this.deploy(id, 'ScaleApplication', request.query.get('force') === 'true', () => {
+        this.apps.set(id, { ...app, ...changes, id, instances: Number(changes.instances ?? app.instances), version: new Date().toISOString() });
+        this.backoffUntil.delete(id);
+        void this.options.zookeeper?.putMarathonApp(this.apps.get(id)!, this.rootGroup()).catch(() => undefined);
+      });
+    }
+    return notFound(request.path);
+  }
+
+  /** A change to an app is a deployment; a running deployment locks the app unless forced. */
+  private deploy(id: string, action: Deployment['action'], force: boolean, apply: () => void): SimResponse {
+    const locking = [...this.deployments.values()].filter((deployment) => deployment.affectedApps.includes(id));
+    if (locking.length > 0 && !force) {
+      return { status: 409, body: { message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/<DEPLOYMENT_ID>'.`, deployments: locking.map((deployment) => ({ id: deployment.id })) } };
+    }
+    for (const deployment of locking) this.deployments.delete(deployment.id);
+    apply();
+    const deployment: Deployment = { id: uuid(), version: new Date().toISOString(), affectedApps: [id], action };
+    this.deployments.set(deployment.id, deployment);
+    return { status: 200, body: { version: deployment.version, deploymentId: deployment.id } };
+  }
+
+  private create(body: unknown): SimResponse {
+    const definition = (body ?? {}) as Record<string, unknown>;
+    const id = typeof definition.id === 'string' ? normaliseId(definition.id) : '';
+    const invalid = validate({ ...definition, id });
+    if (invalid) return invalid;
+    if (this.apps.has(id)) return { status: 409, body: { message: `An app with id [${id}] already exists.` } };
+    const version = new Date().toISOString();
+    this.apps.set(id, { ...definition, id, instances: Number(definition.instances ?? 1), version } as AppDefinition & { version: string });
+    const deployment: Deployment = { id: uuid(), version, affectedApps: [id], action: 'StartApplication' };
+    this.deployments.set(deployment.id, deployment);
+    void this.options.zookeeper?.putMarathonApp(this.apps.get(id)!, this.rootGroup()).catch(() => undefined);
+    return { status: 201, body: { ...this.appJson(id), deployments: [{ id: deployment.id }] } };
+  }
+
+  private groups(method: string, id: string, body: unknown): SimResponse {
+    if (method === 'GET') return { status: 200, body: id === '/' ? this.rootGroup() : this.groupJson(id) };
+    if (method === 'POST' || method === 'PUT') {
+      const group = (body ?? {}) as { id?: string; apps?: Array<Record<string, unknown>> };
+      const groupId = normaliseId(group.id ?? id);
+      for (const app of group.apps ?? []) {
+        const appId = String(app.id ?? '').startsWith('/') ? String(app.id) : `${groupId === '/' ? '' : groupId}/${String(app.id ?? '')}`;
+        const created = this.create({ ...app, id: appId });
+        if (created.status !== 201) return created;
+      }
+      return { status: 201, body: { version: new Date().toISOString(), deploymentId: uuid() } };
+    }
+    if (method === 'DELETE') {
+      const prefix = `${id}/`;
+      const members = [...this.apps.keys()].filter((appId) => appId.startsWith(prefix));
+      if (members.length === 0) return { status: 404, body: { message: `Group '${id}' does not exist` } };
+      for (const appId of members) {
+        this.killAll(appId);
+        this.apps.delete(appId);
+      }
+      return { status: 200, body: { version: new Date().toISOString(), deploymentId: uuid() } };
+    }
+    return notFound(id);
+  }
+
+  private killAll(id: string): void {
+    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state))) void simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+  }
+
+  private appTasksJson(id: string): Array<Record<string, unknown>> {
+    const app = this.apps.get(id);
+    return this.tasksOf(id)
+      .filter((task) => LIVE.has(task.state))
+      .map((task) => {
+        const staged = task.statuses[0]?.timestamp ?? Date.now() / 1000;
+        const started = task.statuses.find((status) => status.state === 'TASK_RUNNING')?.timestamp;
+        return {
+          id: task.id,
+          slaveId: task.slave_id,
+          host: task.agent_hostname ?? '',
+          state: task.state,
+          stagedAt: new Date(staged * 1000).toISOString(),
+          ...(started ? { startedAt: new Date(started * 1000).toISOString() } : {}),
+          ports: (task.resources.ports ?? '').replace(/[[\]]/g, '').split(',').filter(Boolean).map((range) => Number(range.split('-')[0])),
+          version: app?.version,
+          ipAddresses: [{ ipAddress: task.agent_hostname ?? '', protocol: 'IPv4' }],
+          appId: id,
+        };
+      });
+  }
+
+  private appJson(id: string): Record<string, unknown> {
+    const app = this.apps.get(id)!;
+    const live = this.tasksOf(id).filter((task) => LIVE.has(task.state));
+    const failure = this.failures.get(id);
+    return {
+      cmd: null,
+      args: null,
+      cpus: 1,
+      mem: 128,
+      disk: 0,
+      env: {},
+      constraints: [],
+      labels: {},
+      container: null,
+      portDefinitions: [{ port: 10000, protocol: 'tcp', labels: {} }],
+      healthChecks: [],
+      upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
+      ...app,
+      tasksStaged: live.filter((task) => task.state !== 'TASK_RUNNING').length,
+      tasksRunning: live.filter((task) => task.state === 'TASK_RUNNING').length,
+      tasksHealthy: 0,
+      tasksUnhealthy: 0,
+      deployments: [...this.deployments.values()].filter((deployment) => deployment.affectedApps.includes(id)).map((deployment) => ({ id: deployment.id })),
+      tasks: this.appTasksJson(id),
+      ...(failure ? { lastTaskFailure: failure } : {}),
+    };
+  }
+
+  private groupJson(id: string): Record<string, unknown> {
+    return { id, apps: [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`)).map((appId) => this.appJson(appId)), groups: [], dependencies: [], version: new Date().toISOString() };
+  }
+
+  private rootGroup(): Record<string, unknown> {
+    return { id: '/', apps: [...this.apps.values()].map(({ version: _version, ...app }) => app), groups: [], dependencies: [], version: new Date().toISOString() };
+  }
+
+  private info(): Record<string, unknown> {
+    const self = `${this.hostname}:${this.server!.port}`;
+    return {
+      name: 'marathon',
+      version: '1.3.5',
+      buildref: 'sim',
+      elected: true,
+      leader: self,
+      frameworkId: this.frameworkId,
+      marathon_config: { master: this.options.masterUrl, framework_name: 'marathon', ha: true, checkpoint: true, local_port_min: 10000, local_port_max: 20000, executor: '//cmd', hostname: this.hostname, webui_url: null, mesos_role: null, task_launch_timeout: 300000, mesos_leader_ui_url: `${this.options.masterUrl}/` },
+      zookeeper_config: { zk: this.options.zkUrl ?? 'zk://localhost:2181/marathon', zk_timeout: 10000, zk_session_timeout: 10000, zk_max_versions: 25 },
+      event_subscriber: null,
+      http_config: { http_port: this.server!.port, https_port: 8443 },
+    };
+  }
+}
+
+function normaliseId(id: string): string {
+  const trimmed = `/${id.replace(/^\/+|\/+$/g, '')}`;
+  return trimmed === '/' ? '/' : trimmed;
+}
+
+/** Marathon 1.3's answer to a bad definition: 422 with the paths and what is wrong. */
+function validate(app: Record<string, unknown>): SimResponse | undefined {
+  const details: Array<{ path: string; errors: string[] }> = [];
+  const id = String(app.id ?? '');
+  if (id === '' || id === '/') details.push({ path: '/id', errors: ['error.path.missing'] });
+  else if (!/^(\/[a-z0-9]([a-z0-9-.]*[a-z0-9])?)+$/.test(id)) details.push({ path: '/id', errors: ['must fully match regular expression \'^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$\''] });
+  const container = (app.container ?? {}) as { docker?: { image?: string } };
+  if (!app.cmd && !app.args && !container.docker?.image) details.push({ path: '/', errors: ['AppDefinition must either contain one of \'cmd\' or \'args\', and/or a \'container\'.'] });
+  if (app.instances !== undefined && !(Number.isInteger(Number(app.instances)) && Number(app.instances) >= 0)) details.push({ path: '/instances', errors: ['error.min'] });
+  for (const field of ['cpus', 'mem', 'disk']) if (app[field] !== undefined && !(Number(app[field]) >= 0)) details.push({ path: `/${field}`, errors: ['error.min'] });
+  return details.length > 0 ? { status: 422, body: { message: 'Object is not valid', details } } : undefined;
+}
+
+function deploymentJson(deployment: Deployment): Record<string, unknown> {
+  return {
+    id: deployment.id,
+    version: deployment.version,
+    affectedApps: deployment.affectedApps,
+    steps: [{ actions: deployment.affectedApps.map((app) => ({ action: deployment.action, app })) }],
+    currentActions: deployment.affectedApps.map((app) => ({ action: deployment.action, app, readinessCheckResults: [] })),
+    currentStep: 1,
+    totalSteps: 1,
+  };
+}
+
+function isElasticsearchScheduler(app: AppDefinition): boolean {
+  const image = String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
+  const args = Array.isArray(app.args) ? app.args.map(String) : [];
+  return image.startsWith('mesos/elasticsearch-scheduler') || args.includes('--zookeeperMesosUrl') || /--zookeeperMesosUrl/.test(String(app.cmd ?? ''));
+}
+
+/** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */
+function elasticsearchNodes(app: AppDefinition): number {
+  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
+  const at = args.indexOf('--elasticsearchNodes');
+  const value = at >= 0 ? Number(args[at + 1]) : 3;
+  return Number.isInteger(value) && value >= 0 ? value : 3;
+}
