@@ -1,6 +1,8 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import { ClusterAccess } from './clusters/access.js';
 import { ClusterRegistry } from './clusters/registry.js';
+import { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { LogNotifier } from './notify/log-notifier.js';
@@ -33,12 +35,14 @@ export interface CreateAppOptions {
 export function createApp(config: Config, options: CreateAppOptions = {}): BotApp {
   const log = options.log ?? createLogger(config.logLevel);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
+  const queues = new Queues(config.redisUrl, config.keyPrefix, log);
   const services: AppServices = {
     config,
     log,
     store,
-    queues: new Queues(config.redisUrl, config.keyPrefix, log),
-    clusters: new ClusterRegistry(() => store.redis),
+    queues,
+    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues),
+    access: new ClusterAccess(),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);
@@ -47,7 +51,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     services,
     router,
     async close() {
-      await Promise.all([services.queues.close(), services.store.close()]);
+      await Promise.all([services.queues.close(), services.store.close(), services.access.close()]);
     },
   };
 }

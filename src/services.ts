@@ -1,4 +1,5 @@
-import type { ClusterRegistry } from './clusters/registry.js';
+import type { ClusterAccess } from './clusters/access.js';
+import type { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
@@ -11,7 +12,9 @@ export interface AppServices {
   log: Logger;
   store: Store;
   queues: Queues;
-  clusters: ClusterRegistry;
+  clusters: ClusterService;
+  /** Mesos/Marathon/ZooKeeper clients for a cluster's endpoints. */
+  access: ClusterAccess;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
 }

@@ -5,7 +5,7 @@ import { MesosClient } from '../../src/clients/mesos.js';
 import { ZookeeperClient } from '../../src/clients/zookeeper.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../src/sim/cluster.js';
 import { haveRealFixtures, readJsonFixture } from '../support/fixtures.js';
-import { testZookeeper } from '../support/services.js';
+import { testZookeeper, zookeeperChroot } from '../support/services.js';
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -109,8 +109,9 @@ describe('simulated minimesos cluster', () => {
 
 describe.skipIf(!testZookeeper())('simulator and a real ZooKeeper', () => {
   it('writes the znodes real Mesos and Marathon write', async () => {
-    const cluster = await startSimulatedCluster({ zookeeper: testZookeeper()!, taskStartDelayMs: 100 });
-    const zk = await ZookeeperClient.connect(testZookeeper()!);
+    const connect = await zookeeperChroot('sim');
+    const cluster = await startSimulatedCluster({ zookeeper: connect, taskStartDelayMs: 100 });
+    const zk = await ZookeeperClient.connect(connect);
     try {
       const { leader } = await zk.mesosMasters('/mesos');
       expect(leader?.pid).toBe(cluster.master.pid);

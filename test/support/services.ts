@@ -19,3 +19,20 @@ export function dockerAvailable(): boolean {
 export function uniquePrefix(label = 'test'): string {
   return `${label}-${randomUUID().slice(0, 8)}:`;
 }
+
+/**
+ * A connect string with a fresh chroot (`host:port/label-xxxx`), so a test's znodes (e.g. /mesos)
+ * cannot meet another test file's. Only the /cluster e2e tests use the real root.
+ */
+export async function zookeeperChroot(label: string): Promise<string> {
+  const { default: zookeeper } = await import('node-zookeeper-client');
+  const root = `/${uniquePrefix(label).slice(0, -1)}`;
+  const client = zookeeper.createClient(testZookeeper()!);
+  await new Promise<void>((resolve) => {
+    client.once('connected', () => resolve());
+    client.connect();
+  });
+  await new Promise<void>((resolve, reject) => client.mkdirp(root, (error) => (error ? reject(error) : resolve())));
+  client.close();
+  return `${testZookeeper()}${root}`;
+}

@@ -1,0 +1,66 @@
+import { PROVISION_STEPS, type ProvisionStep } from '../../src/clusters/backend.js';
+import type { ClusterMessages } from '../../src/clusters/provision-job.js';
+import type { ClusterRecord } from '../../src/clusters/registry.js';
+import { codeBlock, context, section, type Message } from '../../src/render/blocks.js';
+
+/** How a cluster's life looks in Slack: one message, edited from queued to ready (or failed). */
+export const clusterMessages: ClusterMessages = {
+  progress(record, step, detail) {
+    const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)}: ${step}…`;
+    return {
+      text: title,
+      blocks: [section(`*${title}*\n${progressBar(step)}`), ...(detail ? [context(detail)] : [])],
+    };
+  },
+  ready(record) {
+    return readyMessage(record);
+  },
+  failed(record, error) {
+    const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} could not be built`;
+    return {
+      text: title,
+      blocks: [
+        section(`:x: *${title}*\n${progressBar(record.step as ProvisionStep | undefined, true)}\nWhat failed: ${error}`),
+        context('Run `/cluster down` to clean up, then `/cluster up` to try again. If it fails again, tell the instructor.'),
+      ],
+    };
+  },
+};
+
+export function readyMessage(record: ClusterRecord): Message {
+  const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} is ready`;
+  return {
+    text: title,
+    blocks: [
+      section(`:white_check_mark: *${title}*\n${progressBar('ready')}`),
+      section(endpointLines(record)),
+      ...(record.exports?.length ? [section(`Paste into your terminal:\n${codeBlock(record.exports.join('\n'))}`)] : []),
+      context('Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.'),
+    ],
+  };
+}
+
+export function endpointLines(record: ClusterRecord): string {
+  const endpoints = record.endpoints;
+  if (!endpoints) return '_no endpoints yet_';
+  return [
+    `• Mesos master: ${endpoints.master}`,
+    endpoints.marathon ? `• Marathon: ${endpoints.marathon}` : '',
+    endpoints.zookeeper ? `• ZooKeeper: ${endpoints.zookeeper}` : '',
+    ...(endpoints.agents ?? []).map((agent, index) => `• Agent ${index + 1}: ${agent}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function clusterLabel(record: ClusterRecord): string {
+  return record.clusterName ? `"${record.clusterName}"` : record.clusterId ? `${record.clusterId}` : '';
+}
+
+/** `▰▰▰▱▱▱ 3/7 master`: where the build is, counted over the steps after "queued". */
+export function progressBar(step: ProvisionStep | undefined, failed = false): string {
+  const steps = PROVISION_STEPS.slice(1);
+  const done = step ? Math.max(0, PROVISION_STEPS.indexOf(step)) : 0;
+  const bar = `${'▰'.repeat(done)}${'▱'.repeat(steps.length - done)}`;
+  return `\`${bar}\` ${done}/${steps.length}${failed ? ' (stopped)' : ''}`;
+}

@@ -1,0 +1,115 @@
+import type { MarathonApp } from '../../src/clients/marathon-model.js';
+import type { MasterState, MesosFramework, MesosTask } from '../../src/clients/mesos-model.js';
+import { addResources, formatPortRanges, freeResources, NO_RESOURCES, portCount, type Resources } from '../../src/clients/resources.js';
+import type { ZnodeTree } from '../../src/clients/zookeeper.js';
+import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
+import { section, type Block } from '../../src/render/blocks.js';
+
+/**
+ * Cluster state as Slack blocks, one section per item so long lists paginate cleanly in a thread.
+ * Used by /state, /cluster state|ps and the FAQ's live views.
+ */
+export function appBlocks(apps: MarathonApp[]): Block[] {
+  if (apps.length === 0) return [section('_No Marathon apps. Create one with `/cluster install <Marathon JSON>` or in the Marathon UI._')];
+  return apps.map((app) => {
+    const what = app.image ? `image \`${app.image}\`` : app.cmd ? `cmd \`${truncateInline(app.cmd, 80)}\`` : 'no cmd';
+    const lines = [
+      `*${app.id}* — ${what}`,
+      `instances ${app.instances} · running ${app.tasksRunning} · staged ${app.tasksStaged} · healthy ${app.tasksHealthy}${app.tasksUnhealthy ? ` · unhealthy ${app.tasksUnhealthy}` : ''} · ${formatCpus(app.cpus)} cpus, ${app.mem} MB each`,
+    ];
+    if (app.deployments.length > 0) lines.push(`:hourglass_flowing_sand: deployment in progress (${app.deployments.length})`);
+    if (app.tasksRunning < app.instances && app.deployments.length > 0) lines.push('_Not all instances run yet: waiting for resources, or starting._');
+    if (app.lastTaskFailure) lines.push(`:x: last failure: ${app.lastTaskFailure.state} — ${truncateInline(app.lastTaskFailure.message, 200)}`);
+    return section(lines.join('\n'));
+  });
+}
+
+export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
+  if (frameworks.length === 0) return [section('_No frameworks are registered._')];
+  return frameworks.map((framework) => {
+    const byState = countBy(framework.tasks.map((task) => task.state));
+    const states = Object.entries(byState).map(([state, count]) => `${count} ${state.replace(/^TASK_/, '').toLowerCase()}`).join(', ') || 'no tasks';
+    return section(
+      [
+        `*${framework.name}* ${framework.active ? '' : '_(inactive)_'} — \`${framework.id}\``,
+        `tasks: ${states}${framework.completedTasks.length ? ` · ${framework.completedTasks.length} completed` : ''}`,
+        `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${framework.webuiUrl}` : ''}`,
+      ].join('\n'),
+    );
+  });
+}
+
+export function taskBlocks(state: MasterState): Block[] {
+  const rows = state.frameworks.flatMap((framework) => framework.tasks.map((task) => ({ framework, task })));
+  if (rows.length === 0) return [section('_No tasks are running._')];
+  const agents = new Map(state.agents.map((agent) => [agent.id, agent.hostname]));
+  return rows.map(({ framework, task }) => section(`*${task.name}* (${framework.name}) — ${task.state}\nagent ${agents.get(task.agentId) ?? task.agentId} · ports ${taskPorts(task) || 'none'} · \`${task.id}\``));
+}
+
+export function resourceBlocks(state: MasterState): Block[] {
+  if (state.agents.length === 0) return [section('_No agents are registered, so the cluster has no resources._')];
+  let total: Resources = { ...NO_RESOURCES, ports: [] };
+  let used: Resources = { ...NO_RESOURCES, ports: [] };
+  const blocks = state.agents.map((agent) => {
+    total = addResources(total, agent.resources);
+    used = addResources(used, agent.usedResources);
+    return section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`);
+  });
+  return [section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`), ...blocks];
+}
+
+/** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5). */
+export function resourceTable(total: Resources, used: Resources): string {
+  const free = freeResources(total, used);
+  return [
+    `cpus  ${formatCpus(total.cpus)} total · ${formatCpus(used.cpus)} used · *${formatCpus(free.cpus)} free*`,
+    `mem   ${total.mem} MB total · ${used.mem} MB used · *${free.mem} MB free*`,
+    `disk  ${total.disk} MB total · ${used.disk} MB used · *${free.disk} MB free*`,
+    `ports ${portCount(total.ports)} total · ${portCount(used.ports)} used · *${portCount(free.ports)} free* (${formatPortRanges(total.ports) || 'none'})`,
+  ].join('\n');
+}
+
+export function resourcesLine(resources: Resources): string {
+  return `${formatCpus(resources.cpus)} cpus, ${resources.mem} MB mem, ${resources.disk} MB disk${resources.ports.length ? `, ports ${formatPortRanges(resources.ports)}` : ''}`;
+}
+
+export function znodeBlocks(tree: ZnodeTree, masters: MesosMasterInfo[]): Block[] {
+  const lines: string[] = [];
+  const walk = (node: ZnodeTree, depth: number) => {
+    const size = node.dataLength > 0 ? ` (${node.dataLength} B)` : '';
+    const more = node.truncated ? ` … ${node.numChildren} children` : '';
+    lines.push(`${'  '.repeat(depth)}${depth === 0 ? node.path : node.name}${node.ephemeral ? ' [ephemeral]' : ''}${size}${more}`);
+    for (const child of node.children) walk(child, depth + 1);
+  };
+  walk(tree, 0);
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i += 40) blocks.push(section(`\`\`\`${lines.slice(i, i + 40).join('\n')}\`\`\``));
+  if (masters.length > 0) blocks.push(section(mesosLeaderLine(masters)));
+  return blocks;
+}
+
+export function mesosLeaderLine(masters: MesosMasterInfo[]): string {
+  const [leader, ...others] = masters;
+  if (!leader) return 'No Mesos master is registered in ZooKeeper.';
+  const describe = (master: MesosMasterInfo) => `${master.pid ?? master.hostname ?? '?'} (${master.znode}${master.version ? `, Mesos ${master.version}` : ''}${master.format === 'protobuf' ? ', binary protobuf' : ''})`;
+  return `*Leading Mesos master:* ${describe(leader)} — the lowest sequence number leads.${others.length ? `\nStandby: ${others.map(describe).join(', ')}` : ''}`;
+}
+
+export function taskPorts(task: MesosTask): string {
+  return task.discoveryPorts.length > 0 ? task.discoveryPorts.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ') : formatPortRanges(task.resources.ports);
+}
+
+export function formatCpus(cpus: number): string {
+  return Number.isInteger(cpus) ? String(cpus) : String(Math.round(cpus * 100) / 100);
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function truncateInline(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

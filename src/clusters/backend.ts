@@ -1,0 +1,29 @@
+import type { ClusterSpec } from './cluster-spec.js';
+import type { ClusterEndpoints } from './registry.js';
+
+/** The steps `/cluster up` shows, in order (minimesos' start order). */
+export const PROVISION_STEPS = ['queued', 'pulling images', 'zookeeper', 'master', 'agents', 'marathon', 'apps', 'ready'] as const;
+export type ProvisionStep = (typeof PROVISION_STEPS)[number];
+
+export interface ProvisionRequest {
+  attendee: string;
+  clusterId: string;
+  spec: ClusterSpec;
+  signal: AbortSignal;
+  onProgress(step: ProvisionStep, detail?: string): void;
+}
+
+export interface ProvisionedCluster {
+  endpoints: ClusterEndpoints;
+  /** `export MINIMESOS_…=…` lines, as `minimesos info` prints them. */
+  exports: string[];
+  host?: string;
+}
+
+/** What builds and removes clusters: Docker hosts in production and tests. */
+export interface ClusterBackend {
+  /** Idempotent for one clusterId: a re-run (after a worker died) reuses what exists. */
+  provision(request: ProvisionRequest): Promise<ProvisionedCluster>;
+  /** Idempotent: removing what is already gone succeeds. */
+  destroy(clusterId: string): Promise<void>;
+}

@@ -1,0 +1,38 @@
+/**
+ * The normalised cluster a minimesosFile (or `/cluster up` flags) describes. Its JSON form is a
+ * contract: `workshop-bot minimesosfile --json` prints it and other tools script against it.
+ */
+export interface ResourceEntry<T = number> {
+  role: string;
+  value: T;
+}
+
+export interface AgentSpec {
+  image: string;
+  portNumber: number;
+  attributes: string;
+  resources: {
+    cpus: ResourceEntry[];
+    mem: ResourceEntry[];
+    disk: ResourceEntry[];
+    ports: ResourceEntry<string>[];
+  };
+}
+
+export interface ClusterSpec {
+  clusterName: string | null;
+  mesosVersion: string;
+  loggingLevel: 'INFO' | 'WARNING' | 'ERROR';
+  mapAgentSandboxVolume: boolean;
+  mapPortsToHost: boolean;
+  /** Seconds to wait for the cluster to come up. */
+  timeout: number;
+  zookeeper: { image: string };
+  master: { image: string; authenticate: boolean; aclJson: string | null };
+  agents: AgentSpec[];
+  /** Marathon JSON (apps and groups) to install once the cluster is up. */
+  marathon: { image: string; apps: unknown[]; groups: unknown[] } | null;
+  consul: { image: string } | null;
+  registrator: { image: string } | null;
+  mesosdns: { image: string } | null;
+}

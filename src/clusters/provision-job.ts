@@ -1,0 +1,109 @@
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { errorMessage, UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../notify/notifier.js';
+import { ProgressMessage } from '../notify/progress.js';
+import type { Message } from '../render/blocks.js';
+import type { ClusterBackend, ProvisionStep } from './backend.js';
+import type { ClusterSpec } from './cluster-spec.js';
+import type { ClusterRecord, ClusterRegistry } from './registry.js';
+
+export interface UpJobData {
+  attendee: string;
+  clusterId: string;
+  spec: ClusterSpec;
+}
+
+export interface DownJobData {
+  attendee: string;
+  clusterId: string;
+}
+
+/** How cluster progress looks to the attendee; the /cluster command renders it. */
+export interface ClusterMessages {
+  progress(record: ClusterRecord, step: ProvisionStep, detail?: string): Message;
+  ready(record: ClusterRecord): Message;
+  failed(record: ClusterRecord, error: string): Message;
+}
+
+export interface ClusterJobDeps {
+  registry: ClusterRegistry;
+  backend: ClusterBackend;
+  notifier: Notifier;
+  messages: ClusterMessages;
+  log: Logger;
+  /** How often a running `up` checks whether its cluster was removed (`/cluster down` meanwhile). */
+  cancelPollMs?: number;
+}
+
+/** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
+export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData> {
+  return async (job, _token, signal) => {
+    if (job.name === 'down') {
+      await deps.backend.destroy(job.data.clusterId);
+      return { destroyed: job.data.clusterId };
+    }
+    return runUp(deps, job as Job<UpJobData>, signal);
+  };
+}
+
+async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, workerSignal: AbortSignal | undefined) {
+  const { attendee, clusterId, spec } = job.data;
+  const log = deps.log.child({ attendee, clusterId, jobId: job.id });
+  const start = await deps.registry.get(attendee);
+  if (!start || start.clusterId !== clusterId) return { skipped: 'the cluster was removed before it was built' };
+
+  let record: ClusterRecord = (await deps.registry.update(attendee, { status: 'provisioning', error: undefined })) ?? start;
+  const progress = record.progressMessage ? new ProgressMessage(deps.notifier, record.progressMessage, log) : undefined;
+  const cancelled = new AbortController();
+  const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
+  const signal = workerSignal ? AbortSignal.any([workerSignal, cancelled.signal]) : cancelled.signal;
+
+  try {
+    const built = await deps.backend.provision({
+      attendee,
+      clusterId,
+      spec,
+      signal,
+      onProgress: (step, detail) => {
+        void job.updateProgress({ step, ...(detail ? { detail } : {}) });
+        record = { ...record, step };
+        progress?.show(deps.messages.progress(record, step, detail));
+        void deps.registry.update(attendee, { step }).catch((err: unknown) => log.warn({ err }, 'could not record progress'));
+      },
+    });
+    const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host });
+    if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
+    await progress?.finish(deps.messages.ready(ready));
+    return { endpoints: built.endpoints };
+  } catch (error) {
+    const message = errorMessage(error);
+    const removed = cancelled.signal.aborted || error instanceof UnrecoverableError;
+    const lastAttempt = removed || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (!lastAttempt) {
+      log.warn({ err: error }, 'provisioning failed; BullMQ will retry');
+      progress?.show(deps.messages.progress(record, 'queued', `retrying after: ${message}`));
+      throw error;
+    }
+    // Nothing half-built may stay behind, whatever went wrong.
+    await deps.backend.destroy(clusterId).catch((err: unknown) => log.error({ err }, 'cleanup after a failed provisioning failed'));
+    if (removed) return { skipped: 'the cluster was removed while it was being built' };
+    const failed = await deps.registry.update(attendee, { status: 'failed', error: message });
+    if (failed) await progress?.finish(deps.messages.failed(failed, message));
+    throw new UnrecoverableError(message);
+  } finally {
+    clearInterval(watcher);
+  }
+}
+
+/** `/cluster down` may run in another process: it removes the record, and the job notices. */
+function watchForRemoval(deps: ClusterJobDeps, attendee: string, clusterId: string, cancelled: AbortController): NodeJS.Timeout {
+  return setInterval(() => {
+    deps.registry.get(attendee).then(
+      (current) => {
+        if (!current || current.clusterId !== clusterId) cancelled.abort(new UserError('the cluster was removed while it was being built'));
+      },
+      () => undefined,
+    );
+  }, deps.cancelPollMs ?? 1000);
+}
