@@ -18,7 +18,7 @@ describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
       raw.once('connected', () => resolve());
       raw.connect();
     });
-    const create = (path: string, data?: string) => new Promise<void>((resolve, reject) => raw.mkdirp(path, data ? Buffer.from(data) : null, (error) => (error ? reject(error) : resolve())));
+    const create = (path: string, data?: string) => new Promise<void>((resolve, reject) => raw.mkdirp(path, data ? Buffer.from(data) : Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
     await create(`${root}/mesos/json.info_0000000002`, masterInfo('10.0.0.2'));
     await create(`${root}/mesos/json.info_0000000001`, masterInfo('10.0.0.1'));
     await create(`${root}/mesos/log_replicas`);
