@@ -21,9 +21,9 @@ export function infoMessage(record: ClusterRecord): Message {
   if (record.status === 'ready') {
     const message = readyMessage(record);
     const kind = record.kind === 'attached' ? ' (attached)' : '';
-    return { ...message, blocks: [section(`*Your cluster ${clusterLabel(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
+    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
   }
-  const lines = [`*Your cluster ${clusterLabel(record)}: ${record.status}*`, progressBar(record.step as ProvisionStep | undefined, record.status === 'failed')];
+  const lines = [`*Your cluster${labelled(record)}: ${record.status}*`, progressBar(record.step as ProvisionStep | undefined, record.status === 'failed')];
   if (record.error) lines.push(`What failed: ${record.error}`);
   const hint =
     record.status === 'failed'
@@ -53,6 +53,11 @@ async function attach({ args, request, services, out }: CommandContext): Promise
 async function detach({ request, services, out }: CommandContext): Promise<void> {
   const record = await services.clusters.detach(request.user);
   await out.reply(record ? reply(`Detached ${record.endpoints?.master}.`, 'It keeps running; the bot just stops reading it.') : reply('You have no attached cluster.', '`/cluster attach master=http://<ip>:5050` links one.'));
+}
+
+function labelled(record: ClusterRecord): string {
+  const label = clusterLabel(record);
+  return label ? ` ${label}` : '';
 }
 
 function reply(text: string, hint: string): Message {

@@ -16,7 +16,7 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
   const output = options.output ?? process.stdout;
   const rl = createInterface({ input: options.input ?? process.stdin, output, terminal: Boolean((output as NodeJS.WriteStream).isTTY) });
   const user = options.user ?? TERMINAL_USER;
-  output.write(`${options.banner ?? 'mesos-workshop-bot shell'} — you are ${user}. Type /help, or "exit" to leave.\n`);
+  output.write(`${options.banner ?? 'mesos-workshop-bot shell'}\nYou are ${user}. Type /help, or "exit" to leave.\n`);
   rl.setPrompt('workshop> ');
   rl.prompt();
   for await (const line of rl) {
