@@ -30,8 +30,8 @@ export interface ClusterSpec {
   zookeeper: { image: string };
   master: { image: string; authenticate: boolean; aclJson: string | null };
   agents: AgentSpec[];
-  /** Marathon JSON (apps and groups) to install once the cluster is up. */
-  marathon: { image: string; apps: unknown[]; groups: unknown[] } | null;
+  /** Marathon apps and groups to install once the cluster is up: each a marathonJson path or URL. */
+  marathon: { image: string; apps: string[]; groups: string[] } | null;
   consul: { image: string } | null;
   registrator: { image: string } | null;
   mesosdns: { image: string } | null;

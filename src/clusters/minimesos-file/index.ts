@@ -1,0 +1,4 @@
+export { DEFAULT_MINIMESOS_FILE, renderMinimesosFile, resourcesString } from './render.js';
+export { specFromFlags, type UpFlags } from './flags.js';
+export { parseMinimesosFile, validateForUp } from './spec.js';
+export { MinimesosFileError } from './tokens.js';

@@ -1,0 +1,228 @@
+import type { AgentSpec, ClusterSpec, ResourceEntry } from '../cluster-spec.js';
+import {
+  DEFAULT_AGENT_PORT,
+  DEFAULT_AGENT_RESOURCES,
+  DEFAULT_IMAGES,
+  DEFAULT_MESOS_VERSION,
+  DEFAULT_TIMEOUT,
+  INHERIT_LOGGING,
+  LOGGING_LEVELS,
+  mesosImageTag,
+  SUPPORTED_MESOS_VERSIONS,
+} from './defaults.js';
+import { parseSyntax, type BlockNode, type PropertyNode, type Scalar } from './syntax.js';
+import { MinimesosFileError } from './tokens.js';
+
+type Kind = 'string' | 'number' | 'boolean' | 'string-or-null';
+
+const CLUSTER_PROPERTIES: Record<string, Kind> = { clusterName: 'string-or-null', loggingLevel: 'string', mapAgentSandboxVolume: 'boolean', mapPortsToHost: 'boolean', mesosVersion: 'string', timeout: 'number' };
+const IMAGE_PROPERTIES: Record<string, Kind> = { imageName: 'string', imageTag: 'string' };
+const MESOS_PROPERTIES: Record<string, Kind> = { ...IMAGE_PROPERTIES, loggingLevel: 'string' };
+const BLOCK_PROPERTIES: Record<string, Record<string, Kind>> = {
+  master: { ...MESOS_PROPERTIES, authenticate: 'boolean', aclJson: 'string-or-null' },
+  agent: { ...MESOS_PROPERTIES, portNumber: 'number', attributes: 'string' },
+  zookeeper: IMAGE_PROPERTIES,
+  marathon: { ...IMAGE_PROPERTIES, cmd: 'string' },
+  consul: IMAGE_PROPERTIES,
+  registrator: IMAGE_PROPERTIES,
+  mesosdns: IMAGE_PROPERTIES,
+};
+/** minimesos' own messages for a second block of a kind it allows once. */
+const DUPLICATE_MESSAGES: Record<string, string> = {
+  master: 'Multiple Masters are not supported in this version yet',
+  zookeeper: 'Multiple Zookeepers are not supported in this version yet',
+  marathon: 'Cannot have more than 1 marathon',
+  consul: 'Cannot have more than 1 consul',
+  registrator: 'Cannot have more than 1 registrator',
+  mesosdns: 'Cannot have more than 1 mesosdns',
+};
+const RESOURCE_BLOCKS: Record<string, keyof AgentSpec['resources']> = { cpu: 'cpus', mem: 'mem', disk: 'disk', ports: 'ports' };
+
+/** Reads a minimesosFile into the cluster it describes, as minimesos 0.13 would. */
+export function parseMinimesosFile(source: string): ClusterSpec {
+  const root = parseSyntax(source);
+  let mesosVersion = DEFAULT_MESOS_VERSION;
+  const spec: ClusterSpec = {
+    clusterName: null,
+    mesosVersion,
+    loggingLevel: 'INFO',
+    mapAgentSandboxVolume: false,
+    mapPortsToHost: false,
+    timeout: DEFAULT_TIMEOUT,
+    zookeeper: { image: DEFAULT_IMAGES.zookeeper },
+    master: { image: `${DEFAULT_IMAGES.master}:${mesosImageTag(mesosVersion)}`, authenticate: false, aclJson: null },
+    agents: [],
+    marathon: null,
+    consul: null,
+    registrator: null,
+    mesosdns: null,
+  };
+  const seen = new Set<string>();
+  for (const entry of root.entries) {
+    if (entry.kind === 'property') {
+      const value = checked(entry, CLUSTER_PROPERTIES, 'minimesos');
+      switch (entry.name) {
+        case 'clusterName':
+          spec.clusterName = value as string | null;
+          break;
+        case 'loggingLevel':
+          spec.loggingLevel = loggingLevel(entry);
+          break;
+        case 'mapAgentSandboxVolume':
+          spec.mapAgentSandboxVolume = value as boolean;
+          break;
+        case 'mapPortsToHost':
+          spec.mapPortsToHost = value as boolean;
+          break;
+        case 'timeout':
+          if (!Number.isInteger(value) || (value as number) <= 0) fail(entry, `timeout must be a whole number of seconds, not ${String(value)}`);
+          spec.timeout = value as number;
+          break;
+        case 'mesosVersion':
+          if (!SUPPORTED_MESOS_VERSIONS.includes(String(value))) fail(entry, `mesosVersion "${String(value)}" is not supported; use one of ${SUPPORTED_MESOS_VERSIONS.join(', ')}`);
+          // Only blocks that come after it use it: minimesos reads it when it builds each block.
+          mesosVersion = String(value);
+          spec.mesosVersion = mesosVersion;
+          break;
+      }
+      continue;
+    }
+    if (!(entry.name in BLOCK_PROPERTIES)) fail(entry, `Block '${entry.name}' not supported`);
+    if (entry.name !== 'agent') {
+      if (seen.has(entry.name)) fail(entry, DUPLICATE_MESSAGES[entry.name]!);
+      seen.add(entry.name);
+    }
+    switch (entry.name) {
+      case 'master':
+        spec.master = masterSpec(entry, mesosVersion);
+        break;
+      case 'agent':
+        spec.agents.push(agentSpec(entry, mesosVersion));
+        break;
+      case 'marathon':
+        spec.marathon = marathonSpec(entry);
+        break;
+      default:
+        spec[entry.name as 'zookeeper' | 'consul' | 'registrator' | 'mesosdns'] = { image: image(entry, DEFAULT_IMAGES[entry.name as 'zookeeper']) };
+    }
+  }
+  if (spec.registrator && !spec.consul) fail(root, 'Registrator requires a single Consul container (add a consul { } block)');
+  // `up` adds a missing master block after reading the whole file, so it gets the final mesosVersion.
+  if (!seen.has('master')) spec.master.image = `${DEFAULT_IMAGES.master}:${mesosImageTag(mesosVersion)}`;
+  return spec;
+}
+
+/** What `minimesos up` refuses even though the file parses. */
+export function validateForUp(spec: ClusterSpec): void {
+  if (spec.agents.length === 0) throw new MinimesosFileError(1, 1, 'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
+}
+
+function masterSpec(block: BlockNode, mesosVersion: string): ClusterSpec['master'] {
+  const props = properties(block, 'master');
+  if (props.loggingLevel) loggingLevel(props.loggingLevel, true);
+  return {
+    image: image(block, `${DEFAULT_IMAGES.master}:${mesosImageTag(mesosVersion)}`),
+    authenticate: (props.authenticate?.value as boolean | undefined) ?? false,
+    aclJson: typeof props.aclJson?.value === 'string' ? props.aclJson.value.trim() : null,
+  };
+}
+
+function agentSpec(block: BlockNode, mesosVersion: string): AgentSpec {
+  const props = properties(block, 'agent');
+  if (props.loggingLevel) loggingLevel(props.loggingLevel, true);
+  const resources: AgentSpec['resources'] = {
+    cpus: [{ role: '*', value: DEFAULT_AGENT_RESOURCES.cpus }],
+    mem: [{ role: '*', value: DEFAULT_AGENT_RESOURCES.mem }],
+    disk: [{ role: '*', value: DEFAULT_AGENT_RESOURCES.disk }],
+    ports: [{ role: '*', value: DEFAULT_AGENT_RESOURCES.ports }],
+  };
+  for (const child of block.entries.filter((entry): entry is BlockNode => entry.kind === 'block')) {
+    if (child.name !== 'resources') fail(child, `Block '${child.name}' not supported`);
+    for (const resource of child.entries) {
+      if (resource.kind === 'property') fail(resource, `'${resource.name}' is not a property of resources { }; it holds cpu { }, mem { }, disk { } and ports { } blocks`);
+      const key = RESOURCE_BLOCKS[resource.name];
+      if (!key) fail(resource, `Block '${resource.name}' not supported (resources { } holds cpu, mem, disk and ports)`);
+      const entry = resourceEntry(resource, key);
+      // An entry for a role replaces that role's default (or earlier entry); other roles are added.
+      const list = resources[key] as ResourceEntry<number | string>[];
+      const at = list.findIndex((existing) => existing.role === entry.role);
+      if (at >= 0) list[at] = entry;
+      else list.push(entry);
+    }
+  }
+  const portNumber = (props.portNumber?.value as number | undefined) ?? DEFAULT_AGENT_PORT;
+  if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) fail(props.portNumber!, `portNumber must be a port (1–65535), not ${portNumber}`);
+  return { image: image(block, `${DEFAULT_IMAGES.agent}:${mesosImageTag(mesosVersion)}`), portNumber, attributes: (props.attributes?.value as string | undefined) ?? '', resources };
+}
+
+function resourceEntry(block: BlockNode, key: keyof AgentSpec['resources']): ResourceEntry<number | string> {
+  const props = properties(block, block.name, { role: 'string', value: key === 'ports' ? 'string' : 'number' });
+  const role = (props.role?.value as string | undefined) ?? '*';
+  if (!props.value) fail(block, `${block.name} { } needs a value = …`);
+  const value = props.value.value as number | string;
+  if (key === 'ports') {
+    if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(String(value))) fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not "${String(value)}"`);
+  } else if ((value as number) < 0) {
+    fail(props.value, `${block.name} value must not be negative`);
+  }
+  return { role, value };
+}
+
+function marathonSpec(block: BlockNode): NonNullable<ClusterSpec['marathon']> {
+  properties(block, 'marathon');
+  const spec = { image: image(block, DEFAULT_IMAGES.marathon), apps: [] as string[], groups: [] as string[] };
+  for (const child of block.entries.filter((entry): entry is BlockNode => entry.kind === 'block')) {
+    if (child.name !== 'app' && child.name !== 'group') fail(child, `Block '${child.name}' not supported (marathon { } holds app { } and group { } blocks)`);
+    const props = properties(child, child.name, { marathonJson: 'string' });
+    if (!props.marathonJson) fail(child, `${child.name === 'app' ? 'App' : 'Group'} config must have a 'marathonJson' property`);
+    (child.name === 'app' ? spec.apps : spec.groups).push(props.marathonJson.value as string);
+  }
+  return spec;
+}
+
+/** `imageName`/`imageTag` with the role's defaults, as `name:tag`. */
+function image(block: BlockNode, fallback: string): string {
+  const props = properties(block, block.name);
+  const [defaultName, defaultTag] = splitImage(fallback);
+  const tag = props.imageTag?.value as string | undefined;
+  // minimesos 0.9 wrote this placeholder for "the tag that goes with mesosVersion".
+  return `${(props.imageName?.value as string | undefined) ?? defaultName}:${tag === undefined || tag === DERIVE_TAG ? defaultTag : tag}`;
+}
+
+const DERIVE_TAG = '# derive from mesos version';
+
+function splitImage(image: string): [string, string] {
+  const at = image.lastIndexOf(':');
+  return [image.slice(0, at), image.slice(at + 1)];
+}
+
+function properties(block: BlockNode, context: string, allowed: Record<string, Kind> = BLOCK_PROPERTIES[block.name] ?? {}): Record<string, PropertyNode> {
+  const found: Record<string, PropertyNode> = {};
+  for (const entry of block.entries) {
+    if (entry.kind !== 'property') continue;
+    checked(entry, allowed, context);
+    found[entry.name] = entry;
+  }
+  return found;
+}
+
+function checked(entry: PropertyNode, allowed: Record<string, Kind>, context: string): Scalar {
+  const kind = allowed[entry.name];
+  if (!kind && entry.name === 'exposePorts') fail(entry, "'exposePorts' was removed from minimesos in 0.9 (May 2016): delete this line (mapPortsToHost = true publishes the master and Marathon ports)");
+  if (!kind) fail(entry, `'${entry.name}' is not a property of ${context} { } (No such property: ${entry.name}); it takes ${Object.keys(allowed).join(', ')}`);
+  const value = entry.value;
+  const ok = kind === 'string-or-null' ? value === null || typeof value === 'string' : typeof value === kind;
+  if (!ok) fail(entry, `${entry.name} must be ${kind === 'string-or-null' ? 'a "string" or null' : kind === 'string' ? 'a "string"' : `a ${kind}`}, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function loggingLevel(entry: PropertyNode, allowInherit = false): ClusterSpec['loggingLevel'] {
+  const level = String(entry.value).toUpperCase();
+  if (allowInherit && entry.value === INHERIT_LOGGING) return 'INFO';
+  if (!(LOGGING_LEVELS as readonly string[]).includes(level)) fail(entry, `loggingLevel must be INFO, WARNING or ERROR, not "${String(entry.value)}"`);
+  return level as ClusterSpec['loggingLevel'];
+}
+
+function fail(at: { line: number; column: number }, message: string): never {
+  throw new MinimesosFileError(at.line, at.column, message);
+}
