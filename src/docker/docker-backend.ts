@@ -1,0 +1,214 @@
+import { randomInt } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DockerHost } from './hosts.js';
+import { clusterFilter, LABELS } from './labels.js';
+import { installMarathonApps } from './marathon-apps.js';
+import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
+import { httpJson, waitFor, zookeeperServes } from './wait.js';
+
+export interface DockerBackendOptions {
+  hosts: DockerHost[];
+  images: ImageMode;
+  log: Logger;
+  /** Limits on every container: CPU share and process count (a fork bomb stays inside). */
+  limits?: { nanoCpus: number; pidsLimit: number };
+  /** Picks the host for a new cluster (the pool's placement); default: the first host. */
+  place?: (clusterId: string) => Promise<DockerHost>;
+}
+
+interface Published {
+  container: Docker.ContainerInfo | Docker.ContainerInspectInfo;
+  hostPort: number;
+}
+
+/**
+ * Builds a minimesos cluster on a Docker engine, like `minimesos up`: one labelled bridge network,
+ * containers named `minimesos-<role>-<clusterId>-<uuid>`, health waits bounded by the spec's
+ * timeout. Idempotent by labels: a re-run reuses what exists and creates only what is missing.
+ */
+export class DockerBackend implements ClusterBackend {
+  private readonly limits: { nanoCpus: number; pidsLimit: number };
+
+  constructor(private readonly options: DockerBackendOptions) {
+    this.limits = options.limits ?? { nanoCpus: 1e9, pidsLimit: 256 };
+  }
+
+  async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
+    const { spec, clusterId, attendee, signal } = request;
+    const host = await this.hostFor(clusterId);
+    const docker = host.docker;
+    const timeoutMs = spec.timeout * 1000;
+    const roles = clusterRoles(spec, clusterId, this.options.images);
+
+    request.onProgress('pulling images');
+    await this.ensureImages(docker, [...new Set(roles.map((role) => role.image))], signal);
+    const network = await this.ensureNetwork(docker, clusterId, attendee);
+
+    const start = async (role: RoleContainer) => this.ensureContainer(docker, role, { clusterId, attendee, network, publishIp: host.publishIp }, signal);
+
+    request.onProgress('zookeeper');
+    const zookeeper = await start(roles.find((role) => role.role === 'zookeeper')!);
+    await waitFor(() => zookeeperServes(host.publishIp, zookeeper.hostPort), { timeoutMs, signal, describe: 'ZooKeeper answering' });
+
+    request.onProgress('master');
+    const master = await start(roles.find((role) => role.role === 'master')!);
+    const masterUrl = `http://${host.publishIp}:${master.hostPort}`;
+    await waitFor(async () => ((await httpJson(`${masterUrl}/state`)) ? true : undefined), { timeoutMs, signal, describe: 'The Mesos master answering' });
+
+    request.onProgress('agents');
+    const agents: Published[] = [];
+    for (const role of roles.filter((candidate) => candidate.role === 'agent')) agents.push(await start(role));
+    await waitFor(
+      async () => {
+        const state = (await httpJson(`${masterUrl}/state`)) as { activated_slaves?: number };
+        return (state.activated_slaves ?? 0) >= agents.length ? true : undefined;
+      },
+      { timeoutMs, signal, describe: `All ${agents.length} agents registering with the master` },
+    );
+
+    let marathonUrl: string | undefined;
+    const marathonRole = roles.find((role) => role.role === 'marathon');
+    if (marathonRole) {
+      request.onProgress('marathon');
+      const marathon = await start(marathonRole);
+      marathonUrl = `http://${host.publishIp}:${marathon.hostPort}`;
+      await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), { timeoutMs, signal, describe: 'Marathon answering' });
+    }
+
+    const endpoints = {
+      master: masterUrl,
+      ...(marathonUrl ? { marathon: marathonUrl } : {}),
+      zookeeper: `${host.publishIp}:${zookeeper.hostPort}`,
+      agents: agents.map((agent) => `http://${host.publishIp}:${agent.hostPort}`),
+    };
+    const exports = minimesosExports(endpoints, agents.length, await this.gateway(docker, network));
+    if (spec.marathon && marathonUrl && (spec.marathon.apps.length > 0 || spec.marathon.groups.length > 0)) {
+      request.onProgress('apps');
+      const failures = await installMarathonApps(spec.marathon, marathonUrl, exports);
+      if (failures.length > 0) request.onProgress('apps', `Some apps were not installed: ${failures.join('; ')}`);
+    }
+    request.onProgress('ready');
+    return { endpoints, exports, host: host.id };
+  }
+
+  async destroy(clusterId: string): Promise<void> {
+    await Promise.all(this.options.hosts.map((host) => removeCluster(host.docker, clusterId)));
+  }
+
+  private async hostFor(clusterId: string): Promise<DockerHost> {
+    for (const host of this.options.hosts) {
+      const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) }).catch(() => []);
+      if (existing.length > 0) return host;
+    }
+    return this.options.place ? this.options.place(clusterId) : this.options.hosts[0]!;
+  }
+
+  private async ensureImages(docker: Docker, images: string[], signal: AbortSignal): Promise<void> {
+    for (const image of images) {
+      signal.throwIfAborted();
+      if (await docker.getImage(image).inspect().then(() => true, () => false)) continue;
+      if (this.options.images === 'local') throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
+      await pullImage(docker, image);
+    }
+  }
+
+  private async ensureNetwork(docker: Docker, clusterId: string, attendee: string): Promise<string> {
+    const name = `minimesos-${clusterId}`;
+    const existing = await docker.listNetworks({ filters: { name: [name] } });
+    if (existing.some((network) => network.Name === name)) return name;
+    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.managed]: 'true', [LABELS.cluster]: clusterId, [LABELS.attendee]: attendee } });
+    return name;
+  }
+
+  private async ensureContainer(docker: Docker, role: RoleContainer, context: { clusterId: string; attendee: string; network: string; publishIp: string }, signal: AbortSignal): Promise<Published> {
+    signal.throwIfAborted();
+    const filters = { label: [...clusterFilter(context.clusterId).label, `${LABELS.role}=${role.role}`, `${LABELS.index}=${role.index}`] };
+    const [found] = await docker.listContainers({ all: true, filters });
+    let id = found?.Id;
+    if (!id) {
+      const portKey = `${role.port}/tcp`;
+      const container = await docker.createContainer({
+        name: `minimesos-${role.role}-${context.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
+        Image: role.image,
+        ...(role.cmd ? { Cmd: role.cmd } : {}),
+        Env: role.env,
+        Hostname: role.alias,
+        Labels: { [LABELS.managed]: 'true', [LABELS.cluster]: context.clusterId, [LABELS.attendee]: context.attendee, [LABELS.role]: role.role, [LABELS.index]: String(role.index) },
+        ExposedPorts: { [portKey]: {} },
+        HostConfig: {
+          NetworkMode: context.network,
+          PortBindings: { [portKey]: [{ HostIp: context.publishIp, HostPort: '' }] },
+          Memory: role.memoryMb * 1024 * 1024,
+          NanoCpus: this.limits.nanoCpus,
+          PidsLimit: this.limits.pidsLimit,
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+          ...(role.dockerSocket ? { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } : {}),
+        },
+        NetworkingConfig: { EndpointsConfig: { [context.network]: { Aliases: [role.alias] } } },
+      });
+      id = container.id;
+    }
+    const container = docker.getContainer(id);
+    let info = await container.inspect();
+    if (!info.State.Running) {
+      await container.start();
+      info = await container.inspect();
+    }
+    const binding = info.NetworkSettings.Ports[`${role.port}/tcp`]?.[0];
+    if (!binding) throw new Error(`${role.alias} has no published port ${role.port}`);
+    return { container: info, hostPort: Number(binding.HostPort) };
+  }
+
+  private async gateway(docker: Docker, network: string): Promise<string> {
+    const info = await docker.getNetwork(network).inspect();
+    return (info.IPAM?.Config?.[0]?.Gateway as string | undefined) ?? '';
+  }
+}
+
+/** Removes a cluster's containers, then its network (idempotent). */
+export async function removeCluster(docker: Docker, clusterId: string): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
+  await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+    if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+  })));
+  const networks = await docker.listNetworks({ filters: clusterFilter(clusterId) });
+  await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove().catch((error: { statusCode?: number }) => {
+    if (error.statusCode !== 404) throw error;
+  })));
+}
+
+/** `docker pull` with the errors that followProgress hides inside its output. */
+async function pullImage(docker: Docker, image: string): Promise<void> {
+  try {
+    const stream = await docker.pull(image);
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
+        const failed = output?.find((line) => line.error);
+        if (error || failed) reject(error ?? new Error(failed!.error));
+        else resolve();
+      }),
+    );
+  } catch (error) {
+    throw new UserError(`Could not pull ${image}: ${(error as Error).message}`, 'Is the registry reachable from the Docker host? Instructors can pre-pull images with /workshop prepull.');
+  }
+}
+
+/** The lines `minimesos info` prints, with the addresses the bot publishes. */
+export function minimesosExports(endpoints: { master: string; marathon?: string; zookeeper: string; agents: string[] }, agentCount: number, gateway: string): string[] {
+  const line = (role: string, url: string) => {
+    const host = new URL(url.replace(/^zk:/, 'http:')).hostname;
+    return `export MINIMESOS_${role}=${url}; export MINIMESOS_${role}_IP=${host}`;
+  };
+  return [
+    `export MINIMESOS_NETWORK_GATEWAY=${gateway}`,
+    line('ZOOKEEPER', `zk://${endpoints.zookeeper}/mesos`),
+    line('MASTER', endpoints.master),
+    ...(endpoints.marathon ? [line('MARATHON', endpoints.marathon)] : []),
+    // minimesos prints a role only when it has exactly one container.
+    ...(agentCount === 1 ? [line('AGENT', endpoints.agents[0]!)] : []),
+  ];
+}
+

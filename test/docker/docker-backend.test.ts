@@ -1,0 +1,65 @@
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { DockerBackend } from '../../src/docker/docker-backend.js';
+import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { clusterFilter } from '../../src/docker/labels.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
+import { createLogger } from '../../src/logger.js';
+import { dockerAvailable } from '../support/services.js';
+
+describe.skipIf(!dockerAvailable())('Docker backend with the local images (real engine)', () => {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', log: createLogger('silent', { pretty: false }), limits: { nanoCpus: 5e8, pidsLimit: 128 } });
+  const clusterId = String(Math.floor(Math.random() * 2 ** 31));
+  const steps: string[] = [];
+  let result: Awaited<ReturnType<DockerBackend['provision']>>;
+
+  beforeAll(async () => {
+    await buildLocalImages(docker);
+    result = await backend.provision({ attendee: 'U0DOCKER', clusterId, spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }), signal: new AbortController().signal, onProgress: (step) => steps.push(step) });
+  }, 120_000);
+  afterAll(() => backend.destroy(clusterId));
+
+  it('brings up ZooKeeper, master, agents and Marathon in order, reachable on published ports', async () => {
+    expect(steps).toEqual(['pulling images', 'zookeeper', 'master', 'agents', 'marathon', 'ready']);
+    const state = (await (await fetch(`${result.endpoints.master}/state`)).json()) as { activated_slaves: number; cluster: string };
+    expect(state).toMatchObject({ activated_slaves: 2, cluster: 'docker-test' });
+    expect(((await (await fetch(`${result.endpoints.marathon}/v2/info`)).json()) as { name: string }).name).toBe('marathon');
+    expect(result.endpoints.agents).toHaveLength(2);
+  });
+
+  it('names and labels containers like minimesos, with limits on every one', async () => {
+    const containers = await docker.listContainers({ filters: clusterFilter(clusterId) });
+    expect(containers).toHaveLength(5);
+    for (const container of containers) {
+      expect(container.Names[0]).toMatch(new RegExp(`^/minimesos-(zookeeper|master|agent|marathon)-${clusterId}-\\d+$`));
+      expect(container.Labels['workshop.attendee']).toBe('U0DOCKER');
+      const info = await docker.getContainer(container.Id).inspect();
+      expect(info.HostConfig.Memory).toBeGreaterThan(0);
+      expect(info.HostConfig.NanoCpus).toBe(5e8);
+      expect(info.HostConfig.PidsLimit).toBe(128);
+    }
+  });
+
+  it('prints the export lines of minimesos info (MINIMESOS_AGENT only with one agent)', () => {
+    expect(result.exports[0]).toMatch(/^export MINIMESOS_NETWORK_GATEWAY=\d+\.\d+\.\d+\.\d+$/);
+    expect(result.exports).toContain(`export MINIMESOS_MASTER=${result.endpoints.master}; export MINIMESOS_MASTER_IP=127.0.0.1`);
+    expect(result.exports.some((line) => line.includes('MINIMESOS_AGENT'))).toBe(false);
+  });
+
+  it('is idempotent: running again for the same cluster creates nothing new', async () => {
+    const before = (await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).map((container) => container.Id).sort();
+    const again = await backend.provision({ attendee: 'U0DOCKER', clusterId, spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }), signal: new AbortController().signal, onProgress: () => undefined });
+    const after = (await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).map((container) => container.Id).sort();
+    expect(after).toEqual(before);
+    expect(again.endpoints.master).toBe(result.endpoints.master);
+  });
+
+  it('destroy removes every container and the network, and can run twice', async () => {
+    await backend.destroy(clusterId);
+    await backend.destroy(clusterId);
+    expect(await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).toHaveLength(0);
+    expect(await docker.listNetworks({ filters: clusterFilter(clusterId) })).toHaveLength(0);
+  });
+});
