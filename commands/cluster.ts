@@ -1,10 +1,137 @@
 import { parseAttachEndpoints } from '../src/clusters/attach.js';
+import type { ProvisionStep } from '../src/clusters/backend.js';
+import type { ClusterSpec } from '../src/clusters/cluster-spec.js';
+import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, validateForUp } from '../src/clusters/minimesos-file/index.js';
 import type { ClusterRecord } from '../src/clusters/registry.js';
-import { context, section, type Message } from '../src/render/blocks.js';
+import { replaceTokens, tokenValues } from '../src/clusters/tokens.js';
+import { UserError } from '../src/errors.js';
+import { codeBlock, context, paginate, section, splitSections, type Message } from '../src/render/blocks.js';
 import { parseArgs } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
-import { clusterLabel, endpointLines, progressBar, readyMessage } from './render/cluster-messages.js';
-import type { ProvisionStep } from '../src/clusters/backend.js';
+import { formatCpus, taskPorts } from './render/cluster-views.js';
+import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from './render/cluster-messages.js';
+
+/** Marathon JSON pasted into Slack is small; anything bigger is a mistake (a whole state dump…). */
+const MAX_JSON_BYTES = 64 * 1024;
+
+async function init({ out }: CommandContext): Promise<void> {
+  await out.reply({
+    text: 'The default minimesosFile',
+    blocks: [
+      section(`This is what \`minimesos init\` writes. Edit it (e.g. \`clusterName\`, more \`agent { }\` blocks, \`mesosVersion\`) and paste it back as \`/cluster up\` followed by the file in a code block.\n${codeBlock(DEFAULT_MINIMESOS_FILE)}`),
+      context('For the common cases there are flags: `/cluster up --agents 3 --mesos 0.28 --name my-cluster`.'),
+    ],
+  });
+}
+
+async function up({ args, request, services, out }: CommandContext): Promise<void> {
+  const spec = specFromCommand(args, services.config.maxAgents);
+  validateForUp(spec);
+  if (spec.agents.length > services.config.maxAgents) throw new UserError(`This minimesosFile asks for ${spec.agents.length} agents; the workshop allows ${services.config.maxAgents}.`, 'Remove some agent { } blocks.');
+  const result = await services.clusters.up(request.user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')));
+  if (!result.queued) {
+    const existing = result.existing;
+    throw new UserError(`You already have a cluster (${existing.kind === 'attached' ? 'attached' : existing.status}).`, existing.status === 'ready' ? '`/cluster info` shows it; `/cluster down` removes it if you want a new one.' : '`/cluster info` shows its progress; `/cluster down` cancels it.');
+  }
+  const where = result.position <= 1 ? "It is next: I'm building it now." : `You are number ${result.position} in the queue; the message in the channel shows progress.`;
+  await out.reply({ text: 'Cluster queued', blocks: [section(`:construction: *Your cluster is queued.* ${where}`), context(`${spec.agents.length} agent${spec.agents.length === 1 ? '' : 's'}, Mesos ${spec.mesosVersion}${spec.marathon ? ', Marathon' : ''}. \`/cluster info\` for status, \`/cluster down\` to cancel.`)] });
+}
+
+/** `/cluster up` takes flags, or a minimesosFile pasted in a code block. */
+function specFromCommand(args: string, maxAgents: number): ClusterSpec {
+  const pasted = unfence(args);
+  if (/^\s*(package\s+\S+\s+)?minimesos\b/.test(pasted)) return parseMinimesosFile(pasted);
+  const parsed = parseArgs(args, { agents: { type: 'integer', min: 1, max: maxAgents }, mesos: { type: 'string' }, name: { type: 'string' } }, '/cluster up [--agents N] [--mesos VERSION] [--name NAME] (or a minimesosFile in a code block)');
+  if (parsed.positional.length > 0 || Object.keys(parsed.pairs).length > 0) {
+    throw new UserError(`I don't understand "${[...parsed.positional, ...Object.keys(parsed.pairs)][0]}".`, 'Use flags (`/cluster up --agents 2`) or paste a whole minimesosFile in a code block (`/cluster init` shows one).');
+  }
+  return specFromFlags({ ...(parsed.flags.agents ? { agents: parsed.flags.agents as number } : {}), ...(parsed.flags.mesos ? { mesosVersion: String(parsed.flags.mesos) } : {}), ...(parsed.flags.name ? { clusterName: String(parsed.flags.name) } : {}) }, { maxAgents });
+}
+
+/** The inside of a ``` code block (Slack keeps the fences), with Slack's smart quotes made plain. */
+function unfence(text: string): string {
+  const fenced = /```(?:\w+\n)?([\s\S]*?)```/.exec(text);
+  return (fenced ? fenced[1]! : text).replace(/[“”]/g, '"').replace(/[‘’]/g, "'").trim();
+}
+
+async function ps({ args, request, services, out }: CommandContext): Promise<void> {
+  parseArgs(args, {}, '/cluster ps');
+  const cluster = await services.clusters.ready(request.user);
+  const state = await services.access.mesos(cluster.endpoints).state();
+  const row = (...cells: string[]) => cells.map((cell) => cell.padEnd(20)).join(' ').trimEnd();
+  const rows = [row('FRAMEWORK', 'TASK', 'STATE', 'PORT'), ...state.frameworks.flatMap((framework) => framework.tasks.map((task) => row(framework.name, task.name, task.state, taskPorts(task) || '-')))];
+  await out.reply({ text: 'minimesos ps', blocks: splitSections(`\`\`\`${rows.join('\n')}\`\`\``).map((part) => section(part)) });
+}
+
+async function stateSummary({ args, request, services, out }: CommandContext): Promise<void> {
+  const parsed = parseArgs(args, { raw: { type: 'boolean' } }, '/cluster state [--raw]');
+  const cluster = await services.clusters.ready(request.user);
+  const state = await services.access.mesos(cluster.endpoints).state();
+  const tasks = state.frameworks.flatMap((framework) => framework.tasks);
+  const cpus = state.agents.reduce((sum, agent) => sum + agent.resources.cpus, 0);
+  const summary = [
+    `*Mesos ${state.version}* — cluster \`${state.cluster ?? '(no name)'}\`, leader ${state.leader ?? 'none'}`,
+    `${state.activatedAgents} agent${state.activatedAgents === 1 ? '' : 's'} (${formatCpus(cpus)} cpus) · ${state.frameworks.length} framework${state.frameworks.length === 1 ? '' : 's'} (${state.frameworks.map((framework) => framework.name).join(', ') || 'none'}) · ${tasks.length} task${tasks.length === 1 ? '' : 's'}`,
+    `The full state: \`curl ${cluster.endpoints.master}/state\` (what \`minimesos state\` prints).`,
+  ].join('\n');
+  if (!parsed.flags.raw) {
+    await out.reply({ text: `Mesos ${state.version}`, blocks: [section(summary)] });
+    return;
+  }
+  const parent = await out.post({ text: `<@${request.user}>'s master state`, blocks: [section(summary), context('The raw JSON is in the thread :thread:')] });
+  const json = JSON.stringify(state.raw, null, 2);
+  for (const page of paginate(splitSections(`\`\`\`${json}\`\`\``, 2900).map((part) => section(part)), 20)) await out.post({ text: 'master state (raw)', blocks: page }, { threadOf: parent });
+}
+
+async function logs({ args, request, services, out }: CommandContext): Promise<void> {
+  const parsed = parseArgs(args, { stderr: { type: 'boolean' } }, '/cluster logs <task> [--stderr]');
+  const [query, extra] = parsed.positional;
+  if (!query || extra) throw new UserError('Tell me which task: part of its id or name.', 'Usage: /cluster logs <task> [--stderr]; /cluster ps lists the tasks.');
+  const cluster = await services.clusters.ready(request.user);
+  const file = parsed.flags.stderr ? 'stderr' : 'stdout';
+  const { task, content, size } = await services.access.mesos(cluster.endpoints).readSandboxFile(query, file, 2800);
+  const cut = size > content.length ? `(last ${content.length} of ${size} bytes)\n` : '';
+  await out.reply({ text: `${file} of ${task.id}`, blocks: [section(`[minimesos] Fetching '${file}' of task '${task.id}'\n${cut}${codeBlock(content || '(empty)')}`)] });
+}
+
+async function install({ args, request, services, out }: CommandContext): Promise<void> {
+  const update = /(^|\s)--update(\s|$)/.test(args);
+  const text = unfence(args.replace(/(^|\s)--update(?=\s|$)/, ' '));
+  if (text === '') throw new UserError('Paste the Marathon app or group JSON after the command, in a code block.', 'Usage: /cluster install [--update] ```{"id": "nginx", …}```');
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new UserError(`That JSON is ${Math.round(Buffer.byteLength(text) / 1024)} KB; the limit is ${MAX_JSON_BYTES / 1024} KB.`, 'An app definition is usually under 2 KB: paste only the app.');
+  const cluster = await services.clusters.ready(request.user);
+  let definition: Record<string, unknown>;
+  try {
+    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`That is not valid JSON: ${(error as Error).message}.`, 'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.');
+  }
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || typeof definition.id !== 'string') {
+    throw new UserError('A Marathon app or group needs an "id" (e.g. "id": "nginx").', 'See the Marathon app format: `/faq how do I run a container on Marathon?`');
+  }
+  const marathon = services.access.marathon(cluster.endpoints);
+  const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
+  if (isGroup) {
+    if (update) await marathon.updateGroup(definition.id, definition, { force: true });
+    else await marathon.createGroup(definition);
+  } else if (update) {
+    await marathon.updateApp(definition.id, definition, { force: true });
+  } else {
+    await marathon.createApp(definition);
+  }
+  await out.reply({ text: 'Installed', blocks: [section(`:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${definition.id}\`.`), context('`/state marathon` shows it starting.')] });
+}
+
+async function uninstall({ args, request, services, out }: CommandContext): Promise<void> {
+  const parsed = parseArgs(args, { group: { type: 'boolean' } }, '/cluster uninstall <app> [--group]');
+  const [id, extra] = parsed.positional;
+  if (!id || extra) throw new UserError('Tell me which app to remove.', 'Usage: /cluster uninstall <app id>, e.g. /cluster uninstall nginx');
+  const cluster = await services.clusters.ready(request.user);
+  const marathon = services.access.marathon(cluster.endpoints);
+  if (parsed.flags.group) await marathon.deleteGroup(id);
+  else await marathon.deleteApp(id);
+  await out.reply({ text: 'Deleted', blocks: [section(`Deleted ${parsed.flags.group ? 'group' : 'app'} '${id.startsWith('/') ? id : `/${id}`}'`)] });
+}
 
 const NO_FLAGS = {};
 
@@ -70,14 +197,14 @@ export const cluster: CommandSpec = {
   description: 'Builds and manages your personal minimesos cluster (ZooKeeper, Mesos master, agents, Marathon) on the workshop Docker hosts, or links a cluster you already run.',
   examples: ['/cluster up', '/cluster up --agents 3', '/cluster info', '/cluster down'],
   subcommands: [
-    { name: 'init', usage: '/cluster init', summary: 'shows the default minimesosFile to edit' },
-    { name: 'up', usage: '/cluster up [--agents N] [--mesos VERSION] (or paste a minimesosFile)', summary: 'builds your cluster' },
+    { name: 'init', usage: '/cluster init', summary: 'shows the default minimesosFile to edit', run: init },
+    { name: 'up', usage: '/cluster up [--agents N] [--mesos VERSION] [--name NAME] (or a minimesosFile in a code block)', summary: 'builds your cluster', run: up },
     { name: 'info', usage: '/cluster info', summary: 'status and the export MINIMESOS_… lines', run: info },
-    { name: 'state', usage: '/cluster state [--raw]', summary: "the master's state, summarised" },
-    { name: 'ps', usage: '/cluster ps', summary: 'running tasks, like minimesos ps' },
-    { name: 'logs', usage: '/cluster logs <task> [--stderr]', summary: "a task's sandbox stdout or stderr" },
-    { name: 'install', usage: '/cluster install [--update] <Marathon JSON>', summary: 'installs a Marathon app or group' },
-    { name: 'uninstall', usage: '/cluster uninstall <app>', summary: 'removes a Marathon app' },
+    { name: 'state', usage: '/cluster state [--raw]', summary: "the master's state, summarised (--raw: the JSON, in a thread)", run: stateSummary },
+    { name: 'ps', usage: '/cluster ps', summary: 'running tasks, like minimesos ps', run: ps },
+    { name: 'logs', usage: '/cluster logs <task> [--stderr]', summary: "a task's sandbox stdout or stderr", run: logs },
+    { name: 'install', usage: '/cluster install [--update] <Marathon JSON>', summary: 'installs a Marathon app or group (JSON in a code block)', run: install },
+    { name: 'uninstall', usage: '/cluster uninstall <app> [--group]', summary: 'removes a Marathon app or group', run: uninstall },
     { name: 'down', usage: '/cluster down', summary: 'destroys your cluster', run: down },
     { name: 'attach', usage: '/cluster attach master=<url> [marathon=<url>] [zookeeper=<host:port>]', summary: 'links a cluster you already run', run: attach },
     { name: 'detach', usage: '/cluster detach', summary: 'unlinks an attached cluster', run: detach },

@@ -10,6 +10,9 @@ export const CONFIG_VARIABLES = [
   { name: 'PORT', required: 'no', example: '3000', help: 'HTTP port of `serve`: POST /slack/events, GET /healthz (default 3000)' },
   { name: 'INSTRUCTORS', required: 'no', example: 'U012AB3CD,U045EF6GH', help: 'comma-separated Slack user ids allowed to run instructor commands' },
   { name: 'LOG_LEVEL', required: 'no', example: 'info', help: 'trace, debug, info, warn, error or fatal (default info)' },
+  { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
+  { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
+  { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number]['name'];
@@ -27,6 +30,9 @@ export interface Config {
   logLevel: LogLevel;
   /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
   keyPrefix: string;
+  dockerHosts: string;
+  clusterImages: 'minimesos' | 'local';
+  maxAgents: number;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -81,6 +87,13 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
   const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL "${logLevel}" is unknown: ${describe('LOG_LEVEL')}`);
 
+  const clusterImages = (value('CLUSTER_IMAGES') ?? 'minimesos').toLowerCase();
+  if (clusterImages !== 'minimesos' && clusterImages !== 'local') problems.push(`CLUSTER_IMAGES must be minimesos or local, not "${clusterImages}": ${describe('CLUSTER_IMAGES')}`);
+
+  const maxAgentsText = value('MAX_AGENTS') ?? '5';
+  const maxAgents = Number(maxAgentsText);
+  if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > 50) problems.push(`MAX_AGENTS must be a number from 1 to 50 ("${maxAgentsText}"): ${describe('MAX_AGENTS')}`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
@@ -89,6 +102,9 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     instructors,
     logLevel: logLevel as LogLevel,
     keyPrefix: env.WORKSHOP_KEY_PREFIX?.trim() || 'wb',
+    dockerHosts: value('DOCKER_HOSTS') ?? '',
+    clusterImages: clusterImages as Config['clusterImages'],
+    maxAgents,
   };
 }
 

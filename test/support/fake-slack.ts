@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`) or `response_url` for posts to a response URL. */
   method: string;
+  /** The request path (a response URL's id is its last segment). */
+  path: string;
   body: Record<string, unknown>;
   status: number;
 }
@@ -37,7 +39,7 @@ export class FakeSlack {
         const body = parseBody(raw, req.headers['content-type'] ?? '');
         const plan = this.planned.get(method)?.shift();
         const answer = plan ?? { status: 200, body: this.answer(method, body) };
-        this.calls.push({ method, body, status: answer.status });
+        this.calls.push({ method, path: req.url!, body, status: answer.status });
         res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
         res.end(JSON.stringify(answer.body));
       });

@@ -1,0 +1,24 @@
+import { parseArgs } from 'node:util';
+import { errorMessage } from '../errors.js';
+import { parseDockerHosts } from './hosts.js';
+import { buildLocalImages } from './local-images.js';
+
+/** `workshop-bot images build [--force]`: the offline stand-in images, on every DOCKER_HOSTS engine. */
+export async function runImagesCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  if (positionals[0] !== 'build' || positionals.length > 1) {
+    process.stderr.write('Usage: workshop-bot images build [--force]\n');
+    return 2;
+  }
+  try {
+    for (const host of parseDockerHosts(process.env.DOCKER_HOSTS)) {
+      for (const result of await buildLocalImages(host.docker, { force: values.force })) {
+        process.stdout.write(`${host.id}: ${result.image} ${result.built ? 'built' : 'already up to date'}\n`);
+      }
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`images build: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}
