@@ -41,7 +41,7 @@ export class ClusterRegistry {
 
   async get(attendee: string): Promise<ClusterRecord | null> {
     const raw = await this.redis().get(key(attendee));
-    return raw ? (JSON.parse(raw) as ClusterRecord) : null;
+    return raw ? decode(raw) : null;
   }
 
   /** Stores the record only if the attendee has none; returns the existing one otherwise. */
@@ -58,13 +58,14 @@ export class ClusterRegistry {
     return existing ? { claimed: false, record: existing } : this.claim(record);
   }
 
-  /** Merges changes into an existing record; returns null when the attendee has none (it was removed). */
+  /**
+   * Merges changes into an existing record atomically (a job's progress updates run concurrently);
+   * a change to `undefined` removes the field. Returns null when the attendee has none (it was removed).
+   */
   async update(attendee: string, changes: Partial<Omit<ClusterRecord, 'attendee' | 'createdAt'>>): Promise<ClusterRecord | null> {
-    const current = await this.get(attendee);
-    if (!current) return null;
-    const next: ClusterRecord = { ...current, ...changes, updatedAt: Date.now() };
-    await this.redis().set(key(attendee), JSON.stringify(next), 'XX');
-    return next;
+    const encoded = JSON.stringify(changes, (_field, value: unknown) => (value === undefined ? null : value));
+    const result = await this.redis().eval(MERGE, 1, key(attendee), encoded, Date.now());
+    return typeof result === 'string' ? decode(result) : null;
   }
 
   async remove(attendee: string): Promise<void> {
@@ -75,8 +76,29 @@ export class ClusterRegistry {
     const attendees = await this.redis().smembers(INDEX);
     if (attendees.length === 0) return [];
     const values = await this.redis().mget(attendees.map(key));
-    return values.filter((value): value is string => value !== null).map((value) => JSON.parse(value) as ClusterRecord);
+    return values.filter((value): value is string => value !== null).map(decode);
   }
+}
+
+// Redis' cjson: null in the changes deletes a field. It writes empty arrays as {}, which decode() undoes.
+const MERGE = `
+local current = redis.call('GET', KEYS[1])
+if not current then return nil end
+local record = cjson.decode(current)
+for field, value in pairs(cjson.decode(ARGV[1])) do
+  if value == cjson.null then record[field] = nil else record[field] = value end
+end
+record['updatedAt'] = tonumber(ARGV[2])
+local encoded = cjson.encode(record)
+redis.call('SET', KEYS[1], encoded)
+return encoded
+`;
+
+function decode(raw: string): ClusterRecord {
+  const record = JSON.parse(raw) as ClusterRecord;
+  if (record.exports && !Array.isArray(record.exports)) record.exports = [];
+  if (record.endpoints?.agents && !Array.isArray(record.endpoints.agents)) record.endpoints.agents = [];
+  return record;
 }
 
 const INDEX = 'clusters';

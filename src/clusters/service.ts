@@ -28,15 +28,14 @@ export class ClusterService {
     const record = (await this.registry.update(attendee, { progressMessage })) ?? claim.record;
     const queue = this.queues.get('clusters');
     const data: UpJobData = { attendee, clusterId, spec };
-    await queue.add('up', data, { jobId: upJobId(attendee, clusterId) });
+    await queue.add('up', data, { jobId: upJobId(attendee, clusterId), priority: BUILD_PRIORITY });
     return { queued: true, record, position: await this.positionOf(upJobId(attendee, clusterId)) };
   }
 
-  /** 1 = next to be built; 0 = being built (or done). */
+  /** 1 = next to be built; 0 = being built (or done). Builds wait in priority order, oldest first. */
   async positionOf(jobId: string): Promise<number> {
-    const waiting = await this.queues.get('clusters').getWaiting(0, -1);
-    const index = waiting.findIndex((job) => job.id === jobId);
-    return index === -1 ? 0 : waiting.length - index;
+    const waiting = await this.queues.get('clusters').getPrioritized(0, -1);
+    return waiting.findIndex((job) => job.id === jobId) + 1;
   }
 
   /**
@@ -50,7 +49,7 @@ export class ClusterService {
     if (record.kind === 'attached' || !record.clusterId) return record;
     const queue = this.queues.get('clusters');
     const waitingUp = await queue.getJob(upJobId(attendee, record.clusterId));
-    if (waitingUp && (await waitingUp.isWaiting())) await waitingUp.remove().catch(() => undefined);
+    if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState())) await waitingUp.remove().catch(() => undefined);
     const data: DownJobData = { attendee, clusterId: record.clusterId };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
     await job.waitUntilFinished(this.queues.eventsOf('clusters'), timeoutMs);
@@ -94,3 +93,6 @@ export class ClusterService {
 }
 
 const upJobId = (attendee: string, clusterId: string) => `up-${attendee}-${clusterId}`;
+
+/** Builds wait behind removals (which carry no priority, BullMQ's highest): a full pool must not block `down`. */
+const BUILD_PRIORITY = 10;

@@ -17,6 +17,14 @@ describe.skipIf(!testRedisUrl())('cluster registry (real Redis)', () => {
     for (const loser of attempts.filter((attempt) => !attempt.claimed)) expect(loser.record.clusterId).toBe(winners[0]!.record.clusterId);
   });
 
+  it('applies concurrent updates without losing any, and removes fields set to undefined', async () => {
+    await registry.claim({ attendee: 'U0RACE', kind: 'provisioned', status: 'queued', error: 'old', endpoints: { master: 'http://m:5050', agents: [] } });
+    await Promise.all([registry.update('U0RACE', { step: 'zookeeper' }), registry.update('U0RACE', { host: 'h1' }), registry.update('U0RACE', { error: undefined })]);
+    const record = await registry.get('U0RACE');
+    expect(record).toMatchObject({ step: 'zookeeper', host: 'h1', endpoints: { agents: [] } });
+    expect(record).not.toHaveProperty('error');
+  });
+
   it('updates, lists and removes records', async () => {
     await registry.claim({ attendee: 'U0A', kind: 'attached', status: 'ready', endpoints: { master: 'http://m:5050' } });
     const updated = await registry.update('U0A', { status: 'failed', error: 'boom' });

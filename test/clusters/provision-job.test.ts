@@ -1,0 +1,120 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterMessages } from '../../commands/render/cluster-messages.js';
+import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../../src/clusters/backend.js';
+import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
+import { ClusterRegistry } from '../../src/clusters/registry.js';
+import { ClusterService } from '../../src/clusters/service.js';
+import { createLogger } from '../../src/logger.js';
+import type { Notifier } from '../../src/notify/notifier.js';
+import { Queues, startWorkers } from '../../src/queue/queues.js';
+import type { Message } from '../../src/render/blocks.js';
+import type { MessageRef } from '../../src/router/types.js';
+import { testRedisUrl, uniquePrefix } from '../support/services.js';
+
+/** A backend that behaves as told: fail at a step, or wait at a step until cancelled. */
+class ScriptedBackend implements ClusterBackend {
+  readonly destroyed: string[] = [];
+  constructor(private readonly script: { failAt?: string; hangAt?: string }) {}
+
+  async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
+    for (const step of ['pulling images', 'zookeeper', 'master', 'agents', 'marathon'] as const) {
+      request.onProgress(step);
+      if (this.script.failAt === step) throw new Error(`${step} did not answer within 60 s`);
+      if (this.script.hangAt === step) await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+    }
+    return { endpoints: { master: 'http://127.0.0.1:5050' }, exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'] };
+  }
+
+  async destroy(clusterId: string): Promise<void> {
+    this.destroyed.push(clusterId);
+  }
+}
+
+class RecordingNotifier implements Notifier {
+  readonly updates: Message[] = [];
+  async post(channel: string): Promise<MessageRef> {
+    return { channel, ts: '1.1' };
+  }
+  async update(_ref: MessageRef, message: Message): Promise<void> {
+    this.updates.push(message);
+  }
+}
+
+describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)', () => {
+  const log = createLogger('silent', { pretty: false });
+  const connections: Redis[] = [];
+  const closers: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await Promise.all(connections.map((connection) => connection.quit()));
+  });
+
+  async function setup(backend: ScriptedBackend) {
+    const prefix = uniquePrefix('jobs').slice(0, -1);
+    const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
+    connections.push(redis);
+    const registry = new ClusterRegistry(() => redis);
+    const queues = new Queues(testRedisUrl()!, prefix, log);
+    const notifier = new RecordingNotifier();
+    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100 }), options: { concurrency: 2 } } }, log);
+    closers.push(() => queues.close(), () => Promise.all(workers.map((worker) => worker.close())));
+    return { service: new ClusterService(registry, queues), notifier };
+  }
+
+  async function until(check: () => Promise<boolean>, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {
+    const backend = new ScriptedBackend({ failAt: 'master' });
+    const { service, notifier } = await setup(backend);
+    const result = await service.up('U0FAIL', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    expect(result.queued).toBe(true);
+    // Three attempts with backoff (2 s, 4 s): the record says failed only after the last.
+    await until(async () => (await service.get('U0FAIL'))?.status === 'failed', 20_000);
+    const record = (await service.get('U0FAIL'))!;
+    expect(record.error).toBe('master did not answer within 60 s');
+    const last = JSON.stringify(notifier.updates.at(-1));
+    expect(last).toContain('could not be built');
+    expect(last).toContain('What failed: master did not answer within 60 s');
+    expect(last).toContain('/cluster down');
+    expect(backend.destroyed).toContain(record.clusterId);
+  }, 30_000);
+
+  it('/cluster down while the cluster is being built cancels the build and removes what was made', async () => {
+    const backend = new ScriptedBackend({ hangAt: 'agents' });
+    const { service, notifier } = await setup(backend);
+    await service.up('U0CANCEL', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    await until(async () => (await service.get('U0CANCEL'))?.step === 'agents');
+    const clusterId = (await service.get('U0CANCEL'))!.clusterId!;
+    await service.down('U0CANCEL');
+    await until(async () => backend.destroyed.filter((id) => id === clusterId).length >= 2);
+    expect(await service.get('U0CANCEL')).toBeNull();
+    expect(notifier.updates.some((update) => update.text.includes('is ready'))).toBe(false);
+  }, 30_000);
+
+  it('tells the attendee their place in the queue', async () => {
+    const backend = new ScriptedBackend({ hangAt: 'zookeeper' });
+    const { service } = await setup(backend);
+    const up = async (attendee: string) => {
+      const result = await service.up(attendee, specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+      return result.queued ? result.position : -1;
+    };
+    try {
+      await up('U1');
+      await up('U2');
+      // Concurrency 2: both are being built, so the next ones wait in line.
+      await until(async () => (await service.get('U1'))?.step === 'zookeeper' && (await service.get('U2'))?.step === 'zookeeper');
+      expect(await up('U3')).toBe(1);
+      expect(await up('U4')).toBe(2);
+    } finally {
+      for (const attendee of ['U1', 'U2', 'U3', 'U4']) await service.down(attendee);
+    }
+  }, 30_000);
+});
