@@ -9,6 +9,7 @@ export const CONFIG_VARIABLES = [
   { name: 'REDIS_URL', required: 'no', example: 'redis://127.0.0.1:6379', help: 'Redis for the store and the BullMQ queues (default redis://127.0.0.1:6379)' },
   { name: 'PORT', required: 'no', example: '3000', help: 'HTTP port of `serve`: POST /slack/events, GET /healthz (default 3000)' },
   { name: 'INSTRUCTORS', required: 'no', example: 'U012AB3CD,U045EF6GH', help: 'comma-separated Slack user ids allowed to run instructor commands' },
+  { name: 'INSTRUCTOR_CHANNEL', required: 'no', example: 'C0INSTRUCT', help: "channel id where attendees' \"Ask the instructor\" questions are posted (the bot must be in it)" },
   { name: 'LOG_LEVEL', required: 'no', example: 'info', help: 'trace, debug, info, warn, error or fatal (default info)' },
   { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
   { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
@@ -27,6 +28,7 @@ export interface Config {
   redisUrl: string;
   port: number;
   instructors: string[];
+  instructorChannel?: string;
   logLevel: LogLevel;
   /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
   keyPrefix: string;
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     redisUrl,
     port,
     instructors,
+    ...(value('INSTRUCTOR_CHANNEL') ? { instructorChannel: value('INSTRUCTOR_CHANNEL') } : {}),
     logLevel: logLevel as LogLevel,
     keyPrefix: env.WORKSHOP_KEY_PREFIX?.trim() || 'wb',
     dockerHosts: value('DOCKER_HOSTS') ?? '',

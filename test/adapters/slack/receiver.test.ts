@@ -106,4 +106,16 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
     expect(JSON.stringify(posted.body.blocks)).toContain('/cluster');
     expect(slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.status === 429)).toHaveLength(1);
   });
+
+  it('answers a question asked by @-mention in a thread from the FAQ, in that thread', async () => {
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: eventBody({ type: 'app_mention', user: 'U0ATTENDEE', text: '<@U0BOT> why does elasticsearch not scale up?', ts: '1700000200.000200', thread_ts: '1700000000.000099', channel: 'C0ROOM', event_ts: '1700000200.000200' }),
+    });
+    expect(response.status).toBe(200);
+    const answer = await slack.fake.waitFor((call) => call.method === 'chat.postMessage' && call.body.thread_ts === '1700000000.000099' && call.status === 200);
+    expect(String(answer.body.text)).toBe("Why doesn't Elasticsearch scale up?");
+    expect(JSON.stringify(answer.body.blocks)).toContain('one Elasticsearch node per agent');
+  });
 });

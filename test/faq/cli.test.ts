@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1' };
+
+describe('workshop-bot faq', () => {
+  it('--json prints topic, score, answer and suggestions', async () => {
+    const { stdout } = await run(process.execPath, ['dist/src/cli/main.js', 'faq', '--json', 'how much resources are left?'], { env });
+    const result = JSON.parse(stdout) as { topic: string | null; score: number; answer: string; suggestions: string[] };
+    expect(Object.keys(result)).toEqual(['topic', 'score', 'answer', 'suggestions']);
+    expect(result.topic).toBe('resources-left');
+    expect(result.score).toBeGreaterThan(0.2);
+    expect(result.answer).toContain('used_resources');
+    expect(result.suggestions.length).toBeLessThanOrEqual(3);
+  });
+
+  it('gives topic null for what it does not know', async () => {
+    const { stdout } = await run(process.execPath, ['dist/src/cli/main.js', 'faq', '--json', 'where can I park'], { env });
+    expect(JSON.parse(stdout).topic).toBeNull();
+  });
+
+  it('exits 2 without a question', async () => {
+    await expect(run(process.execPath, ['dist/src/cli/main.js', 'faq'], { env })).rejects.toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluate, loadEvaluationSet } from '../../src/faq/evaluate.js';
+import { loadFaq } from '../../src/faq/faq.js';
+import { loadSections } from '../../src/faq/topics-loader.js';
+import { REAL_FIXTURES } from '../support/fixtures.js';
+
+const OUTLINE = join(REAL_FIXTURES, '..', '..', 'workshop', 'outline.md');
+
+/** Every question of the course outline, and the topic that must answer it. */
+const OUTLINE_ANSWERS: Record<string, string> = {
+  'What is Mesos, what problem does it solve and what can I do with it?': 'what-is-mesos',
+  'How can I deploy a framework/application?': 'deploy-framework',
+  'How can I find application logs?': 'find-logs',
+  'How do I shut down a framework/application? (Note, cannot reconnect with same name after shutdown)': 'shutdown-framework',
+  'How can I see what is running on the cluster?': 'what-is-running',
+  'How can I see how much resources the cluster has left?': 'resources-left',
+  'How does resource scheduling work?': 'resource-scheduling',
+  'How does leader election work?': 'leader-election',
+  'Where can I get state information? (state.json, tasks.json and /help)': 'state-endpoints',
+  'What does it mean when I specify `cpus=1.5`?': 'cpus-fraction',
+  'How do I authenticate a framework?': 'authenticate-framework',
+  'How do I configure role reservations?': 'role-reservations',
+  'How do I distribute files and binaries through the cluster?': 'distribute-files',
+  'What is the difference between an application and a framework?': 'framework-vs-application',
+  'What is IP per container?': 'ip-per-container',
+  'What is a good level of utilization?': 'good-utilization',
+  'What happens when you fork bomb a Mesos cluster?': 'fork-bomb',
+  'How can I monitor my cluster?': 'monitor-cluster',
+  'What is the replicated log?': 'replicated-log',
+  'What happens if the master is killed?': 'master-killed',
+  'What is safe mode?': 'safe-mode',
+  'What is checkpointing?': 'checkpointing',
+  'How do I meaure resource utilization of my Mesos cluster?': 'measure-utilization',
+  'What is a framework?': 'what-is-framework',
+  'What is the difference between scheduler, executor and task?': 'scheduler-executor-task',
+  'What is the lifecycle of a framework?': 'framework-lifecycle',
+  'How do I deploy ELK on Mesos?': 'deploy-elk',
+  'What is the sandbox?': 'what-is-sandbox',
+  'How does sandbox garbage collection work?': 'sandbox-gc',
+  'What happens is a scheduler is killed?': 'scheduler-killed',
+  'Why would I want to write/use a framework?': 'why-framework',
+  'How do I write a framework?': 'write-framework',
+  'How can I check the contents of Zookeeper?': 'check-zookeeper',
+  'What happens when a framework re-registers?': 'framework-reregisters',
+  'How do I remove stale Zookeeper state?': 'stale-zookeeper',
+  'How do I deploy an application that requires a lookup of another service?': 'service-discovery',
+  'How do I run a shell command on Marathon?': 'marathon-shell-command',
+  'How do I run a container on Marathon?': 'marathon-container',
+  'How can I configure where my application gets deployed?': 'marathon-placement',
+  'How can I start applications using marathon when MM starts?': 'apps-on-startup',
+  'How can I scale my simple application?': 'marathon-scale',
+  'How can I destroy?': 'marathon-destroy',
+  'How do I configure resources in MM?': 'configure-resources',
+  'How do I change the Mesos version in MM?': 'minimesos-version',
+  'How can I use MM with my integration tests?': 'integration-tests',
+  'What is the Maven plugin?': 'maven-plugin',
+};
+
+describe('FAQ', () => {
+  const faq = loadFaq();
+
+  it.skipIf(!existsSync(OUTLINE))('answers every question of the course outline with the right topic', () => {
+    const outline = readFileSync(OUTLINE, 'utf8').split('## Exercises')[0]!;
+    const questions = [...outline.matchAll(/^\s*\* (.+\?.*)$/gm)].map((match) => match[1]!.trim());
+    expect(questions.sort()).toEqual(Object.keys(OUTLINE_ANSWERS).sort());
+    for (const question of questions) expect(faq.ask(question).topic?.id, question).toBe(OUTLINE_ANSWERS[question]);
+  });
+
+  it('survives typos and other words', () => {
+    expect(faq.ask('how do i scael my application').topic?.id).toBe('marathon-scale');
+    // Every word misspelt: not sure enough to answer, but the right topic is the first suggestion.
+    const unsure = faq.ask('how do i scael my aplication');
+    expect(unsure.topic).toBeNull();
+    expect(unsure.suggestions[0]?.id).toBe('marathon-scale');
+    expect(faq.ask('why doesnt elastisearch scale up').topic?.id).toBe('es-does-not-scale');
+    expect(faq.ask('who is the leading mastr').topic?.id).toBe('leader-election');
+    expect(faq.ask('where is the stdout of my slave task').topic?.id).toBe('find-logs');
+  });
+
+  it('does not answer off-topic questions, and offers the closest topics', () => {
+    for (const question of ['what is the wifi password', 'when is lunch', 'where are the toilets']) expect(faq.ask(question).topic, question).toBeNull();
+    const unsure = faq.ask('how do i configure the mesos agent attributes for placement');
+    expect(unsure.suggestions.length).toBeLessThanOrEqual(3);
+  });
+
+  it('corrects the outline where it is wrong', () => {
+    expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
+    expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
+    expect(faq.topic('zkcli-location')!.answer).toContain('there is no `mesos-es` znode');
+    expect(faq.topic('minimesos-state')!.answer).toContain('removed in 0.11');
+    expect(faq.topic('minimesos-info')!.answer).toContain('*only when there is exactly one agent*');
+  });
+
+  it('keeps answers short enough for one Slack section', () => {
+    for (const topic of faq.topics) expect(topic.answer.length, topic.id).toBeLessThan(1200);
+  });
+
+  it('meets the accuracy floor on the labelled questions and answers no off-topic one', () => {
+    const result = evaluate(faq, loadEvaluationSet());
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.offTopicAnswered).toBe(0);
+  });
+
+  it('refuses topic files with missing fields, naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faq-'));
+    await writeFile(join(dir, 'bad.yaml'), 'section: x\ntitle: X\norder: 1\ntopics:\n  - id: no-answer\n    title: A topic without an answer\n');
+    expect(() => loadSections(dir)).toThrow(`${join(dir, 'bad.yaml')}: topic 1 needs a non-empty "answer"`);
+    await writeFile(join(dir, 'bad.yaml'), 'section: x\ntitle: X\norder: 1\ntopics:\n  - {id: a, title: A, answer: yes, related: [nowhere]}\n');
+    expect(() => loadSections(dir)).toThrow('names related topic "nowhere", which does not exist');
+  });
+});
