@@ -7,7 +7,7 @@ import { replaceTokens, tokenValues } from '../src/clusters/tokens.js';
 import { UserError } from '../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections, type Message } from '../src/render/blocks.js';
 import { parseArgs } from '../src/router/args.js';
-import type { CommandContext, CommandSpec } from '../src/router/types.js';
+import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
 import { formatCpus, taskPorts } from './render/cluster-views.js';
 import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from './render/cluster-messages.js';
 
@@ -191,6 +191,20 @@ function reply(text: string, hint: string): Message {
   return { text, blocks: [section(text), context(hint)] };
 }
 
+/** The reaper's "Extend 2 hours" button: only the cluster's owner can press it. */
+async function extend({ action, services, out }: ActionContext): Promise<void> {
+  const record = await services.clusters.get(action.user);
+  if (!record || record.clusterId !== action.value || !record.expiresAt) {
+    await out.reply(reply('This button is for the cluster\'s owner, and that cluster is not yours or is gone.', '`/cluster info` shows your own cluster.'));
+    return;
+  }
+  const expiresAt = Math.max(Date.now(), record.expiresAt) + EXTENSION_MS;
+  await services.clusters.registry.update(action.user, { expiresAt, expiryWarned: false });
+  await out.reply(reply(`Extended: your cluster now lives until ${new Date(expiresAt).toISOString().slice(11, 16)} UTC.`, 'You will be warned again 15 minutes before.'));
+}
+
+const EXTENSION_MS = 2 * 3600_000;
+
 export const cluster: CommandSpec = {
   name: 'cluster',
   summary: 'Your own minimesos cluster: up, info, state, install, down — like the minimesos CLI.',
@@ -209,4 +223,5 @@ export const cluster: CommandSpec = {
     { name: 'attach', usage: '/cluster attach master=<url> [marathon=<url>] [zookeeper=<host:port>]', summary: 'links a cluster you already run', run: attach },
     { name: 'detach', usage: '/cluster detach', summary: 'unlinks an attached cluster', run: detach },
   ],
+  actions: { extend },
 };

@@ -14,6 +14,7 @@ export const CONFIG_VARIABLES = [
   { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
   { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
   { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
+  { name: 'CLUSTER_TTL_HOURS', required: 'no', example: '8', help: 'hours a cluster lives before the reaper removes it (default 8; a warning with an Extend button comes 15 minutes before)' },
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number]['name'];
@@ -35,6 +36,7 @@ export interface Config {
   dockerHosts: string;
   clusterImages: 'minimesos' | 'local';
   maxAgents: number;
+  clusterTtlMs: number;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -96,6 +98,10 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
   const maxAgents = Number(maxAgentsText);
   if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > 50) problems.push(`MAX_AGENTS must be a number from 1 to 50 ("${maxAgentsText}"): ${describe('MAX_AGENTS')}`);
 
+  const ttlText = value('CLUSTER_TTL_HOURS') ?? '8';
+  const ttlHours = Number(ttlText);
+  if (!(ttlHours > 0 && ttlHours <= 24 * 7)) problems.push(`CLUSTER_TTL_HOURS must be a number of hours from 0.1 to 168 ("${ttlText}"): ${describe('CLUSTER_TTL_HOURS')}`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
@@ -108,6 +114,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     dockerHosts: value('DOCKER_HOSTS') ?? '',
     clusterImages: clusterImages as Config['clusterImages'],
     maxAgents,
+    clusterTtlMs: ttlHours * 3600 * 1000,
   };
 }
 

@@ -1,7 +1,8 @@
 import { PROVISION_STEPS, type ProvisionStep } from '../../src/clusters/backend.js';
 import type { ClusterMessages } from '../../src/clusters/provision-job.js';
+import type { ReaperMessages } from '../../src/clusters/reaper.js';
 import type { ClusterRecord } from '../../src/clusters/registry.js';
-import { codeBlock, context, section, type Message } from '../../src/render/blocks.js';
+import { actions, button, codeBlock, context, section, type Message } from '../../src/render/blocks.js';
 
 /** How a cluster's life looks in Slack: one message, edited from queued to ready (or failed). */
 export const clusterMessages: ClusterMessages = {
@@ -64,3 +65,15 @@ export function progressBar(step: ProvisionStep | undefined, failed = false): st
   const bar = `${'▰'.repeat(done)}${'▱'.repeat(steps.length - done)}`;
   return `\`${bar}\` ${done}/${steps.length}${failed ? ' (stopped)' : ''}`;
 }
+
+/** What the reaper says before and when it removes a cluster. */
+export const reaperMessages: ReaperMessages = {
+  expiring(record, minutesLeft) {
+    const text = `<@${record.attendee}>, your cluster ${clusterLabel(record)} will be removed in ${minutesLeft} minute${minutesLeft === 1 ? '' : 's'}.`;
+    return { text, blocks: [section(`:hourglass: ${text}`), actions([button('Extend 2 hours', 'cluster.extend', record.clusterId ?? '', 'primary')])] };
+  },
+  expired(record) {
+    const text = `<@${record.attendee}>, your cluster ${clusterLabel(record)} reached its time limit and was removed.`;
+    return { text, blocks: [section(`:wastebasket: ${text}`), context('`/cluster up` builds a new one whenever you want.')] };
+  },
+};

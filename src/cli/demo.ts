@@ -6,8 +6,7 @@ import type { ChildService } from '../local/child-service.js';
 import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
-import { createProcessors } from '../queue/processors.js';
-import { startWorkers } from '../queue/queues.js';
+import { startBackgroundWork } from '../queue/processors.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
 import { configOrExplain } from './runtime.js';
 
@@ -35,7 +34,7 @@ export async function demo(argv: string[]): Promise<number> {
     const bot = createApp(config, { log: createLogger('warn', { destination: 2 }) });
     stops.push(() => bot.close());
     await bot.services.clusters.attach(values.user, { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls, ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}) });
-    const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot), bot.services.log);
+    const workers = await startBackgroundWork(bot);
     stops.push(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
     });

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { createApp } from '../app.js';
-import { createProcessors } from '../queue/processors.js';
-import { startWorkers } from '../queue/queues.js';
+import { startBackgroundWork } from '../queue/processors.js';
 import { configOrExplain, untilSignal } from './runtime.js';
 
 export async function serve(argv: string[]): Promise<number> {
@@ -12,7 +11,7 @@ export async function serve(argv: string[]): Promise<number> {
   const bot = createApp(config);
   const adapter = createSlackAdapter(bot);
   await adapter.start();
-  const workers = values['no-workers'] ? [] : startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot), bot.services.log);
+  const workers = values['no-workers'] ? [] : await startBackgroundWork(bot);
   bot.services.log.info({ port: config.port, socketMode: Boolean(config.slack.appToken), workers: workers.length }, 'workshop-bot is serving');
   const signal = await untilSignal();
   bot.services.log.info({ signal }, 'shutting down');
@@ -27,7 +26,7 @@ export async function worker(argv: string[]): Promise<number> {
   const config = configOrExplain('local');
   if (!config) return 2;
   const bot = createApp(config);
-  const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot), bot.services.log);
+  const workers = await startBackgroundWork(bot);
   bot.services.log.info({ queues: workers.map((w) => w.name) }, 'workers started');
   await untilSignal();
   await Promise.all(workers.map((w) => w.close()));

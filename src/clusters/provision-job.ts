@@ -32,6 +32,8 @@ export interface ClusterJobDeps {
   notifier: Notifier;
   messages: ClusterMessages;
   log: Logger;
+  /** How long a ready cluster lives before the reaper removes it. */
+  ttlMs: number;
   /** How often a running `up` checks whether its cluster was removed (`/cluster down` meanwhile). */
   cancelPollMs?: number;
 }
@@ -72,7 +74,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, workerSignal: Ab
         void deps.registry.update(attendee, { step }).catch((err: unknown) => log.warn({ err }, 'could not record progress'));
       },
     });
-    const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host });
+    const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host, expiresAt: Date.now() + deps.ttlMs });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
     await progress?.finish(deps.messages.ready(ready));
     return { endpoints: built.endpoints };

@@ -29,7 +29,9 @@ export interface ClusterRecord {
   host?: string;
   createdAt: number;
   updatedAt: number;
+  /** When the reaper removes it (provisioned clusters); extended by the attendee's button. */
   expiresAt?: number;
+  expiryWarned?: boolean;
 }
 
 /**

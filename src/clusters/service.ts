@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import type { Queues } from '../queue/queues.js';
+import { waitForJob, type Queues } from '../queue/queues.js';
 import type { MessageRef } from '../router/types.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { DownJobData, UpJobData } from './provision-job.js';
@@ -52,7 +52,7 @@ export class ClusterService {
     if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState())) await waitingUp.remove().catch(() => undefined);
     const data: DownJobData = { attendee, clusterId: record.clusterId };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
-    await job.waitUntilFinished(this.queues.eventsOf('clusters'), timeoutMs);
+    await waitForJob(queue, job, timeoutMs);
     return record;
   }
 

@@ -13,6 +13,8 @@ export interface DockerBackendOptions {
   hosts: DockerHost[];
   images: ImageMode;
   log: Logger;
+  /** Labels everything this deployment creates; the orphan sweep only touches its own. */
+  deployment: string;
   /** Limits on every container: CPU share and process count (a fork bomb stays inside). */
   limits?: { nanoCpus: number; pidsLimit: number };
   /** Picks the host for a new cluster (the pool's placement); default: the first host. */
@@ -94,6 +96,16 @@ export class DockerBackend implements ClusterBackend {
     return { endpoints, exports, host: host.id };
   }
 
+  /** Every cluster that has containers on some host (the reaper compares them with the records). */
+  async clusterIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const host of this.options.hosts) {
+      const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }).catch(() => []);
+      for (const container of containers) if (container.Labels[LABELS.cluster]) ids.add(container.Labels[LABELS.cluster]!);
+    }
+    return [...ids];
+  }
+
   async destroy(clusterId: string): Promise<void> {
     await Promise.all(this.options.hosts.map((host) => removeCluster(host.docker, clusterId)));
   }
@@ -119,7 +131,7 @@ export class DockerBackend implements ClusterBackend {
     const name = `minimesos-${clusterId}`;
     const existing = await docker.listNetworks({ filters: { name: [name] } });
     if (existing.some((network) => network.Name === name)) return name;
-    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.managed]: 'true', [LABELS.cluster]: clusterId, [LABELS.attendee]: attendee } });
+    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment, [LABELS.cluster]: clusterId, [LABELS.attendee]: attendee } });
     return name;
   }
 
@@ -136,7 +148,7 @@ export class DockerBackend implements ClusterBackend {
         ...(role.cmd ? { Cmd: role.cmd } : {}),
         Env: role.env,
         Hostname: role.alias,
-        Labels: { [LABELS.managed]: 'true', [LABELS.cluster]: context.clusterId, [LABELS.attendee]: context.attendee, [LABELS.role]: role.role, [LABELS.index]: String(role.index) },
+        Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment, [LABELS.cluster]: context.clusterId, [LABELS.attendee]: context.attendee, [LABELS.role]: role.role, [LABELS.index]: String(role.index) },
         ExposedPorts: { [portKey]: {} },
         HostConfig: {
           NetworkMode: context.network,

@@ -1,10 +1,10 @@
-import { Queue, QueueEvents, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { Queue, Worker, type Job, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { FAIL_FAST, watchErrors } from '../store/redis.js';
 
 /** Every queue the bot uses; one place, so producers and workers agree on names and defaults. */
-export const QUEUE_NAMES = ['clusters'] as const;
+export const QUEUE_NAMES = ['clusters', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -21,7 +21,6 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Producer side: queues created lazily, on a connection that fails fast when Redis is down. */
 export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
-  private readonly events = new Map<QueueName, QueueEvents>();
   private connection: Redis | undefined;
 
   constructor(
@@ -40,22 +39,26 @@ export class Queues {
     return queue;
   }
 
-  /** Completion/progress events of a queue (Redis streams; a blocking connection of its own). */
-  eventsOf(name: QueueName): QueueEvents {
-    let events = this.events.get(name);
-    if (!events) {
-      events = new QueueEvents(name, { connection: watchErrors(new Redis(this.redisUrl, { maxRetriesPerRequest: null }), this.log), prefix: this.prefix });
-      this.events.set(name, events);
-    }
-    return events;
-  }
-
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values(), ...this.events.values()].map((closable) => closable.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
-    this.events.clear();
     if (this.connection) await this.connection.quit().catch(() => this.connection?.disconnect());
     this.connection = undefined;
+  }
+}
+
+/**
+ * Waits for a job to finish by polling its state: QueueEvents would miss a job that completes before
+ * its stream reader starts, and a short job often does.
+ */
+export async function waitForJob(queue: Queue, job: Job, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await job.getState();
+    if (state === 'completed') return;
+    if (state === 'failed') throw new Error(`job ${job.name} failed: ${(await queue.getJob(job.id!))?.failedReason ?? 'unknown reason'}`);
+    if (Date.now() > deadline) throw new Error(`job ${job.name} did not finish within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

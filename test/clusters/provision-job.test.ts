@@ -58,7 +58,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     const registry = new ClusterRegistry(() => redis);
     const queues = new Queues(testRedisUrl()!, prefix, log);
     const notifier = new RecordingNotifier();
-    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100 }), options: { concurrency: 2 } } }, log);
+    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100, ttlMs: 3600_000 }), options: { concurrency: 2 } } }, log);
     closers.push(() => queues.close(), () => Promise.all(workers.map((worker) => worker.close())));
     return { service: new ClusterService(registry, queues), notifier };
   }

@@ -10,7 +10,7 @@ import { dockerAvailable } from '../support/services.js';
 
 describe.skipIf(!dockerAvailable())('Docker backend with the local images (real engine)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', log: createLogger('silent', { pretty: false }), limits: { nanoCpus: 5e8, pidsLimit: 128 } });
+  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', deployment: 'test-docker', log: createLogger('silent', { pretty: false }), limits: { nanoCpus: 5e8, pidsLimit: 128 } });
   const clusterId = String(Math.floor(Math.random() * 2 ** 31));
   const steps: string[] = [];
   let result: Awaited<ReturnType<DockerBackend['provision']>>;

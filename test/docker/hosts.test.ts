@@ -2,14 +2,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { parseDockerHosts, type DockerHost } from '../../src/docker/hosts.js';
+
+/** docker-modem keeps the connection options it was given (untyped in @types/dockerode). */
+const modem = (host: DockerHost) => host.docker.modem as unknown as { socketPath?: string; protocol?: string; ca?: Buffer };
 import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
 
 describe('DOCKER_HOSTS', () => {
   it('defaults to the local engine, publishing on loopback', () => {
     const [host] = parseDockerHosts('');
     expect(host).toMatchObject({ id: 'local', publishIp: '127.0.0.1' });
-    expect(host!.docker.modem.socketPath).toBe('/var/run/docker.sock');
+    expect(modem(host!).socketPath).toBe('/var/run/docker.sock');
   });
 
   it('reads unix, tcp and tcp+TLS engines, and the publish address', async () => {
@@ -19,8 +22,8 @@ describe('DOCKER_HOSTS', () => {
     expect(hosts.map((host) => host.id)).toEqual(['unix:/run/other.sock', '10.0.0.5:2375', 'docker-2.example.org:2376']);
     expect(hosts[1]!.publishIp).toBe('10.0.0.5');
     expect(hosts[2]!.publishIp).toBe('203.0.113.7');
-    expect(hosts[2]!.docker.modem.protocol).toBe('https');
-    expect(String(hosts[2]!.docker.modem.ca)).toBe('-----ca.pem-----');
+    expect(modem(hosts[2]!).protocol).toBe('https');
+    expect(String(modem(hosts[2]!).ca)).toBe('-----ca.pem-----');
   });
 
   it.each([

@@ -1,0 +1,61 @@
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Message } from '../render/blocks.js';
+import type { ClusterBackend } from './backend.js';
+import type { ClusterRecord, ClusterRegistry } from './registry.js';
+
+export interface ReaperMessages {
+  expiring(record: ClusterRecord, minutesLeft: number): Message;
+  expired(record: ClusterRecord): Message;
+}
+
+export interface ReaperDeps {
+  registry: ClusterRegistry;
+  backend: ClusterBackend;
+  notifier: Notifier;
+  messages: ReaperMessages;
+  log: Logger;
+  /** Lists the cluster ids that have containers or networks on the Docker hosts. */
+  runningClusterIds: () => Promise<string[]>;
+  warnBeforeMs: number;
+  now?: () => number;
+}
+
+export interface ReapReport {
+  warned: string[];
+  expired: string[];
+  orphans: string[];
+}
+
+/**
+ * One sweep: warns attendees whose cluster expires soon (once), removes expired clusters, and
+ * removes orphans — labelled containers whose cluster has no record (a crash between steps, a
+ * Redis restore). Runs as a BullMQ job scheduler every minute.
+ */
+export async function reap(deps: ReaperDeps): Promise<ReapReport> {
+  const now = (deps.now ?? Date.now)();
+  const report: ReapReport = { warned: [], expired: [], orphans: [] };
+  const records = await deps.registry.list();
+  for (const record of records) {
+    if (record.kind !== 'provisioned' || !record.expiresAt || !record.clusterId) continue;
+    const channel = record.progressMessage?.channel;
+    if (record.expiresAt <= now) {
+      await deps.registry.remove(record.attendee);
+      await deps.backend.destroy(record.clusterId);
+      report.expired.push(record.clusterId);
+      if (channel) await deps.notifier.post(channel, deps.messages.expired(record)).catch((err: unknown) => deps.log.warn({ err }, 'could not tell about an expired cluster'));
+    } else if (record.expiresAt - now <= deps.warnBeforeMs && !record.expiryWarned) {
+      await deps.registry.update(record.attendee, { expiryWarned: true });
+      report.warned.push(record.clusterId);
+      if (channel) await deps.notifier.post(channel, deps.messages.expiring(record, Math.ceil((record.expiresAt - now) / 60_000))).catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
+    }
+  }
+  const known = new Set(records.map((record) => record.clusterId).filter(Boolean));
+  for (const clusterId of await deps.runningClusterIds()) {
+    if (known.has(clusterId)) continue;
+    await deps.backend.destroy(clusterId);
+    report.orphans.push(clusterId);
+  }
+  if (report.expired.length + report.orphans.length + report.warned.length > 0) deps.log.info(report, 'reaper sweep');
+  return report;
+}

@@ -1,0 +1,70 @@
+import Docker from 'dockerode';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reaperMessages } from '../../commands/render/cluster-messages.js';
+import { reap } from '../../src/clusters/reaper.js';
+import { ClusterRegistry } from '../../src/clusters/registry.js';
+import { DockerBackend } from '../../src/docker/docker-backend.js';
+import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { LABELS } from '../../src/docker/labels.js';
+import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
+import { createLogger } from '../../src/logger.js';
+import type { Notifier } from '../../src/notify/notifier.js';
+import type { Message } from '../../src/render/blocks.js';
+import type { MessageRef } from '../../src/router/types.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+
+class RecordingNotifier implements Notifier {
+  readonly posts: Message[] = [];
+  async post(channel: string, message: Message): Promise<MessageRef> {
+    this.posts.push(message);
+    return { channel, ts: '1.1' };
+  }
+  async update(): Promise<void> {}
+}
+
+describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real Docker engine)', () => {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('reaper') });
+  const registry = new ClusterRegistry(() => redis);
+  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', deployment: 'test-reaper', log: createLogger('silent', { pretty: false }) });
+  const notifier = new RecordingNotifier();
+  const orphanId = String(Math.floor(Math.random() * 2 ** 31));
+  const liveId = String(Math.floor(Math.random() * 2 ** 31));
+  const now = Date.now();
+  // Only the clusters this test made count: other test files' containers are not ours to reap.
+  const ours = async () => (await backend.clusterIds()).filter((id) => id === orphanId || id === liveId);
+  const run = () => reap({ registry, backend, notifier, messages: reaperMessages, log: createLogger('silent', { pretty: false }), runningClusterIds: ours, warnBeforeMs: 15 * 60_000, now: () => now });
+
+  beforeAll(async () => {
+    await buildLocalImages(docker);
+    for (const clusterId of [orphanId, liveId]) {
+      const container = await docker.createContainer({ Image: LOCAL_IMAGES.sim, Cmd: ['sleep', '300'], Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: 'test-reaper', [LABELS.cluster]: clusterId, [LABELS.role]: 'master' } });
+      await container.start();
+    }
+    const progressMessage = { channel: 'C0ROOM', ts: '1.1' };
+    await registry.claim({ attendee: 'U0LIVE', kind: 'provisioned', status: 'ready', clusterId: liveId, expiresAt: now + 10 * 60_000, progressMessage });
+    await registry.claim({ attendee: 'U0OLD', kind: 'provisioned', status: 'ready', clusterId: 'expired-1', expiresAt: now - 1000, progressMessage });
+    await registry.claim({ attendee: 'U0FRESH', kind: 'provisioned', status: 'ready', clusterId: 'fresh-1', expiresAt: now + 5 * 3600_000, progressMessage });
+  }, 60_000);
+  afterAll(async () => {
+    await backend.destroy(orphanId);
+    await backend.destroy(liveId);
+    await redis.quit();
+  });
+
+  it('warns once before expiry, removes expired clusters and orphaned containers', async () => {
+    const first = await run();
+    expect(first).toEqual({ warned: [liveId], expired: ['expired-1'], orphans: [orphanId] });
+    expect(await docker.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${orphanId}`] } })).toHaveLength(0);
+    expect(await docker.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${liveId}`] } })).toHaveLength(1);
+    expect(await registry.get('U0OLD')).toBeNull();
+    expect(await registry.get('U0FRESH')).not.toBeNull();
+    const texts = notifier.posts.map((post) => JSON.stringify(post));
+    expect(texts.some((text) => text.includes('<@U0LIVE>') && text.includes('will be removed in 10 minutes') && text.includes('"action_id":"cluster.extend"'))).toBe(true);
+    expect(texts.some((text) => text.includes('<@U0OLD>') && text.includes('reached its time limit and was removed'))).toBe(true);
+
+    const second = await run();
+    expect(second.warned).toEqual([]);
+  });
+});
