@@ -14,6 +14,7 @@ export const CONFIG_VARIABLES = [
   { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
   { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
   { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
+  { name: 'HOST_MAX_CLUSTERS', required: 'no', example: '20', help: 'clusters one Docker host runs at most (default 20); memory (80% of the host) and CPU (4× overcommit) are reserved too' },
   { name: 'CLUSTER_TTL_HOURS', required: 'no', example: '8', help: 'hours a cluster lives before the reaper removes it (default 8; a warning with an Extend button comes 15 minutes before)' },
 ] as const;
 
@@ -37,6 +38,7 @@ export interface Config {
   clusterImages: 'minimesos' | 'local';
   maxAgents: number;
   clusterTtlMs: number;
+  hostMaxClusters: number;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -102,6 +104,10 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
   const ttlHours = Number(ttlText);
   if (!(ttlHours > 0 && ttlHours <= 24 * 7)) problems.push(`CLUSTER_TTL_HOURS must be a number of hours from 0.1 to 168 ("${ttlText}"): ${describe('CLUSTER_TTL_HOURS')}`);
 
+  const hostMaxText = value('HOST_MAX_CLUSTERS') ?? '20';
+  const hostMaxClusters = Number(hostMaxText);
+  if (!Number.isInteger(hostMaxClusters) || hostMaxClusters < 1) problems.push(`HOST_MAX_CLUSTERS must be a whole number of at least 1 ("${hostMaxText}"): ${describe('HOST_MAX_CLUSTERS')}`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
@@ -115,6 +121,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     clusterImages: clusterImages as Config['clusterImages'],
     maxAgents,
     clusterTtlMs: ttlHours * 3600 * 1000,
+    hostMaxClusters,
   };
 }
 

@@ -1,7 +1,8 @@
-import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
+import { NoCapacityError } from '../pool/host-pool.js';
 import { ProgressMessage } from '../notify/progress.js';
 import type { Message } from '../render/blocks.js';
 import type { ClusterBackend, ProvisionStep } from './backend.js';
@@ -40,16 +41,19 @@ export interface ClusterJobDeps {
 
 /** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
 export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData> {
-  return async (job, _token, signal) => {
+  return async (job, token, signal) => {
     if (job.name === 'down') {
       await deps.backend.destroy(job.data.clusterId);
       return { destroyed: job.data.clusterId };
     }
-    return runUp(deps, job as Job<UpJobData>, signal);
+    return runUp(deps, job as Job<UpJobData>, token, signal);
   };
 }
 
-async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, workerSignal: AbortSignal | undefined) {
+/** How long a build waits for room before trying the pool again. */
+const CAPACITY_RETRY_MS = 5000;
+
+async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | undefined, workerSignal: AbortSignal | undefined) {
   const { attendee, clusterId, spec } = job.data;
   const log = deps.log.child({ attendee, clusterId, jobId: job.id });
   const start = await deps.registry.get(attendee);
@@ -79,6 +83,13 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, workerSignal: Ab
     await progress?.finish(deps.messages.ready(ready));
     return { endpoints: built.endpoints };
   } catch (error) {
+    if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
+      // The room is bigger than the pool: wait in line, visibly, instead of failing.
+      progress?.show(deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`));
+      await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
+      await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);
+      throw new DelayedError();
+    }
     const message = errorMessage(error);
     const removed = cancelled.signal.aborted || error instanceof UnrecoverableError;
     const lastAttempt = removed || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { HostPool } from '../pool/host-pool.js';
 import type { DockerHost } from './hosts.js';
 import { clusterFilter, LABELS } from './labels.js';
 import { installMarathonApps } from './marathon-apps.js';
@@ -17,8 +18,8 @@ export interface DockerBackendOptions {
   deployment: string;
   /** Limits on every container: CPU share and process count (a fork bomb stays inside). */
   limits?: { nanoCpus: number; pidsLimit: number };
-  /** Picks the host for a new cluster (the pool's placement); default: the first host. */
-  place?: (clusterId: string) => Promise<DockerHost>;
+  /** Places new clusters on the host with most room; without it, the first host takes all. */
+  pool?: HostPool;
 }
 
 interface Published {
@@ -40,10 +41,10 @@ export class DockerBackend implements ClusterBackend {
 
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
     const { spec, clusterId, attendee, signal } = request;
-    const host = await this.hostFor(clusterId);
+    const roles = clusterRoles(spec, clusterId, this.options.images);
+    const host = await this.hostFor(clusterId, roles);
     const docker = host.docker;
     const timeoutMs = spec.timeout * 1000;
-    const roles = clusterRoles(spec, clusterId, this.options.images);
 
     request.onProgress('pulling images');
     await this.ensureImages(docker, [...new Set(roles.map((role) => role.image))], signal);
@@ -108,14 +109,17 @@ export class DockerBackend implements ClusterBackend {
 
   async destroy(clusterId: string): Promise<void> {
     await Promise.all(this.options.hosts.map((host) => removeCluster(host.docker, clusterId)));
+    await this.options.pool?.release(clusterId);
   }
 
-  private async hostFor(clusterId: string): Promise<DockerHost> {
+  /** Where the cluster already is (a re-run), else where the pool has room for all its containers. */
+  private async hostFor(clusterId: string, roles: RoleContainer[]): Promise<DockerHost> {
     for (const host of this.options.hosts) {
       const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) }).catch(() => []);
       if (existing.length > 0) return host;
     }
-    return this.options.place ? this.options.place(clusterId) : this.options.hosts[0]!;
+    if (!this.options.pool) return this.options.hosts[0]!;
+    return this.options.pool.place(clusterId, { memoryBytes: roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0), nanoCpus: roles.length * this.limits.nanoCpus });
   }
 
   private async ensureImages(docker: Docker, images: string[], signal: AbortSignal): Promise<void> {
