@@ -14,7 +14,7 @@ export const CONFIG_VARIABLES = [
   { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
   { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
   { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
-  { name: 'HOST_MAX_CLUSTERS', required: 'no', example: '20', help: 'clusters one Docker host runs at most (default 20); memory (80% of the host) and CPU (4× overcommit) are reserved too' },
+  { name: 'HOST_MAX_CLUSTERS', required: 'no', example: '20', help: 'clusters one Docker host runs at most (default 20); memory (80% of the host) and CPU limits (16× overcommitted) are reserved too' },
   { name: 'CLUSTER_TTL_HOURS', required: 'no', example: '8', help: 'hours a cluster lives before the reaper removes it (default 8; a warning with an Extend button comes 15 minutes before)' },
 ] as const;
 

@@ -11,6 +11,8 @@ import { startWorkers, type Processors } from './queues.js';
 /** How often the reaper sweeps, and how long before expiry attendees are warned. */
 export const REAPER_EVERY_MS = 60_000;
 export const WARN_BEFORE_MS = 15 * 60_000;
+/** CPU limits are caps, not reservations, and a workshop cluster idles most of the time; memory binds first. */
+const CPU_OVERCOMMIT = 16;
 
 /** The processor for each queue, bound to the app's services and the pool of Docker hosts. */
 export function createProcessors(bot: BotApp, pool: HostPool): Processors {
@@ -35,7 +37,7 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
 /** Workers for every queue, and the reaper's schedule (one scheduler, however many workers run). */
 export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   const { config, log, queues, store } = bot.services;
-  const pool = new HostPool(parseDockerHosts(config.dockerHosts), () => store.redis, { maxClustersPerHost: config.hostMaxClusters, memoryShare: 0.8, cpuOvercommit: 4 }, log.child({ component: 'pool' }));
+  const pool = new HostPool(parseDockerHosts(config.dockerHosts), () => store.redis, { maxClustersPerHost: config.hostMaxClusters, memoryShare: 0.8, cpuOvercommit: CPU_OVERCOMMIT }, log.child({ component: 'pool' }));
   await pool.start();
   const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool), log);
   await queues.get('maintenance').upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });

@@ -70,8 +70,10 @@ export type Processors = Partial<Record<QueueName, { processor: Processor; optio
  */
 export function startWorkers(redisUrl: string, prefix: string, processors: Processors, log: Logger): Worker[] {
   return Object.entries(processors).map(([name, entry]) => {
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const connection = watchErrors(new Redis(redisUrl, { maxRetriesPerRequest: null }), log);
     const worker = new Worker(name, entry!.processor, { connection, prefix, concurrency: 4, ...entry!.options });
+    // BullMQ leaves a connection it was given open; this one is the worker's alone.
+    worker.on('closed', () => connection.disconnect());
     worker.on('failed', (job, err) => log.warn({ queue: name, jobId: job?.id, err }, 'job failed'));
     worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));
     return worker;
