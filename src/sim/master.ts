@@ -1,3 +1,4 @@
+import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
 import { addResources, freeResources, NO_RESOURCES, parseResources, portCount, type PortRange, type Resources } from '../clients/resources.js';
 import { startSimServer, notFound, type SimRequest, type SimResponse } from './http-server.js';
 import { masterId, nowSeconds, uuid } from './ids.js';
@@ -61,7 +62,7 @@ export interface SimMasterOptions {
   zookeeper?: SimZookeeper;
 }
 
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR']);
+const TERMINAL = new Set(TERMINAL_TASK_STATES);
 
 /** The simulated Mesos master: the public HTTP API of Mesos 0.25–1.x, plus /sim/* for agents and frameworks. */
 export class SimMaster {
