@@ -107,15 +107,18 @@ export class MesosClient {
     return { task: distinct[0]!, state };
   }
 
+  /** Lists a task's sandbox directory through its agent's /files/browse. */
+  async browseSandbox(query: string): Promise<Array<{ path: string; size: number; mode: string }>> {
+    const { agentUrl, directory } = await this.sandboxOf(query);
+    return asArray(await this.http.json(`${agentUrl}/files/browse?path=${encodeURIComponent(directory)}`))
+      .map(asObject)
+      .map((entry) => ({ path: asString(entry.path), size: asNumber(entry.size), mode: asString(entry.mode) }));
+  }
+
   /** Reads a task's sandbox file (stdout/stderr) through its agent's /files API: the last `maxBytes`. */
   async readSandboxFile(query: string, file: 'stdout' | 'stderr', maxBytes = 8 * 1024): Promise<{ task: MesosTask; path: string; content: string; size: number }> {
-    const { task, state } = await this.findTask(query);
-    const agent = state.agents.find((candidate) => candidate.id === task.agentId);
-    if (!agent) throw new UserError(`Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`, 'The agent may have gone away; its sandbox went with it.');
-    const agentUrl = await this.agentUrlFor(agent);
-    const executor = findExecutor((await this.agentState(agentUrl)).executors, task);
-    if (!executor) throw new UserError(`The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`, 'Sandboxes of finished tasks are removed after a while.');
-    const path = `${executor.directory}/${file}`;
+    const { task, agentUrl, directory } = await this.sandboxOf(query);
+    const path = `${directory}/${file}`;
     const size = asNumber(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset);
     const offset = Math.max(0, size - maxBytes);
     let content = '';
@@ -126,6 +129,17 @@ export class MesosClient {
       content += chunk;
     }
     return { task, path, content, size };
+  }
+
+  /** The agent that ran a task and the task's sandbox directory there. */
+  private async sandboxOf(query: string): Promise<{ task: MesosTask; agentUrl: string; directory: string }> {
+    const { task, state } = await this.findTask(query);
+    const agent = state.agents.find((candidate) => candidate.id === task.agentId);
+    if (!agent) throw new UserError(`Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`, 'The agent may have gone away; its sandbox went with it.');
+    const agentUrl = await this.agentUrlFor(agent);
+    const executor = findExecutor((await this.agentState(agentUrl)).executors, task);
+    if (!executor) throw new UserError(`The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`, 'Sandboxes of finished tasks are removed after a while.');
+    return { task, agentUrl, directory: executor.directory };
   }
 
   private masterJson(paths: string[]): Promise<unknown> {

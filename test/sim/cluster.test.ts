@@ -104,6 +104,9 @@ describe('simulated minimesos cluster', () => {
     expect(content).toContain(`Starting task ${task.id}`);
     const stderr = await mesos.readSandboxFile('web', 'stderr');
     expect(stderr.content).toContain('Executor registered');
+    const listing = await mesos.browseSandbox('web');
+    expect(listing.map((entry) => entry.path.split('/').pop()).sort()).toEqual(['stderr', 'stdout']);
+    expect(listing.every((entry) => entry.mode === '-rw-r--r--' && entry.size > 0)).toBe(true);
   });
 });
 
