@@ -5,8 +5,7 @@ import type { FaqTopic } from '../src/faq/topics-loader.js';
 import type { AppServices } from '../src/services.js';
 import { actions, button, context, divider, section, type Block, type Message } from '../src/render/blocks.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
-import { appBlocks, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
-import { addResources, NO_RESOURCES, type Resources } from '../src/clients/resources.js';
+import { appBlocks, clusterTotals, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
 
 async function ask({ args, request, services, out, log }: CommandContext): Promise<void> {
   const faq = loadFaq();
@@ -46,8 +45,8 @@ async function liveView(view: NonNullable<FaqTopic['live']>, services: AppServic
     const state = await services.access.mesos(endpoints).state();
     switch (view) {
       case 'resources': {
-        const sum = (pick: (agent: (typeof state.agents)[number]) => Resources) => state.agents.reduce<Resources>((total, agent) => addResources(total, pick(agent)), { ...NO_RESOURCES, ports: [] });
-        return [divider(), section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(sum((agent) => agent.resources), sum((agent) => agent.usedResources))}`)];
+        const { total, used } = clusterTotals(state);
+        return [divider(), section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`)];
       }
       case 'tasks':
         return [divider(), section(title), ...taskBlocks(state).slice(0, 5)];

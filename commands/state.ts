@@ -3,8 +3,8 @@ import { pidAddress } from '../src/clients/mesos-model.js';
 import { context, paginate, section, type Block } from '../src/render/blocks.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
-import { appBlocks, formatCpus, frameworkBlocks, mesosLeaderLine, resourceBlocks, taskBlocks, znodeBlocks } from './render/cluster-views.js';
-import { freeResources, NO_RESOURCES, addResources, type Resources } from '../src/clients/resources.js';
+import { freeResources } from '../src/clients/resources.js';
+import { appBlocks, clusterTotals, formatCpus, frameworkBlocks, mesosLeaderLine, resourceBlocks, taskBlocks, znodeBlocks } from './render/cluster-views.js';
 
 /** Posts a short summary in the channel and the details as replies in its thread. */
 async function postInThread(ctx: CommandContext, summary: string, details: Block[]): Promise<void> {
@@ -45,8 +45,8 @@ async function resources(ctx: CommandContext): Promise<void> {
   noArguments(ctx, '/state resources');
   const cluster = await ctx.services.clusters.ready(ctx.request.user);
   const state = await ctx.services.access.mesos(cluster.endpoints).state();
-  const sum = (pick: (agent: (typeof state.agents)[number]) => Resources) => state.agents.reduce<Resources>((total, agent) => addResources(total, pick(agent)), { ...NO_RESOURCES, ports: [] });
-  const free = freeResources(sum((agent) => agent.resources), sum((agent) => agent.usedResources));
+  const { total, used } = clusterTotals(state);
+  const free = freeResources(total, used);
   await postInThread(ctx, `<@${ctx.request.user}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`, resourceBlocks(state));
 }
 

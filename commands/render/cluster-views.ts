@@ -46,15 +46,16 @@ export function taskBlocks(state: MasterState): Block[] {
   return rows.map(({ framework, task }) => section(`*${task.name}* (${framework.name}) — ${task.state}\nagent ${agents.get(task.agentId) ?? task.agentId} · ports ${taskPorts(task) || 'none'} · \`${task.id}\``));
 }
 
+/** The cluster's resources summed over its agents: total and used. */
+export function clusterTotals(state: MasterState): { total: Resources; used: Resources } {
+  const sum = (pick: (agent: MasterState['agents'][number]) => Resources) => state.agents.reduce<Resources>((all, agent) => addResources(all, pick(agent)), { ...NO_RESOURCES, ports: [] });
+  return { total: sum((agent) => agent.resources), used: sum((agent) => agent.usedResources) };
+}
+
 export function resourceBlocks(state: MasterState): Block[] {
   if (state.agents.length === 0) return [section('_No agents are registered, so the cluster has no resources._')];
-  let total: Resources = { ...NO_RESOURCES, ports: [] };
-  let used: Resources = { ...NO_RESOURCES, ports: [] };
-  const blocks = state.agents.map((agent) => {
-    total = addResources(total, agent.resources);
-    used = addResources(used, agent.usedResources);
-    return section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`);
-  });
+  const { total, used } = clusterTotals(state);
+  const blocks = state.agents.map((agent) => section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`));
   return [section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`), ...blocks];
 }
 

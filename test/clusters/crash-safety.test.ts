@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { until } from '../support/until.js';
 
 /**
  * A worker killed with SIGKILL in the middle of a build: BullMQ's stalled-job check (about 30 s)
@@ -37,13 +38,6 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
     const first = startWorker();
     const queued = await app.services.clusters.up('U0CRASH', specFromFlags({ agents: 2 }), async () => ({ channel: 'C0', ts: '1.1' }));
     expect(queued.queued).toBe(true);
-    const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error('timed out');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
     // Kill it once the first containers exist: a half-built cluster.
     await until(async () => ['master', 'agents'].includes((await app.services.clusters.get('U0CRASH'))?.step ?? ''), 30_000);
     first.kill('SIGKILL');

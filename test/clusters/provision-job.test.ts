@@ -7,11 +7,10 @@ import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { ClusterService } from '../../src/clusters/service.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notifier } from '../../src/notify/notifier.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
-import type { Message } from '../../src/render/blocks.js';
-import type { MessageRef } from '../../src/router/types.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { until } from '../support/until.js';
 
 /** A backend that behaves as told: fail at a step, or wait at a step until cancelled. */
 class ScriptedBackend implements ClusterBackend {
@@ -32,15 +31,6 @@ class ScriptedBackend implements ClusterBackend {
   }
 }
 
-class RecordingNotifier implements Notifier {
-  readonly updates: Message[] = [];
-  async post(channel: string): Promise<MessageRef> {
-    return { channel, ts: '1.1' };
-  }
-  async update(_ref: MessageRef, message: Message): Promise<void> {
-    this.updates.push(message);
-  }
-}
 
 describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)', () => {
   const log = createLogger('silent', { pretty: false });
@@ -63,13 +53,6 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     return { service: new ClusterService(registry, queues), notifier };
   }
 
-  async function until(check: () => Promise<boolean>, timeoutMs = 15_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 
   it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {
     const backend = new ScriptedBackend({ failAt: 'master' });
@@ -80,7 +63,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await until(async () => (await service.get('U0FAIL'))?.status === 'failed', 20_000);
     const record = (await service.get('U0FAIL'))!;
     expect(record.error).toBe('master did not answer within 60 s');
-    const last = JSON.stringify(notifier.updates.at(-1));
+    const last = JSON.stringify(notifier.updates.at(-1)?.message);
     expect(last).toContain('could not be built');
     expect(last).toContain('What failed: master did not answer within 60 s');
     expect(last).toContain('/cluster down');
@@ -96,7 +79,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await service.down('U0CANCEL');
     await until(async () => backend.destroyed.filter((id) => id === clusterId).length >= 2);
     expect(await service.get('U0CANCEL')).toBeNull();
-    expect(notifier.updates.some((update) => update.text.includes('is ready'))).toBe(false);
+    expect(notifier.updates.some((update) => update.message.text.includes('is ready'))).toBe(false);
   }, 30_000);
 
   it('tells the attendee their place in the queue', async () => {

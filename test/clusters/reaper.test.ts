@@ -9,19 +9,9 @@ import { parseDockerHosts } from '../../src/docker/hosts.js';
 import { LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notifier } from '../../src/notify/notifier.js';
-import type { Message } from '../../src/render/blocks.js';
-import type { MessageRef } from '../../src/router/types.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
 
-class RecordingNotifier implements Notifier {
-  readonly posts: Message[] = [];
-  async post(channel: string, message: Message): Promise<MessageRef> {
-    this.posts.push(message);
-    return { channel, ts: '1.1' };
-  }
-  async update(): Promise<void> {}
-}
 
 describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real Docker engine)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -60,7 +50,7 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
     expect(await docker.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${liveId}`] } })).toHaveLength(1);
     expect(await registry.get('U0OLD')).toBeNull();
     expect(await registry.get('U0FRESH')).not.toBeNull();
-    const texts = notifier.posts.map((post) => JSON.stringify(post));
+    const texts = notifier.posts.map((post) => JSON.stringify(post.message));
     expect(texts.some((text) => text.includes('<@U0LIVE>') && text.includes('will be removed in 10 minutes') && text.includes('"action_id":"cluster.extend"'))).toBe(true);
     expect(texts.some((text) => text.includes('<@U0OLD>') && text.includes('reached its time limit and was removed'))).toBe(true);
 

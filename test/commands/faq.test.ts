@@ -3,21 +3,11 @@ import { TerminalResponder, type TerminalEvent } from '../../src/adapters/termin
 import { createApp, type BotApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notifier } from '../../src/notify/notifier.js';
-import type { Message } from '../../src/render/blocks.js';
 import { messageToText } from '../../src/render/text.js';
-import type { MessageRef } from '../../src/router/types.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../src/sim/cluster.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
 
-class RecordingNotifier implements Notifier {
-  readonly posts: Array<{ channel: string; message: Message }> = [];
-  async post(channel: string, message: Message): Promise<MessageRef> {
-    this.posts.push({ channel, message });
-    return { channel, ts: '1.1' };
-  }
-  async update(): Promise<void> {}
-}
 
 function bot(env: Record<string, string>, notifier = new RecordingNotifier()) {
   return createApp(loadConfig({ LOG_LEVEL: 'silent', WORKSHOP_KEY_PREFIX: uniquePrefix('faq').slice(0, -1), ...env }, 'local'), { log: createLogger('silent', { pretty: false }), notifier });

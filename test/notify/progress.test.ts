@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type { Notifier } from '../../src/notify/notifier.js';
 import { ProgressMessage } from '../../src/notify/progress.js';
-import type { Message } from '../../src/render/blocks.js';
-import type { MessageRef } from '../../src/router/types.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
 
-class RecordingNotifier implements Notifier {
-  readonly updates: Array<{ at: number; text: string }> = [];
-  async post(channel: string): Promise<MessageRef> {
-    return { channel, ts: '1.1' };
-  }
-  async update(_ref: MessageRef, message: Message): Promise<void> {
-    this.updates.push({ at: Date.now(), text: message.text });
-  }
-}
 
 describe('progress message', () => {
   it('coalesces a burst of updates to at most one per interval, latest first, and always lands the final state', async () => {
@@ -24,7 +13,7 @@ describe('progress message', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await progress.finish({ text: 'ready' });
-    const texts = notifier.updates.map((update) => update.text);
+    const texts = notifier.updates.map((update) => update.message.text);
     expect(texts.at(-1)).toBe('ready');
     expect(texts.length).toBeLessThan(10);
     for (let i = 1; i < notifier.updates.length - 1; i++) {

@@ -6,21 +6,11 @@ import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../src/config.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notifier } from '../../src/notify/notifier.js';
 import { startBackgroundWork } from '../../src/queue/processors.js';
-import type { Message } from '../../src/render/blocks.js';
-import type { MessageRef } from '../../src/router/types.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { until } from '../support/until.js';
 
-class RecordingNotifier implements Notifier {
-  readonly updates: string[] = [];
-  async post(channel: string): Promise<MessageRef> {
-    return { channel, ts: '1.1' };
-  }
-  async update(_ref: MessageRef, message: Message): Promise<void> {
-    this.updates.push(JSON.stringify(message));
-  }
-}
 
 /** A pool with room for one cluster: the second attendee waits in line, is told so, and gets built when room frees. */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool (real engine, real queue)', () => {
@@ -42,13 +32,6 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool
     await app.close();
   });
 
-  const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
   const status = async (attendee: string) => (await app.services.clusters.get(attendee))?.status;
 
   it('queues the second cluster until the first is removed', async () => {
@@ -56,7 +39,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool
     await app.services.clusters.up('U0FIRST', specFromFlags({}), announce);
     await until(async () => (await status('U0FIRST')) === 'ready', 60_000);
     await app.services.clusters.up('U0SECOND', specFromFlags({}), announce);
-    await until(async () => notifier.updates.some((update) => update.includes('Waiting for room: all 1 Docker host is full')), 20_000);
+    await until(async () => notifier.updates.some((update) => JSON.stringify(update.message).includes('Waiting for room: all 1 Docker host is full')), 20_000);
     expect(await status('U0SECOND')).toBe('queued');
     expect(await docker.listContainers({ all: true, filters: { label: ['workshop.attendee=U0SECOND'] } })).toHaveLength(0);
 
