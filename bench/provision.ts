@@ -33,7 +33,7 @@ const spec = specFromFlags({ agents });
 
 async function viaQueue(): Promise<number> {
   const redis = await startRedisServer();
-  const app = createApp(loadConfig({ REDIS_URL: redis.url, WORKSHOP_KEY_PREFIX: DEPLOYMENT, CLUSTER_IMAGES: 'local', HOST_MAX_CLUSTERS: String(count) }, 'local'), { log: createLogger('warn', { pretty: false, destination: 2 }) });
+  const app = createApp(loadConfig({ REDIS_URL: redis.url, WORKSHOP_KEY_PREFIX: DEPLOYMENT, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: String(count) }, 'local'), { log: createLogger('warn', { pretty: false, destination: 2 }) });
   const workers = await startBackgroundWork(app);
   const attendees = Array.from({ length: count }, (_, i) => `UBENCH${i}`);
   const started = performance.now();

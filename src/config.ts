@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LOCAL_IMAGES } from './docker/local-images.js';
 
 /** What the bot reads from its environment (and `.env`). One table drives validation, README and .env.example. */
 export const CONFIG_VARIABLES = [
@@ -13,8 +14,13 @@ export const CONFIG_VARIABLES = [
   { name: 'LOG_LEVEL', required: 'no', example: 'info', help: 'trace, debug, info, warn, error or fatal (default info)' },
   { name: 'DOCKER_HOSTS', required: 'no', example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs', help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)' },
   { name: 'CLUSTER_IMAGES', required: 'no', example: 'minimesos', help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)' },
+  { name: 'CLUSTER_ISOLATION', required: 'no', example: 'dind', help: "dind (default: each attendee's cluster inside its own Docker engine container) or shared (containers directly on the host's engine: one attendee per host, or tests)" },
+  { name: 'DIND_RUNTIME', required: 'no', example: 'sysbox-runc', help: "optional; the container runtime of the attendees' engine containers (a sandboxing runtime installed on every Docker host)" },
+  { name: 'DIND_IMAGE', required: 'no', example: 'docker:20.10-dind', help: 'optional; the image of the attendees\' engine containers (default docker:20.10-dind, or workshop-bot/dind:local with CLUSTER_IMAGES=local)' },
+  { name: 'APP_PORTS', required: 'no', example: '80,3306,8000-8009', help: "ports of attendees' apps published from their engine in dind mode (default 80,3306,8000-8009)" },
   { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
   { name: 'HOST_MAX_CLUSTERS', required: 'no', example: '20', help: 'clusters one Docker host runs at most (default 20); memory (80% of the host) and CPU limits (16× overcommitted) are reserved too' },
+  { name: 'HOST_MIN_FREE_DISK_GB', required: 'no', example: '5', help: 'free disk (GB) a Docker host keeps; below it no new cluster is placed there (default 5)' },
   { name: 'CLUSTER_TTL_HOURS', required: 'no', example: '8', help: 'hours a cluster lives before the reaper removes it (default 8; a warning with an Extend button comes 15 minutes before)' },
 ] as const;
 
@@ -36,9 +42,14 @@ export interface Config {
   keyPrefix: string;
   dockerHosts: string;
   clusterImages: 'minimesos' | 'local';
+  isolation: 'dind' | 'shared';
+  dindRuntime?: string;
+  dindImage: string;
+  appPorts: number[];
   maxAgents: number;
   clusterTtlMs: number;
   hostMaxClusters: number;
+  hostMinFreeDiskBytes: number;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -96,6 +107,13 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
   const clusterImages = (value('CLUSTER_IMAGES') ?? 'minimesos').toLowerCase();
   if (clusterImages !== 'minimesos' && clusterImages !== 'local') problems.push(`CLUSTER_IMAGES must be minimesos or local, not "${clusterImages}": ${describe('CLUSTER_IMAGES')}`);
 
+  const isolation = (value('CLUSTER_ISOLATION') ?? 'dind').toLowerCase();
+  if (isolation !== 'dind' && isolation !== 'shared') problems.push(`CLUSTER_ISOLATION must be dind or shared, not "${isolation}": ${describe('CLUSTER_ISOLATION')}`);
+
+  const appPortsText = value('APP_PORTS') ?? '80,3306,8000-8009';
+  const appPorts = parsePortList(appPortsText);
+  if (typeof appPorts === 'string') problems.push(`APP_PORTS ${appPorts} ("${appPortsText}"): ${describe('APP_PORTS')}`);
+
   const maxAgentsText = value('MAX_AGENTS') ?? '5';
   const maxAgents = Number(maxAgentsText);
   if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > 50) problems.push(`MAX_AGENTS must be a number from 1 to 50 ("${maxAgentsText}"): ${describe('MAX_AGENTS')}`);
@@ -108,6 +126,10 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
   const hostMaxClusters = Number(hostMaxText);
   if (!Number.isInteger(hostMaxClusters) || hostMaxClusters < 1) problems.push(`HOST_MAX_CLUSTERS must be a whole number of at least 1 ("${hostMaxText}"): ${describe('HOST_MAX_CLUSTERS')}`);
 
+  const minDiskText = value('HOST_MIN_FREE_DISK_GB') ?? '5';
+  const minDiskGb = Number(minDiskText);
+  if (!(minDiskGb >= 0)) problems.push(`HOST_MIN_FREE_DISK_GB must be a number of GB, 0 or more ("${minDiskText}"): ${describe('HOST_MIN_FREE_DISK_GB')}`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
@@ -119,15 +141,34 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     keyPrefix: env.WORKSHOP_KEY_PREFIX?.trim() || 'wb',
     dockerHosts: value('DOCKER_HOSTS') ?? '',
     clusterImages: clusterImages as Config['clusterImages'],
+    isolation: isolation as Config['isolation'],
+    ...(value('DIND_RUNTIME') ? { dindRuntime: value('DIND_RUNTIME') } : {}),
+    dindImage: value('DIND_IMAGE') ?? (clusterImages === 'local' ? LOCAL_IMAGES.dind : 'docker:20.10-dind'),
+    appPorts: appPorts as number[],
     maxAgents,
     clusterTtlMs: ttlHours * 3600 * 1000,
     hostMaxClusters,
+    hostMinFreeDiskBytes: minDiskGb * 1e9,
   };
 }
 
 /** Reads `.env` into the environment (variables already set win), like dotenv, with Node's own parser. */
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** `80,3306,8000-8009` → the ports, or what is wrong with the list. */
+function parsePortList(text: string): number[] | string {
+  const ports: number[] = [];
+  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2] ?? match?.[1]);
+    if (!match || first < 1 || last > 65535 || last < first) return `has "${part}", which is not a port (1-65535) or a range like 8000-8009`;
+    for (let port = first; port <= last; port++) ports.push(port);
+  }
+  if (ports.length > 100) return `lists ${ports.length} ports; at most 100 are published per attendee`;
+  return ports;
 }
 
 function isHttpUrl(text: string): boolean {

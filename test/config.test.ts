@@ -34,6 +34,22 @@ describe('config', () => {
     expect(config.redisUrl).toBe('redis://cache:6380');
   });
 
+  it('isolates attendees in their own engines by default, with the app ports published from each', () => {
+    const config = loadConfig({}, 'local');
+    expect(config).toMatchObject({ isolation: 'dind', dindImage: 'docker:20.10-dind' });
+    expect(config.appPorts).toEqual([80, 3306, 8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009]);
+    expect(loadConfig({ CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', DIND_RUNTIME: 'runsc', APP_PORTS: '80, 443' }, 'local')).toMatchObject({ isolation: 'shared', dindImage: 'workshop-bot/dind:local', dindRuntime: 'runsc', appPorts: [80, 443] });
+  });
+
+  it.each([
+    [{ CLUSTER_ISOLATION: 'vm' }, 'CLUSTER_ISOLATION must be dind or shared, not "vm"'],
+    [{ APP_PORTS: '80,http' }, 'APP_PORTS has "http", which is not a port'],
+    [{ APP_PORTS: '9000-8000' }, 'APP_PORTS has "9000-8000"'],
+    [{ APP_PORTS: '1000-2000' }, 'APP_PORTS lists 1001 ports; at most 100'],
+  ])('explains a bad isolation setting: %o', (env, message) => {
+    expect(() => loadConfig(env, 'local')).toThrow(message);
+  });
+
   it('refuses tokens of the wrong kind', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' }, 'slack')).toThrow('SLACK_BOT_TOKEN should start with "xoxb-"');
   });

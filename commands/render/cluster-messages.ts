@@ -49,6 +49,7 @@ export function endpointLines(record: ClusterRecord): string {
     endpoints.marathon ? `• Marathon: ${endpoints.marathon}` : '',
     endpoints.zookeeper ? `• ZooKeeper: ${endpoints.zookeeper}` : '',
     ...(endpoints.agents ?? []).map((agent, index) => `• Agent ${index + 1}: ${agent}`),
+    endpoints.apps ? `• Your apps' ports (e.g. nginx on 80): ${Object.entries(endpoints.apps).map(([port, address]) => `${port} → ${address}`).join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');

@@ -10,6 +10,8 @@ export interface ClusterEndpoints {
   /** host:port */
   zookeeper?: string;
   agents?: string[];
+  /** dind: the attendee's app ports (e.g. nginx on 80) → the `host:port` that reaches them. */
+  apps?: Record<string, string>;
 }
 
 /** One attendee's cluster: provisioned by the bot, or attached (their own minimesos, a shared one). */

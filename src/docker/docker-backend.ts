@@ -1,14 +1,17 @@
 import { randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
-import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ClusterNeed } from '../pool/capacity-ledger.js';
 import type { HostPool } from '../pool/host-pool.js';
+import { sharedEngine, type ClusterEngine } from './cluster-engine.js';
+import { ENGINE_OVERHEAD_BYTES, type DindEngines } from './dind.js';
 import type { DockerHost } from './hosts.js';
+import { ensureImage } from './images.js';
 import { clusterFilter, LABELS } from './labels.js';
 import { installMarathonApps } from './marathon-apps.js';
 import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
-import { httpJson, waitFor, zookeeperServes } from './wait.js';
+import { HOST_ANSWER_MS, httpJson, waitFor, withTimeout, zookeeperServes } from './wait.js';
 
 export interface DockerBackendOptions {
   hosts: DockerHost[];
@@ -20,12 +23,12 @@ export interface DockerBackendOptions {
   limits?: { nanoCpus: number; pidsLimit: number };
   /** Places new clusters on the host with most room; without it, the first host takes all. */
   pool?: HostPool;
+  /** Each attendee's cluster inside their own engine container; without it, directly on the host's engine. */
+  dind?: DindEngines;
 }
 
-interface Published {
-  container: Docker.ContainerInfo | Docker.ContainerInspectInfo;
-  hostPort: number;
-}
+/** Where outside clients reach one of the cluster's containers. */
+type Reached = { ip: string; port: number };
 
 /**
  * Builds a minimesos cluster on a Docker engine, like `minimesos up`: one labelled bridge network,
@@ -42,27 +45,32 @@ export class DockerBackend implements ClusterBackend {
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
     const { spec, clusterId, attendee, signal } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
-    const host = await this.hostFor(clusterId, roles);
-    const docker = host.docker;
+    const need = this.need(roles);
+    const host = await this.hostFor(clusterId, need);
     const timeoutMs = spec.timeout * 1000;
 
     request.onProgress('pulling images');
-    await this.ensureImages(docker, [...new Set(roles.map((role) => role.image))], signal);
-    const network = await this.ensureNetwork(docker, clusterId, attendee);
+    const showImage = (detail: string) => request.onProgress('pulling images', detail);
+    const images = [...new Set(roles.map((role) => role.image))];
+    for (const image of images) await ensureImage(host.docker, image, this.options.images, showImage, signal);
+    const dind = this.options.dind;
+    const engine = dind ? await dind.ensure(host, { clusterId, attendee, roles, limits: { ...need, pidsLimit: this.limits.pidsLimit * (roles.length + 2) } }, signal, showImage) : sharedEngine(host);
+    if (dind) await dind.loadImages(host, engine, images, signal, showImage);
+    const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
-    const start = async (role: RoleContainer) => this.ensureContainer(docker, role, { clusterId, attendee, network, publishIp: host.publishIp }, signal);
+    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { clusterId, attendee, network }, signal);
+    const url = (reached: Reached) => `http://${reached.ip}:${reached.port}`;
 
     request.onProgress('zookeeper');
     const zookeeper = await start(roles.find((role) => role.role === 'zookeeper')!);
-    await waitFor(() => zookeeperServes(host.publishIp, zookeeper.hostPort), { timeoutMs, signal, describe: 'ZooKeeper answering' });
+    await waitFor(() => zookeeperServes(zookeeper.ip, zookeeper.port), { timeoutMs, signal, describe: 'ZooKeeper answering' });
 
     request.onProgress('master');
-    const master = await start(roles.find((role) => role.role === 'master')!);
-    const masterUrl = `http://${host.publishIp}:${master.hostPort}`;
+    const masterUrl = url(await start(roles.find((role) => role.role === 'master')!));
     await waitFor(async () => ((await httpJson(`${masterUrl}/state`)) ? true : undefined), { timeoutMs, signal, describe: 'The Mesos master answering' });
 
     request.onProgress('agents');
-    const agents: Published[] = [];
+    const agents: Reached[] = [];
     for (const role of roles.filter((candidate) => candidate.role === 'agent')) agents.push(await start(role));
     await waitFor(
       async () => {
@@ -76,18 +84,18 @@ export class DockerBackend implements ClusterBackend {
     const marathonRole = roles.find((role) => role.role === 'marathon');
     if (marathonRole) {
       request.onProgress('marathon');
-      const marathon = await start(marathonRole);
-      marathonUrl = `http://${host.publishIp}:${marathon.hostPort}`;
+      marathonUrl = url(await start(marathonRole));
       await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), { timeoutMs, signal, describe: 'Marathon answering' });
     }
 
     const endpoints = {
       master: masterUrl,
       ...(marathonUrl ? { marathon: marathonUrl } : {}),
-      zookeeper: `${host.publishIp}:${zookeeper.hostPort}`,
-      agents: agents.map((agent) => `http://${host.publishIp}:${agent.hostPort}`),
+      zookeeper: `${zookeeper.ip}:${zookeeper.port}`,
+      agents: agents.map(url),
+      ...(Object.keys(engine.appPorts).length > 0 ? { apps: engine.appPorts } : {}),
     };
-    const exports = minimesosExports(endpoints, agents.length, await this.gateway(docker, network));
+    const exports = minimesosExports(endpoints, agents.length, await this.gateway(engine.docker, network));
     if (spec.marathon && marathonUrl && (spec.marathon.apps.length > 0 || spec.marathon.groups.length > 0)) {
       request.onProgress('apps');
       const failures = await installMarathonApps(spec.marathon, marathonUrl, exports);
@@ -100,35 +108,43 @@ export class DockerBackend implements ClusterBackend {
   /** Every cluster that has containers on some host (the reaper compares them with the records). */
   async clusterIds(): Promise<string[]> {
     const ids = new Set<string>();
-    for (const host of this.options.hosts) {
+    for (const host of await this.answeringHosts()) {
       const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }).catch(() => []);
       for (const container of containers) if (container.Labels[LABELS.cluster]) ids.add(container.Labels[LABELS.cluster]!);
     }
     return [...ids];
   }
 
+  /** A host that does not answer keeps its containers until it does; then the reaper's orphan sweep removes them. */
   async destroy(clusterId: string): Promise<void> {
-    await Promise.all(this.options.hosts.map((host) => removeCluster(host.docker, clusterId)));
+    await Promise.all((await this.answeringHosts()).map((host) => removeCluster(host.docker, clusterId)));
     await this.options.pool?.release(clusterId);
   }
 
-  /** Where the cluster already is (a re-run), else where the pool has room for all its containers. */
-  private async hostFor(clusterId: string, roles: RoleContainer[]): Promise<DockerHost> {
-    for (const host of this.options.hosts) {
-      const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) }).catch(() => []);
+  /** Hosts that answer now: a paused or unreachable engine would hang every call made to it. */
+  private async answeringHosts(): Promise<DockerHost[]> {
+    const answers = await Promise.all(this.options.hosts.map((host) => withTimeout(host.docker.ping(), HOST_ANSWER_MS)));
+    const answering = this.options.hosts.filter((_, index) => answers[index] !== undefined);
+    for (const host of this.options.hosts.filter((candidate) => !answering.includes(candidate))) this.options.log.warn({ host: host.id }, 'Docker host does not answer; its clusters are left until it does');
+    return answering;
+  }
+
+  /** What the cluster takes on its host: its containers' limits, plus the attendee's engine in dind mode. */
+  private need(roles: RoleContainer[]): ClusterNeed {
+    const memoryBytes = roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
+    // An engine holds its own copy of the images; shared containers only write logs.
+    const diskBytes = this.options.dind ? 2e9 : 2.5e8;
+    return { memoryBytes: memoryBytes + (this.options.dind ? ENGINE_OVERHEAD_BYTES : 0), nanoCpus: roles.length * this.limits.nanoCpus, diskBytes };
+  }
+
+  /** Where the cluster already is (a re-run), else where the pool has room for it. */
+  private async hostFor(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
+    for (const host of await this.answeringHosts()) {
+      const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
       if (existing.length > 0) return host;
     }
     if (!this.options.pool) return this.options.hosts[0]!;
-    return this.options.pool.place(clusterId, { memoryBytes: roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0), nanoCpus: roles.length * this.limits.nanoCpus });
-  }
-
-  private async ensureImages(docker: Docker, images: string[], signal: AbortSignal): Promise<void> {
-    for (const image of images) {
-      signal.throwIfAborted();
-      if (await docker.getImage(image).inspect().then(() => true, () => false)) continue;
-      if (this.options.images === 'local') throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
-      await pullImage(docker, image);
-    }
+    return this.options.pool.place(clusterId, need);
   }
 
   private async ensureNetwork(docker: Docker, clusterId: string, attendee: string): Promise<string> {
@@ -139,8 +155,9 @@ export class DockerBackend implements ClusterBackend {
     return name;
   }
 
-  private async ensureContainer(docker: Docker, role: RoleContainer, context: { clusterId: string; attendee: string; network: string; publishIp: string }, signal: AbortSignal): Promise<Published> {
+  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { clusterId: string; attendee: string; network: string }, signal: AbortSignal): Promise<Reached> {
     signal.throwIfAborted();
+    const docker = engine.docker;
     const filters = { label: [...clusterFilter(context.clusterId).label, `${LABELS.role}=${role.role}`, `${LABELS.index}=${role.index}`] };
     const [found] = await docker.listContainers({ all: true, filters });
     let id = found?.Id;
@@ -156,7 +173,7 @@ export class DockerBackend implements ClusterBackend {
         ExposedPorts: { [portKey]: {} },
         HostConfig: {
           NetworkMode: context.network,
-          PortBindings: { [portKey]: [{ HostIp: context.publishIp, HostPort: '' }] },
+          PortBindings: { [portKey]: [engine.portBinding(role)] },
           Memory: role.memoryMb * 1024 * 1024,
           NanoCpus: this.limits.nanoCpus,
           PidsLimit: this.limits.pidsLimit,
@@ -175,7 +192,7 @@ export class DockerBackend implements ClusterBackend {
     }
     const binding = info.NetworkSettings.Ports[`${role.port}/tcp`]?.[0];
     if (!binding) throw new Error(`${role.alias} has no published port ${role.port}`);
-    return { container: info, hostPort: Number(binding.HostPort) };
+    return engine.reach(Number(binding.HostPort));
   }
 
   private async gateway(docker: Docker, network: string): Promise<string> {
@@ -194,22 +211,6 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
   await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove().catch((error: { statusCode?: number }) => {
     if (error.statusCode !== 404) throw error;
   })));
-}
-
-/** `docker pull` with the errors that followProgress hides inside its output. */
-async function pullImage(docker: Docker, image: string): Promise<void> {
-  try {
-    const stream = await docker.pull(image);
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-        const failed = output?.find((line) => line.error);
-        if (error || failed) reject(error ?? new Error(failed!.error));
-        else resolve();
-      }),
-    );
-  } catch (error) {
-    throw new UserError(`Could not pull ${image}: ${(error as Error).message}`, 'Is the registry reachable from the Docker host? Instructors can pre-pull images with /workshop prepull.');
-  }
 }
 
 /** The lines `minimesos info` prints, with the addresses the bot publishes. */

@@ -18,6 +18,8 @@ export const LOCAL_IMAGES = {
   zookeeper: 'workshop-bot/zookeeper:local',
   /** This project on the host's node: `sim master|agent|marathon` play the Mesos and Marathon roles. */
   sim: 'workshop-bot/sim:local',
+  /** An attendee's own Docker engine (dind isolation): the host's dockerd, containerd, runc and iptables. */
+  dind: 'workshop-bot/dind:local',
 } as const;
 
 const JRE = '/usr/lib/jvm/java-17-openjdk-amd64';
@@ -40,6 +42,7 @@ export async function buildLocalImages(docker: Docker, options: { log?: Logger; 
   return [
     await ensureImage(docker, LOCAL_IMAGES.zookeeper, await zookeeperInputs(), (dir) => stageZookeeper(dir, busybox), options),
     await ensureImage(docker, LOCAL_IMAGES.sim, await simInputs(root), (dir) => stageSim(dir, root, busybox), options),
+    await ensureImage(docker, LOCAL_IMAGES.dind, await dindInputs(), (dir) => stageDind(dir, busybox), options),
   ];
 }
 
@@ -60,22 +63,30 @@ async function ensureImage(docker: Docker, name: string, inputs: string, stage: 
     const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag });
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => (error ? reject(error) : output.find((line) => line.error) ? reject(new Error(output.find((line) => line.error)!.error)) : resolve())));
     await docker.getImage(hashed).tag({ repo: repository, tag: 'local' });
+    await removeOlderBuilds(docker, repository, hashed);
     return { image: name, built: true };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/** Earlier builds of the same image only take disk space (the top complaint on shared hosts). */
+async function removeOlderBuilds(docker: Docker, repository: string, keep: string): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [repository] } });
+  const older = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== keep && tag !== `${repository}:local`);
+  for (const tag of older) await docker.getImage(tag).remove().catch(() => undefined);
+}
+
 async function zookeeperInputs(): Promise<string> {
   const release = await readFile(join(JRE, 'release'), 'utf8').catch(() => '');
   const jar = await stat('/usr/share/java/zookeeper.jar').catch(() => undefined);
   if (!jar) throw new UserError('ZooKeeper is not installed on this machine, so its image cannot be made.', 'Install it: apt-get install zookeeper (scripts/setup-services.sh does).');
-  return `zookeeper-v1|${release}|${jar.size}|${jar.mtimeMs}`;
+  return `zookeeper-v2|${release}|${jar.size}|${jar.mtimeMs}`;
 }
 
 /** The project's built code and its production dependencies: a change to either rebuilds the image. */
 async function simInputs(root: string): Promise<string> {
-  const parts = ['sim-v1', await readFile(join(root, 'package-lock.json'), 'utf8').catch(() => '')];
+  const parts = ['sim-v2', await readFile(join(root, 'package-lock.json'), 'utf8').catch(() => '')];
   for (const file of await listFiles(join(root, 'dist'))) {
     const info = await stat(file);
     parts.push(`${file}:${info.size}:${info.mtimeMs}`);
@@ -112,12 +123,33 @@ async function stageSim(dir: string, root: string, busybox: string): Promise<voi
   if (process.execPath !== '/usr/bin/node') await symlink(process.execPath, join(dir, 'usr/bin/node')).catch(() => undefined);
 }
 
+const DIND_BINARIES = ['/usr/sbin/dockerd', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc', '/usr/sbin/docker-proxy', '/usr/sbin/xtables-nft-multi'];
+
+async function dindInputs(): Promise<string> {
+  const missing = DIND_BINARIES.filter((binary) => !existsSync(binary));
+  if (missing.length > 0) throw new UserError(`The engine image needs ${missing.join(', ')} from this machine.`, 'Install Docker from Debian: apt-get install docker.io (scripts/setup-services.sh does).');
+  const sizes = await Promise.all(DIND_BINARIES.map(async (binary) => (await stat(binary)).size));
+  return `dind-v2|${sizes.join(',')}`;
+}
+
+async function stageDind(dir: string, busybox: string): Promise<void> {
+  await copyPreserving(dir, [...DIND_BINARIES, '/usr/lib/x86_64-linux-gnu/xtables']);
+  await copyLibraries(dir, DIND_BINARIES);
+  await addBusybox(dir, busybox);
+  for (const name of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) await symlink('xtables-nft-multi', join(dir, 'usr/sbin', name));
+  for (const tool of ['sed', 'mount', 'modprobe']) await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
+  await mkdir(join(dir, 'etc'), { recursive: true });
+  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  await writeFile(join(dir, 'etc/group'), 'root:x:0:\n');
+  for (const path of ['var/lib/docker', 'var/run', 'run']) await mkdir(join(dir, path), { recursive: true });
+}
+
 async function addBusybox(dir: string, busybox: string): Promise<void> {
   await mkdir(join(dir, 'bin'), { recursive: true });
   await mkdir(join(dir, 'usr/local/bin'), { recursive: true });
   await mkdir(join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
   await run('cp', [busybox, join(dir, 'bin/busybox')]);
-  for (const tool of ['sh', 'ls', 'cat', 'ps', 'wget', 'nc', 'sleep', 'env', 'echo', 'mkdir', 'rm']) await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
+  for (const tool of ['sh', 'ls', 'cat', 'ps', 'wget', 'nc', 'sleep', 'env', 'echo', 'mkdir', 'rm', 'df']) await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
 }
 
 /** Copies paths into the image root at the same place, keeping links (`dereference`: copying their targets). */

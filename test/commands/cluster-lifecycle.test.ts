@@ -23,9 +23,9 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
 
   beforeAll(async () => {
     await buildLocalImages(docker);
-    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', MAX_AGENTS: '3' } });
+    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', MAX_AGENTS: '3' } });
     worker = spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
-      env: { ...process.env, REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', SLACK_BOT_TOKEN: 'xoxb-worker', SLACK_API_URL: slack.fake.apiUrl, LOG_LEVEL: 'warn' },
+      env: { ...process.env, REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', SLACK_BOT_TOKEN: 'xoxb-worker', SLACK_API_URL: slack.fake.apiUrl, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));

@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProvisionedCluster } from '../../src/clusters/backend.js';
+import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { DindEngines } from '../../src/docker/dind.js';
+import { DockerBackend } from '../../src/docker/docker-backend.js';
+import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { clusterFilter, LABELS } from '../../src/docker/labels.js';
+import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
+import { createLogger } from '../../src/logger.js';
+import { removeEnginesNetwork } from '../support/docker.js';
+import { dockerAvailable } from '../support/services.js';
+
+const host = new Docker({ socketPath: '/var/run/docker.sock' });
+const deployment = 'test-dind';
+const log = createLogger('silent', { pretty: false });
+
+/** The engine container of a cluster, and a client for the engine inside it. */
+async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInspectInfo; docker: Docker; ip: string }> {
+  const [container] = await host.listContainers({ filters: { label: [...clusterFilter(clusterId).label, `${LABELS.role}=engine`] } });
+  const info = await host.getContainer(container!.Id).inspect();
+  const port = Number(info.NetworkSettings.Ports['2375/tcp']![0]!.HostPort);
+  const ip = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
+  return { info, docker: new Docker({ host: '127.0.0.1', port }), ip };
+}
+
+/** What a Marathon app does through the agent's Docker socket: a container on the attendee's engine. */
+async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
+  const container = await engine.createContainer({ name, Image: LOCAL_IMAGES.sim, Entrypoint: ['/bin/busybox', 'sh', '-c', script], ExposedPorts: { '80/tcp': {} }, HostConfig: hostConfig });
+  await container.start();
+  return container;
+}
+
+async function execOutput(container: Docker.Container, script: string): Promise<string> {
+  const exec = await container.exec({ Cmd: ['/bin/busybox', 'sh', '-c', script], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve) => stream.on('end', resolve));
+  // Docker multiplexes stdout/stderr with 8-byte frame headers.
+  return Buffer.concat(chunks).toString('latin1').replace(/[\x00-\x08]/g, '');
+}
+
+async function answers(url: string, timeoutMs = 3000): Promise<string | undefined> {
+  return fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then((response) => response.text(), () => undefined);
+}
+
+describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
+  const backend = new DockerBackend({
+    hosts: parseDockerHosts(''),
+    images: 'local',
+    deployment,
+    log,
+    limits: { nanoCpus: 5e8, pidsLimit: 128 },
+    dind: new DindEngines({ image: LOCAL_IMAGES.dind, images: 'local', appPorts: [80], deployment, log }),
+  });
+  const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
+  const clusters: Record<string, ProvisionedCluster> = {};
+  const steps: string[] = [];
+
+  beforeAll(async () => {
+    await buildLocalImages(host);
+    // The engine alone is the bound: no Marathon, so the engine's CPU cap (its roles' share) stays small.
+    const spec = specFromFlags({ agents: 1, clusterName: 'dind-test' });
+    const build = (attendee: string, clusterId: string) =>
+      backend.provision({ attendee, clusterId, spec: { ...spec, marathon: null }, signal: new AbortController().signal, onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step) });
+    [clusters.ada, clusters.bob] = await Promise.all([build('U0ADA', ids.ada), build('U0BOB', ids.bob)]);
+  }, 240_000);
+  afterAll(async () => {
+    await Promise.all(Object.values(ids).map((id) => backend.destroy(id)));
+    await removeEnginesNetwork(deployment);
+  }, 60_000);
+
+  it("runs each cluster inside the attendee's engine: the host sees one engine container, not the roles", async () => {
+    const onHost = await host.listContainers({ filters: clusterFilter(ids.ada) });
+    expect(onHost.map((container) => container.Labels[LABELS.role])).toEqual(['engine']);
+    const inner = await (await engineOf(ids.ada)).docker.listContainers();
+    expect(inner.map((container) => container.Labels[LABELS.role]).sort()).toEqual(['agent', 'master', 'zookeeper']);
+    const state = JSON.parse((await answers(`${clusters.ada!.endpoints.master}/state`))!) as { activated_slaves: number };
+    expect(state.activated_slaves).toBe(1);
+    expect(steps).toContain(`pulling images: ${LOCAL_IMAGES.sim}: copying into your engine`);
+  });
+
+  it('lets two attendees each run an app on port 80, each reaching their own', async () => {
+    for (const [name, id] of Object.entries(ids)) {
+      const engine = (await engineOf(id)).docker;
+      await runInEngine(engine, 'web', `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`, { PortBindings: { '80/tcp': [{ HostPort: '80' }] } });
+    }
+    for (const name of Object.keys(ids) as Array<keyof typeof ids>) {
+      const address = clusters[name]!.endpoints.apps!['80'];
+      await expect.poll(() => answers(`http://${address}/`), { timeout: 10_000 }).toBe(`hello from ${name}\n`);
+    }
+  });
+
+  it("cannot see or reach the other attendee's engine or containers", async () => {
+    const ada = await engineOf(ids.ada);
+    const bob = await engineOf(ids.bob);
+    const adaSees = await ada.docker.listContainers({ all: true });
+    expect(adaSees.some((container) => container.Labels[LABELS.cluster] === ids.bob)).toBe(false);
+    // The bot reaches Bob's engine API at its address (so the address is right)…
+    expect(await answers(`http://${bob.ip}:2375/version`)).toContain('ApiVersion');
+    // …but from inside Ada's cluster it is unreachable, and so is Bob's app.
+    const probe = await runInEngine(ada.docker, 'probe', 'sleep 600');
+    const output = await execOutput(probe, `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`);
+    expect(output).not.toContain('ApiVersion');
+    expect(output).not.toContain('hello from bob');
+    expect(output).toMatch(/api:[1-9]/);
+    expect(output).toMatch(/app:[1-9]/);
+  }, 30_000);
+
+  it("keeps the host and the other cluster working when an attendee's app fork-bombs", async () => {
+    const ada = await engineOf(ids.ada);
+    // As Mesos would launch it: no per-container limit, only the engine container's.
+    await runInEngine(ada.docker, 'bomb', 'bomb(){ bomb|bomb& }; bomb; sleep 600');
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const started = Date.now();
+    expect(await answers(`${clusters.bob!.endpoints.master}/state`, 5000)).toContain('activated_slaves');
+    await host.ping();
+    expect(Date.now() - started).toBeLessThan(5000);
+    const pidsFile = `/sys/fs/cgroup/pids/docker/${ada.info.Id}/pids.current`; // cgroup v1, as on these machines
+    if (existsSync(pidsFile)) expect(Number(readFileSync(pidsFile, 'utf8'))).toBeLessThanOrEqual(ada.info.HostConfig.PidsLimit!);
+    // The bomb is the attendee's own problem: removing their cluster clears it.
+    await backend.destroy(ids.ada);
+    expect(await host.listContainers({ all: true, filters: clusterFilter(ids.ada) })).toEqual([]);
+  }, 60_000);
+});
