@@ -13,6 +13,8 @@ export interface HostCapacity {
 export interface ClusterNeed {
   memoryBytes: number;
   nanoCpus: number;
+  /** Disk the cluster will write (images copied into an engine, logs). */
+  diskBytes?: number;
 }
 
 export interface HostUsage extends HostCapacity {
@@ -20,6 +22,8 @@ export interface HostUsage extends HostCapacity {
   cpuUsed: number;
   clusters: number;
   down: boolean;
+  /** Disk a host still offers (measured free space above its reserve, minus reservations since); unknown: not measured. */
+  diskFreeBytes?: number;
 }
 
 /**
@@ -45,10 +49,18 @@ export class CapacityLedger {
     await pipeline.exec();
   }
 
+  /** A host's size as measured again (it may have come back, or its disk filled up); keeps what is in use. */
+  async update(hostId: string, size: { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number }): Promise<void> {
+    const pipeline = this.redis().pipeline().hset(hostKey(hostId), { memTotal: size.memoryBytes, cpuTotal: size.nanoCpus });
+    if (size.diskFreeBytes === undefined) pipeline.hdel(hostKey(hostId), 'diskFree');
+    else pipeline.hset(hostKey(hostId), 'diskFree', Math.floor(size.diskFreeBytes));
+    await pipeline.exec();
+  }
+
   /** The host reserved for the cluster, or null when no healthy host has room. */
   async reserve(clusterId: string, need: ClusterNeed): Promise<string | null> {
     const hostIds = this.hosts.map((host) => host.id);
-    const result = await this.redis().eval(RESERVE, 1 + hostIds.length, reservationKey(clusterId), ...hostIds.map(hostKey), need.memoryBytes, need.nanoCpus, ...hostIds);
+    const result = await this.redis().eval(RESERVE, 1 + hostIds.length, reservationKey(clusterId), ...hostIds.map(hostKey), need.memoryBytes, need.nanoCpus, need.diskBytes ?? 0, ...hostIds);
     return typeof result === 'string' && result !== '' ? result : null;
   }
 
@@ -73,7 +85,15 @@ export class CapacityLedger {
     const rows = (await pipeline.exec()) ?? [];
     return this.hosts.map((host, index) => {
       const row = (rows[index]?.[1] ?? {}) as Record<string, string>;
-      return { ...host, memoryUsed: Number(row.memUsed ?? 0), cpuUsed: Number(row.cpuUsed ?? 0), clusters: Number(row.clusters ?? 0), down: row.down === '1' };
+      return {
+        ...host,
+        ...(row.memTotal ? { memoryBytes: Number(row.memTotal), nanoCpus: Number(row.cpuTotal) } : {}),
+        memoryUsed: Number(row.memUsed ?? 0),
+        cpuUsed: Number(row.cpuUsed ?? 0),
+        clusters: Number(row.clusters ?? 0),
+        down: row.down === '1',
+        ...(row.diskFree !== undefined ? { diskFreeBytes: Number(row.diskFree) } : {}),
+      };
     });
   }
 
@@ -123,24 +143,28 @@ async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
   return keys;
 }
 
-// KEYS[1] reservation, KEYS[2..] host hashes; ARGV: mem, cpu, host ids (same order as KEYS[2..]).
+// KEYS[1] reservation, KEYS[2..] host hashes; ARGV: mem, cpu, disk, host ids (same order as KEYS[2..]).
+// An unmeasured disk (no diskFree) does not block placement.
 const RESERVE = `
 local existing = redis.call('HGET', KEYS[1], 'host')
 if existing then return existing end
 local mem = tonumber(ARGV[1])
 local cpu = tonumber(ARGV[2])
+local disk = tonumber(ARGV[3])
 local best, bestFree, bestIndex = nil, -1, nil
 for i = 2, #KEYS do
-  local h = redis.call('HMGET', KEYS[i], 'memTotal', 'memUsed', 'cpuTotal', 'cpuUsed', 'clusters', 'maxClusters', 'down')
+  local h = redis.call('HMGET', KEYS[i], 'memTotal', 'memUsed', 'cpuTotal', 'cpuUsed', 'clusters', 'maxClusters', 'down', 'diskFree')
   if h[1] and h[7] ~= '1' then
     local free = tonumber(h[1]) - tonumber(h[2] or 0)
     local cpuFree = tonumber(h[3]) - tonumber(h[4] or 0)
-    if free >= mem and cpuFree >= cpu and tonumber(h[5] or 0) < tonumber(h[6]) and free > bestFree then
-      best, bestFree, bestIndex = ARGV[i + 1], free, i
+    local diskOk = (not h[8]) or tonumber(h[8]) >= disk
+    if free >= mem and cpuFree >= cpu and diskOk and tonumber(h[5] or 0) < tonumber(h[6]) and free > bestFree then
+      best, bestFree, bestIndex = ARGV[i + 2], free, i
     end
   end
 end
 if not best then return '' end
+if redis.call('HEXISTS', KEYS[bestIndex], 'diskFree') == 1 then redis.call('HINCRBY', KEYS[bestIndex], 'diskFree', -disk) end
 redis.call('HINCRBY', KEYS[bestIndex], 'memUsed', mem)
 redis.call('HINCRBY', KEYS[bestIndex], 'cpuUsed', cpu)
 redis.call('HINCRBY', KEYS[bestIndex], 'clusters', 1)

@@ -1,15 +1,29 @@
 import type { Logger } from '../logger.js';
 import type { DockerHost } from '../docker/hosts.js';
 import { LABELS } from '../docker/labels.js';
-import { CapacityLedger, type ClusterNeed } from './capacity-ledger.js';
+import { HOST_ANSWER_MS, withTimeout } from '../docker/wait.js';
+import { CapacityLedger, type ClusterNeed, type HostUsage } from './capacity-ledger.js';
 import type { Redis } from 'ioredis';
+
+
+type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
 
 /** No host has room now: the build waits (and the attendee is told) instead of failing. */
 export class NoCapacityError extends Error {
-  constructor(readonly hosts: number) {
-    super(`all ${hosts} Docker host${hosts === 1 ? ' is' : 's are'} full`);
+  constructor(usage: HostUsage[], need: ClusterNeed) {
+    super(describeShortage(usage, need));
     this.name = 'NoCapacityError';
   }
+}
+
+/** `all 2 Docker hosts are full` / `no Docker host has room (1 full, 1 not answering)` */
+function describeShortage(usage: HostUsage[], need: ClusterNeed): string {
+  const down = usage.filter((host) => host.down).length;
+  const lowDisk = usage.filter((host) => !host.down && host.diskFreeBytes !== undefined && host.diskFreeBytes < (need.diskBytes ?? 0)).length;
+  const full = usage.length - down - lowDisk;
+  if (down === 0 && lowDisk === 0) return `all ${usage.length} Docker host${usage.length === 1 ? ' is' : 's are'} full`;
+  const reasons = [full > 0 ? `${full} full` : '', lowDisk > 0 ? `${lowDisk} low on disk` : '', down > 0 ? `${down} not answering` : ''].filter(Boolean);
+  return `no Docker host has room (${reasons.join(', ')})`;
 }
 
 export interface HostPoolOptions {
@@ -19,6 +33,12 @@ export interface HostPoolOptions {
   memoryShare: number;
   /** CPU overcommit: clusters idle most of the time. */
   cpuOvercommit: number;
+  /** Free disk a host keeps for itself: below it, no new cluster goes there. */
+  minFreeDiskBytes: number;
+  /** An image with `df` present on every host (the engine or ZooKeeper image); none: disk is not measured. */
+  diskProbeImage?: string;
+  /** Only this deployment's clusters count: another bot (or test run) on the engine keeps its own ledger. */
+  deployment: string;
 }
 
 /**
@@ -37,23 +57,21 @@ export class HostPool {
 
   /** Reads every host's size, registers it and rebuilds reservations from the running containers. */
   async start(): Promise<void> {
-    const capacities = await Promise.all(
-      this.hosts.map(async (host) => {
-        const info = (await host.docker.info().catch(() => undefined)) as { MemTotal?: number; NCPU?: number } | undefined;
-        return { id: host.id, memoryBytes: Math.floor((info?.MemTotal ?? 0) * this.options.memoryShare), nanoCpus: (info?.NCPU ?? 0) * 1e9 * this.options.cpuOvercommit, maxClusters: this.options.maxClustersPerHost };
-      }),
+    const sizes = await Promise.all(this.hosts.map((host) => this.measure(host)));
+    this.ledger = new CapacityLedger(
+      this.redis,
+      this.hosts.map((host, index) => ({ id: host.id, memoryBytes: sizes[index]?.memoryBytes ?? 0, nanoCpus: sizes[index]?.nanoCpus ?? 0, maxClusters: this.options.maxClustersPerHost })),
     );
-    this.ledger = new CapacityLedger(this.redis, capacities);
     await this.ledger.register();
     await this.rebuild();
-    await this.checkHealth();
+    await this.record(sizes);
   }
 
   /** The host for a new cluster, or NoCapacityError. */
   async place(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
     const hostId = await this.ledger!.reserve(clusterId, need);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
-    if (!host) throw new NoCapacityError(this.hosts.length);
+    if (!host) throw new NoCapacityError(await this.usage(), need);
     return host;
   }
 
@@ -61,15 +79,55 @@ export class HostPool {
     await this.ledger?.release(clusterId);
   }
 
-  /** A host that does not answer a ping gets no new clusters until it does. */
+  /** Measures every host again: one that does not answer gets no new clusters until it does; a full disk counts too. */
   async checkHealth(): Promise<void> {
+    await this.record(await Promise.all(this.hosts.map((host) => this.measure(host))));
+  }
+
+  private async record(sizes: Array<HostSize | undefined>): Promise<void> {
     await Promise.all(
-      this.hosts.map(async (host) => {
-        const up = await host.docker.ping().then(() => true, () => false);
-        await this.ledger!.setDown(host.id, !up);
-        if (!up) this.log.warn({ host: host.id }, 'Docker host does not answer; skipped for new clusters');
+      this.hosts.map(async (host, index) => {
+        const size = sizes[index];
+        if (size) await this.ledger!.update(host.id, size);
+        await this.ledger!.setDown(host.id, !size);
+        if (!size) this.log.warn({ host: host.id }, 'Docker host does not answer; skipped for new clusters');
       }),
     );
+  }
+
+  /** What a host offers now, or undefined when it does not answer within a few seconds. */
+  private async measure(host: DockerHost): Promise<HostSize | undefined> {
+    const info = (await withTimeout(host.docker.info(), HOST_ANSWER_MS)) as { MemTotal: number; NCPU: number; DockerRootDir?: string } | undefined;
+    if (!info) return undefined;
+    const diskFree = await this.freeDisk(host, info.DockerRootDir ?? '/var/lib/docker');
+    return {
+      memoryBytes: Math.floor(info.MemTotal * this.options.memoryShare),
+      nanoCpus: info.NCPU * 1e9 * this.options.cpuOvercommit,
+      ...(diskFree === undefined ? {} : { diskFreeBytes: diskFree - this.options.minFreeDiskBytes }),
+    };
+  }
+
+  /**
+   * Free space where the engine keeps images and containers ("no space left" is the top complaint
+   * on shared playgrounds), read with `df` in a throwaway container; unknown when that fails.
+   */
+  private async freeDisk(host: DockerHost, rootDir: string): Promise<number | undefined> {
+    if (!this.options.diskProbeImage) return undefined;
+    try {
+      const container = await host.docker.createContainer({ Image: this.options.diskProbeImage, Entrypoint: ['df', '-Pk', '/data'], Cmd: [], HostConfig: { Binds: [`${rootDir}:/data:ro`], AutoRemove: false, NetworkMode: 'none' } });
+      try {
+        await container.start();
+        await withTimeout(container.wait(), HOST_ANSWER_MS);
+        const output = (await container.logs({ stdout: true, stderr: false })).toString('latin1');
+        const available = /\s(\d+)\s+\d+%\s+\/data\s*$/m.exec(output)?.[1];
+        return available === undefined ? undefined : Number(available) * 1024;
+      } finally {
+        await container.remove({ force: true }).catch(() => undefined);
+      }
+    } catch (error) {
+      this.log.warn({ host: host.id, err: error }, 'could not measure free disk on the Docker host');
+      return undefined;
+    }
   }
 
   usage() {
@@ -80,7 +138,7 @@ export class HostPool {
   private async rebuild(): Promise<void> {
     const running: Array<{ clusterId: string; hostId: string; need: ClusterNeed }> = [];
     for (const host of this.hosts) {
-      const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } }).catch(() => []);
+      const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }).catch(() => []);
       const byCluster = new Map<string, ClusterNeed>();
       for (const container of containers) {
         const clusterId = container.Labels[LABELS.cluster];

@@ -3,6 +3,9 @@ import { clusterMessages, reaperMessages } from '../../commands/render/cluster-m
 import type { BotApp } from '../app.js';
 import { clusterJobProcessor } from '../clusters/provision-job.js';
 import { reap } from '../clusters/reaper.js';
+import type { Config } from '../config.js';
+import { DindEngines } from '../docker/dind.js';
+import { LOCAL_IMAGES } from '../docker/local-images.js';
 import { DockerBackend } from '../docker/docker-backend.js';
 import { parseDockerHosts } from '../docker/hosts.js';
 import { HostPool } from '../pool/host-pool.js';
@@ -17,12 +20,15 @@ const CPU_OVERCOMMIT = 16;
 /** The processor for each queue, bound to the app's services and the pool of Docker hosts. */
 export function createProcessors(bot: BotApp, pool: HostPool): Processors {
   const { config, log, clusters, notifier } = bot.services;
-  const backend = new DockerBackend({ hosts: pool.hosts, images: config.clusterImages, log: log.child({ component: 'docker' }), deployment: config.keyPrefix, pool });
+  const dockerLog = log.child({ component: 'docker' });
+  const dind = config.isolation === 'dind' ? new DindEngines({ image: config.dindImage, images: config.clusterImages, ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}), appPorts: config.appPorts, deployment: config.keyPrefix, log: dockerLog }) : undefined;
+  const backend = new DockerBackend({ hosts: pool.hosts, images: config.clusterImages, log: dockerLog, deployment: config.keyPrefix, pool, ...(dind ? { dind } : {}) });
   return {
     clusters: {
       processor: clusterJobProcessor({ registry: clusters.registry, backend, notifier, messages: clusterMessages, log: log.child({ component: 'clusters' }), ttlMs: config.clusterTtlMs }),
       // Two cores do about one container start per 0.7 s; more parallel builds only queue inside Docker.
-      options: { concurrency: 3 },
+      // A dead worker's build is taken over within ~25 s (lock expiry + stall check), even several times in a row.
+      options: { concurrency: 3, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },
     },
     maintenance: {
       processor: async () => {
@@ -34,10 +40,16 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
   };
 }
 
+/** An image with `df` that every host has: the engine image (dind) or the ZooKeeper stand-in. */
+function diskProbe(config: Config): { diskProbeImage?: string } {
+  if (config.isolation === 'dind') return { diskProbeImage: config.dindImage };
+  return config.clusterImages === 'local' ? { diskProbeImage: LOCAL_IMAGES.zookeeper } : {};
+}
+
 /** Workers for every queue, and the reaper's schedule (one scheduler, however many workers run). */
 export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   const { config, log, queues, store } = bot.services;
-  const pool = new HostPool(parseDockerHosts(config.dockerHosts), () => store.redis, { maxClustersPerHost: config.hostMaxClusters, memoryShare: 0.8, cpuOvercommit: CPU_OVERCOMMIT }, log.child({ component: 'pool' }));
+  const pool = new HostPool(parseDockerHosts(config.dockerHosts), () => store.redis, { maxClustersPerHost: config.hostMaxClusters, memoryShare: 0.8, cpuOvercommit: CPU_OVERCOMMIT, deployment: config.keyPrefix, minFreeDiskBytes: config.hostMinFreeDiskBytes, ...diskProbe(config) }, log.child({ component: 'pool' }));
   await pool.start();
   const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool), log);
   await queues.get('maintenance').upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });

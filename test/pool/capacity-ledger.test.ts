@@ -52,6 +52,19 @@ describe.skipIf(!testRedisUrl())('capacity ledger (real Redis)', () => {
     expect(await ledger.reserve('b', need)).toBe('big');
   });
 
+  it('skips a host low on disk, and counts the disk each placement will write until it is measured again', async () => {
+    await ledger.update('big', { memoryBytes: 8 * GiB, nanoCpus: 8 * CPU, diskFreeBytes: 3 * GiB });
+    await ledger.update('small', { memoryBytes: 4 * GiB, nanoCpus: 4 * CPU, diskFreeBytes: 0.5 * GiB });
+    const withDisk = { ...need, diskBytes: 2 * GiB };
+    expect(await ledger.reserve('first', withDisk)).toBe('big');
+    // big has 1 GiB left, small never had room: nobody gets the next one.
+    expect(await ledger.reserve('second', withDisk)).toBeNull();
+    expect((await ledger.usage()).find((host) => host.id === 'big')!.diskFreeBytes).toBe(1 * GiB);
+    // Not measured (no probe image): disk does not block.
+    await ledger.update('small', { memoryBytes: 4 * GiB, nanoCpus: 4 * CPU });
+    expect(await ledger.reserve('second', withDisk)).toBe('small');
+  });
+
   it('respects the per-host cluster limit and CPU, not only memory', async () => {
     const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('ledger') });
     connections.push(redis);

@@ -21,7 +21,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool
 
   beforeAll(async () => {
     await buildLocalImages(docker);
-    const config = loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('pool').slice(0, -1), CLUSTER_IMAGES: 'local', HOST_MAX_CLUSTERS: '1' }, 'local');
+    const config = loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('pool').slice(0, -1), CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: '1' }, 'local');
     app = createApp(config, { log: createLogger('silent', { pretty: false }), notifier });
     workers = await startBackgroundWork(app);
   }, 60_000);

@@ -5,14 +5,14 @@ import type { MessageRef } from '../../src/router/types.js';
 /** A Notifier that keeps what it was asked to show, for tests of code that talks outside a reply. */
 export class RecordingNotifier implements Notifier {
   readonly posts: Array<{ channel: string; message: Message }> = [];
-  readonly updates: Array<{ at: number; message: Message }> = [];
+  readonly updates: Array<{ at: number; ref: MessageRef; message: Message }> = [];
 
   async post(channel: string, message: Message): Promise<MessageRef> {
     this.posts.push({ channel, message });
     return { channel, ts: '1.1' };
   }
 
-  async update(_ref: MessageRef, message: Message): Promise<void> {
-    this.updates.push({ at: Date.now(), message });
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    this.updates.push({ at: Date.now(), ref, message });
   }
 }

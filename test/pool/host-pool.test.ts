@@ -1,0 +1,36 @@
+import Docker from 'dockerode';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
+import { createLogger } from '../../src/logger.js';
+import { HostPool, NoCapacityError } from '../../src/pool/host-pool.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+
+/** The pool measuring the real engine: memory and CPU from `docker info`, free disk with `df` in a throwaway container. */
+describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real engine', () => {
+  const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('hostpool') });
+  const log = createLogger('silent', { pretty: false });
+  const pool = (minFreeDiskBytes: number) =>
+    new HostPool(parseDockerHosts(''), () => redis, { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostpool', minFreeDiskBytes, diskProbeImage: LOCAL_IMAGES.zookeeper }, log);
+  beforeAll(() => buildLocalImages(new Docker({ socketPath: '/var/run/docker.sock' })), 120_000);
+  afterAll(() => redis.quit());
+
+  it("measures the host's memory, CPU and free disk", async () => {
+    const measured = pool(0);
+    await measured.start();
+    const [usage] = await measured.usage();
+    expect(usage!.memoryBytes).toBeGreaterThan(1e9);
+    expect(usage!.nanoCpus).toBeGreaterThanOrEqual(4e9);
+    expect(usage!.diskFreeBytes).toBeGreaterThan(1e9);
+    expect(usage!.down).toBe(false);
+  });
+
+  it('places nothing on a host whose disk is below its reserve, and says why', async () => {
+    const full = pool(1e15); // a reserve no disk has
+    await full.start();
+    const error = await full.place('needs-disk', { memoryBytes: 1e8, nanoCpus: 1e9, diskBytes: 1e8 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect((error as Error).message).toBe('no Docker host has room (1 low on disk)');
+  });
+});
