@@ -1,5 +1,6 @@
 import { parseAttachEndpoints } from '../src/clusters/attach.js';
 import type { ProvisionStep } from '../src/clusters/backend.js';
+import { describeWait } from '../src/clusters/build-stats.js';
 import type { ClusterSpec } from '../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, validateForUp } from '../src/clusters/minimesos-file/index.js';
 import type { ClusterRecord } from '../src/clusters/registry.js';
@@ -33,7 +34,8 @@ async function up({ args, request, services, out }: CommandContext): Promise<voi
     const existing = result.existing;
     throw new UserError(`You already have a cluster (${existing.kind === 'attached' ? 'attached' : existing.status}).`, existing.status === 'ready' ? '`/cluster info` shows it; `/cluster down` removes it if you want a new one.' : '`/cluster info` shows its progress; `/cluster down` cancels it.');
   }
-  const where = result.position <= 1 ? "It is next: I'm building it now." : `You are number ${result.position} in the queue; the message in the channel shows progress.`;
+  const ready = `ready in ${describeWait(result.estimateMs)}`;
+  const where = result.position <= 1 ? `It is next: I'm building it now (${ready}).` : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
   await out.reply({ text: 'Cluster queued', blocks: [section(`:construction: *Your cluster is queued.* ${where}`), context(`${spec.agents.length} agent${spec.agents.length === 1 ? '' : 's'}, Mesos ${spec.mesosVersion}${spec.marathon ? ', Marathon' : ''}. \`/cluster info\` for status, \`/cluster down\` to cancel.`)] });
 }
 

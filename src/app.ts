@@ -1,6 +1,7 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
 import { ClusterAccess } from './clusters/access.js';
+import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
@@ -41,7 +42,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     log,
     store,
     queues,
-    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues),
+    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis)),
     access: new ClusterAccess(),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };

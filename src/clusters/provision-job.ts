@@ -6,6 +6,7 @@ import { NoCapacityError } from '../pool/host-pool.js';
 import { ProgressMessage } from '../notify/progress.js';
 import type { Message } from '../render/blocks.js';
 import type { ClusterBackend, ProvisionStep } from './backend.js';
+import type { BuildStats } from './build-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { ClusterRecord, ClusterRegistry } from './registry.js';
 
@@ -33,6 +34,8 @@ export interface ClusterJobDeps {
   notifier: Notifier;
   messages: ClusterMessages;
   log: Logger;
+  /** Where finished builds are timed, for the queue's estimates. */
+  stats?: BuildStats;
   /** How long a ready cluster lives before the reaper removes it. */
   ttlMs: number;
   /** How often a running `up` checks whether its cluster was removed (`/cluster down` meanwhile). */
@@ -59,6 +62,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
   const start = await deps.registry.get(attendee);
   if (!start || start.clusterId !== clusterId) return { skipped: 'the cluster was removed before it was built' };
 
+  const startedAt = Date.now();
   let record: ClusterRecord = (await deps.registry.update(attendee, { status: 'provisioning', error: undefined })) ?? start;
   const progress = record.progressMessage ? new ProgressMessage(deps.notifier, record.progressMessage, log) : undefined;
   const cancelled = new AbortController();
@@ -81,6 +85,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host, expiresAt: Date.now() + deps.ttlMs });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
     await progress?.finish(deps.messages.ready(ready));
+    await deps.stats?.record(Date.now() - startedAt).catch((err: unknown) => log.warn({ err }, 'could not record the build time'));
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {

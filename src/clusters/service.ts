@@ -2,11 +2,12 @@ import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { waitForJob, type Queues } from '../queue/queues.js';
 import type { MessageRef } from '../router/types.js';
+import type { BuildStats } from './build-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { DownJobData, UpJobData } from './provision-job.js';
 import type { ClusterEndpoints, ClusterRecord, ClusterRegistry } from './registry.js';
 
-export type UpResult = { queued: true; record: ClusterRecord; position: number } | { queued: false; existing: ClusterRecord };
+export type UpResult = { queued: true; record: ClusterRecord; position: number; estimateMs: number } | { queued: false; existing: ClusterRecord };
 
 /**
  * What /cluster and /state do with clusters, without knowing how clusters are built: records in
@@ -16,6 +17,7 @@ export class ClusterService {
   constructor(
     readonly registry: ClusterRegistry,
     private readonly queues: Queues,
+    readonly stats: BuildStats,
   ) {}
 
   /** Queues `up` unless the attendee already has a cluster; `announce` posts the progress message. */
@@ -29,7 +31,8 @@ export class ClusterService {
     const queue = this.queues.get('clusters');
     const data: UpJobData = { attendee, clusterId, spec };
     await queue.add('up', data, { jobId: upJobId(attendee, clusterId), priority: BUILD_PRIORITY });
-    return { queued: true, record, position: await this.positionOf(upJobId(attendee, clusterId)) };
+    const position = await this.positionOf(upJobId(attendee, clusterId));
+    return { queued: true, record, position, estimateMs: await this.stats.estimateMs(position) };
   }
 
   /** 1 = next to be built; 0 = being built (or done). Builds wait in priority order, oldest first. */

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import { clusterMessages, reaperMessages } from '../../commands/render/cluster-messages.js';
 import type { BotApp } from '../app.js';
+import { BUILDS_PER_WORKER } from '../clusters/build-stats.js';
 import { clusterJobProcessor } from '../clusters/provision-job.js';
 import { reap } from '../clusters/reaper.js';
 import type { Config } from '../config.js';
@@ -25,10 +26,9 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
   const backend = new DockerBackend({ hosts: pool.hosts, images: config.clusterImages, log: dockerLog, deployment: config.keyPrefix, pool, ...(dind ? { dind } : {}) });
   return {
     clusters: {
-      processor: clusterJobProcessor({ registry: clusters.registry, backend, notifier, messages: clusterMessages, log: log.child({ component: 'clusters' }), ttlMs: config.clusterTtlMs }),
-      // Two cores do about one container start per 0.7 s; more parallel builds only queue inside Docker.
+      processor: clusterJobProcessor({ registry: clusters.registry, backend, notifier, messages: clusterMessages, log: log.child({ component: 'clusters' }), ttlMs: config.clusterTtlMs, stats: clusters.stats }),
       // A dead worker's build is taken over within ~25 s (lock expiry + stall check), even several times in a row.
-      options: { concurrency: 3, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },
+      options: { concurrency: BUILDS_PER_WORKER, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },
     },
     maintenance: {
       processor: async () => {

@@ -5,6 +5,7 @@ import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../..
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
+import { BuildStats } from '../../src/clusters/build-stats.js';
 import { ClusterService } from '../../src/clusters/service.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
@@ -48,9 +49,10 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     const registry = new ClusterRegistry(() => redis);
     const queues = new Queues(testRedisUrl()!, prefix, log);
     const notifier = new RecordingNotifier();
-    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100, ttlMs: 3600_000 }), options: { concurrency: 2 } } }, log);
+    const stats = new BuildStats(() => redis);
+    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100, ttlMs: 3600_000, stats }), options: { concurrency: 2 } } }, log);
     closers.push(() => queues.close(), () => Promise.all(workers.map((worker) => worker.close())));
-    return { service: new ClusterService(registry, queues), notifier };
+    return { service: new ClusterService(registry, queues, stats), notifier };
   }
 
 
@@ -82,20 +84,34 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(notifier.updates.some((update) => update.message.text.includes('is ready'))).toBe(false);
   }, 30_000);
 
-  it('tells the attendee their place in the queue', async () => {
+  it('times each finished build, so the next estimates follow how fast the room moves', async () => {
+    const { service } = await setup(new ScriptedBackend({}));
+    // Nothing built yet: a first guess of a minute per build, then the build itself.
+    expect(await service.stats.estimateMs(1)).toBe(120_000);
+    await service.up('U0TIMED', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    await until(async () => (await service.get('U0TIMED'))?.status === 'ready');
+    // The scripted build takes milliseconds, and now the estimate says so.
+    expect(await service.stats.estimateMs(1)).toBeLessThan(10_000);
+    await service.down('U0TIMED');
+  });
+
+  it('tells the attendee their place in the queue, and about how long until their cluster is ready', async () => {
     const backend = new ScriptedBackend({ hangAt: 'zookeeper' });
     const { service } = await setup(backend);
     const up = async (attendee: string) => {
       const result = await service.up(attendee, specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
-      return result.queued ? result.position : -1;
+      return result.queued ? { position: result.position, minutes: result.estimateMs / 60_000 } : undefined;
     };
+    // Builds lately took two minutes and finished one every 30 s.
+    const now = Date.now();
+    for (const ago of [90_000, 60_000, 30_000]) await service.stats.record(120_000, now - ago);
     try {
       await up('U1');
       await up('U2');
       // Concurrency 2: both are being built, so the next ones wait in line.
       await until(async () => (await service.get('U1'))?.step === 'zookeeper' && (await service.get('U2'))?.step === 'zookeeper');
-      expect(await up('U3')).toBe(1);
-      expect(await up('U4')).toBe(2);
+      expect(await up('U3')).toEqual({ position: 1, minutes: 2.5 });
+      expect(await up('U4')).toEqual({ position: 2, minutes: 3 });
     } finally {
       for (const attendee of ['U1', 'U2', 'U3', 'U4']) await service.down(attendee);
     }
