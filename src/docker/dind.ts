@@ -4,13 +4,12 @@ import type { ClusterEngine } from './cluster-engine.js';
 import type { DockerHost } from './hosts.js';
 import { copyImage, ensureImage, hasImage, type ImageProgress } from './images.js';
 import { clusterFilter, LABELS } from './labels.js';
-import type { ImageMode, RoleContainer } from './roles.js';
+import type { RoleContainer } from './roles.js';
 import { waitFor } from './wait.js';
 
 export interface DindOptions {
   /** Image with `dockerd` and `sh` (docker:dind, or the local stand-in). */
   image: string;
-  images: ImageMode;
   /** Container runtime of the engine containers (e.g. a sandboxing runtime); the engine's default otherwise. */
   runtime?: string;
   /** Attendee app ports the engine container publishes (e.g. Marathon's nginx on 80). */
@@ -59,7 +58,7 @@ export class DindEngines {
 
   /** The attendee's engine on `host`, created once (found by labels when a job runs again), answering. */
   async ensure(host: DockerHost, context: { clusterId: string; attendee: string; roles: RoleContainer[]; limits: EngineLimits }, signal: AbortSignal, onProgress: ImageProgress): Promise<ClusterEngine> {
-    await ensureImage(host.docker, this.options.image, this.options.images, onProgress, signal);
+    await ensureImage(host.docker, this.options.image, onProgress, signal);
     const container = await this.ensureContainer(host, context);
     const docker = new Docker({ host: host.controlIp, port: publishedPort(container, ENGINE_API_PORT) });
     await waitFor(() => docker.ping().then(() => true), {

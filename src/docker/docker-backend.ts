@@ -52,7 +52,7 @@ export class DockerBackend implements ClusterBackend {
     request.onProgress('pulling images');
     const showImage = (detail: string) => request.onProgress('pulling images', detail);
     const images = [...new Set(roles.map((role) => role.image))];
-    for (const image of images) await ensureImage(host.docker, image, this.options.images, showImage, signal);
+    for (const image of images) await ensureImage(host.docker, image, showImage, signal);
     const dind = this.options.dind;
     const engine = dind ? await dind.ensure(host, { clusterId, attendee, roles, limits: { ...need, pidsLimit: this.limits.pidsLimit * (roles.length + 2) } }, signal, showImage) : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
-import type { ImageMode } from './roles.js';
+import { LOCAL_IMAGES } from './local-images.js';
 
 /** Reports what an image transfer is doing, at most about once a second. */
 export type ImageProgress = (detail: string) => void;
@@ -17,13 +17,13 @@ export async function hasImage(docker: Docker, image: string): Promise<boolean> 
 }
 
 /**
- * Makes sure the engine has `image`: local stand-ins must have been built, real images are
- * pulled with their layers' progress reported.
+ * Makes sure the engine has `image`: local stand-ins must have been built (no registry has them),
+ * others are pulled with their layers' progress reported.
  */
-export async function ensureImage(docker: Docker, image: string, mode: ImageMode, onProgress: ImageProgress, signal?: AbortSignal): Promise<'present' | 'pulled'> {
+export async function ensureImage(docker: Docker, image: string, onProgress: ImageProgress, signal?: AbortSignal): Promise<'present' | 'pulled'> {
   signal?.throwIfAborted();
   if (await hasImage(docker, image)) return 'present';
-  if (mode === 'local') throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
+  if ((Object.values(LOCAL_IMAGES) as string[]).includes(image)) throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
   await pullImage(docker, image, onProgress);
   return 'pulled';
 }

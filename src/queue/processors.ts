@@ -4,7 +4,10 @@ import type { BotApp } from '../app.js';
 import { BUILDS_PER_WORKER } from '../clusters/build-stats.js';
 import { clusterJobProcessor } from '../clusters/provision-job.js';
 import { reap } from '../clusters/reaper.js';
+import { prepullMessage } from '../../commands/render/workshop-messages.js';
 import type { Config } from '../config.js';
+import { prepullImages, type PrepullJobData } from '../docker/prepull.js';
+import { ProgressMessage } from '../notify/progress.js';
 import { DindEngines } from '../docker/dind.js';
 import { LOCAL_IMAGES } from '../docker/local-images.js';
 import { DockerBackend } from '../docker/docker-backend.js';
@@ -22,7 +25,7 @@ const CPU_OVERCOMMIT = 16;
 export function createProcessors(bot: BotApp, pool: HostPool): Processors {
   const { config, log, clusters, notifier } = bot.services;
   const dockerLog = log.child({ component: 'docker' });
-  const dind = config.isolation === 'dind' ? new DindEngines({ image: config.dindImage, images: config.clusterImages, ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}), appPorts: config.appPorts, deployment: config.keyPrefix, log: dockerLog }) : undefined;
+  const dind = config.isolation === 'dind' ? new DindEngines({ image: config.dindImage, ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}), appPorts: config.appPorts, deployment: config.keyPrefix, log: dockerLog }) : undefined;
   const backend = new DockerBackend({ hosts: pool.hosts, images: config.clusterImages, log: dockerLog, deployment: config.keyPrefix, pool, ...(dind ? { dind } : {}) });
   return {
     clusters: {
@@ -31,13 +34,23 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
       options: { concurrency: BUILDS_PER_WORKER, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },
     },
     maintenance: {
-      processor: async () => {
+      processor: async (job) => {
+        if (job.name === 'prepull') return runPrepull(bot, pool, job.data as PrepullJobData);
         await pool.checkHealth();
         return reap({ registry: clusters.registry, backend, notifier, messages: reaperMessages, log: log.child({ component: 'reaper' }), runningClusterIds: () => backend.clusterIds(), warnBeforeMs: WARN_BEFORE_MS });
       },
       options: { concurrency: 1 },
     },
   };
+}
+
+/** `/workshop prepull`: every image on every host, the instructor's message edited as it goes. */
+async function runPrepull(bot: BotApp, pool: HostPool, data: PrepullJobData) {
+  const { notifier, log } = bot.services;
+  const progress = data.message ? new ProgressMessage(notifier, data.message, log) : undefined;
+  const lines = await prepullImages(pool.hosts, data.images, (snapshot) => progress?.show(prepullMessage(snapshot, false)));
+  await progress?.finish(prepullMessage(lines, true));
+  return { failed: lines.filter((line) => line.state === 'failed').length };
 }
 
 /** An image with `df` that every host has: the engine image (dind) or the ZooKeeper stand-in. */

@@ -53,7 +53,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     deployment,
     log,
     limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, images: 'local', appPorts: [80], deployment, log }),
+    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
   });
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};

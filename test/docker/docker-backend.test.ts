@@ -6,6 +6,7 @@ import { parseDockerHosts } from '../../src/docker/hosts.js';
 import { clusterFilter } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
+import { FakeRegistry } from '../support/fake-registry.js';
 import { dockerAvailable } from '../support/services.js';
 
 describe.skipIf(!dockerAvailable())('Docker backend with the local images (real engine)', () => {
@@ -62,4 +63,35 @@ describe.skipIf(!dockerAvailable())('Docker backend with the local images (real 
     expect(await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).toHaveLength(0);
     expect(await docker.listNetworks({ filters: clusterFilter(clusterId) })).toHaveLength(0);
   });
+});
+
+/** Real images come from a registry: a missing one is pulled, and the attendee sees the layers arrive. */
+describe.skipIf(!dockerAvailable())('Docker backend pulling a missing image (real engine, local registry)', () => {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'minimesos', deployment: 'test-pull', log: createLogger('silent', { pretty: false }) });
+  const clusterId = String(Math.floor(Math.random() * 2 ** 31));
+  let registry: FakeRegistry;
+  let image = '';
+  beforeAll(async () => {
+    registry = await new FakeRegistry(4e6).start();
+    image = await registry.serveImage(`workshop/zookeeper-${clusterId}:1`, 12e6);
+  });
+  afterAll(async () => {
+    await backend.destroy(clusterId);
+    await registry.stop();
+    await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+  });
+
+  it('shows the download under "pulling images", then says which service did not come up', async () => {
+    const base = specFromFlags({ agents: 1 });
+    // Every role from the registry; the image is not a real ZooKeeper, so the build stops there.
+    const spec = { ...base, timeout: 3, zookeeper: { image }, master: { ...base.master, image }, agents: base.agents.map((agent) => ({ ...agent, image })), marathon: null };
+    const steps: string[] = [];
+    const failure = await backend.provision({ attendee: 'U0PULL', clusterId, spec, signal: new AbortController().signal, onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step) }).catch((error: Error) => error);
+    const pulling = steps.filter((step) => step.startsWith(`pulling images: ${image}: `));
+    expect(pulling.some((step) => /: [0-9.]+ of 1[23]\.\d MB, 0 of 1 layers$/.test(step))).toBe(true);
+    expect(pulling.at(-1)).toMatch(/, 1 of 1 layers$/);
+    expect(registry.pulls).toHaveLength(1); // pulled once, though three roles use it
+    expect((failure as Error).message).toMatch(/^ZooKeeper answering did not happen within 3 s/);
+  }, 60_000);
 });
