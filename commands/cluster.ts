@@ -8,7 +8,7 @@ import { replaceTokens, tokenValues } from '../src/clusters/tokens.js';
 import { UserError } from '../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections, type Message } from '../src/render/blocks.js';
 import { parseArgs } from '../src/router/args.js';
-import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
+import type { ActionContext, AttachedFile, CommandContext, CommandSpec } from '../src/router/types.js';
 import { formatCpus, taskPorts } from './render/cluster-views.js';
 import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from './render/cluster-messages.js';
 
@@ -26,7 +26,9 @@ async function init({ out }: CommandContext): Promise<void> {
 }
 
 async function up({ args, request, services, out }: CommandContext): Promise<void> {
-  const spec = specFromCommand(args, services.config.maxAgents);
+  const file = await attachedText(request, 'minimesosFile', MAX_JSON_BYTES);
+  if (file !== undefined && args.trim() !== '') throw new UserError('Send either a minimesosFile or flags, not both.', 'The file decides everything flags would; leave them out.');
+  const spec = file !== undefined ? parseMinimesosFile(file) : specFromCommand(args, services.config.maxAgents);
   validateForUp(spec);
   if (spec.agents.length > services.config.maxAgents) throw new UserError(`This minimesosFile asks for ${spec.agents.length} agents; the workshop allows ${services.config.maxAgents}.`, 'Remove some agent { } blocks.');
   const result = await services.clusters.up(request.user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')));
@@ -48,6 +50,19 @@ function specFromCommand(args: string, maxAgents: number): ClusterSpec {
     throw new UserError(`I don't understand "${[...parsed.positional, ...Object.keys(parsed.pairs)][0]}".`, 'Use flags (`/cluster up --agents 2`) or paste a whole minimesosFile in a code block (`/cluster init` shows one).');
   }
   return specFromFlags({ ...(parsed.flags.agents ? { agents: parsed.flags.agents as number } : {}), ...(parsed.flags.mesos ? { mesosVersion: String(parsed.flags.mesos) } : {}), ...(parsed.flags.name ? { clusterName: String(parsed.flags.name) } : {}) }, { maxAgents });
+}
+
+/** The one attached file's text (Slack: a DM or mention with the file), size-checked; undefined when none. */
+async function attachedText(request: CommandContext['request'], what: string, maxBytes: number): Promise<string | undefined> {
+  const files = request.files ?? [];
+  if (files.length === 0) return undefined;
+  if (files.length > 1) throw new UserError(`You attached ${files.length} files; I read one ${what} at a time.`, 'Send the message again with just that file.');
+  const [file] = files as [AttachedFile];
+  const tooBig = (size: number) => new UserError(`${file.name} is ${Math.ceil(size / 1024)} KB; a ${what} may be at most ${maxBytes / 1024} KB.`, `Is it the right file? A ${what} is usually a few KB.`);
+  if (file.size > maxBytes) throw tooBig(file.size);
+  const text = await file.text();
+  if (Buffer.byteLength(text) > maxBytes) throw tooBig(Buffer.byteLength(text));
+  return unfence(text);
 }
 
 /** The inside of a ``` code block (Slack keeps the fences), with Slack's smart quotes made plain. */
@@ -98,7 +113,7 @@ async function logs({ args, request, services, out }: CommandContext): Promise<v
 
 async function install({ args, request, services, out }: CommandContext): Promise<void> {
   const update = /(^|\s)--update(\s|$)/.test(args);
-  const text = unfence(args.replace(/(^|\s)--update(?=\s|$)/, ' '));
+  const text = (await attachedText(request, 'Marathon JSON', MAX_JSON_BYTES)) ?? unfence(args.replace(/(^|\s)--update(?=\s|$)/, ' '));
   if (text === '') throw new UserError('Paste the Marathon app or group JSON after the command, in a code block.', 'Usage: /cluster install [--update] ```{"id": "nginx", …}```');
   if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new UserError(`That JSON is ${Math.round(Buffer.byteLength(text) / 1024)} KB; the limit is ${MAX_JSON_BYTES / 1024} KB.`, 'An app definition is usually under 2 KB: paste only the app.');
   const cluster = await services.clusters.ready(request.user);
@@ -214,12 +229,12 @@ export const cluster: CommandSpec = {
   examples: ['/cluster up', '/cluster up --agents 3', '/cluster info', '/cluster down'],
   subcommands: [
     { name: 'init', usage: '/cluster init', summary: 'shows the default minimesosFile to edit', run: init },
-    { name: 'up', usage: '/cluster up [--agents N] [--mesos VERSION] [--name NAME] (or a minimesosFile in a code block)', summary: 'builds your cluster', run: up },
+    { name: 'up', usage: '/cluster up [--agents N] [--mesos VERSION] [--name NAME] (or a minimesosFile in a code block, or DM me the file with the words "cluster up")', summary: 'builds your cluster', run: up },
     { name: 'info', usage: '/cluster info', summary: 'status and the export MINIMESOS_… lines', run: info },
     { name: 'state', usage: '/cluster state [--raw]', summary: "the master's state, summarised (--raw: the JSON, in a thread)", run: stateSummary },
     { name: 'ps', usage: '/cluster ps', summary: 'running tasks, like minimesos ps', run: ps },
     { name: 'logs', usage: '/cluster logs <task> [--stderr]', summary: "a task's sandbox stdout or stderr", run: logs },
-    { name: 'install', usage: '/cluster install [--update] <Marathon JSON>', summary: 'installs a Marathon app or group (JSON in a code block)', run: install },
+    { name: 'install', usage: '/cluster install [--update] <Marathon JSON>', summary: 'installs a Marathon app or group (JSON in a code block, or DM me the file with "cluster install")', run: install },
     { name: 'uninstall', usage: '/cluster uninstall <app> [--group]', summary: 'removes a Marathon app or group', run: uninstall },
     { name: 'down', usage: '/cluster down', summary: 'destroys your cluster', run: down },
     { name: 'attach', usage: '/cluster attach master=<url> [marathon=<url>] [zookeeper=<host:port>]', summary: 'links a cluster you already run', run: attach },

@@ -3,9 +3,12 @@ import type { Message } from '../render/blocks.js';
 import type { AppServices } from '../services.js';
 
 /** A file the user attached to the command (a minimesosFile, a Marathon JSON…), already downloaded. */
+/** A file sent with the command (Slack: a DM or mention with a file); read only when a command wants it. */
 export interface AttachedFile {
   name: string;
-  content: string;
+  /** As the surface reports it; limits are checked before reading. */
+  size: number;
+  text(): Promise<string>;
 }
 
 /** One slash-command invocation, whichever surface it came from. */

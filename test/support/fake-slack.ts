@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -19,6 +19,7 @@ export class FakeSlack {
   private server: Server | undefined;
   private readonly planned = new Map<string, Array<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }>>();
   private tsCounter = 0;
+  private readonly files = new Map<string, { name: string; content: string }>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -34,6 +35,10 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      if (req.url!.startsWith('/files/')) {
+        this.download(req, res);
+        return;
+      }
       void readBody(req).then((raw) => {
         const method = req.url!.startsWith('/response/') ? 'response_url' : req.url!.replace(/^\/api\//, '').split('?')[0]!;
         const body = parseBody(raw, req.headers['content-type'] ?? '');
@@ -63,6 +68,12 @@ export class FakeSlack {
     this.plan(method, times, { status: 200, body: { ok: false, error } });
   }
 
+  /** A file someone shared: files.info describes it, its URL serves it to the bot token only. */
+  shareFile(id: string, name: string, content: string): { id: string; name: string; size: number } {
+    this.files.set(id, { name, content });
+    return { id, name, size: Buffer.byteLength(content) };
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method && call.status === 200);
   }
@@ -76,6 +87,16 @@ export class FakeSlack {
       if (Date.now() > deadline) throw new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** Like Slack: without the bot token a file URL answers 200 with a login page, not an error. */
+  private download(req: IncomingMessage, res: ServerResponse): void {
+    const file = this.files.get(req.url!.split('/')[2]!);
+    const authorized = /^Bearer xoxb-/.test(req.headers.authorization ?? '');
+    this.calls.push({ method: 'file_download', path: req.url!, body: { authorized }, status: file ? 200 : 404 });
+    if (!file) res.writeHead(404).end();
+    else if (!authorized) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to Slack</html>');
+    else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
   }
 
   private plan(method: string, times: number, answer: { status: number; body: Record<string, unknown>; headers?: Record<string, string> }): void {
@@ -99,6 +120,11 @@ export class FakeSlack {
         return { ok: true, message_ts: ts() };
       case 'response_url':
         return { ok: true };
+      case 'files.info': {
+        const file = this.files.get(String(body.file));
+        if (!file) return { ok: false, error: 'file_not_found' };
+        return { ok: true, file: { id: body.file, name: file.name, size: Buffer.byteLength(file.content), url_private_download: `${this.url}/files/${String(body.file)}/download/${file.name}` } };
+      }
       default:
         return { ok: true };
     }

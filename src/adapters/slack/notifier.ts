@@ -10,6 +10,8 @@ const FIXABLE: Record<string, string> = {
   not_in_channel: "I'm not in this channel, so I can't post here. Invite me with /invite @workshop-bot, or use me in a DM.",
   channel_not_found: "I can't see this channel (private?). Invite me with /invite @workshop-bot, or use me in a DM.",
   is_archived: 'This channel is archived; use me in another channel or in a DM.',
+  missing_scope: 'The Slack app lacks a permission for this (files:read to read attached files): ask whoever installed it to add the scopes in infra/slack-app-manifest.yaml. Meanwhile paste the content in a code block.',
+  file_not_found: 'Slack no longer has that file (deleted?). Send it again, or paste its content in a code block.',
 };
 
 /** Posts and edits messages through chat.postMessage / chat.update. */
