@@ -63,7 +63,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
   if (!start || start.clusterId !== clusterId) return { skipped: 'the cluster was removed before it was built' };
 
   const startedAt = Date.now();
-  let record: ClusterRecord = (await deps.registry.update(attendee, { status: 'provisioning', error: undefined })) ?? start;
+  // "provisioning" once the backend reports a step: until then it may still be waiting for room.
+  let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined })) ?? start;
   const progress = record.progressMessage ? new ProgressMessage(deps.notifier, record.progressMessage, log) : undefined;
   const cancelled = new AbortController();
   const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
@@ -79,13 +80,13 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
         void job.updateProgress({ step, ...(detail ? { detail } : {}) });
         record = { ...record, step };
         progress?.show(deps.messages.progress(record, step, detail));
-        void deps.registry.update(attendee, { step }).catch((err: unknown) => log.warn({ err }, 'could not record progress'));
+        void deps.registry.update(attendee, { status: 'provisioning', step }).catch((err: unknown) => log.warn({ err }, 'could not record progress'));
       },
     });
+    await deps.stats?.record(Date.now() - startedAt).catch((err: unknown) => log.warn({ err }, 'could not record the build time'));
     const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host, expiresAt: Date.now() + deps.ttlMs });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
     await progress?.finish(deps.messages.ready(ready));
-    await deps.stats?.record(Date.now() - startedAt).catch((err: unknown) => log.warn({ err }, 'could not record the build time'));
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {

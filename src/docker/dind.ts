@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { ClusterEngine } from './cluster-engine.js';
 import type { DockerHost } from './hosts.js';
 import { copyImage, ensureImage, hasImage, type ImageProgress } from './images.js';
-import { clusterFilter, LABELS } from './labels.js';
+import { clusterFilter, clusterLabels, LABELS } from './labels.js';
 import type { RoleContainer } from './roles.js';
 import { waitFor } from './wait.js';
 
@@ -57,7 +57,7 @@ export class DindEngines {
   constructor(private readonly options: DindOptions) {}
 
   /** The attendee's engine on `host`, created once (found by labels when a job runs again), answering. */
-  async ensure(host: DockerHost, context: { clusterId: string; attendee: string; roles: RoleContainer[]; limits: EngineLimits }, signal: AbortSignal, onProgress: ImageProgress): Promise<ClusterEngine> {
+  async ensure(host: DockerHost, context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits }, signal: AbortSignal, onProgress: ImageProgress): Promise<ClusterEngine> {
     await ensureImage(host.docker, this.options.image, onProgress, signal);
     const container = await this.ensureContainer(host, context);
     const docker = new Docker({ host: host.controlIp, port: publishedPort(container, ENGINE_API_PORT) });
@@ -90,19 +90,20 @@ export class DindEngines {
     return this.options.appPorts.filter((port) => !taken.has(port) && port !== ENGINE_API_PORT);
   }
 
-  private async ensureContainer(host: DockerHost, context: { clusterId: string; attendee: string; roles: RoleContainer[]; limits: EngineLimits }): Promise<Docker.ContainerInspectInfo> {
+  private async ensureContainer(host: DockerHost, context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits }): Promise<Docker.ContainerInspectInfo> {
     const docker = host.docker;
-    const filters = { label: [...clusterFilter(context.clusterId).label, `${LABELS.role}=engine`] };
+    const { clusterId } = context.owner;
+    const filters = { label: [...clusterFilter(clusterId).label, `${LABELS.role}=engine`] };
     let [found] = await docker.listContainers({ all: true, filters });
     if (!found) {
       const ports = [...context.roles.map(enginePort), ...this.appPorts(context.roles)];
-      this.options.log.info({ clusterId: context.clusterId, host: host.id }, "creating the attendee's engine container");
+      this.options.log.info({ clusterId, host: host.id }, "creating the attendee's engine container");
       try {
         await docker.createContainer(
           engineContainerOptions({
-            name: `workshop-engine-${context.clusterId}`,
+            name: `workshop-engine-${clusterId}`,
             image: this.options.image,
-            labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment, [LABELS.cluster]: context.clusterId, [LABELS.attendee]: context.attendee, [LABELS.role]: 'engine', [LABELS.index]: '0' },
+            labels: clusterLabels(context.owner, 'engine', 0),
             network: await this.network(docker),
             publish: { [ENGINE_API_PORT]: host.controlIp, ...Object.fromEntries(ports.map((port) => [port, host.publishIp])) },
             // The engine refuses a cap above the host's CPU count.
@@ -115,7 +116,7 @@ export class DindEngines {
         if ((error as { statusCode?: number }).statusCode !== 409) throw error;
       }
       [found] = await docker.listContainers({ all: true, filters });
-      if (!found) throw new Error(`The engine container of ${context.clusterId} vanished while it was created`);
+      if (!found) throw new Error(`The engine container of ${clusterId} vanished while it was created`);
     }
     const container = docker.getContainer(found.Id);
     let info = await container.inspect();

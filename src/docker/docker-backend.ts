@@ -8,7 +8,7 @@ import { sharedEngine, type ClusterEngine } from './cluster-engine.js';
 import { ENGINE_OVERHEAD_BYTES, type DindEngines } from './dind.js';
 import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
-import { clusterFilter, LABELS } from './labels.js';
+import { clusterFilter, clusterLabels, LABELS } from './labels.js';
 import { installMarathonApps } from './marathon-apps.js';
 import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
 import { HOST_ANSWER_MS, httpJson, waitFor, withTimeout, zookeeperServes } from './wait.js';
@@ -26,6 +26,11 @@ export interface DockerBackendOptions {
   /** Each attendee's cluster inside their own engine container; without it, directly on the host's engine. */
   dind?: DindEngines;
 }
+
+/** CPU a container is expected to use, against its 1-CPU cap: what the pool reserves. */
+const CPU_REQUEST = 0.25e9;
+
+type ClusterOwner = Parameters<typeof clusterLabels>[0];
 
 /** Where outside clients reach one of the cluster's containers. */
 type Reached = { ip: string; port: number };
@@ -54,11 +59,13 @@ export class DockerBackend implements ClusterBackend {
     const images = [...new Set(roles.map((role) => role.image))];
     for (const image of images) await ensureImage(host.docker, image, showImage, signal);
     const dind = this.options.dind;
-    const engine = dind ? await dind.ensure(host, { clusterId, attendee, roles, limits: { ...need, pidsLimit: this.limits.pidsLimit * (roles.length + 2) } }, signal, showImage) : sharedEngine(host);
+    const owner = { deployment: this.options.deployment, clusterId, attendee, reserved: need };
+    const engineLimits = { memoryBytes: need.memoryBytes, nanoCpus: roles.length * this.limits.nanoCpus, pidsLimit: this.limits.pidsLimit * (roles.length + 2) };
+    const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits }, signal, showImage) : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
-    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { clusterId, attendee, network }, signal);
+    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { owner, network }, signal);
     const url = (reached: Reached) => `http://${reached.ip}:${reached.port}`;
 
     request.onProgress('zookeeper');
@@ -129,12 +136,16 @@ export class DockerBackend implements ClusterBackend {
     return answering;
   }
 
-  /** What the cluster takes on its host: its containers' limits, plus the attendee's engine in dind mode. */
+  /**
+   * What the cluster reserves on its host: its containers' memory limits (plus the attendee's engine
+   * in dind mode), a CPU request per container well under its cap (clusters idle most of the time),
+   * and disk.
+   */
   private need(roles: RoleContainer[]): ClusterNeed {
     const memoryBytes = roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
     // An engine holds its own copy of the images; shared containers only write logs.
     const diskBytes = this.options.dind ? 2e9 : 2.5e8;
-    return { memoryBytes: memoryBytes + (this.options.dind ? ENGINE_OVERHEAD_BYTES : 0), nanoCpus: roles.length * this.limits.nanoCpus, diskBytes };
+    return { memoryBytes: memoryBytes + (this.options.dind ? ENGINE_OVERHEAD_BYTES : 0), nanoCpus: roles.length * CPU_REQUEST, diskBytes };
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
@@ -155,21 +166,21 @@ export class DockerBackend implements ClusterBackend {
     return name;
   }
 
-  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { clusterId: string; attendee: string; network: string }, signal: AbortSignal): Promise<Reached> {
+  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string }, signal: AbortSignal): Promise<Reached> {
     signal.throwIfAborted();
     const docker = engine.docker;
-    const filters = { label: [...clusterFilter(context.clusterId).label, `${LABELS.role}=${role.role}`, `${LABELS.index}=${role.index}`] };
+    const filters = { label: [...clusterFilter(context.owner.clusterId).label, `${LABELS.role}=${role.role}`, `${LABELS.index}=${role.index}`] };
     const [found] = await docker.listContainers({ all: true, filters });
     let id = found?.Id;
     if (!id) {
       const portKey = `${role.port}/tcp`;
       const container = await docker.createContainer({
-        name: `minimesos-${role.role}-${context.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
+        name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
         Image: role.image,
         ...(role.cmd ? { Cmd: role.cmd } : {}),
         Env: role.env,
         Hostname: role.alias,
-        Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment, [LABELS.cluster]: context.clusterId, [LABELS.attendee]: context.attendee, [LABELS.role]: role.role, [LABELS.index]: String(role.index) },
+        Labels: clusterLabels(context.owner, role.role, role.index),
         ExposedPorts: { [portKey]: {} },
         HostConfig: {
           NetworkMode: context.network,

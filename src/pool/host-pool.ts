@@ -134,20 +134,16 @@ export class HostPool {
     return this.ledger!.usage();
   }
 
-  /** Reservations from what actually runs: each cluster's containers' memory and CPU limits. */
+  /** Reservations from what actually runs: what each cluster's containers say it reserved. */
   private async rebuild(): Promise<void> {
     const running: Array<{ clusterId: string; hostId: string; need: ClusterNeed }> = [];
     for (const host of this.hosts) {
-      const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }).catch(() => []);
+      const containers = await withTimeout(host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }), HOST_ANSWER_MS);
       const byCluster = new Map<string, ClusterNeed>();
-      for (const container of containers) {
+      for (const container of containers ?? []) {
         const clusterId = container.Labels[LABELS.cluster];
-        if (!clusterId) continue;
-        const info = await host.docker.getContainer(container.Id).inspect().catch(() => undefined);
-        const need = byCluster.get(clusterId) ?? { memoryBytes: 0, nanoCpus: 0 };
-        need.memoryBytes += info?.HostConfig.Memory ?? 0;
-        need.nanoCpus += info?.HostConfig.NanoCpus ?? 0;
-        byCluster.set(clusterId, need);
+        const reserved = container.Labels[LABELS.reserved];
+        if (clusterId && reserved && !byCluster.has(clusterId)) byCluster.set(clusterId, JSON.parse(reserved) as ClusterNeed);
       }
       for (const [clusterId, need] of byCluster) running.push({ clusterId, hostId: host.id, need });
     }

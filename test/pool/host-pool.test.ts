@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { clusterLabels } from '../../src/docker/labels.js';
 import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { HostPool, NoCapacityError } from '../../src/pool/host-pool.js';
@@ -24,6 +25,19 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
     expect(usage!.nanoCpus).toBeGreaterThanOrEqual(4e9);
     expect(usage!.diskFreeBytes).toBeGreaterThan(1e9);
     expect(usage!.down).toBe(false);
+  });
+
+  it("rebuilds what is reserved from the running clusters' labels, so a restart loses nothing", async () => {
+    const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+    const reserved = { memoryBytes: 123 * 1024 * 1024, nanoCpus: 1e9, diskBytes: 2.5e8 };
+    const container = await docker.createContainer({ Image: LOCAL_IMAGES.zookeeper, Cmd: ['sleep', '60'], Labels: clusterLabels({ deployment: 'test-hostpool', clusterId: 'survivor', attendee: 'U0SURVIVOR', reserved }, 'zookeeper', 0) });
+    try {
+      const restarted = pool(0);
+      await restarted.start();
+      expect((await restarted.usage())[0]).toMatchObject({ memoryUsed: reserved.memoryBytes, cpuUsed: reserved.nanoCpus, clusters: 1 });
+    } finally {
+      await container.remove({ force: true });
+    }
   });
 
   it('places nothing on a host whose disk is below its reserve, and says why', async () => {

@@ -48,7 +48,7 @@ export class FakeRegistry {
   }
 
   /**
-   * Serves a new image as `<address>/<name>`: busybox plus `size` random bytes, one layer. It
+   * Serves a new image as `<address>/<name>`: busybox plus `size` random bytes, one layer, sleeping when run. It
    * exists nowhere else, so the engine downloads every byte. Returns the reference to pull.
    */
   async serveImage(name: string, size: number): Promise<string> {
@@ -61,7 +61,7 @@ export class FakeRegistry {
       await run('tar', ['-C', root, '-cf', join(dir, 'layer.tar'), '.']);
       const layerTar = await readFile(join(dir, 'layer.tar'));
       const layer = gzipSync(layerTar, { level: 1 });
-      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/busybox', 'sh'] }, rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] } }));
+      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/busybox', 'sleep', '3600'] }, rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] } }));
       for (const data of [config, layer]) this.blobs.set(sha256(data), data);
       const manifest = Buffer.from(
         JSON.stringify({
