@@ -65,7 +65,9 @@ export class DockerBackend implements ClusterBackend {
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
-    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { owner, network }, signal);
+    // One listing for the whole cluster (a re-run finds what a dead worker made): fewer calls to a busy engine.
+    const existing = await engine.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
+    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { owner, network, existing }, signal);
     const url = (reached: Reached) => `http://${reached.ip}:${reached.port}`;
 
     request.onProgress('zookeeper');
@@ -166,11 +168,10 @@ export class DockerBackend implements ClusterBackend {
     return name;
   }
 
-  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string }, signal: AbortSignal): Promise<Reached> {
+  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string; existing: Docker.ContainerInfo[] }, signal: AbortSignal): Promise<Reached> {
     signal.throwIfAborted();
     const docker = engine.docker;
-    const filters = { label: [...clusterFilter(context.owner.clusterId).label, `${LABELS.role}=${role.role}`, `${LABELS.index}=${role.index}`] };
-    const [found] = await docker.listContainers({ all: true, filters });
+    const found = context.existing.find((container) => container.Labels[LABELS.role] === role.role && container.Labels[LABELS.index] === String(role.index));
     let id = found?.Id;
     if (!id) {
       const portKey = `${role.port}/tcp`;
@@ -196,11 +197,10 @@ export class DockerBackend implements ClusterBackend {
       id = container.id;
     }
     const container = docker.getContainer(id);
-    let info = await container.inspect();
-    if (!info.State.Running) {
-      await container.start();
-      info = await container.inspect();
-    }
+    if (found?.State !== 'running') await container.start().catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304) throw error; // already running
+    });
+    const info = await container.inspect();
     const binding = info.NetworkSettings.Ports[`${role.port}/tcp`]?.[0];
     if (!binding) throw new Error(`${role.alias} has no published port ${role.port}`);
     return engine.reach(Number(binding.HostPort));
