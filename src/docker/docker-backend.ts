@@ -32,6 +32,8 @@ const CPU_REQUEST = 0.25e9;
 
 type ClusterOwner = Parameters<typeof clusterLabels>[0];
 
+type CreatedContainer = { id: string; running: boolean };
+
 /** Where outside clients reach one of the cluster's containers. */
 type Reached = { ip: string; port: number };
 
@@ -65,9 +67,11 @@ export class DockerBackend implements ClusterBackend {
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
-    // One listing for the whole cluster (a re-run finds what a dead worker made): fewer calls to a busy engine.
+    // A re-run finds what a dead worker made. Creating needs no order, so every container is created
+    // at once, up front; only the starts wait on each other, in minimesos' order.
     const existing = await engine.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
-    const start = async (role: RoleContainer) => this.ensureContainer(engine, role, { owner, network, existing }, signal);
+    const created = await Promise.all(roles.map((role) => this.ensureCreated(engine, role, { owner, network, existing }, signal)));
+    const start = async (role: RoleContainer) => this.ensureStarted(engine, role, created[roles.indexOf(role)]!, signal);
     const url = (reached: Reached) => `http://${reached.ip}:${reached.port}`;
 
     request.onProgress('zookeeper');
@@ -168,36 +172,37 @@ export class DockerBackend implements ClusterBackend {
     return name;
   }
 
-  private async ensureContainer(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string; existing: Docker.ContainerInfo[] }, signal: AbortSignal): Promise<Reached> {
+  private async ensureCreated(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string; existing: Docker.ContainerInfo[] }, signal: AbortSignal): Promise<CreatedContainer> {
     signal.throwIfAborted();
-    const docker = engine.docker;
     const found = context.existing.find((container) => container.Labels[LABELS.role] === role.role && container.Labels[LABELS.index] === String(role.index));
-    let id = found?.Id;
-    if (!id) {
-      const portKey = `${role.port}/tcp`;
-      const container = await docker.createContainer({
-        name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
-        Image: role.image,
-        ...(role.cmd ? { Cmd: role.cmd } : {}),
-        Env: role.env,
-        Hostname: role.alias,
-        Labels: clusterLabels(context.owner, role.role, role.index),
-        ExposedPorts: { [portKey]: {} },
-        HostConfig: {
-          NetworkMode: context.network,
-          PortBindings: { [portKey]: [engine.portBinding(role)] },
-          Memory: role.memoryMb * 1024 * 1024,
-          NanoCpus: this.limits.nanoCpus,
-          PidsLimit: this.limits.pidsLimit,
-          LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
-          ...(role.dockerSocket ? { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } : {}),
-        },
-        NetworkingConfig: { EndpointsConfig: { [context.network]: { Aliases: [role.alias] } } },
-      });
-      id = container.id;
-    }
-    const container = docker.getContainer(id);
-    if (found?.State !== 'running') await container.start().catch((error: { statusCode?: number }) => {
+    if (found) return { id: found.Id, running: found.State === 'running' };
+    const portKey = `${role.port}/tcp`;
+    const container = await engine.docker.createContainer({
+      name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
+      Image: role.image,
+      ...(role.cmd ? { Cmd: role.cmd } : {}),
+      Env: role.env,
+      Hostname: role.alias,
+      Labels: clusterLabels(context.owner, role.role, role.index),
+      ExposedPorts: { [portKey]: {} },
+      HostConfig: {
+        NetworkMode: context.network,
+        PortBindings: { [portKey]: [engine.portBinding(role)] },
+        Memory: role.memoryMb * 1024 * 1024,
+        NanoCpus: this.limits.nanoCpus,
+        PidsLimit: this.limits.pidsLimit,
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+        ...(role.dockerSocket ? { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } : {}),
+      },
+      NetworkingConfig: { EndpointsConfig: { [context.network]: { Aliases: [role.alias] } } },
+    });
+    return { id: container.id, running: false };
+  }
+
+  private async ensureStarted(engine: ClusterEngine, role: RoleContainer, created: CreatedContainer, signal: AbortSignal): Promise<Reached> {
+    signal.throwIfAborted();
+    const container = engine.docker.getContainer(created.id);
+    if (!created.running) await container.start().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error; // already running
     });
     const info = await container.inspect();

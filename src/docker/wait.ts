@@ -13,7 +13,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: {
       lastError = (error as Error).message;
     }
     if (Date.now() > deadline) throw new Error(`${options.describe} did not happen within ${Math.round(options.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 300));
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }
 
