@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import Docker from 'dockerode';
 import { createApp } from '../src/app.js';
 import { specFromFlags } from '../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../src/config.js';
-import { removeCluster } from '../src/docker/docker-backend.js';
+import { sharedEngine } from '../src/docker/cluster-engine.js';
+import { CONTAINER_LIMITS, containerOptions, removeCluster } from '../src/docker/docker-backend.js';
+import { parseDockerHosts, type DockerHost } from '../src/docker/hosts.js';
 import { LABELS } from '../src/docker/labels.js';
 import { buildLocalImages } from '../src/docker/local-images.js';
 import { clusterRoles } from '../src/docker/roles.js';
@@ -16,11 +19,12 @@ import { startBackgroundWork } from '../src/queue/processors.js';
  * K clusters requested at once through the queue (to all ready), against the floor: creating and
  * starting the same containers directly with dockerode, all in parallel, with no health waits.
  */
-const { values } = parseArgs({ options: { clusters: { type: 'string', default: '10' }, agents: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { clusters: { type: 'string', default: '10' }, agents: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } } });
 const count = Number(values.clusters);
 const agents = Number(values.agents);
 const runs = Number(values.runs);
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+const [host] = parseDockerHosts(undefined) as [DockerHost];
+const docker = host.docker;
 /** Everything this benchmark creates carries this deployment label, so an interrupted run is cleaned up by the next. */
 const DEPLOYMENT = 'bench';
 await buildLocalImages(docker);
@@ -32,12 +36,30 @@ async function removeDeployment(): Promise<void> {
 }
 const spec = specFromFlags({ agents });
 
-async function viaQueue(): Promise<number> {
+/** Seconds all cores spent busy since boot (Linux): shows whether a run was bound by CPU. */
+function busySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number) as number[];
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+type Timing = { ms: number; busyShare: number };
+
+/** Started now; calling it gives the time since, and the share of all cores busy meanwhile. */
+function stopwatch(): () => Timing {
+  const started = performance.now();
+  const busyBefore = busySeconds();
+  return () => {
+    const ms = performance.now() - started;
+    return { ms, busyShare: (busySeconds() - busyBefore) / (ms / 1000) / os.availableParallelism() };
+  };
+}
+
+async function viaQueue(): Promise<Timing> {
   const redis = await startRedisServer();
   const app = createApp(loadConfig({ REDIS_URL: redis.url, WORKSHOP_KEY_PREFIX: DEPLOYMENT, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: String(count) }, 'local'), { log: createLogger('warn', { pretty: false, destination: 2 }) });
   const workers = await startBackgroundWork(app);
   const attendees = Array.from({ length: count }, (_, i) => `UBENCH${i}`);
-  const started = performance.now();
+  const elapsed = stopwatch();
   await Promise.all(attendees.map((attendee) => app.services.clusters.up(attendee, spec, async () => ({ channel: 'C', ts: '1' }))));
   for (;;) {
     const records = await Promise.all(attendees.map((attendee) => app.services.clusters.get(attendee)));
@@ -46,48 +68,47 @@ async function viaQueue(): Promise<number> {
     if (failed) throw new Error(`a cluster failed: ${failed.error}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const elapsed = performance.now() - started;
+  const timing = elapsed();
   await Promise.all(attendees.map((attendee) => app.services.clusters.down(attendee)));
   await Promise.all(workers.map((worker) => worker.close()));
   await app.close();
   await redis.stop();
-  return elapsed;
+  return timing;
 }
 
-async function directly(): Promise<number> {
+async function directly(): Promise<Timing> {
   const ids = Array.from({ length: count }, (_, i) => `bench-floor-${Date.now()}-${i}`);
-  const started = performance.now();
+  const engine = sharedEngine(host);
+  const elapsed = stopwatch();
   await Promise.all(
     ids.map(async (clusterId) => {
       const network = `minimesos-${clusterId}`;
       await docker.createNetwork({ Name: network, Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: DEPLOYMENT, [LABELS.cluster]: clusterId } });
-      // Each cluster's containers start in minimesos' order, as the queue's builds do.
+      const owner = { deployment: DEPLOYMENT, clusterId, attendee: 'UFLOOR', reserved: {} };
+      // The same containers the queue's builds make (ports, limits, labels), in minimesos' order.
       for (const role of clusterRoles(spec, clusterId, 'local')) {
-        const container = await docker.createContainer({
-          Image: role.image,
-          ...(role.cmd ? { Cmd: role.cmd } : {}),
-          Env: role.env,
-          Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: DEPLOYMENT, [LABELS.cluster]: clusterId },
-          HostConfig: { NetworkMode: network, Memory: role.memoryMb * 1024 * 1024 },
-          NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [role.alias] } } },
-        });
+        const container = await docker.createContainer(containerOptions(role, { owner, network, engine, limits: CONTAINER_LIMITS }));
         await container.start();
       }
     }),
   );
-  const elapsed = performance.now() - started;
+  const timing = elapsed();
   await Promise.all(ids.map((clusterId) => removeCluster(docker, clusterId)));
-  return elapsed;
+  return timing;
 }
 
 /** This machine's timings vary by ±15 % from run to run: alternate the two and compare medians. */
 const floors: number[] = [];
 const queued: number[] = [];
+const busy: number[] = [];
 for (let run = 1; run <= runs; run++) {
   process.stderr.write(`run ${run}/${runs}: floor (${count} clusters straight through dockerode)…\n`);
-  floors.push(await directly());
+  const floor = await directly();
   process.stderr.write(`run ${run}/${runs}: queue (${count} clusters through /cluster up's queue and workers)…\n`);
-  queued.push(await viaQueue().finally(removeDeployment));
+  const queue = await viaQueue().finally(removeDeployment);
+  floors.push(floor.ms);
+  queued.push(queue.ms);
+  busy.push(floor.busyShare, queue.busyShare);
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const seconds = (values: number[]) => values.map((value) => (value / 1000).toFixed(1)).join(', ');
@@ -95,3 +116,4 @@ console.log(`${count} clusters of ${agents} agent${agents === 1 ? '' : 's'} (${c
 console.log(`through the queue, to all ready   ${(median(queued) / 1000).toFixed(1)} s   (${seconds(queued)})`);
 console.log(`dockerode directly, in parallel   ${(median(floors) / 1000).toFixed(1)} s   (${seconds(floors)}; the floor: no health waits)`);
 console.log(`ratio                             ${(median(queued) / median(floors)).toFixed(2)}×   (goal ≤ 1.25× for 10 clusters)`);
+console.log(`CPU busy during the runs          ${Math.round(Math.min(...busy) * 100)}–${Math.round(Math.max(...busy) * 100)} % of ${os.availableParallelism()} cores   (near 100 %: both are bound by CPU, and the clusters' own start-up is not in the floor)`);

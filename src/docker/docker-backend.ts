@@ -27,10 +27,13 @@ export interface DockerBackendOptions {
   dind?: DindEngines;
 }
 
+/** Each container's caps unless configured: one CPU, and a process count a fork bomb stays inside. */
+export const CONTAINER_LIMITS = { nanoCpus: 1e9, pidsLimit: 256 };
+
 /** CPU a container is expected to use, against its 1-CPU cap: what the pool reserves. */
 const CPU_REQUEST = 0.25e9;
 
-type ClusterOwner = Parameters<typeof clusterLabels>[0];
+export type ClusterOwner = Parameters<typeof clusterLabels>[0];
 
 type CreatedContainer = { id: string; running: boolean };
 
@@ -46,7 +49,7 @@ export class DockerBackend implements ClusterBackend {
   private readonly limits: { nanoCpus: number; pidsLimit: number };
 
   constructor(private readonly options: DockerBackendOptions) {
-    this.limits = options.limits ?? { nanoCpus: 1e9, pidsLimit: 256 };
+    this.limits = options.limits ?? CONTAINER_LIMITS;
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
@@ -176,26 +179,7 @@ export class DockerBackend implements ClusterBackend {
     signal.throwIfAborted();
     const found = context.existing.find((container) => container.Labels[LABELS.role] === role.role && container.Labels[LABELS.index] === String(role.index));
     if (found) return { id: found.Id, running: found.State === 'running' };
-    const portKey = `${role.port}/tcp`;
-    const container = await engine.docker.createContainer({
-      name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
-      Image: role.image,
-      ...(role.cmd ? { Cmd: role.cmd } : {}),
-      Env: role.env,
-      Hostname: role.alias,
-      Labels: clusterLabels(context.owner, role.role, role.index),
-      ExposedPorts: { [portKey]: {} },
-      HostConfig: {
-        NetworkMode: context.network,
-        PortBindings: { [portKey]: [engine.portBinding(role)] },
-        Memory: role.memoryMb * 1024 * 1024,
-        NanoCpus: this.limits.nanoCpus,
-        PidsLimit: this.limits.pidsLimit,
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
-        ...(role.dockerSocket ? { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } : {}),
-      },
-      NetworkingConfig: { EndpointsConfig: { [context.network]: { Aliases: [role.alias] } } },
-    });
+    const container = await engine.docker.createContainer(containerOptions(role, { ...context, engine, limits: this.limits }));
     return { id: container.id, running: false };
   }
 
@@ -215,6 +199,30 @@ export class DockerBackend implements ClusterBackend {
     const info = await docker.getNetwork(network).inspect();
     return (info.IPAM?.Config?.[0]?.Gateway as string | undefined) ?? '';
   }
+}
+
+/** How minimesos would create one of the cluster's containers: name, labels, limits, published port. */
+export function containerOptions(role: RoleContainer, context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: { nanoCpus: number; pidsLimit: number } }): Docker.ContainerCreateOptions {
+  const portKey = `${role.port}/tcp`;
+  return {
+    name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
+    Image: role.image,
+    ...(role.cmd ? { Cmd: role.cmd } : {}),
+    Env: role.env,
+    Hostname: role.alias,
+    Labels: clusterLabels(context.owner, role.role, role.index),
+    ExposedPorts: { [portKey]: {} },
+    HostConfig: {
+      NetworkMode: context.network,
+      PortBindings: { [portKey]: [context.engine.portBinding(role)] },
+      Memory: role.memoryMb * 1024 * 1024,
+      NanoCpus: context.limits.nanoCpus,
+      PidsLimit: context.limits.pidsLimit,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+      ...(role.dockerSocket ? { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } : {}),
+    },
+    NetworkingConfig: { EndpointsConfig: { [context.network]: { Aliases: [role.alias] } } },
+  };
 }
 
 /** Removes a cluster's containers, then its network (idempotent). */
