@@ -97,7 +97,7 @@ async function directly(): Promise<Timing> {
   return timing;
 }
 
-/** This machine's timings vary by ±15 % from run to run: alternate the two and compare medians. */
+/** This machine's timings drift by ±20 % between runs: alternate the two and compare medians. */
 const floors: number[] = [];
 const queued: number[] = [];
 const busy: number[] = [];

@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Builds one worker runs at once (its BullMQ concurrency). Docker starts about one container per
- * 0.7 s on two cores; five builds keep it busy while others wait on health checks (bench:provision:
- * 1.28× the floor with three, 1.17× with five, for ten clusters).
+ * Builds one worker runs at once (its BullMQ concurrency). Five keep Docker busy while others wait
+ * on health checks; ten measured no faster in bench:provision (two cores are already saturated).
  */
 export const BUILDS_PER_WORKER = 5;
 /** Before any build has finished: what a local cluster takes on these machines, rounded up. */

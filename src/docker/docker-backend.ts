@@ -20,7 +20,7 @@ export interface DockerBackendOptions {
   /** Labels everything this deployment creates; the orphan sweep only touches its own. */
   deployment: string;
   /** Limits on every container: CPU share and process count (a fork bomb stays inside). */
-  limits?: { nanoCpus: number; pidsLimit: number };
+  limits?: ContainerLimits;
   /** Places new clusters on the host with most room; without it, the first host takes all. */
   pool?: HostPool;
   /** Each attendee's cluster inside their own engine container; without it, directly on the host's engine. */
@@ -29,6 +29,7 @@ export interface DockerBackendOptions {
 
 /** Each container's caps unless configured: one CPU, and a process count a fork bomb stays inside. */
 export const CONTAINER_LIMITS = { nanoCpus: 1e9, pidsLimit: 256 };
+export type ContainerLimits = typeof CONTAINER_LIMITS;
 
 /** CPU a container is expected to use, against its 1-CPU cap: what the pool reserves. */
 const CPU_REQUEST = 0.25e9;
@@ -46,7 +47,7 @@ type Reached = { ip: string; port: number };
  * timeout. Idempotent by labels: a re-run reuses what exists and creates only what is missing.
  */
 export class DockerBackend implements ClusterBackend {
-  private readonly limits: { nanoCpus: number; pidsLimit: number };
+  private readonly limits: ContainerLimits;
 
   constructor(private readonly options: DockerBackendOptions) {
     this.limits = options.limits ?? CONTAINER_LIMITS;
@@ -202,7 +203,7 @@ export class DockerBackend implements ClusterBackend {
 }
 
 /** How minimesos would create one of the cluster's containers: name, labels, limits, published port. */
-export function containerOptions(role: RoleContainer, context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: { nanoCpus: number; pidsLimit: number } }): Docker.ContainerCreateOptions {
+export function containerOptions(role: RoleContainer, context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: ContainerLimits }): Docker.ContainerCreateOptions {
   const portKey = `${role.port}/tcp`;
   return {
     name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
