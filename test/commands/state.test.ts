@@ -34,7 +34,9 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     const before = slack.fake.calls.length;
     const response = await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/x-www-form-urlencoded', body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }) });
     expect(response.status).toBe(200);
-    // A command is done when its last message has arrived: wait until the calls settle.
+    // A command is done when its last message has arrived: wait for its first (a busy machine can take
+    // seconds), then until the calls settle.
+    await slack.fake.waitFor((call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'), 30_000);
     let count = -1;
     while (count !== slack.fake.calls.length) {
       count = slack.fake.calls.length;
