@@ -31,4 +31,6 @@ const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 console.log(`FAQ latency over ${asked.length} questions (${questions.length} distinct × ${ROUNDS})`);
 console.log(`faq.ask    p50 ${fmt(percentile(asked, 50))}  p99 ${fmt(percentile(asked, 99))}  max ${fmt(asked.at(-1)!)}`);
 console.log(`baseline   p50 ${fmt(percentile(baseline, 50))}  p99 ${fmt(percentile(baseline, 99))}  (exact Map lookup)`);
-console.log(`ratio p99  ${(percentile(asked, 99) / Math.max(percentile(baseline, 99), 1e-6)).toFixed(0)}× the baseline; target p99 < 5 ms: ${percentile(asked, 99) < 5 ? 'met' : 'NOT met'}`);
+console.log(
+  `ratio p99  ${(percentile(asked, 99) / Math.max(percentile(baseline, 99), 1e-6)).toFixed(0)}× the baseline; target p99 < 5 ms: ${percentile(asked, 99) < 5 ? 'met' : 'NOT met'}`,
+);

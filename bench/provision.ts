@@ -6,7 +6,7 @@ import { specFromFlags } from '../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../src/config.js';
 import { sharedEngine } from '../src/docker/cluster-engine.js';
 import { CONTAINER_LIMITS, containerOptions, removeCluster } from '../src/docker/docker-backend.js';
-import { parseDockerHosts, type DockerHost } from '../src/docker/hosts.js';
+import { type DockerHost, parseDockerHosts } from '../src/docker/hosts.js';
 import { LABELS } from '../src/docker/labels.js';
 import { buildLocalImages } from '../src/docker/local-images.js';
 import { clusterRoles } from '../src/docker/roles.js';
@@ -19,7 +19,13 @@ import { startBackgroundWork } from '../src/queue/processors.js';
  * K clusters requested at once through the queue (to all ready), against the floor: creating and
  * starting the same containers directly with dockerode, all in parallel, with no health waits.
  */
-const { values } = parseArgs({ options: { clusters: { type: 'string', default: '10' }, agents: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '10' },
+    agents: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+  },
+});
 const count = Number(values.clusters);
 const agents = Number(values.agents);
 const runs = Number(values.runs);
@@ -32,13 +38,19 @@ await removeDeployment();
 
 async function removeDeployment(): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABELS.deployment}=${DEPLOYMENT}`] } });
-  await Promise.all([...new Set(containers.map((container) => container.Labels[LABELS.cluster]!))].map((clusterId) => removeCluster(docker, clusterId)));
+  await Promise.all(
+    [...new Set(containers.map((container) => container.Labels[LABELS.cluster]!))].map((clusterId) => removeCluster(docker, clusterId)),
+  );
 }
 const spec = specFromFlags({ agents });
 
 /** Seconds all cores spent busy since boot (Linux): shows whether a run was bound by CPU. */
 function busySeconds(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number) as number[];
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number) as number[];
   return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
 }
 
@@ -56,7 +68,19 @@ function stopwatch(): () => Timing {
 
 async function viaQueue(): Promise<Timing> {
   const redis = await startRedisServer();
-  const app = createApp(loadConfig({ REDIS_URL: redis.url, WORKSHOP_KEY_PREFIX: DEPLOYMENT, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: String(count) }, 'local'), { log: createLogger('warn', { pretty: false, destination: 2 }) });
+  const app = createApp(
+    loadConfig(
+      {
+        REDIS_URL: redis.url,
+        WORKSHOP_KEY_PREFIX: DEPLOYMENT,
+        CLUSTER_IMAGES: 'local',
+        CLUSTER_ISOLATION: 'shared',
+        HOST_MAX_CLUSTERS: String(count),
+      },
+      'local',
+    ),
+    { log: createLogger('warn', { pretty: false, destination: 2 }) },
+  );
   const workers = await startBackgroundWork(app);
   const attendees = Array.from({ length: count }, (_, i) => `UBENCH${i}`);
   const elapsed = stopwatch();
@@ -83,7 +107,10 @@ async function directly(): Promise<Timing> {
   await Promise.all(
     ids.map(async (clusterId) => {
       const network = `minimesos-${clusterId}`;
-      await docker.createNetwork({ Name: network, Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: DEPLOYMENT, [LABELS.cluster]: clusterId } });
+      await docker.createNetwork({
+        Name: network,
+        Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: DEPLOYMENT, [LABELS.cluster]: clusterId },
+      });
       const owner = { deployment: DEPLOYMENT, clusterId, attendee: 'UFLOOR', reserved: {} };
       // The same containers the queue's builds make (ports, limits, labels), in minimesos' order.
       for (const role of clusterRoles(spec, clusterId, 'local')) {
@@ -112,8 +139,12 @@ for (let run = 1; run <= runs; run++) {
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const seconds = (values: number[]) => values.map((value) => (value / 1000).toFixed(1)).join(', ');
-console.log(`${count} clusters of ${agents} agent${agents === 1 ? '' : 's'} (${clusterRoles(spec, 'x', 'local').length * count} containers), ${runs} run${runs === 1 ? '' : 's'}, medians`);
+console.log(
+  `${count} clusters of ${agents} agent${agents === 1 ? '' : 's'} (${clusterRoles(spec, 'x', 'local').length * count} containers), ${runs} run${runs === 1 ? '' : 's'}, medians`,
+);
 console.log(`through the queue, to all ready   ${(median(queued) / 1000).toFixed(1)} s   (${seconds(queued)})`);
 console.log(`dockerode directly, in parallel   ${(median(floors) / 1000).toFixed(1)} s   (${seconds(floors)}; the floor: no health waits)`);
 console.log(`ratio                             ${(median(queued) / median(floors)).toFixed(2)}×   (goal ≤ 1.25× for 10 clusters)`);
-console.log(`CPU busy during the runs          ${Math.round(Math.min(...busy) * 100)}–${Math.round(Math.max(...busy) * 100)} % of ${os.availableParallelism()} cores   (near 100 %: both are bound by CPU, and the clusters' own start-up is not in the floor)`);
+console.log(
+  `CPU busy during the runs          ${Math.round(Math.min(...busy) * 100)}–${Math.round(Math.max(...busy) * 100)} % of ${os.availableParallelism()} cores   (near 100 %: both are bound by CPU, and the clusters' own start-up is not in the floor)`,
+);

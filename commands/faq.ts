@@ -1,10 +1,10 @@
 import type { ClusterEndpoints } from '../src/clusters/registry.js';
 import { errorMessage } from '../src/errors.js';
-import { loadFaq, type FaqResult } from '../src/faq/faq.js';
+import { type FaqResult, loadFaq } from '../src/faq/faq.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
-import type { AppServices } from '../src/services.js';
-import { actions, button, context, divider, section, type Block, type Message } from '../src/render/blocks.js';
+import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
+import type { AppServices } from '../src/services.js';
 import { appBlocks, clusterTotals, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
 
 async function ask({ args, request, services, out, log }: CommandContext): Promise<void> {
@@ -27,17 +27,27 @@ async function answerMessage(topic: FaqTopic, services: AppServices, user: strin
   const related = topic.related.map((id) => faq.topic(id)).filter((entry): entry is FaqTopic => entry !== undefined);
   const blocks: Block[] = [section(`*${topic.title}*\n${topic.answer}`)];
   if (topic.live) blocks.push(...(await liveView(topic.live, services, user, log)));
-  const footer = [related.length ? `Related: ${related.map((entry) => entry.title).join(' · ')}` : '', topic.links.length ? topic.links.join('  ') : ''].filter(Boolean).join('\n');
+  const footer = [
+    related.length ? `Related: ${related.map((entry) => entry.title).join(' · ')}` : '',
+    topic.links.length ? topic.links.join('  ') : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
   if (footer) blocks.push(context(footer));
   if (related.length) blocks.push(actions(related.slice(0, 3).map((entry) => button(entry.title, 'faq.show', entry.id))));
   return { text: topic.title, blocks };
 }
 
 /** The attendee's own cluster, seen the way the topic talks about it. Never fails the answer. */
-async function liveView(view: NonNullable<FaqTopic['live']>, services: AppServices, user: string, log: CommandContext['log']): Promise<Block[]> {
+async function liveView(
+  view: NonNullable<FaqTopic['live']>,
+  services: AppServices,
+  user: string,
+  log: CommandContext['log'],
+): Promise<Block[]> {
   // No record (or no Redis): the attendee has no cluster to show; the answer stands on its own.
   const record = await services.clusters.get(user).catch(() => null);
-  if (!record || record.status !== 'ready' || !record.endpoints) return [];
+  if (record?.status !== 'ready' || !record.endpoints) return [];
   const endpoints: ClusterEndpoints = record.endpoints;
   try {
     const title = '*On your cluster right now:*';
@@ -46,15 +56,23 @@ async function liveView(view: NonNullable<FaqTopic['live']>, services: AppServic
     switch (view) {
       case 'resources': {
         const { total, used } = clusterTotals(state);
-        return [divider(), section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`)];
+        return [
+          divider(),
+          section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`),
+        ];
       }
       case 'tasks':
         return [divider(), section(title), ...taskBlocks(state).slice(0, 5)];
       case 'frameworks':
         return [divider(), section(title), ...frameworkBlocks(state.frameworks).slice(0, 5)];
       case 'leader': {
-        const masters = endpoints.zookeeper ? await services.access.withZookeeper(endpoints, async (zk) => (await zk.mesosMasters('/mesos')).masters) : [];
-        return [divider(), section(`${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${state.leader ?? 'none known'}`}`)];
+        const masters = endpoints.zookeeper
+          ? await services.access.withZookeeper(endpoints, async (zk) => (await zk.mesosMasters('/mesos')).masters)
+          : [];
+        return [
+          divider(),
+          section(`${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${state.leader ?? 'none known'}`}`),
+        ];
       }
     }
   } catch (error) {
@@ -64,9 +82,19 @@ async function liveView(view: NonNullable<FaqTopic['live']>, services: AppServic
 }
 
 function dontKnow(question: string, result: FaqResult): Message {
-  const buttons = [...result.suggestions.slice(0, 3).map((topic) => button(topic.title, 'faq.show', topic.id)), button('Ask the instructor', 'faq.ask-instructor', question, 'primary')];
+  const buttons = [
+    ...result.suggestions.slice(0, 3).map((topic) => button(topic.title, 'faq.show', topic.id)),
+    button('Ask the instructor', 'faq.ask-instructor', question, 'primary'),
+  ];
   const closest = result.suggestions.length ? ' These are the closest topics:' : '';
-  return { text: "I don't know that one yet", blocks: [section(`:thinking_face: I don't know that one yet.${closest}`), actions(buttons), context('Or try other words — `/faq` alone lists every topic.')] };
+  return {
+    text: "I don't know that one yet",
+    blocks: [
+      section(`:thinking_face: I don't know that one yet.${closest}`),
+      actions(buttons),
+      context('Or try other words — `/faq` alone lists every topic.'),
+    ],
+  };
 }
 
 function topicIndex(): Message {
@@ -89,17 +117,30 @@ async function show({ action, services, out, log }: ActionContext): Promise<void
 async function askInstructor({ action, services, out }: ActionContext): Promise<void> {
   const channel = services.config.instructorChannel;
   if (!channel) {
-    await out.reply({ text: 'Ask the instructor', blocks: [section(`No instructor channel is set up, so please ask the instructor directly: _"${action.value}"_`)] });
+    await out.reply({
+      text: 'Ask the instructor',
+      blocks: [section(`No instructor channel is set up, so please ask the instructor directly: _"${action.value}"_`)],
+    });
     return;
   }
-  await services.notifier.post(channel, { text: `Question from <@${action.user}>`, blocks: [section(`:raising_hand: <@${action.user}> asks (in <#${action.channel}>):\n>${action.value.replace(/\n/g, '\n>')}`), context("The FAQ had no answer for it.")] });
-  await out.reply({ text: 'Question sent', blocks: [section(':incoming_envelope: I passed your question on to the instructors; someone will come to you.')] });
+  await services.notifier.post(channel, {
+    text: `Question from <@${action.user}>`,
+    blocks: [
+      section(`:raising_hand: <@${action.user}> asks (in <#${action.channel}>):\n>${action.value.replace(/\n/g, '\n>')}`),
+      context('The FAQ had no answer for it.'),
+    ],
+  });
+  await out.reply({
+    text: 'Question sent',
+    blocks: [section(':incoming_envelope: I passed your question on to the instructors; someone will come to you.')],
+  });
 }
 
 export const faq: CommandSpec = {
   name: 'faq',
   summary: 'Answers questions about Mesos, Marathon, ZooKeeper and minimesos.',
-  description: 'Ask in your own words (typos are fine): `/faq how do I scale my app?`. `/faq` alone lists every topic by section. When you have a cluster, answers show what it looks like right now. Mention me in a thread to ask there.',
+  description:
+    'Ask in your own words (typos are fine): `/faq how do I scale my app?`. `/faq` alone lists every topic by section. When you have a cluster, answers show what it looks like right now. Mention me in a thread to ask there.',
   usage: '/faq <question>',
   examples: ['/faq how much resources are left?', '/faq why does elasticsearch not scale?', '/faq'],
   run: ask,

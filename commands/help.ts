@@ -25,7 +25,12 @@ export const help: CommandSpec = {
     const text = `*Workshop bot commands*\n${lines.join('\n')}`;
     await out.reply({
       text: 'Workshop bot commands',
-      blocks: [section(text), context('Type `/help <command>` for details, e.g. `/help cluster`. Mention me (@workshop-bot) in a thread to ask a question there.')],
+      blocks: [
+        section(text),
+        context(
+          'Type `/help <command>` for details, e.g. `/help cluster`. Mention me (@workshop-bot) in a thread to ask a question there.',
+        ),
+      ],
     });
   },
 };

@@ -1,10 +1,19 @@
-import { UserError } from '../src/errors.js';
 import { pidAddress } from '../src/clients/mesos-model.js';
-import { context, paginate, section, type Block } from '../src/render/blocks.js';
+import { freeResources } from '../src/clients/resources.js';
+import { UserError } from '../src/errors.js';
+import { type Block, context, paginate, section } from '../src/render/blocks.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
-import { freeResources } from '../src/clients/resources.js';
-import { appBlocks, clusterTotals, formatCpus, frameworkBlocks, mesosLeaderLine, resourceBlocks, taskBlocks, znodeBlocks } from './render/cluster-views.js';
+import {
+  appBlocks,
+  clusterTotals,
+  formatCpus,
+  frameworkBlocks,
+  mesosLeaderLine,
+  resourceBlocks,
+  taskBlocks,
+  znodeBlocks,
+} from './render/cluster-views.js';
 
 /** Posts a short summary in the channel and the details as replies in its thread. */
 async function postInThread(ctx: CommandContext, summary: string, details: Block[]): Promise<void> {
@@ -21,7 +30,11 @@ async function marathon(ctx: CommandContext): Promise<void> {
   const cluster = await ctx.services.clusters.ready(ctx.request.user);
   const apps = await ctx.services.access.marathon(cluster.endpoints).apps();
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
-  await postInThread(ctx, `<@${ctx.request.user}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`, appBlocks(apps));
+  await postInThread(
+    ctx,
+    `<@${ctx.request.user}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`,
+    appBlocks(apps),
+  );
 }
 
 async function frameworks(ctx: CommandContext): Promise<void> {
@@ -29,7 +42,11 @@ async function frameworks(ctx: CommandContext): Promise<void> {
   const cluster = await ctx.services.clusters.ready(ctx.request.user);
   const state = await ctx.services.access.mesos(cluster.endpoints).state();
   const active = state.frameworks.filter((framework) => framework.active).length;
-  await postInThread(ctx, `<@${ctx.request.user}>'s Mesos frameworks: ${state.frameworks.length} (${active} active)`, frameworkBlocks(state.frameworks));
+  await postInThread(
+    ctx,
+    `<@${ctx.request.user}>'s Mesos frameworks: ${state.frameworks.length} (${active} active)`,
+    frameworkBlocks(state.frameworks),
+  );
 }
 
 async function tasks(ctx: CommandContext): Promise<void> {
@@ -47,7 +64,11 @@ async function resources(ctx: CommandContext): Promise<void> {
   const state = await ctx.services.access.mesos(cluster.endpoints).state();
   const { total, used } = clusterTotals(state);
   const free = freeResources(total, used);
-  await postInThread(ctx, `<@${ctx.request.user}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`, resourceBlocks(state));
+  await postInThread(
+    ctx,
+    `<@${ctx.request.user}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`,
+    resourceBlocks(state),
+  );
 }
 
 async function zk(ctx: CommandContext): Promise<void> {
@@ -58,7 +79,11 @@ async function zk(ctx: CommandContext): Promise<void> {
     tree: await client.tree(path, { depth: 4, maxNodes: 150 }),
     masters: (await client.mesosMasters('/mesos')).masters,
   }));
-  await postInThread(ctx, `<@${ctx.request.user}>'s ZooKeeper under ${tree.path}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`, znodeBlocks(tree, masters));
+  await postInThread(
+    ctx,
+    `<@${ctx.request.user}>'s ZooKeeper under ${tree.path}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`,
+    znodeBlocks(tree, masters),
+  );
 }
 
 async function leader(ctx: CommandContext): Promise<void> {
@@ -67,12 +92,19 @@ async function leader(ctx: CommandContext): Promise<void> {
   const { endpoints } = cluster;
   const lines: string[] = [];
   if (endpoints.zookeeper) {
-    const fromZk = await ctx.services.access.withZookeeper(endpoints, async (client) => ({ masters: (await client.mesosMasters('/mesos')).masters, marathon: await client.marathonLeader('/marathon') }));
+    const fromZk = await ctx.services.access.withZookeeper(endpoints, async (client) => ({
+      masters: (await client.mesosMasters('/mesos')).masters,
+      marathon: await client.marathonLeader('/marathon'),
+    }));
     lines.push(mesosLeaderLine(fromZk.masters));
     if (fromZk.marathon) lines.push(`*Marathon leader:* ${fromZk.marathon} (from /marathon/leader-curator)`);
   } else {
     const state = await ctx.services.access.mesos(endpoints).state();
-    lines.push(state.leader ? `*Leading Mesos master:* ${pidAddress(state.leader)} (from the master's /state; attach zookeeper= to see the election znodes)` : 'The master knows no leader right now.');
+    lines.push(
+      state.leader
+        ? `*Leading Mesos master:* ${pidAddress(state.leader)} (from the master's /state; attach zookeeper= to see the election znodes)`
+        : 'The master knows no leader right now.',
+    );
   }
   if (endpoints.marathon && !lines.some((line) => line.startsWith('*Marathon leader'))) {
     const info = await ctx.services.access.marathon(endpoints).info();
@@ -84,13 +116,29 @@ async function leader(ctx: CommandContext): Promise<void> {
 export const state: CommandSpec = {
   name: 'state',
   summary: 'Posts the state of your cluster into a thread.',
-  description: 'Reads your cluster (built with /cluster up or linked with /cluster attach) and posts a short summary in the channel with the details as replies in its thread.',
+  description:
+    'Reads your cluster (built with /cluster up or linked with /cluster attach) and posts a short summary in the channel with the details as replies in its thread.',
   examples: ['/state resources', '/state marathon', '/state zk /mesos'],
   subcommands: [
-    { name: 'marathon', usage: '/state marathon', summary: 'Marathon apps: instances, running, staged, healthy, deployments', run: marathon },
-    { name: 'frameworks', usage: '/state frameworks', summary: 'Mesos frameworks with their tasks by state and used resources', run: frameworks },
+    {
+      name: 'marathon',
+      usage: '/state marathon',
+      summary: 'Marathon apps: instances, running, staged, healthy, deployments',
+      run: marathon,
+    },
+    {
+      name: 'frameworks',
+      usage: '/state frameworks',
+      summary: 'Mesos frameworks with their tasks by state and used resources',
+      run: frameworks,
+    },
     { name: 'tasks', usage: '/state tasks', summary: 'Mesos tasks: name, framework, state, agent, ports', run: tasks },
-    { name: 'resources', usage: '/state resources', summary: 'cpus, mem, disk and ports per agent and in total: total, used, free', run: resources },
+    {
+      name: 'resources',
+      usage: '/state resources',
+      summary: 'cpus, mem, disk and ports per agent and in total: total, used, free',
+      run: resources,
+    },
     { name: 'zk', usage: '/state zk [path]', summary: 'the ZooKeeper tree under a path, with the Mesos leader decoded', run: zk },
     { name: 'leader', usage: '/state leader', summary: 'the leading Mesos master and the Marathon leader', run: leader },
   ],

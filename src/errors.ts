@@ -4,7 +4,10 @@
  * the user gets a short apology instead (never a stack trace).
  */
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UserError';
   }

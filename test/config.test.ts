@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, CONFIG_VARIABLES, loadConfig } from '../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 
 describe('config', () => {
   it('lists every missing or invalid variable at once, with what each is for', () => {
@@ -29,7 +29,10 @@ describe('config', () => {
   });
 
   it('reads instructors and tokens', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', INSTRUCTORS: ' U01INSTR , U02HELP ', REDIS_URL: 'redis://cache:6380' }, 'slack');
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', INSTRUCTORS: ' U01INSTR , U02HELP ', REDIS_URL: 'redis://cache:6380' },
+      'slack',
+    );
     expect(config.instructors).toEqual(['U01INSTR', 'U02HELP']);
     expect(config.redisUrl).toBe('redis://cache:6380');
   });
@@ -38,7 +41,9 @@ describe('config', () => {
     const config = loadConfig({}, 'local');
     expect(config).toMatchObject({ isolation: 'dind', dindImage: 'docker:20.10-dind' });
     expect(config.appPorts).toEqual([80, 3306, 8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009]);
-    expect(loadConfig({ CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', DIND_RUNTIME: 'runsc', APP_PORTS: '80, 443' }, 'local')).toMatchObject({ isolation: 'shared', dindImage: 'workshop-bot/dind:local', dindRuntime: 'runsc', appPorts: [80, 443] });
+    expect(
+      loadConfig({ CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', DIND_RUNTIME: 'runsc', APP_PORTS: '80, 443' }, 'local'),
+    ).toMatchObject({ isolation: 'shared', dindImage: 'workshop-bot/dind:local', dindRuntime: 'runsc', appPorts: [80, 443] });
   });
 
   it.each([
@@ -51,7 +56,9 @@ describe('config', () => {
   });
 
   it('refuses tokens of the wrong kind', () => {
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' }, 'slack')).toThrow('SLACK_BOT_TOKEN should start with "xoxb-"');
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' }, 'slack')).toThrow(
+      'SLACK_BOT_TOKEN should start with "xoxb-"',
+    );
   });
 
   it('documents every variable in .env.example', async () => {

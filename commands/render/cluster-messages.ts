@@ -2,7 +2,7 @@ import { PROVISION_STEPS, type ProvisionStep } from '../../src/clusters/backend.
 import type { ClusterMessages } from '../../src/clusters/provision-job.js';
 import type { ReaperMessages } from '../../src/clusters/reaper.js';
 import type { ClusterRecord } from '../../src/clusters/registry.js';
-import { actions, button, codeBlock, context, section, type Message } from '../../src/render/blocks.js';
+import { actions, button, codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 
 /** How a cluster's life looks in Slack: one message, edited from queued to ready (or failed). */
 export const clusterMessages: ClusterMessages = {
@@ -49,7 +49,11 @@ export function endpointLines(record: ClusterRecord): string {
     endpoints.marathon ? `• Marathon: ${endpoints.marathon}` : '',
     endpoints.zookeeper ? `• ZooKeeper: ${endpoints.zookeeper}` : '',
     ...(endpoints.agents ?? []).map((agent, index) => `• Agent ${index + 1}: ${agent}`),
-    endpoints.apps ? `• Your apps' ports (e.g. nginx on 80): ${Object.entries(endpoints.apps).map(([port, address]) => `${port} → ${address}`).join(', ')}` : '',
+    endpoints.apps
+      ? `• Your apps' ports (e.g. nginx on 80): ${Object.entries(endpoints.apps)
+          .map(([port, address]) => `${port} → ${address}`)
+          .join(', ')}`
+      : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -71,7 +75,10 @@ export function progressBar(step: ProvisionStep | undefined, failed = false): st
 export const reaperMessages: ReaperMessages = {
   expiring(record, minutesLeft) {
     const text = `<@${record.attendee}>, your cluster ${clusterLabel(record)} will be removed in ${minutesLeft} minute${minutesLeft === 1 ? '' : 's'}.`;
-    return { text, blocks: [section(`:hourglass: ${text}`), actions([button('Extend 2 hours', 'cluster.extend', record.clusterId ?? '', 'primary')])] };
+    return {
+      text,
+      blocks: [section(`:hourglass: ${text}`), actions([button('Extend 2 hours', 'cluster.extend', record.clusterId ?? '', 'primary')])],
+    };
   },
   expired(record) {
     const text = `<@${record.attendee}>, your cluster ${clusterLabel(record)} reached its time limit and was removed.`;

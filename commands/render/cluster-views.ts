@@ -3,7 +3,7 @@ import type { MasterState, MesosFramework, MesosTask } from '../../src/clients/m
 import { addResources, formatPortRanges, freeResources, NO_RESOURCES, portCount, type Resources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
-import { section, type Block } from '../../src/render/blocks.js';
+import { type Block, section } from '../../src/render/blocks.js';
 
 /**
  * Cluster state as Slack blocks, one section per item so long lists paginate cleanly in a thread.
@@ -18,8 +18,10 @@ export function appBlocks(apps: MarathonApp[]): Block[] {
       `instances ${app.instances} · running ${app.tasksRunning} · staged ${app.tasksStaged} · healthy ${app.tasksHealthy}${app.tasksUnhealthy ? ` · unhealthy ${app.tasksUnhealthy}` : ''} · ${formatCpus(app.cpus)} cpus, ${app.mem} MB each`,
     ];
     if (app.deployments.length > 0) lines.push(`:hourglass_flowing_sand: deployment in progress (${app.deployments.length})`);
-    if (app.tasksRunning < app.instances && app.deployments.length > 0) lines.push('_Not all instances run yet: waiting for resources, or starting._');
-    if (app.lastTaskFailure) lines.push(`:x: last failure: ${app.lastTaskFailure.state} — ${truncateInline(app.lastTaskFailure.message, 200)}`);
+    if (app.tasksRunning < app.instances && app.deployments.length > 0)
+      lines.push('_Not all instances run yet: waiting for resources, or starting._');
+    if (app.lastTaskFailure)
+      lines.push(`:x: last failure: ${app.lastTaskFailure.state} — ${truncateInline(app.lastTaskFailure.message, 200)}`);
     return section(lines.join('\n'));
   });
 }
@@ -28,7 +30,10 @@ export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
   if (frameworks.length === 0) return [section('_No frameworks are registered._')];
   return frameworks.map((framework) => {
     const byState = countBy(framework.tasks.map((task) => task.state));
-    const states = Object.entries(byState).map(([state, count]) => `${count} ${state.replace(/^TASK_/, '').toLowerCase()}`).join(', ') || 'no tasks';
+    const states =
+      Object.entries(byState)
+        .map(([state, count]) => `${count} ${state.replace(/^TASK_/, '').toLowerCase()}`)
+        .join(', ') || 'no tasks';
     return section(
       [
         `*${framework.name}* ${framework.active ? '' : '_(inactive)_'} — \`${framework.id}\``,
@@ -43,20 +48,30 @@ export function taskBlocks(state: MasterState): Block[] {
   const rows = state.frameworks.flatMap((framework) => framework.tasks.map((task) => ({ framework, task })));
   if (rows.length === 0) return [section('_No tasks are running._')];
   const agents = new Map(state.agents.map((agent) => [agent.id, agent.hostname]));
-  return rows.map(({ framework, task }) => section(`*${task.name}* (${framework.name}) — ${task.state}\nagent ${agents.get(task.agentId) ?? task.agentId} · ports ${taskPorts(task) || 'none'} · \`${task.id}\``));
+  return rows.map(({ framework, task }) =>
+    section(
+      `*${task.name}* (${framework.name}) — ${task.state}\nagent ${agents.get(task.agentId) ?? task.agentId} · ports ${taskPorts(task) || 'none'} · \`${task.id}\``,
+    ),
+  );
 }
 
 /** The cluster's resources summed over its agents: total and used. */
 export function clusterTotals(state: MasterState): { total: Resources; used: Resources } {
-  const sum = (pick: (agent: MasterState['agents'][number]) => Resources) => state.agents.reduce<Resources>((all, agent) => addResources(all, pick(agent)), { ...NO_RESOURCES, ports: [] });
+  const sum = (pick: (agent: MasterState['agents'][number]) => Resources) =>
+    state.agents.reduce<Resources>((all, agent) => addResources(all, pick(agent)), { ...NO_RESOURCES, ports: [] });
   return { total: sum((agent) => agent.resources), used: sum((agent) => agent.usedResources) };
 }
 
 export function resourceBlocks(state: MasterState): Block[] {
   if (state.agents.length === 0) return [section('_No agents are registered, so the cluster has no resources._')];
   const { total, used } = clusterTotals(state);
-  const blocks = state.agents.map((agent) => section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`));
-  return [section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`), ...blocks];
+  const blocks = state.agents.map((agent) =>
+    section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`),
+  );
+  return [
+    section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`),
+    ...blocks,
+  ];
 }
 
 /** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5). */
@@ -92,12 +107,15 @@ export function znodeBlocks(tree: ZnodeTree, masters: MesosMasterInfo[]): Block[
 export function mesosLeaderLine(masters: MesosMasterInfo[]): string {
   const [leader, ...others] = masters;
   if (!leader) return 'No Mesos master is registered in ZooKeeper.';
-  const describe = (master: MesosMasterInfo) => `${master.pid ?? master.hostname ?? '?'} (${master.znode}${master.version ? `, Mesos ${master.version}` : ''}${master.format === 'protobuf' ? ', binary protobuf' : ''})`;
+  const describe = (master: MesosMasterInfo) =>
+    `${master.pid ?? master.hostname ?? '?'} (${master.znode}${master.version ? `, Mesos ${master.version}` : ''}${master.format === 'protobuf' ? ', binary protobuf' : ''})`;
   return `*Leading Mesos master:* ${describe(leader)} — the lowest sequence number leads.${others.length ? `\nStandby: ${others.map(describe).join(', ')}` : ''}`;
 }
 
 export function taskPorts(task: MesosTask): string {
-  return task.discoveryPorts.length > 0 ? task.discoveryPorts.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ') : formatPortRanges(task.resources.ports);
+  return task.discoveryPorts.length > 0
+    ? task.discoveryPorts.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ')
+    : formatPortRanges(task.resources.ports);
 }
 
 export function formatCpus(cpus: number): string {

@@ -1,5 +1,5 @@
 import type { PrepullLine } from '../../src/docker/prepull.js';
-import { context, section, type Message } from '../../src/render/blocks.js';
+import { context, type Message, section } from '../../src/render/blocks.js';
 
 const STATES: Record<PrepullLine['state'], string> = {
   waiting: ':hourglass: waiting',
@@ -21,11 +21,22 @@ export function prepullMessage(lines: PrepullLine[], done: boolean): Message {
       : `:white_check_mark: ${images} image${images === 1 ? '' : 's'} ready on ${hosts.length} Docker host${hosts.length === 1 ? '' : 's'}`;
   const hostSections = hosts.map((host) =>
     section(
-      [`*${host}*`, ...lines.filter((line) => line.host === host).map((line) => `• \`${line.image}\` ${STATES[line.state]}${line.detail ? `: ${line.detail}` : ''}`)].join('\n'),
+      [
+        `*${host}*`,
+        ...lines
+          .filter((line) => line.host === host)
+          .map((line) => `• \`${line.image}\` ${STATES[line.state]}${line.detail ? `: ${line.detail}` : ''}`),
+      ].join('\n'),
     ),
   );
   return {
     text: title,
-    blocks: [section(`*${title}*`), ...hostSections, ...(done && failed > 0 ? [context('Check that the registry is reachable from those hosts, then run `/workshop prepull` again.')] : [])],
+    blocks: [
+      section(`*${title}*`),
+      ...hostSections,
+      ...(done && failed > 0
+        ? [context('Check that the registry is reachable from those hosts, then run `/workshop prepull` again.')]
+        : []),
+    ],
   };
 }

@@ -15,7 +15,10 @@ import { configOrExplain } from './runtime.js';
  * simulated minimesos cluster attached to the demo user, in-process workers, and the shell.
  */
 export async function demo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { user: { type: 'string', default: 'U_DEMO' }, agents: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { user: { type: 'string', default: 'U_DEMO' }, agents: { type: 'string', default: '2' } },
+  });
   const stops: Array<() => Promise<void>> = [];
   try {
     process.stdout.write('Starting a private Redis, ZooKeeper and a simulated minimesos cluster for the demo…\n');
@@ -26,14 +29,24 @@ export async function demo(argv: string[]): Promise<number> {
       return undefined;
     });
     if (zookeeper) stops.push(zookeeper.stop);
-    const cluster = await startSimulatedCluster({ agents: Number(values.agents), clusterName: 'demo', taskStartDelayMs: 1000, ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}) });
+    const cluster = await startSimulatedCluster({
+      agents: Number(values.agents),
+      clusterName: 'demo',
+      taskStartDelayMs: 1000,
+      ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
+    });
     stops.push(cluster.stop);
 
     const config = configOrExplain('local', { REDIS_URL: redis.url });
     if (!config) return 2;
     const bot = createApp(config, { log: createLogger('warn', { destination: 2 }) });
     stops.push(() => bot.close());
-    await bot.services.clusters.attach(values.user, { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls, ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}) });
+    await bot.services.clusters.attach(values.user, {
+      master: cluster.masterUrl,
+      marathon: cluster.marathonUrl,
+      agents: cluster.agentUrls,
+      ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
+    });
     const workers = await startBackgroundWork(bot);
     stops.push(async () => {
       await Promise.all(workers.map((worker) => worker.close()));

@@ -6,15 +6,42 @@ import { errorMessage } from '../errors.js';
  * (faq, say /help) start fast and need neither Redis nor Docker.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
-  serve: { summary: 'serve [--no-workers]            the Slack app (HTTP on PORT, or Socket Mode) and the queue workers', load: async () => (await import('./serve.js')).serve },
-  worker: { summary: 'worker                          queue workers only (scale out on more machines)', load: async () => (await import('./serve.js')).worker },
-  say: { summary: 'say [--user ID] [--channel ID] [--json] "/command args"   run one command and print every message it produces', load: async () => (await import('./say.js')).sayCommand },
-  shell: { summary: 'shell [--user ID]               an interactive session on the same commands', load: async () => (await import('./say.js')).shellCommand },
-  demo: { summary: 'demo                            shell + a private Redis and in-process workers', load: async () => (await import('./demo.js')).demo },
-  faq: { summary: 'faq "<question>" [--json]          answers a question from the FAQ (no Redis needed)', load: async () => (await import('../faq/cli.js')).runFaqCli },
-  minimesosfile: { summary: 'minimesosfile <path> [--json]    the cluster a minimesosFile describes (exit 2 if invalid)', load: async () => (await import('../clusters/minimesos-file/cli.js')).runMinimesosFileCli },
-  images: { summary: 'images build [--force]           the offline stand-in images (CLUSTER_IMAGES=local)', load: async () => (await import('../docker/images-cli.js')).runImagesCli },
-  sim: { summary: 'sim cluster|master|agent|marathon …   a simulated Mesos + Marathon (tests, demo, local images)', load: async () => (await import('../sim/cli.js')).runSimCli },
+  serve: {
+    summary: 'serve [--no-workers]            the Slack app (HTTP on PORT, or Socket Mode) and the queue workers',
+    load: async () => (await import('./serve.js')).serve,
+  },
+  worker: {
+    summary: 'worker                          queue workers only (scale out on more machines)',
+    load: async () => (await import('./serve.js')).worker,
+  },
+  say: {
+    summary: 'say [--user ID] [--channel ID] [--json] "/command args"   run one command and print every message it produces',
+    load: async () => (await import('./say.js')).sayCommand,
+  },
+  shell: {
+    summary: 'shell [--user ID]               an interactive session on the same commands',
+    load: async () => (await import('./say.js')).shellCommand,
+  },
+  demo: {
+    summary: 'demo                            shell + a private Redis and in-process workers',
+    load: async () => (await import('./demo.js')).demo,
+  },
+  faq: {
+    summary: 'faq "<question>" [--json]          answers a question from the FAQ (no Redis needed)',
+    load: async () => (await import('../faq/cli.js')).runFaqCli,
+  },
+  minimesosfile: {
+    summary: 'minimesosfile <path> [--json]    the cluster a minimesosFile describes (exit 2 if invalid)',
+    load: async () => (await import('../clusters/minimesos-file/cli.js')).runMinimesosFileCli,
+  },
+  images: {
+    summary: 'images build [--force]           the offline stand-in images (CLUSTER_IMAGES=local)',
+    load: async () => (await import('../docker/images-cli.js')).runImagesCli,
+  },
+  sim: {
+    summary: 'sim cluster|master|agent|marathon …   a simulated Mesos + Marathon (tests, demo, local images)',
+    load: async () => (await import('../sim/cli.js')).runSimCli,
+  },
 };
 
 export function usage(): string {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadDotEnv, type Config, type ConfigMode } from '../config.js';
+import { type Config, ConfigError, type ConfigMode, loadConfig, loadDotEnv } from '../config.js';
 
 /** Reads `.env` and the environment; on a bad config prints every problem and returns null. */
 export function configOrExplain(mode: ConfigMode, overrides: Record<string, string> = {}): Config | null {

@@ -9,7 +9,11 @@ import { configOrExplain } from './runtime.js';
 const USER_OPTIONS = { user: { type: 'string', default: TERMINAL_USER }, channel: { type: 'string', default: TERMINAL_CHANNEL } } as const;
 
 export async function sayCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...USER_OPTIONS, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...USER_OPTIONS, json: { type: 'boolean', default: false } },
+  });
   if (positionals.length === 0) {
     process.stderr.write('Usage: workshop-bot say [--user ID] [--channel ID] [--json] "/command args"\n');
     return 2;
@@ -17,14 +21,23 @@ export async function sayCommand(argv: string[]): Promise<number> {
   const config = configOrExplain('local');
   if (!config) return 2;
   // Logs go to stderr so stdout carries only the messages.
-  const bot = createApp(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { destination: 2, pretty: false }) });
+  const bot = createApp(config, {
+    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { destination: 2, pretty: false }),
+  });
   try {
     const events: TerminalEvent[] = await say(bot, positionals.join(' '), {
       user: values.user,
       channel: values.channel,
       onEvent: values.json ? undefined : (event) => process.stdout.write(`${eventToText(event)}\n`),
     });
-    if (values.json) process.stdout.write(`${JSON.stringify(events.map((event) => ({ kind: event.kind, ...event.payload })), null, 2)}\n`);
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify(
+          events.map((event) => ({ kind: event.kind, ...event.payload })),
+          null,
+          2,
+        )}\n`,
+      );
     return 0;
   } finally {
     await bot.close();

@@ -12,7 +12,10 @@ export async function serve(argv: string[]): Promise<number> {
   const adapter = createSlackAdapter(bot);
   await adapter.start();
   const workers = values['no-workers'] ? [] : await startBackgroundWork(bot);
-  bot.services.log.info({ port: config.port, socketMode: Boolean(config.slack.appToken), workers: workers.length }, 'workshop-bot is serving');
+  bot.services.log.info(
+    { port: config.port, socketMode: Boolean(config.slack.appToken), workers: workers.length },
+    'workshop-bot is serving',
+  );
   const signal = await untilSignal();
   bot.services.log.info({ signal }, 'shutting down');
   await adapter.stop();

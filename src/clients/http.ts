@@ -1,4 +1,4 @@
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { UserError } from '../errors.js';
 
 export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json';
@@ -65,7 +65,11 @@ export class HttpClient {
         const response = await this.pool(target.origin).request({
           path: `${target.pathname}${target.search}`,
           method,
-          headers: { accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+          headers: {
+            accept: 'application/json',
+            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...options.headers,
+          },
           ...(options.body !== undefined ? { body: options.body } : {}),
           headersTimeout: this.timeouts.headersMs,
           bodyTimeout: this.timeouts.bodyMs,
@@ -98,7 +102,12 @@ export class HttpClient {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: 8, connect: { timeout: this.timeouts.connectMs }, headersTimeout: this.timeouts.headersMs, bodyTimeout: this.timeouts.bodyMs });
+      pool = new Pool(origin, {
+        connections: 8,
+        connect: { timeout: this.timeouts.connectMs },
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: this.timeouts.bodyMs,
+      });
       this.pools.set(origin, pool);
     }
     return pool;
@@ -106,23 +115,56 @@ export class HttpClient {
 
   private describe(url: string, error: unknown): EndpointError {
     const code = (error as { code?: string }).code ?? '';
-    if (error instanceof undiciErrors.ConnectTimeoutError || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-      return new EndpointError('timeout', url, `${url} did not answer in time.`, 'The cluster may be overloaded or still starting; try again in a moment. `/cluster info` shows its status.');
+    if (
+      error instanceof undiciErrors.ConnectTimeoutError ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
+      return new EndpointError(
+        'timeout',
+        url,
+        `${url} did not answer in time.`,
+        'The cluster may be overloaded or still starting; try again in a moment. `/cluster info` shows its status.',
+      );
     }
-    const reason = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'its host name does not resolve' : code === 'ECONNREFUSED' ? 'nothing is listening there' : (error as Error).message;
-    return new EndpointError('unreachable', url, `I can't reach ${url}: ${reason}.`, 'Is the cluster running, and is the address right? `/cluster info` shows the endpoints the bot uses.');
+    const reason =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'its host name does not resolve'
+        : code === 'ECONNREFUSED'
+          ? 'nothing is listening there'
+          : (error as Error).message;
+    return new EndpointError(
+      'unreachable',
+      url,
+      `I can't reach ${url}: ${reason}.`,
+      'Is the cluster running, and is the address right? `/cluster info` shows the endpoints the bot uses.',
+    );
   }
 }
 
 export function httpStatusError(url: string, response: HttpResponse): EndpointError {
   const snippet = response.text.slice(0, 300);
-  return new EndpointError('http', url, `${url} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}.`, 'Check that this is the right endpoint for this service.', response.status, response.text);
+  return new EndpointError(
+    'http',
+    url,
+    `${url} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}.`,
+    'Check that this is the right endpoint for this service.',
+    response.status,
+    response.text,
+  );
 }
 
 export function parseJson(url: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new EndpointError('invalid-json', url, `${url} did not answer with JSON.`, 'Is this address really a Mesos master / Marathon endpoint?', 200, text.slice(0, 300));
+    throw new EndpointError(
+      'invalid-json',
+      url,
+      `${url} did not answer with JSON.`,
+      'Is this address really a Mesos master / Marathon endpoint?',
+      200,
+      text.slice(0, 300),
+    );
   }
 }

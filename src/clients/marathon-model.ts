@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, asString, optionalString, type Json } from './values.js';
+import { asArray, asNumber, asObject, asString, type Json, optionalString } from './values.js';
 
 export interface MarathonTask {
   id: string;
@@ -85,7 +85,16 @@ export function parseMarathonApp(value: unknown): MarathonApp {
     tasksUnhealthy: asNumber(app.tasksUnhealthy),
     deployments: asArray(app.deployments).map((deployment) => asString(asObject(deployment).id)),
     tasks,
-    ...(failure.state ? { lastTaskFailure: { state: asString(failure.state), message: asString(failure.message), timestamp: asString(failure.timestamp), taskId: asString(failure.taskId) } } : {}),
+    ...(failure.state
+      ? {
+          lastTaskFailure: {
+            state: asString(failure.state),
+            message: asString(failure.message),
+            timestamp: asString(failure.timestamp),
+            taskId: asString(failure.taskId),
+          },
+        }
+      : {}),
     raw: app,
   };
 }

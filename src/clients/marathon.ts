@@ -1,6 +1,16 @@
-import { UserError } from '../errors.js';
+import type { UserError } from '../errors.js';
 import { EndpointError, type HttpClient } from './http.js';
-import { parseAppList, parseDeployment, parseMarathonApp, parseMarathonInfo, parseMarathonTask, type MarathonApp, type MarathonDeployment, type MarathonInfo, type MarathonTask } from './marathon-model.js';
+import {
+  type MarathonApp,
+  type MarathonDeployment,
+  type MarathonInfo,
+  type MarathonTask,
+  parseAppList,
+  parseDeployment,
+  parseMarathonApp,
+  parseMarathonInfo,
+  parseMarathonTask,
+} from './marathon-model.js';
 import { asArray, asObject, asString } from './values.js';
 
 export interface DeploymentRef {
@@ -20,7 +30,9 @@ export class MarathonClient {
   }
 
   async apps(): Promise<MarathonApp[]> {
-    return parseAppList(await this.call('GET', '/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure&embed=apps.deployments&embed=apps.counts'));
+    return parseAppList(
+      await this.call('GET', '/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure&embed=apps.deployments&embed=apps.counts'),
+    );
   }
 
   async app(id: string): Promise<MarathonApp> {
@@ -116,14 +128,49 @@ export function marathonError(url: string, status: number, text: string): UserEr
   const message = asString(body.message, `HTTP ${status}`);
   const details = asArray(body.details)
     .map(asObject)
-    .map((detail) => `${asString(detail.path, '/') || '/'}: ${asArray(detail.errors).map((error) => asString(error)).join('; ')}`);
+    .map(
+      (detail) =>
+        `${asString(detail.path, '/') || '/'}: ${asArray(detail.errors)
+          .map((error) => asString(error))
+          .join('; ')}`,
+    );
   if (status === 409 && /locked/i.test(message)) {
-    return new EndpointError('http', url, `Marathon: ${message.replace(/\s*Override with.*$/i, '')}`, 'A deployment of this app is still running. Wait for it (see /state marathon), or repeat the command with --force to override it.', status, text);
+    return new EndpointError(
+      'http',
+      url,
+      `Marathon: ${message.replace(/\s*Override with.*$/i, '')}`,
+      'A deployment of this app is still running. Wait for it (see /state marathon), or repeat the command with --force to override it.',
+      status,
+      text,
+    );
   }
-  if (status === 409) return new EndpointError('http', url, `Marathon: ${message}`, 'Use --update to change the existing app, or give the new one another id.', status, text);
-  if (status === 404) return new EndpointError('http', url, `Marathon: ${message}`, '/state marathon lists the apps that exist.', status, text);
+  if (status === 409)
+    return new EndpointError(
+      'http',
+      url,
+      `Marathon: ${message}`,
+      'Use --update to change the existing app, or give the new one another id.',
+      status,
+      text,
+    );
+  if (status === 404)
+    return new EndpointError('http', url, `Marathon: ${message}`, '/state marathon lists the apps that exist.', status, text);
   if (status === 400 || status === 422) {
-    return new EndpointError('http', url, `Marathon refused the definition: ${message}${details.length ? `\n${details.map((line) => `• ${line}`).join('\n')}` : ''}`, 'Fix the fields named above and try again.', status, text);
+    return new EndpointError(
+      'http',
+      url,
+      `Marathon refused the definition: ${message}${details.length ? `\n${details.map((line) => `• ${line}`).join('\n')}` : ''}`,
+      'Fix the fields named above and try again.',
+      status,
+      text,
+    );
   }
-  return new EndpointError('http', url, `Marathon answered HTTP ${status}: ${message}`, 'Marathon may be starting or electing a leader; try again in a moment.', status, text);
+  return new EndpointError(
+    'http',
+    url,
+    `Marathon answered HTTP ${status}: ${message}`,
+    'Marathon may be starting or electing a leader; try again in a moment.',
+    status,
+    text,
+  );
 }

@@ -1,7 +1,16 @@
 import { NO_RESOURCES, parseResources, type Resources } from './resources.js';
-import { asArray, asBoolean, asNumber, asObject, asString, optionalString, type Json } from './values.js';
+import { asArray, asBoolean, asNumber, asObject, asString, type Json, optionalString } from './values.js';
 
-export const TERMINAL_TASK_STATES = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR'];
+export const TERMINAL_TASK_STATES = [
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_LOST',
+  'TASK_ERROR',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+];
 
 export interface MesosTask {
   id: string;
@@ -117,12 +126,19 @@ export function parseFramework(value: unknown): MesosFramework {
 
 export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): MesosAgent {
   const agent = asObject(value);
-  const used = agent.used_resources !== undefined
-    ? parseResources(agent.used_resources)
-    : tasksOnAgent.reduce<Resources>(
-        (sum, task) => ({ cpus: sum.cpus + task.resources.cpus, mem: sum.mem + task.resources.mem, disk: sum.disk + task.resources.disk, gpus: sum.gpus + task.resources.gpus, ports: [...sum.ports, ...task.resources.ports] }),
-        { ...NO_RESOURCES, ports: [] },
-      );
+  const used =
+    agent.used_resources !== undefined
+      ? parseResources(agent.used_resources)
+      : tasksOnAgent.reduce<Resources>(
+          (sum, task) => ({
+            cpus: sum.cpus + task.resources.cpus,
+            mem: sum.mem + task.resources.mem,
+            disk: sum.disk + task.resources.disk,
+            gpus: sum.gpus + task.resources.gpus,
+            ports: [...sum.ports, ...task.resources.ports],
+          }),
+          { ...NO_RESOURCES, ports: [] },
+        );
   return {
     id: asString(agent.id),
     pid: asString(agent.pid),
@@ -139,7 +155,12 @@ export function parseMasterState(value: unknown): MasterState {
   const state = asObject(value);
   const frameworks = asArray(state.frameworks).map(parseFramework);
   const liveTasks = frameworks.flatMap((framework) => framework.tasks).filter((task) => !TERMINAL_TASK_STATES.includes(task.state));
-  const agents = asArray(state.slaves ?? state.agents).map((agent) => parseAgent(agent, liveTasks.filter((task) => task.agentId === asString(asObject(agent).id))));
+  const agents = asArray(state.slaves ?? state.agents).map((agent) =>
+    parseAgent(
+      agent,
+      liveTasks.filter((task) => task.agentId === asString(asObject(agent).id)),
+    ),
+  );
   const flags = Object.fromEntries(Object.entries(asObject(state.flags)).map(([key, flag]) => [key, asString(flag)]));
   return {
     version: asString(state.version, 'unknown'),
@@ -169,7 +190,9 @@ export function parseAgentState(value: unknown): AgentState {
           name: asString(executor.name),
           frameworkId: asString(framework.id),
           directory: asString(executor.directory),
-          taskIds: [...asArray(executor.tasks), ...asArray(executor.completed_tasks), ...asArray(executor.queued_tasks)].map((task) => asString(asObject(task).id)),
+          taskIds: [...asArray(executor.tasks), ...asArray(executor.completed_tasks), ...asArray(executor.queued_tasks)].map((task) =>
+            asString(asObject(task).id),
+          ),
           completed,
         });
       }

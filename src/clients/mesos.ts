@@ -1,6 +1,12 @@
 import { UserError } from '../errors.js';
-import { EndpointError, httpStatusError, parseJson, type HttpClient } from './http.js';
+import { EndpointError, type HttpClient, httpStatusError, parseJson } from './http.js';
 import {
+  type AgentExecutor,
+  type AgentState,
+  type MasterState,
+  type MesosAgent,
+  type MesosFramework,
+  type MesosTask,
   parseAgent,
   parseAgentState,
   parseFramework,
@@ -8,12 +14,6 @@ import {
   parseMetrics,
   parseTask,
   pidAddress,
-  type AgentExecutor,
-  type AgentState,
-  type MasterState,
-  type MesosAgent,
-  type MesosFramework,
-  type MesosTask,
 } from './mesos-model.js';
 import { asArray, asNumber, asObject, asString } from './values.js';
 
@@ -52,7 +52,9 @@ export class MesosClient {
   }
 
   async tasks(limit = 1000): Promise<MesosTask[]> {
-    const body = asObject(await this.masterJson([`/master/tasks?limit=${limit}`, `/master/tasks.json?limit=${limit}`, `/tasks?limit=${limit}`]));
+    const body = asObject(
+      await this.masterJson([`/master/tasks?limit=${limit}`, `/master/tasks.json?limit=${limit}`, `/tasks?limit=${limit}`]),
+    );
     return asArray(body.tasks).map(parseTask);
   }
 
@@ -78,7 +80,9 @@ export class MesosClient {
   }
 
   async agentState(agentUrl: string): Promise<AgentState> {
-    return parseAgentState(await this.jsonWithFallback(agentUrl.replace(/\/+$/, ''), ['/state', '/state.json', '/slave(1)/state', '/slave(1)/state.json']));
+    return parseAgentState(
+      await this.jsonWithFallback(agentUrl.replace(/\/+$/, ''), ['/state', '/state.json', '/slave(1)/state', '/slave(1)/state.json']),
+    );
   }
 
   /** The URL the bot uses for an agent: a known reachable one with that id, else its pid address. */
@@ -93,16 +97,29 @@ export class MesosClient {
   /** Finds a task by id, or by a unique part of its id or name (like `minimesos logs --task`). */
   async findTask(query: string): Promise<{ task: MesosTask; state: MasterState }> {
     const state = await this.state();
-    const tasks = [...state.frameworks, ...state.completedFrameworks].flatMap((framework) => [...framework.tasks, ...framework.completedTasks]);
+    const tasks = [...state.frameworks, ...state.completedFrameworks].flatMap((framework) => [
+      ...framework.tasks,
+      ...framework.completedTasks,
+    ]);
     const exact = tasks.find((task) => task.id === query);
     if (exact) return { task: exact, state };
     const matches = tasks.filter((task) => task.id.includes(query) || task.name.includes(query));
     const distinct = [...new Map(matches.map((task) => [task.id, task])).values()];
-    if (distinct.length === 0) throw new UserError(`Cannot find task: '${query}'.`, 'List the tasks with /cluster ps or /state tasks and use part of an id or name.');
+    if (distinct.length === 0)
+      throw new UserError(
+        `Cannot find task: '${query}'.`,
+        'List the tasks with /cluster ps or /state tasks and use part of an id or name.',
+      );
     if (distinct.length > 1) {
       const running = distinct.filter((task) => task.state === 'TASK_RUNNING');
       if (running.length === 1) return { task: running[0]!, state };
-      throw new UserError(`'${query}' matches ${distinct.length} tasks: ${distinct.slice(0, 5).map((task) => task.id).join(', ')}${distinct.length > 5 ? ', …' : ''}.`, 'Use more of the task id.');
+      throw new UserError(
+        `'${query}' matches ${distinct.length} tasks: ${distinct
+          .slice(0, 5)
+          .map((task) => task.id)
+          .join(', ')}${distinct.length > 5 ? ', …' : ''}.`,
+        'Use more of the task id.',
+      );
     }
     return { task: distinct[0]!, state };
   }
@@ -116,7 +133,11 @@ export class MesosClient {
   }
 
   /** Reads a task's sandbox file (stdout/stderr) through its agent's /files API: the last `maxBytes`. */
-  async readSandboxFile(query: string, file: 'stdout' | 'stderr', maxBytes = 8 * 1024): Promise<{ task: MesosTask; path: string; content: string; size: number }> {
+  async readSandboxFile(
+    query: string,
+    file: 'stdout' | 'stderr',
+    maxBytes = 8 * 1024,
+  ): Promise<{ task: MesosTask; path: string; content: string; size: number }> {
     const { task, agentUrl, directory } = await this.sandboxOf(query);
     const path = `${directory}/${file}`;
     const size = asNumber(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset);
@@ -124,7 +145,13 @@ export class MesosClient {
     let content = '';
     while (offset + content.length < size) {
       const length = Math.min(READ_CHUNK, size - offset - content.length);
-      const chunk = asString(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=${offset + content.length}&length=${length}`)).data);
+      const chunk = asString(
+        asObject(
+          await this.http.json(
+            `${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=${offset + content.length}&length=${length}`,
+          ),
+        ).data,
+      );
       if (chunk === '') break;
       content += chunk;
     }
@@ -135,10 +162,18 @@ export class MesosClient {
   private async sandboxOf(query: string): Promise<{ task: MesosTask; agentUrl: string; directory: string }> {
     const { task, state } = await this.findTask(query);
     const agent = state.agents.find((candidate) => candidate.id === task.agentId);
-    if (!agent) throw new UserError(`Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`, 'The agent may have gone away; its sandbox went with it.');
+    if (!agent)
+      throw new UserError(
+        `Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`,
+        'The agent may have gone away; its sandbox went with it.',
+      );
     const agentUrl = await this.agentUrlFor(agent);
     const executor = findExecutor((await this.agentState(agentUrl)).executors, task);
-    if (!executor) throw new UserError(`The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`, 'Sandboxes of finished tasks are removed after a while.');
+    if (!executor)
+      throw new UserError(
+        `The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`,
+        'Sandboxes of finished tasks are removed after a while.',
+      );
     return { task, agentUrl, directory: executor.directory };
   }
 
@@ -171,16 +206,30 @@ export class MesosClient {
         continue;
       }
       if (response.status === 503 && /no leader/i.test(response.text)) {
-        throw new EndpointError('http', current, `${current}: no Mesos master is leading right now.`, 'A master election may be under way; try again in a few seconds.', 503);
+        throw new EndpointError(
+          'http',
+          current,
+          `${current}: no Mesos master is leading right now.`,
+          'A master election may be under way; try again in a few seconds.',
+          503,
+        );
       }
       if (response.status < 200 || response.status >= 300) throw httpStatusError(current, response);
       return parseJson(current, response.text);
     }
-    throw new EndpointError('http', url, `${url} redirected more than ${MAX_REDIRECTS} times.`, 'The masters may disagree about who leads; try again shortly.');
+    throw new EndpointError(
+      'http',
+      url,
+      `${url} redirected more than ${MAX_REDIRECTS} times.`,
+      'The masters may disagree about who leads; try again shortly.',
+    );
   }
 }
 
 function findExecutor(executors: AgentExecutor[], task: MesosTask): AgentExecutor | undefined {
-  const withTask = executors.filter((executor) => executor.taskIds.includes(task.id) || executor.id === task.id || (task.executorId !== '' && executor.id === task.executorId));
+  const withTask = executors.filter(
+    (executor) =>
+      executor.taskIds.includes(task.id) || executor.id === task.id || (task.executorId !== '' && executor.id === task.executorId),
+  );
   return withTask.find((executor) => !executor.completed) ?? withTask[0];
 }

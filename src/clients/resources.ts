@@ -67,7 +67,13 @@ function parseResourceText(text: string): Resources {
 }
 
 export function addResources(a: Resources, b: Resources): Resources {
-  return { cpus: round(a.cpus + b.cpus), mem: a.mem + b.mem, disk: a.disk + b.disk, gpus: a.gpus + b.gpus, ports: [...a.ports, ...b.ports] };
+  return {
+    cpus: round(a.cpus + b.cpus),
+    mem: a.mem + b.mem,
+    disk: a.disk + b.disk,
+    gpus: a.gpus + b.gpus,
+    ports: [...a.ports, ...b.ports],
+  };
 }
 
 /** What is left of `total` after `used` (never below zero; ports by range subtraction). */

@@ -1,6 +1,6 @@
 import zookeeper from 'node-zookeeper-client';
 import { UserError } from '../errors.js';
-import { decodeMesosMasterZnode, isMesosMasterZnode, mesosLeader, type MesosMasterInfo } from './zookeeper-model.js';
+import { decodeMesosMasterZnode, isMesosMasterZnode, type MesosMasterInfo, mesosLeader } from './zookeeper-model.js';
 
 export interface ZnodeTree {
   path: string;
@@ -33,7 +33,10 @@ export class ZookeeperClient {
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
     if ((await Promise.race([connected, timer])) === 'timeout') {
       client.close();
-      throw new UserError(`I can't reach ZooKeeper at ${connectString} (no session within ${timeoutMs / 1000} s).`, 'Is ZooKeeper running and is host:port right? `/cluster info` shows the address the bot uses.');
+      throw new UserError(
+        `I can't reach ZooKeeper at ${connectString} (no session within ${timeoutMs / 1000} s).`,
+        'Is ZooKeeper running and is host:port right? `/cluster info` shows the address the bot uses.',
+      );
     }
     return new ZookeeperClient(client, connectString, timeoutMs);
   }
@@ -91,7 +94,9 @@ export class ZookeeperClient {
   async mesosMasters(root = '/mesos'): Promise<{ masters: MesosMasterInfo[]; leader?: MesosMasterInfo }> {
     if (!(await this.exists(root))) return { masters: [] };
     const names = (await this.children(root)).filter(isMesosMasterZnode);
-    const masters = await Promise.all(names.map(async (name) => decodeMesosMasterZnode(name, await this.getData(`${root}/${name}`).catch(() => Buffer.alloc(0)))));
+    const masters = await Promise.all(
+      names.map(async (name) => decodeMesosMasterZnode(name, await this.getData(`${root}/${name}`).catch(() => Buffer.alloc(0)))),
+    );
     const leader = mesosLeader(masters);
     return { masters: masters.sort((a, b) => a.sequence - b.sequence), ...(leader ? { leader } : {}) };
   }
@@ -117,7 +122,13 @@ export class ZookeeperClient {
 
   private op<T>(path: string, run: (done: (error: Error | zookeeper.Exception | null, value: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new UserError(`ZooKeeper at ${this.connectString} did not answer for ${path}.`, 'The session may have been lost; try again.')), this.opTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new UserError(`ZooKeeper at ${this.connectString} did not answer for ${path}.`, 'The session may have been lost; try again.'),
+          ),
+        this.opTimeoutMs,
+      );
       run((error, value) => {
         clearTimeout(timer);
         if (!error) resolve(value);

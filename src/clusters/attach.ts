@@ -7,7 +7,11 @@ const USAGE = '/cluster attach master=http://<host>:5050 [marathon=http://<host>
 /** Validates `master=… marathon=… zookeeper=…` before anything is contacted. */
 export function parseAttachEndpoints(pairs: Record<string, string>, positional: string[]): ClusterEndpoints {
   const unknown = Object.keys(pairs).filter((key) => !['master', 'marathon', 'zookeeper'].includes(key));
-  if (unknown.length > 0) throw new UserError(`I don't know ${unknown.map((key) => `"${key}="`).join(', ')}: use master=, marathon= and zookeeper=.`, `Usage: ${USAGE}`);
+  if (unknown.length > 0)
+    throw new UserError(
+      `I don't know ${unknown.map((key) => `"${key}="`).join(', ')}: use master=, marathon= and zookeeper=.`,
+      `Usage: ${USAGE}`,
+    );
   if (positional.length > 0) throw new UserError(`"${positional[0]}" is not a key=value pair.`, `Usage: ${USAGE}`);
   if (!pairs.master) throw new UserError('Tell me where the Mesos master is: master=http://<host>:5050.', `Usage: ${USAGE}`);
   return {
@@ -26,8 +30,10 @@ function httpUrl(name: string, text: string): string {
   } catch {
     throw new UserError(`${name}= must be a URL like http://10.0.0.5:5050, not "${cleaned}".`, `Usage: ${USAGE}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`${name}= must use http:// or https://, not ${url.protocol}//.`, `Usage: ${USAGE}`);
-  if (url.username || url.password) throw new UserError(`${name}= must not contain a user name or password.`, 'Attach a cluster that needs no credentials.');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UserError(`${name}= must use http:// or https://, not ${url.protocol}//.`, `Usage: ${USAGE}`);
+  if (url.username || url.password)
+    throw new UserError(`${name}= must not contain a user name or password.`, 'Attach a cluster that needs no credentials.');
   checkHost(name, url.hostname.replace(/^\[|\]$/g, ''));
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -39,11 +45,13 @@ function hostPort(name: string, text: string): string {
   const host = match[1]!.replace(/^\[|\]$/g, '');
   const port = Number(match[2] ?? 2181);
   checkHost(name, host);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`${name}= has port ${match[2]}, which is not a port number.`, `Usage: ${USAGE}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UserError(`${name}= has port ${match[2]}, which is not a port number.`, `Usage: ${USAGE}`);
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
 
 function checkHost(name: string, host: string): void {
   const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-  if (isIP(host) === 0 && !hostname.test(host)) throw new UserError(`${name}= has "${host}", which is not a host name or IP address.`, `Usage: ${USAGE}`);
+  if (isIP(host) === 0 && !hostname.test(host))
+    throw new UserError(`${name}= has "${host}", which is not a host name or IP address.`, `Usage: ${USAGE}`);
 }

@@ -19,7 +19,13 @@ export class BuildStats {
   constructor(private readonly redis: () => Redis) {}
 
   async record(durationMs: number, finishedAt = Date.now()): Promise<void> {
-    await this.redis().multi().lpush(DURATIONS, Math.round(durationMs)).ltrim(DURATIONS, 0, KEPT - 1).lpush(FINISHES, finishedAt).ltrim(FINISHES, 0, KEPT - 1).exec();
+    await this.redis()
+      .multi()
+      .lpush(DURATIONS, Math.round(durationMs))
+      .ltrim(DURATIONS, 0, KEPT - 1)
+      .lpush(FINISHES, finishedAt)
+      .ltrim(FINISHES, 0, KEPT - 1)
+      .exec();
   }
 
   /**

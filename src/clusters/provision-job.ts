@@ -1,9 +1,9 @@
-import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { DelayedError, type Job, type Processor, UnrecoverableError } from 'bullmq';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
-import { NoCapacityError } from '../pool/host-pool.js';
 import { ProgressMessage } from '../notify/progress.js';
+import { NoCapacityError } from '../pool/host-pool.js';
 import type { Message } from '../render/blocks.js';
 import type { ClusterBackend, ProvisionStep } from './backend.js';
 import type { BuildStats } from './build-stats.js';
@@ -80,18 +80,29 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
         void job.updateProgress({ step, ...(detail ? { detail } : {}) });
         record = { ...record, step };
         progress?.show(deps.messages.progress(record, step, detail));
-        void deps.registry.update(attendee, { status: 'provisioning', step }).catch((err: unknown) => log.warn({ err }, 'could not record progress'));
+        void deps.registry
+          .update(attendee, { status: 'provisioning', step })
+          .catch((err: unknown) => log.warn({ err }, 'could not record progress'));
       },
     });
     await deps.stats?.record(Date.now() - startedAt).catch((err: unknown) => log.warn({ err }, 'could not record the build time'));
-    const ready = await deps.registry.update(attendee, { status: 'ready', step: 'ready', endpoints: built.endpoints, exports: built.exports, host: built.host, expiresAt: Date.now() + deps.ttlMs });
+    const ready = await deps.registry.update(attendee, {
+      status: 'ready',
+      step: 'ready',
+      endpoints: built.endpoints,
+      exports: built.exports,
+      host: built.host,
+      expiresAt: Date.now() + deps.ttlMs,
+    });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
     await progress?.finish(deps.messages.ready(ready));
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
       // The room is bigger than the pool: wait in line, visibly, instead of failing.
-      progress?.show(deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`));
+      progress?.show(
+        deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`),
+      );
       await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
       await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);
       throw new DelayedError();

@@ -43,11 +43,17 @@ export async function reap(deps: ReaperDeps): Promise<ReapReport> {
       await deps.registry.remove(record.attendee);
       await deps.backend.destroy(record.clusterId);
       report.expired.push(record.clusterId);
-      if (channel) await deps.notifier.post(channel, deps.messages.expired(record)).catch((err: unknown) => deps.log.warn({ err }, 'could not tell about an expired cluster'));
+      if (channel)
+        await deps.notifier
+          .post(channel, deps.messages.expired(record))
+          .catch((err: unknown) => deps.log.warn({ err }, 'could not tell about an expired cluster'));
     } else if (record.expiresAt - now <= deps.warnBeforeMs && !record.expiryWarned) {
       await deps.registry.update(record.attendee, { expiryWarned: true });
       report.warned.push(record.clusterId);
-      if (channel) await deps.notifier.post(channel, deps.messages.expiring(record, Math.ceil((record.expiresAt - now) / 60_000))).catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
+      if (channel)
+        await deps.notifier
+          .post(channel, deps.messages.expiring(record, Math.ceil((record.expiresAt - now) / 60_000)))
+          .catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
     }
   }
   const known = new Set(records.map((record) => record.clusterId).filter(Boolean));

@@ -49,7 +49,9 @@ export class ClusterRegistry {
   }
 
   /** Stores the record only if the attendee has none; returns the existing one otherwise. */
-  async claim(record: Omit<ClusterRecord, 'createdAt' | 'updatedAt'>): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
+  async claim(
+    record: Omit<ClusterRecord, 'createdAt' | 'updatedAt'>,
+  ): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
     const now = Date.now();
     const fresh: ClusterRecord = { ...record, createdAt: now, updatedAt: now };
     const result = await this.redis().set(key(record.attendee), JSON.stringify(fresh), 'NX');

@@ -1,13 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { waitForJob, type Queues } from '../queue/queues.js';
+import { type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../router/types.js';
 import type { BuildStats } from './build-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { DownJobData, UpJobData } from './provision-job.js';
 import type { ClusterEndpoints, ClusterRecord, ClusterRegistry } from './registry.js';
 
-export type UpResult = { queued: true; record: ClusterRecord; position: number; estimateMs: number } | { queued: false; existing: ClusterRecord };
+export type UpResult =
+  | { queued: true; record: ClusterRecord; position: number; estimateMs: number }
+  | { queued: false; existing: ClusterRecord };
 
 /**
  * What /cluster and /state do with clusters, without knowing how clusters are built: records in
@@ -24,7 +26,14 @@ export class ClusterService {
   async up(attendee: string, spec: ClusterSpec, announce: (record: ClusterRecord) => Promise<MessageRef>): Promise<UpResult> {
     // minimesos' ids: random unsigned 32-bit decimals.
     const clusterId = String(randomInt(1, 2 ** 32 - 1));
-    const claim = await this.registry.claim({ attendee, kind: 'provisioned', status: 'queued', step: 'queued', clusterId, clusterName: spec.clusterName ?? undefined });
+    const claim = await this.registry.claim({
+      attendee,
+      kind: 'provisioned',
+      status: 'queued',
+      step: 'queued',
+      clusterId,
+      clusterName: spec.clusterName ?? undefined,
+    });
     if (!claim.claimed) return { queued: false, existing: claim.record };
     const progressMessage = await announce(claim.record).catch(() => undefined);
     const record = (await this.registry.update(attendee, { progressMessage })) ?? claim.record;
@@ -52,7 +61,8 @@ export class ClusterService {
     if (record.kind === 'attached' || !record.clusterId) return record;
     const queue = this.queues.get('clusters');
     const waitingUp = await queue.getJob(upJobId(attendee, record.clusterId));
-    if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState())) await waitingUp.remove().catch(() => undefined);
+    if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState()))
+      await waitingUp.remove().catch(() => undefined);
     const data: DownJobData = { attendee, clusterId: record.clusterId };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
     await waitForJob(queue, job, timeoutMs);
@@ -64,8 +74,12 @@ export class ClusterService {
     if (!claim.claimed) {
       const existing = claim.record;
       throw new UserError(
-        existing.kind === 'attached' ? `You already have a cluster attached (${existing.endpoints?.master}).` : `You already have a cluster from /cluster up (${existing.status}).`,
-        existing.kind === 'attached' ? 'Run /cluster detach first, then attach the new one.' : 'Run /cluster down first if you want to use another cluster.',
+        existing.kind === 'attached'
+          ? `You already have a cluster attached (${existing.endpoints?.master}).`
+          : `You already have a cluster from /cluster up (${existing.status}).`,
+        existing.kind === 'attached'
+          ? 'Run /cluster detach first, then attach the new one.'
+          : 'Run /cluster down first if you want to use another cluster.',
       );
     }
     return claim.record;
@@ -74,7 +88,8 @@ export class ClusterService {
   async detach(attendee: string): Promise<ClusterRecord | null> {
     const record = await this.registry.get(attendee);
     if (!record) return null;
-    if (record.kind !== 'attached') throw new UserError('Your cluster was built by /cluster up, not attached.', 'Use /cluster down to remove it.');
+    if (record.kind !== 'attached')
+      throw new UserError('Your cluster was built by /cluster up, not attached.', 'Use /cluster down to remove it.');
     await this.registry.remove(attendee);
     return record;
   }
@@ -86,9 +101,16 @@ export class ClusterService {
   /** The attendee's cluster when it is usable, or a UserError that says what to do. */
   async ready(attendee: string): Promise<ClusterRecord & { endpoints: ClusterEndpoints }> {
     const record = await this.registry.get(attendee);
-    if (!record) throw new UserError("You don't have a cluster yet.", 'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.');
+    if (!record)
+      throw new UserError(
+        "You don't have a cluster yet.",
+        'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.',
+      );
     if (record.status !== 'ready' || !record.endpoints) {
-      const hint = record.status === 'failed' ? 'Run /cluster down and then /cluster up to try again.' : 'Wait for it to be ready: /cluster info shows its progress.';
+      const hint =
+        record.status === 'failed'
+          ? 'Run /cluster down and then /cluster up to try again.'
+          : 'Wait for it to be ready: /cluster info shows its progress.';
       throw new UserError(`Your cluster is ${record.status === 'failed' ? 'in a failed state' : `still ${record.status}`}.`, hint);
     }
     return record as ClusterRecord & { endpoints: ClusterEndpoints };

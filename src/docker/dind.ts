@@ -57,7 +57,12 @@ export class DindEngines {
   constructor(private readonly options: DindOptions) {}
 
   /** The attendee's engine on `host`, created once (found by labels when a job runs again), answering. */
-  async ensure(host: DockerHost, context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits }, signal: AbortSignal, onProgress: ImageProgress): Promise<ClusterEngine> {
+  async ensure(
+    host: DockerHost,
+    context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits },
+    signal: AbortSignal,
+    onProgress: ImageProgress,
+  ): Promise<ClusterEngine> {
     await ensureImage(host.docker, this.options.image, onProgress, signal);
     const container = await this.ensureContainer(host, context);
     const docker = new Docker({ host: host.controlIp, port: publishedPort(container, ENGINE_API_PORT) });
@@ -76,7 +81,13 @@ export class DindEngines {
   }
 
   /** Images come from the host's engine (pulled there once, a cache for the whole room), never the registry. */
-  async loadImages(host: DockerHost, engine: ClusterEngine, images: string[], signal: AbortSignal, onProgress: ImageProgress): Promise<void> {
+  async loadImages(
+    host: DockerHost,
+    engine: ClusterEngine,
+    images: string[],
+    signal: AbortSignal,
+    onProgress: ImageProgress,
+  ): Promise<void> {
     for (const image of images) {
       signal.throwIfAborted();
       if (await hasImage(engine.docker, image)) continue;
@@ -90,7 +101,10 @@ export class DindEngines {
     return this.options.appPorts.filter((port) => !taken.has(port) && port !== ENGINE_API_PORT);
   }
 
-  private async ensureContainer(host: DockerHost, context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits }): Promise<Docker.ContainerInspectInfo> {
+  private async ensureContainer(
+    host: DockerHost,
+    context: { owner: Parameters<typeof clusterLabels>[0]; roles: RoleContainer[]; limits: EngineLimits },
+  ): Promise<Docker.ContainerInspectInfo> {
     const docker = host.docker;
     const { clusterId } = context.owner;
     const filters = { label: [...clusterFilter(clusterId).label, `${LABELS.role}=engine`] };
@@ -107,7 +121,10 @@ export class DindEngines {
             network: await this.network(docker),
             publish: { [ENGINE_API_PORT]: host.controlIp, ...Object.fromEntries(ports.map((port) => [port, host.publishIp])) },
             // The engine refuses a cap above the host's CPU count.
-            limits: { ...context.limits, nanoCpus: Math.min(context.limits.nanoCpus, ((await host.docker.info()) as { NCPU: number }).NCPU * 1e9) },
+            limits: {
+              ...context.limits,
+              nanoCpus: Math.min(context.limits.nanoCpus, ((await host.docker.info()) as { NCPU: number }).NCPU * 1e9),
+            },
             ...(this.options.runtime ? { runtime: this.options.runtime } : {}),
           }),
         );
@@ -133,10 +150,14 @@ export class DindEngines {
    */
   private network(docker: Docker): Promise<string> {
     // Builds start in parallel: one creation per process; of duplicates from several processes, all keep the oldest.
-    this.networks.set(docker, this.networks.get(docker) ?? this.createNetwork(docker).catch((error: unknown) => {
-      this.networks.delete(docker);
-      throw error;
-    }));
+    this.networks.set(
+      docker,
+      this.networks.get(docker) ??
+        this.createNetwork(docker).catch((error: unknown) => {
+          this.networks.delete(docker);
+          throw error;
+        }),
+    );
     return this.networks.get(docker)!;
   }
 
@@ -144,22 +165,46 @@ export class DindEngines {
 
   private async createNetwork(docker: Docker): Promise<string> {
     const name = `workshop-engines-${this.options.deployment}`;
-    const named = async () => (await docker.listNetworks({ filters: { name: [name] } })).filter((network) => network.Name === name).sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+    const named = async () =>
+      (await docker.listNetworks({ filters: { name: [name] } }))
+        .filter((network) => network.Name === name)
+        .sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
     if ((await named()).length === 0) {
       await docker
-        .createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Options: { 'com.docker.network.bridge.enable_icc': 'false' }, Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment } })
+        .createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+          Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment },
+        })
         .catch((error: { statusCode?: number }) => {
           if (error.statusCode !== 409) throw error;
         });
     }
     const [keep, ...duplicates] = await named();
-    await Promise.all(duplicates.map((network) => docker.getNetwork(network.Id).remove().catch(() => undefined)));
+    await Promise.all(
+      duplicates.map((network) =>
+        docker
+          .getNetwork(network.Id)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
     return keep!.Id;
   }
 }
 
 /** A container running its own Docker engine, without --privileged (which these hosts refuse): see machine-notes. */
-export function engineContainerOptions(options: { name: string; image: string; labels: Record<string, string>; network: string; publish: Record<number, string>; limits: EngineLimits; runtime?: string }): Docker.ContainerCreateOptions {
+export function engineContainerOptions(options: {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  network: string;
+  publish: Record<number, string>;
+  limits: EngineLimits;
+  runtime?: string;
+}): Docker.ContainerCreateOptions {
   const ports = Object.keys(options.publish).map(Number);
   return {
     name: options.name,

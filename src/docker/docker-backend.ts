@@ -4,8 +4,8 @@ import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../cl
 import type { Logger } from '../logger.js';
 import type { ClusterNeed } from '../pool/capacity-ledger.js';
 import type { HostPool } from '../pool/host-pool.js';
-import { sharedEngine, type ClusterEngine } from './cluster-engine.js';
-import { ENGINE_OVERHEAD_BYTES, type DindEngines } from './dind.js';
+import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
+import { type DindEngines, ENGINE_OVERHEAD_BYTES } from './dind.js';
 import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
 import { clusterFilter, clusterLabels, LABELS } from './labels.js';
@@ -66,7 +66,11 @@ export class DockerBackend implements ClusterBackend {
     for (const image of images) await ensureImage(host.docker, image, showImage, signal);
     const dind = this.options.dind;
     const owner = { deployment: this.options.deployment, clusterId, attendee, reserved: need };
-    const engineLimits = { memoryBytes: need.memoryBytes, nanoCpus: roles.length * this.limits.nanoCpus, pidsLimit: this.limits.pidsLimit * (roles.length + 2) };
+    const engineLimits = {
+      memoryBytes: need.memoryBytes,
+      nanoCpus: roles.length * this.limits.nanoCpus,
+      pidsLimit: this.limits.pidsLimit * (roles.length + 2),
+    };
     const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits }, signal, showImage) : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
@@ -84,7 +88,11 @@ export class DockerBackend implements ClusterBackend {
 
     request.onProgress('master');
     const masterUrl = url(await start(roles.find((role) => role.role === 'master')!));
-    await waitFor(async () => ((await httpJson(`${masterUrl}/state`)) ? true : undefined), { timeoutMs, signal, describe: 'The Mesos master answering' });
+    await waitFor(async () => ((await httpJson(`${masterUrl}/state`)) ? true : undefined), {
+      timeoutMs,
+      signal,
+      describe: 'The Mesos master answering',
+    });
 
     request.onProgress('agents');
     const agents: Reached[] = [];
@@ -102,7 +110,11 @@ export class DockerBackend implements ClusterBackend {
     if (marathonRole) {
       request.onProgress('marathon');
       marathonUrl = url(await start(marathonRole));
-      await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), { timeoutMs, signal, describe: 'Marathon answering' });
+      await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), {
+        timeoutMs,
+        signal,
+        describe: 'Marathon answering',
+      });
     }
 
     const endpoints = {
@@ -126,7 +138,9 @@ export class DockerBackend implements ClusterBackend {
   async clusterIds(): Promise<string[]> {
     const ids = new Set<string>();
     for (const host of await this.answeringHosts()) {
-      const containers = await host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }).catch(() => []);
+      const containers = await host.docker
+        .listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } })
+        .catch(() => []);
       for (const container of containers) if (container.Labels[LABELS.cluster]) ids.add(container.Labels[LABELS.cluster]!);
     }
     return [...ids];
@@ -142,7 +156,8 @@ export class DockerBackend implements ClusterBackend {
   private async answeringHosts(): Promise<DockerHost[]> {
     const answers = await Promise.all(this.options.hosts.map((host) => withTimeout(host.docker.ping(), HOST_ANSWER_MS)));
     const answering = this.options.hosts.filter((_, index) => answers[index] !== undefined);
-    for (const host of this.options.hosts.filter((candidate) => !answering.includes(candidate))) this.options.log.warn({ host: host.id }, 'Docker host does not answer; its clusters are left until it does');
+    for (const host of this.options.hosts.filter((candidate) => !answering.includes(candidate)))
+      this.options.log.warn({ host: host.id }, 'Docker host does not answer; its clusters are left until it does');
     return answering;
   }
 
@@ -172,24 +187,47 @@ export class DockerBackend implements ClusterBackend {
     const name = `minimesos-${clusterId}`;
     const existing = await docker.listNetworks({ filters: { name: [name] } });
     if (existing.some((network) => network.Name === name)) return name;
-    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: this.options.deployment, [LABELS.cluster]: clusterId, [LABELS.attendee]: attendee } });
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: {
+        [LABELS.managed]: 'true',
+        [LABELS.deployment]: this.options.deployment,
+        [LABELS.cluster]: clusterId,
+        [LABELS.attendee]: attendee,
+      },
+    });
     return name;
   }
 
-  private async ensureCreated(engine: ClusterEngine, role: RoleContainer, context: { owner: ClusterOwner; network: string; existing: Docker.ContainerInfo[] }, signal: AbortSignal): Promise<CreatedContainer> {
+  private async ensureCreated(
+    engine: ClusterEngine,
+    role: RoleContainer,
+    context: { owner: ClusterOwner; network: string; existing: Docker.ContainerInfo[] },
+    signal: AbortSignal,
+  ): Promise<CreatedContainer> {
     signal.throwIfAborted();
-    const found = context.existing.find((container) => container.Labels[LABELS.role] === role.role && container.Labels[LABELS.index] === String(role.index));
+    const found = context.existing.find(
+      (container) => container.Labels[LABELS.role] === role.role && container.Labels[LABELS.index] === String(role.index),
+    );
     if (found) return { id: found.Id, running: found.State === 'running' };
     const container = await engine.docker.createContainer(containerOptions(role, { ...context, engine, limits: this.limits }));
     return { id: container.id, running: false };
   }
 
-  private async ensureStarted(engine: ClusterEngine, role: RoleContainer, created: CreatedContainer, signal: AbortSignal): Promise<Reached> {
+  private async ensureStarted(
+    engine: ClusterEngine,
+    role: RoleContainer,
+    created: CreatedContainer,
+    signal: AbortSignal,
+  ): Promise<Reached> {
     signal.throwIfAborted();
     const container = engine.docker.getContainer(created.id);
-    if (!created.running) await container.start().catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 304) throw error; // already running
-    });
+    if (!created.running)
+      await container.start().catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 304) throw error; // already running
+      });
     const info = await container.inspect();
     const binding = info.NetworkSettings.Ports[`${role.port}/tcp`]?.[0];
     if (!binding) throw new Error(`${role.alias} has no published port ${role.port}`);
@@ -203,7 +241,10 @@ export class DockerBackend implements ClusterBackend {
 }
 
 /** How minimesos would create one of the cluster's containers: name, labels, limits, published port. */
-export function containerOptions(role: RoleContainer, context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: ContainerLimits }): Docker.ContainerCreateOptions {
+export function containerOptions(
+  role: RoleContainer,
+  context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: ContainerLimits },
+): Docker.ContainerCreateOptions {
   const portKey = `${role.port}/tcp`;
   return {
     name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
@@ -229,17 +270,35 @@ export function containerOptions(role: RoleContainer, context: { owner: ClusterO
 /** Removes a cluster's containers, then its network (idempotent). */
 export async function removeCluster(docker: Docker, clusterId: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
-  await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
-    if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
-  })));
+  await Promise.all(
+    containers.map((container) =>
+      docker
+        .getContainer(container.Id)
+        .remove({ force: true, v: true })
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+        }),
+    ),
+  );
   const networks = await docker.listNetworks({ filters: clusterFilter(clusterId) });
-  await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove().catch((error: { statusCode?: number }) => {
-    if (error.statusCode !== 404) throw error;
-  })));
+  await Promise.all(
+    networks.map((network) =>
+      docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error;
+        }),
+    ),
+  );
 }
 
 /** The lines `minimesos info` prints, with the addresses the bot publishes. */
-export function minimesosExports(endpoints: { master: string; marathon?: string; zookeeper: string; agents: string[] }, agentCount: number, gateway: string): string[] {
+export function minimesosExports(
+  endpoints: { master: string; marathon?: string; zookeeper: string; agents: string[] },
+  agentCount: number,
+  gateway: string,
+): string[] {
   const line = (role: string, url: string) => {
     const host = new URL(url.replace(/^zk:/, 'http:')).hostname;
     return `export MINIMESOS_${role}=${url}; export MINIMESOS_${role}_IP=${host}`;
@@ -253,4 +312,3 @@ export function minimesosExports(endpoints: { master: string; marathon?: string;
     ...(agentCount === 1 ? [line('AGENT', endpoints.agents[0]!)] : []),
   ];
 }
-

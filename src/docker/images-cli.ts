@@ -5,7 +5,11 @@ import { buildLocalImages } from './local-images.js';
 
 /** `workshop-bot images build [--force]`: the offline stand-in images, on every DOCKER_HOSTS engine. */
 export async function runImagesCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false } },
+  });
   if (positionals[0] !== 'build' || positionals.length > 1) {
     process.stderr.write('Usage: workshop-bot images build [--force]\n');
     return 2;

@@ -13,17 +13,29 @@ interface PullEvent {
 }
 
 export async function hasImage(docker: Docker, image: string): Promise<boolean> {
-  return docker.getImage(image).inspect().then(() => true, () => false);
+  return docker
+    .getImage(image)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /**
  * Makes sure the engine has `image`: local stand-ins must have been built (no registry has them),
  * others are pulled with their layers' progress reported.
  */
-export async function ensureImage(docker: Docker, image: string, onProgress: ImageProgress, signal?: AbortSignal): Promise<'present' | 'pulled'> {
+export async function ensureImage(
+  docker: Docker,
+  image: string,
+  onProgress: ImageProgress,
+  signal?: AbortSignal,
+): Promise<'present' | 'pulled'> {
   signal?.throwIfAborted();
   if (await hasImage(docker, image)) return 'present';
-  if ((Object.values(LOCAL_IMAGES) as string[]).includes(image)) throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
+  if ((Object.values(LOCAL_IMAGES) as string[]).includes(image))
+    throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
   await pullImage(docker, image, onProgress);
   return 'pulled';
 }
@@ -51,14 +63,18 @@ export async function pullImage(docker: Docker, image: string, onProgress: Image
             layer.done = true;
             layer.current = layer.total;
           }
-          if (/^(Pulling fs layer|Waiting|Downloading|Download complete|Pull complete|Already exists)$/.test(event.status)) layers.set(event.id, layer);
+          if (/^(Pulling fs layer|Waiting|Downloading|Download complete|Pull complete|Already exists)$/.test(event.status))
+            layers.set(event.id, layer);
           report(describePull(image, [...layers.values()]));
         },
       ),
     );
     report.flush();
   } catch (error) {
-    throw new UserError(`Could not pull ${image}: ${(error as Error).message}`, 'Is the registry reachable from the Docker host? Instructors can pre-pull images with /workshop prepull.');
+    throw new UserError(
+      `Could not pull ${image}: ${(error as Error).message}`,
+      'Is the registry reachable from the Docker host? Instructors can pre-pull images with /workshop prepull.',
+    );
   }
 }
 
@@ -78,7 +94,8 @@ export async function copyImage(from: Docker, to: Docker, image: string): Promis
   await new Promise<void>((resolve, reject) =>
     to.modem.followProgress(stream, (error: Error | null, output: PullEvent[]) => {
       const failed = output?.find((line) => line.error);
-      if (error || failed) reject(new Error(`Could not load ${image} into the attendee's engine: ${(error ?? new Error(failed!.error)).message}`));
+      if (error || failed)
+        reject(new Error(`Could not load ${image} into the attendee's engine: ${(error ?? new Error(failed!.error)).message}`));
       else resolve();
     }),
   );

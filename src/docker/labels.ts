@@ -12,7 +12,11 @@ export const LABELS = {
 } as const;
 
 /** The labels of one of a cluster's containers. */
-export function clusterLabels(owner: { deployment: string; clusterId: string; attendee: string; reserved: object }, role: string, index: number): Record<string, string> {
+export function clusterLabels(
+  owner: { deployment: string; clusterId: string; attendee: string; reserved: object },
+  role: string,
+  index: number,
+): Record<string, string> {
   return {
     [LABELS.managed]: 'true',
     [LABELS.deployment]: owner.deployment,

@@ -36,7 +36,8 @@ export interface BuildResult {
  */
 export async function buildLocalImages(docker: Docker, options: { log?: Logger; force?: boolean } = {}): Promise<BuildResult[]> {
   const root = packageRoot();
-  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new UserError('The project is not built, so the sim image has nothing to run.', 'Run `npm run build` first.');
+  if (!existsSync(join(root, 'dist/src/cli/main.js')))
+    throw new UserError('The project is not built, so the sim image has nothing to run.', 'Run `npm run build` first.');
   const busybox = BUSYBOX.find((path) => existsSync(path));
   if (!busybox) throw new UserError('busybox is missing (the images need it for a shell).', 'Install it: apt-get install busybox-static');
   return [
@@ -46,10 +47,22 @@ export async function buildLocalImages(docker: Docker, options: { log?: Logger; 
   ];
 }
 
-async function ensureImage(docker: Docker, name: string, inputs: string, stage: (dir: string) => Promise<void>, options: { log?: Logger; force?: boolean }): Promise<BuildResult> {
+async function ensureImage(
+  docker: Docker,
+  name: string,
+  inputs: string,
+  stage: (dir: string) => Promise<void>,
+  options: { log?: Logger; force?: boolean },
+): Promise<BuildResult> {
   const [repository] = name.split(':') as [string];
   const hashed = `${repository}:${createHash('sha256').update(inputs).digest('hex').slice(0, 12)}`;
-  const exists = await docker.getImage(hashed).inspect().then(() => true, () => false);
+  const exists = await docker
+    .getImage(hashed)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   if (exists && !options.force) {
     await docker.getImage(hashed).tag({ repo: repository, tag: 'local' });
     return { image: name, built: false };
@@ -61,7 +74,11 @@ async function ensureImage(docker: Docker, name: string, inputs: string, stage: 
     const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const [repo, tag] = hashed.split(':') as [string, string];
     const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag });
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => (error ? reject(error) : output.find((line) => line.error) ? reject(new Error(output.find((line) => line.error)!.error)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) =>
+        error ? reject(error) : output.find((line) => line.error) ? reject(new Error(output.find((line) => line.error)!.error)) : resolve(),
+      ),
+    );
     await docker.getImage(hashed).tag({ repo: repository, tag: 'local' });
     await removeOlderBuilds(docker, repository, hashed);
     return { image: name, built: true };
@@ -74,7 +91,11 @@ async function ensureImage(docker: Docker, name: string, inputs: string, stage: 
 async function removeOlderBuilds(docker: Docker, repository: string, keep: string): Promise<void> {
   const images = await docker.listImages({ filters: { reference: [repository] } });
   const older = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== keep && tag !== `${repository}:local`);
-  for (const tag of older) await docker.getImage(tag).remove().catch(() => undefined);
+  for (const tag of older)
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined);
 }
 
 /**
@@ -88,7 +109,11 @@ exec ${JRE}/bin/java -Dzookeeper.4lw.commands.whitelist='*' -Dzookeeper.admin.en
 async function zookeeperInputs(): Promise<string> {
   const release = await readFile(join(JRE, 'release'), 'utf8').catch(() => '');
   const jar = await stat('/usr/share/java/zookeeper.jar').catch(() => undefined);
-  if (!jar) throw new UserError('ZooKeeper is not installed on this machine, so its image cannot be made.', 'Install it: apt-get install zookeeper (scripts/setup-services.sh does).');
+  if (!jar)
+    throw new UserError(
+      'ZooKeeper is not installed on this machine, so its image cannot be made.',
+      'Install it: apt-get install zookeeper (scripts/setup-services.sh does).',
+    );
   return `${ZOOKEEPER_LAUNCHER}|${release}|${jar.size}|${jar.mtimeMs}`;
 }
 
@@ -103,15 +128,19 @@ async function simInputs(root: string): Promise<string> {
 }
 
 async function stageZookeeper(dir: string, busybox: string): Promise<void> {
-  await copyPreserving(dir, [join(JRE, 'bin'), join(JRE, 'conf'), join(JRE, 'lib'), join(JRE, 'release'), '/etc/java-17-openjdk', '/etc/ssl/certs/java', '/usr/share/java']);
+  await copyPreserving(dir, [
+    join(JRE, 'bin'),
+    join(JRE, 'conf'),
+    join(JRE, 'lib'),
+    join(JRE, 'release'),
+    '/etc/java-17-openjdk',
+    '/etc/ssl/certs/java',
+    '/usr/share/java',
+  ]);
   await copyLibraries(dir, [join(JRE, 'bin/java'), ...(await listFiles(join(JRE, 'lib'))).filter((file) => file.endsWith('.so'))]);
   await addBusybox(dir, busybox);
   await mkdir(join(dir, 'data'), { recursive: true });
-  await writeFile(
-    join(dir, 'usr/local/bin/zookeeper'),
-    ZOOKEEPER_LAUNCHER,
-    { mode: 0o755 },
-  );
+  await writeFile(join(dir, 'usr/local/bin/zookeeper'), ZOOKEEPER_LAUNCHER, { mode: 0o755 });
 }
 
 async function stageSim(dir: string, root: string, busybox: string): Promise<void> {
@@ -121,7 +150,9 @@ async function stageSim(dir: string, root: string, busybox: string): Promise<voi
   const app = join(dir, 'app');
   await mkdir(app, { recursive: true });
   await run('cp', ['-a', join(root, 'dist'), join(root, 'package.json'), join(root, 'src'), app]);
-  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
+  );
   const modules = stdout.split('\n').filter((path) => path.startsWith(join(root, 'node_modules')));
   for (const module of modules) {
     const target = join(app, module.slice(root.length));
@@ -131,11 +162,22 @@ async function stageSim(dir: string, root: string, busybox: string): Promise<voi
   if (process.execPath !== '/usr/bin/node') await symlink(process.execPath, join(dir, 'usr/bin/node')).catch(() => undefined);
 }
 
-const DIND_BINARIES = ['/usr/sbin/dockerd', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc', '/usr/sbin/docker-proxy', '/usr/sbin/xtables-nft-multi'];
+const DIND_BINARIES = [
+  '/usr/sbin/dockerd',
+  '/usr/bin/containerd',
+  '/usr/bin/containerd-shim-runc-v2',
+  '/usr/sbin/runc',
+  '/usr/sbin/docker-proxy',
+  '/usr/sbin/xtables-nft-multi',
+];
 
 async function dindInputs(): Promise<string> {
   const missing = DIND_BINARIES.filter((binary) => !existsSync(binary));
-  if (missing.length > 0) throw new UserError(`The engine image needs ${missing.join(', ')} from this machine.`, 'Install Docker from Debian: apt-get install docker.io (scripts/setup-services.sh does).');
+  if (missing.length > 0)
+    throw new UserError(
+      `The engine image needs ${missing.join(', ')} from this machine.`,
+      'Install Docker from Debian: apt-get install docker.io (scripts/setup-services.sh does).',
+    );
   const sizes = await Promise.all(DIND_BINARIES.map(async (binary) => (await stat(binary)).size));
   return `dind-v2|${sizes.join(',')}`;
 }
@@ -144,7 +186,8 @@ async function stageDind(dir: string, busybox: string): Promise<void> {
   await copyPreserving(dir, [...DIND_BINARIES, '/usr/lib/x86_64-linux-gnu/xtables']);
   await copyLibraries(dir, DIND_BINARIES);
   await addBusybox(dir, busybox);
-  for (const name of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) await symlink('xtables-nft-multi', join(dir, 'usr/sbin', name));
+  for (const name of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'])
+    await symlink('xtables-nft-multi', join(dir, 'usr/sbin', name));
   for (const tool of ['sed', 'mount', 'modprobe']) await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
   await mkdir(join(dir, 'etc'), { recursive: true });
   await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
@@ -157,14 +200,17 @@ async function addBusybox(dir: string, busybox: string): Promise<void> {
   await mkdir(join(dir, 'usr/local/bin'), { recursive: true });
   await mkdir(join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
   await run('cp', [busybox, join(dir, 'bin/busybox')]);
-  for (const tool of ['sh', 'ls', 'cat', 'ps', 'wget', 'nc', 'sleep', 'env', 'echo', 'mkdir', 'rm', 'df']) await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
+  for (const tool of ['sh', 'ls', 'cat', 'ps', 'wget', 'nc', 'sleep', 'env', 'echo', 'mkdir', 'rm', 'df'])
+    await symlink('busybox', join(dir, 'bin', tool)).catch(() => undefined);
 }
 
 /** Copies paths into the image root at the same place, keeping links (`dereference`: copying their targets). */
 async function copyPreserving(dir: string, paths: string[], dereference = false): Promise<void> {
   const relative = paths.filter((path) => existsSync(path)).map((path) => path.replace(/^\//, ''));
   if (relative.length === 0) return;
-  await run('bash', ['-c', `tar -C / -c${dereference ? 'h' : ''}f - "$@" | tar -C "${dir}" -xf -`, 'copy', ...relative], { maxBuffer: 1024 * 1024 });
+  await run('bash', ['-c', `tar -C / -c${dereference ? 'h' : ''}f - "$@" | tar -C "${dir}" -xf -`, 'copy', ...relative], {
+    maxBuffer: 1024 * 1024,
+  });
 }
 
 /** Copies the shared libraries the binaries need, following links, plus the dynamic loader. */
@@ -174,7 +220,11 @@ async function copyLibraries(dir: string, binaries: string[]): Promise<void> {
     const { stdout } = await run('ldd', [binary]).catch(() => ({ stdout: '' }));
     for (const match of stdout.matchAll(/(\/\S+\.so[^\s]*)/g)) libraries.add(match[1]!);
   }
-  await copyPreserving(dir, [...libraries].filter((library) => !library.startsWith(JRE)), true);
+  await copyPreserving(
+    dir,
+    [...libraries].filter((library) => !library.startsWith(JRE)),
+    true,
+  );
 }
 
 async function listFiles(dir: string): Promise<string[]> {

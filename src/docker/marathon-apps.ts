@@ -8,13 +8,20 @@ import { errorMessage } from '../errors.js';
  * resolve against when the file came from Slack) with minimesos' token replacement. A failure
  * is reported, not fatal: the cluster itself is up.
  */
-export async function installMarathonApps(marathon: { apps: string[]; groups: string[] }, marathonUrl: string, exports: string[]): Promise<string[]> {
+export async function installMarathonApps(
+  marathon: { apps: string[]; groups: string[] },
+  marathonUrl: string,
+  exports: string[],
+): Promise<string[]> {
   const http = new HttpClient();
   const client = new MarathonClient(http, marathonUrl);
   const values = tokenValues(exports);
   const failures: string[] = [];
   try {
-    for (const [kind, sources] of [['app', marathon.apps], ['group', marathon.groups]] as const) {
+    for (const [kind, sources] of [
+      ['app', marathon.apps],
+      ['group', marathon.groups],
+    ] as const) {
       for (const source of sources) {
         try {
           if (!/^https?:\/\//.test(source)) throw new Error('only URLs can be fetched here; install a local file with /cluster install');

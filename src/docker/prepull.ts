@@ -31,7 +31,11 @@ export function workshopImages(config: Pick<Config, 'clusterImages' | 'isolation
  * registry (or its rate limit) at the start. Hosts in parallel, images one after another;
  * `onChange` gets the whole table after every change.
  */
-export async function prepullImages(hosts: DockerHost[], images: string[], onChange: (lines: PrepullLine[]) => void): Promise<PrepullLine[]> {
+export async function prepullImages(
+  hosts: DockerHost[],
+  images: string[],
+  onChange: (lines: PrepullLine[]) => void,
+): Promise<PrepullLine[]> {
   const lines: PrepullLine[] = hosts.flatMap((host) => images.map((image) => ({ host: host.id, image, state: 'waiting' as const })));
   const set = (line: PrepullLine, change: Partial<PrepullLine>) => {
     Object.assign(line, change);

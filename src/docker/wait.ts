@@ -1,7 +1,10 @@
 import { askTcp } from '../local/four-letter-word.js';
 
 /** Polls `check` until it returns a value, `signal` aborts, or the deadline passes (then `describe` says what). */
-export async function waitFor<T>(check: () => Promise<T | undefined>, options: { timeoutMs: number; signal?: AbortSignal; intervalMs?: number; describe: string }): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; signal?: AbortSignal; intervalMs?: number; describe: string },
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError = '';
   for (;;) {
@@ -12,7 +15,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: {
     } catch (error) {
       lastError = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`${options.describe} did not happen within ${Math.round(options.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${options.describe} did not happen within ${Math.round(options.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }

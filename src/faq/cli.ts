@@ -13,7 +13,9 @@ export async function runFaqCli(argv: string[]): Promise<number> {
   const result = loadFaq().ask(question);
   const answer = answerText(result);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ topic: result.topic?.id ?? null, score: result.score, answer, suggestions: result.suggestions.map((topic) => topic.id) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ topic: result.topic?.id ?? null, score: result.score, answer, suggestions: result.suggestions.map((topic) => topic.id) })}\n`,
+    );
   } else {
     process.stdout.write(`${answer}\n`);
   }

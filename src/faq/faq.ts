@@ -1,6 +1,6 @@
 import { FuzzyVocabulary } from './fuzzy.js';
 import { isStopWord, terms, termsOfWord, words } from './text.js';
-import { loadSections, type FaqSection, type FaqTopic } from './topics-loader.js';
+import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
 
 export interface FaqResult {
   /** null when no topic is a confident match ("I don't know that one yet"). */
@@ -51,13 +51,16 @@ export class Faq {
     this.topics = sectionList.flatMap((section) => section.topics);
     this.indexed = this.topics.map((topic) => indexTopic(topic));
     const documentFrequency = new Map<string, number>();
-    for (const entry of this.indexed) for (const term of entry.tf.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const entry of this.indexed)
+      for (const term of entry.tf.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     const count = this.indexed.length;
     for (const [term, frequency] of documentFrequency) this.idf.set(term, Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)));
     this.averageLength = this.indexed.reduce((sum, entry) => sum + entry.length, 0) / Math.max(1, count);
     this.termSet = new Set(documentFrequency.keys());
     const surface = new Set<string>();
-    for (const topic of this.topics) for (const word of words([topic.title, ...topic.phrasings, ...topic.keywords, topic.answer].join(' '))) if (!isStopWord(word)) surface.add(word);
+    for (const topic of this.topics)
+      for (const word of words([topic.title, ...topic.phrasings, ...topic.keywords, topic.answer].join(' ')))
+        if (!isStopWord(word)) surface.add(word);
     this.vocabulary = new FuzzyVocabulary(surface);
   }
 
@@ -94,7 +97,8 @@ export class Faq {
       .sort((a, b) => b.score - a.score);
     const top = ranked[0];
     if (!top || total === 0) return { ranked: [], confidence: 0, strong: 0 };
-    const strong = query.known.reduce((sum, entry) => sum + (top.entry.strong.has(entry.term) ? idf(entry.term) * entry.weight : 0), 0) / total;
+    const strong =
+      query.known.reduce((sum, entry) => sum + (top.entry.strong.has(entry.term) ? idf(entry.term) * entry.weight : 0), 0) / total;
     return { ranked: ranked.map((candidate) => candidate.entry.topic), confidence: Math.min(1, top.score / (total * (K1 + 1))), strong };
   }
 

@@ -1,4 +1,4 @@
-import { loadFaq, type FaqResult } from './faq.js';
+import { type FaqResult, loadFaq } from './faq.js';
 
 /** The answer as one text, the same words the Slack message shows (for the CLI and JSON output). */
 export function answerText(result: FaqResult): string {

@@ -40,7 +40,8 @@ export function loadSections(dir = join(packageRoot(), 'src/faq/topics')): FaqSe
     ids.set(topic.id, topic.section);
   }
   for (const topic of sections.flatMap((section) => section.topics)) {
-    for (const related of topic.related) if (!ids.has(related)) throw new Error(`FAQ topic "${topic.id}" names related topic "${related}", which does not exist`);
+    for (const related of topic.related)
+      if (!ids.has(related)) throw new Error(`FAQ topic "${topic.id}" names related topic "${related}", which does not exist`);
   }
   return sections.sort((a, b) => a.order - b.order);
 }
@@ -55,17 +56,31 @@ function readSection(path: string): FaqSection {
   const topics = raw.topics.map((entry: unknown, index) => {
     const topic = entry as Record<string, unknown>;
     const text = (field: string) => {
-      if (typeof topic[field] !== 'string' || (topic[field] as string).trim() === '') throw where(`topic ${index + 1} needs a non-empty "${field}"`);
+      if (typeof topic[field] !== 'string' || (topic[field] as string).trim() === '')
+        throw where(`topic ${index + 1} needs a non-empty "${field}"`);
       return (topic[field] as string).trim();
     };
     const list = (field: string) => {
       const value = topic[field] ?? [];
-      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw where(`topic "${topic.id}": "${field}" must be a list of strings`);
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+        throw where(`topic "${topic.id}": "${field}" must be a list of strings`);
       return value as string[];
     };
     const live = topic.live;
-    if (live !== undefined && !(LIVE_VIEWS as readonly unknown[]).includes(live)) throw where(`topic "${topic.id}": live must be one of ${LIVE_VIEWS.join(', ')}`);
-    return { id: text('id'), title: text('title'), section, sectionTitle: raw.title as string, phrasings: list('phrasings'), keywords: list('keywords'), related: list('related'), links: list('links'), ...(live ? { live: live as LiveView } : {}), answer: text('answer') };
+    if (live !== undefined && !(LIVE_VIEWS as readonly unknown[]).includes(live))
+      throw where(`topic "${topic.id}": live must be one of ${LIVE_VIEWS.join(', ')}`);
+    return {
+      id: text('id'),
+      title: text('title'),
+      section,
+      sectionTitle: raw.title as string,
+      phrasings: list('phrasings'),
+      keywords: list('keywords'),
+      related: list('related'),
+      links: list('links'),
+      ...(live ? { live: live as LiveView } : {}),
+      answer: text('answer'),
+    };
   });
   return { id: section, title: raw.title, order: raw.order, topics };
 }

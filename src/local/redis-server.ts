@@ -1,4 +1,4 @@
-import { startChildService, type ChildService } from './child-service.js';
+import { type ChildService, startChildService } from './child-service.js';
 import { askTcp } from './four-letter-word.js';
 import { freePort } from './free-port.js';
 
@@ -11,8 +11,18 @@ export async function startRedisServer(options: { persist?: boolean } = {}): Pro
     port,
     timeoutMs: 10_000,
     args: (dir) => [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', options.persist ? 'yes' : 'no', '--maxmemory-policy', 'noeviction',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      options.persist ? 'yes' : 'no',
+      '--maxmemory-policy',
+      'noeviction',
     ],
     ready: async () => (await askTcp(port, 'PING\r\n')).startsWith('+PONG'),
   });

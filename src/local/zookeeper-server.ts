@@ -1,4 +1,4 @@
-import { startChildService, type ChildService } from './child-service.js';
+import { type ChildService, startChildService } from './child-service.js';
 import { askTcp } from './four-letter-word.js';
 import { freePort } from './free-port.js';
 
@@ -13,11 +13,14 @@ export async function startZookeeperServer(): Promise<ChildService & { connectSt
     port,
     timeoutMs: 30_000,
     args: (dir) => [
-      "-Dzookeeper.4lw.commands.whitelist=*",
+      '-Dzookeeper.4lw.commands.whitelist=*',
       '-Dzookeeper.admin.enableServer=false',
       '-Xmx256m',
-      '-cp', ZOOKEEPER_JAR,
-      'org.apache.zookeeper.server.ZooKeeperServerMain', String(port), dir,
+      '-cp',
+      ZOOKEEPER_JAR,
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      String(port),
+      dir,
     ],
     // `ruok` answers before the server serves requests; `srvr` shows the mode once it does.
     ready: async () => (await askTcp(port, 'srvr')).includes('Mode: standalone'),

@@ -60,7 +60,16 @@ export class CapacityLedger {
   /** The host reserved for the cluster, or null when no healthy host has room. */
   async reserve(clusterId: string, need: ClusterNeed): Promise<string | null> {
     const hostIds = this.hosts.map((host) => host.id);
-    const result = await this.redis().eval(RESERVE, 1 + hostIds.length, reservationKey(clusterId), ...hostIds.map(hostKey), need.memoryBytes, need.nanoCpus, need.diskBytes ?? 0, ...hostIds);
+    const result = await this.redis().eval(
+      RESERVE,
+      1 + hostIds.length,
+      reservationKey(clusterId),
+      ...hostIds.map(hostKey),
+      need.memoryBytes,
+      need.nanoCpus,
+      need.diskBytes ?? 0,
+      ...hostIds,
+    );
     return typeof result === 'string' && result !== '' ? result : null;
   }
 
@@ -115,7 +124,8 @@ export class CapacityLedger {
       total.clusters += 1;
       pipeline.hset(reservationKey(cluster.clusterId), { host: cluster.hostId, mem: cluster.need.memoryBytes, cpu: cluster.need.nanoCpus });
     }
-    for (const [hostId, total] of totals) pipeline.hset(hostKey(hostId), { memUsed: total.mem, cpuUsed: total.cpu, clusters: total.clusters });
+    for (const [hostId, total] of totals)
+      pipeline.hset(hostKey(hostId), { memUsed: total.mem, cpuUsed: total.cpu, clusters: total.clusters });
     await pipeline.exec();
   }
 }

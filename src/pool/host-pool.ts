@@ -1,10 +1,9 @@
-import type { Logger } from '../logger.js';
+import type { Redis } from 'ioredis';
 import type { DockerHost } from '../docker/hosts.js';
 import { LABELS } from '../docker/labels.js';
 import { HOST_ANSWER_MS, withTimeout } from '../docker/wait.js';
+import type { Logger } from '../logger.js';
 import { CapacityLedger, type ClusterNeed, type HostUsage } from './capacity-ledger.js';
-import type { Redis } from 'ioredis';
-
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
 
@@ -19,10 +18,16 @@ export class NoCapacityError extends Error {
 /** `all 2 Docker hosts are full` / `no Docker host has room (1 full, 1 not answering)` */
 function describeShortage(usage: HostUsage[], need: ClusterNeed): string {
   const down = usage.filter((host) => host.down).length;
-  const lowDisk = usage.filter((host) => !host.down && host.diskFreeBytes !== undefined && host.diskFreeBytes < (need.diskBytes ?? 0)).length;
+  const lowDisk = usage.filter(
+    (host) => !host.down && host.diskFreeBytes !== undefined && host.diskFreeBytes < (need.diskBytes ?? 0),
+  ).length;
   const full = usage.length - down - lowDisk;
   if (down === 0 && lowDisk === 0) return `all ${usage.length} Docker host${usage.length === 1 ? ' is' : 's are'} full`;
-  const reasons = [full > 0 ? `${full} full` : '', lowDisk > 0 ? `${lowDisk} low on disk` : '', down > 0 ? `${down} not answering` : ''].filter(Boolean);
+  const reasons = [
+    full > 0 ? `${full} full` : '',
+    lowDisk > 0 ? `${lowDisk} low on disk` : '',
+    down > 0 ? `${down} not answering` : '',
+  ].filter(Boolean);
   return `no Docker host has room (${reasons.join(', ')})`;
 }
 
@@ -60,7 +65,12 @@ export class HostPool {
     const sizes = await Promise.all(this.hosts.map((host) => this.measure(host)));
     this.ledger = new CapacityLedger(
       this.redis,
-      this.hosts.map((host, index) => ({ id: host.id, memoryBytes: sizes[index]?.memoryBytes ?? 0, nanoCpus: sizes[index]?.nanoCpus ?? 0, maxClusters: this.options.maxClustersPerHost })),
+      this.hosts.map((host, index) => ({
+        id: host.id,
+        memoryBytes: sizes[index]?.memoryBytes ?? 0,
+        nanoCpus: sizes[index]?.nanoCpus ?? 0,
+        maxClusters: this.options.maxClustersPerHost,
+      })),
     );
     await this.ledger.register();
     await this.rebuild();
@@ -97,7 +107,9 @@ export class HostPool {
 
   /** What a host offers now, or undefined when it does not answer within a few seconds. */
   private async measure(host: DockerHost): Promise<HostSize | undefined> {
-    const info = (await withTimeout(host.docker.info(), HOST_ANSWER_MS)) as { MemTotal: number; NCPU: number; DockerRootDir?: string } | undefined;
+    const info = (await withTimeout(host.docker.info(), HOST_ANSWER_MS)) as
+      | { MemTotal: number; NCPU: number; DockerRootDir?: string }
+      | undefined;
     if (!info) return undefined;
     const diskFree = await this.freeDisk(host, info.DockerRootDir ?? '/var/lib/docker');
     return {
@@ -114,7 +126,12 @@ export class HostPool {
   private async freeDisk(host: DockerHost, rootDir: string): Promise<number | undefined> {
     if (!this.options.diskProbeImage) return undefined;
     try {
-      const container = await host.docker.createContainer({ Image: this.options.diskProbeImage, Entrypoint: ['df', '-Pk', '/data'], Cmd: [], HostConfig: { Binds: [`${rootDir}:/data:ro`], AutoRemove: false, NetworkMode: 'none' } });
+      const container = await host.docker.createContainer({
+        Image: this.options.diskProbeImage,
+        Entrypoint: ['df', '-Pk', '/data'],
+        Cmd: [],
+        HostConfig: { Binds: [`${rootDir}:/data:ro`], AutoRemove: false, NetworkMode: 'none' },
+      });
       try {
         await container.start();
         await withTimeout(container.wait(), HOST_ANSWER_MS);
@@ -138,7 +155,13 @@ export class HostPool {
   private async rebuild(): Promise<void> {
     const running: Array<{ clusterId: string; hostId: string; need: ClusterNeed }> = [];
     for (const host of this.hosts) {
-      const containers = await withTimeout(host.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] } }), HOST_ANSWER_MS);
+      const containers = await withTimeout(
+        host.docker.listContainers({
+          all: true,
+          filters: { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${this.options.deployment}`] },
+        }),
+        HOST_ANSWER_MS,
+      );
       const byCluster = new Map<string, ClusterNeed>();
       for (const container of containers ?? []) {
         const clusterId = container.Labels[LABELS.cluster];

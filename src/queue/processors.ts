@@ -1,19 +1,19 @@
 import type { Worker } from 'bullmq';
 import { clusterMessages, reaperMessages } from '../../commands/render/cluster-messages.js';
+import { prepullMessage } from '../../commands/render/workshop-messages.js';
 import type { BotApp } from '../app.js';
 import { BUILDS_PER_WORKER } from '../clusters/build-stats.js';
 import { clusterJobProcessor } from '../clusters/provision-job.js';
 import { reap } from '../clusters/reaper.js';
-import { prepullMessage } from '../../commands/render/workshop-messages.js';
 import type { Config } from '../config.js';
-import { prepullImages, type PrepullJobData } from '../docker/prepull.js';
-import { ProgressMessage } from '../notify/progress.js';
 import { DindEngines } from '../docker/dind.js';
-import { LOCAL_IMAGES } from '../docker/local-images.js';
 import { DockerBackend } from '../docker/docker-backend.js';
 import { parseDockerHosts } from '../docker/hosts.js';
+import { LOCAL_IMAGES } from '../docker/local-images.js';
+import { type PrepullJobData, prepullImages } from '../docker/prepull.js';
+import { ProgressMessage } from '../notify/progress.js';
 import { HostPool } from '../pool/host-pool.js';
-import { startWorkers, type Processors } from './queues.js';
+import { type Processors, startWorkers } from './queues.js';
 
 /** How often the reaper sweeps, and how long before expiry attendees are warned. */
 export const REAPER_EVERY_MS = 60_000;
@@ -25,11 +25,35 @@ const CPU_OVERCOMMIT = 16;
 export function createProcessors(bot: BotApp, pool: HostPool): Processors {
   const { config, log, clusters, notifier } = bot.services;
   const dockerLog = log.child({ component: 'docker' });
-  const dind = config.isolation === 'dind' ? new DindEngines({ image: config.dindImage, ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}), appPorts: config.appPorts, deployment: config.keyPrefix, log: dockerLog }) : undefined;
-  const backend = new DockerBackend({ hosts: pool.hosts, images: config.clusterImages, log: dockerLog, deployment: config.keyPrefix, pool, ...(dind ? { dind } : {}) });
+  const dind =
+    config.isolation === 'dind'
+      ? new DindEngines({
+          image: config.dindImage,
+          ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}),
+          appPorts: config.appPorts,
+          deployment: config.keyPrefix,
+          log: dockerLog,
+        })
+      : undefined;
+  const backend = new DockerBackend({
+    hosts: pool.hosts,
+    images: config.clusterImages,
+    log: dockerLog,
+    deployment: config.keyPrefix,
+    pool,
+    ...(dind ? { dind } : {}),
+  });
   return {
     clusters: {
-      processor: clusterJobProcessor({ registry: clusters.registry, backend, notifier, messages: clusterMessages, log: log.child({ component: 'clusters' }), ttlMs: config.clusterTtlMs, stats: clusters.stats }),
+      processor: clusterJobProcessor({
+        registry: clusters.registry,
+        backend,
+        notifier,
+        messages: clusterMessages,
+        log: log.child({ component: 'clusters' }),
+        ttlMs: config.clusterTtlMs,
+        stats: clusters.stats,
+      }),
       // A dead worker's build is taken over within ~25 s (lock expiry + stall check), even several times in a row.
       options: { concurrency: BUILDS_PER_WORKER, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },
     },
@@ -37,7 +61,15 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
       processor: async (job) => {
         if (job.name === 'prepull') return runPrepull(bot, pool, job.data as PrepullJobData);
         await pool.checkHealth();
-        return reap({ registry: clusters.registry, backend, notifier, messages: reaperMessages, log: log.child({ component: 'reaper' }), runningClusterIds: () => backend.clusterIds(), warnBeforeMs: WARN_BEFORE_MS });
+        return reap({
+          registry: clusters.registry,
+          backend,
+          notifier,
+          messages: reaperMessages,
+          log: log.child({ component: 'reaper' }),
+          runningClusterIds: () => backend.clusterIds(),
+          warnBeforeMs: WARN_BEFORE_MS,
+        });
       },
       options: { concurrency: 1 },
     },
@@ -62,9 +94,23 @@ function diskProbe(config: Config): { diskProbeImage?: string } {
 /** Workers for every queue, and the reaper's schedule (one scheduler, however many workers run). */
 export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   const { config, log, queues, store } = bot.services;
-  const pool = new HostPool(parseDockerHosts(config.dockerHosts), () => store.redis, { maxClustersPerHost: config.hostMaxClusters, memoryShare: 0.8, cpuOvercommit: CPU_OVERCOMMIT, deployment: config.keyPrefix, minFreeDiskBytes: config.hostMinFreeDiskBytes, ...diskProbe(config) }, log.child({ component: 'pool' }));
+  const pool = new HostPool(
+    parseDockerHosts(config.dockerHosts),
+    () => store.redis,
+    {
+      maxClustersPerHost: config.hostMaxClusters,
+      memoryShare: 0.8,
+      cpuOvercommit: CPU_OVERCOMMIT,
+      deployment: config.keyPrefix,
+      minFreeDiskBytes: config.hostMinFreeDiskBytes,
+      ...diskProbe(config),
+    },
+    log.child({ component: 'pool' }),
+  );
   await pool.start();
   const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool), log);
-  await queues.get('maintenance').upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await queues
+    .get('maintenance')
+    .upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   return workers;
 }

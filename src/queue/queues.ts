@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { type Job, type JobsOptions, type Processor, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { FAIL_FAST, watchErrors } from '../store/redis.js';

@@ -2,8 +2,15 @@
  * The Block Kit subset the bot uses, with builders. Commands render blocks once; the terminal
  * adapter derives its text from the same blocks, so both surfaces always say the same thing.
  */
-export interface PlainText { type: 'plain_text'; text: string; emoji?: boolean }
-export interface Mrkdwn { type: 'mrkdwn'; text: string }
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
 export type TextObject = PlainText | Mrkdwn;
 
 export interface Button {
@@ -55,7 +62,10 @@ export const fields = (items: string[]): Block => ({
   fields: items.slice(0, LIMITS.fields).map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
 });
 
-export const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }] });
+export const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }],
+});
 
 export const divider = (): Block => ({ type: 'divider' });
 

@@ -3,7 +3,10 @@ import type { Block, Message, TextObject } from './blocks.js';
 /** Renders a message for a terminal: the same content as Slack shows, as plain lines. */
 export function messageToText(message: Message): string {
   if (!message.blocks || message.blocks.length === 0) return message.text;
-  return message.blocks.map(blockToText).filter((line) => line !== '').join('\n');
+  return message.blocks
+    .map(blockToText)
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 function blockToText(block: Block): string {

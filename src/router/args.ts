@@ -56,7 +56,10 @@ export function parseArgs(text: string, spec: Record<string, FlagSpec>, usage: s
       const [rawName, inlineValue] = splitOnce(token.slice(2), '=');
       const flag = spec[rawName];
       if (!flag) {
-        const known = Object.keys(spec).map((name) => `--${name}`).join(', ') || 'none';
+        const known =
+          Object.keys(spec)
+            .map((name) => `--${name}`)
+            .join(', ') || 'none';
         throw new UserError(`Unknown option --${rawName}. Options here: ${known}.`, `Usage: ${usage}`);
       }
       if (flag.type === 'boolean') {

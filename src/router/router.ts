@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { context, section, type Message } from '../render/blocks.js';
+import { context, type Message, section } from '../render/blocks.js';
 import type { AppServices } from '../services.js';
 import { isRedisUnavailable } from '../store/redis.js';
 import type { ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
@@ -74,7 +74,10 @@ export class CommandRouter {
 
   private authorize(instructorOnly: boolean | undefined, isInstructor: boolean, what: string): void {
     if (instructorOnly && !isInstructor) {
-      throw new UserError(`${what} is for instructors only.`, 'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS.');
+      throw new UserError(
+        `${what} is for instructors only.`,
+        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS.',
+      );
     }
   }
 

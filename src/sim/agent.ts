@@ -1,7 +1,7 @@
 import { parseResources } from '../clients/resources.js';
-import { resourcesJson } from './master.js';
-import { notFound, simCall, startSimServer, type SimRequest, type SimResponse } from './http-server.js';
+import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
 import { nowSeconds } from './ids.js';
+import { resourcesJson } from './master.js';
 
 export interface SimAgentOptions {
   masterUrl: string;
@@ -45,7 +45,10 @@ export class SimAgent {
   }
 
   async start(): Promise<this> {
-    this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
+    this.server = await startSimServer((request) => this.handle(request), {
+      port: this.options.port ?? 0,
+      host: this.options.host ?? '127.0.0.1',
+    });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
     await this.register(30_000);
     // Re-register now and then: a restarted master learns about us again, as with real agents.
@@ -62,7 +65,12 @@ export class SimAgent {
     const deadline = Date.now() + patienceMs;
     for (;;) {
       try {
-        const answer = (await simCall(`${this.options.masterUrl}/sim/agents`, 'POST', { hostname: this.hostname, port: this.server!.port, url: this.url, resources: this.options.resources ?? DEFAULT_AGENT_RESOURCES })) as { id: string; masterHostname: string };
+        const answer = (await simCall(`${this.options.masterUrl}/sim/agents`, 'POST', {
+          hostname: this.hostname,
+          port: this.server!.port,
+          url: this.url,
+          resources: this.options.resources ?? DEFAULT_AGENT_RESOURCES,
+        })) as { id: string; masterHostname: string };
         this.id = answer.id;
         this.masterHostname = answer.masterHostname;
         return;
@@ -116,7 +124,12 @@ export class SimAgent {
       flags: { work_dir: this.workDir, port: String(this.server!.port), containerizers: 'docker,mesos' },
       frameworks: frameworkIds.map((id) => {
         const mine = tasks.filter((task) => task.framework_id === id);
-        return { id, name: mine[0]?.framework_name ?? '', executors: mine.filter((task) => !terminal(task)).map(executor), completed_executors: mine.filter(terminal).map(executor) };
+        return {
+          id,
+          name: mine[0]?.framework_name ?? '',
+          executors: mine.filter((task) => !terminal(task)).map(executor),
+          completed_executors: mine.filter(terminal).map(executor),
+        };
       }),
       completed_frameworks: [],
     };
@@ -130,7 +143,18 @@ export class SimAgent {
     const contents = sandboxFiles(owner);
     if (path === '/files/browse') {
       if (target !== this.sandboxOf(owner)) return notFound(target);
-      return { status: 200, body: Object.entries(contents).map(([name, text]) => ({ path: `${target}/${name}`, nlink: 1, size: Buffer.byteLength(text), mtime: Math.floor(nowSeconds()), mode: '-rw-r--r--', uid: 'root', gid: 'root' })) };
+      return {
+        status: 200,
+        body: Object.entries(contents).map(([name, text]) => ({
+          path: `${target}/${name}`,
+          nlink: 1,
+          size: Buffer.byteLength(text),
+          mtime: Math.floor(nowSeconds()),
+          mode: '-rw-r--r--',
+          uid: 'root',
+          gid: 'root',
+        })),
+      };
     }
     const file = contents[target.slice(this.sandboxOf(owner).length + 1)];
     if (file === undefined) return notFound(target);
@@ -156,9 +180,11 @@ function sandboxFiles(task: MasterTaskView): Record<string, string> {
     for (let second = 0; second <= seconds; second += 10) stdout.push(`[${task.name}] alive for ${second}s`);
   }
   const failure = task.statuses.find((status) => status.state === 'TASK_FAILED');
-  const stderr = [`I${new Date(started * 1000).toISOString()} exec.cpp:161] Version: 1.0.0`, `I${new Date(started * 1000).toISOString()} exec.cpp:236] Executor registered on agent`];
+  const stderr = [
+    `I${new Date(started * 1000).toISOString()} exec.cpp:161] Version: 1.0.0`,
+    `I${new Date(started * 1000).toISOString()} exec.cpp:236] Executor registered on agent`,
+  ];
   if (failure) stderr.push(failure.message ?? 'Command exited with status 1');
   if (task.state === 'TASK_KILLED') stdout.push(`Killing task ${task.id}`);
   return { stdout: `${stdout.join('\n')}\n`, stderr: `${stderr.join('\n')}\n` };
 }
-

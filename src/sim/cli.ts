@@ -48,21 +48,44 @@ export async function runSimCli(argv: string[]): Promise<number> {
   try {
     switch (role) {
       case 'cluster': {
-        const cluster = await startSimulatedCluster({ agents: Number(values.agents ?? 1), host: bind, ...(values['port-base'] ? { portBase: Number(values['port-base']) } : {}), ...(zookeeperAddress ? { zookeeper: zookeeperAddress } : {}), ...(values['cluster-name'] ? { clusterName: values['cluster-name'] } : {}) });
+        const cluster = await startSimulatedCluster({
+          agents: Number(values.agents ?? 1),
+          host: bind,
+          ...(values['port-base'] ? { portBase: Number(values['port-base']) } : {}),
+          ...(zookeeperAddress ? { zookeeper: zookeeperAddress } : {}),
+          ...(values['cluster-name'] ? { clusterName: values['cluster-name'] } : {}),
+        });
         stops.push(cluster.stop);
-        process.stdout.write(`export MINIMESOS_MASTER=${cluster.masterUrl}\nexport MINIMESOS_MARATHON=${cluster.marathonUrl}\n${cluster.agentUrls.length === 1 ? `export MINIMESOS_AGENT=${cluster.agentUrls[0]}\n` : ''}`);
+        process.stdout.write(
+          `export MINIMESOS_MASTER=${cluster.masterUrl}\nexport MINIMESOS_MARATHON=${cluster.marathonUrl}\n${cluster.agentUrls.length === 1 ? `export MINIMESOS_AGENT=${cluster.agentUrls[0]}\n` : ''}`,
+        );
         break;
       }
       case 'master': {
         const zookeeper = zookeeperAddress ? await SimZookeeper.connect(zookeeperAddress, { timeoutMs: 30_000 }) : undefined;
-        const master = await new SimMaster({ port: port || 5050, host: bind, ...(hostname ? { hostname } : {}), ...(values['cluster-name'] ?? env.MESOS_CLUSTER ? { clusterName: values['cluster-name'] ?? env.MESOS_CLUSTER } : {}), ...(zookeeper ? { zookeeper } : {}) }).start();
-        stops.push(() => master.stop(), () => zookeeper?.close());
+        const master = await new SimMaster({
+          port: port || 5050,
+          host: bind,
+          ...(hostname ? { hostname } : {}),
+          ...((values['cluster-name'] ?? env.MESOS_CLUSTER) ? { clusterName: values['cluster-name'] ?? env.MESOS_CLUSTER } : {}),
+          ...(zookeeper ? { zookeeper } : {}),
+        }).start();
+        stops.push(
+          () => master.stop(),
+          () => zookeeper?.close(),
+        );
         process.stdout.write(`simulated Mesos master at ${master.url} (${master.pid})\n`);
         break;
       }
       case 'agent': {
         if (!masterUrl) throw new Error('sim agent needs --master http://host:5050 (or MESOS_MASTER)');
-        const agent = await new SimAgent({ masterUrl, port: port || 5051, host: bind, ...(hostname ? { hostname } : {}), resources: values.resources ?? env.MESOS_RESOURCES ?? DEFAULT_AGENT_RESOURCES }).start();
+        const agent = await new SimAgent({
+          masterUrl,
+          port: port || 5051,
+          host: bind,
+          ...(hostname ? { hostname } : {}),
+          resources: values.resources ?? env.MESOS_RESOURCES ?? DEFAULT_AGENT_RESOURCES,
+        }).start();
         stops.push(() => agent.stop());
         process.stdout.write(`simulated Mesos agent ${agent.id} at ${agent.url}\n`);
         break;
@@ -70,8 +93,17 @@ export async function runSimCli(argv: string[]): Promise<number> {
       case 'marathon': {
         if (!masterUrl) throw new Error('sim marathon needs --master http://host:5050 (or MESOS_MASTER)');
         const zookeeper = zookeeperAddress ? await SimZookeeper.connect(zookeeperAddress, { timeoutMs: 30_000 }) : undefined;
-        const marathon = await new SimMarathon({ masterUrl, port: port || 8080, host: bind, ...(hostname ? { hostname } : {}), ...(zookeeper ? { zookeeper, zkUrl: `zk://${zookeeperAddress}/marathon` } : {}) }).start();
-        stops.push(() => marathon.stop(), () => zookeeper?.close());
+        const marathon = await new SimMarathon({
+          masterUrl,
+          port: port || 8080,
+          host: bind,
+          ...(hostname ? { hostname } : {}),
+          ...(zookeeper ? { zookeeper, zkUrl: `zk://${zookeeperAddress}/marathon` } : {}),
+        }).start();
+        stops.push(
+          () => marathon.stop(),
+          () => zookeeper?.close(),
+        );
         process.stdout.write(`simulated Marathon at ${marathon.url}\n`);
         break;
       }

@@ -43,9 +43,25 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     ...(options.taskStartDelayMs !== undefined ? { taskStartDelayMs: options.taskStartDelayMs } : {}),
     ...(zookeeper ? { zookeeper } : {}),
   }).start();
-  const agentResources = typeof options.agents === 'object' ? options.agents : Array.from({ length: options.agents ?? 1 }, () => DEFAULT_AGENT_RESOURCES);
-  const agents = await Promise.all(agentResources.map((resources, index) => new SimAgent({ masterUrl: master.url, host, port: port(2 + index), resources, ...(options.mesosVersion ? { version: options.mesosVersion } : {}) }).start()));
-  const marathon = await new SimMarathon({ masterUrl: master.url, host, port: port(1), ...(zookeeper ? { zookeeper, zkUrl: `zk://${options.zookeeper}/marathon` } : {}) }).start();
+  const agentResources =
+    typeof options.agents === 'object' ? options.agents : Array.from({ length: options.agents ?? 1 }, () => DEFAULT_AGENT_RESOURCES);
+  const agents = await Promise.all(
+    agentResources.map((resources, index) =>
+      new SimAgent({
+        masterUrl: master.url,
+        host,
+        port: port(2 + index),
+        resources,
+        ...(options.mesosVersion ? { version: options.mesosVersion } : {}),
+      }).start(),
+    ),
+  );
+  const marathon = await new SimMarathon({
+    masterUrl: master.url,
+    host,
+    port: port(1),
+    ...(zookeeper ? { zookeeper, zkUrl: `zk://${options.zookeeper}/marathon` } : {}),
+  }).start();
   return {
     masterUrl: master.url,
     marathonUrl: marathon.url,

@@ -19,7 +19,10 @@ export interface SimResponse {
 export type SimHandler = (request: SimRequest) => Promise<SimResponse> | SimResponse;
 
 /** A small JSON HTTP server for the simulated daemons (loopback by default). */
-export async function startSimServer(handler: SimHandler, options: { port?: number; host?: string } = {}): Promise<{ server: Server; port: number; url: string; close(): Promise<void> }> {
+export async function startSimServer(
+  handler: SimHandler,
+  options: { port?: number; host?: string } = {},
+): Promise<{ server: Server; port: number; url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => void handle(handler, req, res));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -46,12 +49,14 @@ async function handle(handler: SimHandler, req: IncomingMessage, res: ServerResp
   const url = new URL(req.url ?? '/', 'http://sim');
   let response: SimResponse;
   try {
-    let body: unknown = undefined;
+    let body: unknown;
     if (raw !== '') {
       try {
         body = JSON.parse(raw);
       } catch {
-        body = /^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '') ? Object.fromEntries(new URLSearchParams(raw)) : raw;
+        body = /^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : raw;
       }
     }
     response = await handler({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, body });
@@ -59,7 +64,10 @@ async function handle(handler: SimHandler, req: IncomingMessage, res: ServerResp
     response = { status: 500, body: { message: (error as Error).message } };
   }
   const text = response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
-  res.writeHead(response.status, { 'content-type': response.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json', ...response.headers });
+  res.writeHead(response.status, {
+    'content-type': response.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json',
+    ...response.headers,
+  });
   res.end(text);
 }
 
@@ -67,7 +75,12 @@ export const notFound = (what: string): SimResponse => ({ status: 404, text: `No
 
 /** Calls another simulated daemon (agent → master, Marathon → master). */
 export async function simCall(url: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(5000) });
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(5000),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
   return text === '' ? undefined : JSON.parse(text);

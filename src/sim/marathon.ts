@@ -1,4 +1,4 @@
-import { simCall, startSimServer, notFound, type SimRequest, type SimResponse } from './http-server.js';
+import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
 import { marathonTaskId, marathonTaskName, uuid } from './ids.js';
 import type { LaunchRequest } from './master.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
@@ -63,7 +63,10 @@ export class SimMarathon {
   }
 
   async start(): Promise<this> {
-    this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
+    this.server = await startSimServer((request) => this.handle(request), {
+      port: this.options.port ?? 0,
+      host: this.options.host ?? '127.0.0.1',
+    });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
     this.frameworkId = await this.registerFramework('marathon', `http://${this.hostname}:${this.server.port}`);
     await this.options.zookeeper?.announceMarathon(`${this.hostname}:${this.server.port}`, this.frameworkId);
@@ -79,7 +82,9 @@ export class SimMarathon {
   private async registerFramework(name: string, webuiUrl: string): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return ((await simCall(`${this.options.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string }).id;
+        return (
+          (await simCall(`${this.options.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string }
+        ).id;
       } catch (error) {
         if (attempt > 100) throw error;
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -93,9 +98,13 @@ export class SimMarathon {
     if (this.reconciling || (this.apps.size === 0 && this.deployments.size === 0)) return;
     this.reconciling = true;
     try {
-      this.tasks = (await simCall(`${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.frameworkId)}`, 'GET')) as MasterTask[];
+      this.tasks = (await simCall(
+        `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.frameworkId)}`,
+        'GET',
+      )) as MasterTask[];
       for (const app of this.apps.values()) await this.reconcileApp(app);
-      for (const [id, deployment] of this.deployments) if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
+      for (const [id, deployment] of this.deployments)
+        if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
       await this.reconcileElasticsearch();
     } catch {
       // The master may be restarting; the next pass tries again.
@@ -109,14 +118,24 @@ export class SimMarathon {
     for (const task of mine.filter((candidate) => candidate.state === 'TASK_FAILED' && !this.seenFailed.has(candidate.id))) {
       this.seenFailed.add(task.id);
       const failure = task.statuses.find((status) => status.state === 'TASK_FAILED');
-      this.failures.set(app.id, { appId: app.id, host: task.agent_hostname ?? '', message: failure?.message ?? 'Command exited with status 1', state: 'TASK_FAILED', taskId: task.id, timestamp: new Date((failure?.timestamp ?? Date.now() / 1000) * 1000).toISOString(), version: app.version, slaveId: task.slave_id });
+      this.failures.set(app.id, {
+        appId: app.id,
+        host: task.agent_hostname ?? '',
+        message: failure?.message ?? 'Command exited with status 1',
+        state: 'TASK_FAILED',
+        taskId: task.id,
+        timestamp: new Date((failure?.timestamp ?? Date.now() / 1000) * 1000).toISOString(),
+        version: app.version,
+        slaveId: task.slave_id,
+      });
       const previous = this.backoffUntil.get(app.id);
-      const delay = previous === undefined ? 1000 : Math.min(30_000, (Math.max(previous - Date.now(), 500)) * 2);
+      const delay = previous === undefined ? 1000 : Math.min(30_000, Math.max(previous - Date.now(), 500) * 2);
       this.backoffUntil.set(app.id, Date.now() + delay);
     }
     const live = mine.filter((task) => LIVE.has(task.state));
     if (live.length > app.instances) {
-      for (const task of live.slice(app.instances)) await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+      for (const task of live.slice(app.instances))
+        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
       return;
     }
     const missing = app.instances - live.length;
@@ -125,7 +144,9 @@ export class SimMarathon {
       return;
     }
     const requests = Array.from({ length: missing }, () => this.launchRequest(app));
-    const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.frameworkId, tasks: requests })) as { declined: string[] };
+    const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.frameworkId, tasks: requests })) as {
+      declined: string[];
+    };
     if (result.declined.length > 0) this.waiting.add(app.id);
     else this.waiting.delete(app.id);
   }
@@ -151,21 +172,34 @@ export class SimMarathon {
     const running = scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING');
     if (!running) return;
     if (!this.esFrameworkId) this.esFrameworkId = await this.registerFramework('elasticsearch', `http://${this.hostname}:31100`);
-    const nodes = (await simCall(`${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.esFrameworkId)}`, 'GET')) as MasterTask[];
+    const nodes = (await simCall(
+      `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.esFrameworkId)}`,
+      'GET',
+    )) as MasterTask[];
     const live = nodes.filter((task) => LIVE.has(task.state));
     const wanted = elasticsearchNodes(scheduler);
     if (live.length < wanted) {
       const requests: LaunchRequest[] = Array.from({ length: wanted - live.length }, (_, index) => ({
-        id: `elasticsearch_${new Date().toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
+        id: `elasticsearch_${new Date()
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
         name: ES_NODE_NAME,
         resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
         uniqueHost: ES_NODE_NAME,
         discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
       }));
-      const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.esFrameworkId, tasks: requests })) as { launched: Array<{ id: string }> };
-      if (result.launched.length > 0) await this.options.zookeeper?.putElasticsearchState(this.esFrameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)]).catch(() => undefined);
+      const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', {
+        frameworkId: this.esFrameworkId,
+        tasks: requests,
+      })) as { launched: Array<{ id: string }> };
+      if (result.launched.length > 0)
+        await this.options.zookeeper
+          ?.putElasticsearchState(this.esFrameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)])
+          .catch(() => undefined);
     } else if (live.length > wanted) {
-      for (const task of live.slice(wanted)) await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+      for (const task of live.slice(wanted))
+        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
     }
   }
 
@@ -186,12 +220,27 @@ export class SimMarathon {
     if (path === '/ping') return { status: 200, text: 'pong' };
     if (method === 'GET' && path === '/v2/info') return { status: 200, body: this.info() };
     if (method === 'GET' && path === '/v2/leader') return { status: 200, body: { leader: `${this.hostname}:${this.server!.port}` } };
-    if (method === 'GET' && path === '/v2/tasks') return { status: 200, body: { tasks: [...this.apps.keys()].flatMap((id) => this.appTasksJson(id)) } };
+    if (method === 'GET' && path === '/v2/tasks')
+      return { status: 200, body: { tasks: [...this.apps.keys()].flatMap((id) => this.appTasksJson(id)) } };
     if (method === 'GET' && path === '/v2/deployments') return { status: 200, body: [...this.deployments.values()].map(deploymentJson) };
-    if (method === 'GET' && path === '/v2/queue') return { status: 200, body: { queue: [...this.waiting].filter((id) => this.apps.has(id)).map((id) => ({ count: this.apps.get(id)!.instances - this.tasksOf(id).filter((task) => LIVE.has(task.state)).length, delay: { timeLeftSeconds: 0, overdue: true }, app: this.appJson(id) })) } };
-    if (method === 'GET' && path === '/v2/apps') return { status: 200, body: { apps: [...this.apps.keys()].map((id) => this.appJson(id)) } };
+    if (method === 'GET' && path === '/v2/queue')
+      return {
+        status: 200,
+        body: {
+          queue: [...this.waiting]
+            .filter((id) => this.apps.has(id))
+            .map((id) => ({
+              count: this.apps.get(id)!.instances - this.tasksOf(id).filter((task) => LIVE.has(task.state)).length,
+              delay: { timeLeftSeconds: 0, overdue: true },
+              app: this.appJson(id),
+            })),
+        },
+      };
+    if (method === 'GET' && path === '/v2/apps')
+      return { status: 200, body: { apps: [...this.apps.keys()].map((id) => this.appJson(id)) } };
     if (method === 'POST' && path === '/v2/apps') return this.create(request.body);
-    if (path === '/v2/groups' || path.startsWith('/v2/groups/')) return this.groups(method, normaliseId(path.slice('/v2/groups'.length) || '/'), request.body);
+    if (path === '/v2/groups' || path.startsWith('/v2/groups/'))
+      return this.groups(method, normaliseId(path.slice('/v2/groups'.length) || '/'), request.body);
     const appMatch = /^\/v2\/apps(\/.+?)(\/tasks|\/restart)?$/.exec(path);
     if (appMatch) return this.appRoute(method, normaliseId(appMatch[1]!), appMatch[2], request);
     return notFound(path);
@@ -201,7 +250,8 @@ export class SimMarathon {
     const app = this.apps.get(id);
     if (!app && !(method === 'PUT' && !suffix)) return { status: 404, body: { message: `App '${id}' does not exist` } };
     if (suffix === '/tasks' && method === 'GET') return { status: 200, body: { tasks: this.appTasksJson(id) } };
-    if (suffix === '/restart' && method === 'POST') return this.deploy(id, 'RestartApplication', request.query.get('force') === 'true', () => this.killAll(id));
+    if (suffix === '/restart' && method === 'POST')
+      return this.deploy(id, 'RestartApplication', request.query.get('force') === 'true', () => this.killAll(id));
     if (suffix) return notFound(request.path);
     if (method === 'GET') return { status: 200, body: { app: this.appJson(id) } };
     if (method === 'DELETE') {
@@ -216,13 +266,27 @@ export class SimMarathon {
     if (method === 'PUT') {
       if (!app) {
         const created = this.create({ ...(request.body as object), id });
-        return created.status === 201 ? { status: 201, body: { version: (created.body as { version: string }).version, deploymentId: (created.body as { deployments: Array<{ id: string }> }).deployments[0]!.id } } : created;
+        return created.status === 201
+          ? {
+              status: 201,
+              body: {
+                version: (created.body as { version: string }).version,
+                deploymentId: (created.body as { deployments: Array<{ id: string }> }).deployments[0]!.id,
+              },
+            }
+          : created;
       }
       const changes = (request.body ?? {}) as Record<string, unknown>;
       const invalid = validate({ ...app, ...changes, id });
       if (invalid) return invalid;
       return this.deploy(id, 'ScaleApplication', request.query.get('force') === 'true', () => {
-        this.apps.set(id, { ...app, ...changes, id, instances: Number(changes.instances ?? app.instances), version: new Date().toISOString() });
+        this.apps.set(id, {
+          ...app,
+          ...changes,
+          id,
+          instances: Number(changes.instances ?? app.instances),
+          version: new Date().toISOString(),
+        });
         this.backoffUntil.delete(id);
         void this.options.zookeeper?.putMarathonApp(this.apps.get(id)!, this.rootGroup()).catch(() => undefined);
       });
@@ -234,7 +298,13 @@ export class SimMarathon {
   private deploy(id: string, action: Deployment['action'], force: boolean, apply: () => void): SimResponse {
     const locking = [...this.deployments.values()].filter((deployment) => deployment.affectedApps.includes(id));
     if (locking.length > 0 && !force) {
-      return { status: 409, body: { message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/<DEPLOYMENT_ID>'.`, deployments: locking.map((deployment) => ({ id: deployment.id })) } };
+      return {
+        status: 409,
+        body: {
+          message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/<DEPLOYMENT_ID>'.`,
+          deployments: locking.map((deployment) => ({ id: deployment.id })),
+        },
+      };
     }
     for (const deployment of locking) this.deployments.delete(deployment.id);
     apply();
@@ -283,7 +353,8 @@ export class SimMarathon {
   }
 
   private killAll(id: string): void {
-    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state))) void simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state)))
+      void simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
   }
 
   private appTasksJson(id: string): Array<Record<string, unknown>> {
@@ -300,7 +371,11 @@ export class SimMarathon {
           state: task.state,
           stagedAt: new Date(staged * 1000).toISOString(),
           ...(started ? { startedAt: new Date(started * 1000).toISOString() } : {}),
-          ports: (task.resources.ports ?? '').replace(/[[\]]/g, '').split(',').filter(Boolean).map((range) => Number(range.split('-')[0])),
+          ports: (task.resources.ports ?? '')
+            .replace(/[[\]]/g, '')
+            .split(',')
+            .filter(Boolean)
+            .map((range) => Number(range.split('-')[0])),
           version: app?.version,
           ipAddresses: [{ ipAddress: task.agent_hostname ?? '', protocol: 'IPv4' }],
           appId: id,
@@ -330,18 +405,32 @@ export class SimMarathon {
       tasksRunning: live.filter((task) => task.state === 'TASK_RUNNING').length,
       tasksHealthy: 0,
       tasksUnhealthy: 0,
-      deployments: [...this.deployments.values()].filter((deployment) => deployment.affectedApps.includes(id)).map((deployment) => ({ id: deployment.id })),
+      deployments: [...this.deployments.values()]
+        .filter((deployment) => deployment.affectedApps.includes(id))
+        .map((deployment) => ({ id: deployment.id })),
       tasks: this.appTasksJson(id),
       ...(failure ? { lastTaskFailure: failure } : {}),
     };
   }
 
   private groupJson(id: string): Record<string, unknown> {
-    return { id, apps: [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`)).map((appId) => this.appJson(appId)), groups: [], dependencies: [], version: new Date().toISOString() };
+    return {
+      id,
+      apps: [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`)).map((appId) => this.appJson(appId)),
+      groups: [],
+      dependencies: [],
+      version: new Date().toISOString(),
+    };
   }
 
   private rootGroup(): Record<string, unknown> {
-    return { id: '/', apps: [...this.apps.values()].map(({ version: _version, ...app }) => app), groups: [], dependencies: [], version: new Date().toISOString() };
+    return {
+      id: '/',
+      apps: [...this.apps.values()].map(({ version: _version, ...app }) => app),
+      groups: [],
+      dependencies: [],
+      version: new Date().toISOString(),
+    };
   }
 
   private info(): Record<string, unknown> {
@@ -353,8 +442,26 @@ export class SimMarathon {
       elected: true,
       leader: self,
       frameworkId: this.frameworkId,
-      marathon_config: { master: this.options.masterUrl, framework_name: 'marathon', ha: true, checkpoint: true, local_port_min: 10000, local_port_max: 20000, executor: '//cmd', hostname: this.hostname, webui_url: null, mesos_role: null, task_launch_timeout: 300000, mesos_leader_ui_url: `${this.options.masterUrl}/` },
-      zookeeper_config: { zk: this.options.zkUrl ?? 'zk://localhost:2181/marathon', zk_timeout: 10000, zk_session_timeout: 10000, zk_max_versions: 25 },
+      marathon_config: {
+        master: this.options.masterUrl,
+        framework_name: 'marathon',
+        ha: true,
+        checkpoint: true,
+        local_port_min: 10000,
+        local_port_max: 20000,
+        executor: '//cmd',
+        hostname: this.hostname,
+        webui_url: null,
+        mesos_role: null,
+        task_launch_timeout: 300000,
+        mesos_leader_ui_url: `${this.options.masterUrl}/`,
+      },
+      zookeeper_config: {
+        zk: this.options.zkUrl ?? 'zk://localhost:2181/marathon',
+        zk_timeout: 10000,
+        zk_session_timeout: 10000,
+        zk_max_versions: 25,
+      },
       event_subscriber: null,
       http_config: { http_port: this.server!.port, https_port: 8443 },
     };
@@ -371,11 +478,20 @@ function validate(app: Record<string, unknown>): SimResponse | undefined {
   const details: Array<{ path: string; errors: string[] }> = [];
   const id = String(app.id ?? '');
   if (id === '' || id === '/') details.push({ path: '/id', errors: ['error.path.missing'] });
-  else if (!/^(\/[a-z0-9]([a-z0-9-.]*[a-z0-9])?)+$/.test(id)) details.push({ path: '/id', errors: ['must fully match regular expression \'^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$\''] });
+  else if (!/^(\/[a-z0-9]([a-z0-9-.]*[a-z0-9])?)+$/.test(id))
+    details.push({
+      path: '/id',
+      errors: [
+        "must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'",
+      ],
+    });
   const container = (app.container ?? {}) as { docker?: { image?: string } };
-  if (!app.cmd && !app.args && !container.docker?.image) details.push({ path: '/', errors: ['AppDefinition must either contain one of \'cmd\' or \'args\', and/or a \'container\'.'] });
-  if (app.instances !== undefined && !(Number.isInteger(Number(app.instances)) && Number(app.instances) >= 0)) details.push({ path: '/instances', errors: ['error.min'] });
-  for (const field of ['cpus', 'mem', 'disk']) if (app[field] !== undefined && !(Number(app[field]) >= 0)) details.push({ path: `/${field}`, errors: ['error.min'] });
+  if (!app.cmd && !app.args && !container.docker?.image)
+    details.push({ path: '/', errors: ["AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."] });
+  if (app.instances !== undefined && !(Number.isInteger(Number(app.instances)) && Number(app.instances) >= 0))
+    details.push({ path: '/instances', errors: ['error.min'] });
+  for (const field of ['cpus', 'mem', 'disk'])
+    if (app[field] !== undefined && !(Number(app[field]) >= 0)) details.push({ path: `/${field}`, errors: ['error.min'] });
   return details.length > 0 ? { status: 422, body: { message: 'Object is not valid', details } } : undefined;
 }
 
@@ -394,7 +510,11 @@ function deploymentJson(deployment: Deployment): Record<string, unknown> {
 function isElasticsearchScheduler(app: AppDefinition): boolean {
   const image = String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
   const args = Array.isArray(app.args) ? app.args.map(String) : [];
-  return image.startsWith('mesos/elasticsearch-scheduler') || args.includes('--zookeeperMesosUrl') || /--zookeeperMesosUrl/.test(String(app.cmd ?? ''));
+  return (
+    image.startsWith('mesos/elasticsearch-scheduler') ||
+    args.includes('--zookeeperMesosUrl') ||
+    /--zookeeperMesosUrl/.test(String(app.cmd ?? ''))
+  );
 }
 
 /** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */

@@ -1,6 +1,14 @@
 import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
-import { addResources, freeResources, NO_RESOURCES, parseResources, portCount, type PortRange, type Resources } from '../clients/resources.js';
-import { startSimServer, notFound, type SimRequest, type SimResponse } from './http-server.js';
+import {
+  addResources,
+  freeResources,
+  NO_RESOURCES,
+  type PortRange,
+  parseResources,
+  portCount,
+  type Resources,
+} from '../clients/resources.js';
+import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
 import { masterId, nowSeconds, uuid } from './ids.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
@@ -93,10 +101,19 @@ export class SimMaster {
   }
 
   async start(): Promise<this> {
-    this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
+    this.server = await startSimServer((request) => this.handle(request), {
+      port: this.options.port ?? 0,
+      host: this.options.host ?? '127.0.0.1',
+    });
     this.port = this.server.port;
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
-    await this.options.zookeeper?.announceMaster({ hostname: this.hostname, port: this.port, id: this.id, pid: this.pid, version: this.version });
+    await this.options.zookeeper?.announceMaster({
+      hostname: this.hostname,
+      port: this.port,
+      id: this.id,
+      pid: this.pid,
+      version: this.version,
+    });
     return this;
   }
 
@@ -123,7 +140,15 @@ export class SimMaster {
   registerFramework(name: string, hostname: string, webuiUrl: string): SimFrameworkRecord {
     const existing = [...this.frameworks.values()].find((framework) => framework.name === name && framework.active);
     if (existing) return existing;
-    const framework = { id: `${this.id}-${String(this.frameworkSequence++).padStart(4, '0')}`, name, hostname, webuiUrl, role: '*', registeredTime: nowSeconds(), active: true };
+    const framework = {
+      id: `${this.id}-${String(this.frameworkSequence++).padStart(4, '0')}`,
+      name,
+      hostname,
+      webuiUrl,
+      role: '*',
+      registeredTime: nowSeconds(),
+      active: true,
+    };
     this.frameworks.set(framework.id, framework);
     return framework;
   }
@@ -155,7 +180,9 @@ export class SimMaster {
       };
       this.tasks.set(task.id, task);
       launched.push({ id: task.id, agentId: agent.id });
-      this.later(this.taskStartDelayMs, () => this.setState(task.id, task.fail ? 'TASK_FAILED' : 'TASK_RUNNING', task.fail ? 'Command exited with status 1' : undefined));
+      this.later(this.taskStartDelayMs, () =>
+        this.setState(task.id, task.fail ? 'TASK_FAILED' : 'TASK_RUNNING', task.fail ? 'Command exited with status 1' : undefined),
+      );
     }
     return { launched, declined };
   }
@@ -200,8 +227,16 @@ export class SimMaster {
   private pickAgent(frameworkId: string, request: LaunchRequest): SimAgentRecord | undefined {
     const fits = [...this.agents.values()].filter((agent) => {
       const free = this.freeOn(agent.id);
-      const taken = request.uniqueHost !== undefined && this.liveTasks().some((task) => task.frameworkId === frameworkId && task.agentId === agent.id && task.name === request.uniqueHost);
-      return !taken && free.cpus >= request.resources.cpus && free.mem >= request.resources.mem && free.disk >= request.resources.disk && portCount(free.ports) >= (request.resources.ports ?? 0);
+      const taken =
+        request.uniqueHost !== undefined &&
+        this.liveTasks().some((task) => task.frameworkId === frameworkId && task.agentId === agent.id && task.name === request.uniqueHost);
+      return (
+        !taken &&
+        free.cpus >= request.resources.cpus &&
+        free.mem >= request.resources.mem &&
+        free.disk >= request.resources.disk &&
+        portCount(free.ports) >= (request.resources.ports ?? 0)
+      );
     });
     return fits.sort((a, b) => this.freeOn(b.id).mem - this.freeOn(a.id).mem)[0];
   }
@@ -220,7 +255,15 @@ export class SimMaster {
       case 'GET /state':
         return { status: 200, body: this.stateJson() };
       case 'GET /state-summary':
-        return { status: 200, body: { hostname: this.hostname, cluster: this.options.clusterName, slaves: this.agentsJson(), frameworks: this.frameworksJson().map(({ tasks: _tasks, completed_tasks: _done, ...rest }) => rest) } };
+        return {
+          status: 200,
+          body: {
+            hostname: this.hostname,
+            cluster: this.options.clusterName,
+            slaves: this.agentsJson(),
+            frameworks: this.frameworksJson().map(({ tasks: _tasks, completed_tasks: _done, ...rest }) => rest),
+          },
+        };
       case 'GET /frameworks':
         return { status: 200, body: { frameworks: this.frameworksJson(), completed_frameworks: [], unregistered_frameworks: [] } };
       case 'GET /tasks': {
@@ -234,7 +277,10 @@ export class SimMaster {
       case 'GET /health':
         return { status: 200, text: '' };
       case 'GET /version':
-        return { status: 200, body: { version: this.version, build_user: 'sim', build_date: '2016-07-29 15:04:36', build_time: 1469800000 } };
+        return {
+          status: 200,
+          body: { version: this.version, build_user: 'sim', build_date: '2016-07-29 15:04:36', build_time: 1469800000 },
+        };
       case 'GET /redirect':
         return { status: 307, headers: { location: `//${this.hostname}:${this.port}` }, text: '' };
       case 'POST /teardown': {
@@ -257,8 +303,18 @@ export class SimMaster {
       case 'GET /sim/tasks': {
         const frameworkId = request.query.get('frameworkId');
         const agentId = request.query.get('agentId');
-        const tasks = [...this.tasks.values()].filter((task) => (!frameworkId || task.frameworkId === frameworkId) && (!agentId || task.agentId === agentId));
-        return { status: 200, body: tasks.map((task) => ({ ...this.taskJson(task), agent_hostname: this.agents.get(task.agentId)?.hostname, container_id: task.containerId, framework_name: this.frameworks.get(task.frameworkId)?.name })) };
+        const tasks = [...this.tasks.values()].filter(
+          (task) => (!frameworkId || task.frameworkId === frameworkId) && (!agentId || task.agentId === agentId),
+        );
+        return {
+          status: 200,
+          body: tasks.map((task) => ({
+            ...this.taskJson(task),
+            agent_hostname: this.agents.get(task.agentId)?.hostname,
+            container_id: task.containerId,
+            framework_name: this.frameworks.get(task.frameworkId)?.name,
+          })),
+        };
       }
     }
     const kill = /^\/sim\/tasks\/(.+)$/.exec(path);
@@ -285,7 +341,13 @@ export class SimMaster {
       leader: this.pid,
       ...(this.options.clusterName ? { cluster: this.options.clusterName } : {}),
       log_dir: '/var/log/mesos',
-      flags: { port: String(this.port), quorum: '1', registry: 'in_memory', zk_session_timeout: '10secs', ...(this.options.clusterName ? { cluster: this.options.clusterName } : {}) },
+      flags: {
+        port: String(this.port),
+        quorum: '1',
+        registry: 'in_memory',
+        zk_session_timeout: '10secs',
+        ...(this.options.clusterName ? { cluster: this.options.clusterName } : {}),
+      },
       slaves: this.agentsJson(),
       frameworks: this.frameworksJson(),
       completed_frameworks: [],
@@ -296,8 +358,16 @@ export class SimMaster {
   }
 
   private legacyCounters(): Record<string, number> {
-    const count = (state: string) => [...this.tasks.values()].filter((task) => task.statuses.some((status) => status.state === state)).length;
-    return { staged_tasks: count('TASK_STAGING'), started_tasks: count('TASK_RUNNING'), finished_tasks: count('TASK_FINISHED'), killed_tasks: count('TASK_KILLED'), failed_tasks: count('TASK_FAILED'), lost_tasks: count('TASK_LOST') };
+    const count = (state: string) =>
+      [...this.tasks.values()].filter((task) => task.statuses.some((status) => status.state === state)).length;
+    return {
+      staged_tasks: count('TASK_STAGING'),
+      started_tasks: count('TASK_RUNNING'),
+      finished_tasks: count('TASK_FINISHED'),
+      killed_tasks: count('TASK_KILLED'),
+      failed_tasks: count('TASK_FAILED'),
+      lost_tasks: count('TASK_LOST'),
+    };
   }
 
   private agentsJson(): Array<Record<string, unknown>> {
@@ -360,14 +430,22 @@ export class SimMaster {
       slave_id: task.agentId,
       state: task.state,
       resources: resourcesJson(task.resources),
-      statuses: task.statuses.map((status) => ({ state: status.state, timestamp: status.timestamp, ...(status.message ? { message: status.message } : {}), container_status: { network_infos: [{ ip_addresses: [{ ip_address: this.agents.get(task.agentId)?.hostname }] }] } })),
+      statuses: task.statuses.map((status) => ({
+        state: status.state,
+        timestamp: status.timestamp,
+        ...(status.message ? { message: status.message } : {}),
+        container_status: { network_infos: [{ ip_addresses: [{ ip_address: this.agents.get(task.agentId)?.hostname }] }] },
+      })),
       labels: task.labels,
       ...(task.discovery ? { discovery: task.discovery } : {}),
     };
   }
 
   private metrics(): Record<string, number> {
-    const total = [...this.agents.values()].reduce<Resources>((sum, agent) => addResources(sum, agent.resources), { ...NO_RESOURCES, ports: [] });
+    const total = [...this.agents.values()].reduce<Resources>((sum, agent) => addResources(sum, agent.resources), {
+      ...NO_RESOURCES,
+      ports: [],
+    });
     const used = [...this.agents.keys()].reduce<Resources>((sum, id) => addResources(sum, this.usedOn(id)), { ...NO_RESOURCES, ports: [] });
     const byState = (state: string) => [...this.tasks.values()].filter((task) => task.state === state).length;
     const percent = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
@@ -397,7 +475,13 @@ export class SimMaster {
 
 /** Mesos' JSON form: scalars as numbers, ports as a range string (omitted when empty). */
 export function resourcesJson(resources: Resources): Record<string, unknown> {
-  return { cpus: resources.cpus, gpus: resources.gpus, mem: resources.mem, disk: resources.disk, ...(resources.ports.length > 0 ? { ports: `[${resources.ports.map((range) => `${range.begin}-${range.end}`).join(', ')}]` } : {}) };
+  return {
+    cpus: resources.cpus,
+    gpus: resources.gpus,
+    mem: resources.mem,
+    disk: resources.disk,
+    ...(resources.ports.length > 0 ? { ports: `[${resources.ports.map((range) => `${range.begin}-${range.end}`).join(', ')}]` } : {}),
+  };
 }
 
 function takePorts(free: PortRange[], count: number): PortRange[] {
@@ -410,5 +494,9 @@ function takePorts(free: PortRange[], count: number): PortRange[] {
 }
 
 function discoveryInfo(name: string, ports: PortRange[], names: string[]): unknown {
-  return { visibility: 'EXTERNAL', name, ports: { ports: ports.map((port, index) => ({ number: port.begin, name: names[index] ?? `PORT_${index}`, protocol: 'tcp' })) } };
+  return {
+    visibility: 'EXTERNAL',
+    name,
+    ports: { ports: ports.map((port, index) => ({ number: port.begin, name: names[index] ?? `PORT_${index}`, protocol: 'tcp' })) },
+  };
 }

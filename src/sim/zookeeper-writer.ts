@@ -19,7 +19,10 @@ export class SimZookeeper {
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), options.timeoutMs ?? 5000).unref());
     if (!(await Promise.race([connected, timeout]))) {
       client.close();
-      throw new UserError(`The simulator cannot reach ZooKeeper at ${connectString}.`, 'Start ZooKeeper first, or run the simulator without --zookeeper.');
+      throw new UserError(
+        `The simulator cannot reach ZooKeeper at ${connectString}.`,
+        'Start ZooKeeper first, or run the simulator without --zookeeper.',
+      );
     }
     return new SimZookeeper(client, options.root ?? '');
   }
@@ -30,7 +33,15 @@ export class SimZookeeper {
 
   /** `/mesos/json.info_NNNNNNNNNN`, ephemeral and sequential: the master's contender node. */
   async announceMaster(master: { hostname: string; port: number; id: string; pid: string; version: string }): Promise<string> {
-    const info = { address: { hostname: master.hostname, ip: master.hostname, port: master.port }, hostname: master.hostname, id: master.id, ip: packIp(master.hostname), pid: master.pid, port: master.port, version: master.version };
+    const info = {
+      address: { hostname: master.hostname, ip: master.hostname, port: master.port },
+      hostname: master.hostname,
+      id: master.id,
+      ip: packIp(master.hostname),
+      pid: master.pid,
+      port: master.port,
+      version: master.version,
+    };
     await this.mkdirp('/mesos');
     return this.create('/mesos/json.info_', JSON.stringify(info), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
   }
@@ -58,20 +69,28 @@ export class SimZookeeper {
     const base = '/elasticsearch/mesos-ha';
     await this.put(`${base}/frameworkId`, frameworkId);
     await this.put(`${base}/${frameworkId}/stateList`, JSON.stringify(taskIds));
-    for (const taskId of taskIds) await this.put(`${base}/${frameworkId}/state/${taskId}`, JSON.stringify({ taskId, status: 'TASK_RUNNING' }));
+    for (const taskId of taskIds)
+      await this.put(`${base}/${frameworkId}/state/${taskId}`, JSON.stringify({ taskId, status: 'TASK_RUNNING' }));
   }
 
   private async put(path: string, data: string): Promise<void> {
     const full = `${this.root}${path}`;
     await this.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
-    const exists = await new Promise<boolean>((resolve, reject) => this.client.exists(full, (error, stat) => (error ? reject(error) : resolve(Boolean(stat)))));
-    if (exists) await new Promise<void>((resolve, reject) => this.client.setData(full, Buffer.from(data), -1, (error) => (error ? reject(error) : resolve())));
+    const exists = await new Promise<boolean>((resolve, reject) =>
+      this.client.exists(full, (error, stat) => (error ? reject(error) : resolve(Boolean(stat)))),
+    );
+    if (exists)
+      await new Promise<void>((resolve, reject) =>
+        this.client.setData(full, Buffer.from(data), -1, (error) => (error ? reject(error) : resolve())),
+      );
     else await this.create(path, data, zookeeper.CreateMode.PERSISTENT);
   }
 
   private remove(path: string): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.client.remove(`${this.root}${path}`, -1, (error) => (!error || (error as zookeeper.Exception).getCode?.() === zookeeper.Exception.NO_NODE ? resolve() : reject(error))),
+      this.client.remove(`${this.root}${path}`, -1, (error) =>
+        !error || (error as zookeeper.Exception).getCode?.() === zookeeper.Exception.NO_NODE ? resolve() : reject(error),
+      ),
     );
   }
 
@@ -81,7 +100,9 @@ export class SimZookeeper {
   }
 
   private create(path: string, data: string, mode: number): Promise<string> {
-    return new Promise((resolve, reject) => this.client.create(`${this.root}${path}`, Buffer.from(data), mode, (error, created) => (error ? reject(error) : resolve(created))));
+    return new Promise((resolve, reject) =>
+      this.client.create(`${this.root}${path}`, Buffer.from(data), mode, (error, created) => (error ? reject(error) : resolve(created))),
+    );
   }
 }
 

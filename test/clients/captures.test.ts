@@ -7,7 +7,10 @@ import { fixturesNote, haveRealFixtures, listFixtures, readFixture, readJsonFixt
 
 describe('resources', () => {
   it('reads port ranges, the MESOS_RESOURCES text form, and computes what is free', () => {
-    expect(parsePortRanges('[9200-9202, 9300-9302]')).toEqual([{ begin: 9200, end: 9202 }, { begin: 9300, end: 9302 }]);
+    expect(parsePortRanges('[9200-9202, 9300-9302]')).toEqual([
+      { begin: 9200, end: 9202 },
+      { begin: 9300, end: 9302 },
+    ]);
     const total = parseResources('ports(*):[31000-32000]; cpus(*):4; mem(*):1024; disk(*):2000');
     expect(total).toMatchObject({ cpus: 4, mem: 1024, disk: 2000 });
     expect(portCount(total.ports)).toBe(1001);
@@ -17,7 +20,13 @@ describe('resources', () => {
 });
 
 describe.skipIf(!haveRealFixtures)(`every real capture parses (${haveRealFixtures ? 'shared/fixtures/real' : fixturesNote})`, () => {
-  const masterStates = ['datadog-master-state.json', 'mesos-cli-master_state-0.19.0.json', 'mesos-dns-fake-master-state.json', 'minimesos-ParseStateJSONTest-master-state-0.22.1.json', 'datadog-master-state-summary.json'];
+  const masterStates = [
+    'datadog-master-state.json',
+    'mesos-cli-master_state-0.19.0.json',
+    'mesos-dns-fake-master-state.json',
+    'minimesos-ParseStateJSONTest-master-state-0.22.1.json',
+    'datadog-master-state-summary.json',
+  ];
 
   it.each(masterStates)('master state %s', (file) => {
     const state = parseMasterState(readJsonFixture(`mesos-state/${file}`));
@@ -30,7 +39,10 @@ describe.skipIf(!haveRealFixtures)(`every real capture parses (${haveRealFixture
     const state = parseMasterState(readJsonFixture('mesos-state/minimesos-ParseStateJSONTest-master-state-0.22.1.json'));
     const es = state.frameworks.find((framework) => framework.name === 'elasticsearch')!;
     expect(es.tasks).toHaveLength(3);
-    expect(es.usedResources.ports).toEqual([{ begin: 9200, end: 9202 }, { begin: 9300, end: 9302 }]);
+    expect(es.usedResources.ports).toEqual([
+      { begin: 9200, end: 9202 },
+      { begin: 9300, end: 9302 },
+    ]);
     expect(es.tasks[0]!.discoveryPorts.map((port) => port.name)).toEqual(['CLIENT_PORT', 'TRANSPORT_PORT']);
     expect(state.version).toBe('0.22.1');
   });
@@ -79,7 +91,14 @@ describe.skipIf(!haveRealFixtures)(`every real capture parses (${haveRealFixture
 
   it('the Marathon app example: id, instances, fractional cpus, Docker image and network', () => {
     const app = parseMarathonApp(readJsonFixture('marathon/api-docs-v1.3.5/examples/app.json'));
-    expect(app).toMatchObject({ id: '/foo', instances: 2, cpus: 0.1, cmd: 'sleep 1000', image: 'mesosphere:marathon/latest', network: 'BRIDGE' });
+    expect(app).toMatchObject({
+      id: '/foo',
+      instances: 2,
+      cpus: 0.1,
+      cmd: 'sleep 1000',
+      image: 'mesosphere:marathon/latest',
+      network: 'BRIDGE',
+    });
   });
 
   it('the Marathon info example names the leader, the master and ZooKeeper', () => {
@@ -90,7 +109,14 @@ describe.skipIf(!haveRealFixtures)(`every real capture parses (${haveRealFixture
 
   it('ZooKeeper captures: JSON MasterInfo and the old protobuf form', () => {
     const json = decodeMesosMasterZnode('json.info_0000000001', Buffer.from(readFixture('zk/vpenso-mesos-json.info_0000000001.json')));
-    expect(json).toMatchObject({ format: 'json', sequence: 1, pid: 'master@10.1.1.9:5050', hostname: '10.1.1.9', port: 5050, version: '1.6.0' });
+    expect(json).toMatchObject({
+      format: 'json',
+      sequence: 1,
+      pid: 'master@10.1.1.9:5050',
+      hostname: '10.1.1.9',
+      port: 5050,
+      version: '1.6.0',
+    });
     const protobuf = decodeMesosMasterZnode('info_0000000005', Buffer.from(readFixture('zk/mesos-cli-master.pb'), 'latin1'));
     expect(protobuf).toMatchObject({ format: 'protobuf', pid: 'master@10.141.141.10:5050', hostname: '10.141.141.10' });
     expect(mesosLeader([{ ...json, sequence: 3 }, json, { ...json, sequence: 2 }])!.sequence).toBe(1);

@@ -7,14 +7,18 @@ import { freePort } from '../../src/local/free-port.js';
 import { haveRealFixtures, readFixture } from '../support/fixtures.js';
 
 /** Real HTTP servers on loopback: an old master (only .json names), a non-leader that redirects, a broken one. */
-function serve(handler: (path: string) => { status: number; body: string; headers?: Record<string, string> } | 'hang'): Promise<{ url: string; server: Server }> {
+function serve(
+  handler: (path: string) => { status: number; body: string; headers?: Record<string, string> } | 'hang',
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const answer = handler(req.url ?? '/');
     if (answer === 'hang') return;
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })),
+  );
 }
 
 describe.skipIf(!haveRealFixtures)('Mesos client over HTTP', () => {

@@ -4,7 +4,15 @@ import { ZookeeperClient } from '../../src/clients/zookeeper.js';
 import { freePort } from '../../src/local/free-port.js';
 import { testZookeeper } from '../support/services.js';
 
-const masterInfo = (ip: string) => JSON.stringify({ address: { hostname: ip, ip, port: 5050 }, hostname: ip, id: `id-${ip}`, pid: `master@${ip}:5050`, port: 5050, version: '1.0.0' });
+const masterInfo = (ip: string) =>
+  JSON.stringify({
+    address: { hostname: ip, ip, port: 5050 },
+    hostname: ip,
+    id: `id-${ip}`,
+    pid: `master@${ip}:5050`,
+    port: 5050,
+    version: '1.0.0',
+  });
 
 describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
   let client: ZookeeperClient;
@@ -18,7 +26,10 @@ describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
       raw.once('connected', () => resolve());
       raw.connect();
     });
-    const create = (path: string, data?: string) => new Promise<void>((resolve, reject) => raw.mkdirp(path, data ? Buffer.from(data) : Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
+    const create = (path: string, data?: string) =>
+      new Promise<void>((resolve, reject) =>
+        raw.mkdirp(path, data ? Buffer.from(data) : Buffer.alloc(0), (error) => (error ? reject(error) : resolve())),
+      );
     await create(`${root}/mesos/json.info_0000000002`, masterInfo('10.0.0.2'));
     await create(`${root}/mesos/json.info_0000000001`, masterInfo('10.0.0.1'));
     await create(`${root}/mesos/log_replicas`);
@@ -57,7 +68,9 @@ describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
   it('fails to connect to a dead address within the timeout, with a clear message', async () => {
     const port = await freePort();
     const started = Date.now();
-    await expect(ZookeeperClient.connect(`127.0.0.1:${port}`, { timeoutMs: 1000 })).rejects.toThrow(`I can't reach ZooKeeper at 127.0.0.1:${port}`);
+    await expect(ZookeeperClient.connect(`127.0.0.1:${port}`, { timeoutMs: 1000 })).rejects.toThrow(
+      `I can't reach ZooKeeper at 127.0.0.1:${port}`,
+    );
     expect(Date.now() - started).toBeLessThan(2500);
   });
 });

@@ -3,12 +3,20 @@ import { parseAttachEndpoints } from '../../src/clusters/attach.js';
 
 describe('/cluster attach arguments', () => {
   it('accepts a master, and optional Marathon and ZooKeeper, normalised', () => {
-    expect(parseAttachEndpoints({ master: 'http://172.17.0.4:5050/', marathon: '<http://172.17.0.5:8080>', zookeeper: 'zk://172.17.0.3:2181/mesos' }, [])).toEqual({
+    expect(
+      parseAttachEndpoints(
+        { master: 'http://172.17.0.4:5050/', marathon: '<http://172.17.0.5:8080>', zookeeper: 'zk://172.17.0.3:2181/mesos' },
+        [],
+      ),
+    ).toEqual({
       master: 'http://172.17.0.4:5050',
       marathon: 'http://172.17.0.5:8080',
       zookeeper: '172.17.0.3:2181',
     });
-    expect(parseAttachEndpoints({ master: 'https://mesos.example.org', zookeeper: 'zk1.example.org' }, [])).toEqual({ master: 'https://mesos.example.org', zookeeper: 'zk1.example.org:2181' });
+    expect(parseAttachEndpoints({ master: 'https://mesos.example.org', zookeeper: 'zk1.example.org' }, [])).toEqual({
+      master: 'https://mesos.example.org',
+      zookeeper: 'zk1.example.org:2181',
+    });
   });
 
   it.each([

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type BotApp } from '../../src/app.js';
+import { type BotApp, createApp } from '../../src/app.js';
 import { PROVISION_STEPS } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -20,7 +20,14 @@ import { until } from '../support/until.js';
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the worker mid-build, several times', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const prefix = uniquePrefix('crash').slice(0, -1);
-  const env = { ...process.env, REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'dind', LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    REDIS_URL: testRedisUrl()!,
+    WORKSHOP_KEY_PREFIX: prefix,
+    CLUSTER_IMAGES: 'local',
+    CLUSTER_ISOLATION: 'dind',
+    LOG_LEVEL: 'warn',
+  };
   const workers: ChildProcess[] = [];
   let app: BotApp;
   const startWorker = () => {
@@ -29,7 +36,8 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
     return worker;
   };
   const ownContainers = () => docker.listContainers({ all: true, filters: { label: [`${LABELS.deployment}=${prefix}`] } });
-  const stepIndex = async () => PROVISION_STEPS.indexOf((await app.services.clusters.get('U0CRASH'))?.step as (typeof PROVISION_STEPS)[number]);
+  const stepIndex = async () =>
+    PROVISION_STEPS.indexOf((await app.services.clusters.get('U0CRASH'))?.step as (typeof PROVISION_STEPS)[number]);
 
   beforeAll(async () => {
     await buildLocalImages(docker);
@@ -56,13 +64,23 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
     expect(onHost.map((container) => container.Labels[LABELS.role])).toEqual(['engine']);
     const engine = await docker.getContainer(onHost[0]!.Id).inspect();
     const inner = new Docker({ host: '127.0.0.1', port: Number(engine.NetworkSettings.Ports['2375/tcp']![0]!.HostPort) });
-    const roles = (await inner.listContainers({ all: true })).map((container) => `${container.Labels[LABELS.role]}-${container.Labels[LABELS.index]} ${container.State}`).sort();
+    const roles = (await inner.listContainers({ all: true }))
+      .map((container) => `${container.Labels[LABELS.role]}-${container.Labels[LABELS.index]} ${container.State}`)
+      .sort();
     expect(roles).toEqual(['agent-1 running', 'agent-2 running', 'marathon-0 running', 'master-0 running', 'zookeeper-0 running']);
 
     await app.services.clusters.down('U0CRASH');
     expect(await ownContainers()).toHaveLength(0);
     const volumes = engine.Mounts.filter((mount) => mount.Type === 'volume').map((mount) => mount.Name!);
     expect(volumes).toHaveLength(1);
-    expect(await docker.getVolume(volumes[0]!).inspect().then(() => 'still there', () => 'removed')).toBe('removed');
+    expect(
+      await docker
+        .getVolume(volumes[0]!)
+        .inspect()
+        .then(
+          () => 'still there',
+          () => 'removed',
+        ),
+    ).toBe('removed');
   }, 300_000);
 });

@@ -1,16 +1,16 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../../src/clusters/backend.js';
+import { BuildStats } from '../../src/clusters/build-stats.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
-import { BuildStats } from '../../src/clusters/build-stats.js';
 import { ClusterService } from '../../src/clusters/service.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
-import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
+import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { until } from '../support/until.js';
 
 /** A backend that behaves as told: fail at a step, or wait at a step until cancelled. */
@@ -22,16 +22,19 @@ class ScriptedBackend implements ClusterBackend {
     for (const step of ['pulling images', 'zookeeper', 'master', 'agents', 'marathon'] as const) {
       request.onProgress(step);
       if (this.script.failAt === step) throw new Error(`${step} did not answer within 60 s`);
-      if (this.script.hangAt === step) await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      if (this.script.hangAt === step)
+        await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
     }
-    return { endpoints: { master: 'http://127.0.0.1:5050' }, exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'] };
+    return {
+      endpoints: { master: 'http://127.0.0.1:5050' },
+      exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'],
+    };
   }
 
   async destroy(clusterId: string): Promise<void> {
     this.destroyed.push(clusterId);
   }
 }
-
 
 describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)', () => {
   const log = createLogger('silent', { pretty: false });
@@ -50,11 +53,32 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     const queues = new Queues(testRedisUrl()!, prefix, log);
     const notifier = new RecordingNotifier();
     const stats = new BuildStats(() => redis);
-    const workers = startWorkers(testRedisUrl()!, prefix, { clusters: { processor: clusterJobProcessor({ registry, backend, notifier, messages: clusterMessages, log, cancelPollMs: 100, ttlMs: 3600_000, stats }), options: { concurrency: 2 } } }, log);
-    closers.push(() => queues.close(), () => Promise.all(workers.map((worker) => worker.close())));
+    const workers = startWorkers(
+      testRedisUrl()!,
+      prefix,
+      {
+        clusters: {
+          processor: clusterJobProcessor({
+            registry,
+            backend,
+            notifier,
+            messages: clusterMessages,
+            log,
+            cancelPollMs: 100,
+            ttlMs: 3600_000,
+            stats,
+          }),
+          options: { concurrency: 2 },
+        },
+      },
+      log,
+    );
+    closers.push(
+      () => queues.close(),
+      () => Promise.all(workers.map((worker) => worker.close())),
+    );
     return { service: new ClusterService(registry, queues, stats), notifier };
   }
-
 
   it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {
     const backend = new ScriptedBackend({ failAt: 'master' });

@@ -9,33 +9,72 @@ import { parseDockerHosts } from '../../src/docker/hosts.js';
 import { LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
-
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 
 describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real Docker engine)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('reaper') });
   const registry = new ClusterRegistry(() => redis);
-  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', deployment: 'test-reaper', log: createLogger('silent', { pretty: false }) });
+  const backend = new DockerBackend({
+    hosts: parseDockerHosts(''),
+    images: 'local',
+    deployment: 'test-reaper',
+    log: createLogger('silent', { pretty: false }),
+  });
   const notifier = new RecordingNotifier();
   const orphanId = String(Math.floor(Math.random() * 2 ** 31));
   const liveId = String(Math.floor(Math.random() * 2 ** 31));
   const now = Date.now();
   // Only the clusters this test made count: other test files' containers are not ours to reap.
   const ours = async () => (await backend.clusterIds()).filter((id) => id === orphanId || id === liveId);
-  const run = () => reap({ registry, backend, notifier, messages: reaperMessages, log: createLogger('silent', { pretty: false }), runningClusterIds: ours, warnBeforeMs: 15 * 60_000, now: () => now });
+  const run = () =>
+    reap({
+      registry,
+      backend,
+      notifier,
+      messages: reaperMessages,
+      log: createLogger('silent', { pretty: false }),
+      runningClusterIds: ours,
+      warnBeforeMs: 15 * 60_000,
+      now: () => now,
+    });
 
   beforeAll(async () => {
     await buildLocalImages(docker);
     for (const clusterId of [orphanId, liveId]) {
-      const container = await docker.createContainer({ Image: LOCAL_IMAGES.sim, Cmd: ['sleep', '300'], Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: 'test-reaper', [LABELS.cluster]: clusterId, [LABELS.role]: 'master' } });
+      const container = await docker.createContainer({
+        Image: LOCAL_IMAGES.sim,
+        Cmd: ['sleep', '300'],
+        Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: 'test-reaper', [LABELS.cluster]: clusterId, [LABELS.role]: 'master' },
+      });
       await container.start();
     }
     const progressMessage = { channel: 'C0ROOM', ts: '1.1' };
-    await registry.claim({ attendee: 'U0LIVE', kind: 'provisioned', status: 'ready', clusterId: liveId, expiresAt: now + 10 * 60_000, progressMessage });
-    await registry.claim({ attendee: 'U0OLD', kind: 'provisioned', status: 'ready', clusterId: 'expired-1', expiresAt: now - 1000, progressMessage });
-    await registry.claim({ attendee: 'U0FRESH', kind: 'provisioned', status: 'ready', clusterId: 'fresh-1', expiresAt: now + 5 * 3600_000, progressMessage });
+    await registry.claim({
+      attendee: 'U0LIVE',
+      kind: 'provisioned',
+      status: 'ready',
+      clusterId: liveId,
+      expiresAt: now + 10 * 60_000,
+      progressMessage,
+    });
+    await registry.claim({
+      attendee: 'U0OLD',
+      kind: 'provisioned',
+      status: 'ready',
+      clusterId: 'expired-1',
+      expiresAt: now - 1000,
+      progressMessage,
+    });
+    await registry.claim({
+      attendee: 'U0FRESH',
+      kind: 'provisioned',
+      status: 'ready',
+      clusterId: 'fresh-1',
+      expiresAt: now + 5 * 3600_000,
+      progressMessage,
+    });
   }, 60_000);
   afterAll(async () => {
     await backend.destroy(orphanId);
@@ -51,7 +90,12 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
     expect(await registry.get('U0OLD')).toBeNull();
     expect(await registry.get('U0FRESH')).not.toBeNull();
     const texts = notifier.posts.map((post) => JSON.stringify(post.message));
-    expect(texts.some((text) => text.includes('<@U0LIVE>') && text.includes('will be removed in 10 minutes') && text.includes('"action_id":"cluster.extend"'))).toBe(true);
+    expect(
+      texts.some(
+        (text) =>
+          text.includes('<@U0LIVE>') && text.includes('will be removed in 10 minutes') && text.includes('"action_id":"cluster.extend"'),
+      ),
+    ).toBe(true);
     expect(texts.some((text) => text.includes('<@U0OLD>') && text.includes('reached its time limit and was removed'))).toBe(true);
 
     const second = await run();

@@ -10,7 +10,9 @@ describe.skipIf(!testRedisUrl())('cluster registry (real Redis)', () => {
 
   it('gives each attendee at most one cluster, even when many ask at once', async () => {
     const attempts = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => registry.claim({ attendee: 'U0RUSH', kind: 'provisioned', status: 'queued', clusterId: String(i) })),
+      Array.from({ length: 20 }, (_, i) =>
+        registry.claim({ attendee: 'U0RUSH', kind: 'provisioned', status: 'queued', clusterId: String(i) }),
+      ),
     );
     const winners = attempts.filter((attempt) => attempt.claimed);
     expect(winners).toHaveLength(1);
@@ -18,8 +20,18 @@ describe.skipIf(!testRedisUrl())('cluster registry (real Redis)', () => {
   });
 
   it('applies concurrent updates without losing any, and removes fields set to undefined', async () => {
-    await registry.claim({ attendee: 'U0RACE', kind: 'provisioned', status: 'queued', error: 'old', endpoints: { master: 'http://m:5050', agents: [] } });
-    await Promise.all([registry.update('U0RACE', { step: 'zookeeper' }), registry.update('U0RACE', { host: 'h1' }), registry.update('U0RACE', { error: undefined })]);
+    await registry.claim({
+      attendee: 'U0RACE',
+      kind: 'provisioned',
+      status: 'queued',
+      error: 'old',
+      endpoints: { master: 'http://m:5050', agents: [] },
+    });
+    await Promise.all([
+      registry.update('U0RACE', { step: 'zookeeper' }),
+      registry.update('U0RACE', { host: 'h1' }),
+      registry.update('U0RACE', { error: undefined }),
+    ]);
     const record = await registry.get('U0RACE');
     expect(record).toMatchObject({ step: 'zookeeper', host: 'h1', endpoints: { agents: [] } });
     expect(record).not.toHaveProperty('error');
@@ -28,7 +40,13 @@ describe.skipIf(!testRedisUrl())('cluster registry (real Redis)', () => {
   it('updates, lists and removes records', async () => {
     await registry.claim({ attendee: 'U0A', kind: 'attached', status: 'ready', endpoints: { master: 'http://m:5050' } });
     const updated = await registry.update('U0A', { status: 'failed', error: 'boom' });
-    expect(updated).toMatchObject({ attendee: 'U0A', kind: 'attached', status: 'failed', error: 'boom', endpoints: { master: 'http://m:5050' } });
+    expect(updated).toMatchObject({
+      attendee: 'U0A',
+      kind: 'attached',
+      status: 'failed',
+      error: 'boom',
+      endpoints: { master: 'http://m:5050' },
+    });
     expect((await registry.list()).map((record) => record.attendee)).toContain('U0A');
     await registry.remove('U0A');
     expect(await registry.get('U0A')).toBeNull();

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
-import { SIGNING_SECRET, startSlackBot, type SlackBotUnderTest } from '../support/slack-bot.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 
@@ -23,9 +23,26 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
 
   beforeAll(async () => {
     await buildLocalImages(docker);
-    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', MAX_AGENTS: '3' } });
+    slack = await startSlackBot({
+      env: {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: prefix,
+        CLUSTER_IMAGES: 'local',
+        CLUSTER_ISOLATION: 'shared',
+        MAX_AGENTS: '3',
+      },
+    });
     worker = spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
-      env: { ...process.env, REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', SLACK_BOT_TOKEN: 'xoxb-worker', SLACK_API_URL: slack.fake.apiUrl, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: prefix,
+        CLUSTER_IMAGES: 'local',
+        CLUSTER_ISOLATION: 'shared',
+        SLACK_BOT_TOKEN: 'xoxb-worker',
+        SLACK_API_URL: slack.fake.apiUrl,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
@@ -37,16 +54,31 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
   });
 
   /** Every command here answers its invoker: wait for that reply, then for anything it posted. */
-  async function run(command: string, text: string, answer: 'reply' | 'thread' = 'reply'): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
+  async function run(
+    command: string,
+    text: string,
+    answer: 'reply' | 'thread' = 'reply',
+  ): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
     const before = slack.fake.calls.length;
     const id = `c${++sequence}`;
-    const response = await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/x-www-form-urlencoded', body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }) });
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/x-www-form-urlencoded',
+      body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }),
+    });
     expect(response.status).toBe(200);
     if (answer === 'reply') await slack.fake.waitFor((call) => call.path === `/response/${id}`, 30_000);
-    else await slack.fake.waitFor((call) => slack.fake.calls.indexOf(call) >= before && call.method === 'chat.postMessage' && call.body.thread_ts !== undefined, 30_000);
+    else
+      await slack.fake.waitFor(
+        (call) => slack.fake.calls.indexOf(call) >= before && call.method === 'chat.postMessage' && call.body.thread_ts !== undefined,
+        30_000,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const calls = slack.fake.calls.slice(before);
-    return { replies: calls.filter((call) => call.method === 'response_url'), posts: calls.filter((call) => call.method === 'chat.postMessage') };
+    return {
+      replies: calls.filter((call) => call.method === 'response_url'),
+      posts: calls.filter((call) => call.method === 'chat.postMessage'),
+    };
   }
   const text = (call: RecordedCall | undefined) => JSON.stringify(call?.body.blocks ?? call?.body.text ?? '');
 
@@ -54,7 +86,9 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
     expect(text((await run('/cluster', 'up --agents 0')).replies[0])).toContain('--agents must be between 1 and 3; you gave 0.');
     expect(text((await run('/cluster', 'up --agents 500')).replies[0])).toContain('you gave 500');
     expect(text((await run('/cluster', 'up --colour blue')).replies[0])).toContain('Unknown option --colour');
-    expect(text((await run('/cluster', 'up ```minimesos {\n  agent {\n    cpus = 2\n  }\n}```')).replies[0])).toContain("line 3, column 5: 'cpus' is not a property of agent { }");
+    expect(text((await run('/cluster', 'up ```minimesos {\n  agent {\n    cpus = 2\n  }\n}```')).replies[0])).toContain(
+      "line 3, column 5: 'cpus' is not a property of agent { }",
+    );
     expect(text((await run('/cluster', 'install {"id": "x"}')).replies[0])).toContain("You don't have a cluster yet.");
   });
 
@@ -63,9 +97,11 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
     expect(text(replies[0])).toMatch(/Your cluster is queued/);
     const progress = posts[0]!;
     expect(text(progress)).toContain('queued');
-    const ready = await slack.fake.waitFor((call) => call.method === 'chat.update' && String(call.body.text).includes('is ready'), 90_000).catch((error: Error) => {
-      throw new Error(`${error.message}\nworker log:\n${workerLog}`);
-    });
+    const ready = await slack.fake
+      .waitFor((call) => call.method === 'chat.update' && String(call.body.text).includes('is ready'), 90_000)
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\nworker log:\n${workerLog}`);
+      });
     expect(ready.body.ts).toBe((progress.body as { ts?: string }).ts ?? ready.body.ts);
     const updates = slack.fake.calls.filter((call) => call.method === 'chat.update').map((call) => String(call.body.text));
     expect(updates.some((update) => /zookeeper|master|agents|marathon/.test(update))).toBe(true);

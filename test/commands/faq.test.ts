@@ -1,21 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TerminalResponder, type TerminalEvent } from '../../src/adapters/terminal/responder.js';
-import { createApp, type BotApp } from '../../src/app.js';
+import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
+import { type BotApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
-import { startSimulatedCluster, type SimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl, uniquePrefix } from '../support/services.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
-
+import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
 function bot(env: Record<string, string>, notifier = new RecordingNotifier()) {
-  return createApp(loadConfig({ LOG_LEVEL: 'silent', WORKSHOP_KEY_PREFIX: uniquePrefix('faq').slice(0, -1), ...env }, 'local'), { log: createLogger('silent', { pretty: false }), notifier });
+  return createApp(loadConfig({ LOG_LEVEL: 'silent', WORKSHOP_KEY_PREFIX: uniquePrefix('faq').slice(0, -1), ...env }, 'local'), {
+    log: createLogger('silent', { pretty: false }),
+    notifier,
+  });
 }
 
 async function run(app: BotApp, text: string, user = 'U0ASK') {
   const events: TerminalEvent[] = [];
-  await app.router.dispatch({ user, channel: 'C0ROOM', command: 'faq', text }, new TerminalResponder('C0ROOM', (event) => events.push(event)));
+  await app.router.dispatch(
+    { user, channel: 'C0ROOM', command: 'faq', text },
+    new TerminalResponder('C0ROOM', (event) => events.push(event)),
+  );
   return events;
 }
 
@@ -33,7 +38,8 @@ describe('/faq', () => {
 
   it('lists every topic by section for /faq alone', async () => {
     const text = messageToText((await run(offline, ''))[0]!.payload);
-    for (const section of ['*Mesos basics*', '*Frameworks*', '*ZooKeeper*', '*Marathon*', '*minimesos*', '*Exercises*']) expect(text).toContain(section);
+    for (const section of ['*Mesos basics*', '*Frameworks*', '*ZooKeeper*', '*Marathon*', '*minimesos*', '*Exercises*'])
+      expect(text).toContain(section);
   });
 
   it("says it doesn't know, offers the closest topics and the instructor", async () => {
@@ -47,7 +53,10 @@ describe('/faq', () => {
     const notifier = new RecordingNotifier();
     const app = bot({ REDIS_URL: 'redis://127.0.0.1:1', INSTRUCTOR_CHANNEL: 'C0TEACH' }, notifier);
     const events: TerminalEvent[] = [];
-    await app.router.dispatchAction({ user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.ask-instructor', value: 'can mesos run on a raspberry pi?' }, new TerminalResponder('C0ROOM', (event) => events.push(event)));
+    await app.router.dispatchAction(
+      { user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.ask-instructor', value: 'can mesos run on a raspberry pi?' },
+      new TerminalResponder('C0ROOM', (event) => events.push(event)),
+    );
     await app.close();
     expect(notifier.posts).toHaveLength(1);
     expect(notifier.posts[0]!.channel).toBe('C0TEACH');
@@ -57,16 +66,22 @@ describe('/faq', () => {
 
   it('a suggestion button shows that topic', async () => {
     const events: TerminalEvent[] = [];
-    await offline.router.dispatchAction({ user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.show', value: 'what-is-sandbox' }, new TerminalResponder('C0ROOM', (event) => events.push(event)));
+    await offline.router.dispatchAction(
+      { user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.show', value: 'what-is-sandbox' },
+      new TerminalResponder('C0ROOM', (event) => events.push(event)),
+    );
     expect(messageToText(events[0]!.payload)).toContain('*What is the sandbox?*');
   });
 });
 
-describe.skipIf(!testRedisUrl())('/faq with a live view of the attendee\'s cluster', () => {
+describe.skipIf(!testRedisUrl())("/faq with a live view of the attendee's cluster", () => {
   let cluster: SimulatedCluster;
   let app: BotApp;
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({ agents: ['cpus(*):2.5; mem(*):1000; disk(*):100; ports(*):[31000-31099]'], taskStartDelayMs: 50 });
+    cluster = await startSimulatedCluster({
+      agents: ['cpus(*):2.5; mem(*):1000; disk(*):100; ports(*):[31000-31099]'],
+      taskStartDelayMs: 50,
+    });
     app = bot({ REDIS_URL: testRedisUrl()! });
     await app.services.clusters.attach('U0LIVE', { master: cluster.masterUrl, marathon: cluster.marathonUrl });
   });

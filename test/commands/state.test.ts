@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { freePort } from '../../src/local/free-port.js';
-import { startSimulatedCluster, type SimulatedCluster } from '../../src/sim/cluster.js';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
-import { SIGNING_SECRET, startSlackBot, type SlackBotUnderTest } from '../support/slack-bot.js';
-import { testRedisUrl, testZookeeper } from '../support/services.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import type { RecordedCall } from '../support/fake-slack.js';
+import { testRedisUrl, testZookeeper } from '../support/services.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
@@ -17,10 +17,24 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({ agents: ['cpus(*):1.5; mem(*):1024; disk(*):2000; ports(*):[31000-32000]', 'cpus(*):4; mem(*):2048; disk(*):4000; ports(*):[31000-32000]'], zookeeper: testZookeeper()!, taskStartDelayMs: 100, clusterName: 'bob' });
+    cluster = await startSimulatedCluster({
+      agents: [
+        'cpus(*):1.5; mem(*):1024; disk(*):2000; ports(*):[31000-32000]',
+        'cpus(*):4; mem(*):2048; disk(*):4000; ports(*):[31000-32000]',
+      ],
+      zookeeper: testZookeeper()!,
+      taskStartDelayMs: 100,
+      clusterName: 'bob',
+    });
     slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()! } });
     const http = new HttpClient();
-    await new MarathonClient(http, cluster.marathonUrl).createApp({ id: 'nginx', container: { type: 'DOCKER', docker: { image: 'nginx', network: 'BRIDGE' } }, cpus: 0.5, mem: 64, instances: 1 });
+    await new MarathonClient(http, cluster.marathonUrl).createApp({
+      id: 'nginx',
+      container: { type: 'DOCKER', docker: { image: 'nginx', network: 'BRIDGE' } },
+      cpus: 0.5,
+      mem: 64,
+      instances: 1,
+    });
     await http.close();
   });
   afterAll(async () => {
@@ -32,18 +46,28 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   async function run(command: string, text: string, user = 'U0BOB'): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
     const id = `r${++sequence}`;
     const before = slack.fake.calls.length;
-    const response = await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/x-www-form-urlencoded', body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }) });
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/x-www-form-urlencoded',
+      body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }),
+    });
     expect(response.status).toBe(200);
     // A command is done when its last message has arrived: wait for its first (a busy machine can take
     // seconds), then until the calls settle.
-    await slack.fake.waitFor((call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'), 30_000);
+    await slack.fake.waitFor(
+      (call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'),
+      30_000,
+    );
     let count = -1;
     while (count !== slack.fake.calls.length) {
       count = slack.fake.calls.length;
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
     const calls = slack.fake.calls.slice(before);
-    return { replies: calls.filter((call) => call.method === 'response_url'), posts: calls.filter((call) => call.method === 'chat.postMessage') };
+    return {
+      replies: calls.filter((call) => call.method === 'response_url'),
+      posts: calls.filter((call) => call.method === 'chat.postMessage'),
+    };
   }
 
   const text = (call: RecordedCall) => JSON.stringify(call.body.blocks ?? call.body.text);
@@ -61,7 +85,10 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   });
 
   it('/cluster attach links the cluster', async () => {
-    const { replies } = await run('/cluster', `attach master=${cluster.masterUrl} marathon=${cluster.marathonUrl} zookeeper=${testZookeeper()}`);
+    const { replies } = await run(
+      '/cluster',
+      `attach master=${cluster.masterUrl} marathon=${cluster.marathonUrl} zookeeper=${testZookeeper()}`,
+    );
     expect(text(replies[0]!)).toContain('Attached your cluster');
     expect(text(replies[0]!)).toContain(cluster.masterUrl);
   });
@@ -81,7 +108,7 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
 
   it('/state marathon lists the apps with their counts', async () => {
     const { posts } = await run('/state', 'marathon');
-    expect(String(posts[0]!.body.text)).toContain("Marathon: 1 app");
+    expect(String(posts[0]!.body.text)).toContain('Marathon: 1 app');
     expect(posts.slice(1).map(text).join('')).toMatch(/\*\/nginx\* — image `nginx`.*instances 1 · running 1/);
   });
 

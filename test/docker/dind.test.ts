@@ -27,7 +27,13 @@ async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInsp
 
 /** What a Marathon app does through the agent's Docker socket: a container on the attendee's engine. */
 async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
-  const container = await engine.createContainer({ name, Image: LOCAL_IMAGES.sim, Entrypoint: ['/bin/busybox', 'sh', '-c', script], ExposedPorts: { '80/tcp': {} }, HostConfig: hostConfig });
+  const container = await engine.createContainer({
+    name,
+    Image: LOCAL_IMAGES.sim,
+    Entrypoint: ['/bin/busybox', 'sh', '-c', script],
+    ExposedPorts: { '80/tcp': {} },
+    HostConfig: hostConfig,
+  });
   await container.start();
   return container;
 }
@@ -38,12 +44,15 @@ async function execOutput(container: Docker.Container, script: string): Promise<
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   await new Promise((resolve) => stream.on('end', resolve));
-  // Docker multiplexes stdout/stderr with 8-byte frame headers.
-  return Buffer.concat(chunks).toString('latin1').replace(/[\x00-\x08]/g, '');
+  // Docker multiplexes stdout/stderr with 8-byte frame headers: drop their control bytes.
+  return [...Buffer.concat(chunks).toString('latin1')].filter((char) => char.charCodeAt(0) > 8).join('');
 }
 
 async function answers(url: string, timeoutMs = 3000): Promise<string | undefined> {
-  return fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then((response) => response.text(), () => undefined);
+  return fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then(
+    (response) => response.text(),
+    () => undefined,
+  );
 }
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
@@ -64,7 +73,13 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     // The engine alone is the bound: no Marathon, so the engine's CPU cap (its roles' share) stays small.
     const spec = specFromFlags({ agents: 1, clusterName: 'dind-test' });
     const build = (attendee: string, clusterId: string) =>
-      backend.provision({ attendee, clusterId, spec: { ...spec, marathon: null }, signal: new AbortController().signal, onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step) });
+      backend.provision({
+        attendee,
+        clusterId,
+        spec: { ...spec, marathon: null },
+        signal: new AbortController().signal,
+        onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step),
+      });
     [clusters.ada, clusters.bob] = await Promise.all([build('U0ADA', ids.ada), build('U0BOB', ids.bob)]);
   }, 240_000);
   afterAll(async () => {
@@ -85,7 +100,12 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {
     for (const [name, id] of Object.entries(ids)) {
       const engine = (await engineOf(id)).docker;
-      await runInEngine(engine, 'web', `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`, { PortBindings: { '80/tcp': [{ HostPort: '80' }] } });
+      await runInEngine(
+        engine,
+        'web',
+        `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`,
+        { PortBindings: { '80/tcp': [{ HostPort: '80' }] } },
+      );
     }
     for (const name of Object.keys(ids) as Array<keyof typeof ids>) {
       const address = clusters[name]!.endpoints.apps!['80'];
@@ -102,7 +122,10 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     expect(await answers(`http://${bob.ip}:2375/version`)).toContain('ApiVersion');
     // …but from inside Ada's cluster it is unreachable, and so is Bob's app.
     const probe = await runInEngine(ada.docker, 'probe', 'sleep 600');
-    const output = await execOutput(probe, `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`);
+    const output = await execOutput(
+      probe,
+      `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`,
+    );
     expect(output).not.toContain('ApiVersion');
     expect(output).not.toContain('hello from bob');
     expect(output).toMatch(/api:[1-9]/);

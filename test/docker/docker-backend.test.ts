@@ -11,14 +11,26 @@ import { dockerAvailable } from '../support/services.js';
 
 describe.skipIf(!dockerAvailable())('Docker backend with the local images (real engine)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'local', deployment: 'test-docker', log: createLogger('silent', { pretty: false }), limits: { nanoCpus: 5e8, pidsLimit: 128 } });
+  const backend = new DockerBackend({
+    hosts: parseDockerHosts(''),
+    images: 'local',
+    deployment: 'test-docker',
+    log: createLogger('silent', { pretty: false }),
+    limits: { nanoCpus: 5e8, pidsLimit: 128 },
+  });
   const clusterId = String(Math.floor(Math.random() * 2 ** 31));
   const steps: string[] = [];
   let result: Awaited<ReturnType<DockerBackend['provision']>>;
 
   beforeAll(async () => {
     await buildLocalImages(docker);
-    result = await backend.provision({ attendee: 'U0DOCKER', clusterId, spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }), signal: new AbortController().signal, onProgress: (step) => steps.push(step) });
+    result = await backend.provision({
+      attendee: 'U0DOCKER',
+      clusterId,
+      spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }),
+      signal: new AbortController().signal,
+      onProgress: (step) => steps.push(step),
+    });
   }, 120_000);
   afterAll(() => backend.destroy(clusterId));
 
@@ -51,7 +63,13 @@ describe.skipIf(!dockerAvailable())('Docker backend with the local images (real 
 
   it('is idempotent: running again for the same cluster creates nothing new', async () => {
     const before = (await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).map((container) => container.Id).sort();
-    const again = await backend.provision({ attendee: 'U0DOCKER', clusterId, spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }), signal: new AbortController().signal, onProgress: () => undefined });
+    const again = await backend.provision({
+      attendee: 'U0DOCKER',
+      clusterId,
+      spec: specFromFlags({ agents: 2, clusterName: 'docker-test' }),
+      signal: new AbortController().signal,
+      onProgress: () => undefined,
+    });
     const after = (await docker.listContainers({ all: true, filters: clusterFilter(clusterId) })).map((container) => container.Id).sort();
     expect(after).toEqual(before);
     expect(again.endpoints.master).toBe(result.endpoints.master);
@@ -68,7 +86,12 @@ describe.skipIf(!dockerAvailable())('Docker backend with the local images (real 
 /** Real images come from a registry: a missing one is pulled, and the attendee sees the layers arrive. */
 describe.skipIf(!dockerAvailable())('Docker backend pulling a missing image (real engine, local registry)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-  const backend = new DockerBackend({ hosts: parseDockerHosts(''), images: 'minimesos', deployment: 'test-pull', log: createLogger('silent', { pretty: false }) });
+  const backend = new DockerBackend({
+    hosts: parseDockerHosts(''),
+    images: 'minimesos',
+    deployment: 'test-pull',
+    log: createLogger('silent', { pretty: false }),
+  });
   const clusterId = String(Math.floor(Math.random() * 2 ** 31));
   let registry: FakeRegistry;
   let image = '';
@@ -79,15 +102,33 @@ describe.skipIf(!dockerAvailable())('Docker backend pulling a missing image (rea
   afterAll(async () => {
     await backend.destroy(clusterId);
     await registry.stop();
-    await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it('shows the download under "pulling images", then says which service did not come up', async () => {
     const base = specFromFlags({ agents: 1 });
     // Every role from the registry; the image is not a real ZooKeeper, so the build stops there.
-    const spec = { ...base, timeout: 3, zookeeper: { image }, master: { ...base.master, image }, agents: base.agents.map((agent) => ({ ...agent, image })), marathon: null };
+    const spec = {
+      ...base,
+      timeout: 3,
+      zookeeper: { image },
+      master: { ...base.master, image },
+      agents: base.agents.map((agent) => ({ ...agent, image })),
+      marathon: null,
+    };
     const steps: string[] = [];
-    const failure = await backend.provision({ attendee: 'U0PULL', clusterId, spec, signal: new AbortController().signal, onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step) }).catch((error: Error) => error);
+    const failure = await backend
+      .provision({
+        attendee: 'U0PULL',
+        clusterId,
+        spec,
+        signal: new AbortController().signal,
+        onProgress: (step, detail) => steps.push(detail ? `${step}: ${detail}` : step),
+      })
+      .catch((error: Error) => error);
     const pulling = steps.filter((step) => step.startsWith(`pulling images: ${image}: `));
     expect(pulling.some((step) => /: [0-9.]+ of 1[23]\.\d MB, 0 of 1 layers$/.test(step))).toBe(true);
     expect(pulling.at(-1)).toMatch(/, 1 of 1 layers$/);

@@ -2,10 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDockerHosts, type DockerHost } from '../../src/docker/hosts.js';
+import { type DockerHost, parseDockerHosts } from '../../src/docker/hosts.js';
 
 /** docker-modem keeps the connection options it was given (untyped in @types/dockerode). */
 const modem = (host: DockerHost) => host.docker.modem as unknown as { socketPath?: string; protocol?: string; ca?: Buffer };
+
 import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
 
 describe('DOCKER_HOSTS', () => {
@@ -18,7 +19,9 @@ describe('DOCKER_HOSTS', () => {
   it('reads unix, tcp and tcp+TLS engines, and the publish address', async () => {
     const certs = await mkdtemp(join(tmpdir(), 'certs-'));
     for (const file of ['ca.pem', 'cert.pem', 'key.pem']) await writeFile(join(certs, file), `-----${file}-----`);
-    const hosts = parseDockerHosts(`unix:///run/other.sock, tcp://10.0.0.5:2375, tcp://docker-2.example.org?tls=${certs}&publish=203.0.113.7&control=10.9.0.2`);
+    const hosts = parseDockerHosts(
+      `unix:///run/other.sock, tcp://10.0.0.5:2375, tcp://docker-2.example.org?tls=${certs}&publish=203.0.113.7&control=10.9.0.2`,
+    );
     expect(hosts.map((host) => host.id)).toEqual(['unix:/run/other.sock', '10.0.0.5:2375', 'docker-2.example.org:2376']);
     expect(hosts[1]!.publishIp).toBe('10.0.0.5');
     expect(hosts[2]!.publishIp).toBe('203.0.113.7');
@@ -39,8 +42,21 @@ describe('DOCKER_HOSTS', () => {
 
 describe('minimesos token replacement', () => {
   it('replaces ${MINIMESOS_*} tokens (with _IP and _PORT) and leaves unknown ones', () => {
-    const values = tokenValues(['export MINIMESOS_NETWORK_GATEWAY=172.17.0.1', 'export MINIMESOS_ZOOKEEPER=zk://10.1.0.2:2181/mesos; export MINIMESOS_ZOOKEEPER_IP=10.1.0.2', 'export MINIMESOS_MASTER=http://10.1.0.3:5050; export MINIMESOS_MASTER_IP=10.1.0.3']);
-    const json = '{"args": ["--zookeeperMesosUrl", "${MINIMESOS_ZOOKEEPER}", "--master", "${MINIMESOS_MASTER_IP}:${MINIMESOS_MASTER_PORT}", "${MINIMESOS_NETWORK_GATEWAY}", "{{MINIMESOS_ZOOKEEPER}}", "${MINIMESOS_CONSUL}"]}';
-    expect(JSON.parse(replaceTokens(json, values)).args).toEqual(['--zookeeperMesosUrl', 'zk://10.1.0.2:2181/mesos', '--master', '10.1.0.3:5050', '172.17.0.1', '{{MINIMESOS_ZOOKEEPER}}', '${MINIMESOS_CONSUL}']);
+    const values = tokenValues([
+      'export MINIMESOS_NETWORK_GATEWAY=172.17.0.1',
+      'export MINIMESOS_ZOOKEEPER=zk://10.1.0.2:2181/mesos; export MINIMESOS_ZOOKEEPER_IP=10.1.0.2',
+      'export MINIMESOS_MASTER=http://10.1.0.3:5050; export MINIMESOS_MASTER_IP=10.1.0.3',
+    ]);
+    const json =
+      '{"args": ["--zookeeperMesosUrl", "${MINIMESOS_ZOOKEEPER}", "--master", "${MINIMESOS_MASTER_IP}:${MINIMESOS_MASTER_PORT}", "${MINIMESOS_NETWORK_GATEWAY}", "{{MINIMESOS_ZOOKEEPER}}", "${MINIMESOS_CONSUL}"]}';
+    expect(JSON.parse(replaceTokens(json, values)).args).toEqual([
+      '--zookeeperMesosUrl',
+      'zk://10.1.0.2:2181/mesos',
+      '--master',
+      '10.1.0.3:5050',
+      '172.17.0.1',
+      '{{MINIMESOS_ZOOKEEPER}}',
+      '${MINIMESOS_CONSUL}',
+    ]);
   });
 });

@@ -82,7 +82,8 @@ describe('FAQ', () => {
   });
 
   it('does not answer off-topic questions, and offers the closest topics', () => {
-    for (const question of ['what is the wifi password', 'when is lunch', 'where are the toilets']) expect(faq.ask(question).topic, question).toBeNull();
+    for (const question of ['what is the wifi password', 'when is lunch', 'where are the toilets'])
+      expect(faq.ask(question).topic, question).toBeNull();
     const unsure = faq.ask('how do i configure the mesos agent attributes for placement');
     expect(unsure.suggestions.length).toBeLessThanOrEqual(3);
   });
@@ -107,9 +108,15 @@ describe('FAQ', () => {
 
   it('refuses topic files with missing fields, naming the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'faq-'));
-    await writeFile(join(dir, 'bad.yaml'), 'section: x\ntitle: X\norder: 1\ntopics:\n  - id: no-answer\n    title: A topic without an answer\n');
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      'section: x\ntitle: X\norder: 1\ntopics:\n  - id: no-answer\n    title: A topic without an answer\n',
+    );
     expect(() => loadSections(dir)).toThrow(`${join(dir, 'bad.yaml')}: topic 1 needs a non-empty "answer"`);
-    await writeFile(join(dir, 'bad.yaml'), 'section: x\ntitle: X\norder: 1\ntopics:\n  - {id: a, title: A, answer: yes, related: [nowhere]}\n');
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      'section: x\ntitle: X\norder: 1\ntopics:\n  - {id: a, title: A, answer: yes, related: [nowhere]}\n',
+    );
     expect(() => loadSections(dir)).toThrow('names related topic "nowhere", which does not exist');
   });
 });

@@ -3,7 +3,6 @@ import { createLogger } from '../../src/logger.js';
 import { ProgressMessage } from '../../src/notify/progress.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 
-
 describe('progress message', () => {
   it('coalesces a burst of updates to at most one per interval, latest first, and always lands the final state', async () => {
     const notifier = new RecordingNotifier();

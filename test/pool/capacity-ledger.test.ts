@@ -14,10 +14,13 @@ describe.skipIf(!testRedisUrl())('capacity ledger (real Redis)', () => {
   beforeEach(async () => {
     const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('ledger') });
     connections.push(redis);
-    ledger = new CapacityLedger(() => redis, [
-      { id: 'small', memoryBytes: 4 * GiB, nanoCpus: 4 * CPU, maxClusters: 10 },
-      { id: 'big', memoryBytes: 8 * GiB, nanoCpus: 8 * CPU, maxClusters: 10 },
-    ]);
+    ledger = new CapacityLedger(
+      () => redis,
+      [
+        { id: 'small', memoryBytes: 4 * GiB, nanoCpus: 4 * CPU, maxClusters: 10 },
+        { id: 'big', memoryBytes: 8 * GiB, nanoCpus: 8 * CPU, maxClusters: 10 },
+      ],
+    );
     await ledger.register();
   });
 

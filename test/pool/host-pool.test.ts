@@ -13,7 +13,19 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
   const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('hostpool') });
   const log = createLogger('silent', { pretty: false });
   const pool = (minFreeDiskBytes: number) =>
-    new HostPool(parseDockerHosts(''), () => redis, { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostpool', minFreeDiskBytes, diskProbeImage: LOCAL_IMAGES.zookeeper }, log);
+    new HostPool(
+      parseDockerHosts(''),
+      () => redis,
+      {
+        maxClustersPerHost: 5,
+        memoryShare: 0.8,
+        cpuOvercommit: 4,
+        deployment: 'test-hostpool',
+        minFreeDiskBytes,
+        diskProbeImage: LOCAL_IMAGES.zookeeper,
+      },
+      log,
+    );
   beforeAll(() => buildLocalImages(new Docker({ socketPath: '/var/run/docker.sock' })), 120_000);
   afterAll(() => redis.quit());
 
@@ -30,7 +42,11 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
   it("rebuilds what is reserved from the running clusters' labels, so a restart loses nothing", async () => {
     const docker = new Docker({ socketPath: '/var/run/docker.sock' });
     const reserved = { memoryBytes: 123 * 1024 * 1024, nanoCpus: 1e9, diskBytes: 2.5e8 };
-    const container = await docker.createContainer({ Image: LOCAL_IMAGES.zookeeper, Cmd: ['sleep', '60'], Labels: clusterLabels({ deployment: 'test-hostpool', clusterId: 'survivor', attendee: 'U0SURVIVOR', reserved }, 'zookeeper', 0) });
+    const container = await docker.createContainer({
+      Image: LOCAL_IMAGES.zookeeper,
+      Cmd: ['sleep', '60'],
+      Labels: clusterLabels({ deployment: 'test-hostpool', clusterId: 'survivor', attendee: 'U0SURVIVOR', reserved }, 'zookeeper', 0),
+    });
     try {
       const restarted = pool(0);
       await restarted.start();

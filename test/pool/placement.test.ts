@@ -1,16 +1,15 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type BotApp } from '../../src/app.js';
+import { type BotApp, createApp } from '../../src/app.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../src/config.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { startBackgroundWork } from '../../src/queue/processors.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 import { until } from '../support/until.js';
-
 
 /** A pool with room for one cluster: the second attendee waits in line, is told so, and gets built when room frees. */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool (real engine, real queue)', () => {
@@ -21,7 +20,16 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool
 
   beforeAll(async () => {
     await buildLocalImages(docker);
-    const config = loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('pool').slice(0, -1), CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: '1' }, 'local');
+    const config = loadConfig(
+      {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: uniquePrefix('pool').slice(0, -1),
+        CLUSTER_IMAGES: 'local',
+        CLUSTER_ISOLATION: 'shared',
+        HOST_MAX_CLUSTERS: '1',
+      },
+      'local',
+    );
     app = createApp(config, { log: createLogger('silent', { pretty: false }), notifier });
     workers = await startBackgroundWork(app);
   }, 60_000);
@@ -39,7 +47,10 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool
     await app.services.clusters.up('U0FIRST', specFromFlags({}), announce);
     await until(async () => (await status('U0FIRST')) === 'ready', 60_000);
     await app.services.clusters.up('U0SECOND', specFromFlags({}), announce);
-    await until(async () => notifier.updates.some((update) => JSON.stringify(update.message).includes('Waiting for room: all 1 Docker host is full')), 20_000);
+    await until(
+      async () => notifier.updates.some((update) => JSON.stringify(update.message).includes('Waiting for room: all 1 Docker host is full')),
+      20_000,
+    );
     expect(await status('U0SECOND')).toBe('queued');
     expect(await docker.listContainers({ all: true, filters: { label: ['workshop.attendee=U0SECOND'] } })).toHaveLength(0);
 

@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type BotApp } from '../../src/app.js';
+import { type BotApp, createApp } from '../../src/app.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../src/config.js';
 import { engineContainerOptions } from '../../src/docker/dind.js';
@@ -19,7 +19,14 @@ import { until } from '../support/until.js';
 /** A second "machine": an engine container on this one, with the stand-in images copied in. */
 async function startDockerHost(name: string): Promise<{ container: Docker.Container; address: string }> {
   const container = await hostDocker.createContainer(
-    engineContainerOptions({ name, image: LOCAL_IMAGES.dind, labels: { 'workshop.test-host': name }, network: 'bridge', publish: {}, limits: { memoryBytes: 3e9, nanoCpus: 2e9, pidsLimit: 4096 } }),
+    engineContainerOptions({
+      name,
+      image: LOCAL_IMAGES.dind,
+      labels: { 'workshop.test-host': name },
+      network: 'bridge',
+      publish: {},
+      limits: { memoryBytes: 3e9, nanoCpus: 2e9, pidsLimit: 4096 },
+    }),
   );
   await container.start();
   const address = (await container.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
@@ -38,7 +45,11 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
   const spec = { ...specFromFlags({ agents: 1 }), marathon: null };
   const record = (attendee: string) => app.services.clusters.get(attendee);
   const up = (attendee: string) => app.services.clusters.up(attendee, spec, async () => ({ channel: 'C0', ts: attendee }));
-  const told = (attendee: string, text: string) => until(async () => notifier.updates.some((update) => update.ref.ts === attendee && JSON.stringify(update.message).includes(text)), 30_000);
+  const told = (attendee: string, text: string) =>
+    until(
+      async () => notifier.updates.some((update) => update.ref.ts === attendee && JSON.stringify(update.message).includes(text)),
+      30_000,
+    );
   /** What the reaper's schedule does every minute: measure the hosts again. */
   const checkHosts = async () => {
     const queue = app.services.queues.get('maintenance');
@@ -49,7 +60,15 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
     await buildLocalImages(hostDocker);
     hosts.push(...(await Promise.all([0, 1].map((index) => startDockerHost(`${prefix}-host-${index}`)))));
     const config = loadConfig(
-      { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: prefix, CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', HOST_MAX_CLUSTERS: '1', HOST_MIN_FREE_DISK_GB: '0', DOCKER_HOSTS: hosts.map((host) => `tcp://${host.address}:2375`).join(',') },
+      {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: prefix,
+        CLUSTER_IMAGES: 'local',
+        CLUSTER_ISOLATION: 'shared',
+        HOST_MAX_CLUSTERS: '1',
+        HOST_MIN_FREE_DISK_GB: '0',
+        DOCKER_HOSTS: hosts.map((host) => `tcp://${host.address}:2375`).join(','),
+      },
       'local',
     );
     app = createApp(config, { log: createLogger('silent', { pretty: false }), notifier });

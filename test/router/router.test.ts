@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../../commands/index.js';
-import { TerminalResponder, type TerminalEvent } from '../../src/adapters/terminal/responder.js';
+import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { UserError } from '../../src/errors.js';
@@ -26,9 +26,27 @@ const echo: CommandSpec = {
   summary: 'echoes',
   description: 'test',
   subcommands: [
-    { name: 'say', usage: '/echo say <words>', summary: 'says words', run: async ({ args, out }) => out.reply({ text: `you said: ${args}` }) },
-    { name: 'secret', usage: '/echo secret', summary: 'instructors only', instructorOnly: true, run: async ({ out }) => out.reply({ text: 'the secret' }) },
-    { name: 'refuse', usage: '/echo refuse', summary: 'refuses', run: async () => { throw new UserError('That cluster name is taken.', 'Pick another name.'); } },
+    {
+      name: 'say',
+      usage: '/echo say <words>',
+      summary: 'says words',
+      run: async ({ args, out }) => out.reply({ text: `you said: ${args}` }),
+    },
+    {
+      name: 'secret',
+      usage: '/echo secret',
+      summary: 'instructors only',
+      instructorOnly: true,
+      run: async ({ out }) => out.reply({ text: 'the secret' }),
+    },
+    {
+      name: 'refuse',
+      usage: '/echo refuse',
+      summary: 'refuses',
+      run: async () => {
+        throw new UserError('That cluster name is taken.', 'Pick another name.');
+      },
+    },
   ],
 };
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/clients/http.js';
 import { MesosClient } from '../../src/clients/mesos.js';
@@ -14,7 +14,10 @@ describe('workshop-bot sim, one process per role', () => {
   });
 
   const run = (args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'sim', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'sim', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     return new Promise<string>((resolve, reject) => {
       child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()));
@@ -24,9 +27,14 @@ describe('workshop-bot sim, one process per role', () => {
 
   it('master, agent and Marathon find each other over HTTP', async () => {
     const [masterPort, agentPort, marathonPort] = [await freePort(), await freePort(), await freePort()];
-    expect(await run(['master', '--host', '127.0.0.1'], { MESOS_PORT: String(masterPort), MESOS_CLUSTER: 'split' })).toContain('simulated Mesos master');
+    expect(await run(['master', '--host', '127.0.0.1'], { MESOS_PORT: String(masterPort), MESOS_CLUSTER: 'split' })).toContain(
+      'simulated Mesos master',
+    );
     const masterUrl = `http://127.0.0.1:${masterPort}`;
-    await run(['agent', '--host', '127.0.0.1', '--port', String(agentPort)], { MESOS_MASTER: masterUrl, MESOS_RESOURCES: 'cpus(*):1.5; mem(*):512; disk(*):100; ports(*):[31000-31009]' });
+    await run(['agent', '--host', '127.0.0.1', '--port', String(agentPort)], {
+      MESOS_MASTER: masterUrl,
+      MESOS_RESOURCES: 'cpus(*):1.5; mem(*):512; disk(*):100; ports(*):[31000-31009]',
+    });
     await run(['marathon', '--host', '127.0.0.1', '--port', String(marathonPort), '--master', masterUrl]);
     const state = await new MesosClient(http, { masterUrl }).state();
     expect(state.cluster).toBe('split');

@@ -3,7 +3,7 @@ import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { MesosClient } from '../../src/clients/mesos.js';
 import { ZookeeperClient } from '../../src/clients/zookeeper.js';
-import { startSimulatedCluster, type SimulatedCluster } from '../../src/sim/cluster.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { haveRealFixtures, readJsonFixture } from '../support/fixtures.js';
 import { testZookeeper, zookeeperChroot } from '../support/services.js';
 
@@ -24,7 +24,14 @@ describe('simulated minimesos cluster', () => {
   let marathon: MarathonClient;
 
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({ agents: ['cpus(*):2; mem(*):1024; disk(*):2000; ports(*):[31000-32000]', 'cpus(*):2; mem(*):1024; disk(*):2000; ports(*):[31000-32000]'], clusterName: 'alice', taskStartDelayMs: 200 });
+    cluster = await startSimulatedCluster({
+      agents: [
+        'cpus(*):2; mem(*):1024; disk(*):2000; ports(*):[31000-32000]',
+        'cpus(*):2; mem(*):1024; disk(*):2000; ports(*):[31000-32000]',
+      ],
+      clusterName: 'alice',
+      taskStartDelayMs: 200,
+    });
     mesos = new MesosClient(http, { masterUrl: cluster.masterUrl, agentUrls: cluster.agentUrls });
     marathon = new MarathonClient(http, cluster.marathonUrl);
   });
@@ -50,9 +57,15 @@ describe('simulated minimesos cluster', () => {
     await marathon.createApp({ id: 'web', cmd: 'python3 -m http.server $PORT0', cpus: 0.5, mem: 128, instances: 2 });
     const staged = await marathon.app('/web');
     expect(staged.deployments.length).toBe(1);
-    const app = await until(() => marathon.app('/web'), (current) => current.tasksRunning === 2);
+    const app = await until(
+      () => marathon.app('/web'),
+      (current) => current.tasksRunning === 2,
+    );
     expect(app.tasks.every((task) => task.state === 'TASK_RUNNING' && task.ports.length === 1)).toBe(true);
-    await until(() => marathon.app('/web'), (current) => current.deployments.length === 0);
+    await until(
+      () => marathon.app('/web'),
+      (current) => current.deployments.length === 0,
+    );
     const state = await mesos.state();
     const framework = state.frameworks.find((candidate) => candidate.name === 'marathon')!;
     expect(framework.tasks.filter((task) => task.name === 'web')).toHaveLength(2);
@@ -65,29 +78,46 @@ describe('simulated minimesos cluster', () => {
     await expect(marathon.scaleApp('/web', 4)).rejects.toThrow('App is locked by one or more deployments');
     await marathon.scaleApp('/web', 1, { force: true });
     cluster.control.setTaskStartDelay(200);
-    await until(() => marathon.app('/web'), (current) => current.tasksRunning === 1 && current.tasksStaged === 0);
+    await until(
+      () => marathon.app('/web'),
+      (current) => current.tasksRunning === 1 && current.tasksStaged === 0,
+    );
   });
 
   it('keeps an app that does not fit waiting in the queue', async () => {
     await marathon.createApp({ id: 'huge', cmd: 'sleep 1000', cpus: 8, mem: 64 });
-    const queue = await until(() => marathon.queue(), (entries) => entries.some((entry) => entry.appId === '/huge'));
+    const queue = await until(
+      () => marathon.queue(),
+      (entries) => entries.some((entry) => entry.appId === '/huge'),
+    );
     expect(queue.find((entry) => entry.appId === '/huge')!.count).toBe(1);
     expect((await marathon.app('/huge')).deployments.length).toBe(1);
     await marathon.deleteApp('/huge');
   });
 
-  it('records a failing app\'s last task failure', async () => {
+  it("records a failing app's last task failure", async () => {
     await marathon.createApp({ id: 'broken', cmd: 'exit 1', cpus: 0.1, mem: 16 });
-    const app = await until(() => marathon.app('/broken'), (current) => current.lastTaskFailure !== undefined);
+    const app = await until(
+      () => marathon.app('/broken'),
+      (current) => current.lastTaskFailure !== undefined,
+    );
     expect(app.lastTaskFailure).toMatchObject({ state: 'TASK_FAILED', message: 'Command exited with status 1' });
     await marathon.deleteApp('/broken');
   });
 
   it('runs one Elasticsearch node per agent, so asking for 3 on 2 agents stalls at 2', async () => {
-    await marathon.createApp({ id: 'elasticsearch', container: { type: 'DOCKER', docker: { image: 'mesos/elasticsearch-scheduler:1.0.1', network: 'BRIDGE' } }, args: ['--zookeeperMesosUrl', 'zk://zookeeper:2181/mesos', '--elasticsearchNodes', '3'], cpus: 0.2, mem: 128 });
+    await marathon.createApp({
+      id: 'elasticsearch',
+      container: { type: 'DOCKER', docker: { image: 'mesos/elasticsearch-scheduler:1.0.1', network: 'BRIDGE' } },
+      args: ['--zookeeperMesosUrl', 'zk://zookeeper:2181/mesos', '--elasticsearchNodes', '3'],
+      cpus: 0.2,
+      mem: 128,
+    });
     const state = await until(
       () => mesos.state(),
-      (current) => (current.frameworks.find((framework) => framework.name === 'elasticsearch')?.tasks.filter((task) => task.state === 'TASK_RUNNING').length ?? 0) === 2,
+      (current) =>
+        (current.frameworks.find((framework) => framework.name === 'elasticsearch')?.tasks.filter((task) => task.state === 'TASK_RUNNING')
+          .length ?? 0) === 2,
     );
     await new Promise((resolve) => setTimeout(resolve, 800));
     const es = (await mesos.state()).frameworks.find((framework) => framework.name === 'elasticsearch')!;

@@ -31,9 +31,18 @@ export class FakeRegistry {
       const url = request.url ?? '';
       const manifest = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url);
       const blob = /^\/v2\/.+\/blobs\/(sha256:[0-9a-f]+)$/.exec(url);
-      const body = url === '/v2/' ? Buffer.from('{}') : manifest ? this.manifests.get(`${manifest[1]}@${manifest[2]}`) : blob ? this.blobs.get(blob[1]!) : undefined;
+      const body =
+        url === '/v2/'
+          ? Buffer.from('{}')
+          : manifest
+            ? this.manifests.get(`${manifest[1]}@${manifest[2]}`)
+            : blob
+              ? this.blobs.get(blob[1]!)
+              : undefined;
       if (!body) {
-        response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"not here"}]}');
+        response
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"not here"}]}');
         return;
       }
       if (manifest && !manifest[2]!.startsWith('sha256:')) this.pulls.push(`${manifest[1]}:${manifest[2]}`);
@@ -61,7 +70,14 @@ export class FakeRegistry {
       await run('tar', ['-C', root, '-cf', join(dir, 'layer.tar'), '.']);
       const layerTar = await readFile(join(dir, 'layer.tar'));
       const layer = gzipSync(layerTar, { level: 1 });
-      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/busybox', 'sleep', '3600'] }, rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] } }));
+      const config = Buffer.from(
+        JSON.stringify({
+          architecture: 'amd64',
+          os: 'linux',
+          config: { Cmd: ['/bin/busybox', 'sleep', '3600'] },
+          rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] },
+        }),
+      );
       for (const data of [config, layer]) this.blobs.set(sha256(data), data);
       const manifest = Buffer.from(
         JSON.stringify({

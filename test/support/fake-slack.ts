@@ -60,7 +60,11 @@ export class FakeSlack {
 
   /** The next `times` calls of `method` answer 429 with Retry-After (seconds). */
   rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
-    this.plan(method, times, { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfterSeconds) } });
+    this.plan(method, times, {
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    });
   }
 
   /** The next `times` calls of `method` answer `{ok:false, error}`. */
@@ -84,7 +88,8 @@ export class FakeSlack {
     for (;;) {
       const found = this.calls.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
+      if (Date.now() > deadline)
+        throw new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -99,7 +104,11 @@ export class FakeSlack {
     else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
   }
 
-  private plan(method: string, times: number, answer: { status: number; body: Record<string, unknown>; headers?: Record<string, string> }): void {
+  private plan(
+    method: string,
+    times: number,
+    answer: { status: number; body: Record<string, unknown>; headers?: Record<string, string> },
+  ): void {
     const queue = this.planned.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(answer);
     this.planned.set(method, queue);
@@ -109,7 +118,15 @@ export class FakeSlack {
     const ts = () => `1700000000.${String(++this.tsCounter).padStart(6, '0')}`;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://workshop.slack.com/', team: 'Workshop', user: 'workshop-bot', team_id: 'T0WORKSHOP', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://workshop.slack.com/',
+          team: 'Workshop',
+          user: 'workshop-bot',
+          team_id: 'T0WORKSHOP',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
       case 'chat.postMessage': {
         const messageTs = ts();
         return { ok: true, channel: body.channel, ts: messageTs, message: { text: body.text, ts: messageTs } };
@@ -123,7 +140,15 @@ export class FakeSlack {
       case 'files.info': {
         const file = this.files.get(String(body.file));
         if (!file) return { ok: false, error: 'file_not_found' };
-        return { ok: true, file: { id: body.file, name: file.name, size: Buffer.byteLength(file.content), url_private_download: `${this.url}/files/${String(body.file)}/download/${file.name}` } };
+        return {
+          ok: true,
+          file: {
+            id: body.file,
+            name: file.name,
+            size: Buffer.byteLength(file.content),
+            url_private_download: `${this.url}/files/${String(body.file)}/download/${file.name}`,
+          },
+        };
       }
       default:
         return { ok: true };

@@ -1,5 +1,5 @@
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/app.js';
-import { createApp, type BotApp, type CreateAppOptions } from '../../src/app.js';
+import { type BotApp, type CreateAppOptions, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/local/free-port.js';
 import { createLogger } from '../../src/logger.js';

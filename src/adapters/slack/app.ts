@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { BotApp } from '../../app.js';
-import { boltLogger } from './logger.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
+import { boltLogger } from './logger.js';
 
 export interface SlackAdapter {
   app: App;

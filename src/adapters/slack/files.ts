@@ -25,7 +25,10 @@ export function attachedFiles(client: WebClient, files: SharedFile[] | undefined
       if (!url) throw new UserError(`Slack did not give me a way to download ${name}.`, 'Paste its content in a code block instead.');
       const response = await fetch(url, { headers: { Authorization: `Bearer ${client.token}` }, signal: AbortSignal.timeout(15_000) });
       if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) {
-        throw new UserError(`I could not download ${name} from Slack (it answered ${response.ok ? 'with a login page' : response.status}).`, 'The app needs the files:read scope (see infra/slack-app-manifest.yaml); meanwhile paste the content in a code block.');
+        throw new UserError(
+          `I could not download ${name} from Slack (it answered ${response.ok ? 'with a login page' : response.status}).`,
+          'The app needs the files:read scope (see infra/slack-app-manifest.yaml); meanwhile paste the content in a code block.',
+        );
       }
       return response.text();
     },

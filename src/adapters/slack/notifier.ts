@@ -10,7 +10,8 @@ const FIXABLE: Record<string, string> = {
   not_in_channel: "I'm not in this channel, so I can't post here. Invite me with /invite @workshop-bot, or use me in a DM.",
   channel_not_found: "I can't see this channel (private?). Invite me with /invite @workshop-bot, or use me in a DM.",
   is_archived: 'This channel is archived; use me in another channel or in a DM.',
-  missing_scope: 'The Slack app lacks a permission for this (files:read to read attached files): ask whoever installed it to add the scopes in infra/slack-app-manifest.yaml. Meanwhile paste the content in a code block.',
+  missing_scope:
+    'The Slack app lacks a permission for this (files:read to read attached files): ask whoever installed it to add the scopes in infra/slack-app-manifest.yaml. Meanwhile paste the content in a code block.',
   file_not_found: 'Slack no longer has that file (deleted?). Send it again, or paste its content in a code block.',
 };
 
@@ -20,7 +21,12 @@ export class SlackNotifier implements Notifier {
 
   async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
     const result = await slackCall(() =>
-      this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadOf ? { thread_ts: threadOf.ts } : {}) }),
+      this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        ...(threadOf ? { thread_ts: threadOf.ts } : {}),
+      }),
     );
     return { channel: result.channel ?? channel, ts: result.ts ?? '' };
   }
@@ -33,7 +39,9 @@ export class SlackNotifier implements Notifier {
 /** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */
 export function slackNotifierFromConfig(config: Config, options: WebClientOptions = {}): SlackNotifier | undefined {
   if (!config.slack.botToken) return undefined;
-  return new SlackNotifier(new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options }));
+  return new SlackNotifier(
+    new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options }),
+  );
 }
 
 /** Runs a Web API call, turning the errors a user can fix into a UserError that says how. */

@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Message } from '../../render/blocks.js';
 import type { MessageRef, Responder } from '../../router/types.js';
-import { slackCall, type SlackNotifier } from './notifier.js';
+import { type SlackNotifier, slackCall } from './notifier.js';
 
 /**
  * The Slack Responder. Replies go to the invoker only (response_url, ephemeral); posts and updates
@@ -25,7 +25,9 @@ export class SlackResponder implements Responder {
       await this.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
     } else {
       const client = this.notifier.client;
-      await slackCall(() => client.chat.postEphemeral({ channel: this.channel, user: this.user, text: message.text, blocks: message.blocks }));
+      await slackCall(() =>
+        client.chat.postEphemeral({ channel: this.channel, user: this.user, text: message.text, blocks: message.blocks }),
+      );
     }
   }
 

@@ -47,5 +47,8 @@ export function eventToText(event: TerminalEvent): string {
 }
 
 function indent(text: string, prefix: string): string {
-  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 }

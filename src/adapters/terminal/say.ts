@@ -1,7 +1,7 @@
 import type { BotApp } from '../../app.js';
 import { UserError } from '../../errors.js';
 import type { CommandRequest } from '../../router/types.js';
-import { TerminalResponder, type TerminalEvent } from './responder.js';
+import { type TerminalEvent, TerminalResponder } from './responder.js';
 
 export const TERMINAL_USER = 'U_TERMINAL';
 export const TERMINAL_CHANNEL = 'C_TERMINAL';
@@ -9,12 +9,17 @@ export const TERMINAL_CHANNEL = 'C_TERMINAL';
 /** Turns a typed line like `/cluster up --agents 2` into a request for the router. */
 export function parseCommandLine(line: string, user: string, channel: string): CommandRequest {
   const match = /^\/([a-z][\w-]*)\s*([\s\S]*)$/i.exec(line.trim());
-  if (!match) throw new UserError(`"${line.trim()}" is not a slash command.`, 'Start with the command, e.g. /help or /faq what is a framework?');
+  if (!match)
+    throw new UserError(`"${line.trim()}" is not a slash command.`, 'Start with the command, e.g. /help or /faq what is a framework?');
   return { user, channel, command: match[1]!.toLowerCase(), text: match[2]! };
 }
 
 /** Runs one command line through the router and returns every message it produced, in order. */
-export async function say(bot: BotApp, line: string, options: { user?: string; channel?: string; onEvent?: (event: TerminalEvent) => void } = {}): Promise<TerminalEvent[]> {
+export async function say(
+  bot: BotApp,
+  line: string,
+  options: { user?: string; channel?: string; onEvent?: (event: TerminalEvent) => void } = {},
+): Promise<TerminalEvent[]> {
   const channel = options.channel ?? TERMINAL_CHANNEL;
   const events: TerminalEvent[] = [];
   const responder = new TerminalResponder(channel, (event) => {

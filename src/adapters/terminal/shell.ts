@@ -25,7 +25,11 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
     if (trimmed !== '') {
       // A bare question is what attendees type most: treat it as /faq.
       const commandLine = trimmed.startsWith('/') ? trimmed : `/faq ${trimmed}`;
-      await say(bot, commandLine, { user, channel: options.channel ?? TERMINAL_CHANNEL, onEvent: (event) => output.write(`${eventToText(event)}\n`) });
+      await say(bot, commandLine, {
+        user,
+        channel: options.channel ?? TERMINAL_CHANNEL,
+        onEvent: (event) => output.write(`${eventToText(event)}\n`),
+      });
     }
     rl.prompt();
   }

@@ -39,7 +39,10 @@ function summary(spec: ClusterSpec): string {
     `mesos        ${spec.mesosVersion} · logging ${spec.loggingLevel} · timeout ${spec.timeout}s · mapPortsToHost ${spec.mapPortsToHost} · mapAgentSandboxVolume ${spec.mapAgentSandboxVolume}`,
     `zookeeper    ${spec.zookeeper.image}`,
     `master       ${spec.master.image}${spec.master.authenticate ? ' (authentication on)' : ''}`,
-    ...spec.agents.map((agent, index) => `agent ${index + 1}      ${agent.image} :${agent.portNumber} ${resourcesString(agent)}${agent.attributes ? ` attributes ${agent.attributes}` : ''}`),
+    ...spec.agents.map(
+      (agent, index) =>
+        `agent ${index + 1}      ${agent.image} :${agent.portNumber} ${resourcesString(agent)}${agent.attributes ? ` attributes ${agent.attributes}` : ''}`,
+    ),
     `marathon     ${spec.marathon ? `${spec.marathon.image}${spec.marathon.apps.length ? `, apps: ${spec.marathon.apps.join(', ')}` : ''}${spec.marathon.groups.length ? `, groups: ${spec.marathon.groups.join(', ')}` : ''}` : '-'}`,
     ...(['consul', 'registrator', 'mesosdns'] as const).map((role) => `${role.padEnd(12)} ${spec[role]?.image ?? '-'}`),
   ];

@@ -13,10 +13,16 @@ export interface UpFlags {
 export function specFromFlags(flags: UpFlags, limits: { maxAgents: number } = { maxAgents: 10 }): ClusterSpec {
   const agents = flags.agents ?? 1;
   if (!Number.isInteger(agents) || agents < 1 || agents > limits.maxAgents) {
-    throw new UserError(`--agents must be between 1 and ${limits.maxAgents}; you asked for ${agents}.`, 'Most exercises need 1 agent; the Elasticsearch exercise needs 3, then 5.');
+    throw new UserError(
+      `--agents must be between 1 and ${limits.maxAgents}; you asked for ${agents}.`,
+      'Most exercises need 1 agent; the Elasticsearch exercise needs 3, then 5.',
+    );
   }
   if (flags.mesosVersion !== undefined && !SUPPORTED_MESOS_VERSIONS.includes(flags.mesosVersion)) {
-    throw new UserError(`Mesos ${flags.mesosVersion} is not one minimesos supports.`, `Use one of: ${SUPPORTED_MESOS_VERSIONS.join(', ')}.`);
+    throw new UserError(
+      `Mesos ${flags.mesosVersion} is not one minimesos supports.`,
+      `Use one of: ${SUPPORTED_MESOS_VERSIONS.join(', ')}.`,
+    );
   }
   const lines = ['minimesos {'];
   if (flags.clusterName) lines.push(`  clusterName = ${JSON.stringify(flags.clusterName)}`);

@@ -5,7 +5,8 @@ import { parseMinimesosFile } from './spec.js';
 /** Writes a spec back as a minimesosFile, in the layout `minimesos init` uses (blocks alphabetically). */
 export function renderMinimesosFile(spec: ClusterSpec): string {
   const lines: string[] = ['minimesos {'];
-  const property = (indent: number, name: string, value: string | number | boolean | null) => lines.push(`${' '.repeat(indent)}${name} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  const property = (indent: number, name: string, value: string | number | boolean | null) =>
+    lines.push(`${' '.repeat(indent)}${name} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
   const image = (indent: number, full: string) => {
     const at = full.lastIndexOf(':');
     property(indent, 'imageName', full.slice(0, at));
@@ -23,7 +24,12 @@ export function renderMinimesosFile(spec: ClusterSpec): string {
     property(8, 'portNumber', agent.portNumber);
     if (agent.attributes) property(8, 'attributes', agent.attributes);
     lines.push('', '        resources {');
-    for (const [block, key] of [['cpu', 'cpus'], ['disk', 'disk'], ['mem', 'mem'], ['ports', 'ports']] as const) {
+    for (const [block, key] of [
+      ['cpu', 'cpus'],
+      ['disk', 'disk'],
+      ['mem', 'mem'],
+      ['ports', 'ports'],
+    ] as const) {
       for (const entry of agent.resources[key] as Array<{ role: string; value: number | string }>) {
         lines.push('', `            ${block} {`);
         property(16, 'role', entry.role);
@@ -44,7 +50,8 @@ export function renderMinimesosFile(spec: ClusterSpec): string {
     lines.push('', '    marathon {');
     image(8, spec.marathon.image);
     for (const app of spec.marathon.apps) lines.push('        app {', `            marathonJson = ${JSON.stringify(app)}`, '        }');
-    for (const group of spec.marathon.groups) lines.push('        group {', `            marathonJson = ${JSON.stringify(group)}`, '        }');
+    for (const group of spec.marathon.groups)
+      lines.push('        group {', `            marathonJson = ${JSON.stringify(group)}`, '        }');
     lines.push('    }');
   }
   lines.push('', '    master {');
@@ -71,7 +78,11 @@ export const DEFAULT_MINIMESOS_FILE: string = renderMinimesosFile({
 export function resourcesString(agent: AgentSpec): string {
   const parts: string[] = [];
   for (const entry of agent.resources.ports) parts.push(`ports(${entry.role}):${entry.value}`);
-  for (const [name, key] of [['cpus', 'cpus'], ['mem', 'mem'], ['disk', 'disk']] as const) {
+  for (const [name, key] of [
+    ['cpus', 'cpus'],
+    ['mem', 'mem'],
+    ['disk', 'disk'],
+  ] as const) {
     for (const entry of agent.resources[key]) parts.push(`${name}(${entry.role}):${formatScalar(entry.value)}`);
   }
   return parts.join('; ');

@@ -10,12 +10,19 @@ import {
   mesosImageTag,
   SUPPORTED_MESOS_VERSIONS,
 } from './defaults.js';
-import { parseSyntax, type BlockNode, type PropertyNode, type Scalar } from './syntax.js';
+import { type BlockNode, type PropertyNode, parseSyntax, type Scalar } from './syntax.js';
 import { MinimesosFileError } from './tokens.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'string-or-null';
 
-const CLUSTER_PROPERTIES: Record<string, Kind> = { clusterName: 'string-or-null', loggingLevel: 'string', mapAgentSandboxVolume: 'boolean', mapPortsToHost: 'boolean', mesosVersion: 'string', timeout: 'number' };
+const CLUSTER_PROPERTIES: Record<string, Kind> = {
+  clusterName: 'string-or-null',
+  loggingLevel: 'string',
+  mapAgentSandboxVolume: 'boolean',
+  mapPortsToHost: 'boolean',
+  mesosVersion: 'string',
+  timeout: 'number',
+};
 const IMAGE_PROPERTIES: Record<string, Kind> = { imageName: 'string', imageTag: 'string' };
 const MESOS_PROPERTIES: Record<string, Kind> = { ...IMAGE_PROPERTIES, loggingLevel: 'string' };
 const BLOCK_PROPERTIES: Record<string, Record<string, Kind>> = {
@@ -75,11 +82,13 @@ export function parseMinimesosFile(source: string): ClusterSpec {
           spec.mapPortsToHost = value as boolean;
           break;
         case 'timeout':
-          if (!Number.isInteger(value) || (value as number) <= 0) fail(entry, `timeout must be a whole number of seconds, not ${String(value)}`);
+          if (!Number.isInteger(value) || (value as number) <= 0)
+            fail(entry, `timeout must be a whole number of seconds, not ${String(value)}`);
           spec.timeout = value as number;
           break;
         case 'mesosVersion':
-          if (!SUPPORTED_MESOS_VERSIONS.includes(String(value))) fail(entry, `mesosVersion "${String(value)}" is not supported; use one of ${SUPPORTED_MESOS_VERSIONS.join(', ')}`);
+          if (!SUPPORTED_MESOS_VERSIONS.includes(String(value)))
+            fail(entry, `mesosVersion "${String(value)}" is not supported; use one of ${SUPPORTED_MESOS_VERSIONS.join(', ')}`);
           // Only blocks that come after it use it: minimesos reads it when it builds each block.
           mesosVersion = String(value);
           spec.mesosVersion = mesosVersion;
@@ -103,7 +112,9 @@ export function parseMinimesosFile(source: string): ClusterSpec {
         spec.marathon = marathonSpec(entry);
         break;
       default:
-        spec[entry.name as 'zookeeper' | 'consul' | 'registrator' | 'mesosdns'] = { image: image(entry, DEFAULT_IMAGES[entry.name as 'zookeeper']) };
+        spec[entry.name as 'zookeeper' | 'consul' | 'registrator' | 'mesosdns'] = {
+          image: image(entry, DEFAULT_IMAGES[entry.name as 'zookeeper']),
+        };
     }
   }
   if (spec.registrator && !spec.consul) fail(root, 'Registrator requires a single Consul container (add a consul { } block)');
@@ -114,7 +125,8 @@ export function parseMinimesosFile(source: string): ClusterSpec {
 
 /** What `minimesos up` refuses even though the file parses. */
 export function validateForUp(spec: ClusterSpec): void {
-  if (spec.agents.length === 0) throw new MinimesosFileError(1, 1, 'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
+  if (spec.agents.length === 0)
+    throw new MinimesosFileError(1, 1, 'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
 }
 
 function masterSpec(block: BlockNode, mesosVersion: string): ClusterSpec['master'] {
@@ -139,7 +151,8 @@ function agentSpec(block: BlockNode, mesosVersion: string): AgentSpec {
   for (const child of block.entries.filter((entry): entry is BlockNode => entry.kind === 'block')) {
     if (child.name !== 'resources') fail(child, `Block '${child.name}' not supported`);
     for (const resource of child.entries) {
-      if (resource.kind === 'property') fail(resource, `'${resource.name}' is not a property of resources { }; it holds cpu { }, mem { }, disk { } and ports { } blocks`);
+      if (resource.kind === 'property')
+        fail(resource, `'${resource.name}' is not a property of resources { }; it holds cpu { }, mem { }, disk { } and ports { } blocks`);
       const key = RESOURCE_BLOCKS[resource.name];
       if (!key) fail(resource, `Block '${resource.name}' not supported (resources { } holds cpu, mem, disk and ports)`);
       const entry = resourceEntry(resource, key);
@@ -151,8 +164,14 @@ function agentSpec(block: BlockNode, mesosVersion: string): AgentSpec {
     }
   }
   const portNumber = (props.portNumber?.value as number | undefined) ?? DEFAULT_AGENT_PORT;
-  if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) fail(props.portNumber!, `portNumber must be a port (1–65535), not ${portNumber}`);
-  return { image: image(block, `${DEFAULT_IMAGES.agent}:${mesosImageTag(mesosVersion)}`), portNumber, attributes: (props.attributes?.value as string | undefined) ?? '', resources };
+  if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)
+    fail(props.portNumber!, `portNumber must be a port (1–65535), not ${portNumber}`);
+  return {
+    image: image(block, `${DEFAULT_IMAGES.agent}:${mesosImageTag(mesosVersion)}`),
+    portNumber,
+    attributes: (props.attributes?.value as string | undefined) ?? '',
+    resources,
+  };
 }
 
 function resourceEntry(block: BlockNode, key: keyof AgentSpec['resources']): ResourceEntry<number | string> {
@@ -161,7 +180,8 @@ function resourceEntry(block: BlockNode, key: keyof AgentSpec['resources']): Res
   if (!props.value) fail(block, `${block.name} { } needs a value = …`);
   const value = props.value.value as number | string;
   if (key === 'ports') {
-    if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(String(value))) fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not "${String(value)}"`);
+    if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(String(value)))
+      fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not "${String(value)}"`);
   } else if ((value as number) < 0) {
     fail(props.value, `${block.name} value must not be negative`);
   }
@@ -172,7 +192,8 @@ function marathonSpec(block: BlockNode): NonNullable<ClusterSpec['marathon']> {
   properties(block, 'marathon');
   const spec = { image: image(block, DEFAULT_IMAGES.marathon), apps: [] as string[], groups: [] as string[] };
   for (const child of block.entries.filter((entry): entry is BlockNode => entry.kind === 'block')) {
-    if (child.name !== 'app' && child.name !== 'group') fail(child, `Block '${child.name}' not supported (marathon { } holds app { } and group { } blocks)`);
+    if (child.name !== 'app' && child.name !== 'group')
+      fail(child, `Block '${child.name}' not supported (marathon { } holds app { } and group { } blocks)`);
     const props = properties(child, child.name, { marathonJson: 'string' });
     if (!props.marathonJson) fail(child, `${child.name === 'app' ? 'App' : 'Group'} config must have a 'marathonJson' property`);
     (child.name === 'app' ? spec.apps : spec.groups).push(props.marathonJson.value as string);
@@ -196,7 +217,11 @@ function splitImage(image: string): [string, string] {
   return [image.slice(0, at), image.slice(at + 1)];
 }
 
-function properties(block: BlockNode, context: string, allowed: Record<string, Kind> = BLOCK_PROPERTIES[block.name] ?? {}): Record<string, PropertyNode> {
+function properties(
+  block: BlockNode,
+  context: string,
+  allowed: Record<string, Kind> = BLOCK_PROPERTIES[block.name] ?? {},
+): Record<string, PropertyNode> {
   const found: Record<string, PropertyNode> = {};
   for (const entry of block.entries) {
     if (entry.kind !== 'property') continue;
@@ -208,18 +233,31 @@ function properties(block: BlockNode, context: string, allowed: Record<string, K
 
 function checked(entry: PropertyNode, allowed: Record<string, Kind>, context: string): Scalar {
   const kind = allowed[entry.name];
-  if (!kind && entry.name === 'exposePorts') fail(entry, "'exposePorts' was removed from minimesos in 0.9 (May 2016): delete this line (mapPortsToHost = true publishes the master and Marathon ports)");
-  if (!kind) fail(entry, `'${entry.name}' is not a property of ${context} { } (No such property: ${entry.name}); it takes ${Object.keys(allowed).join(', ')}`);
+  if (!kind && entry.name === 'exposePorts')
+    fail(
+      entry,
+      "'exposePorts' was removed from minimesos in 0.9 (May 2016): delete this line (mapPortsToHost = true publishes the master and Marathon ports)",
+    );
+  if (!kind)
+    fail(
+      entry,
+      `'${entry.name}' is not a property of ${context} { } (No such property: ${entry.name}); it takes ${Object.keys(allowed).join(', ')}`,
+    );
   const value = entry.value;
   const ok = kind === 'string-or-null' ? value === null || typeof value === 'string' : typeof value === kind;
-  if (!ok) fail(entry, `${entry.name} must be ${kind === 'string-or-null' ? 'a "string" or null' : kind === 'string' ? 'a "string"' : `a ${kind}`}, not ${JSON.stringify(value)}`);
+  if (!ok)
+    fail(
+      entry,
+      `${entry.name} must be ${kind === 'string-or-null' ? 'a "string" or null' : kind === 'string' ? 'a "string"' : `a ${kind}`}, not ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
 function loggingLevel(entry: PropertyNode, allowInherit = false): ClusterSpec['loggingLevel'] {
   const level = String(entry.value).toUpperCase();
   if (allowInherit && entry.value === INHERIT_LOGGING) return 'INFO';
-  if (!(LOGGING_LEVELS as readonly string[]).includes(level)) fail(entry, `loggingLevel must be INFO, WARNING or ERROR, not "${String(entry.value)}"`);
+  if (!(LOGGING_LEVELS as readonly string[]).includes(level))
+    fail(entry, `loggingLevel must be INFO, WARNING or ERROR, not "${String(entry.value)}"`);
   return level as ClusterSpec['loggingLevel'];
 }
 

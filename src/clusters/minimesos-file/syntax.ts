@@ -1,4 +1,4 @@
-import { MinimesosFileError, tokenize, type Token } from './tokens.js';
+import { MinimesosFileError, type Token, tokenize } from './tokens.js';
 
 export type Scalar = string | number | boolean | null;
 
@@ -42,7 +42,11 @@ export function parseSyntax(source: string): BlockNode {
   if (root.kind !== 'ident' || root.text !== 'minimesos') expected(root, 'the file to start with "minimesos {"');
   next();
   if (peek().kind === 'symbol' && peek().text === '=') {
-    throw new MinimesosFileError(peek().line, peek().column, 'this is the old "minimesos = {" syntax (minimesos before 0.8); write "minimesos {" instead');
+    throw new MinimesosFileError(
+      peek().line,
+      peek().column,
+      'this is the old "minimesos = {" syntax (minimesos before 0.8); write "minimesos {" instead',
+    );
   }
   const block = parseBlockBody(root);
   skipSeparators();
@@ -58,7 +62,8 @@ export function parseSyntax(source: string): BlockNode {
       skipSeparators();
       const token = next();
       if (token.kind === 'symbol' && token.text === '}') return node;
-      if (token.kind === 'eof') throw new MinimesosFileError(opening.line, opening.column, `the block "${opening.text} {" is never closed with "}"`);
+      if (token.kind === 'eof')
+        throw new MinimesosFileError(opening.line, opening.column, `the block "${opening.text} {" is never closed with "}"`);
       if (token.kind !== 'ident') expected(token, `a property or block name inside "${opening.text}"`);
       skipNewlines();
       const after = peek();
@@ -66,7 +71,8 @@ export function parseSyntax(source: string): BlockNode {
         next();
         node.entries.push({ kind: 'property', name: token.text, value: parseValue(token), line: token.line, column: token.column });
         const end = peek();
-        if (!(end.kind === 'newline' || end.kind === 'eof' || (end.kind === 'symbol' && (end.text === ';' || end.text === '}')))) expected(end, `the end of the line after "${token.text} = …"`);
+        if (!(end.kind === 'newline' || end.kind === 'eof' || (end.kind === 'symbol' && (end.text === ';' || end.text === '}'))))
+          expected(end, `the end of the line after "${token.text} = …"`);
       } else if (after.kind === 'symbol' && after.text === '{') {
         node.entries.push(parseBlockBody(token));
       } else {

@@ -69,9 +69,10 @@ export function tokenize(source: string): Token[] {
       let end = 1;
       let value = '';
       while (end < rest.length && rest[end] !== char) {
-        if (rest[end] === '\n') throw new MinimesosFileError(start.line, start.column, `this string is not closed before the end of the line (missing ${char})`);
+        if (rest[end] === '\n')
+          throw new MinimesosFileError(start.line, start.column, `this string is not closed before the end of the line (missing ${char})`);
         if (rest[end] === '\\' && end + 1 < rest.length) {
-          value += unescape(rest[end + 1]!);
+          value += unescapeChar(rest[end + 1]!);
           end += 2;
         } else {
           value += rest[end];
@@ -100,6 +101,6 @@ export function tokenize(source: string): Token[] {
   return tokens;
 }
 
-function unescape(char: string): string {
+function unescapeChar(char: string): string {
   return ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[char] ?? char;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
 import { eventBody, postSigned } from '../../support/slack-requests.js';
-import { SIGNING_SECRET, startSlackBot, type SlackBotUnderTest } from '../../support/slack-bot.js';
 
 const MINIMESOS_FILE = `minimesos {
     clusterName = "from-a-file"
@@ -43,17 +43,32 @@ describe.skipIf(!testRedisUrl())('files sent to the bot (real Bolt, fake Slack, 
     const response = await postSigned(slack.eventsUrl, {
       secret: SIGNING_SECRET,
       contentType: 'application/json',
-      body: eventBody({ type: 'message', subtype: 'file_share', channel_type: 'im', channel: `D0${user}`, user, text, files, ts, event_ts: ts }),
+      body: eventBody({
+        type: 'message',
+        subtype: 'file_share',
+        channel_type: 'im',
+        channel: `D0${user}`,
+        user,
+        text,
+        files,
+        ts,
+        event_ts: ts,
+      }),
     });
     expect(response.status).toBe(200);
-    const answer = await slack.fake.waitFor((call) => call.method === 'chat.postMessage' && call.body.thread_ts === ts && call.status === 200, 8000);
+    const answer = await slack.fake.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.body.thread_ts === ts && call.status === 200,
+      8000,
+    );
     return JSON.stringify(answer.body.blocks ?? answer.body.text);
   }
 
   it('builds from a minimesosFile sent with "cluster up", downloading it with the bot token', async () => {
     const file = slack.fake.shareFile('F0GOOD', 'minimesosFile', MINIMESOS_FILE);
     expect(await dm('U0FILE', 'cluster up', [file])).toContain('Your cluster is queued.');
-    expect(slack.fake.calls.find((call) => call.method === 'file_download' && call.path.startsWith('/files/F0GOOD/'))?.body).toEqual({ authorized: true });
+    expect(slack.fake.calls.find((call) => call.method === 'file_download' && call.path.startsWith('/files/F0GOOD/'))?.body).toEqual({
+      authorized: true,
+    });
     const record = await slack.bot.services.clusters.get('U0FILE');
     expect(record).toMatchObject({ status: 'queued', clusterName: 'from-a-file' });
     const [job] = await slack.bot.services.queues.get('clusters').getJobs(['prioritized', 'waiting']);
@@ -68,7 +83,9 @@ describe.skipIf(!testRedisUrl())('files sent to the bot (real Bolt, fake Slack, 
   it('asks what to do with a file sent without words, and refuses one too big to be a minimesosFile unread', async () => {
     const file = slack.fake.shareFile('F0BARE', 'minimesosFile', MINIMESOS_FILE);
     expect(await dm('U0BARE', '', [file])).toContain('I got minimesosFile. What should I do with it?');
-    expect(await dm('U0BARE', 'cluster up', [{ id: 'F0HUGE', name: 'huge.iso', size: 700 * 1024 * 1024 }])).toContain('huge.iso is 716800 KB; a minimesosFile may be at most 64 KB.');
+    expect(await dm('U0BARE', 'cluster up', [{ id: 'F0HUGE', name: 'huge.iso', size: 700 * 1024 * 1024 }])).toContain(
+      'huge.iso is 716800 KB; a minimesosFile may be at most 64 KB.',
+    );
     expect(slack.fake.calls.some((call) => call.path?.startsWith('/files/F0HUGE'))).toBe(false);
   });
 

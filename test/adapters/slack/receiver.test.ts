@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_COMMANDS } from '../../../commands/index.js';
 import { section } from '../../../src/render/blocks.js';
 import type { CommandSpec } from '../../../src/router/types.js';
-import { ALL_COMMANDS } from '../../../commands/index.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
 import { eventBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
-import { SIGNING_SECRET, startSlackBot, type SlackBotUnderTest } from '../../support/slack-bot.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -34,7 +34,12 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
   afterAll(async () => slack?.stop());
 
   const command = (fields: { command: string; text?: string }, extra: { timestamp?: number; signature?: string } = {}) =>
-    postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: FORM, body: slashCommandBody({ ...fields, response_url: slack.fake.responseUrl(fields.command.slice(1)) }), ...extra });
+    postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: FORM,
+      body: slashCommandBody({ ...fields, response_url: slack.fake.responseUrl(fields.command.slice(1)) }),
+      ...extra,
+    });
 
   it('answers a signed /help with 200 and replies with every command', async () => {
     const response = await command({ command: '/help' });
@@ -47,7 +52,10 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
 
   it('refuses a request with a wrong signature and runs nothing', async () => {
     const before = slack.fake.calls.length;
-    const response = await command({ command: '/help' }, { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' });
+    const response = await command(
+      { command: '/help' },
+      { signature: 'v0=0000000000000000000000000000000000000000000000000000000000000000' },
+    );
     expect(response.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(slack.fake.calls.length).toBe(before);
@@ -59,12 +67,16 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
   });
 
   it('refuses a malformed body without crashing, and keeps serving', async () => {
-    const garbage = await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/json', body: '{"type": "event_callback", ' });
+    const garbage = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: '{"type": "event_callback", ',
+    });
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect((await command({ command: '/help' })).status).toBe(200);
   });
 
-  it('acks within Slack\'s 3 s even when the command takes longer, then replies', async () => {
+  it("acks within Slack's 3 s even when the command takes longer, then replies", async () => {
     const response = await command({ command: '/slow' });
     expect(response.status).toBe(200);
     expect(response.elapsedMs).toBeLessThan(1000);
@@ -97,7 +109,15 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
     const response = await postSigned(slack.eventsUrl, {
       secret: SIGNING_SECRET,
       contentType: 'application/json',
-      body: eventBody({ type: 'app_mention', user: 'U0ATTENDEE', text: '<@U0BOT> /help cluster', ts: '1700000100.000100', thread_ts: '1700000000.000001', channel: 'C0ROOM', event_ts: '1700000100.000100' }),
+      body: eventBody({
+        type: 'app_mention',
+        user: 'U0ATTENDEE',
+        text: '<@U0BOT> /help cluster',
+        ts: '1700000100.000100',
+        thread_ts: '1700000000.000001',
+        channel: 'C0ROOM',
+        event_ts: '1700000100.000100',
+      }),
     });
     expect(response.status).toBe(200);
     const posted = await slack.fake.waitFor((call) => call.method === 'chat.postMessage' && call.status === 200, 8000);
@@ -111,10 +131,20 @@ describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
     const response = await postSigned(slack.eventsUrl, {
       secret: SIGNING_SECRET,
       contentType: 'application/json',
-      body: eventBody({ type: 'app_mention', user: 'U0ATTENDEE', text: '<@U0BOT> why does elasticsearch not scale up?', ts: '1700000200.000200', thread_ts: '1700000000.000099', channel: 'C0ROOM', event_ts: '1700000200.000200' }),
+      body: eventBody({
+        type: 'app_mention',
+        user: 'U0ATTENDEE',
+        text: '<@U0BOT> why does elasticsearch not scale up?',
+        ts: '1700000200.000200',
+        thread_ts: '1700000000.000099',
+        channel: 'C0ROOM',
+        event_ts: '1700000200.000200',
+      }),
     });
     expect(response.status).toBe(200);
-    const answer = await slack.fake.waitFor((call) => call.method === 'chat.postMessage' && call.body.thread_ts === '1700000000.000099' && call.status === 200);
+    const answer = await slack.fake.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.body.thread_ts === '1700000000.000099' && call.status === 200,
+    );
     expect(String(answer.body.text)).toBe("Why doesn't Elasticsearch scale up?");
     expect(JSON.stringify(answer.body.blocks)).toContain('one Elasticsearch node per agent');
   });

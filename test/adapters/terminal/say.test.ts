@@ -31,7 +31,9 @@ describe('workshop-bot say (terminal adapter on the same router)', () => {
   it('takes --user, so instructor commands can be tried', async () => {
     const attendee = await cli('say', '/workshop board');
     expect(attendee.stdout).toContain('for instructors only');
-    const instructor = await run(process.execPath, [CLI, 'say', '--user', 'U0TEACH', '/workshop board'], { env: { ...NO_REDIS, INSTRUCTORS: 'U0TEACH' } });
+    const instructor = await run(process.execPath, [CLI, 'say', '--user', 'U0TEACH', '/workshop board'], {
+      env: { ...NO_REDIS, INSTRUCTORS: 'U0TEACH' },
+    });
     expect(instructor.stdout).toContain('not available yet');
   });
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventToText } from '../../../src/adapters/terminal/responder.js';
 import { say } from '../../../src/adapters/terminal/say.js';
 import { runShell } from '../../../src/adapters/terminal/shell.js';
-import { createApp, type BotApp } from '../../../src/app.js';
+import { type BotApp, createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
-import { startSimulatedCluster, type SimulatedCluster } from '../../../src/sim/cluster.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
 
 describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', () => {
@@ -14,7 +14,9 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
   let cluster: SimulatedCluster;
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    bot = createApp(loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('term').slice(0, -1) }, 'local'), { log: createLogger('silent', { pretty: false }) });
+    bot = createApp(loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('term').slice(0, -1) }, 'local'), {
+      log: createLogger('silent', { pretty: false }),
+    });
     await bot.services.clusters.attach('U_TERM', { master: cluster.masterUrl, marathon: cluster.marathonUrl });
   });
   afterAll(async () => {
@@ -26,7 +28,7 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     const events = await say(bot, '/state resources', { user: 'U_TERM' });
     expect(events.map((event) => event.kind)).toEqual(['post', 'post']);
     const [top, reply] = events.map(eventToText);
-    expect(top).toContain("cluster has 4 cpus and 1024 MB memory free on 1 agent");
+    expect(top).toContain('cluster has 4 cpus and 1024 MB memory free on 1 agent');
     expect(reply!.split('\n').every((line) => line.startsWith('  │ '))).toBe(true);
     expect(reply).toContain('cpus  4 total · 0 used · *4 free*');
   });

@@ -13,7 +13,21 @@ describe('workshop-bot minimesosfile', () => {
   it.skipIf(!haveRealFixtures)('--json prints the spec contract', async () => {
     const { stdout } = await cli(join(REAL_FIXTURES, 'minimesosfiles/workshop/wordpress-minimesosFile'), '--json');
     const spec = JSON.parse(stdout);
-    expect(Object.keys(spec)).toEqual(['clusterName', 'mesosVersion', 'loggingLevel', 'mapAgentSandboxVolume', 'mapPortsToHost', 'timeout', 'zookeeper', 'master', 'agents', 'marathon', 'consul', 'registrator', 'mesosdns']);
+    expect(Object.keys(spec)).toEqual([
+      'clusterName',
+      'mesosVersion',
+      'loggingLevel',
+      'mapAgentSandboxVolume',
+      'mapPortsToHost',
+      'timeout',
+      'zookeeper',
+      'master',
+      'agents',
+      'marathon',
+      'consul',
+      'registrator',
+      'mesosdns',
+    ]);
     expect(spec.agents).toHaveLength(2);
     expect(spec.agents[0].resources.ports).toEqual([{ role: '*', value: '[31000-32000]' }]);
     expect(spec.mapAgentSandboxVolume).toBe(true);
@@ -25,14 +39,22 @@ describe('workshop-bot minimesosfile', () => {
     await writeFile(join(dir, 'minimesosFile'), 'minimesos {\n  clusterName = "alice"\n  agent {\n  }\n}\n');
     const { stdout } = await cli(join(dir, 'minimesosFile'));
     expect(stdout).toContain('cluster      alice');
-    expect(stdout).toContain('agent 1      containersol/mesos-agent:1.0.0-0.1.0 :5051 ports(*):[31000-32000]; cpus(*):4; mem(*):1024; disk(*):2000');
+    expect(stdout).toContain(
+      'agent 1      containersol/mesos-agent:1.0.0-0.1.0 :5051 ports(*):[31000-32000]; cpus(*):4; mem(*):1024; disk(*):2000',
+    );
   });
 
   it('exits 2 with the line and column of an invalid file, and with usage for bad arguments', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mmfile-'));
     await writeFile(join(dir, 'bad'), 'minimesos {\n  agent {\n    portNumber = "x"\n  }\n}\n');
-    await expect(cli(join(dir, 'bad'))).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('line 3, column 5: portNumber must be a number') });
-    await expect(cli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: workshop-bot minimesosfile <path> [--json]') });
+    await expect(cli(join(dir, 'bad'))).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('line 3, column 5: portNumber must be a number'),
+    });
+    await expect(cli()).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Usage: workshop-bot minimesosfile <path> [--json]'),
+    });
     await expect(cli(join(dir, 'missing'))).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read') });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, renderMinimesosFile, resourcesString, specFromFlags, validateForUp } from '../../../src/clusters/minimesos-file/index.js';
+import {
+  DEFAULT_MINIMESOS_FILE,
+  parseMinimesosFile,
+  renderMinimesosFile,
+  resourcesString,
+  specFromFlags,
+  validateForUp,
+} from '../../../src/clusters/minimesos-file/index.js';
 import { fixturesNote, haveRealFixtures, listFixtures, readFixture } from '../../support/fixtures.js';
 
 const REFUSED: Record<string, string> = {
@@ -31,7 +38,10 @@ describe.skipIf(!haveRealFixtures)(`every real minimesosFile (${haveRealFixtures
       expect(resourcesString(agent)).toBe('ports(*):[31000-32000]; cpus(*):1; mem(*):4096; disk(*):20000');
       expect(agent.image).toBe('containersol/mesos-agent:1.0.0-0.1.0');
     }
-    expect(spec.marathon!.apps).toEqual(['https://raw.githubusercontent.com/ContainerSolutions/minimesos/e2a43362f4581122762c80d8780d09b567783f1a/apps/weave-scope.json', 'es.json']);
+    expect(spec.marathon!.apps).toEqual([
+      'https://raw.githubusercontent.com/ContainerSolutions/minimesos/e2a43362f4581122762c80d8780d09b567783f1a/apps/weave-scope.json',
+      'es.json',
+    ]);
     expect(spec.mesosdns).toEqual({ image: 'xebia/mesos-dns:0.0.5' });
     expect(spec.consul).toBeNull();
   });
@@ -39,18 +49,25 @@ describe.skipIf(!haveRealFixtures)(`every real minimesosFile (${haveRealFixtures
   it('authentication: master.authenticate and the triple-quoted ACL JSON', () => {
     const spec = parseMinimesosFile(readFixture('minimesosfiles/minimesos/minimesosFile-authenticationTest'));
     expect(spec.master.authenticate).toBe(true);
-    expect(JSON.parse(spec.master.aclJson!)).toEqual({ run_tasks: [{ principals: { values: ['foo', 'bar'] }, users: { values: ['alice'] } }] });
+    expect(JSON.parse(spec.master.aclJson!)).toEqual({
+      run_tasks: [{ principals: { values: ['foo', 'bar'] }, users: { values: ['alice'] } }],
+    });
   });
 
   it('a package line, mapPortsToHost, and role-reserved resources next to the * defaults', () => {
     const spec = parseMinimesosFile(readFixture('minimesosfiles/minimesos/clusterconfig-basic.groovy'));
     expect(spec.mapPortsToHost).toBe(true);
-    expect(spec.agents[0]!.resources.cpus).toEqual([{ role: '*', value: 4 }, { role: 'logstash', value: 0.2 }]);
+    expect(spec.agents[0]!.resources.cpus).toEqual([
+      { role: '*', value: 4 },
+      { role: 'logstash', value: 0.2 },
+    ]);
     expect(spec.agents[0]!.resources.disk).toEqual([{ role: '*', value: 5120 }]);
   });
 
   it('explicit image tags win over mesosVersion; the pre-2017 workshop file derives 0.25 images', () => {
-    expect(parseMinimesosFile(readFixture('minimesosfiles/minimesos/complete-minimesosFile')).agents[0]!.image).toBe('containersol/mesos-agent:1.0.0-0.1.0');
+    expect(parseMinimesosFile(readFixture('minimesosfiles/minimesos/complete-minimesosFile')).agents[0]!.image).toBe(
+      'containersol/mesos-agent:1.0.0-0.1.0',
+    );
     const old = parseMinimesosFile(readFixture('minimesosfiles/workshop/pre-2017/elk-minimesosFile'));
     expect(old.master.image).toBe('containersol/mesos-master:0.25-0.1.0');
     expect(old.registrator).not.toBeNull();
@@ -65,7 +82,10 @@ describe.skipIf(!haveRealFixtures)(`every real minimesosFile (${haveRealFixtures
 describe('minimesosFile rules', () => {
   it('mesosVersion only affects the master and agent blocks after it', () => {
     const spec = parseMinimesosFile('minimesos {\n agent {\n }\n mesosVersion = "0.26"\n master {\n }\n agent {\n }\n}');
-    expect(spec.agents.map((agent) => agent.image)).toEqual(['containersol/mesos-agent:1.0.0-0.1.0', 'containersol/mesos-agent:0.26-0.1.0']);
+    expect(spec.agents.map((agent) => agent.image)).toEqual([
+      'containersol/mesos-agent:1.0.0-0.1.0',
+      'containersol/mesos-agent:0.26-0.1.0',
+    ]);
     expect(spec.master.image).toBe('containersol/mesos-master:0.26-0.1.0');
   });
 
@@ -77,8 +97,14 @@ describe('minimesosFile rules', () => {
     ['minimesos {\n  marathon {\n  }\n  marathon {\n  }\n}', 'Cannot have more than 1 marathon'],
     ['minimesos {\n  mesosVersion = "0.29"\n}', 'line 2, column 3: mesosVersion "0.29" is not supported; use one of 0.25'],
     ['minimesos {\n  loggingLevel = "debug"\n}', 'loggingLevel must be INFO, WARNING or ERROR, not "debug"'],
-    ['minimesos {\n  agent {\n    resources {\n      ports {\n        value = "31000-32000"\n      }\n    }\n  }\n}', 'line 5, column 9: ports value must look like "[31000-32000]"'],
-    ['minimesos {\n  agent {\n    resources {\n      cpu {\n        value = "0,5"\n      }\n    }\n  }\n}', 'line 5, column 9: value must be a number, not "0,5"'],
+    [
+      'minimesos {\n  agent {\n    resources {\n      ports {\n        value = "31000-32000"\n      }\n    }\n  }\n}',
+      'line 5, column 9: ports value must look like "[31000-32000]"',
+    ],
+    [
+      'minimesos {\n  agent {\n    resources {\n      cpu {\n        value = "0,5"\n      }\n    }\n  }\n}',
+      'line 5, column 9: value must be a number, not "0,5"',
+    ],
     ['minimesos {\n  registrator {\n  }\n}', 'Registrator requires a single Consul container'],
     ['minimesos {\n  timeout 60\n}', 'line 2, column 11: expected "=" or "{" after "timeout", found "60"'],
     ['minimesos {\n  mapPortsToHost = "yes"\n}', 'mapPortsToHost must be a boolean, not "yes"'],
@@ -90,7 +116,9 @@ describe('minimesosFile rules', () => {
   });
 
   it('accepts comments, semicolons and single quotes', () => {
-    const spec = parseMinimesosFile("// a comment\nminimesos { /* inline */ clusterName = 'x'; timeout = 30; agent { portNumber = 5052 } }");
+    const spec = parseMinimesosFile(
+      "// a comment\nminimesos { /* inline */ clusterName = 'x'; timeout = 30; agent { portNumber = 5052 } }",
+    );
     expect(spec).toMatchObject({ clusterName: 'x', timeout: 30 });
     expect(spec.agents[0]!.portNumber).toBe(5052);
   });
@@ -104,7 +132,9 @@ describe('minimesosFile rules', () => {
   });
 
   it('up needs at least one agent', () => {
-    expect(() => validateForUp(parseMinimesosFile('minimesos {\n}'))).toThrow('Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
+    expect(() => validateForUp(parseMinimesosFile('minimesos {\n}'))).toThrow(
+      'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.',
+    );
   });
 
   it('/cluster up flags: agents and Mesos version, with clear limits', () => {

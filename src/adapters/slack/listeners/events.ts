@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
 import { UserError } from '../../../errors.js';
-import type { AttachedFile } from '../../../router/types.js';
 import { userErrorMessage } from '../../../router/router.js';
+import type { AttachedFile } from '../../../router/types.js';
 import { attachedFiles, type SharedFile } from '../files.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
@@ -18,7 +18,12 @@ export function registerEvents(app: App, bot: BotApp): void {
     const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
     const files = attachedFiles(client, (event as { files?: SharedFile[] }).files);
-    await ask(bot, new SlackResponder(new SlackNotifier(client), event.channel, event.user, undefined, thread), { user: event.user, channel: event.channel, text, files });
+    await ask(bot, new SlackResponder(new SlackNotifier(client), event.channel, event.user, undefined, thread), {
+      user: event.user,
+      channel: event.channel,
+      text,
+      files,
+    });
   });
 
   app.message(async ({ message, client }) => {
@@ -27,14 +32,30 @@ export function registerEvents(app: App, bot: BotApp): void {
     const files = attachedFiles(client, 'files' in message ? (message.files as SharedFile[] | undefined) : undefined);
     if (text === '' && files.length === 0) return;
     const thread = { channel: message.channel, ts: message.thread_ts ?? message.ts };
-    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, message.user, undefined, thread), { user: message.user, channel: message.channel, text, files });
+    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, message.user, undefined, thread), {
+      user: message.user,
+      channel: message.channel,
+      text,
+      files,
+    });
   });
 }
 
-async function ask(bot: BotApp, out: SlackResponder, said: { user: string; channel: string; text: string; files: AttachedFile[] }): Promise<void> {
+async function ask(
+  bot: BotApp,
+  out: SlackResponder,
+  said: { user: string; channel: string; text: string; files: AttachedFile[] },
+): Promise<void> {
   const { user, channel, text, files } = said;
   if (files.length > 0 && text === '') {
-    await out.reply(userErrorMessage(new UserError(`I got ${files.map((file) => file.name).join(', ')}. What should I do with it?`, 'Send it again with the words `cluster up` (a minimesosFile) or `cluster install` (Marathon JSON).')));
+    await out.reply(
+      userErrorMessage(
+        new UserError(
+          `I got ${files.map((file) => file.name).join(', ')}. What should I do with it?`,
+          'Send it again with the words `cluster up` (a minimesosFile) or `cluster install` (Marathon JSON).',
+        ),
+      ),
+    );
     return;
   }
   // "@bot /cluster info" runs the command, and so does "cluster up" with a file; anything else is a question.
