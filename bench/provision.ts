@@ -6,13 +6,14 @@ import { specFromFlags } from '../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../src/config.js';
 import { sharedEngine } from '../src/docker/cluster-engine.js';
 import { CONTAINER_LIMITS, containerOptions, removeCluster } from '../src/docker/docker-backend.js';
-import { type DockerHost, parseDockerHosts } from '../src/docker/hosts.js';
+import { parseDockerHosts } from '../src/docker/host-address.js';
+import { connectDockerHosts, type DockerHost } from '../src/docker/hosts.js';
 import { LABELS } from '../src/docker/labels.js';
 import { buildLocalImages } from '../src/docker/local-images.js';
 import { clusterRoles } from '../src/docker/roles.js';
 import { startRedisServer } from '../src/local/redis-server.js';
 import { createLogger } from '../src/logger.js';
-import { startBackgroundWork } from '../src/queue/processors.js';
+import { startBackgroundWork } from '../src/worker.js';
 
 /**
  * npm run bench:provision -- --clusters K
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 const count = Number(values.clusters);
 const agents = Number(values.agents);
 const runs = Number(values.runs);
-const [host] = parseDockerHosts(undefined) as [DockerHost];
+const [host] = connectDockerHosts(parseDockerHosts(undefined)) as [DockerHost];
 const docker = host.docker;
 /** Everything this benchmark creates carries this deployment label, so an interrupted run is cleaned up by the next. */
 const DEPLOYMENT = 'bench';

@@ -1,10 +1,10 @@
-import type { ClusterEndpoints } from '../src/clusters/registry.js';
+import type { ClusterEndpoints } from '../src/clusters/cluster-record.js';
 import { errorMessage } from '../src/errors.js';
 import { type FaqResult, loadFaq } from '../src/faq/faq.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
 import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
-import type { AppServices } from '../src/services.js';
+import type { CommandServices } from '../src/services.js';
 import { appBlocks, clusterTotals, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
 
 async function ask({ args, request, services, out, log }: CommandContext): Promise<void> {
@@ -22,7 +22,7 @@ async function ask({ args, request, services, out, log }: CommandContext): Promi
 }
 
 /** The answer, its related topics and links, and — when the attendee has a cluster — its live view. */
-async function answerMessage(topic: FaqTopic, services: AppServices, user: string, log: CommandContext['log']): Promise<Message> {
+async function answerMessage(topic: FaqTopic, services: CommandServices, user: string, log: CommandContext['log']): Promise<Message> {
   const faq = loadFaq();
   const related = topic.related.map((id) => faq.topic(id)).filter((entry): entry is FaqTopic => entry !== undefined);
   const blocks: Block[] = [section(`*${topic.title}*\n${topic.answer}`)];
@@ -41,7 +41,7 @@ async function answerMessage(topic: FaqTopic, services: AppServices, user: strin
 /** The attendee's own cluster, seen the way the topic talks about it. Never fails the answer. */
 async function liveView(
   view: NonNullable<FaqTopic['live']>,
-  services: AppServices,
+  services: CommandServices,
   user: string,
   log: CommandContext['log'],
 ): Promise<Block[]> {

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../src/router/types.js';
 import { check } from './check.js';
-import { cluster } from './cluster.js';
+import { cluster } from './cluster/index.js';
 import { faq } from './faq.js';
 import { help } from './help.js';
 import { state } from './state.js';

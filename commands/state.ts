@@ -14,6 +14,7 @@ import {
   taskBlocks,
   znodeBlocks,
 } from './render/cluster-views.js';
+import { masterState, readyCluster } from './support/cluster.js';
 
 /** Posts a short summary in the channel and the details as replies in its thread. */
 async function postInThread(ctx: CommandContext, summary: string, details: Block[]): Promise<void> {
@@ -21,13 +22,14 @@ async function postInThread(ctx: CommandContext, summary: string, details: Block
   for (const page of paginate(details, 40)) await ctx.out.post({ text: summary, blocks: page }, { threadOf: parent });
 }
 
-function noArguments(ctx: CommandContext, usage: string): void {
-  if (ctx.args.trim() !== '') throw new UserError(`${usage} takes no arguments (you gave "${ctx.args.trim()}").`, `Usage: ${usage}`);
+function noArguments(ctx: CommandContext): void {
+  if (ctx.args.trim() !== '')
+    throw new UserError(`${ctx.usage} takes no arguments (you gave "${ctx.args.trim()}").`, `Usage: ${ctx.usage}`);
 }
 
 async function marathon(ctx: CommandContext): Promise<void> {
-  noArguments(ctx, '/state marathon');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
+  noArguments(ctx);
+  const cluster = await readyCluster(ctx);
   const apps = await ctx.services.access.marathon(cluster.endpoints).apps();
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
   await postInThread(
@@ -38,9 +40,8 @@ async function marathon(ctx: CommandContext): Promise<void> {
 }
 
 async function frameworks(ctx: CommandContext): Promise<void> {
-  noArguments(ctx, '/state frameworks');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
-  const state = await ctx.services.access.mesos(cluster.endpoints).state();
+  noArguments(ctx);
+  const { state } = await masterState(ctx);
   const active = state.frameworks.filter((framework) => framework.active).length;
   await postInThread(
     ctx,
@@ -50,18 +51,16 @@ async function frameworks(ctx: CommandContext): Promise<void> {
 }
 
 async function tasks(ctx: CommandContext): Promise<void> {
-  noArguments(ctx, '/state tasks');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
-  const state = await ctx.services.access.mesos(cluster.endpoints).state();
+  noArguments(ctx);
+  const { state } = await masterState(ctx);
   const all = state.frameworks.flatMap((framework) => framework.tasks);
   const running = all.filter((task) => task.state === 'TASK_RUNNING').length;
   await postInThread(ctx, `<@${ctx.request.user}>'s Mesos tasks: ${all.length} (${running} running)`, taskBlocks(state));
 }
 
 async function resources(ctx: CommandContext): Promise<void> {
-  noArguments(ctx, '/state resources');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
-  const state = await ctx.services.access.mesos(cluster.endpoints).state();
+  noArguments(ctx);
+  const { state } = await masterState(ctx);
   const { total, used } = clusterTotals(state);
   const free = freeResources(total, used);
   await postInThread(
@@ -73,8 +72,8 @@ async function resources(ctx: CommandContext): Promise<void> {
 
 async function zk(ctx: CommandContext): Promise<void> {
   const [path = '/', extra] = tokenize(ctx.args);
-  if (extra !== undefined) throw new UserError('/state zk takes one path.', 'Usage: /state zk [path], e.g. /state zk /mesos');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
+  if (extra !== undefined) throw new UserError('/state zk takes one path.', `Usage: ${ctx.usage}, e.g. /state zk /mesos`);
+  const cluster = await readyCluster(ctx);
   const { tree, masters } = await ctx.services.access.withZookeeper(cluster.endpoints, async (client) => ({
     tree: await client.tree(path, { depth: 4, maxNodes: 150 }),
     masters: (await client.mesosMasters('/mesos')).masters,
@@ -87,8 +86,8 @@ async function zk(ctx: CommandContext): Promise<void> {
 }
 
 async function leader(ctx: CommandContext): Promise<void> {
-  noArguments(ctx, '/state leader');
-  const cluster = await ctx.services.clusters.ready(ctx.request.user);
+  noArguments(ctx);
+  const cluster = await readyCluster(ctx);
   const { endpoints } = cluster;
   const lines: string[] = [];
   if (endpoints.zookeeper) {

@@ -1,5 +1,3 @@
-import { parseDockerHosts } from '../src/docker/hosts.js';
-import { type PrepullJobData, type PrepullLine, workshopImages } from '../src/docker/prepull.js';
 import { UserError } from '../src/errors.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
@@ -9,20 +7,15 @@ import { prepullMessage } from './render/workshop-messages.js';
 const IMAGE_REFERENCE =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/;
 
-async function prepull({ args, services, out }: CommandContext): Promise<void> {
+async function prepull({ args, usage, services, out }: CommandContext): Promise<void> {
   const extra = tokenize(args);
   const bad = extra.find((image) => !IMAGE_REFERENCE.test(image));
   if (bad)
     throw new UserError(
       `"${bad}" is not an image name.`,
-      'Usage: /workshop prepull [image …], e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included).',
+      `Usage: ${usage}, e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included).`,
     );
-  const images = [...new Set([...workshopImages(services.config), ...extra])];
-  const hosts = parseDockerHosts(services.config.dockerHosts).map((host) => host.id);
-  const lines: PrepullLine[] = hosts.flatMap((host) => images.map((image) => ({ host, image, state: 'waiting' as const })));
-  const message = await out.post(prepullMessage(lines, false));
-  const job: PrepullJobData = { images, message };
-  await services.queues.get('maintenance').add('prepull', job, { removeOnComplete: 20, removeOnFail: 20 });
+  const { images, hosts } = await services.workshop.prepull(extra, (lines) => out.post(prepullMessage(lines, false)));
   await out.reply({
     text: `Pre-pulling ${images.length} images on ${hosts.length} Docker hosts; the message in the channel shows each host's progress.`,
   });

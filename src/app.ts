@@ -12,7 +12,8 @@ import { Queues } from './queue/queues.js';
 import { CommandRouter } from './router/router.js';
 import type { CommandSpec } from './router/types.js';
 import type { AppServices } from './services.js';
-import { Store } from './store/redis.js';
+import { isRedisUnavailable, Store } from './store/redis.js';
+import { WorkshopService } from './workshop/service.js';
 
 export interface BotApp {
   config: Config;
@@ -42,11 +43,12 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     log,
     store,
     queues,
-    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis)),
+    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis), config),
     access: new ClusterAccess(),
+    workshop: new WorkshopService(queues, config),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };
-  const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);
+  const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);
   return {
     config,
     services,

@@ -1,105 +1,232 @@
 import { existsSync } from 'node:fs';
-import { LOCAL_IMAGES } from './docker/local-images.js';
+import { z } from 'zod';
+import { type DockerHostAddress, DockerHostsError, parseDockerHosts } from './docker/host-address.js';
+import { DEFAULT_DIND_IMAGE, LOCAL_IMAGES } from './docker/image-names.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
 
-/** What the bot reads from its environment (and `.env`). One table drives validation, README and .env.example. */
-export const CONFIG_VARIABLES = [
-  { name: 'SLACK_BOT_TOKEN', required: 'slack', example: 'xoxb-…', help: "the bot user's OAuth token (Slack app → OAuth & Permissions)" },
-  {
+/** When a variable must be set: for `serve` (the Slack app), or for `serve` over HTTP (not Socket Mode). */
+type Requirement = 'slack' | 'slack-http';
+
+/** One environment variable: everything validation, README and `.env.example` say about it comes from here. */
+interface Variable<T> {
+  name: string;
+  /** What it is for; shown next to every problem with it. */
+  description: string;
+  /** Used when the variable is unset or empty. */
+  default?: string;
+  /** The value `.env.example` shows when there is no default. */
+  example?: string;
+  required?: Requirement;
+  /** Parses the trimmed text; issues are phrased to follow the variable's name. */
+  schema: z.ZodType<T, string>;
+}
+
+const variable = <T>(spec: Variable<T>): Variable<T> => spec;
+
+const text = z.string();
+
+function integer(min: number, max: number, phrase = `a number from ${min} to ${max}`) {
+  return text.transform((raw, ctx) => {
+    const value = Number(raw);
+    if (/^-?\d+$/.test(raw) && value >= min && value <= max) return value;
+    ctx.addIssue({ code: 'custom', message: `must be ${phrase} ("${raw}")` });
+    return z.NEVER;
+  });
+}
+
+function decimal(min: number, max: number, phrase: string) {
+  return text.transform((raw, ctx) => {
+    const value = Number(raw);
+    if (raw !== '' && value >= min && value <= max) return value;
+    ctx.addIssue({ code: 'custom', message: `must be ${phrase} ("${raw}")` });
+    return z.NEVER;
+  });
+}
+
+function oneOf<const T extends readonly string[]>(values: T, unknown?: (raw: string) => string) {
+  return text.transform((raw, ctx) => {
+    const value = raw.toLowerCase();
+    if ((values as readonly string[]).includes(value)) return value as T[number];
+    ctx.addIssue({ code: 'custom', message: unknown ? unknown(raw) : `must be ${values.join(' or ')}, not "${raw}"` });
+    return z.NEVER;
+  });
+}
+
+const token = (prefix: string) => text.refine((raw) => raw.startsWith(prefix), { message: `should start with "${prefix}"` });
+
+const httpUrl = text.refine((raw) => URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol), {
+  message: 'is not an http(s) URL',
+});
+
+const slackUserIds = text.transform((raw, ctx) => {
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const bad = ids.filter((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `has entries that are not Slack user ids (${bad.join(', ')})` });
+  return ids;
+});
+
+const portList = text.transform((raw, ctx) => {
+  const ports: number[] = [];
+  for (const part of raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2] ?? match?.[1]);
+    if (!match || first < 1 || last > 65535 || last < first) {
+      ctx.addIssue({ code: 'custom', message: `has "${part}", which is not a port (1-65535) or a range like 8000-8009` });
+      return z.NEVER;
+    }
+    for (let port = first; port <= last; port++) ports.push(port);
+  }
+  if (ports.length > 100) ctx.addIssue({ code: 'custom', message: `lists ${ports.length} ports; at most 100 are published per attendee` });
+  return ports;
+});
+
+const dockerHosts = text.transform((raw, ctx): DockerHostAddress[] => {
+  try {
+    return parseDockerHosts(raw);
+  } catch (error) {
+    if (!(error instanceof DockerHostsError)) throw error;
+    ctx.addIssue({ code: 'custom', message: `is not usable: ${error.message.replace(/^DOCKER_HOSTS /, '')} ${error.hint}` });
+    return z.NEVER;
+  }
+});
+
+/** Every variable the bot reads, in the order README and `.env.example` list them. */
+export const CONFIG_VARIABLES = {
+  SLACK_BOT_TOKEN: variable({
+    name: 'SLACK_BOT_TOKEN',
+    required: 'slack',
+    example: 'xoxb-your-bot-token',
+    description: "the bot user's OAuth token (Slack app → OAuth & Permissions)",
+    schema: token('xoxb-'),
+  }),
+  SLACK_SIGNING_SECRET: variable({
     name: 'SLACK_SIGNING_SECRET',
     required: 'slack-http',
-    example: '8f7e…',
-    help: 'verifies that requests come from Slack (Slack app → Basic Information)',
-  },
-  {
+    example: 'your-signing-secret',
+    description: 'verifies that requests come from Slack (Slack app → Basic Information)',
+    schema: text,
+  }),
+  SLACK_APP_TOKEN: variable({
     name: 'SLACK_APP_TOKEN',
-    required: 'no',
-    example: 'xapp-…',
-    help: 'optional; set it to use Socket Mode instead of the HTTP endpoint (needs connections:write)',
-  },
-  {
+    description: 'an app-level token (`xapp-…`, connections:write): set it to use Socket Mode instead of a public URL',
+    schema: token('xapp-'),
+  }),
+  SLACK_API_URL: variable({
     name: 'SLACK_API_URL',
-    required: 'no',
-    example: 'http://127.0.0.1:4000/api/',
-    help: "optional; points the Web API client at another server (the tests' fake Slack)",
-  },
-  {
+    description: "points the Web API client at another server (the tests' fake Slack); leave it empty for Slack itself",
+    schema: httpUrl,
+  }),
+  REDIS_URL: variable({
     name: 'REDIS_URL',
-    required: 'no',
-    example: 'redis://127.0.0.1:6379',
-    help: 'Redis for the store and the BullMQ queues (default redis://127.0.0.1:6379)',
-  },
-  { name: 'PORT', required: 'no', example: '3000', help: 'HTTP port of `serve`: POST /slack/events, GET /healthz (default 3000)' },
-  {
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis for the store and the BullMQ queues; run it with AOF persistence and `maxmemory-policy noeviction`',
+    schema: text.regex(/^rediss?:\/\/\S+$/, { message: 'must look like redis://host:port' }),
+  }),
+  WORKSHOP_KEY_PREFIX: variable({
+    name: 'WORKSHOP_KEY_PREFIX',
+    default: 'wb',
+    description:
+      'prefix of every Redis key and BullMQ queue, and the `workshop.deployment` label on every container: two bots (or a bot and a demo) sharing a Redis or a Docker host must use different prefixes',
+    schema: text.regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, ".", "_" or "-"' }),
+  }),
+  PORT: variable({
+    name: 'PORT',
+    default: '3000',
+    description: 'HTTP port of `serve`: POST /slack/events, GET /healthz',
+    schema: integer(1, 65535),
+  }),
+  INSTRUCTORS: variable({
     name: 'INSTRUCTORS',
-    required: 'no',
     example: 'U012AB3CD,U045EF6GH',
-    help: 'comma-separated Slack user ids allowed to run instructor commands',
-  },
-  {
+    description: 'comma-separated Slack user ids allowed to run instructor commands (/workshop)',
+    schema: slackUserIds,
+  }),
+  INSTRUCTOR_CHANNEL: variable({
     name: 'INSTRUCTOR_CHANNEL',
-    required: 'no',
     example: 'C0INSTRUCT',
-    help: 'channel id where attendees\' "Ask the instructor" questions are posted (the bot must be in it)',
-  },
-  { name: 'LOG_LEVEL', required: 'no', example: 'info', help: 'trace, debug, info, warn, error or fatal (default info)' },
-  {
+    description: 'channel id where "Ask the instructor" questions from /faq are posted (invite the bot there)',
+    schema: text,
+  }),
+  LOG_LEVEL: variable({
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'trace, debug, info, warn, error, fatal or silent; logs are JSON lines (pino), pretty on a terminal',
+    schema: oneOf(LOG_LEVELS, (raw) => `"${raw}" is unknown`),
+  }),
+  DOCKER_HOSTS: variable({
     name: 'DOCKER_HOSTS',
-    required: 'no',
-    example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs',
-    help: 'Docker engines that run attendee clusters, comma-separated (default: the local engine)',
-  },
-  {
+    example: 'unix:///var/run/docker.sock,tcp://10.0.0.5:2376?tls=/etc/workshop/certs&publish=203.0.113.7&control=10.0.0.5',
+    description:
+      'Docker engines that run attendee clusters, comma-separated, in the forms DOCKER_HOST takes (tcp://host:2376?tls=<folder with ca.pem, cert.pem, key.pem>); `publish=IP`: the address published ports use, `control=IP`: the private address where workers reach attendee engines (default 127.0.0.1: run workers on the hosts). Empty: the local engine, published on 127.0.0.1',
+    schema: dockerHosts,
+  }),
+  CLUSTER_IMAGES: variable({
     name: 'CLUSTER_IMAGES',
-    required: 'no',
-    example: 'minimesos',
-    help: 'minimesos (the real images, default) or local (stand-ins built by `workshop-bot images build`, no registry needed)',
-  },
-  {
+    default: 'minimesos',
+    description: 'minimesos (the real images) or local (stand-ins built by `workshop-bot images build`, no registry needed)',
+    schema: oneOf(['minimesos', 'local'] as const),
+  }),
+  CLUSTER_ISOLATION: variable({
     name: 'CLUSTER_ISOLATION',
-    required: 'no',
-    example: 'dind',
-    help: "dind (default: each attendee's cluster inside its own Docker engine container) or shared (containers directly on the host's engine: one attendee per host, or tests)",
-  },
-  {
+    default: 'dind',
+    description:
+      "dind: each attendee's cluster inside their own Docker engine container (limits, own port block, no view of others); shared: containers directly on the host's engine (one attendee per host, or tests)",
+    schema: oneOf(['dind', 'shared'] as const),
+  }),
+  DIND_RUNTIME: variable({
     name: 'DIND_RUNTIME',
-    required: 'no',
     example: 'sysbox-runc',
-    help: "optional; the container runtime of the attendees' engine containers (a sandboxing runtime installed on every Docker host)",
-  },
-  {
+    description: 'the container runtime of the attendee engine containers (a sandboxing runtime installed on every Docker host)',
+    schema: text,
+  }),
+  DIND_IMAGE: variable({
     name: 'DIND_IMAGE',
-    required: 'no',
-    example: 'docker:20.10-dind',
-    help: "optional; the image of the attendees' engine containers (default docker:20.10-dind, or workshop-bot/dind:local with CLUSTER_IMAGES=local)",
-  },
-  {
+    example: DEFAULT_DIND_IMAGE,
+    description: `the attendee engine image (default ${DEFAULT_DIND_IMAGE}; ${LOCAL_IMAGES.dind} with CLUSTER_IMAGES=local)`,
+    schema: text,
+  }),
+  APP_PORTS: variable({
     name: 'APP_PORTS',
-    required: 'no',
-    example: '80,3306,8000-8009',
-    help: "ports of attendees' apps published from their engine in dind mode (default 80,3306,8000-8009)",
-  },
-  { name: 'MAX_AGENTS', required: 'no', example: '5', help: 'most agents one attendee may ask for (default 5)' },
-  {
+    default: '80,3306,8000-8009',
+    description: "attendees' app ports each engine publishes (dind), e.g. Marathon's nginx on 80; /cluster info shows where they answer",
+    schema: portList,
+  }),
+  MAX_AGENTS: variable({
+    name: 'MAX_AGENTS',
+    default: '5',
+    description: 'most agents one attendee may ask for (`/cluster up --agents N` or agent blocks in a minimesosFile)',
+    schema: integer(1, 50),
+  }),
+  HOST_MAX_CLUSTERS: variable({
     name: 'HOST_MAX_CLUSTERS',
-    required: 'no',
-    example: '20',
-    help: 'clusters one Docker host runs at most (default 20); memory (80% of the host) and CPU limits (16× overcommitted) are reserved too',
-  },
-  {
+    default: '20',
+    description:
+      "clusters one Docker host runs at most. A cluster also reserves its containers' memory (up to 80% of the host) and a quarter CPU per container (their cap is one CPU each), against 16× the host's cores: workshop clusters idle most of the time",
+    schema: integer(1, 10_000, 'a whole number of at least 1'),
+  }),
+  HOST_MIN_FREE_DISK_GB: variable({
     name: 'HOST_MIN_FREE_DISK_GB',
-    required: 'no',
-    example: '5',
-    help: 'free disk (GB) a Docker host keeps; below it no new cluster is placed there (default 5)',
-  },
-  {
+    default: '5',
+    description: 'free disk (GB) every Docker host keeps: below it no new cluster goes there (measured each minute)',
+    schema: decimal(0, Number.MAX_SAFE_INTEGER, 'a number of GB, 0 or more'),
+  }),
+  CLUSTER_TTL_HOURS: variable({
     name: 'CLUSTER_TTL_HOURS',
-    required: 'no',
-    example: '8',
-    help: 'hours a cluster lives before the reaper removes it (default 8; a warning with an Extend button comes 15 minutes before)',
-  },
-] as const;
+    default: '8',
+    description: 'hours a cluster lives before the reaper removes it; a warning with an Extend button comes 15 minutes before',
+    schema: decimal(0.1, 168, 'a number of hours from 0.1 to 168'),
+  }),
+};
 
-export type ConfigVariable = (typeof CONFIG_VARIABLES)[number]['name'];
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+type Parsed = { [Name in ConfigVariable]: z.output<(typeof CONFIG_VARIABLES)[Name]['schema']> };
 
 export interface Config {
   slack: {
@@ -115,7 +242,7 @@ export interface Config {
   logLevel: LogLevel;
   /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
   keyPrefix: string;
-  dockerHosts: string;
+  dockerHosts: DockerHostAddress[];
   clusterImages: 'minimesos' | 'local';
   isolation: 'dind' | 'shared';
   dindRuntime?: string;
@@ -126,9 +253,6 @@ export interface Config {
   hostMaxClusters: number;
   hostMinFreeDiskBytes: number;
 }
-
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** `slack`: the Slack app (serve); `local`: terminal commands that never talk to Slack. */
 export type ConfigMode = 'slack' | 'local';
@@ -144,131 +268,52 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Reads and checks every variable; all problems are reported at once, each with what the variable is for. */
 export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): Config {
   const problems: string[] = [];
-  const value = (name: ConfigVariable) => {
-    const raw = env[name]?.trim();
-    return raw === '' ? undefined : raw;
-  };
-  const describe = (name: ConfigVariable) => CONFIG_VARIABLES.find((v) => v.name === name)!.help;
-  const requireVar = (name: ConfigVariable) => {
-    if (!value(name)) problems.push(`${name} is missing: ${describe(name)}`);
-  };
-
-  const appToken = value('SLACK_APP_TOKEN');
-  if (mode === 'slack') {
-    requireVar('SLACK_BOT_TOKEN');
-    if (!appToken) requireVar('SLACK_SIGNING_SECRET');
+  const raw = (name: ConfigVariable) => env[name]?.trim() || undefined;
+  const socketMode = raw('SLACK_APP_TOKEN') !== undefined;
+  const values: Partial<Record<ConfigVariable, unknown>> = {};
+  for (const [name, spec] of Object.entries(CONFIG_VARIABLES) as Array<[ConfigVariable, Variable<unknown>]>) {
+    const given = raw(name) ?? spec.default;
+    if (given === undefined) {
+      const needed = mode === 'slack' && (spec.required === 'slack' || (spec.required === 'slack-http' && !socketMode));
+      if (needed) problems.push(`${name} is missing: ${spec.description}`);
+      continue;
+    }
+    const result = spec.schema.safeParse(given);
+    if (result.success) values[name] = result.data;
+    else problems.push(...result.error.issues.map((issue) => `${name} ${issue.message}: ${spec.description}`));
   }
-  const botToken = value('SLACK_BOT_TOKEN');
-  if (botToken && !botToken.startsWith('xoxb-')) problems.push(`SLACK_BOT_TOKEN should start with "xoxb-": ${describe('SLACK_BOT_TOKEN')}`);
-  if (appToken && !appToken.startsWith('xapp-')) problems.push(`SLACK_APP_TOKEN should start with "xapp-": ${describe('SLACK_APP_TOKEN')}`);
-
-  const apiUrl = value('SLACK_API_URL');
-  if (apiUrl && !isHttpUrl(apiUrl)) problems.push(`SLACK_API_URL is not an http(s) URL ("${apiUrl}"): ${describe('SLACK_API_URL')}`);
-
-  const redisUrl = value('REDIS_URL') ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl))
-    problems.push(`REDIS_URL must look like redis://host:port ("${redisUrl}"): ${describe('REDIS_URL')}`);
-
-  const portText = value('PORT') ?? '3000';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    problems.push(`PORT must be a number from 1 to 65535 ("${portText}"): ${describe('PORT')}`);
-
-  const instructors = (value('INSTRUCTORS') ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
-  const badIds = instructors.filter((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
-  if (badIds.length > 0)
-    problems.push(`INSTRUCTORS has entries that are not Slack user ids (${badIds.join(', ')}): ${describe('INSTRUCTORS')}`);
-
-  const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL "${logLevel}" is unknown: ${describe('LOG_LEVEL')}`);
-
-  const clusterImages = (value('CLUSTER_IMAGES') ?? 'minimesos').toLowerCase();
-  if (clusterImages !== 'minimesos' && clusterImages !== 'local')
-    problems.push(`CLUSTER_IMAGES must be minimesos or local, not "${clusterImages}": ${describe('CLUSTER_IMAGES')}`);
-
-  const isolation = (value('CLUSTER_ISOLATION') ?? 'dind').toLowerCase();
-  if (isolation !== 'dind' && isolation !== 'shared')
-    problems.push(`CLUSTER_ISOLATION must be dind or shared, not "${isolation}": ${describe('CLUSTER_ISOLATION')}`);
-
-  const appPortsText = value('APP_PORTS') ?? '80,3306,8000-8009';
-  const appPorts = parsePortList(appPortsText);
-  if (typeof appPorts === 'string') problems.push(`APP_PORTS ${appPorts} ("${appPortsText}"): ${describe('APP_PORTS')}`);
-
-  const maxAgentsText = value('MAX_AGENTS') ?? '5';
-  const maxAgents = Number(maxAgentsText);
-  if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > 50)
-    problems.push(`MAX_AGENTS must be a number from 1 to 50 ("${maxAgentsText}"): ${describe('MAX_AGENTS')}`);
-
-  const ttlText = value('CLUSTER_TTL_HOURS') ?? '8';
-  const ttlHours = Number(ttlText);
-  if (!(ttlHours > 0 && ttlHours <= 24 * 7))
-    problems.push(`CLUSTER_TTL_HOURS must be a number of hours from 0.1 to 168 ("${ttlText}"): ${describe('CLUSTER_TTL_HOURS')}`);
-
-  const hostMaxText = value('HOST_MAX_CLUSTERS') ?? '20';
-  const hostMaxClusters = Number(hostMaxText);
-  if (!Number.isInteger(hostMaxClusters) || hostMaxClusters < 1)
-    problems.push(`HOST_MAX_CLUSTERS must be a whole number of at least 1 ("${hostMaxText}"): ${describe('HOST_MAX_CLUSTERS')}`);
-
-  const minDiskText = value('HOST_MIN_FREE_DISK_GB') ?? '5';
-  const minDiskGb = Number(minDiskText);
-  if (!(minDiskGb >= 0))
-    problems.push(`HOST_MIN_FREE_DISK_GB must be a number of GB, 0 or more ("${minDiskText}"): ${describe('HOST_MIN_FREE_DISK_GB')}`);
-
   if (problems.length > 0) throw new ConfigError(problems);
+  const parsed = values as Parsed;
   return {
-    slack: { botToken, signingSecret: value('SLACK_SIGNING_SECRET'), appToken, apiUrl },
-    redisUrl,
-    port,
-    instructors,
-    ...(value('INSTRUCTOR_CHANNEL') ? { instructorChannel: value('INSTRUCTOR_CHANNEL') } : {}),
-    logLevel: logLevel as LogLevel,
-    keyPrefix: env.WORKSHOP_KEY_PREFIX?.trim() || 'wb',
-    dockerHosts: value('DOCKER_HOSTS') ?? '',
-    clusterImages: clusterImages as Config['clusterImages'],
-    isolation: isolation as Config['isolation'],
-    ...(value('DIND_RUNTIME') ? { dindRuntime: value('DIND_RUNTIME') } : {}),
-    dindImage: value('DIND_IMAGE') ?? (clusterImages === 'local' ? LOCAL_IMAGES.dind : 'docker:20.10-dind'),
-    appPorts: appPorts as number[],
-    maxAgents,
-    clusterTtlMs: ttlHours * 3600 * 1000,
-    hostMaxClusters,
-    hostMinFreeDiskBytes: minDiskGb * 1e9,
+    slack: {
+      ...(parsed.SLACK_BOT_TOKEN ? { botToken: parsed.SLACK_BOT_TOKEN } : {}),
+      ...(parsed.SLACK_SIGNING_SECRET ? { signingSecret: parsed.SLACK_SIGNING_SECRET } : {}),
+      ...(parsed.SLACK_APP_TOKEN ? { appToken: parsed.SLACK_APP_TOKEN } : {}),
+      ...(parsed.SLACK_API_URL ? { apiUrl: parsed.SLACK_API_URL } : {}),
+    },
+    redisUrl: parsed.REDIS_URL,
+    port: parsed.PORT,
+    instructors: parsed.INSTRUCTORS ?? [],
+    ...(parsed.INSTRUCTOR_CHANNEL ? { instructorChannel: parsed.INSTRUCTOR_CHANNEL } : {}),
+    logLevel: parsed.LOG_LEVEL,
+    keyPrefix: parsed.WORKSHOP_KEY_PREFIX,
+    dockerHosts: parsed.DOCKER_HOSTS ?? parseDockerHosts(''),
+    clusterImages: parsed.CLUSTER_IMAGES,
+    isolation: parsed.CLUSTER_ISOLATION,
+    ...(parsed.DIND_RUNTIME ? { dindRuntime: parsed.DIND_RUNTIME } : {}),
+    dindImage: parsed.DIND_IMAGE ?? (parsed.CLUSTER_IMAGES === 'local' ? LOCAL_IMAGES.dind : DEFAULT_DIND_IMAGE),
+    appPorts: parsed.APP_PORTS,
+    maxAgents: parsed.MAX_AGENTS,
+    clusterTtlMs: parsed.CLUSTER_TTL_HOURS * 3600 * 1000,
+    hostMaxClusters: parsed.HOST_MAX_CLUSTERS,
+    hostMinFreeDiskBytes: parsed.HOST_MIN_FREE_DISK_GB * 1e9,
   };
 }
 
 /** Reads `.env` into the environment (variables already set win), like dotenv, with Node's own parser. */
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
-}
-
-/** `80,3306,8000-8009` → the ports, or what is wrong with the list. */
-function parsePortList(text: string): number[] | string {
-  const ports: number[] = [];
-  for (const part of text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
-    const first = Number(match?.[1]);
-    const last = Number(match?.[2] ?? match?.[1]);
-    if (!match || first < 1 || last > 65535 || last < first)
-      return `has "${part}", which is not a port (1-65535) or a range like 8000-8009`;
-    for (let port = first; port <= last; port++) ports.push(port);
-  }
-  if (ports.length > 100) return `lists ${ports.length} ports; at most 100 are published per attendee`;
-  return ports;
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

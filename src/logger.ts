@@ -1,7 +1,9 @@
 import { type Logger, pino } from 'pino';
-import type { LogLevel } from './config.js';
 
 export type { Logger };
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** JSON lines in production; human-readable lines when writing to a terminal (or when asked). */
 export function createLogger(level: LogLevel, options: { pretty?: boolean; destination?: number } = {}): Logger {

@@ -5,16 +5,23 @@ import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
 import type { Queues } from './queue/queues.js';
 import type { Store } from './store/redis.js';
+import type { WorkshopService } from './workshop/service.js';
 
-/** What commands and jobs may use; created once in createApp from the config. */
-export interface AppServices {
+/** The engines a command may use: what a handler needs, never Redis, queues or Docker themselves. */
+export interface CommandServices {
   config: Config;
-  log: Logger;
-  store: Store;
-  queues: Queues;
   clusters: ClusterService;
   /** Mesos/Marathon/ZooKeeper clients for a cluster's endpoints. */
   access: ClusterAccess;
+  /** The instructor's jobs for the whole room. */
+  workshop: WorkshopService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
+}
+
+/** Everything createApp wires once from the config: the commands' engines plus the infrastructure under them. */
+export interface AppServices extends CommandServices {
+  log: Logger;
+  store: Store;
+  queues: Queues;
 }

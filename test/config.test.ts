@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
+import { envExample, withConfigTable } from '../src/config-docs.js';
 
 describe('config', () => {
   it('lists every missing or invalid variable at once, with what each is for', () => {
@@ -61,9 +62,22 @@ describe('config', () => {
     );
   });
 
-  it('documents every variable in .env.example', async () => {
+  it('documents every variable in .env.example and the README, as generated from the declarations', async () => {
     const { readFile } = await import('node:fs/promises');
     const example = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const variable of CONFIG_VARIABLES) expect(example).toContain(`${variable.name}=`);
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    for (const variable of Object.values(CONFIG_VARIABLES)) expect(example).toContain(`${variable.name}=`);
+    expect(example, 'run: workshop-bot config docs --write').toBe(envExample());
+    expect(readme, 'run: workshop-bot config docs --write').toBe(withConfigTable(readme));
+  });
+
+  it('refuses a DOCKER_HOSTS entry it cannot use at start-up, not at the first build', () => {
+    expect(() => loadConfig({ DOCKER_HOSTS: 'docker-host-1' }, 'local')).toThrow(
+      'DOCKER_HOSTS is not usable: entry 1 ("docker-host-1") is not a URL.',
+    );
+    expect(() => loadConfig({ DOCKER_HOSTS: 'tcp://h:2376?tls=/nowhere' }, 'local')).toThrow(
+      'cannot read ca.pem, cert.pem and key.pem in /nowhere',
+    );
+    expect(loadConfig({ DOCKER_HOSTS: 'tcp://10.0.0.5:2375?publish=203.0.113.7' }, 'local').dockerHosts).toHaveLength(1);
   });
 });

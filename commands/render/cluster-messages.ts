@@ -1,7 +1,7 @@
 import { PROVISION_STEPS, type ProvisionStep } from '../../src/clusters/backend.js';
+import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterMessages } from '../../src/clusters/provision-job.js';
 import type { ReaperMessages } from '../../src/clusters/reaper.js';
-import type { ClusterRecord } from '../../src/clusters/registry.js';
 import { actions, button, codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 
 /** How a cluster's life looks in Slack: one message, edited from queued to ready (or failed). */

@@ -1,5 +1,5 @@
-import type { PrepullLine } from '../../src/docker/prepull.js';
 import { context, type Message, section } from '../../src/render/blocks.js';
+import type { PrepullLine } from '../../src/workshop/prepull.js';
 
 const STATES: Record<PrepullLine['state'], string> = {
   waiting: ':hourglass: waiting',

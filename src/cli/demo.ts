@@ -6,8 +6,8 @@ import type { ChildService } from '../local/child-service.js';
 import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
-import { startBackgroundWork } from '../queue/processors.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
+import { startBackgroundWork } from '../worker.js';
 import { configOrExplain } from './runtime.js';
 
 /**

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'demo                            shell + a private Redis and in-process workers',
     load: async () => (await import('./demo.js')).demo,
   },
+  config: {
+    summary: 'config check [--local] | docs --write   validates the configuration / regenerates its docs',
+    load: async () => (await import('./config.js')).configCommand,
+  },
   faq: {
     summary: 'faq "<question>" [--json]          answers a question from the FAQ (no Redis needed)',
     load: async () => (await import('../faq/cli.js')).runFaqCli,

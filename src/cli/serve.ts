@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { createApp } from '../app.js';
-import { startBackgroundWork } from '../queue/processors.js';
+import { startBackgroundWork } from '../worker.js';
 import { configOrExplain, untilSignal } from './runtime.js';
 
 export async function serve(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { MarathonClient } from '../clients/marathon.js';
 import { MesosClient } from '../clients/mesos.js';
 import { ZookeeperClient } from '../clients/zookeeper.js';
 import { UserError } from '../errors.js';
-import type { ClusterEndpoints } from './registry.js';
+import type { ClusterEndpoints } from './cluster-record.js';
 
 /** Clients for one attendee's cluster, whatever built it; one shared HTTP pool for all clusters. */
 export class ClusterAccess {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { UserError } from '../errors.js';
-import type { ClusterEndpoints } from './registry.js';
+import type { ClusterEndpoints } from './cluster-record.js';
 
 const USAGE = '/cluster attach master=http://<host>:5050 [marathon=http://<host>:8080] [zookeeper=<host>:2181]';
 

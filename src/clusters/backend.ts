@@ -1,5 +1,5 @@
+import type { ClusterEndpoints } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
-import type { ClusterEndpoints } from './registry.js';
 
 /** The steps `/cluster up` shows, in order (minimesos' start order). */
 export const PROVISION_STEPS = ['queued', 'pulling images', 'zookeeper', 'master', 'agents', 'marathon', 'apps', 'ready'] as const;
@@ -26,4 +26,12 @@ export interface ClusterBackend {
   provision(request: ProvisionRequest): Promise<ProvisionedCluster>;
   /** Idempotent: removing what is already gone succeeds. */
   destroy(clusterId: string): Promise<void>;
+}
+
+/** No host has room now: the build waits (and the attendee is told why) instead of failing. */
+export class NoCapacityError extends Error {
+  constructor(shortage: string) {
+    super(shortage);
+    this.name = 'NoCapacityError';
+  }
 }

@@ -3,12 +3,12 @@ import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
 import { ProgressMessage } from '../notify/progress.js';
-import { NoCapacityError } from '../pool/host-pool.js';
 import type { Message } from '../render/blocks.js';
-import type { ClusterBackend, ProvisionStep } from './backend.js';
+import { type ClusterBackend, NoCapacityError, type ProvisionStep } from './backend.js';
 import type { BuildStats } from './build-stats.js';
+import type { ClusterRecord } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
-import type { ClusterRecord, ClusterRegistry } from './registry.js';
+import type { ClusterRegistry } from './registry.js';
 
 export interface UpJobData {
   attendee: string;

@@ -2,7 +2,8 @@ import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Message } from '../render/blocks.js';
 import type { ClusterBackend } from './backend.js';
-import type { ClusterRecord, ClusterRegistry } from './registry.js';
+import type { ClusterRecord } from './cluster-record.js';
+import type { ClusterRegistry } from './registry.js';
 
 export interface ReaperMessages {
   expiring(record: ClusterRecord, minutesLeft: number): Message;

@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { type Queues, waitForJob } from '../queue/queues.js';
-import type { MessageRef } from '../router/types.js';
+import type { MessageRef } from '../render/blocks.js';
 import type { BuildStats } from './build-stats.js';
+import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
+import { validateForUp } from './minimesos-file/index.js';
 import type { DownJobData, UpJobData } from './provision-job.js';
-import type { ClusterEndpoints, ClusterRecord, ClusterRegistry } from './registry.js';
+import type { ClusterRegistry } from './registry.js';
 
 export type UpResult =
   | { queued: true; record: ClusterRecord; position: number; estimateMs: number }
@@ -20,10 +22,21 @@ export class ClusterService {
     readonly registry: ClusterRegistry,
     private readonly queues: Queues,
     readonly stats: BuildStats,
+    private readonly limits: { maxAgents: number },
   ) {}
 
-  /** Queues `up` unless the attendee already has a cluster; `announce` posts the progress message. */
+  /**
+   * Queues `up` unless the attendee already has a cluster; `announce` posts the progress message.
+   * The spec must be one the workshop can build, whichever way it was written (flags or a file).
+   */
   async up(attendee: string, spec: ClusterSpec, announce: (record: ClusterRecord) => Promise<MessageRef>): Promise<UpResult> {
+    validateForUp(spec);
+    if (spec.agents.length > this.limits.maxAgents) {
+      throw new UserError(
+        `This cluster asks for ${spec.agents.length} agents; the workshop allows ${this.limits.maxAgents}.`,
+        'Use fewer agents (`--agents N`, or fewer agent { } blocks).',
+      );
+    }
     // minimesos' ids: random unsigned 32-bit decimals.
     const clusterId = String(randomInt(1, 2 ** 32 - 1));
     const claim = await this.registry.claim({
@@ -92,6 +105,20 @@ export class ClusterService {
       throw new UserError('Your cluster was built by /cluster up, not attached.', 'Use /cluster down to remove it.');
     await this.registry.remove(attendee);
     return record;
+  }
+
+  /** The owner's "Extend" button: pushes the expiry back by `byMs` (from now, if already past). */
+  async extend(attendee: string, clusterId: string, byMs: number): Promise<number> {
+    const record = await this.registry.get(attendee);
+    if (!record || record.clusterId !== clusterId || !record.expiresAt) {
+      throw new UserError(
+        "This button is for the cluster's owner, and that cluster is not yours or is gone.",
+        '`/cluster info` shows your own cluster.',
+      );
+    }
+    const expiresAt = Math.max(Date.now(), record.expiresAt) + byMs;
+    await this.registry.update(attendee, { expiresAt, expiryWarned: false });
+    return expiresAt;
   }
 
   get(attendee: string): Promise<ClusterRecord | null> {

@@ -2,14 +2,14 @@ import { randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
 import type { Logger } from '../logger.js';
-import type { ClusterNeed } from '../pool/capacity-ledger.js';
-import type { HostPool } from '../pool/host-pool.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
 import { type DindEngines, ENGINE_OVERHEAD_BYTES } from './dind.js';
 import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
 import { clusterFilter, clusterLabels, LABELS } from './labels.js';
 import { installMarathonApps } from './marathon-apps.js';
+import type { ClusterNeed } from './pool/capacity-ledger.js';
+import type { HostPool } from './pool/host-pool.js';
 import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
 import { HOST_ANSWER_MS, httpJson, waitFor, withTimeout, zookeeperServes } from './wait.js';
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../errors.js';
-import { parseDockerHosts } from './hosts.js';
+import { parseDockerHosts } from './host-address.js';
+import { connectDockerHosts } from './hosts.js';
 import { buildLocalImages } from './local-images.js';
 
 /** `workshop-bot images build [--force]`: the offline stand-in images, on every DOCKER_HOSTS engine. */
@@ -15,7 +16,7 @@ export async function runImagesCli(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    for (const host of parseDockerHosts(process.env.DOCKER_HOSTS)) {
+    for (const host of connectDockerHosts(parseDockerHosts(process.env.DOCKER_HOSTS))) {
       for (const result of await buildLocalImages(host.docker, { force: values.force })) {
         process.stdout.write(`${host.id}: ${result.image} ${result.built ? 'built' : 'already up to date'}\n`);
       }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
-import { LOCAL_IMAGES } from './local-images.js';
+import { LOCAL_IMAGES } from './image-names.js';
 
 /** Reports what an image transfer is doing, at most about once a second. */
 export type ImageProgress = (detail: string) => void;

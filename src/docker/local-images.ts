@@ -9,18 +9,9 @@ import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { packageRoot } from '../package-root.js';
+import { LOCAL_IMAGES } from './image-names.js';
 
 const run = promisify(execFile);
-
-/** Stand-ins for the minimesos images when no registry is reachable (tests, trying it here). */
-export const LOCAL_IMAGES = {
-  /** A real ZooKeeper: the host's JRE and Debian's ZooKeeper jars. */
-  zookeeper: 'workshop-bot/zookeeper:local',
-  /** This project on the host's node: `sim master|agent|marathon` play the Mesos and Marathon roles. */
-  sim: 'workshop-bot/sim:local',
-  /** An attendee's own Docker engine (dind isolation): the host's dockerd, containerd, runc and iptables. */
-  dind: 'workshop-bot/dind:local',
-} as const;
 
 const JRE = '/usr/lib/jvm/java-17-openjdk-amd64';
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'];

@@ -1,6 +1,6 @@
 import type { ClusterSpec } from '../clusters/cluster-spec.js';
 import { resourcesString } from '../clusters/minimesos-file/index.js';
-import { LOCAL_IMAGES } from './local-images.js';
+import { LOCAL_IMAGES } from './image-names.js';
 
 export type ImageMode = 'minimesos' | 'local';
 

@@ -1,5 +1,4 @@
-import type { Message } from '../render/blocks.js';
-import type { MessageRef } from '../router/types.js';
+import type { Message, MessageRef } from '../render/blocks.js';
 
 /**
  * Posting and editing visible messages from anywhere, not only in answer to a command: a worker

@@ -1,6 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Message } from '../render/blocks.js';
-import type { MessageRef } from '../router/types.js';
+import type { Message, MessageRef } from '../render/blocks.js';
 import type { Notifier } from './notifier.js';
 
 /**

@@ -13,6 +13,12 @@ export interface Mrkdwn {
 }
 export type TextObject = PlainText | Mrkdwn;
 
+/** Where a posted message lives, so it can be updated or replied to in a thread. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
 export interface Button {
   type: 'button';
   text: PlainText;

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
  * Slack's smart quotes (clients replace " with “ ”), plus `--flag value`, `--flag=value`, `key=value`.
  */
 export function tokenize(text: string): string[] {
-  const normalised = text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
+  const normalised = plainQuotes(text);
   const tokens: string[] = [];
   let current = '';
   let quote: string | null = null;
@@ -29,6 +29,11 @@ export function tokenize(text: string): string[] {
   if (quote) throw new UserError(`A quote (${quote}) is not closed.`, 'Close the quote, or leave quotes out.');
   if (hasToken) tokens.push(current);
   return tokens;
+}
+
+/** Slack clients turn " and ' into typographic quotes; commands and pasted files mean the plain ones. */
+export function plainQuotes(text: string): string {
+  return text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 }
 
 export interface FlagSpec {

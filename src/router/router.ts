@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { context, type Message, section } from '../render/blocks.js';
-import type { AppServices } from '../services.js';
-import { isRedisUnavailable } from '../store/redis.js';
+import type { CommandServices } from '../services.js';
 import type { ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
 
 /**
@@ -16,7 +15,9 @@ export class CommandRouter {
 
   constructor(
     readonly commands: readonly CommandSpec[],
-    private readonly services: AppServices,
+    private readonly services: CommandServices & { log: Logger },
+    /** Tells a failure of the bot's own database from a bug, so the user hears "try again in a minute". */
+    private readonly isStoreUnavailable: (error: unknown) => boolean = () => false,
   ) {
     this.byName = new Map(commands.map((command) => [command.name, command]));
   }
@@ -40,7 +41,7 @@ export class CommandRouter {
       this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
       const base = { request, isInstructor, services: this.services, out, log, commands: this.commands };
       if (!command.subcommands) {
-        await command.run!({ ...base, args: request.text.trim() });
+        await command.run!({ ...base, args: request.text.trim(), usage: command.usage ?? `/${command.name}` });
         return;
       }
       const { name, rest } = splitSubcommand(request.text);
@@ -58,7 +59,7 @@ export class CommandRouter {
         await out.reply(notAvailableYet(command, subcommand));
         return;
       }
-      await subcommand.run({ ...base, args: rest });
+      await subcommand.run({ ...base, args: rest, usage: subcommand.usage });
     });
   }
 
@@ -98,7 +99,7 @@ export class CommandRouter {
     }
     const ref = randomBytes(4).toString('hex');
     log.error({ err: error, ref }, 'command failed');
-    if (isRedisUnavailable(error)) {
+    if (this.isStoreUnavailable(error)) {
       const text = `:warning: I can't reach my database right now, so this command can't run. Try again in a minute; if it keeps failing, tell the instructor (ref \`${ref}\`).`;
       return { text, blocks: [section(text)] };
     }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
-import type { Message } from '../render/blocks.js';
-import type { AppServices } from '../services.js';
+import type { Message, MessageRef } from '../render/blocks.js';
+import type { CommandServices } from '../services.js';
 
 /** A file the user attached to the command (a minimesosFile, a Marathon JSON…), already downloaded. */
 /** A file sent with the command (Slack: a DM or mention with a file); read only when a command wants it. */
@@ -23,12 +23,6 @@ export interface CommandRequest {
   files?: AttachedFile[];
 }
 
-/** Where a posted message lives, so it can be updated or replied to in a thread. */
-export interface MessageRef {
-  channel: string;
-  ts: string;
-}
-
 /** How a command talks back; each adapter (Slack, terminal) implements it. */
 export interface Responder {
   /** Answers the invoker only (ephemeral in Slack). */
@@ -43,8 +37,10 @@ export interface CommandContext {
   request: CommandRequest;
   /** The subcommand's arguments (text after the subcommand word). */
   args: string;
+  /** The subcommand's (or command's) usage line, for argument errors. */
+  usage: string;
   isInstructor: boolean;
-  services: AppServices;
+  services: CommandServices;
   out: Responder;
   log: Logger;
   /** Every command the router knows (for /help). */
@@ -74,7 +70,7 @@ export interface ActionRequest {
 export interface ActionContext {
   action: ActionRequest;
   isInstructor: boolean;
-  services: AppServices;
+  services: CommandServices;
   out: Responder;
   log: Logger;
 }

@@ -77,7 +77,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
       () => queues.close(),
       () => Promise.all(workers.map((worker) => worker.close())),
     );
-    return { service: new ClusterService(registry, queues, stats), notifier };
+    return { service: new ClusterService(registry, queues, stats, { maxAgents: 5 }), notifier };
   }
 
   it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {

@@ -5,9 +5,11 @@ import { reaperMessages } from '../../commands/render/cluster-messages.js';
 import { reap } from '../../src/clusters/reaper.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { parseDockerHosts } from '../../src/docker/host-address.js';
+import { connectDockerHosts } from '../../src/docker/hosts.js';
+import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { LABELS } from '../../src/docker/labels.js';
-import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -17,7 +19,7 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
   const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('reaper') });
   const registry = new ClusterRegistry(() => redis);
   const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
+    hosts: connectDockerHosts(parseDockerHosts('')),
     images: 'local',
     deployment: 'test-reaper',
     log: createLogger('silent', { pretty: false }),

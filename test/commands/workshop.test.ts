@@ -1,8 +1,9 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
-import { startBackgroundWork } from '../../src/queue/processors.js';
+import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
+import { startBackgroundWork } from '../../src/worker.js';
 import { FakeRegistry } from '../support/fake-registry.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';

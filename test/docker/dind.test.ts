@@ -5,9 +5,11 @@ import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { DindEngines } from '../../src/docker/dind.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { parseDockerHosts } from '../../src/docker/host-address.js';
+import { connectDockerHosts } from '../../src/docker/hosts.js';
+import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
-import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
@@ -57,7 +59,7 @@ async function answers(url: string, timeoutMs = 3000): Promise<string | undefine
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
   const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
+    hosts: connectDockerHosts(parseDockerHosts('')),
     images: 'local',
     deployment,
     log,

@@ -2,7 +2,8 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
+import { parseDockerHosts } from '../../src/docker/host-address.js';
+import { connectDockerHosts } from '../../src/docker/hosts.js';
 import { clusterFilter } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
@@ -12,7 +13,7 @@ import { dockerAvailable } from '../support/services.js';
 describe.skipIf(!dockerAvailable())('Docker backend with the local images (real engine)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
+    hosts: connectDockerHosts(parseDockerHosts('')),
     images: 'local',
     deployment: 'test-docker',
     log: createLogger('silent', { pretty: false }),
@@ -87,7 +88,7 @@ describe.skipIf(!dockerAvailable())('Docker backend with the local images (real 
 describe.skipIf(!dockerAvailable())('Docker backend pulling a missing image (real engine, local registry)', () => {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
+    hosts: connectDockerHosts(parseDockerHosts('')),
     images: 'minimesos',
     deployment: 'test-pull',
     log: createLogger('silent', { pretty: false }),

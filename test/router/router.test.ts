@@ -90,7 +90,7 @@ describe('command router', () => {
       name: 'count',
       summary: 'counts',
       description: 'test',
-      run: async ({ services, out }) => out.reply({ text: String(await services.store.redis.incr('n')) }),
+      run: async ({ services, out }) => out.reply({ text: String(await services.clusters.get('U0COUNT')) }),
     };
     expect(await run([needsRedis], 'count', '')).toMatch(/can't reach my database right now.*ref `[0-9a-f]{8}`/);
   });

@@ -1,6 +1,5 @@
 import type { Notifier } from '../../src/notify/notifier.js';
-import type { Message } from '../../src/render/blocks.js';
-import type { MessageRef } from '../../src/router/types.js';
+import type { Message, MessageRef } from '../../src/render/blocks.js';
 
 /** A Notifier that keeps what it was asked to show, for tests of code that talks outside a reply. */
 export class RecordingNotifier implements Notifier {

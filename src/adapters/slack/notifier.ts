@@ -2,8 +2,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
 import type { Notifier } from '../../notify/notifier.js';
-import type { Message } from '../../render/blocks.js';
-import type { MessageRef } from '../../router/types.js';
+import type { Message, MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
 const FIXABLE: Record<string, string> = {

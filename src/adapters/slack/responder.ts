@@ -1,6 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Message } from '../../render/blocks.js';
-import type { MessageRef, Responder } from '../../router/types.js';
+import type { Message, MessageRef } from '../../render/blocks.js';
+import type { Responder } from '../../router/types.js';
 import { type SlackNotifier, slackCall } from './notifier.js';
 
 /**

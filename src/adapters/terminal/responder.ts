@@ -1,6 +1,6 @@
-import type { Message } from '../../render/blocks.js';
+import type { Message, MessageRef } from '../../render/blocks.js';
 import { messageToText } from '../../render/text.js';
-import type { MessageRef, Responder } from '../../router/types.js';
+import type { Responder } from '../../router/types.js';
 
 /** Every message a command produced, in order, as the Slack payload it would have been. */
 export type TerminalEvent =

@@ -9,12 +9,15 @@ export interface UpFlags {
   clusterName?: string;
 }
 
+/** More agents than any workshop host could run; the room's own limit (MAX_AGENTS) is the cluster service's. */
+const MOST_AGENTS = 50;
+
 /** The default cluster with `/cluster up --agents N --mesos VERSION` applied. */
-export function specFromFlags(flags: UpFlags, limits: { maxAgents: number } = { maxAgents: 10 }): ClusterSpec {
+export function specFromFlags(flags: UpFlags): ClusterSpec {
   const agents = flags.agents ?? 1;
-  if (!Number.isInteger(agents) || agents < 1 || agents > limits.maxAgents) {
+  if (!Number.isInteger(agents) || agents < 1 || agents > MOST_AGENTS) {
     throw new UserError(
-      `--agents must be between 1 and ${limits.maxAgents}; you asked for ${agents}.`,
+      `--agents must be between 1 and ${MOST_AGENTS}; you asked for ${agents}.`,
       'Most exercises need 1 agent; the Elasticsearch exercise needs 3, then 5.',
     );
   }

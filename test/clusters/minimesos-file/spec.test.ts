@@ -142,7 +142,7 @@ describe('minimesosFile rules', () => {
     expect(spec.agents).toHaveLength(3);
     expect(spec.master.image).toBe('containersol/mesos-master:0.28-0.1.0');
     expect(spec.marathon).not.toBeNull();
-    expect(() => specFromFlags({ agents: 0 })).toThrow('--agents must be between 1 and 10; you asked for 0.');
+    expect(() => specFromFlags({ agents: 0 })).toThrow('--agents must be between 1 and 50; you asked for 0.');
     expect(() => specFromFlags({ agents: 500 })).toThrow('you asked for 500');
     expect(() => specFromFlags({ mesosVersion: '2.0' })).toThrow('Mesos 2.0 is not one minimesos supports.');
   });

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
 import { UserError } from '../../../errors.js';
+import { parseCommandLine } from '../../../router/command-line.js';
 import { userErrorMessage } from '../../../router/router.js';
-import type { AttachedFile } from '../../../router/types.js';
+import type { AttachedFile, CommandRequest } from '../../../router/types.js';
 import { attachedFiles, type SharedFile } from '../files.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
@@ -60,6 +61,13 @@ async function ask(
   }
   // "@bot /cluster info" runs the command, and so does "cluster up" with a file; anything else is a question.
   const line = text.startsWith('/') ? text : files.length > 0 ? `/${text}` : `/faq ${text}`;
-  const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line)!;
-  await bot.router.dispatch({ user, channel, command: match[1]!, text: match[2]!, ...(files.length > 0 ? { files } : {}) }, out);
+  let request: CommandRequest;
+  try {
+    request = parseCommandLine(line, user, channel);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    await out.reply(userErrorMessage(error));
+    return;
+  }
+  await bot.router.dispatch({ ...request, ...(files.length > 0 ? { files } : {}) }, out);
 }

@@ -1,24 +1,25 @@
 import type { Worker } from 'bullmq';
-import { clusterMessages, reaperMessages } from '../../commands/render/cluster-messages.js';
-import { prepullMessage } from '../../commands/render/workshop-messages.js';
-import type { BotApp } from '../app.js';
-import { BUILDS_PER_WORKER } from '../clusters/build-stats.js';
-import { clusterJobProcessor } from '../clusters/provision-job.js';
-import { reap } from '../clusters/reaper.js';
-import type { Config } from '../config.js';
-import { DindEngines } from '../docker/dind.js';
-import { DockerBackend } from '../docker/docker-backend.js';
-import { parseDockerHosts } from '../docker/hosts.js';
-import { LOCAL_IMAGES } from '../docker/local-images.js';
-import { type PrepullJobData, prepullImages } from '../docker/prepull.js';
-import { ProgressMessage } from '../notify/progress.js';
-import { HostPool } from '../pool/host-pool.js';
-import { type Processors, startWorkers } from './queues.js';
+import { clusterMessages, reaperMessages } from '../commands/render/cluster-messages.js';
+import { prepullMessage } from '../commands/render/workshop-messages.js';
+import type { BotApp } from './app.js';
+import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
+import { clusterJobProcessor } from './clusters/provision-job.js';
+import { reap } from './clusters/reaper.js';
+import type { Config } from './config.js';
+import { DindEngines } from './docker/dind.js';
+import { DockerBackend } from './docker/docker-backend.js';
+import { connectDockerHosts } from './docker/hosts.js';
+import { LOCAL_IMAGES } from './docker/image-names.js';
+import { HostPool } from './docker/pool/host-pool.js';
+import { prepullImages } from './docker/prepull.js';
+import { ProgressMessage } from './notify/progress.js';
+import { type Processors, startWorkers } from './queue/queues.js';
+import type { PrepullJobData } from './workshop/prepull.js';
 
 /** How often the reaper sweeps, and how long before expiry attendees are warned. */
 export const REAPER_EVERY_MS = 60_000;
 export const WARN_BEFORE_MS = 15 * 60_000;
-/** CPU limits are caps, not reservations, and a workshop cluster idles most of the time; memory binds first. */
+/** A cluster reserves CPU requests (a quarter CPU a container), and workshop clusters idle most of the time. */
 const CPU_OVERCOMMIT = 16;
 
 /** The processor for each queue, bound to the app's services and the pool of Docker hosts. */
@@ -95,7 +96,7 @@ function diskProbe(config: Config): { diskProbeImage?: string } {
 export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   const { config, log, queues, store } = bot.services;
   const pool = new HostPool(
-    parseDockerHosts(config.dockerHosts),
+    connectDockerHosts(config.dockerHosts),
     () => store.redis,
     {
       maxClustersPerHost: config.hostMaxClusters,

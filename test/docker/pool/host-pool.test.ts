@@ -1,12 +1,15 @@
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
-import { clusterLabels } from '../../src/docker/labels.js';
-import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { HostPool, NoCapacityError } from '../../src/pool/host-pool.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { NoCapacityError } from '../../../src/clusters/backend.js';
+import { parseDockerHosts } from '../../../src/docker/host-address.js';
+import { connectDockerHosts } from '../../../src/docker/hosts.js';
+import { LOCAL_IMAGES } from '../../../src/docker/image-names.js';
+import { clusterLabels } from '../../../src/docker/labels.js';
+import { buildLocalImages } from '../../../src/docker/local-images.js';
+import { HostPool } from '../../../src/docker/pool/host-pool.js';
+import { createLogger } from '../../../src/logger.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
 
 /** The pool measuring the real engine: memory and CPU from `docker info`, free disk with `df` in a throwaway container. */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real engine', () => {
@@ -14,7 +17,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
   const log = createLogger('silent', { pretty: false });
   const pool = (minFreeDiskBytes: number) =>
     new HostPool(
-      parseDockerHosts(''),
+      connectDockerHosts(parseDockerHosts('')),
       () => redis,
       {
         maxClustersPerHost: 5,

@@ -1,19 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { DockerHost } from '../docker/hosts.js';
-import { LABELS } from '../docker/labels.js';
-import { HOST_ANSWER_MS, withTimeout } from '../docker/wait.js';
-import type { Logger } from '../logger.js';
+import { NoCapacityError } from '../../clusters/backend.js';
+import type { Logger } from '../../logger.js';
+import type { DockerHost } from '../hosts.js';
+import { LABELS } from '../labels.js';
+import { HOST_ANSWER_MS, withTimeout } from '../wait.js';
 import { CapacityLedger, type ClusterNeed, type HostUsage } from './capacity-ledger.js';
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
-
-/** No host has room now: the build waits (and the attendee is told) instead of failing. */
-export class NoCapacityError extends Error {
-  constructor(usage: HostUsage[], need: ClusterNeed) {
-    super(describeShortage(usage, need));
-    this.name = 'NoCapacityError';
-  }
-}
 
 /** `all 2 Docker hosts are full` / `no Docker host has room (1 full, 1 not answering)` */
 function describeShortage(usage: HostUsage[], need: ClusterNeed): string {
@@ -81,7 +74,7 @@ export class HostPool {
   async place(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
     const hostId = await this.ledger!.reserve(clusterId, need);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
-    if (!host) throw new NoCapacityError(await this.usage(), need);
+    if (!host) throw new NoCapacityError(describeShortage(await this.usage(), need));
     return host;
   }
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { CapacityLedger } from '../../src/pool/capacity-ledger.js';
-import { testRedisUrl, uniquePrefix } from '../support/services.js';
+import { CapacityLedger } from '../../../src/docker/pool/capacity-ledger.js';
+import { testRedisUrl, uniquePrefix } from '../../support/services.js';
 
 const GiB = 1024 ** 3;
 const CPU = 1e9;

@@ -1,0 +1,166 @@
+import { parseAttachEndpoints } from '../../src/clusters/attach.js';
+import type { ProvisionStep } from '../../src/clusters/backend.js';
+import { describeWait } from '../../src/clusters/build-stats.js';
+import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
+import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
+import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { UserError } from '../../src/errors.js';
+import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
+import { parseArgs } from '../../src/router/args.js';
+import type { ActionContext, CommandContext } from '../../src/router/types.js';
+import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from '../render/cluster-messages.js';
+import { attachedText, unfence } from '../support/input.js';
+
+/** What the reaper's "Extend" button adds. */
+const EXTENSION_MS = 2 * 3600_000;
+
+export async function init({ out }: CommandContext): Promise<void> {
+  await out.reply({
+    text: 'The default minimesosFile',
+    blocks: [
+      section(
+        `This is what \`minimesos init\` writes. Edit it (e.g. \`clusterName\`, more \`agent { }\` blocks, \`mesosVersion\`) and paste it back as \`/cluster up\` followed by the file in a code block.\n${codeBlock(DEFAULT_MINIMESOS_FILE)}`,
+      ),
+      context('For the common cases there are flags: `/cluster up --agents 3 --mesos 0.28 --name my-cluster`.'),
+    ],
+  });
+}
+
+export async function up(ctx: CommandContext): Promise<void> {
+  const { args, request, services, out } = ctx;
+  const file = await attachedText(request, 'minimesosFile');
+  if (file !== undefined && args.trim() !== '')
+    throw new UserError('Send either a minimesosFile or flags, not both.', 'The file decides everything flags would; leave them out.');
+  const spec = file !== undefined ? parseMinimesosFile(file) : specFromCommand(ctx);
+  const result = await services.clusters.up(request.user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')));
+  if (!result.queued) {
+    const existing = result.existing;
+    throw new UserError(
+      `You already have a cluster (${existing.kind === 'attached' ? 'attached' : existing.status}).`,
+      existing.status === 'ready'
+        ? '`/cluster info` shows it; `/cluster down` removes it if you want a new one.'
+        : '`/cluster info` shows its progress; `/cluster down` cancels it.',
+    );
+  }
+  const ready = `ready in ${describeWait(result.estimateMs)}`;
+  const where =
+    result.position <= 1
+      ? `It is next: I'm building it now (${ready}).`
+      : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
+  await out.reply({
+    text: 'Cluster queued',
+    blocks: [
+      section(`:construction: *Your cluster is queued.* ${where}`),
+      context(
+        `${spec.agents.length} agent${spec.agents.length === 1 ? '' : 's'}, Mesos ${spec.mesosVersion}${spec.marathon ? ', Marathon' : ''}. \`/cluster info\` for status, \`/cluster down\` to cancel.`,
+      ),
+    ],
+  });
+}
+
+/** `/cluster up` takes flags, or a minimesosFile pasted in a code block. */
+function specFromCommand({ args, usage, services }: CommandContext): ClusterSpec {
+  const pasted = unfence(args);
+  if (/^\s*(package\s+\S+\s+)?minimesos\b/.test(pasted)) return parseMinimesosFile(pasted);
+  const parsed = parseArgs(
+    args,
+    { agents: { type: 'integer', min: 1, max: services.config.maxAgents }, mesos: { type: 'string' }, name: { type: 'string' } },
+    usage,
+  );
+  if (parsed.positional.length > 0 || Object.keys(parsed.pairs).length > 0) {
+    throw new UserError(
+      `I don't understand "${[...parsed.positional, ...Object.keys(parsed.pairs)][0]}".`,
+      'Use flags (`/cluster up --agents 2`) or paste a whole minimesosFile in a code block (`/cluster init` shows one).',
+    );
+  }
+  return specFromFlags({
+    ...(parsed.flags.agents ? { agents: parsed.flags.agents as number } : {}),
+    ...(parsed.flags.mesos ? { mesosVersion: String(parsed.flags.mesos) } : {}),
+    ...(parsed.flags.name ? { clusterName: String(parsed.flags.name) } : {}),
+  });
+}
+
+export async function info({ request, services, out }: CommandContext): Promise<void> {
+  const record = await services.clusters.get(request.user);
+  if (!record) {
+    await out.reply(
+      reply("You don't have a cluster.", 'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.'),
+    );
+    return;
+  }
+  await out.reply(infoMessage(record));
+}
+
+export function infoMessage(record: ClusterRecord): Message {
+  if (record.status === 'ready') {
+    const message = readyMessage(record);
+    const kind = record.kind === 'attached' ? ' (attached)' : '';
+    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
+  }
+  const lines = [
+    `*Your cluster${labelled(record)}: ${record.status}*`,
+    progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
+  ];
+  if (record.error) lines.push(`What failed: ${record.error}`);
+  const hint =
+    record.status === 'failed'
+      ? '`/cluster down` cleans up; then `/cluster up` to try again.'
+      : 'It is being built; this message in the channel shows its progress. `/cluster down` cancels it.';
+  return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
+}
+
+export async function down({ request, services, out }: CommandContext): Promise<void> {
+  const record = await services.clusters.down(request.user);
+  if (!record) {
+    await out.reply(reply('You have no cluster, so there is nothing to destroy.', '`/cluster up` starts one.'));
+    return;
+  }
+  const what =
+    record.kind === 'attached'
+      ? `Detached ${record.endpoints?.master ?? 'your cluster'} (it keeps running; it is yours).`
+      : `Destroyed minimesos cluster with ID ${record.clusterId}.`;
+  await out.reply(reply(what, '`/cluster up` builds a new one whenever you want.'));
+}
+
+export async function attach({ args, usage, request, services, out }: CommandContext): Promise<void> {
+  const parsed = parseArgs(args, {}, usage);
+  const endpoints = parseAttachEndpoints(parsed.pairs, parsed.positional);
+  await services.access.probe(endpoints);
+  const record = await services.clusters.attach(request.user, endpoints);
+  await out.reply({
+    text: 'Cluster attached',
+    blocks: [
+      section(`:link: *Attached your cluster*\n${endpointLines(record)}`),
+      context('`/state resources`, `/state marathon`, `/cluster ps` now read this cluster. `/cluster detach` unlinks it.'),
+    ],
+  });
+}
+
+export async function detach({ request, services, out }: CommandContext): Promise<void> {
+  const record = await services.clusters.detach(request.user);
+  await out.reply(
+    record
+      ? reply(`Detached ${record.endpoints?.master}.`, 'It keeps running; the bot just stops reading it.')
+      : reply('You have no attached cluster.', '`/cluster attach master=http://<ip>:5050` links one.'),
+  );
+}
+
+/** The reaper's "Extend 2 hours" button: only the cluster's owner can press it. */
+export async function extend({ action, services, out }: ActionContext): Promise<void> {
+  const expiresAt = await services.clusters.extend(action.user, action.value, EXTENSION_MS);
+  await out.reply(
+    reply(
+      `Extended: your cluster now lives until ${new Date(expiresAt).toISOString().slice(11, 16)} UTC.`,
+      'You will be warned again 15 minutes before.',
+    ),
+  );
+}
+
+function labelled(record: ClusterRecord): string {
+  const label = clusterLabel(record);
+  return label ? ` ${label}` : '';
+}
+
+function reply(text: string, hint: string): Message {
+  return { text, blocks: [section(text), context(hint)] };
+}

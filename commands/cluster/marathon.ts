@@ -1,0 +1,68 @@
+import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
+import { UserError } from '../../src/errors.js';
+import { context, section } from '../../src/render/blocks.js';
+import { parseArgs } from '../../src/router/args.js';
+import type { CommandContext } from '../../src/router/types.js';
+import { readyCluster } from '../support/cluster.js';
+import { attachedText, MAX_PASTED_BYTES, unfence } from '../support/input.js';
+
+/** `minimesos install [--update]`: a Marathon app or group, pasted in a code block or sent as a file. */
+export async function install(ctx: CommandContext): Promise<void> {
+  const { args, usage, request, out } = ctx;
+  const update = /(^|\s)--update(\s|$)/.test(args);
+  const text = (await attachedText(request, 'Marathon JSON')) ?? unfence(args.replace(/(^|\s)--update(?=\s|$)/, ' '));
+  if (text === '') throw new UserError('Paste the Marathon app or group JSON after the command, in a code block.', `Usage: ${usage}`);
+  if (Buffer.byteLength(text) > MAX_PASTED_BYTES)
+    throw new UserError(
+      `That JSON is ${Math.round(Buffer.byteLength(text) / 1024)} KB; the limit is ${MAX_PASTED_BYTES / 1024} KB.`,
+      'An app definition is usually under 2 KB: paste only the app.',
+    );
+  const cluster = await readyCluster(ctx);
+  let definition: Record<string, unknown>;
+  try {
+    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(
+      `That is not valid JSON: ${(error as Error).message}.`,
+      'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
+    );
+  }
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || typeof definition.id !== 'string') {
+    throw new UserError(
+      'A Marathon app or group needs an "id" (e.g. "id": "nginx").',
+      'See the Marathon app format: `/faq how do I run a container on Marathon?`',
+    );
+  }
+  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
+  if (isGroup) {
+    if (update) await marathon.updateGroup(definition.id, definition, { force: true });
+    else await marathon.createGroup(definition);
+  } else if (update) {
+    await marathon.updateApp(definition.id, definition, { force: true });
+  } else {
+    await marathon.createApp(definition);
+  }
+  await out.reply({
+    text: 'Installed',
+    blocks: [
+      section(`:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${definition.id}\`.`),
+      context('`/state marathon` shows it starting.'),
+    ],
+  });
+}
+
+/** `minimesos uninstall --app|--group`. */
+export async function uninstall(ctx: CommandContext): Promise<void> {
+  const parsed = parseArgs(ctx.args, { group: { type: 'boolean' } }, ctx.usage);
+  const [id, extra] = parsed.positional;
+  if (!id || extra) throw new UserError('Tell me which app to remove.', `Usage: ${ctx.usage}, e.g. /cluster uninstall nginx`);
+  const cluster = await readyCluster(ctx);
+  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  if (parsed.flags.group) await marathon.deleteGroup(id);
+  else await marathon.deleteApp(id);
+  await ctx.out.reply({
+    text: 'Deleted',
+    blocks: [section(`Deleted ${parsed.flags.group ? 'group' : 'app'} '${id.startsWith('/') ? id : `/${id}`}'`)],
+  });
+}
