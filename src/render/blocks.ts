@@ -101,10 +101,11 @@ export function splitSections(text: string, max: number = LIMITS.sectionText): s
   const parts: string[] = [];
   let current = '';
   let inFence = false;
+  const closing = '\n```';
   for (const line of text.split('\n')) {
     const candidate = current === '' ? line : `${current}\n${line}`;
-    if (candidate.length + (inFence ? 3 : 0) > max && current !== '') {
-      parts.push(inFence ? `${current}\n\`\`\`` : current);
+    if (candidate.length + (inFence ? closing.length : 0) > max && current !== '') {
+      parts.push(inFence ? `${current}${closing}` : current);
       current = inFence ? `\`\`\`\n${line}` : line;
     } else {
       current = candidate;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { infoMessage } from '../../../commands/cluster/lifecycle.js';
+import type { ClusterRecord } from '../../../src/clusters/cluster-record.js';
+import { messageToText as messageText } from '../../../src/render/text.js';
+
+const record = (changes: Partial<ClusterRecord>): ClusterRecord => ({
+  attendee: 'U0ATT',
+  kind: 'provisioned',
+  status: 'queued',
+  clusterId: '3878417609',
+  createdAt: 0,
+  updatedAt: 0,
+  ...changes,
+});
+
+describe('/cluster info', () => {
+  it('shows a build in progress with its step and how to cancel it', () => {
+    const text = messageText(infoMessage(record({ status: 'provisioning', step: 'agents' })));
+    expect(text).toContain('Your cluster 3878417609: provisioning');
+    expect(text).toContain('4/7');
+    expect(text).toContain('`/cluster down` cancels it');
+  });
+
+  it('shows what failed and how to start again', () => {
+    const text = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'the master did not answer in 60 s' })));
+    expect(text).toContain('What failed: the master did not answer in 60 s');
+    expect(text).toContain('(stopped)');
+    expect(text).toContain('`/cluster down` cleans up; then `/cluster up` to try again.');
+  });
+
+  it('says an attached cluster is attached', () => {
+    const text = messageText(infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } })));
+    expect(text).toContain('(attached): ready');
+  });
+});
