@@ -4,18 +4,10 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { parseMinimesosFile } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/host-address.js';
-import { connectDockerHosts } from '../../src/docker/hosts.js';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { zookeeperServes } from '../../src/docker/wait.js';
-import { createLogger } from '../../src/logger.js';
-import { attendeeEngine, hostDocker, removeEnginesNetwork, runOnNetwork } from '../support/docker.js';
+import { attendeeEngine, hostDocker, localBackend, removeEnginesNetwork, runOnNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
-
-const log = createLogger('silent', { pretty: false });
 
 /**
  * An app like the Elasticsearch exercise's scheduler: it runs inside the cluster and is told where
@@ -46,14 +38,7 @@ async function serveApp(): Promise<{ server: Server; url: string }> {
 for (const isolation of ['shared', 'dind'] as const) {
   describe.skipIf(!dockerAvailable())(`minimesos tokens of a ${isolation} cluster (real Docker, local images)`, () => {
     const deployment = `test-tokens-${isolation}`;
-    const backend = new DockerBackend({
-      hosts: connectDockerHosts(parseDockerHosts('')),
-      images: 'local',
-      deployment,
-      log,
-      limits: { nanoCpus: 5e8, pidsLimit: 128 },
-      ...(isolation === 'dind' ? { dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [], deployment, log }) } : {}),
-    });
+    const backend = localBackend(deployment, isolation === 'dind' ? { appPorts: [] } : undefined);
     const clusterId = String(Math.floor(Math.random() * 2 ** 31));
     let served: { server: Server; url: string };
     let cluster: ProvisionedCluster;

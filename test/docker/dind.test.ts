@@ -3,20 +3,14 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/host-address.js';
-import { connectDockerHosts } from '../../src/docker/hosts.js';
 import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { attendeeEngine, removeEnginesNetwork } from '../support/docker.js';
+import { attendeeEngine, localBackend, removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
 
 const host = new Docker({ socketPath: '/var/run/docker.sock' });
 const deployment = 'test-dind';
-const log = createLogger('silent', { pretty: false });
 
 /** What a Marathon app does through the agent's Docker socket: a container on the attendee's engine. */
 async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
@@ -49,14 +43,7 @@ async function answers(url: string, timeoutMs = 3000): Promise<string | undefine
 }
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
-  const backend = new DockerBackend({
-    hosts: connectDockerHosts(parseDockerHosts('')),
-    images: 'local',
-    deployment,
-    log,
-    limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
-  });
+  const backend = localBackend(deployment, { appPorts: [80] });
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};
   const steps: string[] = [];

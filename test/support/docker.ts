@@ -1,6 +1,11 @@
 import Docker from 'dockerode';
+import { DindEngines } from '../../src/docker/dind.js';
+import { DockerBackend } from '../../src/docker/docker-backend.js';
+import { parseDockerHosts } from '../../src/docker/host-address.js';
+import { connectDockerHosts } from '../../src/docker/hosts.js';
 import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
+import { createLogger } from '../../src/logger.js';
 
 export const hostDocker = new Docker({ socketPath: '/var/run/docker.sock' });
 
@@ -42,4 +47,17 @@ export async function runOnNetwork(engine: Docker, network: string, script: stri
   } finally {
     await container.remove({ force: true });
   }
+}
+
+/** A Docker backend on the local engine with the local images and small limits; attendee engines when `appPorts` is given (dind). */
+export function localBackend(deployment: string, dind?: { appPorts: number[] }): DockerBackend {
+  const log = createLogger('silent', { pretty: false });
+  return new DockerBackend({
+    hosts: connectDockerHosts(parseDockerHosts('')),
+    images: 'local',
+    deployment,
+    log,
+    limits: { nanoCpus: 5e8, pidsLimit: 128 },
+    ...(dind ? { dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: dind.appPorts, deployment, log }) } : {}),
+  });
 }
