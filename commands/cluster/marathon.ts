@@ -1,4 +1,4 @@
-import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
+import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
 import { UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
@@ -18,9 +18,10 @@ export async function install(ctx: CommandContext): Promise<void> {
       'An app definition is usually under 2 KB: paste only the app.',
     );
   const cluster = await readyCluster(ctx);
+  const replaced = replaceTokens(text, installTokens(cluster));
   let definition: Record<string, unknown>;
   try {
-    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as Record<string, unknown>;
+    definition = JSON.parse(replaced.text) as Record<string, unknown>;
   } catch (error) {
     throw new UserError(
       `That is not valid JSON: ${(error as Error).message}.`,
@@ -47,9 +48,20 @@ export async function install(ctx: CommandContext): Promise<void> {
     text: 'Installed',
     blocks: [
       section(`:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${definition.id}\`.`),
+      ...(replaced.notReplaced.length > 0 ? [notReplacedSection(replaced.notReplaced)] : []),
       context('`/state marathon` shows it starting.'),
     ],
   });
+}
+
+/** Tokens Marathon got as written: the app may not find what they were meant to name. */
+function notReplacedSection(tokens: TokenNotReplaced[]) {
+  return section(
+    [
+      ':warning: These were not replaced; Marathon got them as written:',
+      ...tokens.map(({ token, reason }) => `• \`${token}\`: ${reason}`),
+    ].join('\n'),
+  );
 }
 
 /** `minimesos uninstall --app|--group`. */

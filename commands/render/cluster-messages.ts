@@ -36,6 +36,9 @@ export function readyMessage(record: ClusterRecord): Message {
       section(`:white_check_mark: *${title}*\n${progressBar('ready')}`),
       section(endpointLines(record)),
       ...(record.exports?.length ? [section(`Paste into your terminal:\n${codeBlock(record.exports.join('\n'))}`)] : []),
+      ...(record.warnings?.length
+        ? [section(`:warning: Your minimesosFile's apps:\n${record.warnings.map((warning) => `• ${warning}`).join('\n')}`)]
+        : []),
       context('Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.'),
     ],
   };

@@ -91,6 +91,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       step: 'ready',
       endpoints: built.endpoints,
       exports: built.exports,
+      clusterTokens: built.clusterTokens,
+      warnings: built.warnings,
       host: built.host,
       expiresAt: Date.now() + deps.ttlMs,
     });

@@ -28,6 +28,7 @@ class ScriptedBackend implements ClusterBackend {
     return {
       endpoints: { master: 'http://127.0.0.1:5050' },
       exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'],
+      clusterTokens: { MINIMESOS_MASTER: 'http://172.18.0.3:5050' },
     };
   }
 

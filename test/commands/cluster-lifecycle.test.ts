@@ -135,7 +135,8 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
     expect(text((await run('/cluster', 'logs web')).replies[0])).toContain("[minimesos] Fetching 'stdout' of task 'web.");
     const state = await run('/state', 'marathon', 'thread');
     expect(String(state.posts[0]!.body.text)).toContain('Marathon: 1 app');
-    expect(text(state.posts[1])).toMatch(/\*\/web\* — cmd `echo http:\/\/127\.0\.0\.1:\d+`.*running 1/);
+    // Replaced with the master's address on the cluster's network, where the app runs (not the published 127.0.0.1 one).
+    expect(text(state.posts[1])).toMatch(/\*\/web\* — cmd `echo http:\/\/\d+\.\d+\.\d+\.\d+:5050`.*running 1/);
     expect(text((await run('/cluster', 'uninstall web')).replies[0])).toContain("Deleted app '/web'");
   }, 60_000);
 
