@@ -1,7 +1,7 @@
 import { parseResources } from '../clients/resources.js';
 import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
 import { nowSeconds } from './ids.js';
-import { resourcesJson } from './master.js';
+import { resourcesJson } from './master-http.js';
 
 export interface SimAgentOptions {
   masterUrl: string;
