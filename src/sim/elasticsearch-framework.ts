@@ -1,8 +1,11 @@
+import { parsePortRanges } from '../clients/resources.js';
 import type { LaunchRequest } from './master.js';
 import { LIVE_TASK_STATES, type SchedulerLink } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 const ES_NODE_NAME = 'elasticsearch-executor';
+/** `--elasticsearchClusterName`'s default. */
+const CLUSTER_NAME = 'mesos-ha';
 
 /** The parts of a Marathon app the Elasticsearch scheduler is recognised and configured by. */
 export type SchedulerApp = Record<string, unknown>;
@@ -13,6 +16,8 @@ export type SchedulerApp = Record<string, unknown>;
  */
 export class SimElasticsearchFramework {
   private frameworkId = '';
+  /** The node ids last written to ZooKeeper. */
+  private written: string | undefined;
 
   constructor(
     private readonly link: SchedulerLink,
@@ -34,15 +39,33 @@ export class SimElasticsearchFramework {
         resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
         uniqueHost: ES_NODE_NAME,
         discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
+        // The executor's default image, started with the framework's cluster name, HTTP on its first port.
+        runtime: { image: 'elasticsearch:latest', args: [`--default.cluster.name=${CLUSTER_NAME}`], listen: [{ allocated: 0 }] },
       }));
-      const result = await this.link.launch(this.frameworkId, requests);
-      if (result.launched.length > 0)
-        await this.options.zookeeper
-          ?.putElasticsearchState(this.frameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)])
-          .catch(() => undefined);
+      await this.link.launch(this.frameworkId, requests);
     } else if (live.length > wanted) {
       for (const task of live.slice(wanted)) await this.link.kill(task.id);
     }
+    await this.writeState().catch(() => undefined);
+  }
+
+  /** The framework's ZooKeeper state, rewritten when its set of nodes changed. */
+  private async writeState(): Promise<void> {
+    if (!this.options.zookeeper) return;
+    const nodes = (await this.link.tasks(this.frameworkId))
+      .filter((task) => LIVE_TASK_STATES.has(task.state))
+      .map((task) => ({
+        taskId: task.id,
+        hostname: task.agent_hostname ?? '',
+        ports: parsePortRanges(task.resources.ports).map((range) => range.begin),
+      }));
+    const written = nodes
+      .map((node) => node.taskId)
+      .sort()
+      .join(',');
+    if (written === this.written) return;
+    await this.options.zookeeper.putElasticsearchState(this.frameworkId, nodes);
+    this.written = written;
   }
 }
 

@@ -1,6 +1,8 @@
 import { isElasticsearchScheduler, SimElasticsearchFramework } from './elasticsearch-framework.js';
 import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
-import { marathonTaskId, marathonTaskName, uuid } from './ids.js';
+import { marathonTaskId, marathonTaskName, taskIdApp, taskIdPrefix, uuid } from './ids.js';
+import { marathonPage } from './marathon-page.js';
+import { appTaskPorts } from './marathon-ports.js';
 import type { LaunchRequest } from './master.js';
 import { LIVE_TASK_STATES as LIVE, type MasterTask, SchedulerLink } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
@@ -82,6 +84,9 @@ export class SimMarathon {
     this.reconciling = true;
     try {
       this.tasks = await this.link.tasks(this.frameworkId);
+      // A task of no app (its app was removed while the task started) is killed, as Marathon's reconciliation does.
+      const appKeys = new Set([...this.apps.keys()].map(taskIdPrefix));
+      for (const task of this.tasks) if (LIVE.has(task.state) && !appKeys.has(taskIdApp(task.id))) await this.link.kill(task.id);
       for (const app of this.apps.values()) await this.reconcileApp(app);
       for (const [id, deployment] of this.deployments)
         if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
@@ -134,11 +139,12 @@ export class SimMarathon {
     const constraints = Array.isArray(app.constraints) ? (app.constraints as unknown[][]) : [];
     const unique = constraints.some((constraint) => constraint[0] === 'hostname' && constraint[1] === 'UNIQUE');
     const labels = (app.labels ?? {}) as Record<string, string>;
-    const portCount = Array.isArray(app.portDefinitions) ? app.portDefinitions.length : Array.isArray(app.ports) ? app.ports.length : 1;
+    const { ports, runtime } = appTaskPorts(app);
     return {
       id: marathonTaskId(app.id),
       name: marathonTaskName(app.id),
-      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports: portCount },
+      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports },
+      runtime,
       fail: labels['sim/fail'] === 'true' || /\bexit\s+[1-9]/.test(String(app.cmd ?? '')),
       ...(unique ? { uniqueHost: marathonTaskName(app.id) } : {}),
       labels: Object.entries(labels).map(([key, value]) => ({ key, value: String(value) })),
@@ -146,8 +152,7 @@ export class SimMarathon {
   }
 
   private tasksOf(appId: string): MasterTask[] {
-    const prefix = `${appId.replace(/^\//, '').split('/').join('_')}.`;
-    return this.tasks.filter((task) => task.id.startsWith(prefix));
+    return this.tasks.filter((task) => taskIdApp(task.id) === taskIdPrefix(appId));
   }
 
   private settled(appId: string): boolean {
@@ -160,6 +165,11 @@ export class SimMarathon {
   private async handle(request: SimRequest): Promise<SimResponse> {
     const { method, path } = request;
     if (path === '/ping') return { status: 200, text: 'pong' };
+    if (method === 'GET' && (path === '/' || path === '/ui' || path === '/ui/')) {
+      const apps = [...this.apps.keys()].map((id) => this.appJson(id)) as unknown as Parameters<typeof marathonPage>[0];
+      const info = { version: '1.3.5', leader: `${this.hostname}:${this.server!.port}`, master: this.options.masterUrl };
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, text: marathonPage(apps, info) };
+    }
     if (method === 'GET' && path === '/v2/info') return { status: 200, body: this.info() };
     if (method === 'GET' && path === '/v2/leader') return { status: 200, body: { leader: `${this.hostname}:${this.server!.port}` } };
     if (method === 'GET' && path === '/v2/tasks')
@@ -221,7 +231,10 @@ export class SimMarathon {
       const changes = (request.body ?? {}) as Record<string, unknown>;
       const invalid = validate({ ...app, ...changes, id });
       if (invalid) return invalid;
-      return this.deploy(id, 'ScaleApplication', request.query.get('force') === 'true', () => {
+      // Anything but the instance count is a new version of the app: its tasks are replaced (Marathon's upgrade).
+      const upgrade = Object.keys(changes).some((key) => key !== 'instances');
+      return this.deploy(id, upgrade ? 'RestartApplication' : 'ScaleApplication', request.query.get('force') === 'true', () => {
+        if (upgrade) this.killAll(id);
         this.apps.set(id, {
           ...app,
           ...changes,

@@ -3,6 +3,7 @@ import { addResources, NO_RESOURCES, parseResources, type Resources } from '../c
 import { notFound, type SimRequest, type SimResponse } from './http-server.js';
 import { nowSeconds } from './ids.js';
 import type { LaunchRequest, SimMaster, SimTaskRecord } from './master.js';
+import { masterPage } from './master-page.js';
 
 const TERMINAL = new Set(TERMINAL_TASK_STATES);
 
@@ -13,6 +14,8 @@ export class MasterHttp {
   async handle(request: SimRequest): Promise<SimResponse> {
     const path = request.path.replace(/^\/master(?=\/)/, '').replace(/\.json$/, '');
     switch (`${request.method} ${path}`) {
+      case 'GET /':
+        return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, text: masterPage(this.master) };
       case 'GET /state':
         return { status: 200, body: this.stateJson() };
       case 'GET /state-summary':
@@ -49,8 +52,8 @@ export class MasterHttp {
         return this.master.teardown(id) ? { status: 200, text: '' } : { status: 400, text: `No framework found with specified ID` };
       }
       case 'POST /sim/agents': {
-        const body = request.body as { hostname: string; port: number; url: string; resources: string };
-        const agent = this.master.registerAgent(body.hostname, body.port, body.url, parseResources(body.resources));
+        const body = request.body as { hostname: string; port: number; url: string; workDir: string; resources: string };
+        const agent = this.master.registerAgent({ ...body, resources: parseResources(body.resources) });
         return { status: 200, body: { id: agent.id, masterHostname: this.master.hostname } };
       }
       case 'POST /sim/frameworks': {
@@ -199,6 +202,9 @@ export class MasterHttp {
       })),
       labels: task.labels,
       ...(task.discovery ? { discovery: task.discovery } : {}),
+      ...(task.runtime?.image
+        ? { container: { type: 'DOCKER', docker: { image: task.runtime.image, network: task.runtime.network ?? 'HOST' } } }
+        : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
-import { addResources, freeResources, NO_RESOURCES, type PortRange, portCount, type Resources } from '../clients/resources.js';
-import { startSimServer } from './http-server.js';
+import { addResources, freeResources, NO_RESOURCES, type PortRange, type Resources } from '../clients/resources.js';
+import { simCall, startSimServer } from './http-server.js';
 import { masterId, nowSeconds, uuid } from './ids.js';
 import { MasterHttp } from './master-http.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
@@ -11,6 +11,8 @@ export interface SimAgentRecord {
   port: number;
   /** Where the agent answers (its /state, /files). */
   url: string;
+  /** Its --work_dir, under which task sandboxes are. */
+  workDir: string;
   resources: Resources;
   registeredTime: number;
 }
@@ -39,14 +41,31 @@ export interface SimTaskRecord {
   /** Becomes TASK_FAILED instead of TASK_RUNNING (an app told to fail). */
   fail: boolean;
   containerId: string;
+  runtime?: TaskRuntime;
+}
+
+/**
+ * What the task's process is, for the agent to run it: its image (nginx, mysql…: see images/) and
+ * the ports it answers on at the agent's address — fixed ones (the image's own port on the host
+ * network) or the n-th port allocated from the offer (a BRIDGE hostPort, an Elasticsearch node's HTTP port).
+ */
+export interface TaskRuntime {
+  image?: string;
+  /** Docker's network mode, as Mesos shows it in the task's container info. */
+  network?: string;
+  env?: Record<string, string>;
+  args?: string[];
+  listen?: Array<{ fixed: number } | { allocated: number }>;
 }
 
 /** A task as a framework asks for it; `uniqueHost` = Marathon's hostname:UNIQUE / ES' one node per agent. */
 export interface LaunchRequest {
   id: string;
   name: string;
-  resources: { cpus: number; mem: number; disk: number; ports?: number };
+  /** `ports`: how many from the offer, or one entry each: 0 for any, a number for exactly that port (requirePorts, a fixed hostPort). */
+  resources: { cpus: number; mem: number; disk: number; ports?: number | number[] };
   fail?: boolean;
+  runtime?: TaskRuntime;
   uniqueHost?: string;
   discoveryPortNames?: string[];
   labels?: Array<{ key: string; value: string }>;
@@ -124,13 +143,15 @@ export class SimMaster {
     return this.options.clusterName;
   }
 
-  registerAgent(hostname: string, port: number, url: string, resources: Resources): SimAgentRecord {
-    const existing = [...this.agents.values()].find((agent) => agent.hostname === hostname && agent.port === port);
+  registerAgent(registration: Omit<SimAgentRecord, 'id' | 'registeredTime'>): SimAgentRecord {
+    const existing = [...this.agents.values()].find(
+      (agent) => agent.hostname === registration.hostname && agent.port === registration.port,
+    );
     if (existing) {
-      existing.url = url;
+      existing.url = registration.url;
       return existing;
     }
-    const agent = { id: `${this.id}-S${this.agentSequence++}`, hostname, port, url, resources, registeredTime: nowSeconds() };
+    const agent = { ...registration, id: `${this.id}-S${this.agentSequence++}`, registeredTime: nowSeconds() };
     this.agents.set(agent.id, agent);
     return agent;
   }
@@ -161,7 +182,7 @@ export class SimMaster {
         declined.push(request.id);
         continue;
       }
-      const ports = takePorts(this.freeOn(agent.id).ports, request.resources.ports ?? 0);
+      const ports = takePorts(this.freeOn(agent.id).ports, request.resources.ports)!;
       const task: SimTaskRecord = {
         id: request.id,
         name: request.name,
@@ -175,12 +196,11 @@ export class SimMaster {
         labels: request.labels ?? [],
         fail: request.fail ?? false,
         containerId: uuid(),
+        ...(request.runtime ? { runtime: request.runtime } : {}),
       };
       this.tasks.set(task.id, task);
       launched.push({ id: task.id, agentId: agent.id });
-      this.later(this.taskStartDelayMs, () =>
-        this.setState(task.id, task.fail ? 'TASK_FAILED' : 'TASK_RUNNING', task.fail ? 'Command exited with status 1' : undefined),
-      );
+      this.later(this.taskStartDelayMs, () => void this.run(task));
     }
     return { launched, declined };
   }
@@ -215,11 +235,52 @@ export class SimMaster {
     return [...this.tasks.values()].filter((task) => !TERMINAL.has(task.state));
   }
 
+  /** The agent starts the task's process: RUNNING once it does, FAILED with the agent's reason when it cannot. */
+  private async run(task: SimTaskRecord): Promise<void> {
+    if (TERMINAL.has(task.state)) return;
+    if (task.fail) return this.setState(task.id, 'TASK_FAILED', 'Command exited with status 1');
+    const agent = this.agents.get(task.agentId)!;
+    const allocated = task.resources.ports.map((range) => range.begin);
+    const launch = {
+      task: {
+        id: task.id,
+        name: task.name,
+        frameworkId: task.frameworkId,
+        image: task.runtime?.image ?? '',
+        env: task.runtime?.env ?? {},
+        args: task.runtime?.args ?? [],
+        host: agent.hostname,
+        ports: allocated,
+      },
+      listen: (task.runtime?.listen ?? []).flatMap((use) => ('fixed' in use ? [use.fixed] : (allocated[use.allocated] ?? []))),
+    };
+    const failure = await fetch(`${agent.url}/sim/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(launch),
+      signal: AbortSignal.timeout(5000),
+    }).then(
+      async (response) => (response.ok ? undefined : await response.text()),
+      (error: Error) => `the agent ${agent.hostname} did not answer: ${error.message}`,
+    );
+    if (failure !== undefined) return this.setState(task.id, 'TASK_FAILED', failure);
+    // Killed while it started: the agent stops it again.
+    if (TERMINAL.has(task.state)) return this.stopOnAgent(task);
+    this.setState(task.id, 'TASK_RUNNING');
+  }
+
   private setState(taskId: string, state: string, message?: string): void {
     const task = this.tasks.get(taskId);
     if (!task || TERMINAL.has(task.state)) return;
     task.state = state;
     task.statuses.push({ state, timestamp: nowSeconds(), ...(message ? { message } : {}) });
+    if (TERMINAL.has(state)) void this.stopOnAgent(task);
+  }
+
+  /** A task that ended stops answering on its ports. */
+  private async stopOnAgent(task: SimTaskRecord): Promise<void> {
+    const agent = this.agents.get(task.agentId);
+    if (agent) await simCall(`${agent.url}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
   }
 
   private pickAgent(frameworkId: string, request: LaunchRequest): SimAgentRecord | undefined {
@@ -233,7 +294,7 @@ export class SimMaster {
         free.cpus >= request.resources.cpus &&
         free.mem >= request.resources.mem &&
         free.disk >= request.resources.disk &&
-        portCount(free.ports) >= (request.resources.ports ?? 0)
+        takePorts(free.ports, request.resources.ports) !== undefined
       );
     });
     return fits.sort((a, b) => this.freeOn(b.id).mem - this.freeOn(a.id).mem)[0];
@@ -248,13 +309,26 @@ export class SimMaster {
   }
 }
 
-function takePorts(free: PortRange[], count: number): PortRange[] {
-  const taken: PortRange[] = [];
-  for (const range of free) {
-    for (let port = range.begin; port <= range.end && taken.length < count; port++) taken.push({ begin: port, end: port });
-    if (taken.length === count) break;
+/** The ports a task gets from an agent's free ranges, in the order asked; undefined when they are not all free. */
+function takePorts(free: PortRange[], wanted: number | number[] = 0): PortRange[] | undefined {
+  const asked = typeof wanted === 'number' ? new Array<number>(wanted).fill(0) : wanted;
+  const fixed = asked.filter((port) => port !== 0);
+  const isFree = (port: number) => free.some((range) => port >= range.begin && port <= range.end);
+  if (new Set(fixed).size !== fixed.length || !fixed.every(isFree)) return undefined;
+  const taken = new Set(fixed);
+  const ports: PortRange[] = [];
+  for (const port of asked) {
+    const chosen = port !== 0 ? port : firstFreePort(free, taken);
+    if (chosen === undefined) return undefined;
+    taken.add(chosen);
+    ports.push({ begin: chosen, end: chosen });
   }
-  return taken;
+  return ports;
+}
+
+function firstFreePort(free: PortRange[], taken: Set<number>): number | undefined {
+  for (const range of free) for (let port = range.begin; port <= range.end; port++) if (!taken.has(port)) return port;
+  return undefined;
 }
 
 function discoveryInfo(name: string, ports: PortRange[], names: string[]): unknown {
