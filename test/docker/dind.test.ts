@@ -3,18 +3,13 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { removeEnginesNetwork } from '../support/docker.js';
+import { localDindBackend, removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
 
 const host = new Docker({ socketPath: '/var/run/docker.sock' });
 const deployment = 'test-dind';
-const log = createLogger('silent', { pretty: false });
 
 /** The engine container of a cluster, and a client for the engine inside it. */
 async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInspectInfo; docker: Docker; ip: string }> {
@@ -56,14 +51,7 @@ async function answers(url: string, timeoutMs = 3000): Promise<string | undefine
 }
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
-  const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
-    images: 'local',
-    deployment,
-    log,
-    limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
-  });
+  const backend = localDindBackend(deployment, [80]);
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};
   const steps: string[] = [];

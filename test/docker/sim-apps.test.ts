@@ -1,36 +1,23 @@
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
-import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { removeEnginesNetwork } from '../support/docker.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
+import { hostDocker, localDindBackend, removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
 
 const deployment = 'test-sim-apps';
-const log = createLogger('silent', { pretty: false });
 
 /**
  * A cluster of the local stand-in images in the attendee's own engine: nginx installed through
  * Marathon's REST API answers where the bot records the attendee's app port 80.
  */
 describe.skipIf(!dockerAvailable())('simulated apps on a local-images cluster in dind isolation (real Docker)', () => {
-  const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
-    images: 'local',
-    deployment,
-    log,
-    limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80, 3306], deployment, log }),
-  });
+  const backend = localDindBackend(deployment, [80, 3306]);
   const clusterId = `sim-apps-${Date.now()}`;
   let cluster: ProvisionedCluster;
 
   beforeAll(async () => {
-    await buildLocalImages(new Docker({ socketPath: '/var/run/docker.sock' }));
+    await buildLocalImages(hostDocker);
     cluster = await backend.provision({
       attendee: 'U0SIMAPPS',
       clusterId,
