@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type SchemaObject } from 'ajv';
+import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import { damerauLevenshtein } from '../faq/fuzzy.js';
 
 /**
@@ -189,9 +189,15 @@ export function createSchemaValidator(): Ajv {
   return ajv;
 }
 
-const ajv = createSchemaValidator().addSchema([APP_SCHEMA, GROUP_SCHEMA]);
-const validateApp = ajv.getSchema('marathon-app')!;
-const validateGroup = ajv.getSchema('marathon-group')!;
+/** Compiled on first use: compiling costs a process that never checks a definition (a simulated agent) its start-up time. */
+let compiled: { app: ValidateFunction; group: ValidateFunction } | undefined;
+function validators(): { app: ValidateFunction; group: ValidateFunction } {
+  if (!compiled) {
+    const ajv = createSchemaValidator().addSchema([APP_SCHEMA, GROUP_SCHEMA]);
+    compiled = { app: ajv.getSchema('marathon-app')!, group: ajv.getSchema('marathon-group')! };
+  }
+  return compiled;
+}
 
 export interface DefinitionProblem {
   /** Where, as Marathon's own error details say it: `/container/docker/network`. */
@@ -222,7 +228,7 @@ export function checkMarathonDefinition(
 ): CheckedDefinition {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition))
     return { kind, problems: [{ path: '/', message: 'must be a JSON object, like {"id": "nginx", …}', refused: true }] };
-  const validate = kind === 'group' ? validateGroup : validateApp;
+  const validate = validators()[kind];
   const problems = validate(definition) ? [] : describeErrors(validate.errors ?? []);
   problems.push(
     ...(kind === 'group' ? groupRules(definition as Record<string, unknown>) : appRules(definition as Record<string, unknown>, '')),
