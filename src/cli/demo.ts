@@ -55,9 +55,10 @@ export async function demo(argv: string[]): Promise<number> {
     await runShell(bot, {
       user: values.user,
       banner: [
-        `mesos-workshop-bot demo — a simulated cluster is attached to you: master ${cluster.masterUrl}, Marathon ${cluster.marathonUrl}, agents at ${cluster.agents.map((agent) => agent.address).join(', ')}.`,
+        `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
+        `  master ${cluster.masterUrl}/  ·  Marathon ${cluster.marathonUrl}/  ·  agents ${cluster.agentUrls.join(' ')}`,
         SIMULATOR_NOTE,
-        'Open the master or Marathon URL in a browser; install nginx with /cluster install, then open http://<agent address>:80.',
+        `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
         'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
       ].join('\n'),
     });
