@@ -8,6 +8,7 @@ import { UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
+import { SIMULATOR_NOTE } from '../../src/sim/about.js';
 import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from '../render/cluster-messages.js';
 import { attachedText, unfence } from '../support/input.js';
 
@@ -90,14 +91,24 @@ export async function info({ request, services, out }: CommandContext): Promise<
     );
     return;
   }
-  await out.reply(infoMessage(record));
+  // Whether it is simulated is asked of the cluster itself (its master's /state), attached or provisioned alike.
+  const simulated =
+    record.status === 'ready' && record.endpoints
+      ? await services.access
+          .mesos(record.endpoints)
+          .state()
+          .then((state) => state.simulated)
+          .catch(() => false)
+      : false;
+  await out.reply(infoMessage(record, simulated));
 }
 
-export function infoMessage(record: ClusterRecord): Message {
+export function infoMessage(record: ClusterRecord, simulated = false): Message {
   if (record.status === 'ready') {
     const message = readyMessage(record);
     const kind = record.kind === 'attached' ? ' (attached)' : '';
-    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
+    const title = `*Your cluster${labelled(record)}${kind}: ready${simulated ? ' — simulated' : ''}*`;
+    return { ...message, blocks: [section(title), ...message.blocks!.slice(1), ...(simulated ? [context(SIMULATOR_NOTE)] : [])] };
   }
   const lines = [
     `*Your cluster${labelled(record)}: ${record.status}*`,

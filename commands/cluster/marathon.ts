@@ -1,3 +1,4 @@
+import { checkMarathonDefinition, formatProblems } from '../../src/clients/marathon-definition.js';
 import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
 import { UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
@@ -19,23 +20,23 @@ export async function install(ctx: CommandContext): Promise<void> {
     );
   const cluster = await readyCluster(ctx);
   const replaced = replaceTokens(text, installTokens(cluster));
-  let definition: Record<string, unknown>;
+  let definition: Record<string, unknown> & { id: string };
   try {
-    definition = JSON.parse(replaced.text) as Record<string, unknown>;
+    definition = JSON.parse(replaced.text) as typeof definition;
   } catch (error) {
     throw new UserError(
       `That is not valid JSON: ${(error as Error).message}.`,
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || typeof definition.id !== 'string') {
+  const { kind, problems } = checkMarathonDefinition(definition);
+  if (problems.length > 0)
     throw new UserError(
-      'A Marathon app or group needs an "id" (e.g. "id": "nginx").',
-      'See the Marathon app format: `/faq how do I run a container on Marathon?`',
+      `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
+      'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
-  }
   const marathon = ctx.services.access.marathon(cluster.endpoints);
-  const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
+  const isGroup = kind === 'group';
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
     else await marathon.createGroup(definition);

@@ -78,18 +78,26 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
   });
 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {
+    // The simulated agent runs its tasks' processes on the engine's app ports, so the app is launched
+    // as a framework launches it: an Elasticsearch-image task answers `/` with its own task id.
     for (const [name, id] of Object.entries(ids)) {
-      const engine = (await attendeeEngine(id)).docker;
-      await runInEngine(
-        engine,
-        'web',
-        `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`,
-        { PortBindings: { '80/tcp': [{ HostPort: '80' }] } },
-      );
+      const master = clusters[name as keyof typeof ids]!.endpoints.master;
+      const post = async (path: string, body: unknown) =>
+        (
+          await fetch(`${master}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json();
+      const framework = (await post('/sim/frameworks', { name: 'test', hostname: id })) as { id: string };
+      const task = { id: `hello-from-${name}`, name: 'web', resources: { cpus: 0.1, mem: 16, disk: 0 } };
+      await post('/sim/tasks', {
+        frameworkId: framework.id,
+        tasks: [{ ...task, runtime: { image: 'elasticsearch', listen: [{ fixed: 80 }] } }],
+      });
     }
     for (const name of Object.keys(ids) as Array<keyof typeof ids>) {
       const address = clusters[name]!.endpoints.apps!['80'];
-      await expect.poll(() => answers(`http://${address}/`), { timeout: 10_000 }).toBe(`hello from ${name}\n`);
+      await expect
+        .poll(async () => (await answers(`http://${address}/`)) ?? '', { timeout: 15_000 })
+        .toContain(`"name": "hello-from-${name}"`);
     }
   });
 
@@ -107,7 +115,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
       `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`,
     );
     expect(output).not.toContain('ApiVersion');
-    expect(output).not.toContain('hello from bob');
+    expect(output).not.toContain('hello-from-bob');
     expect(output).toMatch(/api:[1-9]/);
     expect(output).toMatch(/app:[1-9]/);
   }, 30_000);
