@@ -33,7 +33,7 @@ export async function install(ctx: CommandContext): Promise<void> {
       'See the Marathon app format: `/faq how do I run a container on Marathon?`',
     );
   }
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const marathon = ctx.services.access.marathon(cluster);
   const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
@@ -58,7 +58,7 @@ export async function uninstall(ctx: CommandContext): Promise<void> {
   const [id, extra] = parsed.positional;
   if (!id || extra) throw new UserError('Tell me which app to remove.', `Usage: ${ctx.usage}, e.g. /cluster uninstall nginx`);
   const cluster = await readyCluster(ctx);
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const marathon = ctx.services.access.marathon(cluster);
   if (parsed.flags.group) await marathon.deleteGroup(id);
   else await marathon.deleteApp(id);
   await ctx.out.reply({
