@@ -8,7 +8,7 @@ import { UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
-import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from '../render/cluster-messages.js';
+import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
 import { attachedText, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -92,11 +92,8 @@ export async function info({ request, services, out }: CommandContext): Promise<
 }
 
 export function infoMessage(record: ClusterRecord): Message {
-  if (record.status === 'ready') {
-    const message = readyMessage(record);
-    const kind = record.kind === 'attached' ? ' (attached)' : '';
-    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
-  }
+  if (record.status === 'ready')
+    return endpointsMessage(record, `Your cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready`);
   const lines = [
     `*Your cluster${labelled(record)}: ${record.status}*`,
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
