@@ -160,7 +160,7 @@ describe('connections to attached clusters (DNS rebinding)', () => {
     expect(error.kind).toBe('refused');
   });
 
-  it('checks IP literals too, and does not retry a refusal', async () => {
+  it('checks IP literals too: a refused one is never connected to', async () => {
     const http = new HttpClient(undefined, { guard: new ConnectGuard(allowing('127.0.0.1/32')) });
     const error = (await http.request(`${refused.url}/`).catch((caught: unknown) => caught)) as EndpointError;
     await http.close();

@@ -165,6 +165,8 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     const shapeless = text((await run('/cluster', `attach master=${lying.url}`, 'U0BODY')).replies[0]!);
     expect(shapeless).toContain('does not answer like a Mesos master');
     expect(shapeless).not.toContain(secret);
+    const notMarathon = text((await run('/cluster', `attach master=${cluster.masterUrl} marathon=${lying.url}`, 'U0BODY')).replies[0]!);
+    expect(notMarathon).toContain(`marathon=${lying.url} does not answer like Marathon`);
     expect(await slack.bot.services.clusters.get('U0BODY')).toBeNull();
   });
 
