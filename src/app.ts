@@ -1,6 +1,9 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import { AddressPolicy } from './clients/address-policy.js';
+import { ConnectGuard, urlTarget } from './clients/connect-guard.js';
 import { ClusterAccess } from './clusters/access.js';
+import { provisionedClusterEndpoints } from './clusters/attach.js';
 import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
@@ -38,13 +41,20 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const log = options.log ?? createLogger(config.logLevel);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
+  const registry = new ClusterRegistry(() => store.redis);
+  const guard = new ConnectGuard(new AddressPolicy(config.attachAllow), {
+    reserved: [
+      { reason: "the bot's own Redis", targets: async () => [urlTarget(config.redisUrl, 6379)] },
+      provisionedClusterEndpoints(registry),
+    ],
+  });
   const services: AppServices = {
     config,
     log,
     store,
     queues,
-    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis), config),
-    access: new ClusterAccess(),
+    clusters: new ClusterService(registry, queues, new BuildStats(() => store.redis), config),
+    access: new ClusterAccess({ guard }),
     workshop: new WorkshopService(queues, config),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };

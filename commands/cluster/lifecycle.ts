@@ -9,7 +9,7 @@ import { codeBlock, context, type Message, section } from '../../src/render/bloc
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
-import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from '../render/cluster-messages.js';
+import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
 import { attachedText, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -95,7 +95,7 @@ export async function info({ request, services, out }: CommandContext): Promise<
   const simulated =
     record.status === 'ready' && record.endpoints
       ? await services.access
-          .mesos(record.endpoints)
+          .mesos({ ...record, endpoints: record.endpoints })
           .state()
           .then((state) => state.simulated)
           .catch(() => false)
@@ -105,10 +105,11 @@ export async function info({ request, services, out }: CommandContext): Promise<
 
 export function infoMessage(record: ClusterRecord, simulated = false): Message {
   if (record.status === 'ready') {
-    const message = readyMessage(record);
-    const kind = record.kind === 'attached' ? ' (attached)' : '';
-    const title = `*Your cluster${labelled(record)}${kind}: ready${simulated ? ' — simulated' : ''}*`;
-    return { ...message, blocks: [section(title), ...message.blocks!.slice(1), ...(simulated ? [context(SIMULATOR_NOTE)] : [])] };
+    const message = endpointsMessage(
+      record,
+      `Your cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
+    );
+    return simulated ? { ...message, blocks: [...message.blocks!, context(SIMULATOR_NOTE)] } : message;
   }
   const lines = [
     `*Your cluster${labelled(record)}: ${record.status}*`,

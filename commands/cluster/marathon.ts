@@ -35,7 +35,7 @@ export async function install(ctx: CommandContext): Promise<void> {
       `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
       'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const marathon = ctx.services.access.marathon(cluster);
   const isGroup = kind === 'group';
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
@@ -71,7 +71,7 @@ export async function uninstall(ctx: CommandContext): Promise<void> {
   const [id, extra] = parsed.positional;
   if (!id || extra) throw new UserError('Tell me which app to remove.', `Usage: ${ctx.usage}, e.g. /cluster uninstall nginx`);
   const cluster = await readyCluster(ctx);
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const marathon = ctx.services.access.marathon(cluster);
   if (parsed.flags.group) await marathon.deleteGroup(id);
   else await marathon.deleteApp(id);
   await ctx.out.reply({

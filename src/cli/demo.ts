@@ -38,7 +38,8 @@ export async function demo(argv: string[]): Promise<number> {
     });
     stops.push(cluster.stop);
 
-    const config = configOrExplain('local', { REDIS_URL: redis.url });
+    // The simulated cluster is attached, and listens on loopback: let attached clusters use it.
+    const config = configOrExplain('local', { REDIS_URL: redis.url, ATTACH_ALLOW: '127.0.0.0/8' });
     if (!config) return 2;
     const bot = createApp(config, { log: createLogger('warn', { destination: 2 }) });
     stops.push(() => bot.close());

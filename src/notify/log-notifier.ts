@@ -17,4 +17,9 @@ export class LogNotifier implements Notifier {
   async update(ref: MessageRef, message: Message): Promise<void> {
     this.log.info({ ref, text: message.text }, 'message update (no Slack configured)');
   }
+
+  async dm(user: string, message: Message): Promise<MessageRef> {
+    this.log.info({ user, text: message.text }, 'direct message (no Slack configured)');
+    return { channel: user, ts: `log.${++this.sequence}` };
+  }
 }

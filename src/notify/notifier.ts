@@ -7,4 +7,6 @@ import type { Message, MessageRef } from '../render/blocks.js';
 export interface Notifier {
   post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef>;
   update(ref: MessageRef, message: Message): Promise<void>;
+  /** A direct message to one user: what only they may see (their cluster's endpoints). */
+  dm(user: string, message: Message): Promise<MessageRef>;
 }

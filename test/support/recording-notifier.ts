@@ -5,6 +5,7 @@ import type { Message, MessageRef } from '../../src/render/blocks.js';
 export class RecordingNotifier implements Notifier {
   readonly posts: Array<{ channel: string; message: Message }> = [];
   readonly updates: Array<{ at: number; ref: MessageRef; message: Message }> = [];
+  readonly dms: Array<{ user: string; message: Message }> = [];
 
   async post(channel: string, message: Message): Promise<MessageRef> {
     this.posts.push({ channel, message });
@@ -13,5 +14,10 @@ export class RecordingNotifier implements Notifier {
 
   async update(ref: MessageRef, message: Message): Promise<void> {
     this.updates.push({ at: Date.now(), ref, message });
+  }
+
+  async dm(user: string, message: Message): Promise<MessageRef> {
+    this.dms.push({ user, message });
+    return { channel: user, ts: '2.1' };
   }
 }

@@ -33,6 +33,11 @@ export class SlackNotifier implements Notifier {
   async update(ref: MessageRef, message: Message): Promise<void> {
     await slackCall(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }));
   }
+
+  /** A user id as the channel posts to the user's DM with the app (chat:write; no conversations.open needed). */
+  dm(user: string, message: Message): Promise<MessageRef> {
+    return this.post(user, message);
+  }
 }
 
 /** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */
