@@ -25,9 +25,15 @@ describe.skipIf(!testRedisUrl())('/cluster install fills minimesos tokens (real 
 
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1 });
-    bot = createApp(loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('install').slice(0, -1) }, 'local'), {
-      log: createLogger('silent', { pretty: false }),
-    });
+    bot = createApp(
+      loadConfig(
+        { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('install').slice(0, -1), ATTACH_ALLOW: '127.0.0.0/8' },
+        'local',
+      ),
+      {
+        log: createLogger('silent', { pretty: false }),
+      },
+    );
   });
   afterAll(async () => {
     await bot?.close();
