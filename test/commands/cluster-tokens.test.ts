@@ -72,6 +72,8 @@ describe.skipIf(!testRedisUrl())('/cluster install fills minimesos tokens (real 
       '`${MINIMESOS_CONSUL_IP}`: this cluster runs no consul; the workshop bot does not run consul/registrator/mesosdns',
     );
     expect(env.DNS).toBe('${MINIMESOS_CONSUL_IP}');
+    // The same simulated cluster is attached below: a built cluster's endpoints are only its owner's.
+    await bot.services.clusters.registry.remove('U0BUILT');
   });
 
   it('keeps the addresses an attached cluster was given, and hints at the legacy {{…}} form', async () => {
