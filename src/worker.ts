@@ -1,10 +1,12 @@
 import type { Worker } from 'bullmq';
 import { clusterMessages, reaperMessages } from '../commands/render/cluster-messages.js';
+import { reconcileMessages } from '../commands/render/reconcile-messages.js';
 import { prepullMessage } from '../commands/render/workshop-messages.js';
 import type { BotApp } from './app.js';
 import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
 import { clusterJobProcessor } from './clusters/provision-job.js';
 import { reap } from './clusters/reaper.js';
+import { reconcile } from './clusters/reconciler.js';
 import type { Config } from './config.js';
 import { DindEngines } from './docker/dind.js';
 import { DockerBackend } from './docker/docker-backend.js';
@@ -62,7 +64,7 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
       processor: async (job) => {
         if (job.name === 'prepull') return runPrepull(bot, pool, job.data as PrepullJobData);
         await pool.checkHealth();
-        return reap({
+        const reaped = await reap({
           registry: clusters.registry,
           backend,
           notifier,
@@ -71,10 +73,23 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
           runningClusterIds: () => backend.clusterIds(),
           warnBeforeMs: WARN_BEFORE_MS,
         });
+        return { ...reaped, ...(await reconcileBuilds(bot)) };
       },
       options: { concurrency: 1 },
     },
   };
+}
+
+/** Builds whose record and job disagree after a crash are queued again (or reported), and their attendees told. */
+function reconcileBuilds(bot: BotApp) {
+  const { clusters, queues, notifier, log } = bot.services;
+  return reconcile({
+    registry: clusters.registry,
+    queue: queues.get('clusters'),
+    notifier,
+    messages: reconcileMessages,
+    log: log.child({ component: 'reconciler' }),
+  });
 }
 
 /** `/workshop prepull`: every image on every host, the instructor's message edited as it goes. */
@@ -110,6 +125,8 @@ export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   );
   await pool.start();
   const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool), log);
+  // What a crash left behind is repaired now, not a sweep later.
+  await reconcileBuilds(bot).catch((err: unknown) => log.error({ err }, 'could not reconcile cluster records with their jobs'));
   await queues
     .get('maintenance')
     .upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });
