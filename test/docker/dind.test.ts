@@ -7,7 +7,7 @@ import { DindEngines } from '../../src/docker/dind.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../src/docker/hosts.js';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { localImage } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
@@ -31,7 +31,7 @@ async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInsp
 async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
   const container = await engine.createContainer({
     name,
-    Image: LOCAL_IMAGES.sim,
+    Image: localImage('sim'),
     Entrypoint: ['/bin/busybox', 'sh', '-c', script],
     ExposedPorts: { '80/tcp': {} },
     HostConfig: hostConfig,
@@ -64,7 +64,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     deployment,
     log,
     limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
+    dind: new DindEngines({ image: localImage('dind'), appPorts: [80], deployment, log }),
   });
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};
@@ -96,7 +96,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     expect(inner.map((container) => container.Labels[LABELS.role]).sort()).toEqual(['agent', 'master', 'zookeeper']);
     const state = JSON.parse((await answers(`${clusters.ada!.endpoints.master}/state`))!) as { activated_slaves: number };
     expect(state.activated_slaves).toBe(1);
-    expect(steps).toContain(`pulling images: ${LOCAL_IMAGES.sim}: copying into your engine`);
+    expect(steps).toContain(`pulling images: ${localImage('sim')}: copying into your engine`);
   });
 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {
