@@ -55,7 +55,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
       () => queues.close(),
       () => Promise.all(workers.map((worker) => worker.close())),
     );
-    return { service: new ClusterService(registry, queues, stats, { maxAgents: 5 }), notifier };
+    return { service: new ClusterService(registry, queues, stats, { maxAgents: 5 }), notifier, queue: queues.get('clusters') };
   }
 
   it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {
@@ -85,6 +85,25 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(posts[0]!.message.text).toContain('is ready');
     expect((await service.get('U0UNANNOUNCED'))?.progressMessage).toEqual({ channel: 'C0ROOM', ts: '1.1' });
     await service.down('U0UNANNOUNCED');
+  });
+
+  it('one cluster and one job when an attendee sends /cluster up twice at once', async () => {
+    const { service, queue } = await setup(new ScriptedBackend({ hangAt: 'zookeeper' }));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => service.up('U0TWICE', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }), 'C1')),
+    );
+    expect(results.filter((result) => result.queued)).toHaveLength(1);
+    const record = (await service.get('U0TWICE'))!;
+    expect(results.filter((result) => !result.queued).map((result) => !result.queued && result.existing.clusterId)).toEqual([
+      record.clusterId,
+      record.clusterId,
+    ]);
+    // The losers' jobs are gone: the only `up` job left is the winner's.
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'active', 'delayed', 'completed']);
+    expect(jobs.filter((job) => job.name === 'up' && job.data.attendee === 'U0TWICE').map((job) => job.id)).toEqual([
+      `up-U0TWICE-${record.clusterId}`,
+    ]);
+    await service.down('U0TWICE');
   });
 
   it('/cluster down while the cluster is being built cancels the build and removes what was made', async () => {
