@@ -8,7 +8,7 @@ import { sharedEngine } from '../src/docker/cluster-engine.js';
 import { CONTAINER_LIMITS, containerOptions, removeCluster } from '../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../src/docker/host-address.js';
 import { connectDockerHosts, type DockerHost } from '../src/docker/hosts.js';
-import { LABELS } from '../src/docker/labels.js';
+import { DEPLOYMENT_KEY, LABELS } from '../src/docker/labels.js';
 import { buildLocalImages } from '../src/docker/local-images.js';
 import { clusterRoles } from '../src/docker/roles.js';
 import { startRedisServer } from '../src/local/redis-server.js';
@@ -82,6 +82,8 @@ async function viaQueue(): Promise<Timing> {
     ),
     { log: createLogger('warn', { pretty: false, destination: 2 }) },
   );
+  // The queue's containers carry the same deployment label as the floor's, so an interrupted run is cleaned up by the next.
+  await app.services.store.redis.set(DEPLOYMENT_KEY, DEPLOYMENT);
   const workers = await startBackgroundWork(app);
   const attendees = Array.from({ length: count }, (_, i) => `UBENCH${i}`);
   const elapsed = stopwatch();

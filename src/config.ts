@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { type AllowList, AllowListError, parseAllowList } from './clients/address-policy.js';
 import { type DockerHostAddress, DockerHostsError, parseDockerHosts } from './docker/host-address.js';
-import { DEFAULT_DIND_IMAGE, LOCAL_IMAGES } from './docker/image-names.js';
+import { DEFAULT_DIND_IMAGE, localImage } from './docker/image-names.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 /** When a variable must be set: for `serve` (the Slack app), or for `serve` over HTTP (not Socket Mode). */
@@ -144,7 +144,7 @@ export const CONFIG_VARIABLES = {
     name: 'WORKSHOP_KEY_PREFIX',
     default: 'wb',
     description:
-      'prefix of every Redis key and BullMQ queue, and the `workshop.deployment` label on every container: two bots (or a bot and a demo) sharing a Redis or a Docker host must use different prefixes',
+      'prefix of every Redis key and BullMQ queue: two bots sharing one Redis must use different prefixes. A Docker host needs nothing: each Redis gets its own deployment id (`<prefix>-<8 hex digits>`, made once, kept in Redis, logged at start) for the `workshop.deployment` label, and a deployment only ever removes containers with its own id',
     schema: text.regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, ".", "_" or "-"' }),
   }),
   PORT: variable({
@@ -200,7 +200,7 @@ export const CONFIG_VARIABLES = {
   DIND_IMAGE: variable({
     name: 'DIND_IMAGE',
     example: DEFAULT_DIND_IMAGE,
-    description: `the attendee engine image (default ${DEFAULT_DIND_IMAGE}; ${LOCAL_IMAGES.dind} with CLUSTER_IMAGES=local)`,
+    description: `the attendee engine image (default ${DEFAULT_DIND_IMAGE}; with CLUSTER_IMAGES=local the stand-in workshop-bot/dind:<hash of its inputs>)`,
     schema: text,
   }),
   APP_PORTS: variable({
@@ -324,7 +324,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     clusterImages: parsed.CLUSTER_IMAGES,
     isolation: parsed.CLUSTER_ISOLATION,
     ...(parsed.DIND_RUNTIME ? { dindRuntime: parsed.DIND_RUNTIME } : {}),
-    dindImage: parsed.DIND_IMAGE ?? (parsed.CLUSTER_IMAGES === 'local' ? LOCAL_IMAGES.dind : DEFAULT_DIND_IMAGE),
+    dindImage: parsed.DIND_IMAGE ?? (parsed.CLUSTER_IMAGES === 'local' ? localImage('dind') : DEFAULT_DIND_IMAGE),
     appPorts: parsed.APP_PORTS,
     maxAgents: parsed.MAX_AGENTS,
     clusterTtlMs: parsed.CLUSTER_TTL_HOURS * 3600 * 1000,

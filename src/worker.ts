@@ -1,17 +1,21 @@
 import type { Worker } from 'bullmq';
 import { clusterMessages, reaperMessages } from '../commands/render/cluster-messages.js';
+import { reconcileMessages } from '../commands/render/reconcile-messages.js';
 import { prepullMessage } from '../commands/render/workshop-messages.js';
 import type { BotApp } from './app.js';
 import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
 import { clusterJobProcessor } from './clusters/provision-job.js';
 import { reap } from './clusters/reaper.js';
+import { reconcile } from './clusters/reconciler.js';
 import type { Config } from './config.js';
 import { DindEngines } from './docker/dind.js';
 import { DockerBackend } from './docker/docker-backend.js';
-import { connectDockerHosts } from './docker/hosts.js';
-import { LOCAL_IMAGES } from './docker/image-names.js';
+import { connectDockerHosts, type DockerHost } from './docker/hosts.js';
+import { localImage } from './docker/image-names.js';
+import { deploymentFilter, deploymentId, LABELS } from './docker/labels.js';
 import { HostPool } from './docker/pool/host-pool.js';
 import { prepullImages } from './docker/prepull.js';
+import type { Logger } from './logger.js';
 import { ProgressMessage } from './notify/progress.js';
 import { type Processors, startWorkers } from './queue/queues.js';
 import type { PrepullJobData } from './workshop/prepull.js';
@@ -23,7 +27,7 @@ export const WARN_BEFORE_MS = 15 * 60_000;
 const CPU_OVERCOMMIT = 16;
 
 /** The processor for each queue, bound to the app's services and the pool of Docker hosts. */
-export function createProcessors(bot: BotApp, pool: HostPool): Processors {
+export function createProcessors(bot: BotApp, pool: HostPool, deployment: string): Processors {
   const { config, log, clusters, notifier } = bot.services;
   const dockerLog = log.child({ component: 'docker' });
   const dind =
@@ -32,7 +36,7 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
           image: config.dindImage,
           ...(config.dindRuntime ? { runtime: config.dindRuntime } : {}),
           appPorts: config.appPorts,
-          deployment: config.keyPrefix,
+          deployment,
           log: dockerLog,
         })
       : undefined;
@@ -40,7 +44,7 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
     hosts: pool.hosts,
     images: config.clusterImages,
     log: dockerLog,
-    deployment: config.keyPrefix,
+    deployment,
     pool,
     ...(dind ? { dind } : {}),
   });
@@ -62,7 +66,7 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
       processor: async (job) => {
         if (job.name === 'prepull') return runPrepull(bot, pool, job.data as PrepullJobData);
         await pool.checkHealth();
-        return reap({
+        const reaped = await reap({
           registry: clusters.registry,
           backend,
           notifier,
@@ -71,10 +75,23 @@ export function createProcessors(bot: BotApp, pool: HostPool): Processors {
           runningClusterIds: () => backend.clusterIds(),
           warnBeforeMs: WARN_BEFORE_MS,
         });
+        return { ...reaped, ...(await reconcileBuilds(bot)) };
       },
       options: { concurrency: 1 },
     },
   };
+}
+
+/** Builds whose record and job disagree after a crash are queued again (or reported), and their attendees told. */
+function reconcileBuilds(bot: BotApp) {
+  const { clusters, queues, notifier, log } = bot.services;
+  return reconcile({
+    registry: clusters.registry,
+    queue: queues.get('clusters'),
+    notifier,
+    messages: reconcileMessages,
+    log: log.child({ component: 'reconciler' }),
+  });
 }
 
 /** `/workshop prepull`: every image on every host, the instructor's message edited as it goes. */
@@ -89,27 +106,49 @@ async function runPrepull(bot: BotApp, pool: HostPool, data: PrepullJobData) {
 /** An image with `df` that every host has: the engine image (dind) or the ZooKeeper stand-in. */
 function diskProbe(config: Config): { diskProbeImage?: string } {
   if (config.isolation === 'dind') return { diskProbeImage: config.dindImage };
-  return config.clusterImages === 'local' ? { diskProbeImage: LOCAL_IMAGES.zookeeper } : {};
+  return config.clusterImages === 'local' ? { diskProbeImage: localImage('zookeeper') } : {};
+}
+
+/**
+ * Containers labelled with the bare key prefix were made before deployments had ids (or by another
+ * bot with the same prefix): no sweep of this deployment touches them, and the log says how to remove them.
+ */
+async function noteUnlabelledBefore(hosts: DockerHost[], prefix: string, deployment: string, log: Logger): Promise<void> {
+  if (prefix === deployment) return;
+  for (const host of hosts) {
+    const containers = await host.docker.listContainers({ all: true, filters: deploymentFilter(prefix) }).catch(() => []);
+    if (containers.length === 0) continue;
+    log.warn(
+      { host: host.id, containers: containers.length, label: `${LABELS.deployment}=${prefix}` },
+      `${containers.length} containers labelled ${LABELS.deployment}=${prefix} are not this deployment's (${deployment}) and are left alone; when no bot needs them: docker rm -f $(docker ps -aq --filter label=${LABELS.deployment}=${prefix})`,
+    );
+  }
 }
 
 /** Workers for every queue, and the reaper's schedule (one scheduler, however many workers run). */
 export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   const { config, log, queues, store } = bot.services;
+  const deployment = await deploymentId(store.redis, config.keyPrefix);
+  log.info({ deployment }, `deployment ${deployment}: the workshop.deployment label of everything these workers create`);
+  const hosts = connectDockerHosts(config.dockerHosts);
+  await noteUnlabelledBefore(hosts, config.keyPrefix, deployment, log);
   const pool = new HostPool(
-    connectDockerHosts(config.dockerHosts),
+    hosts,
     () => store.redis,
     {
       maxClustersPerHost: config.hostMaxClusters,
       memoryShare: 0.8,
       cpuOvercommit: CPU_OVERCOMMIT,
-      deployment: config.keyPrefix,
+      deployment,
       minFreeDiskBytes: config.hostMinFreeDiskBytes,
       ...diskProbe(config),
     },
     log.child({ component: 'pool' }),
   );
   await pool.start();
-  const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool), log);
+  const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool, deployment), log);
+  // What a crash left behind is repaired now, not a sweep later.
+  await reconcileBuilds(bot).catch((err: unknown) => log.error({ err }, 'could not reconcile cluster records with their jobs'));
   await queues
     .get('maintenance')
     .upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });

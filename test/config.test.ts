@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 import { envExample, withConfigTable } from '../src/config-docs.js';
+import { localImage } from '../src/docker/image-names.js';
 
 describe('config', () => {
   it('lists every missing or invalid variable at once, with what each is for', () => {
@@ -44,7 +45,7 @@ describe('config', () => {
     expect(config.appPorts).toEqual([80, 3306, 8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009]);
     expect(
       loadConfig({ CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', DIND_RUNTIME: 'runsc', APP_PORTS: '80, 443' }, 'local'),
-    ).toMatchObject({ isolation: 'shared', dindImage: 'workshop-bot/dind:local', dindRuntime: 'runsc', appPorts: [80, 443] });
+    ).toMatchObject({ isolation: 'shared', dindImage: localImage('dind'), dindRuntime: 'runsc', appPorts: [80, 443] });
   });
 
   it.each([

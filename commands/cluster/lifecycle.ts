@@ -33,7 +33,12 @@ export async function up(ctx: CommandContext): Promise<void> {
   if (file !== undefined && args.trim() !== '')
     throw new UserError('Send either a minimesosFile or flags, not both.', 'The file decides everything flags would; leave them out.');
   const spec = file !== undefined ? parseMinimesosFile(file) : specFromCommand(ctx);
-  const result = await services.clusters.up(request.user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')));
+  const result = await services.clusters.up(
+    request.user,
+    spec,
+    (record) => out.post(clusterMessages.progress(record, 'queued')),
+    request.channel,
+  );
   if (!result.queued) {
     const existing = result.existing;
     throw new UserError(
@@ -43,6 +48,11 @@ export async function up(ctx: CommandContext): Promise<void> {
         : '`/cluster info` shows its progress; `/cluster down` cancels it.',
     );
   }
+  if (result.duplicate)
+    await out.update(result.duplicate, {
+      text: 'Cluster queued',
+      blocks: [context('Progress is shown in the message posted for this cluster.')],
+    });
   const ready = `ready in ${describeWait(result.estimateMs)}`;
   const where =
     result.position <= 1

@@ -1,11 +1,18 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { eventToText } from '../adapters/terminal/responder.js';
 import { runShell } from '../adapters/terminal/shell.js';
 import { createApp } from '../app.js';
+import { loadDotEnv } from '../config.js';
+import { DEPLOYMENT_KEY } from '../docker/labels.js';
 import { errorMessage } from '../errors.js';
 import type { ChildService } from '../local/child-service.js';
 import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Message, MessageRef } from '../render/blocks.js';
 import { SIMULATOR_NOTE } from '../sim/about.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
 import { startBackgroundWork } from '../worker.js';
@@ -14,12 +21,15 @@ import { configOrExplain } from './runtime.js';
 /**
  * The whole bot on one terminal: a private Redis, a private ZooKeeper when Java is there, a
  * simulated minimesos cluster attached to the demo user, in-process workers, and the shell.
+ * What the workers say (a build's progress, its failure) is printed in the shell; the log goes to a
+ * file named in the banner, never into the prompt.
  */
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { user: { type: 'string', default: 'U_DEMO' }, agents: { type: 'string', default: '2' } },
   });
+  const logFile = join(tmpdir(), `workshop-bot-demo-${process.pid}.log`);
   const stops: Array<() => Promise<void>> = [];
   try {
     process.stdout.write('Starting a private Redis, ZooKeeper and a simulated minimesos cluster for the demo…\n');
@@ -39,9 +49,10 @@ export async function demo(argv: string[]): Promise<number> {
     stops.push(cluster.stop);
 
     // The simulated cluster is attached, and listens on loopback: let attached clusters use it.
-    const config = configOrExplain('local', { REDIS_URL: redis.url, ATTACH_ALLOW: '127.0.0.0/8' });
+    const config = configOrExplain('local', { REDIS_URL: redis.url, ATTACH_ALLOW: '127.0.0.0/8', ...demoClusterSettings() });
     if (!config) return 2;
-    const bot = createApp(config, { log: createLogger('warn', { destination: 2 }) });
+    const notifier = new ShellNotifier();
+    const bot = createApp(config, { log: createLogger(config.logLevel, { destination: logFile }), notifier });
     stops.push(() => bot.close());
     await bot.services.clusters.attach(values.user, {
       master: cluster.masterUrl,
@@ -53,18 +64,79 @@ export async function demo(argv: string[]): Promise<number> {
     stops.push(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
     });
+    // A cluster built in the demo goes with it (the demo's Redis, which knows it, goes too).
+    stops.push(async () => {
+      if ((await bot.services.clusters.get(values.user))?.kind === 'provisioned') await bot.services.clusters.down(values.user);
+    });
+    const deployment = await bot.services.store.redis.get(DEPLOYMENT_KEY);
     await runShell(bot, {
       user: values.user,
+      onStart: (print) => notifier.attach(print),
       banner: [
         `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
         `  master ${cluster.masterUrl}/  ·  Marathon ${cluster.marathonUrl}/  ·  agents ${cluster.agentUrls.join(' ')}`,
         SIMULATOR_NOTE,
         `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
         'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
+        `A real cluster on this machine's Docker: /cluster detach, then /cluster up (${config.clusterImages === 'local' ? 'local stand-in images, built on first use: a minute or two' : 'images from the registry'}; its progress is printed here).`,
+        `Logs: ${logFile} · deployment ${deployment} (the workshop.deployment label of its containers)`,
       ].join('\n'),
     });
     return 0;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+/**
+ * Unless told otherwise: the local stand-in images, which need no registry (no registry is asked
+ * whether it answers: the demo must work offline), and clusters straight on this machine's engine
+ * (one attendee: no engine container to isolate them in).
+ */
+function demoClusterSettings(): Record<string, string> {
+  loadDotEnv();
+  return {
+    ...(process.env.CLUSTER_IMAGES ? {} : { CLUSTER_IMAGES: 'local' }),
+    ...(process.env.CLUSTER_ISOLATION ? {} : { CLUSTER_ISOLATION: 'shared' }),
+  };
+}
+
+/**
+ * The demo's notifier: what workers post or edit (a build's progress, its end) is printed in the
+ * shell like a command's own messages. Messages from before the shell started wait for it; an edit
+ * that changes nothing (a build waiting for room, asking again) is not printed again.
+ */
+class ShellNotifier implements Notifier {
+  private print: ((text: string) => void) | undefined;
+  private readonly waiting: string[] = [];
+  private readonly shown = new Map<string, string>();
+  private sequence = 0;
+
+  attach(print: (text: string) => void): void {
+    this.print = print;
+    for (const text of this.waiting.splice(0)) print(text);
+  }
+
+  async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
+    const ref = { channel, ts: `demo.${++this.sequence}` };
+    this.show(eventToText({ kind: 'post', payload: { ...ref, ...(threadOf ? { thread_ts: threadOf.ts } : {}), ...message } }));
+    return ref;
+  }
+
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    const text = eventToText({ kind: 'update', payload: { ...ref, ...message } });
+    if (this.shown.get(`${ref.channel} ${ref.ts}`) === text) return;
+    this.shown.set(`${ref.channel} ${ref.ts}`, text);
+    this.show(text);
+  }
+
+  /** The demo has one user, at this terminal: what is only theirs is printed like the rest. */
+  dm(user: string, message: Message): Promise<MessageRef> {
+    return this.post(user, message);
+  }
+
+  private show(text: string): void {
+    if (this.print) this.print(text);
+    else this.waiting.push(text);
   }
 }

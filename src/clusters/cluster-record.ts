@@ -32,6 +32,15 @@ export interface ClusterRecord {
   warnings?: string[];
   /** The Slack message that shows provisioning progress. */
   progressMessage?: MessageRef;
+  /** Where `/cluster up` was typed: the worker posts the progress message there if the web process died before it could. */
+  channel?: string;
+  /**
+   * The spec it was asked with, as JSON text (the record's Lua merge would turn its empty arrays into
+   * objects): what lets the reconciler queue the build again when its job is lost.
+   */
+  request?: string;
+  /** How often the reconciler re-queued its lost build; past a few, it is reported as failed. */
+  repairs?: number;
   step?: string;
   error?: string;
   host?: string;

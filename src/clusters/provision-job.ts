@@ -1,11 +1,11 @@
-import { DelayedError, type Job, type Processor, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, type JobsOptions, type Processor, UnrecoverableError } from 'bullmq';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
-import { ProgressMessage } from '../notify/progress.js';
 import type { Message } from '../render/blocks.js';
 import { type ClusterBackend, NoCapacityError, type ProvisionStep } from './backend.js';
 import type { BuildStats } from './build-stats.js';
+import { ClusterProgress } from './cluster-progress.js';
 import type { ClusterRecord } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { ClusterRegistry } from './registry.js';
@@ -14,6 +14,14 @@ export interface UpJobData {
   attendee: string;
   clusterId: string;
   spec: ClusterSpec;
+}
+
+/** One job id per cluster: what `/cluster down` cancels, and what the reconciler looks for. */
+export const upJobId = (attendee: string, clusterId: string) => `up-${attendee}-${clusterId}`;
+
+/** Builds wait behind removals (which carry no priority, BullMQ's highest): a full pool must not block `down`. */
+export function upJob(data: UpJobData): { name: 'up'; data: UpJobData; opts: JobsOptions & { jobId: string } } {
+  return { name: 'up', data, opts: { jobId: upJobId(data.attendee, data.clusterId), priority: 10 } };
 }
 
 export interface DownJobData {
@@ -43,6 +51,8 @@ export interface ClusterJobDeps {
   ttlMs: number;
   /** How often a running `up` checks whether its cluster was removed (`/cluster down` meanwhile). */
   cancelPollMs?: number;
+  /** How long the web process has to post the progress message before the worker posts it. */
+  announceDeadlineMs?: number;
 }
 
 /** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
@@ -68,7 +78,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
   const startedAt = Date.now();
   // "provisioning" once the backend reports a step: until then it may still be waiting for room.
   let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined })) ?? start;
-  const progress = record.progressMessage ? new ProgressMessage(deps.notifier, record.progressMessage, log) : undefined;
+  const progress = new ClusterProgress({ ...deps, log }, attendee, clusterId, record);
   const cancelled = new AbortController();
   const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
   const signal = workerSignal ? AbortSignal.any([workerSignal, cancelled.signal]) : cancelled.signal;
@@ -82,7 +92,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       onProgress: (step, detail) => {
         void job.updateProgress({ step, ...(detail ? { detail } : {}) });
         record = { ...record, step };
-        progress?.show(deps.messages.progress(record, step, detail));
+        progress.show(deps.messages.progress(record, step, detail));
         void deps.registry
           .update(attendee, { status: 'provisioning', step })
           .catch((err: unknown) => log.warn({ err }, 'could not record progress'));
@@ -100,7 +110,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       expiresAt: Date.now() + deps.ttlMs,
     });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
-    await progress?.finish(deps.messages.ready(ready));
+    await progress.finish(deps.messages.ready(ready));
     // Anyone in the channel could attach what it shows: the endpoints go to the owner only.
     await deps.notifier
       .dm(attendee, deps.messages.endpoints(ready))
@@ -109,7 +119,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
       // The room is bigger than the pool: wait in line, visibly, instead of failing.
-      progress?.show(
+      progress.show(
         deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`),
       );
       await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
@@ -121,14 +131,14 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     const lastAttempt = removed || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!lastAttempt) {
       log.warn({ err: error }, 'provisioning failed; BullMQ will retry');
-      progress?.show(deps.messages.progress(record, 'queued', `retrying after: ${message}`));
+      progress.show(deps.messages.progress(record, 'queued', `retrying after: ${message}`));
       throw error;
     }
     // Nothing half-built may stay behind, whatever went wrong.
     await deps.backend.destroy(clusterId).catch((err: unknown) => log.error({ err }, 'cleanup after a failed provisioning failed'));
     if (removed) return { skipped: 'the cluster was removed while it was being built' };
     const failed = await deps.registry.update(attendee, { status: 'failed', error: message });
-    if (failed) await progress?.finish(deps.messages.failed(failed, message));
+    if (failed) await progress.finish(deps.messages.failed(failed, message));
     throw new UnrecoverableError(message);
   } finally {
     clearInterval(watcher);

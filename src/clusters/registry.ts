@@ -1,5 +1,9 @@
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { MessageRef } from '../render/blocks.js';
 import type { ClusterRecord } from './cluster-record.js';
+
+export type NewClusterRecord = Omit<ClusterRecord, 'createdAt' | 'updatedAt'>;
 
 /**
  * Clusters by attendee in Redis (one JSON value per attendee, so a record is read and written
@@ -14,11 +18,8 @@ export class ClusterRegistry {
   }
 
   /** Stores the record only if the attendee has none; returns the existing one otherwise. */
-  async claim(
-    record: Omit<ClusterRecord, 'createdAt' | 'updatedAt'>,
-  ): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
-    const now = Date.now();
-    const fresh: ClusterRecord = { ...record, createdAt: now, updatedAt: now };
+  async claim(record: NewClusterRecord): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
+    const fresh = stamped(record);
     const result = await this.redis().set(key(record.attendee), JSON.stringify(fresh), 'NX');
     if (result === 'OK') {
       await this.redis().sadd(INDEX, record.attendee);
@@ -27,6 +28,42 @@ export class ClusterRegistry {
     const existing = await this.get(record.attendee);
     // Deleted between the two calls: try once more.
     return existing ? { claimed: false, record: existing } : this.claim(record);
+  }
+
+  /**
+   * Queues the claim onto `transaction` (a MULTI on a connection without this registry's key prefix,
+   * such as the queue's), so it happens together with whatever else the transaction holds. Its first
+   * result is 'OK' when the record was stored, null when the attendee already had one.
+   */
+  queueClaim(transaction: ChainableCommander, record: NewClusterRecord): ClusterRecord {
+    const fresh = stamped(record);
+    const prefix = this.redis().options.keyPrefix ?? '';
+    transaction.set(`${prefix}${key(record.attendee)}`, JSON.stringify(fresh), 'NX').sadd(`${prefix}${INDEX}`, record.attendee);
+    return fresh;
+  }
+
+  /**
+   * Records the cluster's progress message unless it already has one (two processes may post it: the
+   * first to record it wins). Returns the message in place, or null when the record is gone or is for
+   * another cluster.
+   */
+  async adoptProgressMessage(attendee: string, clusterId: string, ref: MessageRef): Promise<MessageRef | null> {
+    const result = await this.redis().eval(ADOPT, 1, key(attendee), clusterId, JSON.stringify(ref), Date.now());
+    return typeof result === 'string' ? (JSON.parse(result) as MessageRef) : null;
+  }
+
+  /**
+   * Runs `work` unless another process is running it under the same `name` (a sweep must not run twice
+   * at once); the lock lapses after `ttlMs` should its holder die. Returns undefined when it was busy.
+   */
+  async exclusively<T>(name: string, ttlMs: number, work: () => Promise<T>): Promise<T | undefined> {
+    const token = randomUUID();
+    if ((await this.redis().set(`lock:${name}`, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+    try {
+      return await work();
+    } finally {
+      await this.redis().eval(UNLOCK, 1, `lock:${name}`, token);
+    }
   }
 
   /**
@@ -64,6 +101,25 @@ local encoded = cjson.encode(record)
 redis.call('SET', KEYS[1], encoded)
 return encoded
 `;
+
+const ADOPT = `
+local current = redis.call('GET', KEYS[1])
+if not current then return nil end
+local record = cjson.decode(current)
+if record['clusterId'] ~= ARGV[1] then return nil end
+if record['progressMessage'] then return cjson.encode(record['progressMessage']) end
+record['progressMessage'] = cjson.decode(ARGV[2])
+record['updatedAt'] = tonumber(ARGV[3])
+redis.call('SET', KEYS[1], cjson.encode(record))
+return ARGV[2]
+`;
+
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+function stamped(record: NewClusterRecord): ClusterRecord {
+  const now = Date.now();
+  return { ...record, createdAt: now, updatedAt: now };
+}
 
 function decode(raw: string): ClusterRecord {
   const record = JSON.parse(raw) as ClusterRecord;

@@ -6,11 +6,18 @@ import type { BuildStats } from './build-stats.js';
 import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import { validateForUp } from './minimesos-file/index.js';
-import type { DownJobData, UpJobData } from './provision-job.js';
+import { type DownJobData, upJob, upJobId } from './provision-job.js';
 import type { ClusterRegistry } from './registry.js';
 
 export type UpResult =
-  | { queued: true; record: ClusterRecord; position: number; estimateMs: number }
+  | {
+      queued: true;
+      record: ClusterRecord;
+      position: number;
+      estimateMs: number;
+      /** `announce`'s message came too late: a worker had already posted one, and this one should say so. */
+      duplicate?: MessageRef;
+    }
   | { queued: false; existing: ClusterRecord };
 
 /**
@@ -26,10 +33,17 @@ export class ClusterService {
   ) {}
 
   /**
-   * Queues `up` unless the attendee already has a cluster; `announce` posts the progress message.
+   * Queues `up` unless the attendee already has a cluster. The record and its job are stored in one
+   * MULTI, so a crash leaves either both or neither. `announce` then posts the progress message; if
+   * this process dies before it does, the worker posts it in `channel` instead (a DM without one).
    * The spec must be one the workshop can build, whichever way it was written (flags or a file).
    */
-  async up(attendee: string, spec: ClusterSpec, announce: (record: ClusterRecord) => Promise<MessageRef>): Promise<UpResult> {
+  async up(
+    attendee: string,
+    spec: ClusterSpec,
+    announce: (record: ClusterRecord) => Promise<MessageRef>,
+    channel?: string,
+  ): Promise<UpResult> {
     validateForUp(spec);
     if (spec.agents.length > this.limits.maxAgents) {
       throw new UserError(
@@ -37,24 +51,46 @@ export class ClusterService {
         'Use fewer agents (`--agents N`, or fewer agent { } blocks).',
       );
     }
+    // Most repeats are caught here, before anything is queued.
+    const existing = await this.registry.get(attendee);
+    if (existing) return { queued: false, existing };
     // minimesos' ids: random unsigned 32-bit decimals.
     const clusterId = String(randomInt(1, 2 ** 32 - 1));
-    const claim = await this.registry.claim({
-      attendee,
-      kind: 'provisioned',
-      status: 'queued',
-      step: 'queued',
-      clusterId,
-      clusterName: spec.clusterName ?? undefined,
+    const job = upJob({ attendee, clusterId, spec });
+    let claimed: ClusterRecord | undefined;
+    const [stored] = await this.queues.addWith('clusters', job, (transaction) => {
+      claimed = this.registry.queueClaim(transaction, {
+        attendee,
+        kind: 'provisioned',
+        status: 'queued',
+        step: 'queued',
+        clusterId,
+        clusterName: spec.clusterName ?? undefined,
+        ...(channel ? { channel } : {}),
+        request: JSON.stringify(spec),
+      });
     });
-    if (!claim.claimed) return { queued: false, existing: claim.record };
-    const progressMessage = await announce(claim.record).catch(() => undefined);
-    const record = (await this.registry.update(attendee, { progressMessage })) ?? claim.record;
-    const queue = this.queues.get('clusters');
-    const data: UpJobData = { attendee, clusterId, spec };
-    await queue.add('up', data, { jobId: upJobId(attendee, clusterId), priority: BUILD_PRIORITY });
-    const position = await this.positionOf(upJobId(attendee, clusterId));
-    return { queued: true, record, position, estimateMs: await this.stats.estimateMs(position) };
+    if (stored !== 'OK') {
+      // Another `up` of the same attendee won the race: this job's cluster has no record, so a worker would skip it anyway.
+      await this.queues
+        .get('clusters')
+        .remove(job.opts.jobId)
+        .catch(() => undefined);
+      const winner = await this.registry.get(attendee);
+      if (winner) return { queued: false, existing: winner };
+      return this.up(attendee, spec, announce, channel);
+    }
+    const announced = await announce(claimed!).catch(() => undefined);
+    const progressMessage = announced ? await this.registry.adoptProgressMessage(attendee, clusterId, announced) : null;
+    const record = { ...claimed!, ...(progressMessage ? { progressMessage } : {}) };
+    const position = await this.positionOf(job.opts.jobId);
+    return {
+      queued: true,
+      record,
+      position,
+      estimateMs: await this.stats.estimateMs(position),
+      ...(announced && progressMessage && !sameMessage(announced, progressMessage) ? { duplicate: announced } : {}),
+    };
   }
 
   /** 1 = next to be built; 0 = being built (or done). Builds wait in priority order, oldest first. */
@@ -144,7 +180,4 @@ export class ClusterService {
   }
 }
 
-const upJobId = (attendee: string, clusterId: string) => `up-${attendee}-${clusterId}`;
-
-/** Builds wait behind removals (which carry no priority, BullMQ's highest): a full pool must not block `down`. */
-const BUILD_PRIORITY = 10;
+const sameMessage = (a: MessageRef, b: MessageRef) => a.channel === b.channel && a.ts === b.ts;

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
-import { LOCAL_IMAGES } from './image-names.js';
+import { localImageKind } from './image-names.js';
+import { ensureLocalImage } from './local-images.js';
 
 /** Reports what an image transfer is doing, at most about once a second. */
 export type ImageProgress = (detail: string) => void;
@@ -23,8 +24,8 @@ export async function hasImage(docker: Docker, image: string): Promise<boolean> 
 }
 
 /**
- * Makes sure the engine has `image`: local stand-ins must have been built (no registry has them),
- * others are pulled with their layers' progress reported.
+ * Makes sure the engine has `image`: local stand-ins are built there on first use (no registry has
+ * them), others are pulled with their layers' progress reported.
  */
 export async function ensureImage(
   docker: Docker,
@@ -34,8 +35,10 @@ export async function ensureImage(
 ): Promise<'present' | 'pulled'> {
   signal?.throwIfAborted();
   if (await hasImage(docker, image)) return 'present';
-  if ((Object.values(LOCAL_IMAGES) as string[]).includes(image))
-    throw new UserError(`The image ${image} is missing on this Docker host.`, 'Build the offline images first: workshop-bot images build');
+  if (localImageKind(image)) {
+    await ensureLocalImage(docker, image, onProgress);
+    return 'pulled';
+  }
   await pullImage(docker, image, onProgress);
   return 'pulled';
 }

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
 /** Labels on every object the bot creates: they are how it finds, counts and removes them. */
 export const LABELS = {
   managed: 'workshop.managed',
-  /** Which bot deployment (its key prefix) made it: several bots or test runs may share an engine. */
+  /** Which bot deployment made it (its `deploymentId`): several bots, demos or test runs may share an engine. */
   deployment: 'workshop.deployment',
   attendee: 'workshop.attendee',
   cluster: 'workshop.cluster',
@@ -30,4 +33,24 @@ export function clusterLabels(
 
 export function clusterFilter(clusterId: string): { label: string[] } {
   return { label: [`${LABELS.managed}=true`, `${LABELS.cluster}=${clusterId}`] };
+}
+
+/** Where a deployment keeps its id in its Redis (under its key prefix). */
+export const DEPLOYMENT_KEY = 'deployment';
+
+/**
+ * This deployment's id on the Docker hosts (the `deployment` label): made once per Redis and kept
+ * there, so two bots — or a bot and `npm run demo` with its private Redis — never take each other's
+ * containers for their own, even with the same key prefix. `<prefix>-<8 hex digits>`, to be read in
+ * `docker ps`. `redis` is the store's connection (with the key prefix).
+ */
+export async function deploymentId(redis: Redis, prefix: string): Promise<string> {
+  await redis.set(DEPLOYMENT_KEY, `${prefix}-${randomBytes(4).toString('hex')}`, 'NX');
+  const id = await redis.get(DEPLOYMENT_KEY);
+  if (!id) throw new Error(`the deployment id vanished from Redis (key ${prefix}:${DEPLOYMENT_KEY})`);
+  return id;
+}
+
+export function deploymentFilter(deployment: string): { label: string[] } {
+  return { label: [`${LABELS.managed}=true`, `${LABELS.deployment}=${deployment}`] };
 }

@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,113 +8,129 @@ import type Docker from 'dockerode';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { packageRoot } from '../package-root.js';
-import { LOCAL_IMAGES } from './image-names.js';
+import {
+  BUSYBOX_PATHS,
+  DIND_BINARIES,
+  JRE,
+  type LocalImage,
+  listFiles,
+  localImage,
+  localImageKind,
+  ZOOKEEPER_JAR,
+  ZOOKEEPER_LAUNCHER,
+} from './image-names.js';
 
 const run = promisify(execFile);
-
-const JRE = '/usr/lib/jvm/java-17-openjdk-amd64';
-const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'];
 
 export interface BuildResult {
   image: string;
   built: boolean;
 }
 
-/**
- * Builds the local images once per machine (idempotent): each is also tagged with a hash of its
- * inputs, so an unchanged image is reused and a changed project is rebuilt.
- */
-export async function buildLocalImages(docker: Docker, options: { log?: Logger; force?: boolean } = {}): Promise<BuildResult[]> {
-  const root = packageRoot();
-  if (!existsSync(join(root, 'dist/src/cli/main.js')))
-    throw new UserError('The project is not built, so the sim image has nothing to run.', 'Run `npm run build` first.');
-  const busybox = BUSYBOX.find((path) => existsSync(path));
-  if (!busybox) throw new UserError('busybox is missing (the images need it for a shell).', 'Install it: apt-get install busybox-static');
-  return [
-    await ensureImage(docker, LOCAL_IMAGES.zookeeper, await zookeeperInputs(), (dir) => stageZookeeper(dir, busybox), options),
-    await ensureImage(docker, LOCAL_IMAGES.sim, await simInputs(root), (dir) => stageSim(dir, root, busybox), options),
-    await ensureImage(docker, LOCAL_IMAGES.dind, await dindInputs(), (dir) => stageDind(dir, busybox), options),
-  ];
+export interface BuildOptions {
+  log?: Logger;
+  /** Build again even when the image exists. */
+  force?: boolean;
+  /** The checkout whose code goes into the sim image (default: this one). */
+  root?: string;
+  /** What the build is doing, for someone waiting on it. */
+  onProgress?: (detail: string) => void;
 }
 
-async function ensureImage(
-  docker: Docker,
-  name: string,
-  inputs: string,
-  stage: (dir: string) => Promise<void>,
-  options: { log?: Logger; force?: boolean },
-): Promise<BuildResult> {
-  const [repository] = name.split(':') as [string];
-  const hashed = `${repository}:${createHash('sha256').update(inputs).digest('hex').slice(0, 12)}`;
-  const exists = await docker
-    .getImage(hashed)
-    .inspect()
-    .then(
-      () => true,
-      () => false,
-    );
-  if (exists && !options.force) {
-    await docker.getImage(hashed).tag({ repo: repository, tag: 'local' });
-    return { image: name, built: false };
-  }
+/**
+ * Builds the local images on `docker` unless they are there (idempotent). Each is named by a hash of
+ * what goes into it (`localImage()`), so an unchanged image is reused, a changed checkout gets a new
+ * one, and nothing another checkout built is retagged or removed.
+ */
+export async function buildLocalImages(docker: Docker, options: BuildOptions = {}): Promise<BuildResult[]> {
+  const results: BuildResult[] = [];
+  for (const image of ['zookeeper', 'sim', 'dind'] as const) results.push(await buildLocalImage(docker, image, options));
+  return results;
+}
+
+/** Builds one local image unless it is there. */
+export async function buildLocalImage(docker: Docker, image: LocalImage, options: BuildOptions = {}): Promise<BuildResult> {
+  const root = options.root ?? packageRoot();
+  const name = localImage(image, root);
+  if (!options.force && (await present(docker, name))) return { image: name, built: false };
+  const stage = await stagerFor(image, root);
   options.log?.info({ image: name }, 'building a local image');
+  options.onProgress?.(`${name}: building it on this Docker host (first use; about a minute)`);
   const dir = await mkdtemp(join(tmpdir(), 'workshop-image-'));
   try {
     await stage(dir);
+    options.onProgress?.(`${name}: importing it into Docker`);
     const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const [repo, tag] = hashed.split(':') as [string, string];
+    const [repo, tag] = name.split(':') as [string, string];
     const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag });
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) =>
         error ? reject(error) : output.find((line) => line.error) ? reject(new Error(output.find((line) => line.error)!.error)) : resolve(),
       ),
     );
-    await docker.getImage(hashed).tag({ repo: repository, tag: 'local' });
-    await removeOlderBuilds(docker, repository, hashed);
+    options.onProgress?.(`${name}: built`);
     return { image: name, built: true };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Earlier builds of the same image only take disk space (the top complaint on shared hosts). */
-async function removeOlderBuilds(docker: Docker, repository: string, keep: string): Promise<void> {
-  const images = await docker.listImages({ filters: { reference: [repository] } });
-  const older = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== keep && tag !== `${repository}:local`);
-  for (const tag of older)
-    await docker
-      .getImage(tag)
-      .remove()
-      .catch(() => undefined);
-}
+const present = (docker: Docker, name: string) =>
+  docker
+    .getImage(name)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+
+const building = new WeakMap<Docker, Map<string, Promise<BuildResult>>>();
 
 /**
- * A small standalone ZooKeeper. C1 only and the serial collector: ten of them starting at once on
- * two cores spend a third less CPU, and a server this size never needs C2 or parallel GC threads.
+ * A local image a build needs and the host lacks is built there on first use: once per host and
+ * image however many builds ask at the same time. Only this checkout's own images can be built here.
  */
-const ZOOKEEPER_LAUNCHER = `#!/bin/sh
-exec ${JRE}/bin/java -Dzookeeper.4lw.commands.whitelist='*' -Dzookeeper.admin.enableServer=false -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp /usr/share/java/zookeeper.jar org.apache.zookeeper.server.ZooKeeperServerMain 2181 /data
-`;
-
-async function zookeeperInputs(): Promise<string> {
-  const release = await readFile(join(JRE, 'release'), 'utf8').catch(() => '');
-  const jar = await stat('/usr/share/java/zookeeper.jar').catch(() => undefined);
-  if (!jar)
+export function ensureLocalImage(docker: Docker, name: string, onProgress: (detail: string) => void): Promise<BuildResult> {
+  const image = localImageKind(name);
+  if (!image || localImage(image) !== name)
     throw new UserError(
-      'ZooKeeper is not installed on this machine, so its image cannot be made.',
-      'Install it: apt-get install zookeeper (scripts/setup-services.sh does).',
+      `The image ${name} is missing on this Docker host, and this checkout of the bot builds ${image ? localImage(image) : 'other images'}.`,
+      'Run `workshop-bot images build` in the checkout that uses it.',
     );
-  return `${ZOOKEEPER_LAUNCHER}|${release}|${jar.size}|${jar.mtimeMs}`;
+  const inFlight = building.get(docker) ?? new Map<string, Promise<BuildResult>>();
+  building.set(docker, inFlight);
+  let build = inFlight.get(name);
+  if (!build) {
+    build = buildLocalImage(docker, image, { onProgress }).finally(() => inFlight.delete(name));
+    inFlight.set(name, build);
+  }
+  return build;
 }
 
-/** The project's built code and its production dependencies: a change to either rebuilds the image. */
-async function simInputs(root: string): Promise<string> {
-  const parts = ['sim-v2', await readFile(join(root, 'package-lock.json'), 'utf8').catch(() => '')];
-  for (const file of await listFiles(join(root, 'dist'))) {
-    const info = await stat(file);
-    parts.push(`${file}:${info.size}:${info.mtimeMs}`);
+/** Checks what the image needs from this machine, and returns how to lay out its files. */
+async function stagerFor(image: LocalImage, root: string): Promise<(dir: string) => Promise<void>> {
+  const busybox = BUSYBOX_PATHS.find((path) => existsSync(path));
+  if (!busybox) throw new UserError('busybox is missing (the images need it for a shell).', 'Install it: apt-get install busybox-static');
+  if (image === 'zookeeper') {
+    if (!existsSync(ZOOKEEPER_JAR))
+      throw new UserError(
+        'ZooKeeper is not installed on this machine, so its image cannot be made.',
+        'Install it: apt-get install zookeeper (scripts/setup-services.sh does).',
+      );
+    return (dir) => stageZookeeper(dir, busybox);
   }
-  return parts.join('|');
+  if (image === 'sim') {
+    if (!existsSync(join(root, 'dist/src/cli/main.js')))
+      throw new UserError('The project is not built, so the sim image has nothing to run.', 'Run `npm run build` first.');
+    return (dir) => stageSim(dir, root, busybox);
+  }
+  const missing = DIND_BINARIES.filter((binary) => !existsSync(binary));
+  if (missing.length > 0)
+    throw new UserError(
+      `The engine image needs ${missing.join(', ')} from this machine.`,
+      'Install Docker from Debian: apt-get install docker.io (scripts/setup-services.sh does).',
+    );
+  return (dir) => stageDind(dir, busybox);
 }
 
 async function stageZookeeper(dir: string, busybox: string): Promise<void> {
@@ -128,7 +143,7 @@ async function stageZookeeper(dir: string, busybox: string): Promise<void> {
     '/etc/ssl/certs/java',
     '/usr/share/java',
   ]);
-  await copyLibraries(dir, [join(JRE, 'bin/java'), ...(await listFiles(join(JRE, 'lib'))).filter((file) => file.endsWith('.so'))]);
+  await copyLibraries(dir, [join(JRE, 'bin/java'), ...listFiles(join(JRE, 'lib')).filter((file) => file.endsWith('.so'))]);
   await addBusybox(dir, busybox);
   await mkdir(join(dir, 'data'), { recursive: true });
   await writeFile(join(dir, 'usr/local/bin/zookeeper'), ZOOKEEPER_LAUNCHER, { mode: 0o755 });
@@ -144,33 +159,16 @@ async function stageSim(dir: string, root: string, busybox: string): Promise<voi
   const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch(
     (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
   );
-  const modules = stdout.split('\n').filter((path) => path.startsWith(join(root, 'node_modules')));
-  for (const module of modules) {
-    const target = join(app, module.slice(root.length));
+  // npm may print the modules' real paths when node_modules is a link (a second checkout sharing one).
+  const bases = [join(root, 'node_modules'), await realpath(join(root, 'node_modules')).catch(() => join(root, 'node_modules'))];
+  for (const module of stdout.split('\n')) {
+    const base = bases.find((candidate) => module.startsWith(`${candidate}/`));
+    if (!base) continue;
+    const target = join(app, 'node_modules', module.slice(base.length));
     await mkdir(dirname(target), { recursive: true });
     await run('cp', ['-a', module, dirname(target)]);
   }
   if (process.execPath !== '/usr/bin/node') await symlink(process.execPath, join(dir, 'usr/bin/node')).catch(() => undefined);
-}
-
-const DIND_BINARIES = [
-  '/usr/sbin/dockerd',
-  '/usr/bin/containerd',
-  '/usr/bin/containerd-shim-runc-v2',
-  '/usr/sbin/runc',
-  '/usr/sbin/docker-proxy',
-  '/usr/sbin/xtables-nft-multi',
-];
-
-async function dindInputs(): Promise<string> {
-  const missing = DIND_BINARIES.filter((binary) => !existsSync(binary));
-  if (missing.length > 0)
-    throw new UserError(
-      `The engine image needs ${missing.join(', ')} from this machine.`,
-      'Install Docker from Debian: apt-get install docker.io (scripts/setup-services.sh does).',
-    );
-  const sizes = await Promise.all(DIND_BINARIES.map(async (binary) => (await stat(binary)).size));
-  return `dind-v2|${sizes.join(',')}`;
 }
 
 async function stageDind(dir: string, busybox: string): Promise<void> {
@@ -216,15 +214,4 @@ async function copyLibraries(dir: string, binaries: string[]): Promise<void> {
     [...libraries].filter((library) => !library.startsWith(JRE)),
     true,
   );
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else files.push(path);
-  }
-  return files.sort();
 }

@@ -1,6 +1,6 @@
 import type { ClusterSpec } from '../clusters/cluster-spec.js';
 import { resourcesString } from '../clusters/minimesos-file/index.js';
-import { LOCAL_IMAGES } from './image-names.js';
+import { localImage } from './image-names.js';
 
 export type ImageMode = 'minimesos' | 'local';
 
@@ -39,7 +39,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
       role: 'zookeeper',
       index: 0,
       alias: zkHost,
-      image: local ? LOCAL_IMAGES.zookeeper : spec.zookeeper.image,
+      image: local ? localImage('zookeeper') : spec.zookeeper.image,
       ...(local ? { cmd: ['/usr/local/bin/zookeeper'] } : {}),
       env: [],
       port: 2181,
@@ -50,7 +50,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
       role: 'master',
       index: 0,
       alias: 'minimesos-master',
-      image: local ? LOCAL_IMAGES.sim : spec.master.image,
+      image: local ? localImage('sim') : spec.master.image,
       ...(local ? { cmd: [...SIM, 'master', '--hostname', 'minimesos-master'] } : {}),
       env: [
         'MESOS_QUORUM=1',
@@ -71,7 +71,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
       role: 'agent',
       index: index + 1,
       alias,
-      image: local ? LOCAL_IMAGES.sim : agent.image,
+      image: local ? localImage('sim') : agent.image,
       ...(local ? { cmd: [...SIM, 'agent', '--hostname', alias, '--master', 'http://minimesos-master:5050'] } : {}),
       env: [
         `MESOS_MASTER=${zkMesos}`,
@@ -95,7 +95,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
       role: 'marathon',
       index: 0,
       alias: 'minimesos-marathon',
-      image: local ? LOCAL_IMAGES.sim : spec.marathon.image,
+      image: local ? localImage('sim') : spec.marathon.image,
       cmd: local
         ? [
             ...SIM,

@@ -1,5 +1,5 @@
-import { type Job, type JobsOptions, type Processor, Queue, Worker, type WorkerOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Job, type JobsOptions, type Processor, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { type ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { FAIL_FAST, watchErrors } from '../store/redis.js';
 
@@ -37,6 +37,29 @@ export class Queues {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * Adds a job in one MULTI with the commands `alongside` queues (a claim on the record the job is
+   * for): both happen or neither, whenever the process dies. The MULTI runs on the queue's own
+   * connection, which has no key prefix. Returns the results of `alongside`'s commands.
+   */
+  async addWith(
+    name: QueueName,
+    job: { name: string; data: unknown; opts: JobsOptions & { jobId: string } },
+    alongside: (transaction: ChainableCommander) => void,
+  ): Promise<unknown[]> {
+    const queue = this.get(name);
+    // The queue's client wraps the connection's MULTI so BullMQ's scripts can join it; it is ioredis underneath.
+    const transaction = (await queue.getBackend().client).multi();
+    alongside(transaction as unknown as ChainableCommander);
+    const ownCommands = (transaction as unknown as ChainableCommander).length;
+    await new Job(queue, job.name, job.data, { ...queue.defaultJobOptions, ...job.opts }, job.opts.jobId).addJob(transaction);
+    const results = await transaction.exec();
+    if (!results) throw new Error(`could not add the ${job.name} job: the transaction was aborted`);
+    const failed = results.find(([error]: [Error | null, unknown]) => error);
+    if (failed) throw failed[0];
+    return results.slice(0, ownCommands).map(([, value]: [Error | null, unknown]) => value);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { type BotApp, createApp } from '../../src/app.js';
 import { PROVISION_STEPS } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../src/config.js';
-import { LABELS } from '../../src/docker/labels.js';
+import { DEPLOYMENT_KEY, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { removeEnginesNetwork } from '../support/docker.js';
@@ -42,6 +42,8 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
   beforeAll(async () => {
     await buildLocalImages(docker);
     app = createApp(loadConfig(env, 'local'), { log: createLogger('silent', { pretty: false }) });
+    // The deployment's id is the test's prefix, so what it made is easy to find.
+    await app.services.store.redis.set(DEPLOYMENT_KEY, prefix);
   }, 60_000);
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
-import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../../src/clusters/backend.js';
 import { BuildStats } from '../../src/clusters/build-stats.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
@@ -10,32 +9,9 @@ import { ClusterService } from '../../src/clusters/service.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
+import { ScriptedBackend } from '../support/scripted-backend.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { until } from '../support/until.js';
-
-/** A backend that behaves as told: fail at a step, or wait at a step until cancelled. */
-class ScriptedBackend implements ClusterBackend {
-  readonly destroyed: string[] = [];
-  constructor(private readonly script: { failAt?: string; hangAt?: string }) {}
-
-  async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
-    for (const step of ['pulling images', 'zookeeper', 'master', 'agents', 'marathon'] as const) {
-      request.onProgress(step);
-      if (this.script.failAt === step) throw new Error(`${step} did not answer within 60 s`);
-      if (this.script.hangAt === step)
-        await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
-    }
-    return {
-      endpoints: { master: 'http://127.0.0.1:5050' },
-      exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'],
-      clusterTokens: { MINIMESOS_MASTER: 'http://172.18.0.3:5050' },
-    };
-  }
-
-  async destroy(clusterId: string): Promise<void> {
-    this.destroyed.push(clusterId);
-  }
-}
 
 describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)', () => {
   const log = createLogger('silent', { pretty: false });
@@ -46,7 +22,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await Promise.all(connections.map((connection) => connection.quit()));
   });
 
-  async function setup(backend: ScriptedBackend) {
+  async function setup(backend: ScriptedBackend, options: { announceDeadlineMs?: number } = {}) {
     const prefix = uniquePrefix('jobs').slice(0, -1);
     const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
     connections.push(redis);
@@ -68,6 +44,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
             cancelPollMs: 100,
             ttlMs: 3600_000,
             stats,
+            ...options,
           }),
           options: { concurrency: 2 },
         },
@@ -78,7 +55,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
       () => queues.close(),
       () => Promise.all(workers.map((worker) => worker.close())),
     );
-    return { service: new ClusterService(registry, queues, stats, { maxAgents: 5 }), notifier };
+    return { service: new ClusterService(registry, queues, stats, { maxAgents: 5 }), notifier, queue: queues.get('clusters') };
   }
 
   it('a build that fails ends the message with what failed and what to do, and cleans up', async () => {
@@ -110,6 +87,38 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(dm).toContain('Mesos master: http://127.0.0.1:5050');
     expect(dm).toContain('export MINIMESOS_MASTER=http://127.0.0.1:5050');
     await service.down('U0READY');
+  });
+
+  it('posts the progress message itself when the web process died before announcing it, in the channel of the command', async () => {
+    const { service, notifier } = await setup(new ScriptedBackend({}), { announceDeadlineMs: 1000 });
+    await service.up('U0UNANNOUNCED', specFromFlags({}), () => Promise.reject(new Error('the process died')), 'C0ROOM');
+    await until(async () => (await service.get('U0UNANNOUNCED'))?.status === 'ready');
+    await until(async () => notifier.posts.some((post) => post.message.text.includes('<@U0UNANNOUNCED>')));
+    const posts = notifier.posts.filter((post) => post.message.text.includes('<@U0UNANNOUNCED>'));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ channel: 'C0ROOM' });
+    expect(posts[0]!.message.text).toContain('is ready');
+    expect((await service.get('U0UNANNOUNCED'))?.progressMessage).toEqual({ channel: 'C0ROOM', ts: '1.1' });
+    await service.down('U0UNANNOUNCED');
+  });
+
+  it('one cluster and one job when an attendee sends /cluster up twice at once', async () => {
+    const { service, queue } = await setup(new ScriptedBackend({ hangAt: 'zookeeper' }));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => service.up('U0TWICE', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }), 'C1')),
+    );
+    expect(results.filter((result) => result.queued)).toHaveLength(1);
+    const record = (await service.get('U0TWICE'))!;
+    expect(results.filter((result) => !result.queued).map((result) => !result.queued && result.existing.clusterId)).toEqual([
+      record.clusterId,
+      record.clusterId,
+    ]);
+    // The losers' jobs are gone: the only `up` job left is the winner's.
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'active', 'delayed', 'completed']);
+    expect(jobs.filter((job) => job.name === 'up' && job.data.attendee === 'U0TWICE').map((job) => job.id)).toEqual([
+      `up-U0TWICE-${record.clusterId}`,
+    ]);
+    await service.down('U0TWICE');
   });
 
   it('/cluster down while the cluster is being built cancels the build and removes what was made', async () => {

@@ -7,7 +7,7 @@ import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../src/docker/hosts.js';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { localImage } from '../../src/docker/image-names.js';
 import { LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
@@ -46,7 +46,7 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
     await buildLocalImages(docker);
     for (const clusterId of [orphanId, liveId]) {
       const container = await docker.createContainer({
-        Image: LOCAL_IMAGES.sim,
+        Image: localImage('sim'),
         Cmd: ['sleep', '300'],
         Labels: { [LABELS.managed]: 'true', [LABELS.deployment]: 'test-reaper', [LABELS.cluster]: clusterId, [LABELS.role]: 'master' },
       });

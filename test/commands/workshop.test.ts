@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { localImage } from '../../src/docker/image-names.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { startBackgroundWork } from '../../src/worker.js';
 import { FakeRegistry } from '../support/fake-registry.js';
@@ -69,7 +69,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/workshop prepull (e2e)'
       60_000,
     );
     expect(shown(final)).toContain(`\`${image}\` :white_check_mark: pulled`);
-    expect(shown(final)).toContain(`\`${LOCAL_IMAGES.sim}\` :white_check_mark: already there`);
+    expect(shown(final)).toContain(`\`${localImage('sim')}\` :white_check_mark: already there`);
     const during = slack.fake.callsOf('chat.update').map(shown);
     expect(
       during.some((text) =>

@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { localImage } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { attendeeEngine, localBackend, removeEnginesNetwork } from '../support/docker.js';
@@ -16,7 +16,7 @@ const deployment = 'test-dind';
 async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
   const container = await engine.createContainer({
     name,
-    Image: LOCAL_IMAGES.sim,
+    Image: localImage('sim'),
     Entrypoint: ['/bin/busybox', 'sh', '-c', script],
     ExposedPorts: { '80/tcp': {} },
     HostConfig: hostConfig,
@@ -74,7 +74,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     expect(inner.map((container) => container.Labels[LABELS.role]).sort()).toEqual(['agent', 'master', 'zookeeper']);
     const state = JSON.parse((await answers(`${clusters.ada!.endpoints.master}/state`))!) as { activated_slaves: number };
     expect(state.activated_slaves).toBe(1);
-    expect(steps).toContain(`pulling images: ${LOCAL_IMAGES.sim}: copying into your engine`);
+    expect(steps).toContain(`pulling images: ${localImage('sim')}: copying into your engine`);
   });
 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {

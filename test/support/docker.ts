@@ -3,7 +3,7 @@ import { DindEngines } from '../../src/docker/dind.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../src/docker/hosts.js';
-import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
+import { localImage } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -35,7 +35,7 @@ export async function attendeeEngine(clusterId: string): Promise<{ info: Docker.
 /** Runs a shell script in a throwaway container on `network` of `engine` (as a task there would run) and returns what it printed. */
 export async function runOnNetwork(engine: Docker, network: string, script: string): Promise<string> {
   const container = await engine.createContainer({
-    Image: LOCAL_IMAGES.sim,
+    Image: localImage('sim'),
     Entrypoint: ['/bin/busybox', 'sh', '-c', script],
     Tty: true, // plain output, without Docker's stream headers
     HostConfig: { NetworkMode: network },
@@ -58,6 +58,6 @@ export function localBackend(deployment: string, dind?: { appPorts: number[] }):
     deployment,
     log,
     limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    ...(dind ? { dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: dind.appPorts, deployment, log }) } : {}),
+    ...(dind ? { dind: new DindEngines({ image: localImage('dind'), appPorts: dind.appPorts, deployment, log }) } : {}),
   });
 }

@@ -9,6 +9,8 @@ export interface ShellOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   banner?: string;
+  /** Gets a way to print what happens outside a command (workers' progress) without garbling the prompt. */
+  onStart?: (print: (text: string) => void) => void;
 }
 
 /** An interactive session on the same router as Slack (like Hubot's shell adapter). */
@@ -16,8 +18,14 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
   const output = options.output ?? process.stdout;
   const rl = createInterface({ input: options.input ?? process.stdin, output, terminal: Boolean((output as NodeJS.WriteStream).isTTY) });
   const user = options.user ?? TERMINAL_USER;
+  const tty = Boolean((output as NodeJS.WriteStream).isTTY);
   output.write(`${options.banner ?? 'mesos-workshop-bot shell'}\nYou are ${user}. Type /help, or "exit" to leave.\n`);
   rl.setPrompt('workshop> ');
+  options.onStart?.((text) => {
+    // Above the prompt, which is drawn again with what was being typed.
+    output.write(`${tty ? '\r\x1b[K' : ''}${text}\n`);
+    if (tty) rl.prompt(true);
+  });
   rl.prompt();
   for await (const line of rl) {
     const trimmed = line.trim();

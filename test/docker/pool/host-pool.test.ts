@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoCapacityError } from '../../../src/clusters/backend.js';
 import { parseDockerHosts } from '../../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../../src/docker/hosts.js';
-import { LOCAL_IMAGES } from '../../../src/docker/image-names.js';
+import { localImage } from '../../../src/docker/image-names.js';
 import { clusterLabels } from '../../../src/docker/labels.js';
 import { buildLocalImages } from '../../../src/docker/local-images.js';
 import { HostPool } from '../../../src/docker/pool/host-pool.js';
@@ -25,7 +25,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
         cpuOvercommit: 4,
         deployment: 'test-hostpool',
         minFreeDiskBytes,
-        diskProbeImage: LOCAL_IMAGES.zookeeper,
+        diskProbeImage: localImage('zookeeper'),
       },
       log,
     );
@@ -46,7 +46,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
     const docker = new Docker({ socketPath: '/var/run/docker.sock' });
     const reserved = { memoryBytes: 123 * 1024 * 1024, nanoCpus: 1e9, diskBytes: 2.5e8 };
     const container = await docker.createContainer({
-      Image: LOCAL_IMAGES.zookeeper,
+      Image: localImage('zookeeper'),
       Cmd: ['sleep', '60'],
       Labels: clusterLabels({ deployment: 'test-hostpool', clusterId: 'survivor', attendee: 'U0SURVIVOR', reserved }, 'zookeeper', 0),
     });

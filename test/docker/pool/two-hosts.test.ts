@@ -5,7 +5,7 @@ import { type BotApp, createApp } from '../../../src/app.js';
 import { specFromFlags } from '../../../src/clusters/minimesos-file/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { engineContainerOptions } from '../../../src/docker/dind.js';
-import { LOCAL_IMAGES } from '../../../src/docker/image-names.js';
+import { localImage } from '../../../src/docker/image-names.js';
 import { copyImage } from '../../../src/docker/images.js';
 import { buildLocalImages } from '../../../src/docker/local-images.js';
 import { waitFor } from '../../../src/docker/wait.js';
@@ -22,7 +22,7 @@ async function startDockerHost(name: string): Promise<{ container: Docker.Contai
   const container = await hostDocker.createContainer(
     engineContainerOptions({
       name,
-      image: LOCAL_IMAGES.dind,
+      image: localImage('dind'),
       labels: { 'workshop.test-host': name },
       network: 'bridge',
       publish: {},
@@ -33,7 +33,7 @@ async function startDockerHost(name: string): Promise<{ container: Docker.Contai
   const address = (await container.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
   const engine = new Docker({ host: address, port: 2375 });
   await waitFor(() => engine.ping().then(() => true), { timeoutMs: 30_000, describe: `${name} answering` });
-  for (const image of [LOCAL_IMAGES.zookeeper, LOCAL_IMAGES.sim]) await copyImage(hostDocker, engine, image);
+  for (const image of [localImage('zookeeper'), localImage('sim')]) await copyImage(hostDocker, engine, image);
   return { container, address };
 }
 
