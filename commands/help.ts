@@ -1,4 +1,4 @@
-import { UserError } from '../src/errors.js';
+import { quote, UserError } from '../src/errors.js';
 import { context, section } from '../src/render/blocks.js';
 import { commandHelp } from '../src/router/router.js';
 import type { CommandSpec } from '../src/router/types.js';
@@ -15,7 +15,7 @@ export const help: CommandSpec = {
       const command = commands.find((candidate) => candidate.name === wanted);
       if (!command) {
         const names = commands.map((candidate) => `/${candidate.name}`).join(', ');
-        throw new UserError(`There is no command /${wanted}.`, `Commands: ${names}.`);
+        throw new UserError(`There is no command ${quote(`/${wanted}`)}.`, `Commands: ${names}.`);
       }
       await out.reply(commandHelp(command));
       return;

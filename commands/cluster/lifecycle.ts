@@ -4,7 +4,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { UserError } from '../../src/errors.js';
+import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
@@ -69,7 +69,7 @@ function specFromCommand({ args, usage, services }: CommandContext): ClusterSpec
   );
   if (parsed.positional.length > 0 || Object.keys(parsed.pairs).length > 0) {
     throw new UserError(
-      `I don't understand "${[...parsed.positional, ...Object.keys(parsed.pairs)][0]}".`,
+      `I don't understand ${quote([...parsed.positional, ...Object.keys(parsed.pairs)][0]!)}.`,
       'Use flags (`/cluster up --agents 2`) or paste a whole minimesosFile in a code block (`/cluster init` shows one).',
     );
   }

@@ -76,7 +76,7 @@ describe('command router', () => {
 
   it('says which commands exist when /help is asked about an unknown one', async () => {
     const text = await run(ALL_COMMANDS, 'help', 'clusterz');
-    expect(text).toContain('There is no command /clusterz.');
+    expect(text).toContain('There is no command "/clusterz".');
     expect(text).toContain('/cluster, /state');
   });
 

@@ -49,7 +49,7 @@ export async function slackCall<T>(request: () => Promise<T>): Promise<T> {
     return await request();
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && FIXABLE[code]) throw new UserError(FIXABLE[code]);
+    if (code && Object.hasOwn(FIXABLE, code)) throw new UserError(FIXABLE[code]!);
     throw error;
   }
 }
