@@ -8,6 +8,7 @@ export const help: CommandSpec = {
   summary: 'Lists every command, or explains one.',
   description: 'Without an argument, lists every command with its usage. `/help <command>` shows its subcommands and examples.',
   usage: '/help [command]',
+  readOnly: true,
   examples: ['/help', '/help cluster'],
   async run({ args, out, commands, isInstructor }) {
     const wanted = args.replace(/^\//, '').trim().toLowerCase();

@@ -39,6 +39,27 @@ export class CommandRouter {
     return this.byName.get(name.replace(/^\//, '').toLowerCase());
   }
 
+  /** Commands that only read and answer (see CommandSpec.readOnly). */
+  get readOnlyCommands(): ReadonlySet<string> {
+    return new Set(this.commands.filter((command) => command.readOnly).map((command) => command.name));
+  }
+
+  /** Whether the request names a subcommand that reads a file sent with it ("cluster up" + a minimesosFile). */
+  takesFile(request: CommandRequest): boolean {
+    const { name } = splitSubcommand(request.text);
+    return Boolean(this.find(request.command)?.subcommands?.find((subcommand) => subcommand.name === name)?.takesFile);
+  }
+
+  /** What to write with a file: "`cluster up` (a minimesosFile) or `cluster install` (Marathon JSON)". */
+  fileWords(): string {
+    const words = this.commands.flatMap((command) =>
+      (command.subcommands ?? []).flatMap((subcommand) =>
+        subcommand.takesFile ? [`\`${command.name} ${subcommand.name}\` (${subcommand.takesFile})`] : [],
+      ),
+    );
+    return words.join(' or ');
+  }
+
   isInstructor(user: string): boolean {
     return this.services.config.instructors.includes(user);
   }
