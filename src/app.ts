@@ -4,6 +4,7 @@ import { ClusterAccess } from './clusters/access.js';
 import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
+import { WaitingRoom } from './clusters/waiting-room.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { LogNotifier } from './notify/log-notifier.js';
@@ -44,6 +45,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     store,
     queues,
     clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis), config),
+    waitingRoom: new WaitingRoom(queues),
     access: new ClusterAccess(),
     workshop: new WorkshopService(queues, config),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),

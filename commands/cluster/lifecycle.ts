@@ -43,10 +43,16 @@ export async function up(ctx: CommandContext): Promise<void> {
     );
   }
   const ready = `ready in ${describeWait(result.estimateMs)}`;
+  // Never promise a build that cannot start: builds waiting for a host with room are ahead of this one.
+  const waiting = await services.waitingRoom.waitingForRoom();
   const where =
-    result.position <= 1
-      ? `It is next: I'm building it now (${ready}).`
-      : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
+    waiting > 0
+      ? `No Docker host has room right now: ${waiting} build${waiting === 1 ? ' is' : 's are'} waiting for one, and yours waits with them. It starts as soon as a cluster is removed; the message in the channel says when.`
+      : result.position === 0
+        ? `I'm building it now (${ready}); the message in the channel shows progress.`
+        : result.position === 1
+          ? `It is next (${ready}); the message in the channel shows progress.`
+          : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
   await out.reply({
     text: 'Cluster queued',
     blocks: [
