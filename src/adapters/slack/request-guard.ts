@@ -64,7 +64,7 @@ async function checkRequest(req: IncomingMessage, res: ServerResponse, options: 
   }
   const contentType = req.headers['content-type'];
   // Slack's SSL check carries no signature; Bolt answers it and drops anything smuggled along.
-  if (contentType === 'application/x-www-form-urlencoded' && new URLSearchParams(raw).get('ssl_check') === '1') return true;
+  if (contentType === 'application/x-www-form-urlencoded' && /(?:^|&)ssl_check=1(?:&|$)/.test(raw)) return true;
 
   const timestamp = Number(req.headers['x-slack-request-timestamp']);
   const signature = req.headers['x-slack-signature'];
@@ -140,9 +140,12 @@ interface Interaction {
   response_url?: unknown;
 }
 
-/** An interaction's JSON payload (buttons, shortcuts, modals come as a form with one `payload` field). */
+/**
+ * An interaction's JSON payload: buttons, shortcuts and modals come as a form with one `payload`
+ * field. Slash commands (big pasted text) are not parsed here: Bolt parses them once, after.
+ */
 function interactionOf(raw: string, contentType: string | undefined): Interaction | undefined {
-  if (contentType !== 'application/x-www-form-urlencoded') return undefined;
+  if (contentType !== 'application/x-www-form-urlencoded' || !raw.startsWith('payload=')) return undefined;
   const payload = new URLSearchParams(raw).get('payload');
   if (!payload) return undefined;
   try {
