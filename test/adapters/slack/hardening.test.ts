@@ -127,7 +127,7 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
       const file = slack.fake.shareFile('F0WORDS', 'notes.txt', 'hello');
       const { ts, body } = dmEvent({ subtype: 'file_share', user: 'U0WORDS', text: 'what is a framework?', files: [file] });
       await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: JSON_TYPE, body });
-      await slack.fake.waitFor((call) => answersIn(ts).length >= 2, 8000);
+      await slack.fake.waitFor(() => answersIn(ts).length >= 2, 8000);
       const said = answersIn(ts).map(shown).join('\n');
       expect(said).not.toContain("I don't know the command");
       expect(said).toContain('did not open notes.txt');
