@@ -141,6 +141,7 @@ export const faq: CommandSpec = {
   description:
     'Ask in your own words (typos are fine): `/faq how do I scale my app?`. `/faq` alone lists every topic by section. When you have a cluster, answers show what it looks like right now. Mention me in a thread to ask there.',
   usage: '/faq <question>',
+  readOnly: true,
   examples: ['/faq how much resources are left?', '/faq why does elasticsearch not scale?', '/faq'],
   run: ask,
   actions: { show, 'ask-instructor': askInstructor },

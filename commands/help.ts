@@ -1,4 +1,4 @@
-import { UserError } from '../src/errors.js';
+import { quote, UserError } from '../src/errors.js';
 import { context, section } from '../src/render/blocks.js';
 import { commandHelp } from '../src/router/router.js';
 import type { CommandSpec } from '../src/router/types.js';
@@ -8,6 +8,7 @@ export const help: CommandSpec = {
   summary: 'Lists every command, or explains one.',
   description: 'Without an argument, lists every command with its usage. `/help <command>` shows its subcommands and examples.',
   usage: '/help [command]',
+  readOnly: true,
   examples: ['/help', '/help cluster'],
   async run({ args, out, commands, isInstructor }) {
     const wanted = args.replace(/^\//, '').trim().toLowerCase();
@@ -15,7 +16,7 @@ export const help: CommandSpec = {
       const command = commands.find((candidate) => candidate.name === wanted);
       if (!command) {
         const names = commands.map((candidate) => `/${candidate.name}`).join(', ');
-        throw new UserError(`There is no command /${wanted}.`, `Commands: ${names}.`);
+        throw new UserError(`There is no command ${quote(`/${wanted}`)}.`, `Commands: ${names}.`);
       }
       await out.reply(commandHelp(command));
       return;

@@ -1,6 +1,6 @@
 import { pidAddress } from '../src/clients/mesos-model.js';
 import { freeResources } from '../src/clients/resources.js';
-import { UserError } from '../src/errors.js';
+import { quote, UserError } from '../src/errors.js';
 import { type Block, context, paginate, section } from '../src/render/blocks.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
@@ -24,7 +24,7 @@ async function postInThread(ctx: CommandContext, summary: string, details: Block
 
 function noArguments(ctx: CommandContext): void {
   if (ctx.args.trim() !== '')
-    throw new UserError(`${ctx.usage} takes no arguments (you gave "${ctx.args.trim()}").`, `Usage: ${ctx.usage}`);
+    throw new UserError(`${ctx.usage} takes no arguments (you gave ${quote(ctx.args.trim())}).`, `Usage: ${ctx.usage}`);
 }
 
 async function marathon(ctx: CommandContext): Promise<void> {

@@ -1,4 +1,4 @@
-import { UserError } from '../src/errors.js';
+import { quote, UserError } from '../src/errors.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
 import { prepullMessage } from './render/workshop-messages.js';
@@ -12,7 +12,7 @@ async function prepull({ args, usage, services, out }: CommandContext): Promise<
   const bad = extra.find((image) => !IMAGE_REFERENCE.test(image));
   if (bad)
     throw new UserError(
-      `"${bad}" is not an image name.`,
+      `${quote(bad)} is not an image name.`,
       `Usage: ${usage}, e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included).`,
     );
   const { images, hosts } = await services.workshop.prepull(extra, (lines) => out.post(prepullMessage(lines, false)));

@@ -7,6 +7,7 @@ import { provisionedClusterEndpoints } from './clusters/attach.js';
 import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
+import { WaitingRoom } from './clusters/waiting-room.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { LogNotifier } from './notify/log-notifier.js';
@@ -54,6 +55,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     store,
     queues,
     clusters: new ClusterService(registry, queues, new BuildStats(() => store.redis), config),
+    waitingRoom: new WaitingRoom(queues),
     access: new ClusterAccess({ guard }),
     workshop: new WorkshopService(queues, config),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),

@@ -16,3 +16,32 @@ export class UserError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** How much of a user's input a message quotes back: enough to recognise it, never a pasted megabyte. */
+export const QUOTE_MAX_CHARS = 80;
+
+/**
+ * User input quoted inside a message: in double quotes, control characters shown as escapes (so a
+ * newline or a bell cannot reshape the reply), and cut to `max` characters with the full length said.
+ * Every message that echoes what someone typed goes through this.
+ */
+export function quote(input: string, max = QUOTE_MAX_CHARS): string {
+  const cut = input.length > max;
+  // Cut by UTF-16 units, but never between the halves of a surrogate pair (an emoji).
+  const head = cut ? input.slice(0, /[\ud800-\udbff]/.test(input[max - 1] ?? '') ? max - 1 : max) : input;
+  const shown = Array.from(head, visible).join('');
+  return cut ? `"${shown}…" (${input.length.toLocaleString('en-US')} characters)` : `"${shown}"`;
+}
+
+function visible(char: string): string {
+  if (char === '\n') return '\\n';
+  if (char === '\t') return '\\t';
+  if (char === '\r') return '\\r';
+  // C0/C1 controls, DEL and the line/paragraph separators: invisible, or reshape what is around them.
+  return CONTROL_CHARACTER.test(char) || char === '\u2028' || char === '\u2029'
+    ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+    : char;
+}
+
+/** One C0 or C1 control character (U+0000–U+001F, U+007F–U+009F). */
+export const CONTROL_CHARACTER = /\p{Cc}/u;

@@ -1,5 +1,6 @@
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
+import type { WaitingRoom } from './clusters/waiting-room.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
@@ -11,6 +12,8 @@ import type { WorkshopService } from './workshop/service.js';
 export interface CommandServices {
   config: Config;
   clusters: ClusterService;
+  /** Builds waiting for a Docker host with room, so replies can say so. */
+  waitingRoom: WaitingRoom;
   /** Mesos/Marathon/ZooKeeper clients for a cluster's endpoints. */
   access: ClusterAccess;
   /** The instructor's jobs for the whole room. */

@@ -16,6 +16,7 @@ export const cluster: CommandSpec = {
       usage:
         '/cluster up [--agents N] [--mesos VERSION] [--name NAME] (or a minimesosFile in a code block, or DM me the file with the words "cluster up")',
       summary: 'builds your cluster',
+      takesFile: 'a minimesosFile',
       run: up,
     },
     { name: 'info', usage: '/cluster info', summary: 'status and the export MINIMESOS_… lines', run: info },
@@ -31,6 +32,7 @@ export const cluster: CommandSpec = {
       name: 'install',
       usage: '/cluster install [--update] <Marathon JSON>',
       summary: 'installs a Marathon app or group (JSON in a code block, or DM me the file with "cluster install")',
+      takesFile: 'Marathon JSON',
       run: install,
     },
     { name: 'uninstall', usage: '/cluster uninstall <app> [--group]', summary: 'removes a Marathon app or group', run: uninstall },

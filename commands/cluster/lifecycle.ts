@@ -4,7 +4,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { blocksNotRunWarning, DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { UserError } from '../../src/errors.js';
+import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
@@ -54,10 +54,16 @@ export async function up(ctx: CommandContext): Promise<void> {
       blocks: [context('Progress is shown in the message posted for this cluster.')],
     });
   const ready = `ready in ${describeWait(result.estimateMs)}`;
+  // Never promise a build that cannot start: builds waiting for a host with room are ahead of this one.
+  const waiting = await services.waitingRoom.waitingForRoom();
   const where =
-    result.position <= 1
-      ? `It is next: I'm building it now (${ready}).`
-      : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
+    waiting > 0
+      ? `No Docker host has room right now: ${waiting} build${waiting === 1 ? ' is' : 's are'} waiting for one, and yours waits with them. It starts as soon as a cluster is removed; the message in the channel says when.`
+      : result.position === 0
+        ? `I'm building it now (${ready}); the message in the channel shows progress.`
+        : result.position === 1
+          ? `It is next (${ready}); the message in the channel shows progress.`
+          : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
   const notRun = blocksNotRunWarning(spec);
   await out.reply({
     text: 'Cluster queued',
@@ -82,7 +88,7 @@ function specFromCommand({ args, usage, services }: CommandContext): ClusterSpec
   );
   if (parsed.positional.length > 0 || Object.keys(parsed.pairs).length > 0) {
     throw new UserError(
-      `I don't understand "${[...parsed.positional, ...Object.keys(parsed.pairs)][0]}".`,
+      `I don't understand ${quote([...parsed.positional, ...Object.keys(parsed.pairs)][0]!)}.`,
       'Use flags (`/cluster up --agents 2`) or paste a whole minimesosFile in a code block (`/cluster init` shows one).',
     );
   }

@@ -123,7 +123,8 @@ export function formatCpus(cpus: number): string {
 }
 
 function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
+  // Null-prototype: the values come from the attendee's cluster, and a state may be named anything.
+  const counts: Record<string, number> = Object.create(null);
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }

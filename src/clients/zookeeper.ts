@@ -1,5 +1,5 @@
 import zookeeper from 'node-zookeeper-client';
-import { UserError } from '../errors.js';
+import { CONTROL_CHARACTER, quote, UserError } from '../errors.js';
 import { decodeMesosMasterZnode, isMesosMasterZnode, type MesosMasterInfo, mesosLeader } from './zookeeper-model.js';
 
 export interface ZnodeTree {
@@ -87,7 +87,7 @@ export class ZookeeperClient {
       }
       return node;
     };
-    return visit(normalise(path), 0);
+    return visit(znodePath(path), 0);
   }
 
   /** Every Mesos master contending under `root` (default /mesos), leader first. */
@@ -143,10 +143,34 @@ function noNode(path: string): UserError {
   return new UserError(`There is no znode ${path}.`, 'Try /state zk / to see the tree from the root.');
 }
 
-function normalise(path: string): string {
-  const trimmed = `/${path.trim().replace(/^\/+|\/+$/g, '')}`;
-  if (/[\s]|\/\//.test(trimmed)) throw new UserError(`"${path}" is not a znode path.`, 'A path looks like /mesos or /marathon/state.');
-  return trimmed;
+/** Longer than any znode a workshop cluster has; ZooKeeper's own bound is its 1 MB packet. */
+export const MAX_ZNODE_PATH_CHARS = 1024;
+
+/**
+ * The path as ZooKeeper accepts it (its PathUtils rules), or a UserError that says what is wrong
+ * and what a path looks like — checked here, because node-zookeeper-client throws plain errors.
+ */
+export function znodePath(input: string): string {
+  const path = input.trim();
+  const why = pathProblem(path);
+  if (!why) return path;
+  // The two slips people make, fixed for them in the hint when the fix is a valid path.
+  const guess = path.startsWith('/') ? path.replace(/\/+$/, '') : `/${path}`;
+  const meant = guess !== path && guess !== '' && !pathProblem(guess) ? ` (did you mean ${guess}?)` : '';
+  throw new UserError(`${quote(path)} is not a znode path: ${why}${meant}.`, 'A znode path looks like /mesos or /marathon/leader-curator.');
+}
+
+function pathProblem(path: string): string | undefined {
+  if (path.length > MAX_ZNODE_PATH_CHARS) return `it is longer than ${MAX_ZNODE_PATH_CHARS} characters`;
+  if (!path.startsWith('/')) return 'it must start with /';
+  if (path === '/') return undefined;
+  if (path.endsWith('/')) return 'it must not end with /';
+  // ZooKeeper refuses control characters, surrogates, private-use and non-characters in names.
+  if (CONTROL_CHARACTER.test(path) || /[\ud800-\uf8ff\ufff0-\uffff]/.test(path)) return 'it contains a control or reserved character';
+  const names = path.slice(1).split('/');
+  if (names.includes('')) return 'it has an empty name between two slashes';
+  if (names.some((name) => name === '.' || name === '..')) return 'ZooKeeper has no relative names like . or ..; write the whole path';
+  return undefined;
 }
 
 function sequenceOf(name: string): number {

@@ -4,10 +4,12 @@ import type { Notifier } from './notifier.js';
 
 /**
  * One message edited as work moves on. Slack allows about one update per second per channel, so
- * updates are coalesced: the latest wins, and `finish` always lands.
+ * updates are coalesced: the latest wins, and `finish` always lands. An update that would show
+ * what the message already shows is not sent.
  */
 export class ProgressMessage {
   private pending: Message | undefined;
+  private shown: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private sending: Promise<void> = Promise.resolve();
@@ -42,6 +44,9 @@ export class ProgressMessage {
     const message = this.pending;
     if (!message) return;
     this.pending = undefined;
+    const content = JSON.stringify([message.text, message.blocks ?? null]);
+    if (content === this.shown) return;
+    this.shown = content;
     this.lastSent = Date.now();
     this.sending = this.sending
       .then(() => this.notifier.update(this.ref, message))

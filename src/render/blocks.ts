@@ -49,6 +49,8 @@ export const LIMITS = {
   fieldText: 2000,
   buttonText: 75,
   actionValue: 2000,
+  /** Slack cuts a message's `text` above this. */
+  messageText: 40_000,
 } as const;
 
 export function truncate(text: string, max: number): string {
@@ -84,6 +86,13 @@ export const button = (text: string, actionId: string, value?: string, style?: B
   ...(value !== undefined ? { value: truncate(value, LIMITS.actionValue) } : {}),
   ...(style ? { style } : {}),
 });
+
+/** The message within Slack's whole-message limits (text length, block count): the last guard before sending. */
+export function fitMessage(message: Message): Message {
+  const text = truncate(message.text, LIMITS.messageText);
+  if (!message.blocks) return { ...message, text };
+  return { ...message, text, blocks: message.blocks.slice(0, LIMITS.blocksPerMessage) };
+}
 
 /** A code block for Slack mrkdwn; long content is cut to fit one section. */
 export function codeBlock(content: string): string {

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 
 /**
  * Splits command text like a shell would: words, "double" or 'single' quoted strings, and
@@ -46,26 +46,28 @@ export interface FlagSpec {
 
 export interface ParsedArgs {
   positional: string[];
+  /** Null-prototype: only the flags the spec declares are ever set. */
   flags: Record<string, string | number | boolean>;
-  /** key=value pairs (e.g. `master=http://…`). */
+  /** key=value pairs (e.g. `master=http://…`); null-prototype, so `__proto__=x` is an ordinary key. */
   pairs: Record<string, string>;
 }
 
 /** Parses tokens against the flags a command accepts; anything unknown or malformed is a UserError naming it. */
 export function parseArgs(text: string, spec: Record<string, FlagSpec>, usage: string): ParsedArgs {
-  const parsed: ParsedArgs = { positional: [], flags: {}, pairs: {} };
+  const parsed: ParsedArgs = { positional: [], flags: Object.create(null), pairs: Object.create(null) };
   const tokens = tokenize(text);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.startsWith('--')) {
       const [rawName, inlineValue] = splitOnce(token.slice(2), '=');
-      const flag = spec[rawName];
+      // Own properties only: `--constructor` or `--__proto__` must not find Object.prototype's.
+      const flag = Object.hasOwn(spec, rawName) ? spec[rawName] : undefined;
       if (!flag) {
         const known =
           Object.keys(spec)
             .map((name) => `--${name}`)
             .join(', ') || 'none';
-        throw new UserError(`Unknown option --${rawName}. Options here: ${known}.`, `Usage: ${usage}`);
+        throw new UserError(`Unknown option ${quote(`--${rawName}`)}. Options here: ${known}.`, `Usage: ${usage}`);
       }
       if (flag.type === 'boolean') {
         if (inlineValue !== undefined) throw new UserError(`--${rawName} takes no value.`, `Usage: ${usage}`);
@@ -88,7 +90,7 @@ export function parseArgs(text: string, spec: Record<string, FlagSpec>, usage: s
 function parseInteger(name: string, value: string, flag: FlagSpec, usage: string): number {
   const number = Number(value);
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(number)) {
-    throw new UserError(`--${name} must be a whole number, not "${value}".`, `Usage: ${usage}`);
+    throw new UserError(`--${name} must be a whole number, not ${quote(value)}.`, `Usage: ${usage}`);
   }
   if ((flag.min !== undefined && number < flag.min) || (flag.max !== undefined && number > flag.max)) {
     throw new UserError(`--${name} must be between ${flag.min} and ${flag.max}; you gave ${number}.`, `Usage: ${usage}`);

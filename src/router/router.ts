@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { context, type Message, section } from '../render/blocks.js';
+import { context, LIMITS, type Message, section, truncate } from '../render/blocks.js';
 import type { CommandServices } from '../services.js';
-import type { ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
+import type { ActionContext, ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
+
+/**
+ * The most text one command may carry. The biggest legitimate input is a pasted minimesosFile or
+ * Marathon JSON (64 KB, checked by those commands); anything beyond this is refused before parsing.
+ */
+export const MAX_COMMAND_TEXT_BYTES = 72 * 1024;
 
 /**
  * The one router behind every surface: finds the command (and subcommand), checks who may run it,
@@ -12,6 +18,8 @@ import type { ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand 
  */
 export class CommandRouter {
   private readonly byName: Map<string, CommandSpec>;
+  /** `<command>.<action>` → handler. A Map, so an id like `cluster.__proto__` is just an unknown key. */
+  private readonly actions: Map<string, (ctx: ActionContext) => Promise<void>>;
 
   constructor(
     readonly commands: readonly CommandSpec[],
@@ -20,10 +28,36 @@ export class CommandRouter {
     private readonly isStoreUnavailable: (error: unknown) => boolean = () => false,
   ) {
     this.byName = new Map(commands.map((command) => [command.name, command]));
+    this.actions = new Map(
+      commands.flatMap((command) =>
+        Object.entries(command.actions ?? {}).map(([name, handler]) => [`${command.name}.${name}`, handler] as const),
+      ),
+    );
   }
 
   find(name: string): CommandSpec | undefined {
     return this.byName.get(name.replace(/^\//, '').toLowerCase());
+  }
+
+  /** Commands that only read and answer (see CommandSpec.readOnly). */
+  get readOnlyCommands(): ReadonlySet<string> {
+    return new Set(this.commands.filter((command) => command.readOnly).map((command) => command.name));
+  }
+
+  /** Whether the request names a subcommand that reads a file sent with it ("cluster up" + a minimesosFile). */
+  takesFile(request: CommandRequest): boolean {
+    const { name } = splitSubcommand(request.text);
+    return Boolean(this.find(request.command)?.subcommands?.find((subcommand) => subcommand.name === name)?.takesFile);
+  }
+
+  /** What to write with a file: "`cluster up` (a minimesosFile) or `cluster install` (Marathon JSON)". */
+  fileWords(): string {
+    const words = this.commands.flatMap((command) =>
+      (command.subcommands ?? []).flatMap((subcommand) =>
+        subcommand.takesFile ? [`\`${command.name} ${subcommand.name}\` (${subcommand.takesFile})`] : [],
+      ),
+    );
+    return words.join(' or ');
   }
 
   isInstructor(user: string): boolean {
@@ -33,9 +67,13 @@ export class CommandRouter {
   async dispatch(request: CommandRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ command: request.command, user: request.user });
     await this.guard(out, log, async () => {
+      refuseOversizedText(request.text);
       const command = this.find(request.command);
       if (!command) {
-        throw new UserError(`I don't know the command /${request.command.replace(/^\//, '')}.`, 'Type /help to see every command.');
+        throw new UserError(
+          `I don't know the command ${quote(`/${request.command.replace(/^\//, '')}`)}.`,
+          'Type /help to see every command.',
+        );
       }
       const isInstructor = this.isInstructor(request.user);
       this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
@@ -52,7 +90,10 @@ export class CommandRouter {
       const subcommand = command.subcommands.find((candidate) => candidate.name === name);
       if (!subcommand) {
         const names = command.subcommands.map((candidate) => candidate.name).join(', ');
-        throw new UserError(`/${command.name} has no subcommand "${name}". It has: ${names}.`, `Type /help ${command.name} for details.`);
+        throw new UserError(
+          `/${command.name} has no subcommand ${quote(name)}. It has: ${names}.`,
+          `Type /help ${command.name} for details.`,
+        );
       }
       this.authorize(subcommand.instructorOnly, isInstructor, `/${command.name} ${subcommand.name}`);
       if (!subcommand.run) {
@@ -66,8 +107,7 @@ export class CommandRouter {
   async dispatchAction(action: ActionRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ action: action.actionId, user: action.user });
     await this.guard(out, log, async () => {
-      const [commandName = '', actionName = ''] = action.actionId.split('.', 2);
-      const handler = this.find(commandName)?.actions?.[actionName];
+      const handler = this.actions.get(action.actionId);
       if (!handler) throw new UserError('That button no longer does anything here.', 'Run the command again to get a fresh message.');
       await handler({ action, isInstructor: this.isInstructor(action.user), services: this.services, out, log });
     });
@@ -110,7 +150,18 @@ export class CommandRouter {
 
 export function userErrorMessage(error: UserError): Message {
   const text = `:warning: ${error.message}`;
-  return { text, blocks: [section(text), ...(error.hint ? [context(error.hint)] : [])] };
+  return { text: truncate(text, LIMITS.sectionText), blocks: [section(text), ...(error.hint ? [context(error.hint)] : [])] };
+}
+
+function refuseOversizedText(text: string): void {
+  // Characters first: a string under the limit in UTF-16 units may still be over it in UTF-8 bytes.
+  if (text.length <= MAX_COMMAND_TEXT_BYTES / 4) return;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_COMMAND_TEXT_BYTES) return;
+  throw new UserError(
+    `That command is ${Math.ceil(bytes / 1024)} KB long; I read at most ${MAX_COMMAND_TEXT_BYTES / 1024} KB.`,
+    'A minimesosFile or a Marathon app is a few KB: paste just that (or send it as a file in a DM with the words `cluster up` or `cluster install`).',
+  );
 }
 
 function splitSubcommand(text: string): { name: string; rest: string } {

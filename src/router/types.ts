@@ -52,6 +52,11 @@ export interface Subcommand {
   usage: string;
   summary: string;
   instructorOnly?: boolean;
+  /**
+   * What file this subcommand reads when one is sent with its words in a DM or mention (e.g.
+   * "a minimesosFile"). Words that name no such subcommand never run a command with a file.
+   */
+  takesFile?: string;
   /** Missing: the subcommand answers "not available yet" (listed in help, never silent). */
   run?: (ctx: CommandContext) => Promise<void>;
 }
@@ -88,5 +93,7 @@ export interface CommandSpec {
   usage?: string;
   examples?: string[];
   instructorOnly?: boolean;
+  /** Only reads and answers: a replayed request does no harm, so it is served even when replays cannot be checked. */
+  readOnly?: boolean;
   actions?: Record<string, (ctx: ActionContext) => Promise<void>>;
 }

@@ -20,6 +20,14 @@ export class Store {
     return this.connection;
   }
 
+  /**
+   * True the first time `key` is claimed within `ttlSeconds` (one SET NX EX, atomic across
+   * processes): for things that must happen once, like answering one Slack delivery.
+   */
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
   async close(): Promise<void> {
     if (!this.connection) return;
     await this.connection.quit().catch(() => this.connection?.disconnect());
@@ -27,10 +35,16 @@ export class Store {
   }
 }
 
-/** Options for connections that answer users: give up quickly when Redis is unreachable. */
+/**
+ * Options for connections that answer users: give up quickly when Redis is unreachable. A refused
+ * connection fails the command after one retry; `commandTimeout` bounds the other case, a Redis that
+ * accepts the connection and then says nothing (stopped, or a black-holed address), where the ready
+ * check and every queued command would otherwise wait forever.
+ */
 export const FAIL_FAST: RedisOptions = {
   lazyConnect: true,
   connectTimeout: 2000,
+  commandTimeout: 2000,
   maxRetriesPerRequest: 1,
   retryStrategy: (times) => Math.min(times * 200, 2000),
 };
@@ -49,6 +63,8 @@ export function isRedisUnavailable(error: unknown): boolean {
     code === 'ECONNREFUSED' ||
     code === 'ETIMEDOUT' ||
     error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Reached the max retries per request/.test(error.message)
+    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Reached the max retries per request|^Command timed out$/.test(
+      error.message,
+    )
   );
 }

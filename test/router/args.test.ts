@@ -23,7 +23,7 @@ describe('argument parsing', () => {
   it('says what is wrong with a flag, and the usage', () => {
     expect(() => parseArgs('--agents 0', spec, '/cluster up [--agents N]')).toThrow('--agents must be between 1 and 10; you gave 0.');
     expect(() => parseArgs('--agents many', spec, 'u')).toThrow('--agents must be a whole number, not "many".');
-    expect(() => parseArgs('--colour red', spec, 'u')).toThrow('Unknown option --colour. Options here: --agents, --raw, --mesos.');
+    expect(() => parseArgs('--colour red', spec, 'u')).toThrow('Unknown option "--colour". Options here: --agents, --raw, --mesos.');
     expect(() => parseArgs('--mesos', spec, 'u')).toThrow('--mesos needs a value.');
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../../commands/index.js';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import { createApp } from '../../src/app.js';
@@ -76,7 +77,7 @@ describe('command router', () => {
 
   it('says which commands exist when /help is asked about an unknown one', async () => {
     const text = await run(ALL_COMMANDS, 'help', 'clusterz');
-    expect(text).toContain('There is no command /clusterz.');
+    expect(text).toContain('There is no command "/clusterz".');
     expect(text).toContain('/cluster, /state');
   });
 
@@ -93,5 +94,41 @@ describe('command router', () => {
       run: async ({ services, out }) => out.reply({ text: String(await services.clusters.get('U0COUNT')) }),
     };
     expect(await run([needsRedis], 'count', '')).toMatch(/can't reach my database right now.*ref `[0-9a-f]{8}`/);
+  });
+
+  describe('when Redis is unreachable, /cluster answers its clear message within 3 s', () => {
+    /** A Redis that accepts connections and never answers: stopped (SIGSTOP) or behind a black hole. */
+    let silent: Server;
+    let silentUrl = '';
+    beforeAll(async () => {
+      silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      silentUrl = `redis://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      silent.close();
+    });
+
+    it.each([
+      ['refuses connections', () => 'redis://127.0.0.1:1'],
+      ['accepts and never answers', () => silentUrl],
+    ])('Redis %s', async (_how, url) => {
+      const bot = botWith(ALL_COMMANDS, { REDIS_URL: url() });
+      for (const text of ['info', 'up']) {
+        const started = Date.now();
+        let answeredAfter = Number.POSITIVE_INFINITY;
+        let reply = '';
+        await bot.router.dispatch(
+          { user: 'U0ATTENDEE', channel: 'C1', command: 'cluster', text },
+          new TerminalResponder('C1', (event) => {
+            answeredAfter = Math.min(answeredAfter, Date.now() - started);
+            reply += messageToText(event.payload);
+          }),
+        );
+        expect(answeredAfter).toBeLessThan(3000);
+        expect(reply).toMatch(/can't reach my database right now/);
+      }
+      await bot.close();
+    });
   });
 });

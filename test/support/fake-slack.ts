@@ -83,14 +83,14 @@ export class FakeSlack {
   }
 
   /** Waits until a call matching `predicate` has been recorded. */
-  async waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5000): Promise<RecordedCall> {
+  async waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5000, pollMs = 20): Promise<RecordedCall> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.calls.find(predicate);
       if (found) return found;
       if (Date.now() > deadline)
         throw new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 

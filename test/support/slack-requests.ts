@@ -13,6 +13,8 @@ export interface SignedPostOptions {
   timestamp?: number;
   /** Overrides the computed signature (to test refusals). */
   signature?: string;
+  /** More headers, e.g. Slack's `x-slack-retry-num` on a re-delivery. */
+  headers?: Record<string, string>;
 }
 
 /** POSTs a body to Bolt's endpoint the way Slack does, signed. */
@@ -25,6 +27,7 @@ export async function postSigned(url: string, options: SignedPostOptions): Promi
       'content-type': options.contentType,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? slackSignature(options.secret, timestamp, options.body),
+      ...options.headers,
     },
     body: options.body,
   });
@@ -39,7 +42,7 @@ export interface SlashCommandFields {
   response_url: string;
 }
 
-/** A slash-command payload as Slack sends it (form-encoded). */
+/** A slash-command payload as Slack sends it (form-encoded), with a trigger_id of its own, as every real one has. */
 export function slashCommandBody(fields: SlashCommandFields): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
@@ -54,8 +57,13 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     api_app_id: 'A0WORKSHOP',
     is_enterprise_install: 'false',
     response_url: fields.response_url,
-    trigger_id: '123.456.abc',
+    trigger_id: `${Date.now()}.${Math.random().toString(36).slice(2, 12)}`,
   }).toString();
+}
+
+/** An interaction (button, shortcut, modal submission) as Slack sends it: a form with one `payload` field of JSON. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 /** An Events API callback as Slack sends it (JSON). */

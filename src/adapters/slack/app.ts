@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { App } from '@slack/bolt';
+import type { ServerResponse } from 'node:http';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { BotApp } from '../../app.js';
+import { onceByEventId } from './event-dedupe.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
+import { registerUnsupportedInteractions } from './listeners/interactions.js';
 import { boltLogger } from './logger.js';
+import { guardSlackRequests } from './request-guard.js';
 
 export interface SlackAdapter {
   app: App;
@@ -31,18 +35,39 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
   const healthz = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+    handler: (_req: unknown, res: ServerResponse) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true }));
     },
   };
-  const app = slack.appToken
-    ? new App({ token: slack.botToken, appToken: slack.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthz], port })
-    : new App({ token: slack.botToken, signingSecret: slack.signingSecret, logger, clientOptions, customRoutes: [healthz], port });
+  let app: App;
+  if (slack.appToken) {
+    app = new App({
+      token: slack.botToken,
+      appToken: slack.appToken,
+      socketMode: true,
+      logger,
+      clientOptions,
+      customRoutes: [healthz],
+      port,
+    });
+  } else {
+    const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, customRoutes: [healthz], port });
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      signingSecret: slack.signingSecret ?? '',
+      store: bot.services.store,
+      log: bot.services.log.child({ component: 'slack-requests' }),
+      readOnlyCommands: bot.router.readOnlyCommands,
+    });
+    app = new App({ token: slack.botToken, receiver, logger, clientOptions });
+  }
 
+  // Before any listener: Slack re-delivers an event it thinks we missed; answer each event once.
+  app.use(onceByEventId(bot.services.store, bot.services.log));
   registerCommands(app, bot);
   registerActions(app, bot);
   registerEvents(app, bot);
+  registerUnsupportedInteractions(app, bot);
   app.error(async (error) => {
     bot.services.log.error({ err: error, ref: randomBytes(4).toString('hex') }, 'unhandled error in a Slack listener');
   });

@@ -1,8 +1,9 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
+import { EditGate } from '../../notify/edit-gate.js';
 import type { Notifier } from '../../notify/notifier.js';
-import type { Message, MessageRef } from '../../render/blocks.js';
+import { fitMessage, type Message, type MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
 const FIXABLE: Record<string, string> = {
@@ -14,11 +15,18 @@ const FIXABLE: Record<string, string> = {
   file_not_found: 'Slack no longer has that file (deleted?). Send it again, or paste its content in a code block.',
 };
 
-/** Posts and edits messages through chat.postMessage / chat.update. */
-export class SlackNotifier implements Notifier {
-  constructor(readonly client: WebClient) {}
+/** One per process: every notifier (a worker's, each command's) edits the same Slack messages. */
+const PROCESS_EDITS = new EditGate();
 
-  async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
+/** Posts and edits messages through chat.postMessage / chat.update (only real changes, spaced per message). */
+export class SlackNotifier implements Notifier {
+  constructor(
+    readonly client: WebClient,
+    private readonly edits: EditGate = PROCESS_EDITS,
+  ) {}
+
+  async post(channel: string, unfitted: Message, threadOf?: MessageRef): Promise<MessageRef> {
+    const message = fitMessage(unfitted);
     const result = await slackCall(() =>
       this.client.chat.postMessage({
         channel,
@@ -27,11 +35,17 @@ export class SlackNotifier implements Notifier {
         ...(threadOf ? { thread_ts: threadOf.ts } : {}),
       }),
     );
-    return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+    const ref = { channel: result.channel ?? channel, ts: result.ts ?? '' };
+    this.edits.posted(ref, message);
+    return ref;
   }
 
-  async update(ref: MessageRef, message: Message): Promise<void> {
-    await slackCall(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }));
+  async update(ref: MessageRef, unfitted: Message): Promise<void> {
+    await this.edits.edit(ref, fitMessage(unfitted), async (message) => {
+      await slackCall(() =>
+        this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }),
+      );
+    });
   }
 
   /** A user id as the channel posts to the user's DM with the app (chat:write; no conversations.open needed). */
@@ -54,7 +68,7 @@ export async function slackCall<T>(request: () => Promise<T>): Promise<T> {
     return await request();
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && FIXABLE[code]) throw new UserError(FIXABLE[code]);
+    if (code && Object.hasOwn(FIXABLE, code)) throw new UserError(FIXABLE[code]!);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Message, MessageRef } from '../../render/blocks.js';
+import { fitMessage, type Message, type MessageRef } from '../../render/blocks.js';
 import type { Responder } from '../../router/types.js';
 import { type SlackNotifier, slackCall } from './notifier.js';
 
@@ -18,7 +18,8 @@ export class SlackResponder implements Responder {
     private readonly replyThread?: MessageRef,
   ) {}
 
-  async reply(message: Message): Promise<void> {
+  async reply(unfitted: Message): Promise<void> {
+    const message = fitMessage(unfitted);
     if (this.replyThread) {
       await this.post(message, { threadOf: this.replyThread });
     } else if (this.respond) {

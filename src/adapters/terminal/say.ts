@@ -1,6 +1,7 @@
 import type { BotApp } from '../../app.js';
 import { UserError } from '../../errors.js';
 import { parseCommandLine } from '../../router/command-line.js';
+import { userErrorMessage } from '../../router/router.js';
 import type { CommandRequest } from '../../router/types.js';
 import { type TerminalEvent, TerminalResponder } from './responder.js';
 
@@ -24,7 +25,7 @@ export async function say(
     request = parseCommandLine(line, options.user ?? TERMINAL_USER, channel);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    await responder.reply({ text: `:warning: ${error.message} ${error.hint ?? ''}`.trim() });
+    await responder.reply(userErrorMessage(error));
     return events;
   }
   await bot.router.dispatch(request, responder);

@@ -1,7 +1,7 @@
-import { UserError } from '../../errors.js';
+import { quote, UserError } from '../../errors.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 import { SUPPORTED_MESOS_VERSIONS } from './defaults.js';
-import { parseMinimesosFile } from './spec.js';
+import { checkClusterName, parseMinimesosFile } from './spec.js';
 
 export interface UpFlags {
   agents?: number;
@@ -23,10 +23,12 @@ export function specFromFlags(flags: UpFlags): ClusterSpec {
   }
   if (flags.mesosVersion !== undefined && !SUPPORTED_MESOS_VERSIONS.includes(flags.mesosVersion)) {
     throw new UserError(
-      `Mesos ${flags.mesosVersion} is not one minimesos supports.`,
+      `Mesos ${quote(flags.mesosVersion)} is not one minimesos supports.`,
       `Use one of: ${SUPPORTED_MESOS_VERSIONS.join(', ')}.`,
     );
   }
+  // Checked as typed: written into the file below, escapes would be read back as plain letters.
+  if (flags.clusterName !== undefined) checkClusterName(flags.clusterName);
   const lines = ['minimesos {'];
   if (flags.clusterName) lines.push(`  clusterName = ${JSON.stringify(flags.clusterName)}`);
   if (flags.mesosVersion) lines.push(`  mesosVersion = "${flags.mesosVersion}"`);

@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTER, quote, UserError } from '../../errors.js';
 import type { AgentSpec, ClusterSpec, ResourceEntry } from '../cluster-spec.js';
 import {
   DEFAULT_AGENT_PORT,
@@ -88,7 +89,7 @@ export function parseMinimesosFile(source: string): ClusterSpec {
           break;
         case 'mesosVersion':
           if (!SUPPORTED_MESOS_VERSIONS.includes(String(value)))
-            fail(entry, `mesosVersion "${String(value)}" is not supported; use one of ${SUPPORTED_MESOS_VERSIONS.join(', ')}`);
+            fail(entry, `mesosVersion ${quote(String(value))} is not supported; use one of ${SUPPORTED_MESOS_VERSIONS.join(', ')}`);
           // Only blocks that come after it use it: minimesos reads it when it builds each block.
           mesosVersion = String(value);
           spec.mesosVersion = mesosVersion;
@@ -96,7 +97,8 @@ export function parseMinimesosFile(source: string): ClusterSpec {
       }
       continue;
     }
-    if (!(entry.name in BLOCK_PROPERTIES)) fail(entry, `Block '${entry.name}' not supported`);
+    // Own keys only, here and below: a block or property named `constructor` or `toString` is just unknown.
+    if (!Object.hasOwn(BLOCK_PROPERTIES, entry.name)) fail(entry, `Block '${entry.name}' not supported`);
     if (entry.name !== 'agent') {
       if (seen.has(entry.name)) fail(entry, DUPLICATE_MESSAGES[entry.name]!);
       seen.add(entry.name);
@@ -123,10 +125,26 @@ export function parseMinimesosFile(source: string): ClusterSpec {
   return spec;
 }
 
-/** What `minimesos up` refuses even though the file parses. */
+/**
+ * Longest cluster name the workshop builds. minimesos itself sets none, but the name titles every
+ * progress message in Slack and is the master's `--cluster` label in the Mesos web UI: one short
+ * line, as long as a host name label may be.
+ */
+export const MAX_CLUSTER_NAME_CHARS = 63;
+
+/** What `minimesos up` refuses even though the file parses (and what the workshop refuses on top). */
 export function validateForUp(spec: ClusterSpec): void {
   if (spec.agents.length === 0)
     throw new MinimesosFileError(1, 1, 'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
+  if (spec.clusterName !== null) checkClusterName(spec.clusterName);
+}
+
+export function checkClusterName(name: string): void {
+  if (name.length > MAX_CLUSTER_NAME_CHARS || CONTROL_CHARACTER.test(name))
+    throw new UserError(
+      `A cluster name may be at most ${MAX_CLUSTER_NAME_CHARS} characters, on one line, without control characters; ${quote(name, 40)} is not.`,
+      'It titles your progress messages and the Mesos web UI: pick something short, like `--name my-cluster`.',
+    );
 }
 
 /** The services minimesos runs that the workshop bot does not. */
@@ -164,7 +182,7 @@ function agentSpec(block: BlockNode, mesosVersion: string): AgentSpec {
     for (const resource of child.entries) {
       if (resource.kind === 'property')
         fail(resource, `'${resource.name}' is not a property of resources { }; it holds cpu { }, mem { }, disk { } and ports { } blocks`);
-      const key = RESOURCE_BLOCKS[resource.name];
+      const key = Object.hasOwn(RESOURCE_BLOCKS, resource.name) ? RESOURCE_BLOCKS[resource.name] : undefined;
       if (!key) fail(resource, `Block '${resource.name}' not supported (resources { } holds cpu, mem, disk and ports)`);
       const entry = resourceEntry(resource, key);
       // An entry for a role replaces that role's default (or earlier entry); other roles are added.
@@ -231,7 +249,7 @@ function splitImage(image: string): [string, string] {
 function properties(
   block: BlockNode,
   context: string,
-  allowed: Record<string, Kind> = BLOCK_PROPERTIES[block.name] ?? {},
+  allowed: Record<string, Kind> = (Object.hasOwn(BLOCK_PROPERTIES, block.name) && BLOCK_PROPERTIES[block.name]) || {},
 ): Record<string, PropertyNode> {
   const found: Record<string, PropertyNode> = {};
   for (const entry of block.entries) {
@@ -243,7 +261,7 @@ function properties(
 }
 
 function checked(entry: PropertyNode, allowed: Record<string, Kind>, context: string): Scalar {
-  const kind = allowed[entry.name];
+  const kind = Object.hasOwn(allowed, entry.name) ? allowed[entry.name] : undefined;
   if (!kind && entry.name === 'exposePorts')
     fail(
       entry,

@@ -18,6 +18,9 @@ export interface BlockNode {
   column: number;
 }
 
+/** Deeper than any minimesosFile nests (4), shallow enough for any stack. */
+const MAX_BLOCK_DEPTH = 8;
+
 /** Parses the file into blocks and properties: `minimesos { name = value … block { … } }`. */
 export function parseSyntax(source: string): BlockNode {
   const tokens = tokenize(source);
@@ -48,12 +51,15 @@ export function parseSyntax(source: string): BlockNode {
       'this is the old "minimesos = {" syntax (minimesos before 0.8); write "minimesos {" instead',
     );
   }
-  const block = parseBlockBody(root);
+  const block = parseBlockBody(root, 1);
   skipSeparators();
   if (peek().kind !== 'eof') expected(peek(), 'nothing after the closing } of minimesos');
   return block;
 
-  function parseBlockBody(opening: Token): BlockNode {
+  function parseBlockBody(opening: Token, depth: number): BlockNode {
+    // minimesos nests 4 deep (minimesos > agent > resources > cpu); recursion must not meet a hostile file's 30,000.
+    if (depth > MAX_BLOCK_DEPTH)
+      throw new MinimesosFileError(opening.line, opening.column, `blocks nest at most ${MAX_BLOCK_DEPTH} deep here`);
     skipNewlines();
     const brace = next();
     if (brace.kind !== 'symbol' || brace.text !== '{') expected(brace, `"{" after "${opening.text}"`);
@@ -74,7 +80,7 @@ export function parseSyntax(source: string): BlockNode {
         if (!(end.kind === 'newline' || end.kind === 'eof' || (end.kind === 'symbol' && (end.text === ';' || end.text === '}'))))
           expected(end, `the end of the line after "${token.text} = …"`);
       } else if (after.kind === 'symbol' && after.text === '{') {
-        node.entries.push(parseBlockBody(token));
+        node.entries.push(parseBlockBody(token, depth + 1));
       } else {
         expected(after, `"=" or "{" after "${token.text}"`);
       }

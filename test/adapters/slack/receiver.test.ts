@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../../../commands/index.js';
 import { section } from '../../../src/render/blocks.js';
 import type { CommandSpec } from '../../../src/router/types.js';
+import { testRedisUrl, uniquePrefix } from '../../support/services.js';
 import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
 import { eventBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
@@ -26,10 +27,14 @@ const broken: CommandSpec = {
   },
 };
 
-describe('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
+// Redis is needed even by commands that do not use it: every request's signature is recorded once, against replays.
+describe.skipIf(!testRedisUrl())('Slack HTTP receiver (real Bolt, fake Slack Web API)', () => {
   let slack: SlackBotUnderTest;
   beforeAll(async () => {
-    slack = await startSlackBot({ app: { commands: [...ALL_COMMANDS, slow, broken] } });
+    slack = await startSlackBot({
+      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('receiver').slice(0, -1) },
+      app: { commands: [...ALL_COMMANDS, slow, broken] },
+    });
   });
   afterAll(async () => slack?.stop());
 

@@ -144,6 +144,6 @@ describe('minimesosFile rules', () => {
     expect(spec.marathon).not.toBeNull();
     expect(() => specFromFlags({ agents: 0 })).toThrow('--agents must be between 1 and 50; you asked for 0.');
     expect(() => specFromFlags({ agents: 500 })).toThrow('you asked for 500');
-    expect(() => specFromFlags({ mesosVersion: '2.0' })).toThrow('Mesos 2.0 is not one minimesos supports.');
+    expect(() => specFromFlags({ mesosVersion: '2.0' })).toThrow('Mesos "2.0" is not one minimesos supports.');
   });
 });

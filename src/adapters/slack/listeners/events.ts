@@ -8,6 +8,21 @@ import { attachedFiles, type SharedFile } from '../files.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
+/** Message subtypes a person sends; every other subtype is Slack describing something (joins, edits, deletions…). */
+const SPOKEN_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+/** What Slack says a message event carries, as far as deciding whether a person wrote it. */
+interface MessageLike {
+  user?: string;
+  subtype?: string;
+  bot_id?: string;
+}
+
+/** A person wrote this: not Slackbot's system notices, not a bot (ours or another), not an edit, join or deletion. */
+export function isFromAPerson(message: MessageLike): message is MessageLike & { user: string } {
+  return SPOKEN_SUBTYPES.has(message.subtype) && !message.bot_id && Boolean(message.user) && message.user !== 'USLACKBOT';
+}
+
 /**
  * Slash commands cannot be used inside threads and cannot carry files, so an @-mention (anywhere,
  * threads included) or a DM is how attendees ask questions there — the text goes to /faq and the
@@ -15,7 +30,7 @@ import { SlackResponder } from '../responder.js';
  */
 export function registerEvents(app: App, bot: BotApp): void {
   app.event('app_mention', async ({ event, client }) => {
-    if (!event.user) return;
+    if (!isFromAPerson(event)) return;
     const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
     const files = attachedFiles(client, (event as { files?: SharedFile[] }).files);
@@ -28,13 +43,14 @@ export function registerEvents(app: App, bot: BotApp): void {
   });
 
   app.message(async ({ message, client }) => {
-    if (message.channel_type !== 'im' || (message.subtype !== undefined && message.subtype !== 'file_share')) return;
+    if (message.channel_type !== 'im' || !isFromAPerson(message as MessageLike)) return;
+    const user = (message as MessageLike & { user: string }).user;
     const text = 'text' in message ? (message.text ?? '').trim() : '';
     const files = attachedFiles(client, 'files' in message ? (message.files as SharedFile[] | undefined) : undefined);
     if (text === '' && files.length === 0) return;
-    const thread = { channel: message.channel, ts: message.thread_ts ?? message.ts };
-    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, message.user, undefined, thread), {
-      user: message.user,
+    const thread = { channel: message.channel, ts: ('thread_ts' in message ? message.thread_ts : undefined) ?? message.ts };
+    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, user, undefined, thread), {
+      user,
       channel: message.channel,
       text,
       files,
@@ -42,32 +58,41 @@ export function registerEvents(app: App, bot: BotApp): void {
   });
 }
 
+/**
+ * "@bot /cluster info" runs the command; words with a file run a command only when they name one
+ * that reads files ("cluster up" + a minimesosFile); any other words are a question for the FAQ,
+ * and a file sent with them is set aside with a note that says how to send it.
+ */
 async function ask(
   bot: BotApp,
   out: SlackResponder,
   said: { user: string; channel: string; text: string; files: AttachedFile[] },
 ): Promise<void> {
   const { user, channel, text, files } = said;
+  const fileHint = `Send it again with the words ${bot.router.fileWords()}.`;
   if (files.length > 0 && text === '') {
-    await out.reply(
-      userErrorMessage(
-        new UserError(
-          `I got ${files.map((file) => file.name).join(', ')}. What should I do with it?`,
-          'Send it again with the words `cluster up` (a minimesosFile) or `cluster install` (Marathon JSON).',
-        ),
-      ),
-    );
+    await out.reply(userErrorMessage(new UserError(`I got ${fileNames(files)}. What should I do with it?`, fileHint)));
     return;
   }
-  // "@bot /cluster info" runs the command, and so does "cluster up" with a file; anything else is a question.
-  const line = text.startsWith('/') ? text : files.length > 0 ? `/${text}` : `/faq ${text}`;
   let request: CommandRequest;
   try {
-    request = parseCommandLine(line, user, channel);
+    request = parseCommandLine(text.startsWith('/') ? text : `/${text}`, user, channel);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    await out.reply(userErrorMessage(error));
+    // Not command-shaped ("what is a framework?"): a question.
+    request = { user, channel, command: 'faq', text };
+  }
+  if (files.length > 0 && bot.router.takesFile(request)) {
+    await bot.router.dispatch({ ...request, files }, out);
     return;
   }
-  await bot.router.dispatch({ ...request, ...(files.length > 0 ? { files } : {}) }, out);
+  if (!text.startsWith('/') || files.length > 0) request = { user, channel, command: 'faq', text: text.replace(/^\//, '') };
+  await bot.router.dispatch(request, out);
+  if (files.length > 0) {
+    await out.reply(userErrorMessage(new UserError(`I answered your words as a question and did not open ${fileNames(files)}.`, fileHint)));
+  }
+}
+
+function fileNames(files: AttachedFile[]): string {
+  return files.map((file) => file.name).join(', ');
 }

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
+import { type BotApp, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { messageToText } from '../../src/render/text.js';
+import { testRedisUrl, uniquePrefix } from '../support/services.js';
+
+/** The first reply to /cluster up must agree with the progress message about whether a host has room. */
+describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis and queue, no workers)', () => {
+  let bot: BotApp;
+  beforeAll(() => {
+    const config = loadConfig(
+      { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('upreply').slice(0, -1), LOG_LEVEL: 'silent' },
+      'local',
+    );
+    bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
+  });
+  afterAll(async () => bot?.close());
+
+  async function up(user: string): Promise<{ reply: string; posts: string[] }> {
+    const events: TerminalEvent[] = [];
+    await bot.router.dispatch(
+      { user, channel: 'C1', command: 'cluster', text: 'up' },
+      new TerminalResponder('C1', (event) => events.push(event)),
+    );
+    return {
+      reply: events
+        .filter((event) => event.kind === 'reply')
+        .map((event) => messageToText(event.payload))
+        .join('\n'),
+      posts: events.filter((event) => event.kind === 'post').map((event) => messageToText(event.payload)),
+    };
+  }
+
+  it('with nothing ahead, says it is next — not that it is already being built', async () => {
+    const { reply } = await up('U0FIRST');
+    expect(reply).toContain('Your cluster is queued.');
+    expect(reply).toContain('It is next');
+    expect(reply).not.toContain('building it now');
+  });
+
+  it('while builds wait for a Docker host with room, says so instead of "building it now"', async () => {
+    // What a worker leaves behind when no host has room: the build moved to delayed, retried every 5 s.
+    await bot.services.queues.get('clusters').add('up', { attendee: 'U0WAITING', clusterId: '1', spec: {} }, { delay: 60_000 });
+    await bot.services.queues.get('clusters').add('up', { attendee: 'U0WAITING2', clusterId: '2', spec: {} }, { delay: 60_000 });
+    const { reply } = await up('U0LATE');
+    expect(reply).not.toContain('building it now');
+    expect(reply).toContain('No Docker host has room right now: 2 builds are waiting for one');
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { quote } from '../src/errors.js';
+
+describe('quote(): user input echoed in a message', () => {
+  it('quotes short input as typed', () => {
+    expect(quote('--colour')).toBe('"--colour"');
+    expect(quote('集群 🚀')).toBe('"集群 🚀"');
+  });
+
+  it('shows control characters and line breaks as escapes, so they cannot reshape the reply', () => {
+    expect(quote('a\nb\tc\u0000d\u001b[31m\u2028')).toBe('"a\\nb\\tc\\u0000d\\u001b[31m\\u2028"');
+  });
+
+  it('cuts long input and says how long it was', () => {
+    const quoted = quote('x'.repeat(1_000_000));
+    expect(quoted).toBe(`"${'x'.repeat(80)}…" (1,000,000 characters)`);
+  });
+
+  it('never cuts an emoji in half', () => {
+    const quoted = quote(`${'x'.repeat(79)}🚀🚀`);
+    expect(quoted.startsWith(`"${'x'.repeat(79)}…"`)).toBe(true);
+    expect(quoted).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
+import { type BotApp, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { messageToText } from '../../src/render/text.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
+import { testRedisUrl, testZookeeper, uniquePrefix } from '../support/services.js';
+
+const needs = testRedisUrl() && testZookeeper();
+const GENERIC = 'something went wrong on my side';
+
+/** What an attendee who types hostile things sees, through the real router, Redis and a simulated cluster. */
+describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cluster)', () => {
+  let bot: BotApp;
+  let cluster: SimulatedCluster;
+  const user = 'U0HOSTILE';
+
+  beforeAll(async () => {
+    cluster = await startSimulatedCluster({ zookeeper: testZookeeper()!, taskStartDelayMs: 50 });
+    const config = loadConfig(
+      { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('hostile').slice(0, -1), LOG_LEVEL: 'silent' },
+      'local',
+    );
+    bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
+    await bot.services.clusters.attach(user, { master: cluster.masterUrl, marathon: cluster.marathonUrl, zookeeper: testZookeeper()! });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await cluster?.stop();
+  });
+
+  async function run(command: string, text: string): Promise<string> {
+    const events: TerminalEvent[] = [];
+    await bot.router.dispatch({ user, channel: 'C1', command, text }, new TerminalResponder('C1', (event) => events.push(event)));
+    return events.map((event) => messageToText(event.payload)).join('\n');
+  }
+
+  it.each([
+    ['.', '.'],
+    ['..', '..'],
+    ['//', '//'],
+    ['/a/../b', '/a/../b'],
+    ['/mesos/./x', '/mesos/./x'],
+    ['a', 'a'],
+    ['/a\u0001b', '/a\\u0001b'],
+    ['/mesos/', '/mesos/'],
+  ])('/state zk %j explains what a znode path looks like', async (path, shown) => {
+    const reply = await run('state', `zk "${path}"`);
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain(`"${shown}" is not a znode path`);
+    expect(reply).toContain('/mesos');
+  });
+
+  it('/state zk with a 10,000-character path refuses it without echoing it whole', async () => {
+    const reply = await run('state', `zk /${'x'.repeat(10_000)}`);
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain('is not a znode path');
+    expect(reply.length).toBeLessThan(1000);
+  });
+
+  it('/state zk with a path ZooKeeper accepts still reads the tree', async () => {
+    const reply = await run('state', 'zk /mesos');
+    expect(reply).toContain('ZooKeeper under /mesos');
+  });
+
+  it.each(['--__proto__', '--constructor', '--toString', '--hasOwnProperty=1', '__proto__=x', 'constructor=x'])(
+    '/cluster up %s is refused by name, never a generic error',
+    async (flag) => {
+      const reply = await run('cluster', `up ${flag}`);
+      expect(reply).not.toContain(GENERIC);
+      expect(reply).toMatch(/Unknown option "--|I don't understand|already have a cluster/);
+    },
+  );
+
+  it.each(['--__proto__', '--constructor x', '--toString'])('/cluster state %s names the unknown option', async (flag) => {
+    const reply = await run('cluster', `state ${flag}`);
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain('Unknown option "--');
+  });
+
+  it.each(['cluster.__proto__', 'cluster.constructor', 'faq.toString', 'faq.hasOwnProperty', '__proto__.x', 'constructor.constructor'])(
+    'a button with action id %s answers that it does nothing here',
+    async (actionId) => {
+      const events: TerminalEvent[] = [];
+      await bot.router.dispatchAction(
+        { user, channel: 'C1', actionId, value: 'x' },
+        new TerminalResponder('C1', (event) => events.push(event)),
+      );
+      const reply = events.map((event) => messageToText(event.payload)).join('\n');
+      expect(reply).toContain('That button no longer does anything here.');
+    },
+  );
+
+  it('refuses a 1 MB command text before parsing it, saying how much is allowed', async () => {
+    const started = Date.now();
+    const reply = await run('cluster', `install ${'{"id": "x", '.repeat(100_000)}`);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(reply).toMatch(/That command is \d+ KB long; I read at most \d+ KB/);
+    expect(reply.length).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['cluster', `${'z'.repeat(50_000)}`],
+    ['cluster', `up --${'n'.repeat(50_000)}`],
+    ['cluster', `up --agents ${'9'.repeat(50_000)}`],
+    ['cluster', `up ${'w'.repeat(50_000)}`],
+    ['cluster', `up --mesos ${'1'.repeat(50_000)}`],
+    ['state', `marathon ${'x'.repeat(50_000)}`],
+    ['help', `${'h'.repeat(50_000)}`],
+    [`${'c'.repeat(50_000)}`, ''],
+  ])('a reply that quotes a huge input stays short (case %#)', async (command, text) => {
+    const reply = await run(command, text);
+    expect(reply).not.toContain(GENERIC);
+    expect(reply.length).toBeLessThan(2000);
+  });
+
+  it.each([
+    ['a property named constructor', 'minimesos {\n  constructor = 1\n  agent {\n  }\n}', "'constructor' is not a property of minimesos"],
+    ['a block named toString', 'minimesos {\n  toString {\n  }\n}', "Block 'toString' not supported"],
+    [
+      'a resource block named __proto__',
+      'minimesos {\n  agent {\n    resources {\n      __proto__ {\n      }\n    }\n  }\n}',
+      "Block '__proto__' not supported",
+    ],
+    [
+      'an agent property named hasOwnProperty',
+      'minimesos {\n  agent {\n    hasOwnProperty = 2\n  }\n}',
+      "'hasOwnProperty' is not a property of agent",
+    ],
+  ])('a pasted minimesosFile with %s gets its line and what is wrong', async (_what, file, expected) => {
+    const reply = await run('cluster', `up \`\`\`${file}\`\`\``);
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain(expected);
+  });
+
+  it('limits --name to what a minimesos cluster name may be, saying why', async () => {
+    const reply = await run('cluster', `up --name ${'n'.repeat(200)}`);
+    expect(reply).toContain('A cluster name may be at most 63 characters');
+    const control = await run('cluster', 'up --name "a\u0007b"');
+    expect(control).toContain('A cluster name may be at most 63 characters');
+  });
+});
