@@ -1,5 +1,9 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import type { Exercise } from './checks/exercise.js';
+import { loadExercises } from './checks/loader.js';
+import { CheckService } from './checks/service.js';
+import { HttpClient } from './clients/http.js';
 import { ClusterAccess } from './clusters/access.js';
 import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
@@ -26,6 +30,8 @@ export interface CreateAppOptions {
   commands?: readonly CommandSpec[];
   /** Where jobs show progress; default: Slack when a bot token is configured, else the log. */
   notifier?: Notifier;
+  /** The exercises /check uses; default: read and validated from config.exercisesDir (or exercises/). */
+  exercises?: Exercise[];
 }
 
 /**
@@ -35,15 +41,21 @@ export interface CreateAppOptions {
  */
 export function createApp(config: Config, options: CreateAppOptions = {}): BotApp {
   const log = options.log ?? createLogger(config.logLevel);
+  // A broken exercise file stops the bot here, before it serves anyone.
+  const exercises = options.exercises ?? loadExercises(config.exercisesDir);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
+  const http = new HttpClient();
+  const access = new ClusterAccess(http);
+  const clusters = new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis));
   const services: AppServices = {
     config,
     log,
     store,
     queues,
-    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis)),
-    access: new ClusterAccess(),
+    clusters,
+    access,
+    checks: new CheckService({ exercises, clusters, access, http, redis: () => store.redis, log }),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);

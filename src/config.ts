@@ -92,6 +92,12 @@ export const CONFIG_VARIABLES = [
     help: 'free disk (GB) a Docker host keeps; below it no new cluster is placed there (default 5)',
   },
   {
+    name: 'EXERCISES_DIR',
+    required: 'no',
+    example: '/etc/workshop/exercises',
+    help: 'folder of the exercise files (NN-name.yaml) /check uses (default: exercises/ of the bot)',
+  },
+  {
     name: 'CLUSTER_TTL_HOURS',
     required: 'no',
     example: '8',
@@ -125,6 +131,8 @@ export interface Config {
   clusterTtlMs: number;
   hostMaxClusters: number;
   hostMinFreeDiskBytes: number;
+  /** Where the exercises are read from; default the bot's own exercises/. */
+  exercisesDir?: string;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -238,6 +246,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     clusterTtlMs: ttlHours * 3600 * 1000,
     hostMaxClusters,
     hostMinFreeDiskBytes: minDiskGb * 1e9,
+    ...(value('EXERCISES_DIR') ? { exercisesDir: value('EXERCISES_DIR') } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CheckService } from './checks/service.js';
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
@@ -15,6 +16,8 @@ export interface AppServices {
   clusters: ClusterService;
   /** Mesos/Marathon/ZooKeeper clients for a cluster's endpoints. */
   access: ClusterAccess;
+  /** Exercises, their checks against attendees' clusters, and attendees' progress. */
+  checks: CheckService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
 }

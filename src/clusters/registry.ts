@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MessageRef } from '../router/types.js';
+import type { ClusterSpecSummary } from './cluster-spec.js';
 
 export type ClusterStatus = 'queued' | 'provisioning' | 'ready' | 'failed' | 'removing';
 
@@ -21,6 +22,8 @@ export interface ClusterRecord {
   status: ClusterStatus;
   clusterId?: string;
   clusterName?: string;
+  /** What the minimesosFile asked for (provisioned clusters). */
+  spec?: ClusterSpecSummary;
   endpoints?: ClusterEndpoints;
   /** The `export MINIMESOS_…` lines, as `minimesos info` prints them. */
   exports?: string[];

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../router/types.js';
 import type { BuildStats } from './build-stats.js';
-import type { ClusterSpec } from './cluster-spec.js';
+import { type ClusterSpec, summariseSpec } from './cluster-spec.js';
 import type { DownJobData, UpJobData } from './provision-job.js';
 import type { ClusterEndpoints, ClusterRecord, ClusterRegistry } from './registry.js';
 
@@ -33,6 +33,7 @@ export class ClusterService {
       step: 'queued',
       clusterId,
       clusterName: spec.clusterName ?? undefined,
+      spec: summariseSpec(spec),
     });
     if (!claim.claimed) return { queued: false, existing: claim.record };
     const progressMessage = await announce(claim.record).catch(() => undefined);
