@@ -1,6 +1,10 @@
-import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
-import { marathonTaskId, marathonTaskName, uuid } from './ids.js';
+import { isElasticsearchScheduler, SimElasticsearchFramework } from './elasticsearch-framework.js';
+import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
+import { marathonTaskId, marathonTaskName, taskIdApp, taskIdPrefix, uuid } from './ids.js';
+import { marathonPage } from './marathon-page.js';
+import { appTaskPorts } from './marathon-ports.js';
 import type { LaunchRequest } from './master.js';
+import { LIVE_TASK_STATES as LIVE, type MasterTask, SchedulerLink } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 export interface SimMarathonOptions {
@@ -16,15 +20,6 @@ export interface SimMarathonOptions {
 
 type AppDefinition = Record<string, unknown> & { id: string; instances: number };
 
-interface MasterTask {
-  id: string;
-  state: string;
-  slave_id: string;
-  agent_hostname?: string;
-  resources: { ports?: string };
-  statuses: Array<{ state: string; timestamp: number; message?: string }>;
-}
-
 interface Deployment {
   id: string;
   version: string;
@@ -32,14 +27,11 @@ interface Deployment {
   action: 'StartApplication' | 'ScaleApplication' | 'RestartApplication' | 'StopApplication';
 }
 
-const LIVE = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING']);
-const ES_NODE_NAME = 'elasticsearch-executor';
-
 /**
  * Simulated Marathon (REST v2 as in 1.3.5): apps become tasks on the master's agents, deployments
  * hold an app until its tasks run, an app that does not fit waits in the queue, failed tasks are
- * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts an
- * `elasticsearch` framework that runs at most one node per agent.
+ * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts
+ * its framework (`elasticsearch-framework.ts`).
  */
 export class SimMarathon {
   private readonly apps = new Map<string, AppDefinition & { version: string }>();
@@ -50,7 +42,8 @@ export class SimMarathon {
   private readonly seenFailed = new Set<string>();
   private tasks: MasterTask[] = [];
   private frameworkId = '';
-  private esFrameworkId = '';
+  private link!: SchedulerLink;
+  private elasticsearch!: SimElasticsearchFramework;
   private server: Awaited<ReturnType<typeof startSimServer>> | undefined;
   private loop: NodeJS.Timeout | undefined;
   private reconciling = false;
@@ -68,7 +61,12 @@ export class SimMarathon {
       host: this.options.host ?? '127.0.0.1',
     });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
-    this.frameworkId = await this.registerFramework('marathon', `http://${this.hostname}:${this.server.port}`);
+    this.link = new SchedulerLink(this.options.masterUrl, this.hostname);
+    this.elasticsearch = new SimElasticsearchFramework(this.link, {
+      hostname: this.hostname,
+      ...(this.options.zookeeper ? { zookeeper: this.options.zookeeper } : {}),
+    });
+    this.frameworkId = await this.link.register('marathon', `http://${this.hostname}:${this.server.port}`);
     await this.options.zookeeper?.announceMarathon(`${this.hostname}:${this.server.port}`, this.frameworkId);
     this.loop = setInterval(() => void this.reconcile(), this.options.reconcileMs ?? 200);
     return this;
@@ -79,33 +77,22 @@ export class SimMarathon {
     await this.server?.close();
   }
 
-  private async registerFramework(name: string, webuiUrl: string): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (
-          (await simCall(`${this.options.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string }
-        ).id;
-      } catch (error) {
-        if (attempt > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    }
-  }
-
   /** Brings every app towards its instance count; one pass at a time. */
   private async reconcile(): Promise<void> {
     // An idle Marathon asks nothing: ten idle clusters polling every 200 ms cost a fifth of two cores.
     if (this.reconciling || (this.apps.size === 0 && this.deployments.size === 0)) return;
     this.reconciling = true;
     try {
-      this.tasks = (await simCall(
-        `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.frameworkId)}`,
-        'GET',
-      )) as MasterTask[];
+      this.tasks = await this.link.tasks(this.frameworkId);
+      // A task of no app (its app was removed while the task started) is killed, as Marathon's reconciliation does.
+      const appKeys = new Set([...this.apps.keys()].map(taskIdPrefix));
+      for (const task of this.tasks) if (LIVE.has(task.state) && !appKeys.has(taskIdApp(task.id))) await this.link.kill(task.id);
       for (const app of this.apps.values()) await this.reconcileApp(app);
       for (const [id, deployment] of this.deployments)
         if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
-      await this.reconcileElasticsearch();
+      const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
+      if (scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING'))
+        await this.elasticsearch.reconcile(scheduler);
     } catch {
       // The master may be restarting; the next pass tries again.
     } finally {
@@ -134,8 +121,7 @@ export class SimMarathon {
     }
     const live = mine.filter((task) => LIVE.has(task.state));
     if (live.length > app.instances) {
-      for (const task of live.slice(app.instances))
-        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+      for (const task of live.slice(app.instances)) await this.link.kill(task.id);
       return;
     }
     const missing = app.instances - live.length;
@@ -144,9 +130,7 @@ export class SimMarathon {
       return;
     }
     const requests = Array.from({ length: missing }, () => this.launchRequest(app));
-    const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.frameworkId, tasks: requests })) as {
-      declined: string[];
-    };
+    const result = await this.link.launch(this.frameworkId, requests);
     if (result.declined.length > 0) this.waiting.add(app.id);
     else this.waiting.delete(app.id);
   }
@@ -155,57 +139,20 @@ export class SimMarathon {
     const constraints = Array.isArray(app.constraints) ? (app.constraints as unknown[][]) : [];
     const unique = constraints.some((constraint) => constraint[0] === 'hostname' && constraint[1] === 'UNIQUE');
     const labels = (app.labels ?? {}) as Record<string, string>;
-    const portCount = Array.isArray(app.portDefinitions) ? app.portDefinitions.length : Array.isArray(app.ports) ? app.ports.length : 1;
+    const { ports, runtime } = appTaskPorts(app);
     return {
       id: marathonTaskId(app.id),
       name: marathonTaskName(app.id),
-      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports: portCount },
+      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports },
+      runtime,
       fail: labels['sim/fail'] === 'true' || /\bexit\s+[1-9]/.test(String(app.cmd ?? '')),
       ...(unique ? { uniqueHost: marathonTaskName(app.id) } : {}),
       labels: Object.entries(labels).map(([key, value]) => ({ key, value: String(value) })),
     };
   }
 
-  /** The Elasticsearch scheduler (a Marathon app) runs its own framework: one node per agent. */
-  private async reconcileElasticsearch(): Promise<void> {
-    const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
-    const running = scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING');
-    if (!running) return;
-    if (!this.esFrameworkId) this.esFrameworkId = await this.registerFramework('elasticsearch', `http://${this.hostname}:31100`);
-    const nodes = (await simCall(
-      `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.esFrameworkId)}`,
-      'GET',
-    )) as MasterTask[];
-    const live = nodes.filter((task) => LIVE.has(task.state));
-    const wanted = elasticsearchNodes(scheduler);
-    if (live.length < wanted) {
-      const requests: LaunchRequest[] = Array.from({ length: wanted - live.length }, (_, index) => ({
-        id: `elasticsearch_${new Date()
-          .toISOString()
-          .replace(/[-:]/g, '')
-          .replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
-        name: ES_NODE_NAME,
-        resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
-        uniqueHost: ES_NODE_NAME,
-        discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
-      }));
-      const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', {
-        frameworkId: this.esFrameworkId,
-        tasks: requests,
-      })) as { launched: Array<{ id: string }> };
-      if (result.launched.length > 0)
-        await this.options.zookeeper
-          ?.putElasticsearchState(this.esFrameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)])
-          .catch(() => undefined);
-    } else if (live.length > wanted) {
-      for (const task of live.slice(wanted))
-        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
-    }
-  }
-
   private tasksOf(appId: string): MasterTask[] {
-    const prefix = `${appId.replace(/^\//, '').split('/').join('_')}.`;
-    return this.tasks.filter((task) => task.id.startsWith(prefix));
+    return this.tasks.filter((task) => taskIdApp(task.id) === taskIdPrefix(appId));
   }
 
   private settled(appId: string): boolean {
@@ -218,6 +165,11 @@ export class SimMarathon {
   private async handle(request: SimRequest): Promise<SimResponse> {
     const { method, path } = request;
     if (path === '/ping') return { status: 200, text: 'pong' };
+    if (method === 'GET' && (path === '/' || path === '/ui' || path === '/ui/')) {
+      const apps = [...this.apps.keys()].map((id) => this.appJson(id)) as unknown as Parameters<typeof marathonPage>[0];
+      const info = { version: '1.3.5', leader: `${this.hostname}:${this.server!.port}`, master: this.options.masterUrl };
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, text: marathonPage(apps, info) };
+    }
     if (method === 'GET' && path === '/v2/info') return { status: 200, body: this.info() };
     if (method === 'GET' && path === '/v2/leader') return { status: 200, body: { leader: `${this.hostname}:${this.server!.port}` } };
     if (method === 'GET' && path === '/v2/tasks')
@@ -279,7 +231,10 @@ export class SimMarathon {
       const changes = (request.body ?? {}) as Record<string, unknown>;
       const invalid = validate({ ...app, ...changes, id });
       if (invalid) return invalid;
-      return this.deploy(id, 'ScaleApplication', request.query.get('force') === 'true', () => {
+      // Anything but the instance count is a new version of the app: its tasks are replaced (Marathon's upgrade).
+      const upgrade = Object.keys(changes).some((key) => key !== 'instances');
+      return this.deploy(id, upgrade ? 'RestartApplication' : 'ScaleApplication', request.query.get('force') === 'true', () => {
+        if (upgrade) this.killAll(id);
         this.apps.set(id, {
           ...app,
           ...changes,
@@ -353,8 +308,7 @@ export class SimMarathon {
   }
 
   private killAll(id: string): void {
-    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state)))
-      void simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state))) void this.link.kill(task.id);
   }
 
   private appTasksJson(id: string): Array<Record<string, unknown>> {
@@ -505,22 +459,4 @@ function deploymentJson(deployment: Deployment): Record<string, unknown> {
     currentStep: 1,
     totalSteps: 1,
   };
-}
-
-function isElasticsearchScheduler(app: AppDefinition): boolean {
-  const image = String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
-  const args = Array.isArray(app.args) ? app.args.map(String) : [];
-  return (
-    image.startsWith('mesos/elasticsearch-scheduler') ||
-    args.includes('--zookeeperMesosUrl') ||
-    /--zookeeperMesosUrl/.test(String(app.cmd ?? ''))
-  );
-}
-
-/** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */
-function elasticsearchNodes(app: AppDefinition): number {
-  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
-  const at = args.indexOf('--elasticsearchNodes');
-  const value = at >= 0 ? Number(args[at + 1]) : 3;
-  return Number.isInteger(value) && value >= 0 ? value : 3;
 }
