@@ -16,7 +16,7 @@ export async function selectApps(selector: AppSelector, scope: CheckScope): Prom
 }
 
 export function describeApps(selector: AppSelector): string {
-  return 'id' in selector ? `app /${selector.id.replace(/^\/+/, '')}` : `an app with image ${selector.image}`;
+  return 'id' in selector ? `app /${selector.id.replace(/^\/+/, '')}` : `app with image ${selector.image}`;
 }
 
 /** "/nginx (image nginx): 3 instances, 2 running, deploying" */
