@@ -74,7 +74,7 @@ function readExercise(dir: string, name: string, number: number, problems: strin
     for (const issue of parsed.error.issues) {
       const node = deepestNode(document, issue.path);
       const line = node?.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
-      problems.push(`${source}${line}: ${describePath(issue.path, raw)}: ${describeIssue(issue)}`);
+      problems.push(`${source}${line}: ${describePath(issue.path, raw)}: ${describeIssue(issue, raw)}`);
     }
     return undefined;
   }
@@ -138,6 +138,12 @@ function deepestNode(
   return undefined;
 }
 
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
 /** `steps[2] (scale-to-3).check.count` */
 function describePath(path: PropertyKey[], raw: unknown): string {
   if (path.length === 0) return '(the file)';
@@ -152,8 +158,9 @@ function describePath(path: PropertyKey[], raw: unknown): string {
   return text;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `missing (${issue.expected} expected)`;
+  if (valueAt(raw, issue.path) === undefined && issue.path.length > 0) return 'missing';
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   return issue.message;
 }

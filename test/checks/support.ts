@@ -36,7 +36,9 @@ export async function runCheck(
   return (await checkSteps(exercise, [step], view)).get('step')!;
 }
 
-type Route = unknown | ((request: IncomingMessage) => { status: number; body: unknown } | 'hang');
+type Route =
+  | unknown
+  | ((request: IncomingMessage) => { status: number; body: unknown } | 'hang' | Promise<{ status: number; body: unknown }>);
 
 /**
  * A local server answering fixed paths with JSON (real captures, read from shared/fixtures) or
@@ -48,16 +50,16 @@ export async function serveRoutes(routes: Record<string, Route>): Promise<{ url:
     const path = request.url ?? '/';
     asked.push(path);
     const route = routes[path] ?? routes[path.split('?')[0]!];
-    const answer = typeof route === 'function' ? (route as (request: IncomingMessage) => unknown)(request) : route;
-    if (answer === 'hang') return;
-    if (answer === undefined) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${path}`);
-      return;
-    }
-    const { status, body } =
-      typeof route === 'function' ? (answer as { status: number; body: unknown }) : { status: 200, body: answer as unknown };
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json' }).end(text);
+    void Promise.resolve(typeof route === 'function' ? (route as (request: IncomingMessage) => unknown)(request) : route).then((answer) => {
+      if (answer === 'hang') return;
+      if (answer === undefined) {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${path}`);
+        return;
+      }
+      const { status, body } = typeof route === 'function' ? (answer as { status: number; body: unknown }) : { status: 200, body: answer };
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json' }).end(text);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

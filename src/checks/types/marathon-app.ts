@@ -27,16 +27,18 @@ export const marathonAppCheck = defineCheck(
     const apps = await selectApps(selector, scope);
     if (apps.length === 0) return { pass: false, detail: `Marathon has no ${describeApps(selector)}` };
     const running: Count = check.running ?? (typeof check.instances === 'number' ? check.instances : { atLeast: 1 });
+    /** What keeps an app from passing, as one sentence part; empty when it fits. */
     const problems = (app: MarathonApp): string[] => {
+      const needs: string[] = [];
       const found: string[] = [];
       if (check.instances !== undefined && !countMatches(check.instances, app.instances))
-        found.push(`this step needs ${describeCount(check.instances)} instances`);
-      if (!countMatches(running, app.tasksRunning)) found.push(`this step needs ${describeCount(running)} running`);
+        needs.push(`${describeCount(check.instances)} instances`);
+      if (!countMatches(running, app.tasksRunning)) needs.push(`${describeCount(running)} running`);
       if (check.healthy && !hasHealthChecks(app)) found.push('it has no health checks, so Marathon cannot call it healthy');
       else if (check.healthy && (app.tasksHealthy < app.tasksRunning || app.tasksUnhealthy > 0 || app.tasksRunning === 0))
-        found.push('not all of its tasks are healthy');
+        needs.push('every task healthy');
       if (check.deploymentDone && app.deployments.length > 0) found.push('wait for its deployment to finish');
-      return found;
+      return [...(needs.length > 0 ? [`this step needs ${needs.join(' and ')}`] : []), ...found];
     };
     const fitting = apps.find((app) => problems(app).length === 0);
     if (fitting) return { pass: true, detail: describeApp(fitting) };

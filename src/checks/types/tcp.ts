@@ -6,6 +6,8 @@ import { fillTemplate, templateSchema } from '../template.js';
 
 /** Most a greeting is read for: a server's first packet (MySQL's handshake is under 100 bytes). */
 const MAX_GREETING_BYTES = 4096;
+/** A greeting is complete once the server has been quiet this long after its first bytes. */
+const GREETING_QUIET_MS = 300;
 
 /**
  * Something accepts connections at a templated host:port (`{image:mysql:3306}`), and optionally
@@ -43,8 +45,10 @@ function splitHostPort(address: string): { host: string; port: number } {
 function converse(host: string, port: number, wanted: string | undefined, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = '';
+    let quiet: NodeJS.Timeout | undefined;
     const socket = connect({ host, port, signal });
     const finish = () => {
+      clearTimeout(quiet);
       socket.destroy();
       resolve(received);
     };
@@ -54,6 +58,10 @@ function converse(host: string, port: number, wanted: string | undefined, signal
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       if (received.includes(wanted ?? '') || received.length >= MAX_GREETING_BYTES) finish();
+      else {
+        clearTimeout(quiet);
+        quiet = setTimeout(finish, GREETING_QUIET_MS);
+      }
     });
     socket.once('end', finish);
     socket.once('error', (error: NodeJS.ErrnoException) => {
