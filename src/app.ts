@@ -32,6 +32,8 @@ export interface CreateAppOptions {
   notifier?: Notifier;
   /** The exercises /check uses; default: read and validated from config.exercisesDir (or exercises/). */
   exercises?: Exercise[];
+  /** The HTTP client for every cluster endpoint (the check benchmark records what it asks). */
+  http?: HttpClient;
 }
 
 /**
@@ -45,7 +47,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const exercises = options.exercises ?? loadExercises(config.exercisesDir);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
-  const http = new HttpClient();
+  const http = options.http ?? new HttpClient();
   const access = new ClusterAccess(http);
   const clusters = new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis));
   const services: AppServices = {

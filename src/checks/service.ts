@@ -97,9 +97,12 @@ export class CheckService {
   /** Checks the attendee's own cluster and records what passed. `again` forgets earlier passes first. */
   async checkAttendee(attendee: string, exerciseName?: string, options: { again?: boolean } = {}): Promise<ExerciseResult> {
     const exercise = exerciseName ? this.find(exerciseName) : await this.current(attendee);
-    const cluster = await this.deps.clusters.ready(attendee);
-    if (options.again) await this.progress.resetPasses(attendee, exercise.id);
-    const stored = await this.progress.get(attendee, exercise.id);
+    const [cluster, stored] = await Promise.all([
+      this.deps.clusters.ready(attendee),
+      options.again
+        ? this.progress.resetPasses(attendee, exercise.id).then(() => this.progress.get(attendee, exercise.id))
+        : this.progress.get(attendee, exercise.id),
+    ]);
     const unpassed = exercise.steps.filter((step) => stored[step.id]?.passedAt === undefined);
     const outcomes = await checkSteps(exercise, unpassed, this.view(cluster.endpoints, cluster), this.deps.log);
 
