@@ -1,3 +1,4 @@
+import { checkMarathonDefinition, formatProblems } from '../src/clients/marathon-definition.js';
 import { parseAttachEndpoints } from '../src/clusters/attach.js';
 import type { ProvisionStep } from '../src/clusters/backend.js';
 import { describeWait } from '../src/clusters/build-stats.js';
@@ -9,6 +10,7 @@ import { UserError } from '../src/errors.js';
 import { codeBlock, context, type Message, paginate, section, splitSections } from '../src/render/blocks.js';
 import { parseArgs } from '../src/router/args.js';
 import type { ActionContext, AttachedFile, CommandContext, CommandSpec } from '../src/router/types.js';
+import { SIMULATOR_NOTE } from '../src/sim/about.js';
 import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from './render/cluster-messages.js';
 import { formatCpus, taskPorts } from './render/cluster-views.js';
 
@@ -190,23 +192,23 @@ async function install({ args, request, services, out }: CommandContext): Promis
       'An app definition is usually under 2 KB: paste only the app.',
     );
   const cluster = await services.clusters.ready(request.user);
-  let definition: Record<string, unknown>;
+  let definition: Record<string, unknown> & { id: string };
   try {
-    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as Record<string, unknown>;
+    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as typeof definition;
   } catch (error) {
     throw new UserError(
       `That is not valid JSON: ${(error as Error).message}.`,
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || typeof definition.id !== 'string') {
+  const { kind, problems } = checkMarathonDefinition(definition);
+  if (problems.length > 0)
     throw new UserError(
-      'A Marathon app or group needs an "id" (e.g. "id": "nginx").',
-      'See the Marathon app format: `/faq how do I run a container on Marathon?`',
+      `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
+      'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
-  }
   const marathon = services.access.marathon(cluster.endpoints);
-  const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
+  const isGroup = kind === 'group';
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
     else await marathon.createGroup(definition);
@@ -249,14 +251,24 @@ async function info({ request, services, out }: CommandContext): Promise<void> {
     );
     return;
   }
-  await out.reply(infoMessage(record));
+  // Whether it is simulated is asked of the cluster itself (its master's /state), attached or provisioned alike.
+  const simulated =
+    record.status === 'ready' && record.endpoints
+      ? await services.access
+          .mesos(record.endpoints)
+          .state()
+          .then((state) => state.simulated)
+          .catch(() => false)
+      : false;
+  await out.reply(infoMessage(record, simulated));
 }
 
-export function infoMessage(record: ClusterRecord): Message {
+export function infoMessage(record: ClusterRecord, simulated = false): Message {
   if (record.status === 'ready') {
     const message = readyMessage(record);
     const kind = record.kind === 'attached' ? ' (attached)' : '';
-    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
+    const title = `*Your cluster${labelled(record)}${kind}: ready${simulated ? ' — simulated' : ''}*`;
+    return { ...message, blocks: [section(title), ...message.blocks!.slice(1), ...(simulated ? [context(SIMULATOR_NOTE)] : [])] };
   }
   const lines = [
     `*Your cluster${labelled(record)}: ${record.status}*`,

@@ -7,6 +7,7 @@ import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
 import { startBackgroundWork } from '../queue/processors.js';
+import { SIMULATOR_NOTE } from '../sim/about.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
 import { configOrExplain } from './runtime.js';
 
@@ -53,7 +54,13 @@ export async function demo(argv: string[]): Promise<number> {
     });
     await runShell(bot, {
       user: values.user,
-      banner: `mesos-workshop-bot demo — a simulated cluster (master ${cluster.masterUrl}, Marathon ${cluster.marathonUrl}) is attached to you.\nTry: /state resources · /state marathon · /cluster info · /faq what is a framework?`,
+      banner: [
+        `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
+        `  master ${cluster.masterUrl}/  ·  Marathon ${cluster.marathonUrl}/  ·  agents ${cluster.agentUrls.join(' ')}`,
+        SIMULATOR_NOTE,
+        `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
+        'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
+      ].join('\n'),
     });
     return 0;
   } finally {

@@ -246,6 +246,8 @@ export function containerOptions(
   context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: ContainerLimits },
 ): Docker.ContainerCreateOptions {
   const portKey = `${role.port}/tcp`;
+  // The engine publishes the app ports outside on the same numbers (dind); a shared engine has none.
+  const appPorts = role.servesAppPorts ? Object.keys(context.engine.appPorts).map((port) => `${port}/tcp`) : [];
   return {
     name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
     Image: role.image,
@@ -253,10 +255,13 @@ export function containerOptions(
     Env: role.env,
     Hostname: role.alias,
     Labels: clusterLabels(context.owner, role.role, role.index),
-    ExposedPorts: { [portKey]: {} },
+    ExposedPorts: Object.fromEntries([portKey, ...appPorts].map((key) => [key, {}])),
     HostConfig: {
       NetworkMode: context.network,
-      PortBindings: { [portKey]: [context.engine.portBinding(role)] },
+      PortBindings: {
+        [portKey]: [context.engine.portBinding(role)],
+        ...Object.fromEntries(appPorts.map((key) => [key, [{ HostIp: '', HostPort: key.replace('/tcp', '') }]])),
+      },
       Memory: role.memoryMb * 1024 * 1024,
       NanoCpus: context.limits.nanoCpus,
       PidsLimit: context.limits.pidsLimit,

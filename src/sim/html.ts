@@ -1,3 +1,5 @@
+import { SIMULATOR_NOTE } from './about.js';
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text (app ids, task names: user input) made safe inside HTML text and attribute values. */
@@ -43,9 +45,7 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 </head>
 <body>
 <h1>${title}</h1>
-<p class="note">This is a simulator from mesos-workshop-bot: it answers the same HTTP API as the real daemon and
-runs tasks as simulated processes (known images such as nginx, MySQL, WordPress, Weave Scope and Elasticsearch
-answer on their ports). It is not Mesos or Marathon: no containers run, and nothing here is the real web UI.</p>
+<p class="note">${SIMULATOR_NOTE}</p>
 ${body}
 </body>
 </html>

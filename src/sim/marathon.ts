@@ -1,3 +1,4 @@
+import { checkMarathonDefinition, flattenGroup, resolveId } from '../clients/marathon-definition.js';
 import { isElasticsearchScheduler, SimElasticsearchFramework } from './elasticsearch-framework.js';
 import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
 import { marathonTaskId, marathonTaskName, taskIdApp, taskIdPrefix, uuid } from './ids.js';
@@ -35,6 +36,8 @@ interface Deployment {
  */
 export class SimMarathon {
   private readonly apps = new Map<string, AppDefinition & { version: string }>();
+  /** Groups made by group definitions (they exist even with no apps, like Marathon's). */
+  private readonly groupIds = new Set<string>();
   private readonly deployments = new Map<string, Deployment>();
   private readonly failures = new Map<string, Record<string, unknown>>();
   private readonly backoffUntil = new Map<string, number>();
@@ -229,7 +232,7 @@ export class SimMarathon {
           : created;
       }
       const changes = (request.body ?? {}) as Record<string, unknown>;
-      const invalid = validate({ ...app, ...changes, id });
+      const invalid = validate({ ...app, ...changes, id }, 'app');
       if (invalid) return invalid;
       // Anything but the instance count is a new version of the app: its tasks are replaced (Marathon's upgrade).
       const upgrade = Object.keys(changes).some((key) => key !== 'instances');
@@ -270,9 +273,9 @@ export class SimMarathon {
 
   private create(body: unknown): SimResponse {
     const definition = (body ?? {}) as Record<string, unknown>;
-    const id = typeof definition.id === 'string' ? normaliseId(definition.id) : '';
-    const invalid = validate({ ...definition, id });
+    const invalid = validate(definition, 'app');
     if (invalid) return invalid;
+    const id = resolveId(String(definition.id), '/');
     if (this.apps.has(id)) return { status: 409, body: { message: `An app with id [${id}] already exists.` } };
     const version = new Date().toISOString();
     this.apps.set(id, { ...definition, id, instances: Number(definition.instances ?? 1), version } as AppDefinition & { version: string });
@@ -283,28 +286,67 @@ export class SimMarathon {
   }
 
   private groups(method: string, id: string, body: unknown): SimResponse {
-    if (method === 'GET') return { status: 200, body: id === '/' ? this.rootGroup() : this.groupJson(id) };
+    if (method === 'GET') {
+      if (id !== '/' && !this.groupExists(id)) return { status: 404, body: { message: `Group '${id}' does not exist` } };
+      return { status: 200, body: this.groupTree(id, (appId) => this.appJson(appId)) };
+    }
     if (method === 'POST' || method === 'PUT') {
-      const group = (body ?? {}) as { id?: string; apps?: Array<Record<string, unknown>> };
-      const groupId = normaliseId(group.id ?? id);
-      for (const app of group.apps ?? []) {
-        const appId = String(app.id ?? '').startsWith('/') ? String(app.id) : `${groupId === '/' ? '' : groupId}/${String(app.id ?? '')}`;
-        const created = this.create({ ...app, id: appId });
-        if (created.status !== 201) return created;
+      // PUT /v2/groups/x names the group in its path; the body may leave the id out.
+      const group = { ...(method === 'PUT' ? { id } : {}), ...((body ?? {}) as Record<string, unknown>) };
+      const invalid = validate(group, 'group');
+      if (invalid) return invalid;
+      const groupId = resolveId(String(group.id), method === 'PUT' ? '/' : id);
+      const apps = flattenGroup({ ...group, id: groupId });
+      const existing = apps.find((entry) => this.apps.has(entry.id));
+      if (method === 'POST' && existing) return { status: 409, body: { message: `An app with id [${existing.id}] already exists.` } };
+      this.groupIds.add(groupId);
+      for (const nested of nestedGroupIds(group, groupId)) this.groupIds.add(nested);
+      for (const entry of apps) {
+        if (this.apps.has(entry.id))
+          this.appRoute('PUT', entry.id, undefined, { method: 'PUT', path: '', query: new URLSearchParams('force=true'), body: entry.app });
+        else this.create({ ...entry.app, id: entry.id });
       }
-      return { status: 201, body: { version: new Date().toISOString(), deploymentId: uuid() } };
+      return { status: method === 'POST' ? 201 : 200, body: { version: new Date().toISOString(), deploymentId: uuid() } };
     }
     if (method === 'DELETE') {
-      const prefix = `${id}/`;
-      const members = [...this.apps.keys()].filter((appId) => appId.startsWith(prefix));
-      if (members.length === 0) return { status: 404, body: { message: `Group '${id}' does not exist` } };
-      for (const appId of members) {
+      if (!this.groupExists(id)) return { status: 404, body: { message: `Group '${id}' does not exist` } };
+      for (const appId of [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`))) {
         this.killAll(appId);
         this.apps.delete(appId);
       }
+      for (const groupId of [...this.groupIds]) if (groupId === id || groupId.startsWith(`${id}/`)) this.groupIds.delete(groupId);
       return { status: 200, body: { version: new Date().toISOString(), deploymentId: uuid() } };
     }
     return notFound(id);
+  }
+
+  private groupExists(id: string): boolean {
+    return this.groupIds.has(id) || [...this.apps.keys(), ...this.groupIds].some((member) => member.startsWith(`${id}/`));
+  }
+
+  /** A group as Marathon shows it: its own apps, and each subgroup (made by a group definition, or implied by an app's id) nested. */
+  private groupTree(id: string, renderApp: (appId: string) => Record<string, unknown>): Record<string, unknown> {
+    const prefix = id === '/' ? '/' : `${id}/`;
+    const below = [...this.apps.keys(), ...this.groupIds].filter((member) => member.startsWith(prefix) && member !== id);
+    const childGroups = new Set(
+      below
+        .filter((member) => member.slice(prefix.length).includes('/') || this.groupIds.has(member))
+        .map((member) => prefix + member.slice(prefix.length).split('/')[0]),
+    );
+    return {
+      id,
+      apps: [...this.apps.keys()].filter((appId) => appId.startsWith(prefix) && !appId.slice(prefix.length).includes('/')).map(renderApp),
+      groups: [...childGroups].sort().map((groupId) => this.groupTree(groupId, renderApp)),
+      dependencies: [],
+      version: new Date().toISOString(),
+    };
+  }
+
+  private rootGroup(): Record<string, unknown> {
+    return this.groupTree('/', (appId) => {
+      const { version: _version, ...app } = this.apps.get(appId)!;
+      return app;
+    });
   }
 
   private killAll(id: string): void {
@@ -367,26 +409,6 @@ export class SimMarathon {
     };
   }
 
-  private groupJson(id: string): Record<string, unknown> {
-    return {
-      id,
-      apps: [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`)).map((appId) => this.appJson(appId)),
-      groups: [],
-      dependencies: [],
-      version: new Date().toISOString(),
-    };
-  }
-
-  private rootGroup(): Record<string, unknown> {
-    return {
-      id: '/',
-      apps: [...this.apps.values()].map(({ version: _version, ...app }) => app),
-      groups: [],
-      dependencies: [],
-      version: new Date().toISOString(),
-    };
-  }
-
   private info(): Record<string, unknown> {
     const self = `${this.hostname}:${this.server!.port}`;
     return {
@@ -422,31 +444,28 @@ export class SimMarathon {
   }
 }
 
+/** The ids of a group definition's nested groups, resolved against their parents. */
+function nestedGroupIds(group: Record<string, unknown>, groupId: string): string[] {
+  return (Array.isArray(group.groups) ? (group.groups as Array<Record<string, unknown>>) : []).flatMap((child) => {
+    const childId = resolveId(String(child.id ?? ''), groupId);
+    return [childId, ...nestedGroupIds(child, childId)];
+  });
+}
+
 function normaliseId(id: string): string {
   const trimmed = `/${id.replace(/^\/+|\/+$/g, '')}`;
   return trimmed === '/' ? '/' : trimmed;
 }
 
-/** Marathon 1.3's answer to a bad definition: 422 with the paths and what is wrong. */
-function validate(app: Record<string, unknown>): SimResponse | undefined {
-  const details: Array<{ path: string; errors: string[] }> = [];
-  const id = String(app.id ?? '');
-  if (id === '' || id === '/') details.push({ path: '/id', errors: ['error.path.missing'] });
-  else if (!/^(\/[a-z0-9]([a-z0-9-.]*[a-z0-9])?)+$/.test(id))
-    details.push({
-      path: '/id',
-      errors: [
-        "must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'",
-      ],
-    });
-  const container = (app.container ?? {}) as { docker?: { image?: string } };
-  if (!app.cmd && !app.args && !container.docker?.image)
-    details.push({ path: '/', errors: ["AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."] });
-  if (app.instances !== undefined && !(Number.isInteger(Number(app.instances)) && Number(app.instances) >= 0))
-    details.push({ path: '/instances', errors: ['error.min'] });
-  for (const field of ['cpus', 'mem', 'disk'])
-    if (app[field] !== undefined && !(Number(app[field]) >= 0)) details.push({ path: `/${field}`, errors: ['error.min'] });
-  return details.length > 0 ? { status: 422, body: { message: 'Object is not valid', details } } : undefined;
+/** Marathon's answer to a definition it refuses: 422 with each path and what is wrong there (unknown fields it ignores). */
+function validate(definition: unknown, kind?: 'app' | 'group'): SimResponse | undefined {
+  const refused = checkMarathonDefinition(definition, kind).problems.filter((problem) => problem.refused);
+  if (refused.length === 0) return undefined;
+  const details = [...new Set(refused.map((problem) => problem.path))].map((path) => ({
+    path,
+    errors: refused.filter((problem) => problem.path === path).map((problem) => problem.message),
+  }));
+  return { status: 422, body: { message: 'Object is not valid', details } };
 }
 
 function deploymentJson(deployment: Deployment): Record<string, unknown> {

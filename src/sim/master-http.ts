@@ -1,5 +1,6 @@
 import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
 import { addResources, NO_RESOURCES, parseResources, type Resources } from '../clients/resources.js';
+import { SIMULATOR_MARKER, SIMULATOR_NAME } from './about.js';
 import { notFound, type SimRequest, type SimResponse } from './http-server.js';
 import { nowSeconds } from './ids.js';
 import type { LaunchRequest, SimMaster, SimTaskRecord } from './master.js';
@@ -95,6 +96,7 @@ export class MasterHttp {
       build_date: '2016-07-29 15:04:36',
       build_time: 1469800000,
       build_user: 'root',
+      [SIMULATOR_MARKER]: SIMULATOR_NAME,
       start_time: this.master.startTime,
       elected_time: this.master.startTime + 0.5,
       id: this.master.id,

@@ -133,6 +133,36 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(text(replies[0]!)).toContain('There is no znode /nope.');
   });
 
+  it('/cluster info says the attached cluster is simulated, and what that means', async () => {
+    const info = text((await run('/cluster', 'info')).replies[0]!);
+    expect(info).toContain('ready — simulated');
+    expect(info).toContain('no containers run');
+  });
+
+  it('/cluster install refuses what Marathon would refuse, one line per problem, and sends nothing', async () => {
+    const bad = '```{"id": "web", "cpus": "0.5", "instance": 2, "container": {"docker": {"image": "nginx", "network": "OVERLAY"}}}```';
+    const answer = text((await run('/cluster', `install ${bad}`)).replies[0]!);
+    expect(answer).toContain('nothing was sent');
+    expect(answer).toContain('/cpus: must be a number, not the string \\"0.5\\" (write 0.5 without quotes)');
+    expect(answer).toContain('/container/docker/network: the string \\"OVERLAY\\" is not one of');
+    expect(answer).toContain('/instance: is not a field here, so Marathon would silently ignore it: did you mean \\"instances\\"?');
+    const group = text((await run('/cluster', 'install ```{"id": "shop", "apps": [{"cmd": "serve"}]}```')).replies[0]!);
+    expect(group).toContain('/apps/0/id: is missing');
+    const http = new HttpClient();
+    expect((await new MarathonClient(http, cluster.marathonUrl).apps()).map((app) => app.id)).toEqual(['/nginx']);
+    await http.close();
+  });
+
+  it('/cluster install of a group of nested groups installs every app, each listed by Marathon with its full id', async () => {
+    const group = '```{"id": "shop", "groups": [{"id": "back", "apps": [{"id": "db", "cmd": "db", "cpus": 0.1, "mem": 16}]}]}```';
+    expect(text((await run('/cluster', `install ${group}`)).replies[0]!)).toContain('Installed group `shop`');
+    const http = new HttpClient();
+    const apps = await new MarathonClient(http, cluster.marathonUrl).apps();
+    expect(apps.map((app) => app.id).sort()).toEqual(['/nginx', '/shop/back/db']);
+    await new MarathonClient(http, cluster.marathonUrl).deleteGroup('/shop');
+    await http.close();
+  });
+
   it('/cluster detach unlinks it', async () => {
     const { replies } = await run('/cluster', 'detach');
     expect(text(replies[0]!)).toContain(`Detached ${cluster.masterUrl}`);

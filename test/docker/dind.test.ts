@@ -3,18 +3,13 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/hosts.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages, LOCAL_IMAGES } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { removeEnginesNetwork } from '../support/docker.js';
+import { localDindBackend, removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
 
 const host = new Docker({ socketPath: '/var/run/docker.sock' });
 const deployment = 'test-dind';
-const log = createLogger('silent', { pretty: false });
 
 /** The engine container of a cluster, and a client for the engine inside it. */
 async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInspectInfo; docker: Docker; ip: string }> {
@@ -56,14 +51,7 @@ async function answers(url: string, timeoutMs = 3000): Promise<string | undefine
 }
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
-  const backend = new DockerBackend({
-    hosts: parseDockerHosts(''),
-    images: 'local',
-    deployment,
-    log,
-    limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
-  });
+  const backend = localDindBackend(deployment, [80]);
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};
   const steps: string[] = [];
@@ -98,18 +86,26 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
   });
 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {
+    // The simulated agent runs its tasks' processes on the engine's app ports, so the app is launched
+    // as a framework launches it: an Elasticsearch-image task answers `/` with its own task id.
     for (const [name, id] of Object.entries(ids)) {
-      const engine = (await engineOf(id)).docker;
-      await runInEngine(
-        engine,
-        'web',
-        `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`,
-        { PortBindings: { '80/tcp': [{ HostPort: '80' }] } },
-      );
+      const master = clusters[name as keyof typeof ids]!.endpoints.master;
+      const post = async (path: string, body: unknown) =>
+        (
+          await fetch(`${master}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json();
+      const framework = (await post('/sim/frameworks', { name: 'test', hostname: id })) as { id: string };
+      const task = { id: `hello-from-${name}`, name: 'web', resources: { cpus: 0.1, mem: 16, disk: 0 } };
+      await post('/sim/tasks', {
+        frameworkId: framework.id,
+        tasks: [{ ...task, runtime: { image: 'elasticsearch', listen: [{ fixed: 80 }] } }],
+      });
     }
     for (const name of Object.keys(ids) as Array<keyof typeof ids>) {
       const address = clusters[name]!.endpoints.apps!['80'];
-      await expect.poll(() => answers(`http://${address}/`), { timeout: 10_000 }).toBe(`hello from ${name}\n`);
+      await expect
+        .poll(async () => (await answers(`http://${address}/`)) ?? '', { timeout: 15_000 })
+        .toContain(`"name": "hello-from-${name}"`);
     }
   });
 
@@ -127,7 +123,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
       `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`,
     );
     expect(output).not.toContain('ApiVersion');
-    expect(output).not.toContain('hello from bob');
+    expect(output).not.toContain('hello-from-bob');
     expect(output).toMatch(/api:[1-9]/);
     expect(output).toMatch(/app:[1-9]/);
   }, 30_000);
