@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { isCollection, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { checkMarathonDefinition, formatProblems } from '../clients/marathon-definition.js';
 import { parseMinimesosFile } from '../clusters/minimesos-file/index.js';
 import { errorMessage } from '../errors.js';
 import { packageRoot } from '../package-root.js';
@@ -115,6 +116,7 @@ function readExercise(dir: string, name: string, number: number, problems: strin
   };
 }
 
+/** As `/cluster install` would take it: JSON that Marathon 1.3.5 accepts as an app or group. */
 function validateMarathonJson(text: string): void {
   let definition: unknown;
   try {
@@ -122,8 +124,8 @@ function validateMarathonJson(text: string): void {
   } catch (error) {
     throw new Error(`not valid JSON: ${errorMessage(error)}`);
   }
-  if (definition === null || typeof definition !== 'object' || typeof (definition as { id?: unknown }).id !== 'string')
-    throw new Error('a Marathon app or group needs an "id"');
+  const { problems } = checkMarathonDefinition(definition);
+  if (problems.length > 0) throw new Error(`Marathon would refuse it: ${formatProblems(problems).replace(/\n/g, '; ')}`);
 }
 
 /** The YAML node at `path`, or at the deepest part of it that exists (a missing field points at its parent). */
