@@ -23,9 +23,9 @@ export interface CheckBot {
   stop(): Promise<void>;
 }
 
-/** The bot behind Bolt's real HTTP receiver with a fake Slack, on the test Redis. */
-export async function startCheckBot(): Promise<CheckBot> {
-  const slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, LOG_LEVEL: 'silent' } });
+/** The bot behind Bolt's real HTTP receiver with a fake Slack, on the test Redis (or a bot started with other settings). */
+export async function startCheckBot(started?: SlackBotUnderTest): Promise<CheckBot> {
+  const slack = started ?? (await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, LOG_LEVEL: 'silent' } }));
   let sequence = 0;
   const replyTo = async (id: string, send: () => Promise<{ status: number; elapsedMs: number }>): Promise<Reply & { ackMs: number }> => {
     const response = await send();
