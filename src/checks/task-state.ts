@@ -1,23 +1,16 @@
 import { z } from 'zod';
 import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
 
-/** Mesos task states (mesos.proto, 1.0 plus the 1.1 additions). */
+/** Mesos task states (mesos.proto 1.0, plus 1.1's): the live ones, and the terminal ones the clients know. */
 export const TASK_STATES = [
   'TASK_STAGING',
   'TASK_STARTING',
   'TASK_RUNNING',
   'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_DROPPED',
   'TASK_UNREACHABLE',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
   'TASK_UNKNOWN',
-] as const;
+  ...TERMINAL_TASK_STATES,
+] as [string, ...string[]];
 
 export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_TASK_STATES);
 

@@ -6,10 +6,9 @@ import type { ExerciseResult } from '../checks/service.js';
 import { parseAttachEndpoints } from '../clusters/attach.js';
 import type { ClusterEndpoints } from '../clusters/registry.js';
 import { UserError } from '../errors.js';
-import { createLogger } from '../logger.js';
 import { messageToText } from '../render/text.js';
 import { isRedisUnavailable } from '../store/redis.js';
-import { configOrExplain } from './runtime.js';
+import { configOrExplain, stderrLogger } from './runtime.js';
 
 const USAGE = `Usage:
   workshop-bot check list [--json]
@@ -37,9 +36,7 @@ export async function runCheckCli(argv: string[]): Promise<number> {
   }
   const config = configOrExplain('local');
   if (!config) return 2;
-  const bot = createApp(config, {
-    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { destination: 2, pretty: false }),
-  });
+  const bot = createApp(config, { log: stderrLogger(config) });
   try {
     if (subcommand === 'list') {
       const exercises = bot.services.checks.exercises;

@@ -58,10 +58,15 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** A copy of the shipped exercises with `edit` applied to one file. */
-  function broken(file: string, edit: (text: string) => string): string {
+  /** A copy of the shipped exercises, in a folder removed after the test. */
+  function copyExercises(): string {
     dir = mkdtempSync(join(tmpdir(), 'exercises-'));
     cpSync('exercises', dir, { recursive: true });
+    return dir;
+  }
+  /** A copy of the shipped exercises with `edit` applied to one file. */
+  function broken(file: string, edit: (text: string) => string): string {
+    copyExercises();
     writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
     return dir;
   }
@@ -111,8 +116,7 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
   });
 
   it('files it names must exist and be valid: a minimesosFile with its line and column, Marathon JSON as Marathon would take it', () => {
-    dir = mkdtempSync(join(tmpdir(), 'exercises-'));
-    cpSync('exercises', dir, { recursive: true });
+    copyExercises();
     writeFileSync(join(dir, 'files/frameworks/minimesosFile'), 'minimesos {\n  agent {\n    colour = "blue"\n  }\n}\n');
     writeFileSync(join(dir, 'files/marathon/nginx.json'), '{"instances": 1}');
     const wordpress = join(dir, '05-wordpress.yaml');
@@ -130,8 +134,7 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
   });
 
   it('YAML that does not parse, a file named without its number, an id used twice', () => {
-    dir = mkdtempSync(join(tmpdir(), 'exercises-'));
-    cpSync('exercises', dir, { recursive: true });
+    copyExercises();
     writeFileSync(join(dir, '07-extra.yaml'), 'id: extra\ntitle: x\n  goal: [\n');
     writeFileSync(join(dir, 'bonus.yaml'), 'id: bonus\n');
     writeFileSync(join(dir, '08-again.yaml'), readFileSync(join(dir, '03-marathon.yaml'), 'utf8'));

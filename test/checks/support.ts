@@ -5,9 +5,12 @@ import type { Exercise, Step } from '../../src/checks/exercise.js';
 import { checkSchema } from '../../src/checks/exercise.js';
 import { checkSteps, type StepOutcome } from '../../src/checks/run.js';
 import { HttpClient } from '../../src/clients/http.js';
+import { MarathonClient } from '../../src/clients/marathon.js';
 import { ClusterAccess } from '../../src/clusters/access.js';
 import type { ClusterSpecSummary } from '../../src/clusters/cluster-spec.js';
 import type { ClusterEndpoints } from '../../src/clusters/registry.js';
+import type { SimulatedCluster } from '../../src/sim/cluster.js';
+import { until } from '../support/until.js';
 
 /** One HTTP client and ClusterAccess for a test file; close it in afterAll. */
 export function checkClients(): { access: ClusterAccess; http: HttpClient; close(): Promise<void> } {
@@ -71,4 +74,22 @@ export async function serveRoutes(routes: Record<string, Route>): Promise<{ url:
         server.close(() => resolve());
       }),
   };
+}
+
+/** Creates Marathon apps on a simulated cluster (as the UI does) and waits until each runs, or has failed once. */
+export async function installApps(cluster: SimulatedCluster, apps: Array<Record<string, unknown> & { id: string }>): Promise<void> {
+  const http = new HttpClient();
+  try {
+    const marathon = new MarathonClient(http, cluster.marathonUrl);
+    for (const app of apps) await marathon.createApp(app);
+    await until(async () => {
+      const running = await marathon.apps();
+      return apps.every((app) => {
+        const found = running.find((candidate) => candidate.id === `/${app.id.replace(/^\//, '')}`);
+        return found !== undefined && (found.tasksRunning >= found.instances || found.lastTaskFailure !== undefined);
+      });
+    });
+  } finally {
+    await http.close();
+  }
 }

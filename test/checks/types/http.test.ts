@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
 import { freePort } from '../../../src/local/free-port.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
-import { until } from '../../support/until.js';
-import { checkClients, runCheck, serveRoutes } from '../support.js';
+import { checkClients, installApps, runCheck, serveRoutes } from '../support.js';
 
 describe('check type: http (templated GET)', () => {
   const clients = checkClients();
-  const http = new HttpClient();
   let cluster: SimulatedCluster;
   let server: Awaited<ReturnType<typeof serveRoutes>>;
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    const marathon = new MarathonClient(http, cluster.marathonUrl);
-    await marathon.createApp({ id: 'nginx', cpus: 0.1, mem: 32, container: { type: 'MESOS', docker: { image: 'nginx' } } });
-    await until(async () => (await marathon.apps())[0]?.tasksRunning === 1);
+    await installApps(cluster, [{ id: 'nginx', cpus: 0.1, mem: 32, container: { type: 'MESOS', docker: { image: 'nginx' } } }]);
     server = await serveRoutes({
       '/': '<html><title>Mesos</title></html>',
       '/_nodes': { cluster_name: 'mesos-ha', nodes: { a: {}, b: {}, c: {} } },
@@ -23,7 +17,7 @@ describe('check type: http (templated GET)', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([clients.close(), http.close(), server?.stop()]);
+    await Promise.all([clients.close(), server?.stop()]);
     await cluster?.stop();
   });
 

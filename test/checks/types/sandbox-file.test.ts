@@ -1,29 +1,25 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { fixturesNote, haveRealFixtures, readFixture, readJsonFixture } from '../../support/fixtures.js';
-import { until } from '../../support/until.js';
-import { checkClients, runCheck, serveRoutes } from '../support.js';
+import { checkClients, installApps, runCheck, serveRoutes } from '../support.js';
 
 describe('check type: sandbox-file (read through the task’s agent)', () => {
   const clients = checkClients();
-  const http = new HttpClient();
   let cluster: SimulatedCluster;
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    const marathon = new MarathonClient(http, cluster.marathonUrl);
-    await marathon.createApp({
-      id: 'weave-scope',
-      cpus: 0.1,
-      mem: 32,
-      container: { type: 'DOCKER', docker: { image: 'weaveworks/scope:0.13.1' } },
-    });
-    await until(async () => (await marathon.apps())[0]?.tasksRunning === 1);
+    await installApps(cluster, [
+      {
+        id: 'weave-scope',
+        cpus: 0.1,
+        mem: 32,
+        container: { type: 'DOCKER', docker: { image: 'weaveworks/scope:0.13.1' } },
+      },
+    ]);
   });
   afterAll(async () => {
-    await Promise.all([clients.close(), http.close()]);
+    await clients.close();
     await cluster?.stop();
   });
 

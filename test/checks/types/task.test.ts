@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { fixturesNote, haveRealFixtures, readJsonFixture } from '../../support/fixtures.js';
-import { until } from '../../support/until.js';
-import { checkClients, runCheck, serveRoutes } from '../support.js';
+import { checkClients, installApps, runCheck, serveRoutes } from '../support.js';
 
 describe('check type: task (by name or image, in a state)', () => {
   const clients = checkClients();
-  const http = new HttpClient();
   let cluster: SimulatedCluster;
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    const marathon = new MarathonClient(http, cluster.marathonUrl);
-    await marathon.createApp({
-      id: 'web',
-      cpus: 0.1,
-      mem: 32,
-      container: { type: 'DOCKER', docker: { image: 'library/nginx:1.11', network: 'HOST' } },
-    });
-    await marathon.createApp({ id: 'broken', cmd: 'exit 1', cpus: 0.1, mem: 32 });
-    await until(async () => (await marathon.apps()).find((app) => app.id === '/web')?.tasksRunning === 1);
-    await until(async () => (await marathon.apps()).find((app) => app.id === '/broken')?.lastTaskFailure !== undefined);
+    await installApps(cluster, [
+      { id: 'web', cpus: 0.1, mem: 32, container: { type: 'DOCKER', docker: { image: 'library/nginx:1.11', network: 'HOST' } } },
+      { id: 'broken', cmd: 'exit 1', cpus: 0.1, mem: 32 },
+    ]);
   });
   afterAll(async () => {
-    await Promise.all([clients.close(), http.close()]);
+    await clients.close();
     await cluster?.stop();
   });
 

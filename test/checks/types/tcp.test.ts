@@ -1,24 +1,18 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
 import { freePort } from '../../../src/local/free-port.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
-import { until } from '../../support/until.js';
-import { checkClients, runCheck } from '../support.js';
+import { checkClients, installApps, runCheck } from '../support.js';
 
 describe('check type: tcp (a port answers, optionally with a greeting)', () => {
   const clients = checkClients();
-  const http = new HttpClient();
   let cluster: SimulatedCluster;
   let greeter: Server;
   let greeterPort = 0;
   const received: string[] = [];
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    const marathon = new MarathonClient(http, cluster.marathonUrl);
-    await marathon.createApp({ id: 'mysql', cpus: 0.5, mem: 128, container: { type: 'MESOS', docker: { image: 'mysql:5.7.12' } } });
-    await until(async () => (await marathon.apps())[0]?.tasksRunning === 1);
+    await installApps(cluster, [{ id: 'mysql', cpus: 0.5, mem: 128, container: { type: 'MESOS', docker: { image: 'mysql:5.7.12' } } }]);
     greeter = createServer((socket) => {
       socket.on('data', (data) => received.push(data.toString()));
       socket.write('SSH-2.0-OpenSSH_7.4\r\n');
@@ -27,7 +21,7 @@ describe('check type: tcp (a port answers, optionally with a greeting)', () => {
     greeterPort = (greeter.address() as { port: number }).port;
   });
   afterAll(async () => {
-    await Promise.all([clients.close(), http.close(), new Promise((resolve) => greeter?.close(resolve))]);
+    await Promise.all([clients.close(), new Promise((resolve) => greeter?.close(resolve))]);
     await cluster?.stop();
   });
 
