@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_EXERCISE_KEY } from '../../src/checks/service.js';
 import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
@@ -155,5 +156,14 @@ describe.skipIf(!needs)('/check marathon: create → reachable → destroy → s
     const reply = await check('marathon --again');
     expect(icons(reply)).toEqual(['✅', '✅', '❌', '⏳', '⏳', '⏳']);
     expect(reply.text).toContain('2 of 6 steps done');
+  });
+
+  it('/check alone: the exercise the instructor started, else the first one this attendee has not finished', async () => {
+    const redis = bot.slack.bot.services.store.redis;
+    await redis.del(CURRENT_EXERCISE_KEY);
+    expect((await check('')).text).toContain('== 1. Minimesos basics ==');
+    await redis.set(CURRENT_EXERCISE_KEY, 'marathon');
+    expect((await check('')).text).toContain('== 3. Marathon ==');
+    await redis.del(CURRENT_EXERCISE_KEY);
   });
 });
