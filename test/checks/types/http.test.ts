@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/local/free-port.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import { fixturesNote, haveRealFixtures, readJsonFixture } from '../../support/fixtures.js';
 import { checkClients, installApps, runCheck, serveRoutes } from '../support.js';
 
 describe('check type: http (templated GET)', () => {
@@ -88,6 +89,28 @@ describe('check type: http (templated GET)', () => {
       detail: `I can't reach http://127.0.0.1:${port}/: nothing is listening there.`,
     });
   });
+
+  it.skipIf(!haveRealFixtures)(
+    `a real capture: the minimesos 0.22.1 master lists 3 agents in its /state (${haveRealFixtures ? 'shared' : fixturesNote})`,
+    async () => {
+      const master = await serveRoutes({
+        '/state.json': readJsonFixture('mesos-state/minimesos-ParseStateJSONTest-master-state-0.22.1.json'),
+      });
+      const endpoints = { master: master.url };
+      expect(
+        await runCheck({ type: 'http', url: '{master}/state.json', json: { path: 'slaves', count: 3 } }, endpoints, clients),
+      ).toMatchObject({
+        status: 'pass',
+      });
+      expect(
+        await runCheck({ type: 'http', url: '{master}/state.json', json: { path: 'frameworks[0].tasks', count: 5 } }, endpoints, clients),
+      ).toMatchObject({
+        status: 'fail',
+        detail: `${master.url}/state.json lists 3 under frameworks[0].tasks; this step needs 5`,
+      });
+      await master.stop();
+    },
+  );
 
   it('an unknown placeholder is refused when the exercise loads', async () => {
     await expect(runCheck({ type: 'http', url: 'http://{agent}/' }, { master: server.url }, clients)).rejects.toThrow(
