@@ -11,8 +11,8 @@ module.exports = {
     {
       name: 'engines-do-not-import-commands',
       severity: 'error',
-      comment: 'Engines return data; commands render it. Only the composition roots wire commands in.',
-      from: { path: '^src/', pathNot: '^src/(app|worker)\\.ts$' },
+      comment: 'Engines return data; commands render it. Only the composition roots and the CLI surface use commands.',
+      from: { path: '^src/', pathNot: '^src/((app|worker)\\.ts$|cli/)' },
       to: { path: '^commands/' },
     },
     {

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../src/router/types.js';
-import { check } from './check.js';
+import { check } from './check/index.js';
 import { cluster } from './cluster/index.js';
 import { faq } from './faq.js';
 import { help } from './help.js';

@@ -1,7 +1,11 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import type { Exercise } from './checks/exercise.js';
+import { loadExercises } from './checks/loader.js';
+import { CheckService } from './checks/service.js';
 import { AddressPolicy } from './clients/address-policy.js';
 import { ConnectGuard, urlTarget } from './clients/connect-guard.js';
+import type { HttpClientFactory } from './clients/http.js';
 import { ClusterAccess } from './clusters/access.js';
 import { provisionedClusterEndpoints } from './clusters/attach.js';
 import { BuildStats } from './clusters/build-stats.js';
@@ -31,6 +35,10 @@ export interface CreateAppOptions {
   commands?: readonly CommandSpec[];
   /** Where jobs show progress; default: Slack when a bot token is configured, else the log. */
   notifier?: Notifier;
+  /** The exercises /check uses; default: read and validated from config.exercisesDir (or exercises/). */
+  exercises?: Exercise[];
+  /** Makes the HTTP clients for cluster endpoints (the check benchmark records what they ask). */
+  httpClient?: HttpClientFactory;
 }
 
 /**
@@ -40,6 +48,8 @@ export interface CreateAppOptions {
  */
 export function createApp(config: Config, options: CreateAppOptions = {}): BotApp {
   const log = options.log ?? createLogger(config.logLevel);
+  // A broken exercise file stops the bot here, before it serves anyone.
+  const exercises = options.exercises ?? loadExercises(config.exercisesDir);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
   const registry = new ClusterRegistry(() => store.redis);
@@ -49,15 +59,18 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
       provisionedClusterEndpoints(registry),
     ],
   });
+  const clusters = new ClusterService(registry, queues, new BuildStats(() => store.redis), config);
+  const access = new ClusterAccess({ guard, ...(options.httpClient ? { httpClient: options.httpClient } : {}) });
   const services: AppServices = {
     config,
     log,
     store,
     queues,
-    clusters: new ClusterService(registry, queues, new BuildStats(() => store.redis), config),
+    clusters,
     waitingRoom: new WaitingRoom(queues),
-    access: new ClusterAccess({ guard }),
+    access,
     workshop: new WorkshopService(queues, config),
+    checks: new CheckService({ exercises, clusters, access, redis: () => store.redis, log }),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);

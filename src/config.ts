@@ -235,6 +235,12 @@ export const CONFIG_VARIABLES = {
       "where clusters linked with /cluster attach may be: comma-separated networks (CIDRs such as 10.0.0.0/8,127.0.0.0/8) and/or `public` (every globally routable address). Link-local, multicast and unspecified addresses, the bot's own Redis and the clusters the bot built are refused whatever it says",
     schema: allowList,
   }),
+  EXERCISES_DIR: variable({
+    name: 'EXERCISES_DIR',
+    example: '/etc/workshop/exercises',
+    description: 'folder of the exercise files (NN-name.yaml) /check uses (default: the exercises/ folder of the bot)',
+    schema: text,
+  }),
   CLUSTER_TTL_HOURS: variable({
     name: 'CLUSTER_TTL_HOURS',
     default: '8',
@@ -272,6 +278,8 @@ export interface Config {
   attachAllow: AllowList;
   hostMaxClusters: number;
   hostMinFreeDiskBytes: number;
+  /** Where the exercises are read from; default the bot's own exercises/. */
+  exercisesDir?: string;
 }
 
 /** `slack`: the Slack app (serve); `local`: terminal commands that never talk to Slack. */
@@ -331,6 +339,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     attachAllow: parsed.ATTACH_ALLOW,
     hostMaxClusters: parsed.HOST_MAX_CLUSTERS,
     hostMinFreeDiskBytes: parsed.HOST_MIN_FREE_DISK_GB * 1e9,
+    ...(parsed.EXERCISES_DIR ? { exercisesDir: parsed.EXERCISES_DIR } : {}),
   };
 }
 

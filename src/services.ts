@@ -1,3 +1,4 @@
+import type { CheckService } from './checks/service.js';
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
 import type { WaitingRoom } from './clusters/waiting-room.js';
@@ -18,6 +19,8 @@ export interface CommandServices {
   access: ClusterAccess;
   /** The instructor's jobs for the whole room. */
   workshop: WorkshopService;
+  /** Exercises, their checks against attendees' clusters, and attendees' progress. */
+  checks: CheckService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
 }

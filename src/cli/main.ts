@@ -34,6 +34,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'faq "<question>" [--json]          answers a question from the FAQ (no Redis needed)',
     load: async () => (await import('../faq/cli.js')).runFaqCli,
   },
+  check: {
+    summary: 'check list | run <exercise> [--user ID | --master URL …] [--json]   the exercises, and one checked against a cluster',
+    load: async () => (await import('./check.js')).runCheckCli,
+  },
   minimesosfile: {
     summary: 'minimesosfile <path> [--json]    the cluster a minimesosFile describes (exit 2 if invalid)',
     load: async () => (await import('../clusters/minimesos-file/cli.js')).runMinimesosFileCli,

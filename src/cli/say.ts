@@ -4,7 +4,7 @@ import { say, TERMINAL_CHANNEL, TERMINAL_USER } from '../adapters/terminal/say.j
 import { runShell } from '../adapters/terminal/shell.js';
 import { createApp } from '../app.js';
 import { createLogger } from '../logger.js';
-import { configOrExplain } from './runtime.js';
+import { configOrExplain, stderrLogger } from './runtime.js';
 
 const USER_OPTIONS = { user: { type: 'string', default: TERMINAL_USER }, channel: { type: 'string', default: TERMINAL_CHANNEL } } as const;
 
@@ -20,10 +20,7 @@ export async function sayCommand(argv: string[]): Promise<number> {
   }
   const config = configOrExplain('local');
   if (!config) return 2;
-  // Logs go to stderr so stdout carries only the messages.
-  const bot = createApp(config, {
-    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { destination: 2, pretty: false }),
-  });
+  const bot = createApp(config, { log: stderrLogger(config) });
   try {
     const events: TerminalEvent[] = await say(bot, positionals.join(' '), {
       user: values.user,

@@ -31,6 +31,9 @@ export interface HttpTimeouts {
 /** Short, so a slash command answers well inside a user's patience (and Slack's budgets). */
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 2000, headersMs: 5000, bodyMs: 10_000 };
 
+/** Makes an HTTP client with the given timeouts and options (tests and benchmarks wrap it). */
+export type HttpClientFactory = (timeouts: HttpTimeouts, options: HttpClientOptions) => HttpClient;
+
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;

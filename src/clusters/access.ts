@@ -1,5 +1,5 @@
 import type { ConnectGuard } from '../clients/connect-guard.js';
-import { DEFAULT_TIMEOUTS, EndpointError, HttpClient, type HttpTimeouts } from '../clients/http.js';
+import { DEFAULT_TIMEOUTS, EndpointError, HttpClient, type HttpClientFactory, type HttpTimeouts } from '../clients/http.js';
 import { MarathonClient } from '../clients/marathon.js';
 import type { MarathonInfo } from '../clients/marathon-model.js';
 import { MesosClient } from '../clients/mesos.js';
@@ -17,6 +17,8 @@ export interface ClusterAccessOptions {
   guard: ConnectGuard;
   timeouts?: HttpTimeouts;
   zookeeperTimeoutMs?: number;
+  /** Default: plain HttpClients (benchmarks pass one that records its calls). */
+  httpClient?: HttpClientFactory;
 }
 
 /**
@@ -32,14 +34,15 @@ export class ClusterAccess {
 
   constructor(options: ClusterAccessOptions) {
     this.guard = options.guard;
-    this.trusted = new HttpClient(options.timeouts ?? DEFAULT_TIMEOUTS);
-    this.guarded = new HttpClient(options.timeouts ?? DEFAULT_TIMEOUTS, { guard: options.guard });
+    const create = options.httpClient ?? ((timeouts, clientOptions) => new HttpClient(timeouts, clientOptions));
+    this.trusted = create(options.timeouts ?? DEFAULT_TIMEOUTS, {});
+    this.guarded = create(options.timeouts ?? DEFAULT_TIMEOUTS, { guard: options.guard });
     this.zookeeperTimeoutMs = options.zookeeperTimeoutMs ?? 4000;
   }
 
   mesos(cluster: ClusterTarget): MesosClient {
     const { endpoints } = cluster;
-    return new MesosClient(this.httpFor(cluster), {
+    return new MesosClient(this.http(cluster), {
       masterUrl: endpoints.master,
       ...(endpoints.agents ? { agentUrls: endpoints.agents } : {}),
       reportedHttp: this.guarded,
@@ -53,7 +56,7 @@ export class ClusterAccess {
         'Your cluster has no Marathon endpoint.',
         'Attach it again with marathon=http://<host>:8080, or use a cluster from /cluster up.',
       );
-    return new MarathonClient(this.httpFor(cluster), cluster.endpoints.marathon);
+    return new MarathonClient(this.http(cluster), cluster.endpoints.marathon);
   }
 
   /** Runs `work` on a fresh ZooKeeper session and always closes it. */
@@ -106,8 +109,16 @@ export class ClusterAccess {
     await Promise.all([this.trusted.close(), this.guarded.close()]);
   }
 
-  private httpFor(cluster: ClusterTarget): HttpClient {
+  /** HTTP to the cluster and to what it reports (tasks' host:ports): guarded unless the bot built the cluster. */
+  http(cluster: ClusterTarget): HttpClient {
     return cluster.kind === 'provisioned' ? this.trusted : this.guarded;
+  }
+
+  /** The address to open a raw connection to `host:port` of this cluster (a task's TCP port), once it may be used. */
+  async reach(cluster: ClusterTarget, host: string, port: number): Promise<string> {
+    if (cluster.kind === 'provisioned') return host;
+    const [address] = await this.guard.check(host, port);
+    return address ?? host;
   }
 
   private async checkedZookeeper(connectString: string): Promise<string> {

@@ -1,4 +1,5 @@
 import type { MessageRef } from '../render/blocks.js';
+import type { ClusterSpecSummary } from './cluster-spec.js';
 
 export type ClusterStatus = 'queued' | 'provisioning' | 'ready' | 'failed' | 'removing';
 
@@ -20,6 +21,8 @@ export interface ClusterRecord {
   status: ClusterStatus;
   clusterId?: string;
   clusterName?: string;
+  /** What the minimesosFile asked for (provisioned clusters): what the exercise checks read. */
+  spec?: ClusterSpecSummary;
   endpoints?: ClusterEndpoints;
   /** The `export MINIMESOS_…` lines, as `minimesos info` prints them, with the published addresses (for the attendee's terminal). */
   exports?: string[];

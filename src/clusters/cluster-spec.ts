@@ -36,3 +36,20 @@ export interface ClusterSpec {
   registrator: { image: string } | null;
   mesosdns: { image: string } | null;
 }
+
+/** The minimesosFile settings a cluster was built with, kept in its record (the exercise checks read them). */
+export interface ClusterSpecSummary {
+  clusterName: string | null;
+  mesosVersion: string;
+  mapAgentSandboxVolume: boolean;
+  agents: number;
+}
+
+export function summariseSpec(spec: ClusterSpec): ClusterSpecSummary {
+  return {
+    clusterName: spec.clusterName,
+    mesosVersion: spec.mesosVersion,
+    mapAgentSandboxVolume: spec.mapAgentSandboxVolume,
+    agents: spec.agents.length,
+  };
+}

@@ -4,7 +4,7 @@ import { type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../render/blocks.js';
 import type { BuildStats } from './build-stats.js';
 import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
-import type { ClusterSpec } from './cluster-spec.js';
+import { type ClusterSpec, summariseSpec } from './cluster-spec.js';
 import { validateForUp } from './minimesos-file/index.js';
 import { type DownJobData, upJob, upJobId } from './provision-job.js';
 import type { ClusterRegistry } from './registry.js';
@@ -68,6 +68,7 @@ export class ClusterService {
         clusterName: spec.clusterName ?? undefined,
         ...(channel ? { channel } : {}),
         request: JSON.stringify(spec),
+        spec: summariseSpec(spec),
       });
     });
     if (stored !== 'OK') {

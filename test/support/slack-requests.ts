@@ -79,3 +79,44 @@ export function eventBody(event: Record<string, unknown>): string {
     event,
   });
 }
+
+export interface ButtonPressFields {
+  actionId: string;
+  value: string;
+  user_id?: string;
+  channel_id?: string;
+  response_url: string;
+  /** The message the button was on (its ts). */
+  message_ts?: string;
+}
+
+/** A button press (block_actions) as Slack sends it: form-encoded, the JSON in `payload`. */
+export function buttonPressBody(fields: ButtonPressFields): string {
+  const user = fields.user_id ?? 'U0ATTENDEE';
+  const channel = fields.channel_id ?? 'C0ROOM';
+  const ts = fields.message_ts ?? '1700000000.000001';
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'block_actions',
+      team: { id: 'T0WORKSHOP', domain: 'workshop' },
+      user: { id: user, username: 'attendee', team_id: 'T0WORKSHOP' },
+      api_app_id: 'A0WORKSHOP',
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true },
+      trigger_id: '123.456.abc',
+      channel: { id: channel, name: 'mesos-workshop' },
+      message: { type: 'message', ts, text: '' },
+      response_url: fields.response_url,
+      actions: [
+        {
+          type: 'button',
+          action_id: fields.actionId,
+          block_id: 'b1',
+          text: { type: 'plain_text', text: 'button' },
+          value: fields.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    }),
+  }).toString();
+}

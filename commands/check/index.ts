@@ -1,0 +1,65 @@
+import { UserError } from '../../src/errors.js';
+import { parseArgs } from '../../src/router/args.js';
+import { commandHelp } from '../../src/router/router.js';
+import type { ActionContext, CommandContext, CommandSpec } from '../../src/router/types.js';
+import { type ButtonValue, hintMessage, listMessage, notYoursMessage, progressMessage, resultMessage, solutionMessage } from './render.js';
+
+const USAGE = '/check [<exercise> | list | progress] [--again]';
+
+async function run(ctx: CommandContext): Promise<void> {
+  const { services, request, out } = ctx;
+  const parsed = parseArgs(ctx.args, { again: { type: 'boolean' } }, USAGE);
+  const [word, extra] = [...parsed.positional, ...Object.keys(parsed.pairs)];
+  if (extra !== undefined)
+    throw new UserError(`/check takes one exercise at a time (you gave "${word}" and "${extra}").`, `Usage: ${USAGE}`);
+  const again = parsed.flags.again === true;
+  if ((word === 'list' || word === 'progress' || word === 'help') && again)
+    throw new UserError(`--again goes with an exercise, not with "${word}".`, 'Try `/check --again` or `/check marathon --again`.');
+  if (word === 'help') await out.reply(commandHelp(check));
+  else if (word === 'list') await out.reply(listMessage(services.checks.exercises));
+  else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(request.user)));
+  else await out.reply(resultMessage(await services.checks.checkAttendee(request.user, word, { again })));
+}
+
+/** The buttons' value, or a refusal when someone else presses them: nothing changes then. */
+async function ownedValue({ action, out }: ActionContext): Promise<ButtonValue | undefined> {
+  let value: ButtonValue;
+  try {
+    value = JSON.parse(action.value) as ButtonValue;
+  } catch {
+    throw new UserError('That button is from an older version of me.', 'Run `/check` for a fresh result.');
+  }
+  if (value.o === action.user) return value;
+  await out.reply(notYoursMessage(value.o));
+  return undefined;
+}
+
+async function again(ctx: ActionContext): Promise<void> {
+  const value = await ownedValue(ctx);
+  if (value) await ctx.out.reply(resultMessage(await ctx.services.checks.checkAttendee(value.o, value.e)));
+}
+
+async function hint(ctx: ActionContext): Promise<void> {
+  const value = await ownedValue(ctx);
+  if (!value?.s) return;
+  const revealed = await ctx.services.checks.revealHint(value.o, value.e, value.s);
+  await ctx.out.reply(hintMessage(revealed.step.title, revealed.hint, revealed.number, revealed.step.hint.length));
+}
+
+async function solution(ctx: ActionContext): Promise<void> {
+  const value = await ownedValue(ctx);
+  if (!value?.s) return;
+  const step = await ctx.services.checks.revealSolution(value.o, value.e, value.s);
+  await ctx.out.reply(solutionMessage(step.title, step.solution));
+}
+
+export const check: CommandSpec = {
+  name: 'check',
+  summary: 'Checks your progress in the current exercise, step by step, with hints.',
+  description:
+    'Looks at your live cluster (Mesos, Marathon, ZooKeeper, your apps) and tells you which steps of an exercise pass, with a hint for the next one — like "Check my progress" in hosted labs. A step that passed stays passed.',
+  usage: USAGE,
+  examples: ['/check', '/check marathon', '/check 4', '/check list', '/check progress', '/check --again'],
+  run,
+  actions: { again, hint, solution },
+};

@@ -1,0 +1,116 @@
+import type { Exercise } from '../../src/checks/exercise.js';
+import type { ExerciseProgress } from '../../src/checks/progress.js';
+import type { ExerciseResult, StepResult, StepStatus } from '../../src/checks/service.js';
+import { actions, type Block, button, context, header, type Message, section } from '../../src/render/blocks.js';
+
+const ICONS: Record<StepStatus, string> = { pass: '✅', fail: '❌', error: '❌', waiting: '⏳' };
+
+/** The buttons under a result name the attendee who owns it; only they may press them. */
+export interface ButtonValue {
+  /** owner */
+  o: string;
+  /** exercise id */
+  e: string;
+  /** step id (hint, solution) */
+  s?: string;
+}
+
+export function resultMessage(result: ExerciseResult): Message {
+  const { exercise, next } = result;
+  const blocks: Block[] = [
+    header(`${exercise.number}. ${exercise.title}`),
+    context(`*${result.passed} of ${result.total} steps done* · ${exercise.goal}`),
+  ];
+  for (const step of result.steps) {
+    blocks.push(section(stepLine(step)));
+    if (step === next) {
+      blocks.push(context(`:point_right: ${step.do}`));
+      blocks.push(context(`:bulb: Hint${step.hintCount > 1 ? ` ${step.hintNumber} of ${step.hintCount}` : ''}: ${step.hint}`));
+    }
+  }
+  if (result.passed === result.total) blocks.push(section(':tada: Every step passes. `/check list` shows the other exercises.'));
+  if (!result.attendee)
+    blocks.push(context('Checked as the cluster is now, without history: `after:` is ignored and nothing is recorded.'));
+  const owner = result.attendee;
+  if (owner) {
+    const value = (step?: StepResult) =>
+      JSON.stringify({ o: owner, e: exercise.id, ...(step ? { s: step.id } : {}) } satisfies ButtonValue);
+    blocks.push(
+      actions([
+        button('Check again', 'check.again', value(), 'primary'),
+        ...(next ? [button('Show hint', 'check.hint', value(next)), button('Show solution', 'check.solution', value(next))] : []),
+      ]),
+    );
+  }
+  return { text: `${exercise.title}: ${result.passed} of ${result.total} steps done`, blocks };
+}
+
+function stepLine(step: StepResult): string {
+  const title = `${ICONS[step.status]} *${step.title}*`;
+  if (step.status === 'pass') {
+    const when = step.passedAt !== undefined ? `passed at ${clock(step.passedAt)}` : 'passes now';
+    return step.detail.startsWith('passed at') ? `${title} — ${when}` : `${title} — ${step.detail} · ${when}`;
+  }
+  if (step.status === 'error') return `${title} — could not check: ${step.detail}`;
+  return `${title} — ${step.detail}`;
+}
+
+export function listMessage(exercises: readonly Exercise[]): Message {
+  const lines = exercises.map(
+    (exercise) =>
+      `*${exercise.number}. ${exercise.title}* (\`${exercise.id}\`, ${exercise.steps.length} steps${exercise.minutes ? `, ${exercise.minutes} min` : ''}) — ${exercise.goal}`,
+  );
+  return {
+    text: `${exercises.length} exercises`,
+    blocks: [
+      header('The exercises'),
+      ...lines.map((line) => section(line)),
+      context(
+        '`/check <exercise>` checks one (by id or number); `/check` checks the current one; `/check progress` shows how far you are.',
+      ),
+    ],
+  };
+}
+
+export function progressMessage(entries: Array<{ exercise: Exercise; progress: ExerciseProgress }>): Message {
+  const blocks: Block[] = [header('Your progress')];
+  let done = 0;
+  let total = 0;
+  for (const { exercise, progress } of entries) {
+    const passed = exercise.steps.filter((step) => progress[step.id]?.passedAt !== undefined);
+    done += passed.length;
+    total += exercise.steps.length;
+    const marks = exercise.steps.map((step) => `${progress[step.id]?.passedAt !== undefined ? '✅' : '▫️'} ${step.title}`).join(' · ');
+    const last = Math.max(0, ...passed.map((step) => progress[step.id]!.passedAt!));
+    blocks.push(
+      section(
+        `*${exercise.number}. ${exercise.title}* — ${passed.length} of ${exercise.steps.length}${last ? ` (last passed at ${clock(last)})` : ''}\n${marks}`,
+      ),
+    );
+  }
+  blocks.push(context('`/check` checks the current exercise; `/check --again` forgets its passes and checks from scratch.'));
+  return { text: `Your progress: ${done} of ${total} steps`, blocks };
+}
+
+export function hintMessage(title: string, hint: string, number: number, count: number): Message {
+  const more = number < count ? '' : count > 1 ? ' That was the last hint; *Show solution* gives the answer.' : '';
+  const text = `:bulb: *${title}* — hint ${number} of ${count}: ${hint}${more}`;
+  return { text: `Hint: ${title}`, blocks: [section(text)] };
+}
+
+export function solutionMessage(title: string, solution: string): Message {
+  return {
+    text: `Solution: ${title}`,
+    blocks: [section(`:key: *${title}* — solution:\n${solution}`), context('Then press *Check again*.')],
+  };
+}
+
+export function notYoursMessage(owner: string): Message {
+  const text = `These buttons belong to <@${owner}>'s check, so nothing was changed. Run \`/check\` to see your own progress.`;
+  return { text, blocks: [section(`:no_entry: ${text}`)] };
+}
+
+/** "10:42 UTC" */
+function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}

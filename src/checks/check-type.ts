@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { HttpResponse } from '../clients/http.js';
+import type { MarathonApp } from '../clients/marathon-model.js';
+import type { MesosClient } from '../clients/mesos.js';
+import type { MasterState } from '../clients/mesos-model.js';
+import type { ZookeeperClient } from '../clients/zookeeper.js';
+import type { ClusterEndpoints } from '../clusters/cluster-record.js';
+import type { ClusterSpecSummary } from '../clusters/cluster-spec.js';
+
+/** What one check concluded about the cluster as it is now. `detail` is plain text for the attendee. */
+export interface CheckOutcome {
+  pass: boolean;
+  detail: string;
+}
+
+/**
+ * Thrown below a check when the cluster answered but is not as the step wants (no such task, no
+ * such port): the step fails with this reason. Anything else that escapes is "could not check".
+ */
+export class StepNotMet extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'StepNotMet';
+  }
+}
+
+/**
+ * What a check may read, for one step of one run: reads shared by the run (the master's state,
+ * Marathon's apps) are fetched once; every call is named, so a step that times out says which
+ * endpoint did not answer. Read-only: nothing here changes the cluster.
+ */
+export interface CheckScope {
+  endpoints: ClusterEndpoints;
+  /** The minimesosFile settings, when the bot built the cluster (attached clusters have none). */
+  spec?: ClusterSpecSummary;
+  /** Aborted when the step's time is up. */
+  signal: AbortSignal;
+  masterState(): Promise<MasterState>;
+  marathonApps(): Promise<MarathonApp[]>;
+  mesos(): MesosClient;
+  zookeeper<T>(work: (zk: ZookeeperClient) => Promise<T>): Promise<T>;
+  /** A GET to any URL (an app's page): the answer whatever its status. */
+  get(url: string): Promise<HttpResponse>;
+  /** The address to open a TCP connection to `host:port`, once the cluster's kind allows it. */
+  reach(host: string, port: number): Promise<string>;
+  /** Names what the step waits on while `work` runs (for the timeout message). */
+  track<T>(what: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** One kind of check: its YAML form (a strict object with a literal `type`, validated at start-up) and how it reads the cluster. */
+export interface CheckType<Schema extends z.ZodObject = z.ZodObject> {
+  schema: Schema;
+  run(check: z.output<Schema>, scope: CheckScope): Promise<CheckOutcome>;
+}
+
+export function defineCheck<Schema extends z.ZodObject>(
+  schema: Schema,
+  run: (check: z.output<Schema>, scope: CheckScope) => Promise<CheckOutcome>,
+): CheckType<Schema> {
+  return { schema, run };
+}

@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis';
+
+/** One attendee's record of one step. */
+export interface StepProgress {
+  /** When the step first passed (ms since the epoch); it stays passed until `/check --again`. */
+  passedAt?: number;
+  /** How many checks looked at it until it passed. */
+  attempts: number;
+  hintsShown: number;
+  solutionShownAt?: number;
+}
+
+/** By step id; steps never checked are absent. */
+export type ExerciseProgress = Record<string, StepProgress>;
+
+/**
+ * Attendees' progress in Redis: one hash per attendee and exercise (`progress:<attendee>:<exercise>`,
+ * fields `passed:<step>`, `attempts:<step>`, `hints:<step>`, `solution:<step>`), plus the set
+ * `progress:attendees`. Every update is one atomic MULTI (HSETNX keeps the first pass time when
+ * two checks of the same attendee race).
+ */
+export class ProgressStore {
+  constructor(private readonly redis: () => Redis) {}
+
+  async get(attendee: string, exerciseId: string): Promise<ExerciseProgress> {
+    return decode(await this.redis().hgetall(key(attendee, exerciseId)));
+  }
+
+  async getMany(attendee: string, exerciseIds: string[]): Promise<Map<string, ExerciseProgress>> {
+    const pipeline = this.redis().pipeline();
+    for (const id of exerciseIds) pipeline.hgetall(key(attendee, id));
+    const results = (await pipeline.exec()) ?? [];
+    return new Map(
+      exerciseIds.map((id, index) => {
+        const [error, value] = results[index] ?? [null, {}];
+        if (error) throw error;
+        return [id, decode(value as Record<string, string>)];
+      }),
+    );
+  }
+
+  /** Records one check: the steps that passed now (first time only) and every step that was looked at. */
+  async record(
+    attendee: string,
+    exerciseId: string,
+    checked: { passed: string[]; attempted: string[] },
+    now = Date.now(),
+  ): Promise<ExerciseProgress> {
+    const hash = key(attendee, exerciseId);
+    const transaction = this.redis().multi();
+    for (const step of checked.passed) transaction.hsetnx(hash, `passed:${step}`, String(now));
+    for (const step of checked.attempted) transaction.hincrby(hash, `attempts:${step}`, 1);
+    transaction.hset(hash, 'checkedAt', String(now)).sadd(ATTENDEES, attendee).hgetall(hash);
+    const results = (await transaction.exec()) ?? [];
+    const [error, last] = results.at(-1) ?? [null, {}];
+    if (error) throw error;
+    return decode(last as Record<string, string>);
+  }
+
+  /** Counts one more hint revealed; returns how many have been now. */
+  async showHint(attendee: string, exerciseId: string, stepId: string): Promise<number> {
+    const [[error, count] = [null, 0]] = (await this.redis()
+      .multi()
+      .hincrby(key(attendee, exerciseId), `hints:${stepId}`, 1)
+      .sadd(ATTENDEES, attendee)
+      .exec()) ?? [[null, 0]];
+    if (error) throw error;
+    return Number(count);
+  }
+
+  async showSolution(attendee: string, exerciseId: string, stepId: string, now = Date.now()): Promise<void> {
+    await this.redis().multi().hsetnx(key(attendee, exerciseId), `solution:${stepId}`, String(now)).sadd(ATTENDEES, attendee).exec();
+  }
+
+  /** `/check --again`: forgets which steps passed (attempts, hints and solutions shown are kept). */
+  async resetPasses(attendee: string, exerciseId: string): Promise<void> {
+    await this.redis().eval(DELETE_PASSES, 1, key(attendee, exerciseId));
+  }
+}
+
+const DELETE_PASSES = `
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 7) == 'passed:' then redis.call('HDEL', KEYS[1], field) end
+end
+return 1
+`;
+
+function decode(hash: Record<string, string>): ExerciseProgress {
+  const steps: ExerciseProgress = {};
+  for (const [field, value] of Object.entries(hash)) {
+    const match = /^(passed|attempts|hints|solution):(.+)$/.exec(field);
+    if (!match) continue;
+    steps[match[2]!] ??= { attempts: 0, hintsShown: 0 };
+    const step = steps[match[2]!]!;
+    const number = Number(value);
+    if (match[1] === 'passed') step.passedAt = number;
+    else if (match[1] === 'attempts') step.attempts = number;
+    else if (match[1] === 'hints') step.hintsShown = number;
+    else step.solutionShownAt = number;
+  }
+  return steps;
+}
+
+const ATTENDEES = 'progress:attendees';
+const key = (attendee: string, exerciseId: string) => `progress:${attendee}:${exerciseId}`;

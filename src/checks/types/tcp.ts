@@ -1,0 +1,79 @@
+import { connect } from 'node:net';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { defineCheck, StepNotMet } from '../check-type.js';
+import { fillTemplate, templateSchema } from '../template.js';
+
+/** Most a greeting is read for: a server's first packet (MySQL's handshake is under 100 bytes). */
+const MAX_GREETING_BYTES = 4096;
+/** A greeting is complete once the server has been quiet this long after its first bytes. */
+const GREETING_QUIET_MS = 300;
+
+/**
+ * Something accepts connections at a templated host:port (`{image:mysql:3306}`), and optionally
+ * greets with a text (MySQL's handshake names its auth plugin, `mysql_native_password`). The
+ * check only reads: it closes the connection without sending a byte.
+ */
+export const tcpCheck = defineCheck(
+  z.strictObject({
+    type: z.literal('tcp'),
+    address: templateSchema,
+    greetingContains: z.string().min(1).optional(),
+  }),
+  async (check, scope) => {
+    const address = await fillTemplate(check.address, scope);
+    const { host, port } = splitHostPort(address);
+    const greeting = await scope.track(address, async () =>
+      converse(await scope.reach(host, port), port, check.greetingContains, scope.signal),
+    );
+    if (check.greetingContains === undefined) return { pass: true, detail: `${address} accepts connections` };
+    const printable = greeting.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    return greeting.includes(check.greetingContains)
+      ? { pass: true, detail: `${address} answers: ${printable.slice(0, 80)}` }
+      : {
+          pass: false,
+          detail: `${address} answers, but its greeting has no "${check.greetingContains}"${printable ? ` (${printable.slice(0, 80)})` : ''}`,
+        };
+  },
+);
+
+function splitHostPort(address: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (!match) throw new UserError(`"${address}" is not host:port.`, 'The exercise file has a bad tcp address; tell the instructor.');
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+/** Connects; resolves with what the server sent first (until `wanted` shows up, the server stops, or the step is over). */
+function converse(host: string, port: number, wanted: string | undefined, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    let quiet: NodeJS.Timeout | undefined;
+    const socket = connect({ host, port, signal });
+    const finish = () => {
+      clearTimeout(quiet);
+      socket.destroy();
+      resolve(received);
+    };
+    socket.once('connect', () => {
+      if (wanted === undefined) finish();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (received.includes(wanted ?? '') || received.length >= MAX_GREETING_BYTES) finish();
+      else {
+        clearTimeout(quiet);
+        quiet = setTimeout(finish, GREETING_QUIET_MS);
+      }
+    });
+    socket.once('end', finish);
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.name === 'AbortError'
+          ? error
+          : error.code === 'ECONNREFUSED'
+            ? new StepNotMet(`nothing accepts connections at ${host}:${port}`)
+            : new UserError(`I can't reach ${host}:${port}: ${error.message}.`, 'Is the cluster running? /cluster info shows it.'),
+      );
+    });
+  });
+}

@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import { resultMessage } from '../../commands/check/render.js';
+import { createApp } from '../app.js';
+import type { Exercise } from '../checks/exercise.js';
+import type { ExerciseResult } from '../checks/service.js';
+import { parseAttachEndpoints } from '../clusters/attach.js';
+import type { ClusterEndpoints } from '../clusters/cluster-record.js';
+import { UserError } from '../errors.js';
+import { messageToText } from '../render/text.js';
+import { isRedisUnavailable } from '../store/redis.js';
+import { configOrExplain, stderrLogger } from './runtime.js';
+
+const USAGE = `Usage:
+  workshop-bot check list [--json]
+  workshop-bot check run <exercise> [--user ID | --master URL [--marathon URL] [--zookeeper host:port]] [--json]
+`;
+
+/**
+ * `workshop-bot check`: the exercises, and one exercise checked against an attendee's cluster
+ * (\`--user\`: recorded in Redis, like /check) or any cluster by its endpoints (no Redis, no
+ * history). Exit 0 when every step passes, 1 when some do not, 2 on bad input.
+ */
+export async function runCheckCli(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCheckArgs>;
+  try {
+    parsed = parseCheckArgs(argv);
+  } catch (error) {
+    process.stderr.write(`workshop-bot check: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  const [subcommand, exercise, extra] = positionals;
+  if ((subcommand !== 'list' && subcommand !== 'run') || (subcommand === 'list' && exercise) || extra) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const config = configOrExplain('local');
+  if (!config) return 2;
+  const bot = createApp(config, { log: stderrLogger(config) });
+  try {
+    if (subcommand === 'list') {
+      const exercises = bot.services.checks.exercises;
+      process.stdout.write(values.json ? `${JSON.stringify(exercises.map(listEntry), null, 2)}\n` : listText(exercises));
+      return 0;
+    }
+    if (!exercise) throw new UserError('Which exercise?', `workshop-bot check list shows them. ${USAGE}`);
+    if (values.user && values.master) throw new UserError('Give --user or --master, not both.', USAGE);
+    if (!values.user && !values.master)
+      throw new UserError(
+        "Whose cluster? Give --user <Slack user id>, or the cluster's --master URL (and --marathon, --zookeeper).",
+        USAGE,
+      );
+    const result = values.user
+      ? await bot.services.checks.checkAttendee(values.user, exercise)
+      : await bot.services.checks.checkCluster(exercise, endpointsFrom(values));
+    process.stdout.write(values.json ? `${JSON.stringify(resultJson(result), null, 2)}\n` : `${resultText(result)}\n`);
+    return result.passed === result.total ? 0 : 1;
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+      return 2;
+    }
+    if (isRedisUnavailable(error)) {
+      process.stderr.write(
+        `I can't reach Redis at ${config.redisUrl}, where attendees' clusters and progress are kept.\nStart it, or check a cluster by its endpoints with --master.\n`,
+      );
+      return 2;
+    }
+    throw error;
+  } finally {
+    await bot.close();
+  }
+}
+
+/** `--master/--marathon/--zookeeper`, validated as `/cluster attach` validates them. */
+function endpointsFrom(values: { master?: string; marathon?: string; zookeeper?: string }): ClusterEndpoints {
+  const pairs: Record<string, string> = {};
+  for (const name of ['master', 'marathon', 'zookeeper'] as const) if (values[name]) pairs[name] = values[name];
+  return parseAttachEndpoints(pairs, []);
+}
+
+function parseCheckArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      user: { type: 'string' },
+      master: { type: 'string' },
+      marathon: { type: 'string' },
+      zookeeper: { type: 'string' },
+    },
+  });
+}
+
+/** The `check list --json` contract: `[{id, title, steps: [{id, title}]}]`. */
+function listEntry(exercise: Exercise) {
+  return { id: exercise.id, title: exercise.title, steps: exercise.steps.map((step) => ({ id: step.id, title: step.title })) };
+}
+
+/** The `check run --json` contract. */
+export function resultJson(result: ExerciseResult) {
+  return {
+    exercise: result.exercise.id,
+    title: result.exercise.title,
+    steps: result.steps.map((step) => ({ id: step.id, title: step.title, status: step.status, detail: step.detail, hint: step.hint })),
+    passed: result.passed,
+    total: result.total,
+  };
+}
+
+function listText(exercises: readonly Exercise[]): string {
+  return exercises
+    .map(
+      (exercise) =>
+        `${exercise.number}. ${exercise.id} — ${exercise.title}\n${exercise.steps.map((step) => `     ${step.id}: ${step.title}`).join('\n')}\n`,
+    )
+    .join('');
+}
+
+/** The same text /check shows in a terminal, without the buttons (nothing to press here). */
+function resultText(result: ExerciseResult): string {
+  const message = resultMessage(result);
+  return messageToText({ ...message, blocks: message.blocks?.filter((block) => block.type !== 'actions') ?? [] });
+}
