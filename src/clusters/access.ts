@@ -130,7 +130,9 @@ export class ClusterAccess {
       );
     const { host, port } = target;
     const [address] = await this.guard.check(host, port);
-    return `${address!.includes(':') ? `[${address}]` : address}:${port}`;
+    // A chroot (`host:port/path`) is part of where the cluster's znodes are, not of the address.
+    const chroot = /^[^/]*(\/.*)?$/.exec(connectString)?.[1] ?? '';
+    return `${address!.includes(':') ? `[${address}]` : address}:${port}${chroot}`;
   }
 
   private async mesosLeader(cluster: ClusterTarget): Promise<string | undefined> {

@@ -147,6 +147,7 @@ describe.skipIf(!testRedisUrl() || !testZookeeper())('workshop-bot check run', (
       const { stdout, code } = await cli(['check', 'run', 'marathon', '--user', 'U0CLI', '--json'], {
         REDIS_URL: testRedisUrl()!,
         WORKSHOP_KEY_PREFIX: prefix,
+        ATTACH_ALLOW: '127.0.0.0/8',
       });
       expect(code).toBe(1);
       const statuses = (JSON.parse(stdout) as { steps: Array<{ status: string }> }).steps.map((step) => step.status);

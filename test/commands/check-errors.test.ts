@@ -43,7 +43,7 @@ describe.skipIf(!testRedisUrl())('/check with bad input and failing clusters (e2
   it('stray words and misplaced flags are refused with the usage', async () => {
     expect((await bot.command('/check', 'marathon frameworks', 'U0ANYONE')).text).toContain('/check takes one exercise at a time');
     expect((await bot.command('/check', 'list --again', 'U0ANYONE')).text).toContain('--again goes with an exercise');
-    expect((await bot.command('/check', '--force', 'U0ANYONE')).text).toContain('Unknown option --force. Options here: --again.');
+    expect((await bot.command('/check', '--force', 'U0ANYONE')).text).toContain('Unknown option "--force". Options here: --again.');
   });
 
   it('a Marathon that never answers fails only the steps that need it, within their deadline, naming it', async () => {

@@ -54,7 +54,9 @@ describe.skipIf(!needs)(`fuzz: hostile command lines (seed ${SEED})`, () => {
     const zookeeper = await zookeeperChroot('fuzz');
     cluster = await startSimulatedClusterProcess(zookeeper);
     endpoints = { master: cluster.masterUrl, marathon: cluster.marathonUrl, zookeeper };
-    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('fuzz').slice(0, -1) } });
+    slack = await startSlackBot({
+      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('fuzz').slice(0, -1), ATTACH_ALLOW: '127.0.0.0/8' },
+    });
     await slack.bot.services.clusters.attach(ATTACHED, endpoints);
     loop.enable();
   });

@@ -19,7 +19,12 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ zookeeper: testZookeeper()!, taskStartDelayMs: 50 });
     const config = loadConfig(
-      { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('hostile').slice(0, -1), LOG_LEVEL: 'silent' },
+      {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: uniquePrefix('hostile').slice(0, -1),
+        LOG_LEVEL: 'silent',
+        ATTACH_ALLOW: '127.0.0.0/8',
+      },
       'local',
     );
     bot = createApp(config, { log: createLogger('silent', { pretty: false }) });

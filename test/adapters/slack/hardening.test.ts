@@ -34,7 +34,7 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
   beforeAll(async () => {
     cluster = await startSimulatedCluster();
     slack = await startSlackBot({
-      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('edges').slice(0, -1) },
+      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('edges').slice(0, -1), ATTACH_ALLOW: '127.0.0.0/8' },
       app: { commands: [...ALL_COMMANDS, loud] },
     });
   });
