@@ -13,6 +13,10 @@ import { CommandRouter } from './router/router.js';
 import type { CommandSpec } from './router/types.js';
 import type { AppServices } from './services.js';
 import { isRedisUnavailable, Store } from './store/redis.js';
+import { AttendeeRegistry } from './workshop/attendees.js';
+import { BroadcastService } from './workshop/broadcast.js';
+import { InstructorRoles } from './workshop/roles.js';
+import { WorkshopRoom } from './workshop/room.js';
 import { WorkshopService } from './workshop/service.js';
 
 export interface BotApp {
@@ -38,6 +42,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const log = options.log ?? createLogger(config.logLevel);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
+  const notifier = options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log);
+  const attendees = new AttendeeRegistry(() => store.redis, notifier, log);
   const services: AppServices = {
     config,
     log,
@@ -46,7 +52,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis), config),
     access: new ClusterAccess(),
     workshop: new WorkshopService(queues, config),
-    notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
+    roles: new InstructorRoles(config, notifier, log),
+    attendees,
+    room: new WorkshopRoom(() => store.redis, config),
+    broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
+    notifier,
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);
   return {

@@ -26,18 +26,22 @@ export class CommandRouter {
     return this.byName.get(name.replace(/^\//, '').toLowerCase());
   }
 
-  isInstructor(user: string): boolean {
-    return this.services.config.instructors.includes(user);
+  isInstructor(user: string): Promise<boolean> {
+    return this.services.roles.isInstructor(user);
   }
 
   async dispatch(request: CommandRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ command: request.command, user: request.user });
+    // Any command makes its user an attendee; alongside the command, which it neither delays nor fails.
+    const registering = this.services.attendees.register(request.user).catch((error: unknown) => {
+      log.debug({ err: error }, 'could not register the attendee');
+    });
     await this.guard(out, log, async () => {
       const command = this.find(request.command);
       if (!command) {
         throw new UserError(`I don't know the command /${request.command.replace(/^\//, '')}.`, 'Type /help to see every command.');
       }
-      const isInstructor = this.isInstructor(request.user);
+      const isInstructor = await this.isInstructor(request.user);
       this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
       const base = { request, isInstructor, services: this.services, out, log, commands: this.commands };
       if (!command.subcommands) {
@@ -61,15 +65,20 @@ export class CommandRouter {
       }
       await subcommand.run({ ...base, args: rest, usage: subcommand.usage });
     });
+    await registering;
   }
 
   async dispatchAction(action: ActionRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ action: action.actionId, user: action.user });
     await this.guard(out, log, async () => {
       const [commandName = '', actionName = ''] = action.actionId.split('.', 2);
-      const handler = this.find(commandName)?.actions?.[actionName];
+      const command = this.find(commandName);
+      const handler = command?.actions?.[actionName];
       if (!handler) throw new UserError('That button no longer does anything here.', 'Run the command again to get a fresh message.');
-      await handler({ action, isInstructor: this.isInstructor(action.user), services: this.services, out, log });
+      const isInstructor = await this.isInstructor(action.user);
+      // An instructor command's buttons are for instructors too.
+      this.authorize(command!.instructorOnly, isInstructor, 'This button');
+      await handler({ action, isInstructor, services: this.services, out, log });
     });
   }
 
@@ -77,7 +86,7 @@ export class CommandRouter {
     if (instructorOnly && !isInstructor) {
       throw new UserError(
         `${what} is for instructors only.`,
-        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS.',
+        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).',
       );
     }
   }
