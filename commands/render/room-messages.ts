@@ -102,9 +102,10 @@ export function attendeesMessage(
   roster: RosterEntry[],
   view: { page: number; status?: ClusterStatus | 'none'; tracksProgress: boolean },
 ): Message {
-  const counts = new Map<string, number>();
-  for (const entry of roster) counts.set(entry.cluster ?? 'none', (counts.get(entry.cluster ?? 'none') ?? 0) + 1);
-  const summary = `*${plural(roster.length, 'attendee')}*${roster.length > 0 ? ` · clusters: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}` : ''}`;
+  const counts = Object.keys(STATUS_WORDS)
+    .map((status) => ({ status, count: roster.filter((entry) => (entry.cluster ?? 'none') === status).length }))
+    .filter(({ count }) => count > 0);
+  const summary = `*${plural(roster.length, 'attendee')}*${roster.length > 0 ? ` · clusters: ${counts.map(({ status, count }) => `${count} ${status}`).join(', ')}` : ''}`;
   if (roster.length === 0) {
     return textOnly(`${summary}\nNobody has used the bot yet: attendees register by using any command (/help, /cluster up…).`);
   }
