@@ -87,6 +87,7 @@ export class FakeSlack {
   private readonly usergroups = new Map<string, string[]>();
   private readonly refusals = new Map<string, string>();
   private readonly limits = new Map<string, { limits: MethodLimits; workspace: TokenBucket; channels: Map<string, TokenBucket> }>();
+  private readonly delays = new Map<string, number>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -121,8 +122,13 @@ export class FakeSlack {
           at,
           ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
         });
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
-        res.end(JSON.stringify(answer.body));
+        const respond = () => {
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
+          res.end(JSON.stringify(answer.body));
+        };
+        const delay = this.delays.get(method);
+        if (delay) setTimeout(respond, delay);
+        else respond();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -157,6 +163,11 @@ export class FakeSlack {
   /** From now on, `method` is rate limited like Slack does it (see SLACK_POST_LIMITS). */
   limit(method: string, limits: MethodLimits): void {
     this.limits.set(method, { limits, workspace: new TokenBucket(limits.workspace), channels: new Map() });
+  }
+
+  /** `method` acts at once but answers `ms` later: a caller killed meanwhile never learns that it worked. */
+  delayAnswers(method: string, ms: number): void {
+    this.delays.set(method, ms);
   }
 
   /** Users that users.info knows (others: user_not_found). */

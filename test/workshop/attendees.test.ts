@@ -72,7 +72,8 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
       () => room.bot.services.store.redis,
       new RecordingNotifier(),
       createLogger('silent', { pretty: false }),
-      async (users) => new Map(users.filter((user) => user !== 'U0P001').map((user) => [user, { exercise: '03-marathon', passed: 2, steps: 5 }])),
+      async (users) =>
+        new Map(users.filter((user) => user !== 'U0P001').map((user) => [user, { exercise: '03-marathon', passed: 2, steps: 5 }])),
     );
     for (let i = 0; i < 500; i++) await registry.register(`U0P${String(i).padStart(3, '0')}`);
     const roster = await registry.roster(room.bot.services.clusters.registry);

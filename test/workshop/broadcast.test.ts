@@ -115,7 +115,9 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     await until(async () => room.fake.messages.length >= 3, 15_000, 20);
 
     const answer = await room.press(INSTRUCTOR, 'workshop.stop', id);
-    expect(answer).toMatch(/^:octagonal_sign: Stopped: \d+ messages of 21 will not be sent \(\d+ already were\)\. The delivery report follows by DM\.$/);
+    expect(answer).toMatch(
+      /^:octagonal_sign: Stopped: \d+ messages of 21 will not be sent \(\d+ already were\)\. The delivery report follows by DM\.$/,
+    );
     const report = await room.report();
     const sent = room.fake.messages.filter((message) => message.metadata?.event_type === BROADCAST_TAG);
     expect(report.text).toBe(`:octagonal_sign: Broadcast stopped: ${sent.length} of 21 sent`);

@@ -63,15 +63,9 @@ export async function startWorkshopBot(env: Record<string, string> = {}): Promis
       return events.map((event) => messageToText(event.payload)).join('\n');
     },
     startWorker() {
-      const processor = broadcastProcessor({
-        broadcasts: bot.services.broadcasts,
-        notifier: bot.services.notifier,
-        messages: { report: broadcastReportMessage },
-        log,
-      });
-      const [worker] = startWorkers(config.redisUrl, config.keyPrefix, { broadcasts: { processor, options: broadcastWorkerOptions(config) } }, log);
-      workers.push(worker!);
-      return worker!;
+      const worker = startBroadcastWorker(bot);
+      workers.push(worker);
+      return worker;
     },
     broadcastsTo(user) {
       return fake.dmsTo(user).filter(isTagged(BROADCAST_TAG));
@@ -91,6 +85,19 @@ export async function startWorkshopBot(env: Record<string, string> = {}): Promis
       await fake.stop();
     },
   };
+}
+
+/** The `broadcasts` queue's worker, wired as `workshop-bot worker` wires it, in this process. */
+export function startBroadcastWorker(bot: BotApp): Worker {
+  const { config, log, notifier, broadcasts } = bot.services;
+  const processor = broadcastProcessor({ broadcasts, notifier, messages: { report: broadcastReportMessage }, log });
+  const [worker] = startWorkers(
+    config.redisUrl,
+    config.keyPrefix,
+    { broadcasts: { processor, options: broadcastWorkerOptions(config) } },
+    log,
+  );
+  return worker!;
 }
 
 /** The broadcast id on the Stop button of /workshop broadcast's answer. */
