@@ -54,6 +54,9 @@ const REASONS: Record<string, string> = {
   msg_too_long: 'the message is too long for Slack',
 };
 
+const MAX_REASONS = 10;
+const FAILURE_BUDGET = 8000;
+
 /** The delivery report, by DM to the instructor who sent the broadcast. */
 export function broadcastReportMessage(summary: BroadcastSummary): Message {
   const total = summary.sent.length + summary.failed.length + summary.stopped.length;
@@ -72,15 +75,22 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
     .join(', ');
   const byReason = new Map<string, string[]>();
   for (const { target, reason } of summary.failed) byReason.set(reason, [...(byReason.get(reason) ?? []), target]);
-  const failures = [...byReason].map(
-    ([reason, targets]) => `• \`${reason}\`${REASONS[reason] ? ` (${REASONS[reason]})` : ''}, ${targets.length}: ${mentions(targets)}`,
+  // Slack refuses much more than ~12,000 characters of blocks: the names share what is left.
+  const reasons = [...byReason].slice(0, MAX_REASONS);
+  const budget = Math.min(LIMITS.sectionText - 200, Math.floor(FAILURE_BUDGET / Math.max(1, reasons.length)));
+  const failures = reasons.map(([reason, targets]) =>
+    section(`• \`${reason}\`${REASONS[reason] ? ` (${REASONS[reason]})` : ''}, ${targets.length}: ${mentions(targets, budget)}`),
   );
+  const otherReasons = byReason.size - reasons.length;
   return {
     text: title,
     blocks: [
       section(`*${title}*\n${sentLine}`),
-      ...(failures.length > 0 ? [section(truncate(`*Failed:*\n${failures.join('\n')}`, LIMITS.sectionText))] : []),
-      ...(summary.stopped.length > 0 ? [section(`*Not sent (stopped), ${summary.stopped.length}:* ${mentions(summary.stopped)}`)] : []),
+      ...(failures.length > 0 ? [section('*Failed:*'), ...failures] : []),
+      ...(otherReasons > 0 ? [context(`…and ${plural(otherReasons, 'other reason')}.`)] : []),
+      ...(summary.stopped.length > 0
+        ? [section(`*Not sent (stopped), ${summary.stopped.length}:* ${mentions(summary.stopped, 1500)}`)]
+        : []),
       context(`The message: ${truncate(summary.message.text, 200)}`),
     ],
   };
@@ -157,7 +167,7 @@ function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
 }
 
 /** Mentions of users (<@U…>) and channels (<#C…>), cut short to fit a section. */
-function mentions(targets: string[], budget = 2000): string {
+function mentions(targets: string[], budget: number): string {
   const shown: string[] = [];
   let length = 0;
   for (const target of targets) {

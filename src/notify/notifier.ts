@@ -22,6 +22,9 @@ export interface Notifier {
   usergroupMembers(group: string): Promise<string[]>;
 }
 
+/** A `postOnce` with no answer by then is abandoned (it may still have arrived: `wasPosted` tells). */
+export const POST_ONCE_TIMEOUT_MS = 5_000;
+
 /** What a post carries to be recognised later (Slack message metadata: `event_type` and the id). */
 export interface PostTag {
   type: string;

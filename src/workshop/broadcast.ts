@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, type Job, type JobsOptions, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { UserError } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type Notifier, PostRefusedError, type PostTag, RateLimitedError } from '../notify/notifier.js';
+import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../notify/notifier.js';
 import type { Queues } from '../queue/queues.js';
 import type { Message } from '../render/blocks.js';
 import type { AttendeeRegistry } from './attendees.js';
@@ -45,10 +45,10 @@ export const BROADCAST_TAG = 'workshop_broadcast';
 export const REPORT_TAG = 'workshop_broadcast_report';
 
 /**
- * A post whose marker is younger than this may still be in flight (the post times out after 5 s);
- * an older marker without an outcome means the worker died mid-post, and Slack is asked whether it arrived.
+ * A post whose marker is younger than this may still be in flight (postOnce gives up after 5 s); an
+ * older marker without an outcome means the worker died mid-post, and Slack is asked whether it arrived.
  */
-export const IN_DOUBT_AFTER_MS = 10_000;
+export const IN_DOUBT_AFTER_MS = 2 * POST_ONCE_TIMEOUT_MS;
 /** Slack's clock and ours may differ a little: look back this much further. */
 const CLOCK_SKEW_MS = 60_000;
 /** Broadcast records live a week (reports, and a late retry finding its broadcast). */
@@ -226,6 +226,7 @@ export class Ledger {
       3,
       this.outcomes,
       this.sending,
+      // A ledger that cannot be stopped (the report) names any key; ARGV[6] = 0 makes the script skip it.
       this.stopped ?? this.sending,
       target,
       now,
@@ -251,13 +252,17 @@ export class Ledger {
 
 /**
  * The pace is BullMQ's limiter, which holds for all workers of the queue together (Slack's ceiling is
- * per workspace): one job per 60000/BROADCAST_PER_MINUTE ms. Several jobs in flight hide Slack's
- * latency; a dead worker's job is taken over within ~15 s.
+ * per workspace): BROADCAST_PER_MINUTE, in windows of at least 100 ms. A window opens only when its
+ * first job starts, so each costs a worker's wake-up on top: short windows (one post every 20 ms)
+ * would lose a quarter of the pace to it, while a few posts per window stay within Slack's short
+ * bursts. Several jobs in flight hide Slack's latency; a dead worker's job is taken over within ~15 s.
  */
 export function broadcastWorkerOptions(pace: { broadcastPerMinute: number }): Partial<WorkerOptions> {
+  const interval = 60_000 / pace.broadcastPerMinute;
+  const perWindow = Math.max(1, Math.ceil(MIN_WINDOW_MS / interval));
   return {
     concurrency: 10,
-    limiter: { max: 1, duration: Math.max(1, Math.round(60_000 / pace.broadcastPerMinute)) },
+    limiter: { max: perWindow, duration: Math.round(perWindow * interval) },
     lockDuration: 10_000,
     stalledInterval: 5_000,
     maxStalledCount: 10,
@@ -313,7 +318,17 @@ async function postOnce(
       throw new DelayedError();
     }
     if (claim.state === 'in-doubt') {
-      if (await notifier.wasPosted(target, tag, claim.since - CLOCK_SKEW_MS)) return ledger.settle(target, { status: 'sent' });
+      let arrived: boolean;
+      try {
+        arrived = await notifier.wasPosted(target, tag, claim.since - CLOCK_SKEW_MS);
+      } catch (error) {
+        if (!isLastAttempt(job)) throw error;
+        return ledger.settle(target, {
+          status: 'failed',
+          reason: `unknown whether it arrived: Slack could not be asked (${errorMessage(error)})`,
+        });
+      }
+      if (arrived) return ledger.settle(target, { status: 'sent' });
       await ledger.release(target);
       continue;
     }
@@ -327,16 +342,18 @@ async function postOnce(
       }
       if (error instanceof PostRefusedError) return ledger.settle(target, { status: 'failed', reason: error.reason });
       // No answer (network, Slack 5xx): it may have arrived, so the marker stays and the next attempt asks Slack first.
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        return ledger.settle(target, { status: 'failed', reason: `no answer from Slack (${(error as Error).message})` });
-      }
+      if (isLastAttempt(job)) return ledger.settle(target, { status: 'failed', reason: `no answer from Slack (${errorMessage(error)})` });
       throw error;
     }
     return ledger.settle(target, { status: 'sent' });
   }
 }
 
+/** BullMQ counts failed attempts; 429s and delays are not among them. */
+const isLastAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
 const FANOUT_CHUNK = 100;
+const MIN_WINDOW_MS = 100;
 const STOPPED = JSON.stringify({ status: 'stopped' } satisfies Outcome);
 
 const deliverJobId = (id: string, target: string) => `bc-${id}-${target}`;

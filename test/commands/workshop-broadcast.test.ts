@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
-import { BROADCAST_TAG, REPORT_TAG } from '../../src/workshop/broadcast.js';
+import { BROADCAST_TAG, broadcastWorkerOptions, REPORT_TAG } from '../../src/workshop/broadcast.js';
 import { FakeSlack, SLACK_POST_LIMITS, scaledLimits } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { SIGNING_SECRET } from '../support/slack-bot.js';
@@ -102,10 +102,12 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast --dm to a room of 500, thr
     const posts = fake.calls.filter((call) => call.method === 'chat.postMessage');
     const limited = posts.filter((call) => call.status === 429);
     expect(limited.length).toBeGreaterThan(0);
+    // Posts already under way when Slack said 429 cannot be called back (the worker holds at most
+    // `concurrency`); nothing else may reach Slack until Retry-After has passed.
+    const underWay = broadcastWorkerOptions({ broadcastPerMinute: 1 }).concurrency!;
     for (const refusal of limited) {
-      const quietFrom = refusal.at + 300;
-      const quietUntil = refusal.at + refusal.retryAfter! * 1000 - 100;
-      expect(posts.filter((call) => call.status === 200 && call.at > quietFrom && call.at < quietUntil)).toEqual([]);
+      const until = refusal.at + refusal.retryAfter! * 1000 - 50;
+      expect(posts.filter((call) => call.at > refusal.at && call.at < until).length).toBeLessThanOrEqual(underWay);
     }
   }, 240_000);
 });

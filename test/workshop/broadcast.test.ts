@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BROADCAST_TAG, IN_DOUBT_AFTER_MS } from '../../src/workshop/broadcast.js';
+import { BROADCAST_TAG, broadcastWorkerOptions, IN_DOUBT_AFTER_MS } from '../../src/workshop/broadcast.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
 import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
@@ -61,11 +61,12 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     const posts = room.fake.calls.filter((call) => call.method === 'chat.postMessage');
     const limited = posts.filter((call) => call.status === 429);
     expect(limited.length).toBeGreaterThan(0);
+    // Posts already under way when Slack said 429 cannot be called back (each worker holds at most
+    // `concurrency`); nothing else may reach Slack until Retry-After has passed.
+    const underWay = 2 * broadcastWorkerOptions(room.bot.config).concurrency!;
     for (const refusal of limited) {
-      // Posts already on their way may still arrive; after that, silence until Retry-After has passed.
-      const quietFrom = refusal.at + 300;
-      const quietUntil = refusal.at + refusal.retryAfter! * 1000 - 100;
-      expect(posts.filter((call) => call.status === 200 && call.at > quietFrom && call.at < quietUntil)).toEqual([]);
+      const until = refusal.at + refusal.retryAfter! * 1000 - 50;
+      expect(posts.filter((call) => call.at > refusal.at && call.at < until).length).toBeLessThanOrEqual(underWay);
     }
   }, 90_000);
 

@@ -1,7 +1,7 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
-import { type Notifier, PostRefusedError, type PostTag, RateLimitedError } from '../../notify/notifier.js';
+import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../../notify/notifier.js';
 import type { Message, MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
@@ -88,14 +88,11 @@ export class SlackNotifier implements Notifier {
       slackApiUrl: this.client.slackApiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: POST_TIMEOUT_MS,
+      timeout: POST_ONCE_TIMEOUT_MS,
     });
     return this.once;
   }
 }
-
-/** A post that has not answered by then is abandoned (and settled later with `wasPosted`). */
-export const POST_TIMEOUT_MS = 10_000;
 
 /** Slack's errors that say "not now" rather than "never". */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
