@@ -8,8 +8,8 @@ export interface RoomChannel {
   source: 'config' | 'remembered';
 }
 
-/** Public (C…) and private (G…) channels; DMs (D…) and group DMs are never the room. */
-const isRoomChannel = (channel: string) => /^[CG][A-Z0-9]+$/.test(channel);
+/** Public (C…) and private (G…) channels (and the terminal's C_TERMINAL); DMs (D…) are never the room. */
+const isRoomChannel = (channel: string) => /^[CG][A-Z0-9_]+$/.test(channel);
 
 /**
  * The workshop room's channel, where broadcasts go: WORKSHOP_CHANNEL, or else the first channel an
