@@ -71,7 +71,7 @@ export class BroadcastService {
     private readonly redis: () => Redis,
     private readonly queues: Queues,
     private readonly attendees: Pick<AttendeeRegistry, 'list'>,
-    private readonly pace: { broadcastPerMinute: number },
+    readonly pace: { broadcastPerMinute: number },
   ) {}
 
   async start(request: { from: string; message: Message; channel?: string; dm: boolean }): Promise<BroadcastStarted> {
@@ -251,22 +251,46 @@ export class Ledger {
 }
 
 /**
- * The pace is BullMQ's limiter, which holds for all workers of the queue together (Slack's ceiling is
- * per workspace): BROADCAST_PER_MINUTE, in windows of at least 100 ms. A window opens only when its
- * first job starts, so each costs a worker's wake-up on top: short windows (one post every 20 ms)
- * would lose a quarter of the pace to it, while a few posts per window stay within Slack's short
- * bursts. Several jobs in flight hide Slack's latency; a dead worker's job is taken over within ~15 s.
+ * Two things pace the posts at BROADCAST_PER_MINUTE. BullMQ's limiter caps all workers of the queue
+ * together (Slack's ceiling is per workspace), in one-second windows: a window per post would cost a
+ * worker's wake-up each (a quarter of the pace at 50 a second). Within a window, each process's
+ * `Pacer` spaces its posts evenly, so they never leave in a burst. Several jobs in flight hide
+ * Slack's latency; a dead worker's job is taken over within ~15 s.
  */
 export function broadcastWorkerOptions(pace: { broadcastPerMinute: number }): Partial<WorkerOptions> {
-  const interval = 60_000 / pace.broadcastPerMinute;
-  const perWindow = Math.max(1, Math.ceil(MIN_WINDOW_MS / interval));
+  const perWindow = Math.max(1, Math.round(pace.broadcastPerMinute / 60));
   return {
     concurrency: 10,
-    limiter: { max: perWindow, duration: Math.round(perWindow * interval) },
+    limiter: { max: perWindow, duration: Math.round(perWindow * postInterval(pace)) },
     lockDuration: 10_000,
     stalledInterval: 5_000,
     maxStalledCount: 10,
   };
+}
+
+const postInterval = (pace: { broadcastPerMinute: number }) => 60_000 / pace.broadcastPerMinute;
+
+/** One process's posts, one every `intervalMs`, none while Slack asked to wait. */
+export class Pacer {
+  private next = 0;
+  private pausedUntil = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  async wait(): Promise<void> {
+    for (;;) {
+      // Slots follow each other, not the moment a timer fired: a late timer does not slow the pace.
+      const slot = Math.max(Date.now(), this.next, this.pausedUntil);
+      this.next = slot + this.intervalMs;
+      await new Promise((resolve) => setTimeout(resolve, slot - Date.now()));
+      if (this.pausedUntil <= slot) return;
+    }
+  }
+
+  /** Slack said 429: posts waiting here take new slots after `ms`. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
 }
 
 export interface BroadcastWorkerDeps {
@@ -281,18 +305,21 @@ type BroadcastJob = Job<{ broadcastId: string; target?: string }>;
 /** The `broadcasts` queue's processor: `fanout`, `deliver` (one recipient) and `report`. */
 export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
   const { broadcasts, messages, log } = deps;
+  const pacer = new Pacer(postInterval(broadcasts.pace));
+  const postOnce = (job: BroadcastJob, token: string | undefined, ledger: Ledger, target: string, message: Message, tag: PostTag) =>
+    postOncePaced(deps, pacer, job, token, ledger, target, message, tag);
   return async (job: BroadcastJob, token?: string) => {
     const id = job.data.broadcastId;
     if (job.name === 'fanout') return broadcasts.fanOut(id);
     if (job.name === 'deliver') {
       const message = await broadcasts.message(id);
       if (!message) return log.warn({ broadcastId: id }, 'broadcast expired before this delivery; skipped');
-      await postOnce(deps, job, token, broadcasts.recipients(id), job.data.target!, message, { type: BROADCAST_TAG, id });
+      await postOnce(job, token, broadcasts.recipients(id), job.data.target!, message, { type: BROADCAST_TAG, id });
       return broadcasts.reportWhenDone(id);
     }
     const summary = await broadcasts.summary(id);
     if (!summary) return log.warn({ broadcastId: id }, 'broadcast expired before its report; skipped');
-    await postOnce(deps, job, token, broadcasts.report(id), summary.from, messages.report(summary), { type: REPORT_TAG, id });
+    await postOnce(job, token, broadcasts.report(id), summary.from, messages.report(summary), { type: REPORT_TAG, id });
     log.info(
       { broadcastId: id, sent: summary.sent.length, failed: summary.failed.length, stopped: summary.stopped.length },
       'broadcast done',
@@ -301,8 +328,9 @@ export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
 }
 
 /** Posts `message` to `target` unless the ledger says it was (or is being) posted already; see BroadcastService. */
-async function postOnce(
+async function postOncePaced(
   { broadcasts, notifier }: BroadcastWorkerDeps,
+  pacer: Pacer,
   job: BroadcastJob,
   token: string | undefined,
   ledger: Ledger,
@@ -311,6 +339,8 @@ async function postOnce(
   tag: PostTag,
 ): Promise<void> {
   for (;;) {
+    // Paced before the claim, so a claimed recipient's post starts at once (its marker's age says how long it may be in flight).
+    await pacer.wait();
     const claim = await ledger.claim(target);
     if (claim.state === 'settled' || claim.state === 'stopped') return;
     if (claim.state === 'busy') {
@@ -336,6 +366,7 @@ async function postOnce(
       await notifier.postOnce(target, message, tag);
     } catch (error) {
       if (error instanceof RateLimitedError) {
+        pacer.pause(error.retryAfterMs);
         await ledger.release(target);
         await broadcasts.pauseAll(error.retryAfterMs);
         throw Worker.RateLimitError();
@@ -353,7 +384,6 @@ async function postOnce(
 const isLastAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 const FANOUT_CHUNK = 100;
-const MIN_WINDOW_MS = 100;
 const STOPPED = JSON.stringify({ status: 'stopped' } satisfies Outcome);
 
 const deliverJobId = (id: string, target: string) => `bc-${id}-${target}`;

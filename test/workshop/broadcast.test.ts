@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BROADCAST_TAG, broadcastWorkerOptions, IN_DOUBT_AFTER_MS } from '../../src/workshop/broadcast.js';
+import { BROADCAST_TAG, broadcastWorkerOptions, IN_DOUBT_AFTER_MS, Pacer } from '../../src/workshop/broadcast.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
 import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
@@ -151,5 +151,29 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(room.fake.callsOf('chat.postMessage')).toEqual([]);
+  });
+});
+
+describe('Pacer', () => {
+  const waitAll = async (pacer: Pacer, count: number, start: number) =>
+    (await Promise.all(Array.from({ length: count }, () => pacer.wait().then(() => Date.now() - start)))).sort((a, b) => a - b);
+
+  it('lets one post through per interval however many wait, without bursts after a late timer', async () => {
+    const start = Date.now();
+    const times = await waitAll(new Pacer(50), 6, start);
+    times.forEach((time, i) => {
+      expect(time).toBeGreaterThanOrEqual(50 * i - 2);
+    });
+    expect(times.at(-1)).toBeLessThan(250 + 200);
+  });
+
+  it('holds the posts already waiting when Slack says 429, then spaces them again', async () => {
+    const pacer = new Pacer(50);
+    const start = Date.now();
+    const waiting = waitAll(pacer, 3, start);
+    pacer.pause(300);
+    const times = await waiting;
+    expect(times[0]).toBeGreaterThanOrEqual(298);
+    expect(times[2]).toBeGreaterThanOrEqual(398);
   });
 });
