@@ -1,4 +1,3 @@
-import type { ClusterEndpoints } from '../src/clusters/cluster-record.js';
 import { errorMessage } from '../src/errors.js';
 import { type FaqResult, loadFaq } from '../src/faq/faq.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
@@ -48,11 +47,11 @@ async function liveView(
   // No record (or no Redis): the attendee has no cluster to show; the answer stands on its own.
   const record = await services.clusters.get(user).catch(() => null);
   if (record?.status !== 'ready' || !record.endpoints) return [];
-  const endpoints: ClusterEndpoints = record.endpoints;
+  const cluster = { kind: record.kind, endpoints: record.endpoints };
   try {
     const title = '*On your cluster right now:*';
-    if (view === 'apps') return [divider(), section(title), ...appBlocks(await services.access.marathon(endpoints).apps()).slice(0, 5)];
-    const state = await services.access.mesos(endpoints).state();
+    if (view === 'apps') return [divider(), section(title), ...appBlocks(await services.access.marathon(cluster).apps()).slice(0, 5)];
+    const state = await services.access.mesos(cluster).state();
     switch (view) {
       case 'resources': {
         const { total, used } = clusterTotals(state);
@@ -66,8 +65,8 @@ async function liveView(
       case 'frameworks':
         return [divider(), section(title), ...frameworkBlocks(state.frameworks).slice(0, 5)];
       case 'leader': {
-        const masters = endpoints.zookeeper
-          ? await services.access.withZookeeper(endpoints, async (zk) => (await zk.mesosMasters('/mesos')).masters)
+        const masters = cluster.endpoints.zookeeper
+          ? await services.access.withZookeeper(cluster, async (zk) => (await zk.mesosMasters('/mesos')).masters)
           : [];
         return [
           divider(),

@@ -30,7 +30,7 @@ function noArguments(ctx: CommandContext): void {
 async function marathon(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const cluster = await readyCluster(ctx);
-  const apps = await ctx.services.access.marathon(cluster.endpoints).apps();
+  const apps = await ctx.services.access.marathon(cluster).apps();
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
   await postInThread(
     ctx,
@@ -74,7 +74,7 @@ async function zk(ctx: CommandContext): Promise<void> {
   const [path = '/', extra] = tokenize(ctx.args);
   if (extra !== undefined) throw new UserError('/state zk takes one path.', `Usage: ${ctx.usage}, e.g. /state zk /mesos`);
   const cluster = await readyCluster(ctx);
-  const { tree, masters } = await ctx.services.access.withZookeeper(cluster.endpoints, async (client) => ({
+  const { tree, masters } = await ctx.services.access.withZookeeper(cluster, async (client) => ({
     tree: await client.tree(path, { depth: 4, maxNodes: 150 }),
     masters: (await client.mesosMasters('/mesos')).masters,
   }));
@@ -91,14 +91,14 @@ async function leader(ctx: CommandContext): Promise<void> {
   const { endpoints } = cluster;
   const lines: string[] = [];
   if (endpoints.zookeeper) {
-    const fromZk = await ctx.services.access.withZookeeper(endpoints, async (client) => ({
+    const fromZk = await ctx.services.access.withZookeeper(cluster, async (client) => ({
       masters: (await client.mesosMasters('/mesos')).masters,
       marathon: await client.marathonLeader('/marathon'),
     }));
     lines.push(mesosLeaderLine(fromZk.masters));
     if (fromZk.marathon) lines.push(`*Marathon leader:* ${fromZk.marathon} (from /marathon/leader-curator)`);
   } else {
-    const state = await ctx.services.access.mesos(endpoints).state();
+    const state = await ctx.services.access.mesos(cluster).state();
     lines.push(
       state.leader
         ? `*Leading Mesos master:* ${pidAddress(state.leader)} (from the master's /state; attach zookeeper= to see the election znodes)`
@@ -106,7 +106,7 @@ async function leader(ctx: CommandContext): Promise<void> {
     );
   }
   if (endpoints.marathon && !lines.some((line) => line.startsWith('*Marathon leader'))) {
-    const info = await ctx.services.access.marathon(endpoints).info();
+    const info = await ctx.services.access.marathon(cluster).info();
     lines.push(`*Marathon leader:* ${info.leader ?? 'none elected'} (Marathon ${info.version})`);
   }
   await postInThread(ctx, `<@${ctx.request.user}>'s cluster leaders`, [section(lines.join('\n'))]);

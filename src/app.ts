@@ -1,6 +1,9 @@
 import { ALL_COMMANDS } from '../commands/index.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import { AddressPolicy } from './clients/address-policy.js';
+import { ConnectGuard, urlTarget } from './clients/connect-guard.js';
 import { ClusterAccess } from './clusters/access.js';
+import { provisionedClusterEndpoints } from './clusters/attach.js';
 import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
@@ -42,6 +45,13 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const log = options.log ?? createLogger(config.logLevel);
   const store = new Store(config.redisUrl, config.keyPrefix, log);
   const queues = new Queues(config.redisUrl, config.keyPrefix, log);
+  const registry = new ClusterRegistry(() => store.redis);
+  const guard = new ConnectGuard(new AddressPolicy(config.attachAllow), {
+    reserved: [
+      { reason: "the bot's own Redis", targets: async () => [urlTarget(config.redisUrl, 6379)] },
+      provisionedClusterEndpoints(registry),
+    ],
+  });
   const notifier = options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log);
   const attendees = new AttendeeRegistry(() => store.redis, notifier, log);
   const services: AppServices = {
@@ -49,8 +59,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     log,
     store,
     queues,
-    clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis), config),
-    access: new ClusterAccess(),
+    clusters: new ClusterService(registry, queues, new BuildStats(() => store.redis), config),
+    access: new ClusterAccess({ guard }),
     workshop: new WorkshopService(queues, config),
     roles: new InstructorRoles(config, notifier, log),
     attendees,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type AllowList, AllowListError, parseAllowList } from './clients/address-policy.js';
 import { type DockerHostAddress, DockerHostsError, parseDockerHosts } from './docker/host-address.js';
 import { DEFAULT_DIND_IMAGE, LOCAL_IMAGES } from './docker/image-names.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -93,6 +94,16 @@ const dockerHosts = text.transform((raw, ctx): DockerHostAddress[] => {
   } catch (error) {
     if (!(error instanceof DockerHostsError)) throw error;
     ctx.addIssue({ code: 'custom', message: `is not usable: ${error.message.replace(/^DOCKER_HOSTS /, '')} ${error.hint}` });
+    return z.NEVER;
+  }
+});
+
+const allowList = text.transform((raw, ctx): AllowList => {
+  try {
+    return parseAllowList(raw);
+  } catch (error) {
+    if (!(error instanceof AllowListError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
     return z.NEVER;
   }
 });
@@ -238,6 +249,13 @@ export const CONFIG_VARIABLES = {
     description: 'free disk (GB) every Docker host keeps: below it no new cluster goes there (measured each minute)',
     schema: decimal(0, Number.MAX_SAFE_INTEGER, 'a number of GB, 0 or more'),
   }),
+  ATTACH_ALLOW: variable({
+    name: 'ATTACH_ALLOW',
+    default: 'public',
+    description:
+      "where clusters linked with /cluster attach may be: comma-separated networks (CIDRs such as 10.0.0.0/8,127.0.0.0/8) and/or `public` (every globally routable address). Link-local, multicast and unspecified addresses, the bot's own Redis and the clusters the bot built are refused whatever it says",
+    schema: allowList,
+  }),
   CLUSTER_TTL_HOURS: variable({
     name: 'CLUSTER_TTL_HOURS',
     default: '8',
@@ -276,6 +294,8 @@ export interface Config {
   appPorts: number[];
   maxAgents: number;
   clusterTtlMs: number;
+  /** Networks attached clusters may use (ATTACH_ALLOW). */
+  attachAllow: AllowList;
   hostMaxClusters: number;
   hostMinFreeDiskBytes: number;
 }
@@ -337,6 +357,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     appPorts: parsed.APP_PORTS,
     maxAgents: parsed.MAX_AGENTS,
     clusterTtlMs: parsed.CLUSTER_TTL_HOURS * 3600 * 1000,
+    attachAllow: parsed.ATTACH_ALLOW,
     hostMaxClusters: parsed.HOST_MAX_CLUSTERS,
     hostMinFreeDiskBytes: parsed.HOST_MIN_FREE_DISK_GB * 1e9,
   };

@@ -22,7 +22,7 @@ export const cluster: CommandSpec = {
     {
       name: 'state',
       usage: '/cluster state [--raw]',
-      summary: "the master's state, summarised (--raw: the JSON, in a thread)",
+      summary: "the master's state, summarised (--raw: the JSON too, only to you)",
       run: stateSummary,
     },
     { name: 'ps', usage: '/cluster ps', summary: 'running tasks, like minimesos ps', run: ps },

@@ -23,7 +23,10 @@ export async function ps(ctx: CommandContext): Promise<void> {
   await ctx.out.reply({ text: 'minimesos ps', blocks: splitSections(`\`\`\`${rows.join('\n')}\`\`\``).map((part) => section(part)) });
 }
 
-/** `minimesos state`, summarised; `--raw` posts the JSON in a thread. */
+/** Slack lets a command answer its invoker 5 times: the summary and 4 pages of JSON. */
+const MAX_RAW_PAGES = 4;
+
+/** `minimesos state`, summarised; `--raw` adds the JSON, shown to the invoker only (like the summary). */
 export async function stateSummary(ctx: CommandContext): Promise<void> {
   const parsed = parseArgs(ctx.args, { raw: { type: 'boolean' } }, ctx.usage);
   const { cluster, state } = await masterState(ctx);
@@ -39,16 +42,20 @@ export async function stateSummary(ctx: CommandContext): Promise<void> {
     await ctx.out.reply({ text: `Mesos ${state.version}`, blocks: [section(summary)] });
     return;
   }
-  const parent = await ctx.out.post({
-    text: `<@${ctx.request.user}>'s master state`,
-    blocks: [section(summary), context('The raw JSON is in the thread :thread:')],
-  });
-  const json = JSON.stringify(state.raw, null, 2);
-  for (const page of paginate(
-    splitSections(`\`\`\`${json}\`\`\``, 2900).map((part) => section(part)),
+  // What the bot understood of the state, re-serialised: never the master's own bytes. It names the
+  // cluster's addresses, so it goes to the attendee alone, like /cluster info.
+  const { raw: _bytes, ...understood } = state;
+  const pages = paginate(
+    splitSections(`\`\`\`${JSON.stringify(understood, null, 2)}\`\`\``, 2900).map((part) => section(part)),
     20,
-  ))
-    await ctx.out.post({ text: 'master state (raw)', blocks: page }, { threadOf: parent });
+  );
+  const shown = pages.slice(0, MAX_RAW_PAGES);
+  const cut = pages.length > shown.length ? ` The first ${shown.length} of ${pages.length} pages; \`curl\` above prints it all.` : '';
+  await ctx.out.reply({
+    text: `Mesos ${state.version}`,
+    blocks: [section(summary), context(`The state as I read it follows; only you see it.${cut}`)],
+  });
+  for (const page of shown) await ctx.out.reply({ text: 'master state (as I read it)', blocks: page });
 }
 
 /** `minimesos logs --task <task> [--stderr]`: the end of a task's sandbox file, read through its agent. */
@@ -59,7 +66,7 @@ export async function logs(ctx: CommandContext): Promise<void> {
     throw new UserError('Tell me which task: part of its id or name.', `Usage: ${ctx.usage}; /cluster ps lists the tasks.`);
   const cluster = await readyCluster(ctx);
   const file = parsed.flags.stderr ? 'stderr' : 'stdout';
-  const { task, content, size } = await ctx.services.access.mesos(cluster.endpoints).readSandboxFile(query, file, 2800);
+  const { task, content, size } = await ctx.services.access.mesos(cluster).readSandboxFile(query, file, 2800);
   const cut = size > content.length ? `(last ${content.length} of ${size} bytes)\n` : '';
   await ctx.out.reply({
     text: `${file} of ${task.id}`,

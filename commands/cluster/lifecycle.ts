@@ -3,12 +3,13 @@ import type { ProvisionStep } from '../../src/clusters/backend.js';
 import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
-import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { blocksNotRunWarning, DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
-import { clusterLabel, clusterMessages, endpointLines, progressBar, readyMessage } from '../render/cluster-messages.js';
+import { SIMULATOR_NOTE } from '../../src/sim/about.js';
+import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
 import { attachedText, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -47,10 +48,12 @@ export async function up(ctx: CommandContext): Promise<void> {
     result.position <= 1
       ? `It is next: I'm building it now (${ready}).`
       : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
+  const notRun = blocksNotRunWarning(spec);
   await out.reply({
     text: 'Cluster queued',
     blocks: [
       section(`:construction: *Your cluster is queued.* ${where}`),
+      ...(notRun ? [section(`:warning: ${notRun}`)] : []),
       context(
         `${spec.agents.length} agent${spec.agents.length === 1 ? '' : 's'}, Mesos ${spec.mesosVersion}${spec.marathon ? ', Marathon' : ''}. \`/cluster info\` for status, \`/cluster down\` to cancel.`,
       ),
@@ -88,14 +91,25 @@ export async function info({ request, services, out }: CommandContext): Promise<
     );
     return;
   }
-  await out.reply(infoMessage(record));
+  // Whether it is simulated is asked of the cluster itself (its master's /state), attached or provisioned alike.
+  const simulated =
+    record.status === 'ready' && record.endpoints
+      ? await services.access
+          .mesos({ ...record, endpoints: record.endpoints })
+          .state()
+          .then((state) => state.simulated)
+          .catch(() => false)
+      : false;
+  await out.reply(infoMessage(record, simulated));
 }
 
-export function infoMessage(record: ClusterRecord): Message {
+export function infoMessage(record: ClusterRecord, simulated = false): Message {
   if (record.status === 'ready') {
-    const message = readyMessage(record);
-    const kind = record.kind === 'attached' ? ' (attached)' : '';
-    return { ...message, blocks: [section(`*Your cluster${labelled(record)}${kind}: ready*`), ...message.blocks!.slice(1)] };
+    const message = endpointsMessage(
+      record,
+      `Your cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
+    );
+    return simulated ? { ...message, blocks: [...message.blocks!, context(SIMULATOR_NOTE)] } : message;
   }
   const lines = [
     `*Your cluster${labelled(record)}: ${record.status}*`,

@@ -1,4 +1,5 @@
-import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
+import { checkMarathonDefinition, formatProblems } from '../../src/clients/marathon-definition.js';
+import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
 import { UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
@@ -18,23 +19,24 @@ export async function install(ctx: CommandContext): Promise<void> {
       'An app definition is usually under 2 KB: paste only the app.',
     );
   const cluster = await readyCluster(ctx);
-  let definition: Record<string, unknown>;
+  const replaced = replaceTokens(text, installTokens(cluster));
+  let definition: Record<string, unknown> & { id: string };
   try {
-    definition = JSON.parse(replaceTokens(text, tokenValues(cluster.exports ?? []))) as Record<string, unknown>;
+    definition = JSON.parse(replaced.text) as typeof definition;
   } catch (error) {
     throw new UserError(
       `That is not valid JSON: ${(error as Error).message}.`,
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || typeof definition.id !== 'string') {
+  const { kind, problems } = checkMarathonDefinition(definition);
+  if (problems.length > 0)
     throw new UserError(
-      'A Marathon app or group needs an "id" (e.g. "id": "nginx").',
-      'See the Marathon app format: `/faq how do I run a container on Marathon?`',
+      `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
+      'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
-  }
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
-  const isGroup = Array.isArray(definition.apps) || Array.isArray(definition.groups);
+  const marathon = ctx.services.access.marathon(cluster);
+  const isGroup = kind === 'group';
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
     else await marathon.createGroup(definition);
@@ -47,9 +49,20 @@ export async function install(ctx: CommandContext): Promise<void> {
     text: 'Installed',
     blocks: [
       section(`:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${definition.id}\`.`),
+      ...(replaced.notReplaced.length > 0 ? [notReplacedSection(replaced.notReplaced)] : []),
       context('`/state marathon` shows it starting.'),
     ],
   });
+}
+
+/** Tokens Marathon got as written: the app may not find what they were meant to name. */
+function notReplacedSection(tokens: TokenNotReplaced[]) {
+  return section(
+    [
+      ':warning: These were not replaced; Marathon got them as written:',
+      ...tokens.map(({ token, reason }) => `• \`${token}\`: ${reason}`),
+    ].join('\n'),
+  );
 }
 
 /** `minimesos uninstall --app|--group`. */
@@ -58,7 +71,7 @@ export async function uninstall(ctx: CommandContext): Promise<void> {
   const [id, extra] = parsed.positional;
   if (!id || extra) throw new UserError('Tell me which app to remove.', `Usage: ${ctx.usage}, e.g. /cluster uninstall nginx`);
   const cluster = await readyCluster(ctx);
-  const marathon = ctx.services.access.marathon(cluster.endpoints);
+  const marathon = ctx.services.access.marathon(cluster);
   if (parsed.flags.group) await marathon.deleteGroup(id);
   else await marathon.deleteApp(id);
   await ctx.out.reply({

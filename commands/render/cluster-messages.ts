@@ -14,7 +14,18 @@ export const clusterMessages: ClusterMessages = {
     };
   },
   ready(record) {
-    return readyMessage(record);
+    // The channel sees that it is ready; where it answers goes to its owner alone (endpoints()).
+    const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} is ready`;
+    return {
+      text: title,
+      blocks: [
+        section(`:white_check_mark: *${title}*\n${progressBar('ready')}`),
+        context('Its endpoints are in a direct message to its owner; `/cluster info` shows them again.'),
+      ],
+    };
+  },
+  endpoints(record) {
+    return endpointsMessage(record, `Your cluster ${clusterLabel(record)} is ready`, ':white_check_mark: ');
   },
   failed(record, error) {
     const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} could not be built`;
@@ -28,15 +39,20 @@ export const clusterMessages: ClusterMessages = {
   },
 };
 
-export function readyMessage(record: ClusterRecord): Message {
-  const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} is ready`;
+/** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
+export function endpointsMessage(record: ClusterRecord, title: string, emoji = ''): Message {
   return {
     text: title,
     blocks: [
-      section(`:white_check_mark: *${title}*\n${progressBar('ready')}`),
+      section(`${emoji}*${title}*`),
       section(endpointLines(record)),
       ...(record.exports?.length ? [section(`Paste into your terminal:\n${codeBlock(record.exports.join('\n'))}`)] : []),
-      context('Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.'),
+      ...(record.warnings?.length
+        ? [section(`:warning: Your minimesosFile's apps:\n${record.warnings.map((warning) => `• ${warning}`).join('\n')}`)]
+        : []),
+      context(
+        'Only you see these. Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.',
+      ),
     ],
   };
 }

@@ -12,5 +12,5 @@ export function readyCluster({ services, request }: CommandContext): Promise<Rea
 /** The invoker's ready cluster and its master's state: what most views of a cluster start from. */
 export async function masterState(ctx: CommandContext): Promise<{ cluster: ReadyCluster; state: MasterState }> {
   const cluster = await readyCluster(ctx);
-  return { cluster, state: await ctx.services.access.mesos(cluster.endpoints).state() };
+  return { cluster, state: await ctx.services.access.mesos(cluster).state() };
 }

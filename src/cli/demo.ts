@@ -6,6 +6,7 @@ import type { ChildService } from '../local/child-service.js';
 import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
+import { SIMULATOR_NOTE } from '../sim/about.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
 import { startBackgroundWork } from '../worker.js';
 import { configOrExplain } from './runtime.js';
@@ -37,7 +38,8 @@ export async function demo(argv: string[]): Promise<number> {
     });
     stops.push(cluster.stop);
 
-    const config = configOrExplain('local', { REDIS_URL: redis.url });
+    // The simulated cluster is attached, and listens on loopback: let attached clusters use it.
+    const config = configOrExplain('local', { REDIS_URL: redis.url, ATTACH_ALLOW: '127.0.0.0/8' });
     if (!config) return 2;
     const bot = createApp(config, { log: createLogger('warn', { destination: 2 }) });
     stops.push(() => bot.close());
@@ -53,7 +55,13 @@ export async function demo(argv: string[]): Promise<number> {
     });
     await runShell(bot, {
       user: values.user,
-      banner: `mesos-workshop-bot demo — a simulated cluster (master ${cluster.masterUrl}, Marathon ${cluster.marathonUrl}) is attached to you.\nTry: /state resources · /state marathon · /cluster info · /faq what is a framework?`,
+      banner: [
+        `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
+        `  master ${cluster.masterUrl}/  ·  Marathon ${cluster.marathonUrl}/  ·  agents ${cluster.agentUrls.join(' ')}`,
+        SIMULATOR_NOTE,
+        `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
+        'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
+      ].join('\n'),
     });
     return 0;
   } finally {

@@ -1,9 +1,13 @@
-import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
+import { buildConnector, type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { UserError } from '../errors.js';
+import { AddressRefusedError, type ConnectGuard } from './connect-guard.js';
 
-export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json';
+export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json' | 'refused';
 
-/** A cluster endpoint that did not answer as expected; the message names it and what to try. */
+/**
+ * A cluster endpoint that did not answer as expected; the message names it and what to try. It never
+ * quotes what the endpoint said (`body` keeps that for the log): the endpoint may be anything.
+ */
 export class EndpointError extends UserError {
   constructor(
     readonly kind: EndpointErrorKind,
@@ -44,17 +48,28 @@ export interface RequestOptions {
 
 const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
 
+export interface HttpClientOptions {
+  /** Retries after a connection error (GET/HEAD); default 1. */
+  retries?: number;
+  /** Checks every connection's address first, and connects to the address it checked (attached clusters). */
+  guard?: ConnectGuard;
+}
+
 /**
  * HTTP to cluster endpoints with undici: one pool per origin, bounded timeouts, one retry on a
  * connection error, bodies always consumed, and failures as EndpointErrors a user can act on.
+ * Redirects are answers like any other (undici never follows them): whoever asked decides.
  */
 export class HttpClient {
   private readonly pools = new Map<string, Pool>();
+  private readonly retries: number;
 
   constructor(
     private readonly timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
-    private readonly retries = 1,
-  ) {}
+    private readonly options: HttpClientOptions = {},
+  ) {
+    this.retries = options.retries ?? 1;
+  }
 
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const target = new URL(url);
@@ -102,9 +117,10 @@ export class HttpClient {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
+      const connect = { timeout: this.timeouts.connectMs };
       pool = new Pool(origin, {
         connections: 8,
-        connect: { timeout: this.timeouts.connectMs },
+        connect: this.options.guard ? guardedConnector(this.options.guard, buildConnector(connect)) : connect,
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,
       });
@@ -114,6 +130,8 @@ export class HttpClient {
   }
 
   private describe(url: string, error: unknown): EndpointError {
+    if (error instanceof AddressRefusedError)
+      return new EndpointError('refused', url, `I won't connect to ${url}: ${error.message}.`, error.hint!);
     const code = (error as { code?: string }).code ?? '';
     if (
       error instanceof undiciErrors.ConnectTimeoutError ||
@@ -127,12 +145,15 @@ export class HttpClient {
         'The cluster may be overloaded or still starting; try again in a moment. `/cluster info` shows its status.',
       );
     }
+    // The bot's own words: a TLS or socket error's message can carry what the other side sent.
     const reason =
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'its host name does not resolve'
         : code === 'ECONNREFUSED'
           ? 'nothing is listening there'
-          : (error as Error).message;
+          : code
+            ? `the connection failed (${code})`
+            : 'the connection failed';
     return new EndpointError(
       'unreachable',
       url,
@@ -143,11 +164,10 @@ export class HttpClient {
 }
 
 export function httpStatusError(url: string, response: HttpResponse): EndpointError {
-  const snippet = response.text.slice(0, 300);
   return new EndpointError(
     'http',
     url,
-    `${url} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}.`,
+    `${url} answered HTTP ${response.status}.`,
     'Check that this is the right endpoint for this service.',
     response.status,
     response.text,
@@ -164,7 +184,19 @@ export function parseJson(url: string, text: string): unknown {
       `${url} did not answer with JSON.`,
       'Is this address really a Mesos master / Marathon endpoint?',
       200,
-      text.slice(0, 300),
+      text,
     );
   }
+}
+
+/** Connects only to an address the guard has just checked, never to a fresh lookup of the name. */
+function guardedConnector(guard: ConnectGuard, connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) => {
+    const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
+    guard.check(options.hostname, port).then(
+      // `host` keeps the name, so TLS still checks the certificate against it.
+      ([address]) => connect({ ...options, hostname: address! }, callback),
+      (error: Error) => callback(error, null),
+    );
+  };
 }

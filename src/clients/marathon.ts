@@ -1,5 +1,5 @@
 import type { UserError } from '../errors.js';
-import { EndpointError, type HttpClient } from './http.js';
+import { EndpointError, type HttpClient, parseJson } from './http.js';
 import {
   type MarathonApp,
   type MarathonDeployment,
@@ -103,7 +103,7 @@ export class MarathonClient {
   private async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: object): Promise<unknown> {
     const url = `${this.url}${path}`;
     const response = await this.http.request(url, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    if (response.status >= 200 && response.status < 300) return response.text === '' ? {} : JSON.parse(response.text);
+    if (response.status >= 200 && response.status < 300) return response.text === '' ? {} : parseJson(url, response.text);
     throw marathonError(url, response.status, response.text);
   }
 }
@@ -117,23 +117,41 @@ function deploymentRef(value: unknown): DeploymentRef {
   return { version: asString(body.version), deploymentId: asString(body.deploymentId) };
 }
 
-/** Marathon says `{"message", "details": [{path, errors}]}`; the user gets that, plus what to do. */
-export function marathonError(url: string, status: number, text: string): UserError {
-  let body: Record<string, unknown> = {};
+/** Longest Marathon error message (and detail line) a reply repeats; Marathon's own are far shorter. */
+const MAX_ERROR_TEXT = 300;
+const MAX_DETAILS = 10;
+
+/**
+ * Marathon's error JSON: `{"message": "…", "details": [{"path": "/id", "errors": ["…"]}]}`. Anything
+ * else (a proxy's HTML page, some other server's JSON) is not Marathon speaking: undefined.
+ */
+export function marathonErrorBody(text: string): { message: string; details: string[] } | undefined {
+  let body: unknown;
   try {
-    body = asObject(JSON.parse(text));
+    body = JSON.parse(text);
   } catch {
-    // Not JSON (a proxy's HTML error page): fall through to the status.
+    return undefined;
   }
-  const message = asString(body.message, `HTTP ${status}`);
-  const details = asArray(body.details)
-    .map(asObject)
-    .map(
-      (detail) =>
-        `${asString(detail.path, '/') || '/'}: ${asArray(detail.errors)
-          .map((error) => asString(error))
-          .join('; ')}`,
-    );
+  const { message, details = [] } = asObject(body);
+  if (typeof message !== 'string' || message.trim() === '' || !Array.isArray(details)) return undefined;
+  const lines: string[] = [];
+  for (const detail of details) {
+    const { path = '/', errors } = asObject(detail);
+    if (typeof path !== 'string' || !Array.isArray(errors) || !errors.every((error) => typeof error === 'string')) return undefined;
+    lines.push(clip(`${path || '/'}: ${errors.join('; ')}`));
+  }
+  return { message: clip(message), details: lines.slice(0, MAX_DETAILS) };
+}
+
+function clip(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+/** What Marathon said went wrong (only its own error message, never another body), plus what to do. */
+export function marathonError(url: string, status: number, text: string): UserError {
+  const said = marathonErrorBody(text);
+  const message = said?.message ?? `HTTP ${status}`;
+  const details = said?.details ?? [];
   if (status === 409 && /locked/i.test(message)) {
     return new EndpointError(
       'http',
@@ -168,7 +186,7 @@ export function marathonError(url: string, status: number, text: string): UserEr
   return new EndpointError(
     'http',
     url,
-    `Marathon answered HTTP ${status}: ${message}`,
+    said ? `Marathon answered HTTP ${status}: ${message}` : `Marathon answered HTTP ${status}.`,
     'Marathon may be starting or electing a leader; try again in a moment.',
     status,
     text,

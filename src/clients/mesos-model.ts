@@ -1,3 +1,4 @@
+import { SIMULATOR_MARKER } from '../sim/about.js';
 import { NO_RESOURCES, parseResources, type Resources } from './resources.js';
 import { asArray, asBoolean, asNumber, asObject, asString, type Json, optionalString } from './values.js';
 
@@ -64,6 +65,8 @@ export interface MasterState {
   frameworks: MesosFramework[];
   completedFrameworks: MesosFramework[];
   flags: Record<string, string>;
+  /** The master is mesos-workshop-bot's simulator (its /state says so in a field real Mesos does not have). */
+  simulated: boolean;
   /** The JSON as received, for `--raw` and for fields we do not model. */
   raw: Json;
 }
@@ -175,6 +178,7 @@ export function parseMasterState(value: unknown): MasterState {
     frameworks,
     completedFrameworks: asArray(state.completed_frameworks).map(parseFramework),
     flags,
+    simulated: state[SIMULATOR_MARKER] !== undefined,
     raw: state,
   };
 }

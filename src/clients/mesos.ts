@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { EndpointError, type HttpClient, httpStatusError, parseJson } from './http.js';
+import { EndpointError, type HttpClient, type HttpResponse, httpStatusError, parseJson } from './http.js';
 import {
   type AgentExecutor,
   type AgentState,
@@ -15,9 +15,8 @@ import {
   parseTask,
   pidAddress,
 } from './mesos-model.js';
-import { asArray, asNumber, asObject, asString } from './values.js';
+import { asArray, asNumber, asObject, asString, optionalString } from './values.js';
 
-const MAX_REDIRECTS = 3;
 /** Mesos caps one /files/read at 16 pages; ask for less and page. */
 const READ_CHUNK = 64 * 1024;
 
@@ -25,21 +24,34 @@ export interface MesosClientOptions {
   masterUrl: string;
   /** Agent URLs the bot can reach (published ports); otherwise the address in the agent's pid. */
   agentUrls?: string[];
+  /**
+   * For addresses the cluster itself reports (an agent's pid, the leading master): they are only as
+   * trustworthy as whoever runs the master. Default: the same client as the endpoints.
+   */
+  reportedHttp?: HttpClient;
+  /** The leading master's `host:port` from the cluster's ZooKeeper, when it has one. */
+  leaderFromZookeeper?: () => Promise<string | undefined>;
 }
 
 /**
  * A Mesos master (and its agents) over HTTP, for every version a workshop meets: the plain
- * endpoint names (0.25+, the only ones from 1.8) with the `.json` names as fallback (older masters),
- * following a non-leading master's redirect to the leader.
+ * endpoint names (0.25+, the only ones from 1.8) with the `.json` names as fallback (older masters).
+ * A non-leading master's redirect is never followed: the leader is looked up (ZooKeeper, or the
+ * master's own /state) and asked through `reportedHttp`.
  */
 export class MesosClient {
   readonly masterUrl: string;
+  private readonly reportedHttp: HttpClient;
+  /** Origins the bot was given (not learnt from the cluster). */
+  private readonly endpointOrigins: Set<string>;
 
   constructor(
     private readonly http: HttpClient,
     private readonly options: MesosClientOptions,
   ) {
     this.masterUrl = options.masterUrl.replace(/\/+$/, '');
+    this.reportedHttp = options.reportedHttp ?? http;
+    this.endpointOrigins = new Set([this.masterUrl, ...(options.agentUrls ?? [])].map((url) => new URL(url).origin));
   }
 
   async state(): Promise<MasterState> {
@@ -80,8 +92,11 @@ export class MesosClient {
   }
 
   async agentState(agentUrl: string): Promise<AgentState> {
+    const base = agentUrl.replace(/\/+$/, '');
     return parseAgentState(
-      await this.jsonWithFallback(agentUrl.replace(/\/+$/, ''), ['/state', '/state.json', '/slave(1)/state', '/slave(1)/state.json']),
+      await firstFound(['/state', '/state.json', '/slave(1)/state', '/slave(1)/state.json'], (path) =>
+        this.clientFor(base).json(`${base}${path}`),
+      ),
     );
   }
 
@@ -127,7 +142,7 @@ export class MesosClient {
   /** Lists a task's sandbox directory through its agent's /files/browse. */
   async browseSandbox(query: string): Promise<Array<{ path: string; size: number; mode: string }>> {
     const { agentUrl, directory } = await this.sandboxOf(query);
-    return asArray(await this.http.json(`${agentUrl}/files/browse?path=${encodeURIComponent(directory)}`))
+    return asArray(await this.clientFor(agentUrl).json(`${agentUrl}/files/browse?path=${encodeURIComponent(directory)}`))
       .map(asObject)
       .map((entry) => ({ path: asString(entry.path), size: asNumber(entry.size), mode: asString(entry.mode) }));
   }
@@ -140,16 +155,15 @@ export class MesosClient {
   ): Promise<{ task: MesosTask; path: string; content: string; size: number }> {
     const { task, agentUrl, directory } = await this.sandboxOf(query);
     const path = `${directory}/${file}`;
-    const size = asNumber(asObject(await this.http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset);
+    const http = this.clientFor(agentUrl);
+    const size = asNumber(asObject(await http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=-1`)).offset);
     const offset = Math.max(0, size - maxBytes);
     let content = '';
     while (offset + content.length < size) {
       const length = Math.min(READ_CHUNK, size - offset - content.length);
       const chunk = asString(
         asObject(
-          await this.http.json(
-            `${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=${offset + content.length}&length=${length}`,
-          ),
+          await http.json(`${agentUrl}/files/read?path=${encodeURIComponent(path)}&offset=${offset + content.length}&length=${length}`),
         ).data,
       );
       if (chunk === '') break;
@@ -177,53 +191,91 @@ export class MesosClient {
     return { task, agentUrl, directory: executor.directory };
   }
 
+  private clientFor(url: string): HttpClient {
+    return this.endpointOrigins.has(new URL(url).origin) ? this.http : this.reportedHttp;
+  }
+
   private masterJson(paths: string[]): Promise<unknown> {
-    return this.jsonWithFallback(this.masterUrl, paths);
+    return firstFound(paths, (path) => this.fromLeader(path));
   }
 
-  /** Tries each path in turn while the endpoint answers 404 (older/newer Mesos names). */
-  private async jsonWithFallback(base: string, paths: string[]): Promise<unknown> {
-    let lastError: EndpointError | undefined;
-    for (const path of paths) {
-      try {
-        return await this.followLeader(`${base}${path}`);
-      } catch (error) {
-        if (!(error instanceof EndpointError) || error.status !== 404) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError!;
+  /** GET from the master; when it is not the leader, from the leader it names (never from its Location header). */
+  private async fromLeader(path: string): Promise<unknown> {
+    const url = `${this.masterUrl}${path}`;
+    const response = await this.http.request(url);
+    if (!isRedirect(response.status)) return masterAnswer(url, response);
+    const leader = await this.leadingMaster();
+    if (!leader || leader === new URL(this.masterUrl).host)
+      throw new EndpointError(
+        'http',
+        url,
+        `${this.masterUrl} is not the leading Mesos master, and I can't tell which one is.`,
+        'Use the leading master (its web UI names it), or add zookeeper=<host>:2181 so I can look the leader up.',
+        response.status,
+      );
+    const leaderUrl = `${new URL(this.masterUrl).protocol}//${leader}${path}`;
+    const answer = await this.reportedHttp.request(leaderUrl);
+    if (isRedirect(answer.status))
+      throw new EndpointError(
+        'http',
+        leaderUrl,
+        `The Mesos masters disagree about who leads: ${leader} is not leading either.`,
+        'A master election may be under way; try again in a few seconds.',
+        answer.status,
+      );
+    return masterAnswer(leaderUrl, answer);
   }
 
-  /** A non-leading master answers 307 with `Location: //leader:5050/…`. */
-  private async followLeader(url: string): Promise<unknown> {
-    let current = url;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = await this.http.request(current);
-      const location = response.headers.location;
-      if ([301, 302, 303, 307, 308].includes(response.status) && typeof location === 'string') {
-        current = new URL(location, current).toString();
-        continue;
-      }
-      if (response.status === 503 && /no leader/i.test(response.text)) {
-        throw new EndpointError(
-          'http',
-          current,
-          `${current}: no Mesos master is leading right now.`,
-          'A master election may be under way; try again in a few seconds.',
-          503,
-        );
-      }
-      if (response.status < 200 || response.status >= 300) throw httpStatusError(current, response);
-      return parseJson(current, response.text);
+  /** `host:port` of the leading master: from ZooKeeper, else from this master's /state (older masters serve it when not leading). */
+  private async leadingMaster(): Promise<string | undefined> {
+    const fromZookeeper = await this.options.leaderFromZookeeper?.().catch(() => undefined);
+    if (fromZookeeper) return fromZookeeper;
+    for (const path of ['/state', '/state.json']) {
+      const response = await this.http.request(`${this.masterUrl}${path}`).catch(() => undefined);
+      if (response?.status !== 200) continue;
+      const leader = optionalString(asObject(parseJsonOrNothing(response.text)).leader);
+      if (leader) return pidAddress(leader);
     }
+    return undefined;
+  }
+}
+
+const isRedirect = (status: number) => status >= 300 && status < 400;
+
+function masterAnswer(url: string, response: HttpResponse): unknown {
+  if (response.status === 503 && /no leader/i.test(response.text)) {
     throw new EndpointError(
       'http',
       url,
-      `${url} redirected more than ${MAX_REDIRECTS} times.`,
-      'The masters may disagree about who leads; try again shortly.',
+      `${url}: no Mesos master is leading right now.`,
+      'A master election may be under way; try again in a few seconds.',
+      503,
     );
   }
+  if (response.status < 200 || response.status >= 300) throw httpStatusError(url, response);
+  return parseJson(url, response.text);
+}
+
+function parseJsonOrNothing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tries each path in turn while the endpoint answers 404 (older/newer Mesos names). */
+async function firstFound(paths: string[], get: (path: string) => Promise<unknown>): Promise<unknown> {
+  let lastError: EndpointError | undefined;
+  for (const path of paths) {
+    try {
+      return await get(path);
+    } catch (error) {
+      if (!(error instanceof EndpointError) || error.status !== 404) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError!;
 }
 
 function findExecutor(executors: AgentExecutor[], task: MesosTask): AgentExecutor | undefined {

@@ -1,38 +1,72 @@
-import { EndpointError, HttpClient } from '../clients/http.js';
+import type { ConnectGuard } from '../clients/connect-guard.js';
+import { DEFAULT_TIMEOUTS, EndpointError, HttpClient, type HttpTimeouts } from '../clients/http.js';
 import { MarathonClient } from '../clients/marathon.js';
+import type { MarathonInfo } from '../clients/marathon-model.js';
 import { MesosClient } from '../clients/mesos.js';
+import { type MasterState, pidAddress } from '../clients/mesos-model.js';
 import { ZookeeperClient } from '../clients/zookeeper.js';
 import { UserError } from '../errors.js';
-import type { ClusterEndpoints } from './cluster-record.js';
+import { endpointTarget } from './attach.js';
+import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 
-/** Clients for one attendee's cluster, whatever built it; one shared HTTP pool for all clusters. */
+/** A cluster as far as reaching it goes: where it answers, and whether the bot built it (and so trusts its endpoints). */
+export type ClusterTarget = Pick<ClusterRecord, 'kind'> & { endpoints: ClusterEndpoints };
+
+export interface ClusterAccessOptions {
+  /** Checks the addresses of attached clusters, and whatever any cluster reports about itself. */
+  guard: ConnectGuard;
+  timeouts?: HttpTimeouts;
+  zookeeperTimeoutMs?: number;
+}
+
+/**
+ * Clients for one attendee's cluster, whatever built it. The endpoints of a cluster the bot built are
+ * trusted; everything else — an attached cluster's endpoints, and addresses any master reports (agent
+ * pids, the leader) — goes through the guard on every connection. Two shared HTTP pools for all clusters.
+ */
 export class ClusterAccess {
-  constructor(
-    private readonly http: HttpClient = new HttpClient(),
-    private readonly zookeeperTimeoutMs = 4000,
-  ) {}
+  private readonly trusted: HttpClient;
+  private readonly guarded: HttpClient;
+  private readonly guard: ConnectGuard;
+  private readonly zookeeperTimeoutMs: number;
 
-  mesos(endpoints: ClusterEndpoints): MesosClient {
-    return new MesosClient(this.http, { masterUrl: endpoints.master, ...(endpoints.agents ? { agentUrls: endpoints.agents } : {}) });
+  constructor(options: ClusterAccessOptions) {
+    this.guard = options.guard;
+    this.trusted = new HttpClient(options.timeouts ?? DEFAULT_TIMEOUTS);
+    this.guarded = new HttpClient(options.timeouts ?? DEFAULT_TIMEOUTS, { guard: options.guard });
+    this.zookeeperTimeoutMs = options.zookeeperTimeoutMs ?? 4000;
   }
 
-  marathon(endpoints: ClusterEndpoints): MarathonClient {
-    if (!endpoints.marathon)
+  mesos(cluster: ClusterTarget): MesosClient {
+    const { endpoints } = cluster;
+    return new MesosClient(this.httpFor(cluster), {
+      masterUrl: endpoints.master,
+      ...(endpoints.agents ? { agentUrls: endpoints.agents } : {}),
+      reportedHttp: this.guarded,
+      ...(endpoints.zookeeper ? { leaderFromZookeeper: () => this.mesosLeader(cluster) } : {}),
+    });
+  }
+
+  marathon(cluster: ClusterTarget): MarathonClient {
+    if (!cluster.endpoints.marathon)
       throw new UserError(
         'Your cluster has no Marathon endpoint.',
         'Attach it again with marathon=http://<host>:8080, or use a cluster from /cluster up.',
       );
-    return new MarathonClient(this.http, endpoints.marathon);
+    return new MarathonClient(this.httpFor(cluster), cluster.endpoints.marathon);
   }
 
   /** Runs `work` on a fresh ZooKeeper session and always closes it. */
-  async withZookeeper<T>(endpoints: ClusterEndpoints, work: (zk: ZookeeperClient) => Promise<T>): Promise<T> {
-    if (!endpoints.zookeeper)
+  async withZookeeper<T>(cluster: ClusterTarget, work: (zk: ZookeeperClient) => Promise<T>): Promise<T> {
+    const connectString = cluster.endpoints.zookeeper;
+    if (!connectString)
       throw new UserError(
         'Your cluster has no ZooKeeper endpoint.',
         'Attach it again with zookeeper=<host>:2181, or use a cluster from /cluster up.',
       );
-    const zk = await ZookeeperClient.connect(endpoints.zookeeper, { timeoutMs: this.zookeeperTimeoutMs });
+    // The ZooKeeper client resolves names itself: hand it the address just checked, not the name.
+    const target = cluster.kind === 'provisioned' ? connectString : await this.checkedZookeeper(connectString);
+    const zk = await ZookeeperClient.connect(target, { timeoutMs: this.zookeeperTimeoutMs });
     try {
       return await work(zk);
     } finally {
@@ -40,23 +74,84 @@ export class ClusterAccess {
     }
   }
 
-  /** Checks every given endpoint answers like what it claims to be; the error names the one that does not. */
+  /**
+   * Before an attach: every endpoint must be on an address attached clusters may use (checked with fresh
+   * data: no other attendee's cluster), and answer like what it claims to be. The error names the endpoint.
+   */
   async probe(endpoints: ClusterEndpoints): Promise<{ mesosVersion: string; marathonVersion?: string }> {
-    const state = await this.mesos(endpoints)
+    const named = { master: endpoints.master, marathon: endpoints.marathon, zookeeper: endpoints.zookeeper };
+    for (const [role, endpoint] of Object.entries(named)) {
+      const target = endpoint ? endpointTarget(endpoint) : undefined;
+      if (!target) continue;
+      await this.guard.check(target.host, target.port, { fresh: true }).catch((error: unknown) => {
+        throw error instanceof UserError ? new UserError(`I can't attach ${role}=${endpoint}: ${error.message}.`, error.hint) : error;
+      });
+    }
+    const cluster: ClusterTarget = { kind: 'attached', endpoints };
+    const state = await this.mesos(cluster)
       .state()
       .catch((error: unknown) => rethrowAs('master', endpoints.master, error));
+    if (!looksLikeMasterState(state)) throw notLike('master', endpoints.master);
     const info = endpoints.marathon
-      ? await this.marathon(endpoints)
+      ? await this.marathon(cluster)
           .info()
           .catch((error: unknown) => rethrowAs('marathon', endpoints.marathon!, error))
       : undefined;
-    if (endpoints.zookeeper) await this.withZookeeper(endpoints, (zk) => zk.exists('/'));
+    if (info && !looksLikeMarathonInfo(info)) throw notLike('marathon', endpoints.marathon!);
+    if (endpoints.zookeeper) await this.withZookeeper(cluster, (zk) => zk.exists('/'));
     return { mesosVersion: state.version, ...(info ? { marathonVersion: info.version } : {}) };
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await Promise.all([this.trusted.close(), this.guarded.close()]);
   }
+
+  private httpFor(cluster: ClusterTarget): HttpClient {
+    return cluster.kind === 'provisioned' ? this.trusted : this.guarded;
+  }
+
+  private async checkedZookeeper(connectString: string): Promise<string> {
+    const target = endpointTarget(connectString);
+    if (!target)
+      throw new UserError(
+        `The ZooKeeper address ${connectString} is not host:port.`,
+        'Attach the cluster again with zookeeper=<host>:2181.',
+      );
+    const { host, port } = target;
+    const [address] = await this.guard.check(host, port);
+    return `${address!.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  private async mesosLeader(cluster: ClusterTarget): Promise<string | undefined> {
+    const { leader } = await this.withZookeeper(cluster, (zk) => zk.mesosMasters('/mesos'));
+    return leader?.pid ? pidAddress(leader.pid) : undefined;
+  }
+}
+
+/** What every Mesos master's /state has (0.19 to 1.x): a version, `master@host:port`, agents and frameworks. */
+function looksLikeMasterState(state: MasterState): boolean {
+  const raw = state.raw;
+  return (
+    typeof raw.version === 'string' &&
+    typeof raw.id === 'string' &&
+    /^master(\(\d+\))?@[^@\s]+:\d+$/.test(state.pid) &&
+    Array.isArray(raw.frameworks) &&
+    Array.isArray(raw.slaves ?? raw.agents)
+  );
+}
+
+/** Marathon's /v2/info names itself. */
+function looksLikeMarathonInfo(info: MarathonInfo): boolean {
+  return info.raw.name === 'marathon' && typeof info.raw.version === 'string';
+}
+
+function notLike(role: 'master' | 'marathon', url: string): UserError {
+  return new UserError(
+    role === 'master'
+      ? `master=${url} does not answer like a Mesos master: its /state lacks the version, pid, frameworks and agents every master reports.`
+      : `marathon=${url} does not answer like Marathon: its /v2/info does not say it is Marathon.`,
+    role === 'master' ? "Give the master's address, usually port 5050." : "Give Marathon's address, usually port 8080.",
+  );
 }
 
 function rethrowAs(role: string, url: string, error: unknown): never {

@@ -1,10 +1,15 @@
 import { isIP } from 'node:net';
+import { type HostPort, type ReservedTargets, urlTarget } from '../clients/connect-guard.js';
 import { UserError } from '../errors.js';
 import type { ClusterEndpoints } from './cluster-record.js';
+import type { ClusterRegistry } from './registry.js';
 
 const USAGE = '/cluster attach master=http://<host>:5050 [marathon=http://<host>:8080] [zookeeper=<host>:2181]';
 
-/** Validates `master=… marathon=… zookeeper=…` before anything is contacted. */
+/**
+ * Validates `master=… marathon=… zookeeper=…` before anything is contacted, with hosts in their
+ * canonical form (`http://2130706433` and `0x7f.1` are 127.0.0.1): what is checked is what is stored.
+ */
 export function parseAttachEndpoints(pairs: Record<string, string>, positional: string[]): ClusterEndpoints {
   const unknown = Object.keys(pairs).filter((key) => !['master', 'marathon', 'zookeeper'].includes(key));
   if (unknown.length > 0)
@@ -42,7 +47,7 @@ function hostPort(name: string, text: string): string {
   const cleaned = text.replace(/^zk:\/\//, '').replace(/\/.*$/, '');
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(cleaned);
   if (!match) throw new UserError(`${name}= must be host:port like 10.0.0.5:2181, not "${text}".`, `Usage: ${USAGE}`);
-  const host = match[1]!.replace(/^\[|\]$/g, '');
+  const host = canonicalHost(name, match[1]!);
   const port = Number(match[2] ?? 2181);
   checkHost(name, host);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
@@ -50,8 +55,52 @@ function hostPort(name: string, text: string): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
 
+/** The host as a URL parser (and so every HTTP client) reads it: IPv4 in dotted decimal, IPv6 compressed. */
+function canonicalHost(name: string, text: string): string {
+  try {
+    return new URL(`http://${text}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    throw new UserError(`${name}= has "${text}", which is not a host name or IP address.`, `Usage: ${USAGE}`);
+  }
+}
+
 function checkHost(name: string, host: string): void {
   const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
   if (isIP(host) === 0 && !hostname.test(host))
     throw new UserError(`${name}= has "${host}", which is not a host name or IP address.`, `Usage: ${USAGE}`);
+}
+
+/** Every endpoint of every cluster the bot built: an attached cluster may not use them (they belong to their owner). */
+export function provisionedClusterEndpoints(registry: ClusterRegistry): ReservedTargets {
+  return {
+    reason: 'an endpoint of a cluster the bot built, which only its owner may use',
+    async targets() {
+      return (await registry.list())
+        .filter((record) => record.kind === 'provisioned')
+        .flatMap((record) => (record.endpoints ? endpointTargets(record.endpoints) : []));
+    },
+  };
+}
+
+export function endpointTargets(endpoints: ClusterEndpoints): HostPort[] {
+  return [
+    endpoints.master,
+    endpoints.marathon,
+    endpoints.zookeeper,
+    ...(endpoints.agents ?? []),
+    ...Object.values(endpoints.apps ?? {}),
+  ].flatMap((endpoint) => {
+    const target = endpoint ? endpointTarget(endpoint) : undefined;
+    return target ? [target] : [];
+  });
+}
+
+/** `http://host:5050` or `host:2181` → host and port (undefined when it is neither). */
+export function endpointTarget(endpoint: string): HostPort | undefined {
+  try {
+    if (/^https?:\/\//.test(endpoint)) return urlTarget(endpoint, endpoint.startsWith('https:') ? 443 : 80);
+    return urlTarget(`tcp://${endpoint}`, 2181);
+  } catch {
+    return undefined;
+  }
 }

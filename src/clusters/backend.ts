@@ -15,8 +15,12 @@ export interface ProvisionRequest {
 
 export interface ProvisionedCluster {
   endpoints: ClusterEndpoints;
-  /** `export MINIMESOS_…=…` lines, as `minimesos info` prints them. */
+  /** `export MINIMESOS_…=…` lines, as `minimesos info` prints them (published addresses). */
   exports: string[];
+  /** `${MINIMESOS_…}` token values with the addresses inside the cluster, for Marathon apps. */
+  clusterTokens: Record<string, string>;
+  /** What could not be done as the minimesosFile asked; the cluster itself is up. */
+  warnings?: string[];
   host?: string;
 }
 

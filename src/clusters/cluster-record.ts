@@ -21,8 +21,15 @@ export interface ClusterRecord {
   clusterId?: string;
   clusterName?: string;
   endpoints?: ClusterEndpoints;
-  /** The `export MINIMESOS_…` lines, as `minimesos info` prints them. */
+  /** The `export MINIMESOS_…` lines, as `minimesos info` prints them, with the published addresses (for the attendee's terminal). */
   exports?: string[];
+  /**
+   * `${MINIMESOS_…}` token values for Marathon apps: the services' addresses on the cluster's own
+   * network, where apps run (minimesos' replaceTokens uses container IPs too). Attached clusters have none.
+   */
+  clusterTokens?: Record<string, string>;
+  /** What the build could not do as the minimesosFile asked (an app not installed, a token not replaced). */
+  warnings?: string[];
   /** The Slack message that shows provisioning progress. */
   progressMessage?: MessageRef;
   step?: string;

@@ -24,7 +24,10 @@ export interface DownJobData {
 /** How cluster progress looks to the attendee; the /cluster command renders it. */
 export interface ClusterMessages {
   progress(record: ClusterRecord, step: ProvisionStep, detail?: string): Message;
+  /** The channel's last word: ready, with no address in it. */
   ready(record: ClusterRecord): Message;
+  /** Where it answers and the export lines, sent to its owner alone. */
+  endpoints(record: ClusterRecord): Message;
   failed(record: ClusterRecord, error: string): Message;
 }
 
@@ -91,11 +94,17 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       step: 'ready',
       endpoints: built.endpoints,
       exports: built.exports,
+      clusterTokens: built.clusterTokens,
+      warnings: built.warnings,
       host: built.host,
       expiresAt: Date.now() + deps.ttlMs,
     });
     if (!ready || ready.clusterId !== clusterId) throw new UnrecoverableError('the cluster was removed while it was being built');
     await progress?.finish(deps.messages.ready(ready));
+    // Anyone in the channel could attach what it shows: the endpoints go to the owner only.
+    await deps.notifier
+      .dm(attendee, deps.messages.endpoints(ready))
+      .catch((err: unknown) => log.warn({ err }, 'could not send the endpoints'));
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {

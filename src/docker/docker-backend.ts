@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
+import { exportLines, minimesosTokens } from '../clusters/tokens.js';
 import type { Logger } from '../logger.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
 import { type DindEngines, ENGINE_OVERHEAD_BYTES } from './dind.js';
@@ -38,8 +39,11 @@ export type ClusterOwner = Parameters<typeof clusterLabels>[0];
 
 type CreatedContainer = { id: string; running: boolean };
 
-/** Where outside clients reach one of the cluster's containers. */
+/** Where a client reaches one of the cluster's containers. */
 type Reached = { ip: string; port: number };
+
+/** A started container: where the bot and the attendee reach it (published), and where the cluster's apps do. */
+type Started = { published: Reached; inCluster: Reached };
 
 /**
  * Builds a minimesos cluster on a Docker engine, like `minimesos up`: one labelled bridge network,
@@ -79,15 +83,20 @@ export class DockerBackend implements ClusterBackend {
     // at once, up front; only the starts wait on each other, in minimesos' order.
     const existing = await engine.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
     const created = await Promise.all(roles.map((role) => this.ensureCreated(engine, role, { owner, network, existing }, signal)));
-    const start = async (role: RoleContainer) => this.ensureStarted(engine, role, created[roles.indexOf(role)]!, signal);
+    const start = async (role: RoleContainer) => this.ensureStarted(engine, role, created[roles.indexOf(role)]!, network, signal);
     const url = (reached: Reached) => `http://${reached.ip}:${reached.port}`;
 
     request.onProgress('zookeeper');
     const zookeeper = await start(roles.find((role) => role.role === 'zookeeper')!);
-    await waitFor(() => zookeeperServes(zookeeper.ip, zookeeper.port), { timeoutMs, signal, describe: 'ZooKeeper answering' });
+    await waitFor(() => zookeeperServes(zookeeper.published.ip, zookeeper.published.port), {
+      timeoutMs,
+      signal,
+      describe: 'ZooKeeper answering',
+    });
 
     request.onProgress('master');
-    const masterUrl = url(await start(roles.find((role) => role.role === 'master')!));
+    const master = await start(roles.find((role) => role.role === 'master')!);
+    const masterUrl = url(master.published);
     await waitFor(async () => ((await httpJson(`${masterUrl}/state`)) ? true : undefined), {
       timeoutMs,
       signal,
@@ -95,7 +104,7 @@ export class DockerBackend implements ClusterBackend {
     });
 
     request.onProgress('agents');
-    const agents: Reached[] = [];
+    const agents: Started[] = [];
     for (const role of roles.filter((candidate) => candidate.role === 'agent')) agents.push(await start(role));
     await waitFor(
       async () => {
@@ -105,11 +114,13 @@ export class DockerBackend implements ClusterBackend {
       { timeoutMs, signal, describe: `All ${agents.length} agents registering with the master` },
     );
 
+    let marathon: Started | undefined;
     let marathonUrl: string | undefined;
     const marathonRole = roles.find((role) => role.role === 'marathon');
     if (marathonRole) {
       request.onProgress('marathon');
-      marathonUrl = url(await start(marathonRole));
+      marathon = await start(marathonRole);
+      marathonUrl = url(marathon.published);
       await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), {
         timeoutMs,
         signal,
@@ -117,21 +128,31 @@ export class DockerBackend implements ClusterBackend {
       });
     }
 
-    const endpoints = {
-      master: masterUrl,
-      ...(marathonUrl ? { marathon: marathonUrl } : {}),
-      zookeeper: `${zookeeper.ip}:${zookeeper.port}`,
-      agents: agents.map(url),
-      ...(Object.keys(engine.appPorts).length > 0 ? { apps: engine.appPorts } : {}),
-    };
-    const exports = minimesosExports(endpoints, agents.length, await this.gateway(engine.docker, network));
+    // Two views of the same services: published (the attendee's terminal, the bot) and on the
+    // cluster's network, where Marathon's apps run and 127.0.0.1:<published port> is nothing.
+    const seenFrom = (side: keyof Started) => ({
+      master: url(master[side]),
+      ...(marathon ? { marathon: url(marathon[side]) } : {}),
+      zookeeper: `${zookeeper[side].ip}:${zookeeper[side].port}`,
+      agents: agents.map((agent) => url(agent[side])),
+    });
+    const gateway = await this.gateway(engine.docker, network);
+    const endpoints = { ...seenFrom('published'), ...(Object.keys(engine.appPorts).length > 0 ? { apps: engine.appPorts } : {}) };
+    const clusterTokens = minimesosTokens({ ...seenFrom('inCluster'), gateway });
+    let warnings: string[] = [];
     if (spec.marathon && marathonUrl && (spec.marathon.apps.length > 0 || spec.marathon.groups.length > 0)) {
       request.onProgress('apps');
-      const failures = await installMarathonApps(spec.marathon, marathonUrl, exports);
-      if (failures.length > 0) request.onProgress('apps', `Some apps were not installed: ${failures.join('; ')}`);
+      warnings = await installMarathonApps(spec.marathon, marathonUrl, clusterTokens);
+      if (warnings.length > 0) request.onProgress('apps', warnings.join('; '));
     }
     request.onProgress('ready');
-    return { endpoints, exports, host: host.id };
+    return {
+      endpoints,
+      exports: exportLines({ ...endpoints, gateway }),
+      clusterTokens,
+      ...(warnings.length > 0 ? { warnings } : {}),
+      host: host.id,
+    };
   }
 
   /** Every cluster that has containers on some host (the reaper compares them with the records). */
@@ -220,8 +241,9 @@ export class DockerBackend implements ClusterBackend {
     engine: ClusterEngine,
     role: RoleContainer,
     created: CreatedContainer,
+    network: string,
     signal: AbortSignal,
-  ): Promise<Reached> {
+  ): Promise<Started> {
     signal.throwIfAborted();
     const container = engine.docker.getContainer(created.id);
     if (!created.running)
@@ -231,7 +253,9 @@ export class DockerBackend implements ClusterBackend {
     const info = await container.inspect();
     const binding = info.NetworkSettings.Ports[`${role.port}/tcp`]?.[0];
     if (!binding) throw new Error(`${role.alias} has no published port ${role.port}`);
-    return engine.reach(Number(binding.HostPort));
+    const inCluster = info.NetworkSettings.Networks[network]?.IPAddress;
+    if (!inCluster) throw new Error(`${role.alias} has no address on the network ${network}`);
+    return { published: engine.reach(Number(binding.HostPort)), inCluster: { ip: inCluster, port: role.port } };
   }
 
   private async gateway(docker: Docker, network: string): Promise<string> {
@@ -246,6 +270,8 @@ export function containerOptions(
   context: { owner: ClusterOwner; network: string; engine: ClusterEngine; limits: ContainerLimits },
 ): Docker.ContainerCreateOptions {
   const portKey = `${role.port}/tcp`;
+  // The engine publishes the app ports outside on the same numbers (dind); a shared engine has none.
+  const appPorts = role.servesAppPorts ? Object.keys(context.engine.appPorts).map((port) => `${port}/tcp`) : [];
   return {
     name: `minimesos-${role.role}-${context.owner.clusterId}-${randomInt(1, 2 ** 32 - 1)}`,
     Image: role.image,
@@ -253,10 +279,13 @@ export function containerOptions(
     Env: role.env,
     Hostname: role.alias,
     Labels: clusterLabels(context.owner, role.role, role.index),
-    ExposedPorts: { [portKey]: {} },
+    ExposedPorts: Object.fromEntries([portKey, ...appPorts].map((key) => [key, {}])),
     HostConfig: {
       NetworkMode: context.network,
-      PortBindings: { [portKey]: [context.engine.portBinding(role)] },
+      PortBindings: {
+        [portKey]: [context.engine.portBinding(role)],
+        ...Object.fromEntries(appPorts.map((key) => [key, [{ HostIp: '', HostPort: key.replace('/tcp', '') }]])),
+      },
       Memory: role.memoryMb * 1024 * 1024,
       NanoCpus: context.limits.nanoCpus,
       PidsLimit: context.limits.pidsLimit,
@@ -291,24 +320,4 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         }),
     ),
   );
-}
-
-/** The lines `minimesos info` prints, with the addresses the bot publishes. */
-export function minimesosExports(
-  endpoints: { master: string; marathon?: string; zookeeper: string; agents: string[] },
-  agentCount: number,
-  gateway: string,
-): string[] {
-  const line = (role: string, url: string) => {
-    const host = new URL(url.replace(/^zk:/, 'http:')).hostname;
-    return `export MINIMESOS_${role}=${url}; export MINIMESOS_${role}_IP=${host}`;
-  };
-  return [
-    `export MINIMESOS_NETWORK_GATEWAY=${gateway}`,
-    line('ZOOKEEPER', `zk://${endpoints.zookeeper}/mesos`),
-    line('MASTER', endpoints.master),
-    ...(endpoints.marathon ? [line('MARATHON', endpoints.marathon)] : []),
-    // minimesos prints a role only when it has exactly one container.
-    ...(agentCount === 1 ? [line('AGENT', endpoints.agents[0]!)] : []),
-  ];
 }

@@ -18,6 +18,12 @@ export interface RoleContainer {
   memoryMb: number;
   /** The real agent launches tasks through the engine's socket, as minimesos does. */
   dockerSocket: boolean;
+  /**
+   * Its tasks answer on the attendee's app ports (80, 3306…) where the engine publishes them: the
+   * simulated agent runs its tasks' processes in its own container, so it binds those ports itself
+   * (the real agent's HOST-network tasks bind the engine's directly). The first agent, with local images.
+   */
+  servesAppPorts?: boolean;
 }
 
 const SIM = ['node', '/app/dist/src/cli/main.js', 'sim'];
@@ -81,6 +87,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
       port: agent.portNumber,
       memoryMb: local ? 128 : 1024,
       dockerSocket: !local,
+      ...(local && index === 0 ? { servesAppPorts: true } : {}),
     });
   });
   if (spec.marathon) {

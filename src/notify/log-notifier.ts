@@ -18,6 +18,11 @@ export class LogNotifier implements Notifier {
     this.log.info({ ref, text: message.text }, 'message update (no Slack configured)');
   }
 
+  async dm(user: string, message: Message): Promise<MessageRef> {
+    this.log.info({ user, text: message.text }, 'direct message (no Slack configured)');
+    return { channel: user, ts: `log.${++this.sequence}` };
+  }
+
   async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {
     this.log.info({ channel, tag, text: message.text }, 'message (no Slack configured)');
     return { channel, ts: `log.${++this.sequence}` };

@@ -7,6 +7,8 @@ import type { Message, MessageRef } from '../render/blocks.js';
 export interface Notifier {
   post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef>;
   update(ref: MessageRef, message: Message): Promise<void>;
+  /** A direct message to one user: what only they may see (their cluster's endpoints). */
+  dm(user: string, message: Message): Promise<MessageRef>;
   /**
    * One attempt at a post that is part of a fan-out, with no retry inside: a 429 throws
    * `RateLimitedError` (the queue decides who waits), a refusal `PostRefusedError` with Slack's

@@ -1,7 +1,10 @@
+import { randomInt } from 'node:crypto';
 import { parseResources } from '../clients/resources.js';
 import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
-import { nowSeconds } from './ids.js';
-import { resourcesJson } from './master.js';
+import { nowSeconds, sandboxDirectory } from './ids.js';
+import type { ClusterTask, TaskSurroundings } from './images/index.js';
+import { resourcesJson } from './master-http.js';
+import { type TaskLaunch, TaskProcesses } from './task-processes.js';
 
 export interface SimAgentOptions {
   masterUrl: string;
@@ -14,7 +17,15 @@ export interface SimAgentOptions {
   /** MESOS_RESOURCES form: `cpus(*):4; mem(*):1024; disk(*):2000; ports(*):[31000-32000]`. */
   resources?: string;
   version?: string;
+  /**
+   * Bind to an address of its own in 127.0.0.0/8 (Linux routes all of it to lo), so the fixed ports
+   * its tasks answer on (nginx 80, MySQL 3306) never collide with another agent's, cluster's or test's.
+   */
+  ownLoopbackAddress?: boolean;
 }
+
+/** The agent's own port, as on a real agent. */
+const AGENT_PORT = 5051;
 
 interface MasterTaskView {
   id: string;
@@ -37,6 +48,7 @@ export class SimAgent {
   private heartbeat: NodeJS.Timeout | undefined;
   private masterHostname = '';
   private hostname = '127.0.0.1';
+  private processes: TaskProcesses | undefined;
 
   constructor(private readonly options: SimAgentOptions) {}
 
@@ -44,21 +56,64 @@ export class SimAgent {
     return this.options.advertisedUrl ?? `http://${this.hostname}:${this.server!.port}`;
   }
 
+  /** The address its tasks answer on (what the master reports as their host). */
+  get address(): string {
+    return this.hostname;
+  }
+
   async start(): Promise<this> {
-    this.server = await startSimServer((request) => this.handle(request), {
-      port: this.options.port ?? 0,
-      host: this.options.host ?? '127.0.0.1',
-    });
-    this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
+    const bind = this.options.ownLoopbackAddress ? await this.listenOnOwnAddress() : (this.options.host ?? '127.0.0.1');
+    if (!this.options.ownLoopbackAddress)
+      this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: bind });
+    this.hostname = this.options.hostname ?? (bind !== '0.0.0.0' ? bind : '127.0.0.1');
+    this.processes = new TaskProcesses(bind, this.surroundings());
     await this.register(30_000);
-    // Re-register now and then: a restarted master learns about us again, as with real agents.
-    this.heartbeat = setInterval(() => void this.register(0).catch(() => undefined), 2000);
+    // Re-register now and then: a restarted master learns about us again, as with real agents; and
+    // stop what the master no longer runs here (a kill we did not hear of).
+    this.heartbeat = setInterval(
+      () =>
+        void this.register(0)
+          .then(() => this.stopForgottenTasks())
+          .catch(() => undefined),
+      2000,
+    );
     return this;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
+    await this.processes?.stopAll();
     await this.server?.close();
+  }
+
+  /** A random 127.x.y.z on the agent's port; another one if that address is taken (another agent, cluster or test has it). */
+  private async listenOnOwnAddress(): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+      try {
+        this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? AGENT_PORT, host: address });
+        return address;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    }
+  }
+
+  private surroundings(): TaskSurroundings {
+    const master = this.options.masterUrl;
+    return {
+      masterState: async () => (await simCall(`${master}/state`, 'GET')) as Record<string, unknown>,
+      tasks: async (frameworkId) =>
+        (await simCall(
+          `${master}/sim/tasks${frameworkId ? `?frameworkId=${encodeURIComponent(frameworkId)}` : ''}`,
+          'GET',
+        )) as ClusterTask[],
+    };
+  }
+
+  private async stopForgottenTasks(): Promise<void> {
+    const live = new Set((await this.myTasks()).filter((task) => !isTerminal(task)).map((task) => task.id));
+    for (const taskId of this.processes!.taskIds) if (!live.has(taskId)) await this.processes!.stop(taskId);
   }
 
   private async register(patienceMs: number): Promise<void> {
@@ -69,6 +124,7 @@ export class SimAgent {
           hostname: this.hostname,
           port: this.server!.port,
           url: this.url,
+          workDir: this.workDir,
           resources: this.options.resources ?? DEFAULT_AGENT_RESOURCES,
         })) as { id: string; masterHostname: string };
         this.id = answer.id;
@@ -86,11 +142,28 @@ export class SimAgent {
   }
 
   private sandboxOf(task: MasterTaskView): string {
-    return `${this.workDir}/slaves/${this.id}/frameworks/${task.framework_id}/executors/${task.id}/runs/${task.container_id}`;
+    return sandboxDirectory(this.workDir, {
+      agentId: this.id,
+      frameworkId: task.framework_id,
+      executorId: task.id,
+      containerId: task.container_id,
+    });
   }
 
   private async handle(request: SimRequest): Promise<SimResponse> {
     const path = request.path.replace(/^\/slave\(1\)(?=\/)/, '').replace(/\.json$/, '');
+    if (request.method === 'POST' && path === '/sim/tasks') {
+      // The master launches a task here: its process starts, or fails as a container would.
+      return this.processes!.start(request.body as TaskLaunch).then(
+        () => ({ status: 200, body: {} }),
+        (error: Error) => ({ status: 500, text: error.message }),
+      );
+    }
+    const kill = /^\/sim\/tasks\/(.+)$/.exec(path);
+    if (request.method === 'DELETE' && kill) {
+      await this.processes!.stop(kill[1]!);
+      return { status: 200, body: {} };
+    }
     if (request.method !== 'GET') return notFound(request.path);
     if (path === '/state') return { status: 200, body: await this.stateJson() };
     if (path === '/health') return { status: 200, text: '' };
@@ -100,7 +173,6 @@ export class SimAgent {
 
   private async stateJson(): Promise<Record<string, unknown>> {
     const tasks = await this.myTasks();
-    const terminal = (task: MasterTaskView) => !['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'].includes(task.state);
     const frameworkIds = [...new Set(tasks.map((task) => task.framework_id))];
     const executor = (task: MasterTaskView) => ({
       id: task.id,
@@ -109,9 +181,9 @@ export class SimAgent {
       container: task.container_id,
       directory: this.sandboxOf(task),
       resources: task.resources,
-      tasks: terminal(task) ? [] : [task],
+      tasks: isTerminal(task) ? [] : [task],
       queued_tasks: [],
-      completed_tasks: terminal(task) ? [task] : [],
+      completed_tasks: isTerminal(task) ? [task] : [],
     });
     return {
       version: this.options.version ?? '1.0.0',
@@ -127,8 +199,8 @@ export class SimAgent {
         return {
           id,
           name: mine[0]?.framework_name ?? '',
-          executors: mine.filter((task) => !terminal(task)).map(executor),
-          completed_executors: mine.filter(terminal).map(executor),
+          executors: mine.filter((task) => !isTerminal(task)).map(executor),
+          completed_executors: mine.filter(isTerminal).map(executor),
         };
       }),
       completed_frameworks: [],
@@ -168,6 +240,10 @@ export class SimAgent {
     }
     return notFound(path);
   }
+}
+
+function isTerminal(task: MasterTaskView): boolean {
+  return !['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'].includes(task.state);
 }
 
 /** What a task's sandbox holds: the executor's lines, then the task's own output. */

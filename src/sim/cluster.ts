@@ -49,8 +49,8 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     agentResources.map((resources, index) =>
       new SimAgent({
         masterUrl: master.url,
-        host,
-        port: port(2 + index),
+        ownLoopbackAddress: true,
+        ...(options.portBase ? { port: port(2 + index) } : {}),
         resources,
         ...(options.mesosVersion ? { version: options.mesosVersion } : {}),
       }).start(),

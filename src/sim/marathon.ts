@@ -1,6 +1,11 @@
-import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
-import { marathonTaskId, marathonTaskName, uuid } from './ids.js';
-import type { LaunchRequest } from './master.js';
+import { checkMarathonDefinition, flattenGroup, resolveId } from '../clients/marathon-definition.js';
+import { isElasticsearchScheduler, SimElasticsearchFramework } from './elasticsearch-framework.js';
+import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
+import { marathonTaskId, marathonTaskName, taskIdApp, taskIdPrefix, uuid } from './ids.js';
+import { marathonPage } from './marathon-page.js';
+import { appTaskPorts } from './marathon-ports.js';
+import type { LaunchRequest } from './master-model.js';
+import { LIVE_TASK_STATES as LIVE, type MasterTask, SchedulerLink } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 export interface SimMarathonOptions {
@@ -16,15 +21,6 @@ export interface SimMarathonOptions {
 
 type AppDefinition = Record<string, unknown> & { id: string; instances: number };
 
-interface MasterTask {
-  id: string;
-  state: string;
-  slave_id: string;
-  agent_hostname?: string;
-  resources: { ports?: string };
-  statuses: Array<{ state: string; timestamp: number; message?: string }>;
-}
-
 interface Deployment {
   id: string;
   version: string;
@@ -32,17 +28,16 @@ interface Deployment {
   action: 'StartApplication' | 'ScaleApplication' | 'RestartApplication' | 'StopApplication';
 }
 
-const LIVE = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING']);
-const ES_NODE_NAME = 'elasticsearch-executor';
-
 /**
  * Simulated Marathon (REST v2 as in 1.3.5): apps become tasks on the master's agents, deployments
  * hold an app until its tasks run, an app that does not fit waits in the queue, failed tasks are
- * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts an
- * `elasticsearch` framework that runs at most one node per agent.
+ * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts
+ * its framework (`elasticsearch-framework.ts`).
  */
 export class SimMarathon {
   private readonly apps = new Map<string, AppDefinition & { version: string }>();
+  /** Groups made by group definitions (they exist even with no apps, like Marathon's). */
+  private readonly groupIds = new Set<string>();
   private readonly deployments = new Map<string, Deployment>();
   private readonly failures = new Map<string, Record<string, unknown>>();
   private readonly backoffUntil = new Map<string, number>();
@@ -50,7 +45,8 @@ export class SimMarathon {
   private readonly seenFailed = new Set<string>();
   private tasks: MasterTask[] = [];
   private frameworkId = '';
-  private esFrameworkId = '';
+  private link!: SchedulerLink;
+  private elasticsearch!: SimElasticsearchFramework;
   private server: Awaited<ReturnType<typeof startSimServer>> | undefined;
   private loop: NodeJS.Timeout | undefined;
   private reconciling = false;
@@ -68,7 +64,12 @@ export class SimMarathon {
       host: this.options.host ?? '127.0.0.1',
     });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
-    this.frameworkId = await this.registerFramework('marathon', `http://${this.hostname}:${this.server.port}`);
+    this.link = new SchedulerLink(this.options.masterUrl, this.hostname);
+    this.elasticsearch = new SimElasticsearchFramework(this.link, {
+      hostname: this.hostname,
+      ...(this.options.zookeeper ? { zookeeper: this.options.zookeeper } : {}),
+    });
+    this.frameworkId = await this.link.register('marathon', `http://${this.hostname}:${this.server.port}`);
     await this.options.zookeeper?.announceMarathon(`${this.hostname}:${this.server.port}`, this.frameworkId);
     this.loop = setInterval(() => void this.reconcile(), this.options.reconcileMs ?? 200);
     return this;
@@ -79,33 +80,22 @@ export class SimMarathon {
     await this.server?.close();
   }
 
-  private async registerFramework(name: string, webuiUrl: string): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (
-          (await simCall(`${this.options.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string }
-        ).id;
-      } catch (error) {
-        if (attempt > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    }
-  }
-
   /** Brings every app towards its instance count; one pass at a time. */
   private async reconcile(): Promise<void> {
     // An idle Marathon asks nothing: ten idle clusters polling every 200 ms cost a fifth of two cores.
     if (this.reconciling || (this.apps.size === 0 && this.deployments.size === 0)) return;
     this.reconciling = true;
     try {
-      this.tasks = (await simCall(
-        `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.frameworkId)}`,
-        'GET',
-      )) as MasterTask[];
+      this.tasks = await this.link.tasks(this.frameworkId);
+      // A task of no app (its app was removed while the task started) is killed, as Marathon's reconciliation does.
+      const appKeys = new Set([...this.apps.keys()].map(taskIdPrefix));
+      for (const task of this.tasks) if (LIVE.has(task.state) && !appKeys.has(taskIdApp(task.id))) await this.link.kill(task.id);
       for (const app of this.apps.values()) await this.reconcileApp(app);
       for (const [id, deployment] of this.deployments)
         if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
-      await this.reconcileElasticsearch();
+      const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
+      if (scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING'))
+        await this.elasticsearch.reconcile(scheduler);
     } catch {
       // The master may be restarting; the next pass tries again.
     } finally {
@@ -134,8 +124,7 @@ export class SimMarathon {
     }
     const live = mine.filter((task) => LIVE.has(task.state));
     if (live.length > app.instances) {
-      for (const task of live.slice(app.instances))
-        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+      for (const task of live.slice(app.instances)) await this.link.kill(task.id);
       return;
     }
     const missing = app.instances - live.length;
@@ -144,9 +133,7 @@ export class SimMarathon {
       return;
     }
     const requests = Array.from({ length: missing }, () => this.launchRequest(app));
-    const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', { frameworkId: this.frameworkId, tasks: requests })) as {
-      declined: string[];
-    };
+    const result = await this.link.launch(this.frameworkId, requests);
     if (result.declined.length > 0) this.waiting.add(app.id);
     else this.waiting.delete(app.id);
   }
@@ -155,57 +142,20 @@ export class SimMarathon {
     const constraints = Array.isArray(app.constraints) ? (app.constraints as unknown[][]) : [];
     const unique = constraints.some((constraint) => constraint[0] === 'hostname' && constraint[1] === 'UNIQUE');
     const labels = (app.labels ?? {}) as Record<string, string>;
-    const portCount = Array.isArray(app.portDefinitions) ? app.portDefinitions.length : Array.isArray(app.ports) ? app.ports.length : 1;
+    const { ports, runtime } = appTaskPorts(app);
     return {
       id: marathonTaskId(app.id),
       name: marathonTaskName(app.id),
-      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports: portCount },
+      resources: { cpus: Number(app.cpus ?? 1), mem: Number(app.mem ?? 128), disk: Number(app.disk ?? 0), ports },
+      runtime,
       fail: labels['sim/fail'] === 'true' || /\bexit\s+[1-9]/.test(String(app.cmd ?? '')),
       ...(unique ? { uniqueHost: marathonTaskName(app.id) } : {}),
       labels: Object.entries(labels).map(([key, value]) => ({ key, value: String(value) })),
     };
   }
 
-  /** The Elasticsearch scheduler (a Marathon app) runs its own framework: one node per agent. */
-  private async reconcileElasticsearch(): Promise<void> {
-    const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
-    const running = scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING');
-    if (!running) return;
-    if (!this.esFrameworkId) this.esFrameworkId = await this.registerFramework('elasticsearch', `http://${this.hostname}:31100`);
-    const nodes = (await simCall(
-      `${this.options.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(this.esFrameworkId)}`,
-      'GET',
-    )) as MasterTask[];
-    const live = nodes.filter((task) => LIVE.has(task.state));
-    const wanted = elasticsearchNodes(scheduler);
-    if (live.length < wanted) {
-      const requests: LaunchRequest[] = Array.from({ length: wanted - live.length }, (_, index) => ({
-        id: `elasticsearch_${new Date()
-          .toISOString()
-          .replace(/[-:]/g, '')
-          .replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
-        name: ES_NODE_NAME,
-        resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
-        uniqueHost: ES_NODE_NAME,
-        discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
-      }));
-      const result = (await simCall(`${this.options.masterUrl}/sim/tasks`, 'POST', {
-        frameworkId: this.esFrameworkId,
-        tasks: requests,
-      })) as { launched: Array<{ id: string }> };
-      if (result.launched.length > 0)
-        await this.options.zookeeper
-          ?.putElasticsearchState(this.esFrameworkId, [...live.map((task) => task.id), ...result.launched.map((task) => task.id)])
-          .catch(() => undefined);
-    } else if (live.length > wanted) {
-      for (const task of live.slice(wanted))
-        await simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
-    }
-  }
-
   private tasksOf(appId: string): MasterTask[] {
-    const prefix = `${appId.replace(/^\//, '').split('/').join('_')}.`;
-    return this.tasks.filter((task) => task.id.startsWith(prefix));
+    return this.tasks.filter((task) => taskIdApp(task.id) === taskIdPrefix(appId));
   }
 
   private settled(appId: string): boolean {
@@ -218,6 +168,11 @@ export class SimMarathon {
   private async handle(request: SimRequest): Promise<SimResponse> {
     const { method, path } = request;
     if (path === '/ping') return { status: 200, text: 'pong' };
+    if (method === 'GET' && (path === '/' || path === '/ui' || path === '/ui/')) {
+      const apps = [...this.apps.keys()].map((id) => this.appJson(id)) as unknown as Parameters<typeof marathonPage>[0];
+      const info = { version: '1.3.5', leader: `${this.hostname}:${this.server!.port}`, master: this.options.masterUrl };
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, text: marathonPage(apps, info) };
+    }
     if (method === 'GET' && path === '/v2/info') return { status: 200, body: this.info() };
     if (method === 'GET' && path === '/v2/leader') return { status: 200, body: { leader: `${this.hostname}:${this.server!.port}` } };
     if (method === 'GET' && path === '/v2/tasks')
@@ -277,9 +232,12 @@ export class SimMarathon {
           : created;
       }
       const changes = (request.body ?? {}) as Record<string, unknown>;
-      const invalid = validate({ ...app, ...changes, id });
+      const invalid = validate({ ...app, ...changes, id }, 'app');
       if (invalid) return invalid;
-      return this.deploy(id, 'ScaleApplication', request.query.get('force') === 'true', () => {
+      // Anything but the instance count is a new version of the app: its tasks are replaced (Marathon's upgrade).
+      const upgrade = Object.keys(changes).some((key) => key !== 'instances');
+      return this.deploy(id, upgrade ? 'RestartApplication' : 'ScaleApplication', request.query.get('force') === 'true', () => {
+        if (upgrade) this.killAll(id);
         this.apps.set(id, {
           ...app,
           ...changes,
@@ -315,9 +273,9 @@ export class SimMarathon {
 
   private create(body: unknown): SimResponse {
     const definition = (body ?? {}) as Record<string, unknown>;
-    const id = typeof definition.id === 'string' ? normaliseId(definition.id) : '';
-    const invalid = validate({ ...definition, id });
+    const invalid = validate(definition, 'app');
     if (invalid) return invalid;
+    const id = resolveId(String(definition.id), '/');
     if (this.apps.has(id)) return { status: 409, body: { message: `An app with id [${id}] already exists.` } };
     const version = new Date().toISOString();
     this.apps.set(id, { ...definition, id, instances: Number(definition.instances ?? 1), version } as AppDefinition & { version: string });
@@ -328,33 +286,71 @@ export class SimMarathon {
   }
 
   private groups(method: string, id: string, body: unknown): SimResponse {
-    if (method === 'GET') return { status: 200, body: id === '/' ? this.rootGroup() : this.groupJson(id) };
+    if (method === 'GET') {
+      if (id !== '/' && !this.groupExists(id)) return { status: 404, body: { message: `Group '${id}' does not exist` } };
+      return { status: 200, body: this.groupTree(id, (appId) => this.appJson(appId)) };
+    }
     if (method === 'POST' || method === 'PUT') {
-      const group = (body ?? {}) as { id?: string; apps?: Array<Record<string, unknown>> };
-      const groupId = normaliseId(group.id ?? id);
-      for (const app of group.apps ?? []) {
-        const appId = String(app.id ?? '').startsWith('/') ? String(app.id) : `${groupId === '/' ? '' : groupId}/${String(app.id ?? '')}`;
-        const created = this.create({ ...app, id: appId });
-        if (created.status !== 201) return created;
+      // PUT /v2/groups/x names the group in its path; the body may leave the id out.
+      const group = { ...(method === 'PUT' ? { id } : {}), ...((body ?? {}) as Record<string, unknown>) };
+      const invalid = validate(group, 'group');
+      if (invalid) return invalid;
+      const groupId = resolveId(String(group.id), method === 'PUT' ? '/' : id);
+      const apps = flattenGroup({ ...group, id: groupId });
+      const existing = apps.find((entry) => this.apps.has(entry.id));
+      if (method === 'POST' && existing) return { status: 409, body: { message: `An app with id [${existing.id}] already exists.` } };
+      this.groupIds.add(groupId);
+      for (const nested of nestedGroupIds(group, groupId)) this.groupIds.add(nested);
+      for (const entry of apps) {
+        if (this.apps.has(entry.id))
+          this.appRoute('PUT', entry.id, undefined, { method: 'PUT', path: '', query: new URLSearchParams('force=true'), body: entry.app });
+        else this.create({ ...entry.app, id: entry.id });
       }
-      return { status: 201, body: { version: new Date().toISOString(), deploymentId: uuid() } };
+      return { status: method === 'POST' ? 201 : 200, body: { version: new Date().toISOString(), deploymentId: uuid() } };
     }
     if (method === 'DELETE') {
-      const prefix = `${id}/`;
-      const members = [...this.apps.keys()].filter((appId) => appId.startsWith(prefix));
-      if (members.length === 0) return { status: 404, body: { message: `Group '${id}' does not exist` } };
-      for (const appId of members) {
+      if (!this.groupExists(id)) return { status: 404, body: { message: `Group '${id}' does not exist` } };
+      for (const appId of [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`))) {
         this.killAll(appId);
         this.apps.delete(appId);
       }
+      for (const groupId of [...this.groupIds]) if (groupId === id || groupId.startsWith(`${id}/`)) this.groupIds.delete(groupId);
       return { status: 200, body: { version: new Date().toISOString(), deploymentId: uuid() } };
     }
     return notFound(id);
   }
 
+  private groupExists(id: string): boolean {
+    return this.groupIds.has(id) || [...this.apps.keys(), ...this.groupIds].some((member) => member.startsWith(`${id}/`));
+  }
+
+  /** A group as Marathon shows it: its own apps, and each subgroup (made by a group definition, or implied by an app's id) nested. */
+  private groupTree(id: string, renderApp: (appId: string) => Record<string, unknown>): Record<string, unknown> {
+    const prefix = id === '/' ? '/' : `${id}/`;
+    const below = [...this.apps.keys(), ...this.groupIds].filter((member) => member.startsWith(prefix) && member !== id);
+    const childGroups = new Set(
+      below
+        .filter((member) => member.slice(prefix.length).includes('/') || this.groupIds.has(member))
+        .map((member) => prefix + member.slice(prefix.length).split('/')[0]),
+    );
+    return {
+      id,
+      apps: [...this.apps.keys()].filter((appId) => appId.startsWith(prefix) && !appId.slice(prefix.length).includes('/')).map(renderApp),
+      groups: [...childGroups].sort().map((groupId) => this.groupTree(groupId, renderApp)),
+      dependencies: [],
+      version: new Date().toISOString(),
+    };
+  }
+
+  private rootGroup(): Record<string, unknown> {
+    return this.groupTree('/', (appId) => {
+      const { version: _version, ...app } = this.apps.get(appId)!;
+      return app;
+    });
+  }
+
   private killAll(id: string): void {
-    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state)))
-      void simCall(`${this.options.masterUrl}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
+    for (const task of this.tasksOf(id).filter((candidate) => LIVE.has(candidate.state))) void this.link.kill(task.id);
   }
 
   private appTasksJson(id: string): Array<Record<string, unknown>> {
@@ -413,26 +409,6 @@ export class SimMarathon {
     };
   }
 
-  private groupJson(id: string): Record<string, unknown> {
-    return {
-      id,
-      apps: [...this.apps.keys()].filter((appId) => appId.startsWith(`${id}/`)).map((appId) => this.appJson(appId)),
-      groups: [],
-      dependencies: [],
-      version: new Date().toISOString(),
-    };
-  }
-
-  private rootGroup(): Record<string, unknown> {
-    return {
-      id: '/',
-      apps: [...this.apps.values()].map(({ version: _version, ...app }) => app),
-      groups: [],
-      dependencies: [],
-      version: new Date().toISOString(),
-    };
-  }
-
   private info(): Record<string, unknown> {
     const self = `${this.hostname}:${this.server!.port}`;
     return {
@@ -468,31 +444,28 @@ export class SimMarathon {
   }
 }
 
+/** The ids of a group definition's nested groups, resolved against their parents. */
+function nestedGroupIds(group: Record<string, unknown>, groupId: string): string[] {
+  return (Array.isArray(group.groups) ? (group.groups as Array<Record<string, unknown>>) : []).flatMap((child) => {
+    const childId = resolveId(String(child.id ?? ''), groupId);
+    return [childId, ...nestedGroupIds(child, childId)];
+  });
+}
+
 function normaliseId(id: string): string {
   const trimmed = `/${id.replace(/^\/+|\/+$/g, '')}`;
   return trimmed === '/' ? '/' : trimmed;
 }
 
-/** Marathon 1.3's answer to a bad definition: 422 with the paths and what is wrong. */
-function validate(app: Record<string, unknown>): SimResponse | undefined {
-  const details: Array<{ path: string; errors: string[] }> = [];
-  const id = String(app.id ?? '');
-  if (id === '' || id === '/') details.push({ path: '/id', errors: ['error.path.missing'] });
-  else if (!/^(\/[a-z0-9]([a-z0-9-.]*[a-z0-9])?)+$/.test(id))
-    details.push({
-      path: '/id',
-      errors: [
-        "must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'",
-      ],
-    });
-  const container = (app.container ?? {}) as { docker?: { image?: string } };
-  if (!app.cmd && !app.args && !container.docker?.image)
-    details.push({ path: '/', errors: ["AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."] });
-  if (app.instances !== undefined && !(Number.isInteger(Number(app.instances)) && Number(app.instances) >= 0))
-    details.push({ path: '/instances', errors: ['error.min'] });
-  for (const field of ['cpus', 'mem', 'disk'])
-    if (app[field] !== undefined && !(Number(app[field]) >= 0)) details.push({ path: `/${field}`, errors: ['error.min'] });
-  return details.length > 0 ? { status: 422, body: { message: 'Object is not valid', details } } : undefined;
+/** Marathon's answer to a definition it refuses: 422 with each path and what is wrong there (unknown fields it ignores). */
+function validate(definition: unknown, kind?: 'app' | 'group'): SimResponse | undefined {
+  const refused = checkMarathonDefinition(definition, kind).problems.filter((problem) => problem.refused);
+  if (refused.length === 0) return undefined;
+  const details = [...new Set(refused.map((problem) => problem.path))].map((path) => ({
+    path,
+    errors: refused.filter((problem) => problem.path === path).map((problem) => problem.message),
+  }));
+  return { status: 422, body: { message: 'Object is not valid', details } };
 }
 
 function deploymentJson(deployment: Deployment): Record<string, unknown> {
@@ -505,22 +478,4 @@ function deploymentJson(deployment: Deployment): Record<string, unknown> {
     currentStep: 1,
     totalSteps: 1,
   };
-}
-
-function isElasticsearchScheduler(app: AppDefinition): boolean {
-  const image = String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
-  const args = Array.isArray(app.args) ? app.args.map(String) : [];
-  return (
-    image.startsWith('mesos/elasticsearch-scheduler') ||
-    args.includes('--zookeeperMesosUrl') ||
-    /--zookeeperMesosUrl/.test(String(app.cmd ?? ''))
-  );
-}
-
-/** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */
-function elasticsearchNodes(app: AppDefinition): number {
-  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
-  const at = args.indexOf('--elasticsearchNodes');
-  const value = at >= 0 ? Number(args[at + 1]) : 3;
-  return Number.isInteger(value) && value >= 0 ? value : 3;
 }

@@ -1,63 +1,10 @@
 import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
-import {
-  addResources,
-  freeResources,
-  NO_RESOURCES,
-  type PortRange,
-  parseResources,
-  portCount,
-  type Resources,
-} from '../clients/resources.js';
-import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
+import { addResources, freeResources, NO_RESOURCES, type PortRange, type Resources } from '../clients/resources.js';
+import { simCall, startSimServer } from './http-server.js';
 import { masterId, nowSeconds, uuid } from './ids.js';
+import { MasterHttp } from './master-http.js';
+import type { LaunchRequest, MasterModel, SimAgentRecord, SimFrameworkRecord, SimTaskRecord } from './master-model.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
-
-export interface SimAgentRecord {
-  id: string;
-  hostname: string;
-  port: number;
-  /** Where the agent answers (its /state, /files). */
-  url: string;
-  resources: Resources;
-  registeredTime: number;
-}
-
-export interface SimFrameworkRecord {
-  id: string;
-  name: string;
-  hostname: string;
-  webuiUrl: string;
-  role: string;
-  registeredTime: number;
-  active: boolean;
-}
-
-export interface SimTaskRecord {
-  id: string;
-  name: string;
-  frameworkId: string;
-  executorId: string;
-  agentId: string;
-  state: string;
-  resources: Resources;
-  statuses: Array<{ state: string; timestamp: number; message?: string }>;
-  discovery?: unknown;
-  labels: Array<{ key: string; value: string }>;
-  /** Becomes TASK_FAILED instead of TASK_RUNNING (an app told to fail). */
-  fail: boolean;
-  containerId: string;
-}
-
-/** A task as a framework asks for it; `uniqueHost` = Marathon's hostname:UNIQUE / ES' one node per agent. */
-export interface LaunchRequest {
-  id: string;
-  name: string;
-  resources: { cpus: number; mem: number; disk: number; ports?: number };
-  fail?: boolean;
-  uniqueHost?: string;
-  discoveryPortNames?: string[];
-  labels?: Array<{ key: string; value: string }>;
-}
 
 export interface SimMasterOptions {
   port?: number;
@@ -72,20 +19,20 @@ export interface SimMasterOptions {
 
 const TERMINAL = new Set(TERMINAL_TASK_STATES);
 
-/** The simulated Mesos master: the public HTTP API of Mesos 0.25–1.x, plus /sim/* for agents and frameworks. */
-export class SimMaster {
+/** The simulated Mesos master: agents, frameworks and tasks, placed as offers would place them (its HTTP API: master-http.ts). */
+export class SimMaster implements MasterModel {
   readonly agents = new Map<string, SimAgentRecord>();
   readonly frameworks = new Map<string, SimFrameworkRecord>();
   readonly tasks = new Map<string, SimTaskRecord>();
   taskStartDelayMs: number;
-  private readonly id: string;
-  private readonly startTime = nowSeconds();
+  readonly id: string;
+  readonly startTime = nowSeconds();
   private agentSequence = 0;
   private frameworkSequence = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Awaited<ReturnType<typeof startSimServer>> | undefined;
-  private hostname = '127.0.0.1';
-  private port = 0;
+  hostname = '127.0.0.1';
+  port = 0;
 
   constructor(private readonly options: SimMasterOptions = {}) {
     this.taskStartDelayMs = options.taskStartDelayMs ?? 500;
@@ -101,7 +48,8 @@ export class SimMaster {
   }
 
   async start(): Promise<this> {
-    this.server = await startSimServer((request) => this.handle(request), {
+    const http = new MasterHttp(this);
+    this.server = await startSimServer((request) => http.handle(request), {
       port: this.options.port ?? 0,
       host: this.options.host ?? '127.0.0.1',
     });
@@ -126,13 +74,19 @@ export class SimMaster {
     return this.options.version ?? '1.0.0';
   }
 
-  registerAgent(hostname: string, port: number, url: string, resources: Resources): SimAgentRecord {
-    const existing = [...this.agents.values()].find((agent) => agent.hostname === hostname && agent.port === port);
+  get clusterName(): string | undefined {
+    return this.options.clusterName;
+  }
+
+  registerAgent(registration: Omit<SimAgentRecord, 'id' | 'registeredTime'>): SimAgentRecord {
+    const existing = [...this.agents.values()].find(
+      (agent) => agent.hostname === registration.hostname && agent.port === registration.port,
+    );
     if (existing) {
-      existing.url = url;
+      existing.url = registration.url;
       return existing;
     }
-    const agent = { id: `${this.id}-S${this.agentSequence++}`, hostname, port, url, resources, registeredTime: nowSeconds() };
+    const agent = { ...registration, id: `${this.id}-S${this.agentSequence++}`, registeredTime: nowSeconds() };
     this.agents.set(agent.id, agent);
     return agent;
   }
@@ -163,7 +117,7 @@ export class SimMaster {
         declined.push(request.id);
         continue;
       }
-      const ports = takePorts(this.freeOn(agent.id).ports, request.resources.ports ?? 0);
+      const ports = takePorts(this.freeOn(agent.id).ports, request.resources.ports)!;
       const task: SimTaskRecord = {
         id: request.id,
         name: request.name,
@@ -177,12 +131,11 @@ export class SimMaster {
         labels: request.labels ?? [],
         fail: request.fail ?? false,
         containerId: uuid(),
+        ...(request.runtime ? { runtime: request.runtime } : {}),
       };
       this.tasks.set(task.id, task);
       launched.push({ id: task.id, agentId: agent.id });
-      this.later(this.taskStartDelayMs, () =>
-        this.setState(task.id, task.fail ? 'TASK_FAILED' : 'TASK_RUNNING', task.fail ? 'Command exited with status 1' : undefined),
-      );
+      this.later(this.taskStartDelayMs, () => void this.run(task));
     }
     return { launched, declined };
   }
@@ -217,11 +170,52 @@ export class SimMaster {
     return [...this.tasks.values()].filter((task) => !TERMINAL.has(task.state));
   }
 
+  /** The agent starts the task's process: RUNNING once it does, FAILED with the agent's reason when it cannot. */
+  private async run(task: SimTaskRecord): Promise<void> {
+    if (TERMINAL.has(task.state)) return;
+    if (task.fail) return this.setState(task.id, 'TASK_FAILED', 'Command exited with status 1');
+    const agent = this.agents.get(task.agentId)!;
+    const allocated = task.resources.ports.map((range) => range.begin);
+    const launch = {
+      task: {
+        id: task.id,
+        name: task.name,
+        frameworkId: task.frameworkId,
+        image: task.runtime?.image ?? '',
+        env: task.runtime?.env ?? {},
+        args: task.runtime?.args ?? [],
+        host: agent.hostname,
+        ports: allocated,
+      },
+      listen: (task.runtime?.listen ?? []).flatMap((use) => ('fixed' in use ? [use.fixed] : (allocated[use.allocated] ?? []))),
+    };
+    const failure = await fetch(`${agent.url}/sim/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(launch),
+      signal: AbortSignal.timeout(5000),
+    }).then(
+      async (response) => (response.ok ? undefined : await response.text()),
+      (error: Error) => `the agent ${agent.hostname} did not answer: ${error.message}`,
+    );
+    if (failure !== undefined) return this.setState(task.id, 'TASK_FAILED', failure);
+    // Killed while it started: the agent stops it again.
+    if (TERMINAL.has(task.state)) return this.stopOnAgent(task);
+    this.setState(task.id, 'TASK_RUNNING');
+  }
+
   private setState(taskId: string, state: string, message?: string): void {
     const task = this.tasks.get(taskId);
     if (!task || TERMINAL.has(task.state)) return;
     task.state = state;
     task.statuses.push({ state, timestamp: nowSeconds(), ...(message ? { message } : {}) });
+    if (TERMINAL.has(state)) void this.stopOnAgent(task);
+  }
+
+  /** A task that ended stops answering on its ports. */
+  private async stopOnAgent(task: SimTaskRecord): Promise<void> {
+    const agent = this.agents.get(task.agentId);
+    if (agent) await simCall(`${agent.url}/sim/tasks/${encodeURIComponent(task.id)}`, 'DELETE').catch(() => undefined);
   }
 
   private pickAgent(frameworkId: string, request: LaunchRequest): SimAgentRecord | undefined {
@@ -235,7 +229,7 @@ export class SimMaster {
         free.cpus >= request.resources.cpus &&
         free.mem >= request.resources.mem &&
         free.disk >= request.resources.disk &&
-        portCount(free.ports) >= (request.resources.ports ?? 0)
+        takePorts(free.ports, request.resources.ports) !== undefined
       );
     });
     return fits.sort((a, b) => this.freeOn(b.id).mem - this.freeOn(a.id).mem)[0];
@@ -248,249 +242,28 @@ export class SimMaster {
     }, ms);
     this.timers.add(timer);
   }
-
-  private async handle(request: SimRequest): Promise<SimResponse> {
-    const path = request.path.replace(/^\/master(?=\/)/, '').replace(/\.json$/, '');
-    switch (`${request.method} ${path}`) {
-      case 'GET /state':
-        return { status: 200, body: this.stateJson() };
-      case 'GET /state-summary':
-        return {
-          status: 200,
-          body: {
-            hostname: this.hostname,
-            cluster: this.options.clusterName,
-            slaves: this.agentsJson(),
-            frameworks: this.frameworksJson().map(({ tasks: _tasks, completed_tasks: _done, ...rest }) => rest),
-          },
-        };
-      case 'GET /frameworks':
-        return { status: 200, body: { frameworks: this.frameworksJson(), completed_frameworks: [], unregistered_frameworks: [] } };
-      case 'GET /tasks': {
-        const limit = Number(request.query.get('limit') ?? 100);
-        return { status: 200, body: { tasks: [...this.tasks.values()].slice(0, limit).map((task) => this.taskJson(task)) } };
-      }
-      case 'GET /slaves':
-        return { status: 200, body: { slaves: this.agentsJson() } };
-      case 'GET /metrics/snapshot':
-        return { status: 200, body: this.metrics() };
-      case 'GET /health':
-        return { status: 200, text: '' };
-      case 'GET /version':
-        return {
-          status: 200,
-          body: { version: this.version, build_user: 'sim', build_date: '2016-07-29 15:04:36', build_time: 1469800000 },
-        };
-      case 'GET /redirect':
-        return { status: 307, headers: { location: `//${this.hostname}:${this.port}` }, text: '' };
-      case 'POST /teardown': {
-        const id = String((request.body as Record<string, unknown> | undefined)?.frameworkId ?? '');
-        return this.teardown(id) ? { status: 200, text: '' } : { status: 400, text: `No framework found with specified ID` };
-      }
-      case 'POST /sim/agents': {
-        const body = request.body as { hostname: string; port: number; url: string; resources: string };
-        const agent = this.registerAgent(body.hostname, body.port, body.url, parseResources(body.resources));
-        return { status: 200, body: { id: agent.id, masterHostname: this.hostname } };
-      }
-      case 'POST /sim/frameworks': {
-        const body = request.body as { name: string; hostname: string; webuiUrl?: string };
-        return { status: 200, body: { id: this.registerFramework(body.name, body.hostname, body.webuiUrl ?? '').id } };
-      }
-      case 'POST /sim/tasks': {
-        const body = request.body as { frameworkId: string; tasks: LaunchRequest[] };
-        return { status: 200, body: this.launch(body.frameworkId, body.tasks) };
-      }
-      case 'GET /sim/tasks': {
-        const frameworkId = request.query.get('frameworkId');
-        const agentId = request.query.get('agentId');
-        const tasks = [...this.tasks.values()].filter(
-          (task) => (!frameworkId || task.frameworkId === frameworkId) && (!agentId || task.agentId === agentId),
-        );
-        return {
-          status: 200,
-          body: tasks.map((task) => ({
-            ...this.taskJson(task),
-            agent_hostname: this.agents.get(task.agentId)?.hostname,
-            container_id: task.containerId,
-            framework_name: this.frameworks.get(task.frameworkId)?.name,
-          })),
-        };
-      }
-    }
-    const kill = /^\/sim\/tasks\/(.+)$/.exec(path);
-    if (request.method === 'DELETE' && kill) return this.kill(kill[1]!) ? { status: 200, body: {} } : notFound(kill[1]!);
-    return notFound(request.path);
-  }
-
-  private stateJson(): Record<string, unknown> {
-    const legacy = this.version.startsWith('0.') ? this.legacyCounters() : {};
-    return {
-      version: this.version,
-      git_sha: 'c9b70582e9fccab8f6863b0bd3a812b5969a8c36',
-      git_tag: this.version,
-      build_date: '2016-07-29 15:04:36',
-      build_time: 1469800000,
-      build_user: 'root',
-      start_time: this.startTime,
-      elected_time: this.startTime + 0.5,
-      id: this.id,
-      pid: this.pid,
-      hostname: this.hostname,
-      activated_slaves: this.agents.size,
-      deactivated_slaves: 0,
-      leader: this.pid,
-      ...(this.options.clusterName ? { cluster: this.options.clusterName } : {}),
-      log_dir: '/var/log/mesos',
-      flags: {
-        port: String(this.port),
-        quorum: '1',
-        registry: 'in_memory',
-        zk_session_timeout: '10secs',
-        ...(this.options.clusterName ? { cluster: this.options.clusterName } : {}),
-      },
-      slaves: this.agentsJson(),
-      frameworks: this.frameworksJson(),
-      completed_frameworks: [],
-      orphan_tasks: [],
-      unregistered_frameworks: [],
-      ...legacy,
-    };
-  }
-
-  private legacyCounters(): Record<string, number> {
-    const count = (state: string) =>
-      [...this.tasks.values()].filter((task) => task.statuses.some((status) => status.state === state)).length;
-    return {
-      staged_tasks: count('TASK_STAGING'),
-      started_tasks: count('TASK_RUNNING'),
-      finished_tasks: count('TASK_FINISHED'),
-      killed_tasks: count('TASK_KILLED'),
-      failed_tasks: count('TASK_FAILED'),
-      lost_tasks: count('TASK_LOST'),
-    };
-  }
-
-  private agentsJson(): Array<Record<string, unknown>> {
-    return [...this.agents.values()].map((agent) => {
-      const used = this.usedOn(agent.id);
-      return {
-        id: agent.id,
-        pid: `slave(1)@${agent.hostname}:${agent.port}`,
-        hostname: agent.hostname,
-        registered_time: agent.registeredTime,
-        reregistered_time: agent.registeredTime,
-        resources: resourcesJson(agent.resources),
-        used_resources: resourcesJson(used),
-        offered_resources: resourcesJson(NO_RESOURCES),
-        reserved_resources: {},
-        unreserved_resources: resourcesJson(agent.resources),
-        attributes: {},
-        active: true,
-        version: this.version,
-      };
-    });
-  }
-
-  private frameworksJson(): Array<Record<string, unknown>> {
-    return [...this.frameworks.values()].map((framework) => {
-      const tasks = [...this.tasks.values()].filter((task) => task.frameworkId === framework.id);
-      const live = tasks.filter((task) => !TERMINAL.has(task.state));
-      const used = live.reduce<Resources>((sum, task) => addResources(sum, task.resources), { ...NO_RESOURCES, ports: [] });
-      return {
-        id: framework.id,
-        name: framework.name,
-        pid: `scheduler-${framework.id}@${framework.hostname}:0`,
-        used_resources: resourcesJson(used),
-        offered_resources: resourcesJson(NO_RESOURCES),
-        capabilities: [],
-        hostname: framework.hostname,
-        webui_url: framework.webuiUrl,
-        active: framework.active,
-        user: 'root',
-        failover_timeout: framework.name === 'elasticsearch' ? 2592000 : 604800,
-        checkpoint: true,
-        role: framework.role,
-        registered_time: framework.registeredTime,
-        unregistered_time: 0,
-        resources: resourcesJson(used),
-        tasks: live.map((task) => this.taskJson(task)),
-        completed_tasks: tasks.filter((task) => TERMINAL.has(task.state)).map((task) => this.taskJson(task)),
-        offers: [],
-        executors: [],
-      };
-    });
-  }
-
-  private taskJson(task: SimTaskRecord): Record<string, unknown> {
-    return {
-      id: task.id,
-      name: task.name,
-      framework_id: task.frameworkId,
-      executor_id: '',
-      slave_id: task.agentId,
-      state: task.state,
-      resources: resourcesJson(task.resources),
-      statuses: task.statuses.map((status) => ({
-        state: status.state,
-        timestamp: status.timestamp,
-        ...(status.message ? { message: status.message } : {}),
-        container_status: { network_infos: [{ ip_addresses: [{ ip_address: this.agents.get(task.agentId)?.hostname }] }] },
-      })),
-      labels: task.labels,
-      ...(task.discovery ? { discovery: task.discovery } : {}),
-    };
-  }
-
-  private metrics(): Record<string, number> {
-    const total = [...this.agents.values()].reduce<Resources>((sum, agent) => addResources(sum, agent.resources), {
-      ...NO_RESOURCES,
-      ports: [],
-    });
-    const used = [...this.agents.keys()].reduce<Resources>((sum, id) => addResources(sum, this.usedOn(id)), { ...NO_RESOURCES, ports: [] });
-    const byState = (state: string) => [...this.tasks.values()].filter((task) => task.state === state).length;
-    const percent = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
-    return {
-      'master/cpus_total': total.cpus,
-      'master/cpus_used': used.cpus,
-      'master/cpus_percent': percent(used.cpus, total.cpus),
-      'master/mem_total': total.mem,
-      'master/mem_used': used.mem,
-      'master/mem_percent': percent(used.mem, total.mem),
-      'master/disk_total': total.disk,
-      'master/disk_used': used.disk,
-      'master/disk_percent': percent(used.disk, total.disk),
-      'master/elected': 1,
-      'master/uptime_secs': nowSeconds() - this.startTime,
-      'master/slaves_active': this.agents.size,
-      'master/slaves_connected': this.agents.size,
-      'master/frameworks_active': [...this.frameworks.values()].filter((framework) => framework.active).length,
-      'master/tasks_staging': byState('TASK_STAGING'),
-      'master/tasks_running': byState('TASK_RUNNING'),
-      'master/tasks_failed': byState('TASK_FAILED'),
-      'master/tasks_killed': byState('TASK_KILLED'),
-      'master/tasks_finished': byState('TASK_FINISHED'),
-    };
-  }
 }
 
-/** Mesos' JSON form: scalars as numbers, ports as a range string (omitted when empty). */
-export function resourcesJson(resources: Resources): Record<string, unknown> {
-  return {
-    cpus: resources.cpus,
-    gpus: resources.gpus,
-    mem: resources.mem,
-    disk: resources.disk,
-    ...(resources.ports.length > 0 ? { ports: `[${resources.ports.map((range) => `${range.begin}-${range.end}`).join(', ')}]` } : {}),
-  };
+/** The ports a task gets from an agent's free ranges, in the order asked; undefined when they are not all free. */
+function takePorts(free: PortRange[], wanted: number | number[] = 0): PortRange[] | undefined {
+  const asked = typeof wanted === 'number' ? new Array<number>(wanted).fill(0) : wanted;
+  const fixed = asked.filter((port) => port !== 0);
+  const isFree = (port: number) => free.some((range) => port >= range.begin && port <= range.end);
+  if (new Set(fixed).size !== fixed.length || !fixed.every(isFree)) return undefined;
+  const taken = new Set(fixed);
+  const ports: PortRange[] = [];
+  for (const port of asked) {
+    const chosen = port !== 0 ? port : firstFreePort(free, taken);
+    if (chosen === undefined) return undefined;
+    taken.add(chosen);
+    ports.push({ begin: chosen, end: chosen });
+  }
+  return ports;
 }
 
-function takePorts(free: PortRange[], count: number): PortRange[] {
-  const taken: PortRange[] = [];
-  for (const range of free) {
-    for (let port = range.begin; port <= range.end && taken.length < count; port++) taken.push({ begin: port, end: port });
-    if (taken.length === count) break;
-  }
-  return taken;
+function firstFreePort(free: PortRange[], taken: Set<number>): number | undefined {
+  for (const range of free) for (let port = range.begin; port <= range.end; port++) if (!taken.has(port)) return port;
+  return undefined;
 }
 
 function discoveryInfo(name: string, ports: PortRange[], names: string[]): unknown {

@@ -64,13 +64,34 @@ export class SimZookeeper {
     await this.put('/marathon/state/group:root', JSON.stringify(rootGroup));
   }
 
-  /** Mesos Elasticsearch's state under /<frameworkName>/<clusterName> = /elasticsearch/mesos-ha. */
-  async putElasticsearchState(frameworkId: string, taskIds: string[]): Promise<void> {
-    const base = '/elasticsearch/mesos-ha';
-    await this.put(`${base}/frameworkId`, frameworkId);
-    await this.put(`${base}/${frameworkId}/stateList`, JSON.stringify(taskIds));
-    for (const taskId of taskIds)
-      await this.put(`${base}/${frameworkId}/state/${taskId}`, JSON.stringify({ taskId, status: 'TASK_RUNNING' }));
+  /**
+   * Mesos Elasticsearch's ZooKeeperState under /<frameworkName>/<clusterName> = /elasticsearch/mesos-ha:
+   * `frameworkId`, `<frameworkId>/stateList` and one `<frameworkId>/state/<taskId>` per live node
+   * (the framework keeps them when its scheduler stops: that is what a reinstall finds).
+   */
+  async putElasticsearchState(frameworkId: string, nodes: Array<{ taskId: string; hostname: string; ports: number[] }>): Promise<void> {
+    const base = `/elasticsearch/mesos-ha/${frameworkId}`;
+    await this.put('/elasticsearch/mesos-ha/frameworkId', frameworkId);
+    await this.put(`${base}/stateList`, JSON.stringify(nodes.map((node) => node.taskId)));
+    for (const node of nodes)
+      await this.put(
+        `${base}/state/${node.taskId}`,
+        JSON.stringify({ taskId: node.taskId, status: 'TASK_RUNNING', hostname: node.hostname, ports: node.ports }),
+      );
+    const live = new Set(nodes.map((node) => node.taskId));
+    for (const child of await this.children(`${base}/state`)) if (!live.has(child)) await this.remove(`${base}/state/${child}`);
+  }
+
+  private children(path: string): Promise<string[]> {
+    return new Promise((resolve, reject) =>
+      this.client.getChildren(`${this.root}${path}`, (error, children) =>
+        !error
+          ? resolve(children)
+          : (error as zookeeper.Exception).getCode?.() === zookeeper.Exception.NO_NODE
+            ? resolve([])
+            : reject(error),
+      ),
+    );
   }
 
   private async put(path: string, data: string): Promise<void> {

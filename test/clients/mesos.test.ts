@@ -1,50 +1,54 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddressPolicy, parseAllowList } from '../../src/clients/address-policy.js';
+import { ConnectGuard } from '../../src/clients/connect-guard.js';
 import { EndpointError, HttpClient } from '../../src/clients/http.js';
 import { MesosClient } from '../../src/clients/mesos.js';
 import { freePort } from '../../src/local/free-port.js';
 import { haveRealFixtures, readFixture } from '../support/fixtures.js';
+import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 
-/** Real HTTP servers on loopback: an old master (only .json names), a non-leader that redirects, a broken one. */
-function serve(
-  handler: (path: string) => { status: number; body: string; headers?: Record<string, string> } | 'hang',
-): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const answer = handler(req.url ?? '/');
-    if (answer === 'hang') return;
-    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-    res.end(answer.body);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })),
-  );
-}
+/** Real HTTP servers on loopback: an old master (only .json names), non-leaders that redirect, a broken one. */
 
 describe.skipIf(!haveRealFixtures)('Mesos client over HTTP', () => {
   const http = new HttpClient({ connectMs: 500, headersMs: 800, bodyMs: 800 });
-  const servers: Server[] = [];
+  const stubs: HttpStub[] = [];
   let oldMaster: string;
-  let follower: string;
+  let leader: HttpStub;
+  let honeypot: HttpStub;
   let broken: string;
   let silent: string;
 
+  /** A non-leading master: 307 to `location` for everything, except a /state naming `leaderPid` when given. */
+  async function follower(location: string, leaderPid?: string): Promise<string> {
+    const stub = await startHttpStub((path) =>
+      leaderPid && path === '/state'
+        ? { status: 200, body: JSON.stringify({ leader: leaderPid }) }
+        : { status: 307, body: '', headers: { location } },
+    );
+    stubs.push(stub);
+    return stub.url;
+  }
+
   beforeAll(async () => {
     const state = readFixture('mesos-state/minimesos-ParseStateJSONTest-master-state-0.22.1.json');
-    const leader = await serve((path) => (path === '/state.json' ? { status: 200, body: state } : { status: 404, body: '' }));
-    oldMaster = leader.url;
-    const redirecting = await serve(() => ({ status: 307, body: '', headers: { location: `//${new URL(leader.url).host}/state.json` } }));
-    follower = redirecting.url;
-    const garbage = await serve(() => ({ status: 200, body: '<html>not json</html>' }));
+    const old = await startHttpStub((path) => (path === '/state.json' ? { status: 200, body: state } : { status: 404, body: '' }));
+    oldMaster = old.url;
+    leader = await startHttpStub((path) =>
+      path.startsWith('/master/tasks')
+        ? { status: 200, body: JSON.stringify({ tasks: [{ id: 'web.1', name: 'web' }] }) }
+        : { status: 404, body: '' },
+    );
+    // Where a malicious master's Location points: the bot must never ask it anything.
+    honeypot = await startHttpStub(() => ({ status: 200, body: JSON.stringify({ tasks: [{ id: 'stolen' }] }) }), '127.0.0.2');
+    const garbage = await startHttpStub(() => ({ status: 200, body: '<html>not json</html>' }));
     broken = garbage.url;
-    const hanging = await serve(() => 'hang');
+    const hanging = await startHttpStub(() => 'hang');
     silent = hanging.url;
-    servers.push(leader.server, redirecting.server, garbage.server, hanging.server);
+    stubs.push(old, leader, honeypot, garbage, hanging);
   });
   afterAll(async () => {
     await http.close();
-    for (const server of servers) server.closeAllConnections();
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(stubs.map((stub) => stub.close()));
   });
 
   it('falls back from /state to /state.json on an old master', async () => {
@@ -52,9 +56,37 @@ describe.skipIf(!haveRealFixtures)('Mesos client over HTTP', () => {
     expect(state.frameworks.map((framework) => framework.name)).toContain('elasticsearch');
   });
 
-  it("follows a non-leading master's redirect to the leader", async () => {
-    const state = await new MesosClient(http, { masterUrl: follower }).state();
-    expect(state.version).toBe('0.22.1');
+  it('asks the leader a non-leading master names in its /state, never the host in its Location header', async () => {
+    const master = await follower(`${honeypot.url}/master/tasks`, `master@${leader.host}:${leader.port}`);
+    const tasks = await new MesosClient(http, { masterUrl: master }).tasks();
+    expect(tasks.map((task) => task.id)).toEqual(['web.1']);
+    expect(honeypot.hits).toEqual([]);
+  });
+
+  it('asks the leader ZooKeeper names, when the cluster has one', async () => {
+    const master = await follower(`${honeypot.url}/master/tasks`);
+    const client = new MesosClient(http, { masterUrl: master, leaderFromZookeeper: async () => `${leader.host}:${leader.port}` });
+    expect((await client.tasks()).map((task) => task.id)).toEqual(['web.1']);
+    expect(honeypot.hits).toEqual([]);
+  });
+
+  it('refuses a redirecting master when nothing names the leader', async () => {
+    const master = await follower(`${honeypot.url}/state`);
+    const error = (await new MesosClient(http, { masterUrl: master }).state().catch((caught: unknown) => caught)) as EndpointError;
+    expect(error.message).toBe(`${master} is not the leading Mesos master, and I can't tell which one is.`);
+    expect(error.hint).toContain('zookeeper=');
+    expect(honeypot.hits).toEqual([]);
+  });
+
+  it('asks the leader only through the client for reported addresses, which checks it like any attached address', async () => {
+    const master = await follower(`${leader.url}/master/tasks`, `master@127.0.0.2:${leader.port}`);
+    const reportedHttp = new HttpClient(undefined, { guard: new ConnectGuard(new AddressPolicy(parseAllowList('127.0.0.1/32'))) });
+    const error = (await new MesosClient(http, { masterUrl: master, reportedHttp })
+      .tasks()
+      .catch((caught: unknown) => caught)) as EndpointError;
+    await reportedHttp.close();
+    expect(error.kind).toBe('refused');
+    expect(error.message).toContain('127.0.0.2 is a loopback address');
   });
 
   it('names the endpoint and the problem when nothing listens there', async () => {

@@ -28,6 +28,7 @@ class ScriptedBackend implements ClusterBackend {
     return {
       endpoints: { master: 'http://127.0.0.1:5050' },
       exports: ['export MINIMESOS_MASTER=http://127.0.0.1:5050; export MINIMESOS_MASTER_IP=127.0.0.1'],
+      clusterTokens: { MINIMESOS_MASTER: 'http://172.18.0.3:5050' },
     };
   }
 
@@ -95,6 +96,21 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(last).toContain('/cluster down');
     expect(backend.destroyed).toContain(record.clusterId);
   }, 30_000);
+
+  it('a ready build says so in the channel without any address, and sends the endpoints to its owner alone', async () => {
+    const { service, notifier } = await setup(new ScriptedBackend({}));
+    await service.up('U0READY', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    await until(async () => notifier.dms.length > 0);
+    const channel = JSON.stringify(notifier.updates.at(-1)?.message);
+    expect(channel).toContain('is ready');
+    expect(channel).not.toContain('127.0.0.1');
+    expect(channel).not.toContain('MINIMESOS');
+    expect(notifier.dms.map((dm) => dm.user)).toEqual(['U0READY']);
+    const dm = JSON.stringify(notifier.dms[0]!.message);
+    expect(dm).toContain('Mesos master: http://127.0.0.1:5050');
+    expect(dm).toContain('export MINIMESOS_MASTER=http://127.0.0.1:5050');
+    await service.down('U0READY');
+  });
 
   it('/cluster down while the cluster is being built cancels the build and removes what was made', async () => {
     const backend = new ScriptedBackend({ hangAt: 'agents' });

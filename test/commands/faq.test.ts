@@ -82,7 +82,8 @@ describe.skipIf(!testRedisUrl())("/faq with a live view of the attendee's cluste
       agents: ['cpus(*):2.5; mem(*):1000; disk(*):100; ports(*):[31000-31099]'],
       taskStartDelayMs: 50,
     });
-    app = bot({ REDIS_URL: testRedisUrl()! });
+    // The simulated cluster listens on loopback, which attached clusters may only use when ATTACH_ALLOW says so.
+    app = bot({ REDIS_URL: testRedisUrl()!, ATTACH_ALLOW: '127.0.0.0/8' });
     await app.services.clusters.attach('U0LIVE', { master: cluster.masterUrl, marathon: cluster.marathonUrl });
   });
   afterAll(async () => {

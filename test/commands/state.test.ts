@@ -4,17 +4,81 @@ import { MarathonClient } from '../../src/clients/marathon.js';
 import { freePort } from '../../src/local/free-port.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import type { RecordedCall } from '../support/fake-slack.js';
+import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 import { testRedisUrl, testZookeeper } from '../support/services.js';
 import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
+let sequence = 0;
+
+/** Sends a slash command and returns what the bot sent back for it (response_url replies and posts). */
+async function runCommand(
+  slack: SlackBotUnderTest,
+  command: string,
+  text: string,
+  user: string,
+): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
+  const id = `r${++sequence}`;
+  const before = slack.fake.calls.length;
+  const response = await postSigned(slack.eventsUrl, {
+    secret: SIGNING_SECRET,
+    contentType: 'application/x-www-form-urlencoded',
+    body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }),
+  });
+  expect(response.status).toBe(200);
+  // A command is done when its last message has arrived: wait for its first (a busy machine can take
+  // seconds), then until the calls settle.
+  await slack.fake.waitFor(
+    (call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'),
+    30_000,
+  );
+  let count = -1;
+  while (count !== slack.fake.calls.length) {
+    count = slack.fake.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  const calls = slack.fake.calls.slice(before);
+  return {
+    replies: calls.filter((call) => call.method === 'response_url'),
+    posts: calls.filter((call) => call.method === 'chat.postMessage'),
+  };
+}
+const text = (call: RecordedCall) => JSON.stringify(call.body.blocks ?? call.body.text);
+
+/** The default ATTACH_ALLOW: public addresses only, whatever form the address is written in. */
+describe.skipIf(!testRedisUrl())('/cluster attach with the default allow-list (e2e)', () => {
+  let slack: SlackBotUnderTest;
+  beforeAll(async () => {
+    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()! } });
+  });
+  afterAll(async () => {
+    await slack?.stop();
+  });
+
+  it.each([
+    ['http://127.0.0.1:5050', 'loopback'],
+    ['http://2130706433:5050', 'loopback'],
+    ['http://0x7f.1:5050', 'loopback'],
+    ['http://[::ffff:127.0.0.1]:5050', 'loopback'],
+    ['http://169.254.169.254', 'link-local'],
+    ['http://10.1.2.3:5050', 'private'],
+  ])('refuses master=%s (%s) before contacting it', async (master, kind) => {
+    const { replies, posts } = await runCommand(slack, '/cluster', `attach master=${master}`, 'U0LOOP');
+    expect(text(replies[0]!)).toContain(`I can't attach master=`);
+    expect(text(replies[0]!)).toContain(kind);
+    expect(posts).toEqual([]);
+    expect(await slack.bot.services.clusters.get('U0LOOP')).toBeNull();
+  });
+});
+
 /** Attach a simulated cluster, then read it with /state, through Bolt's real receiver and a fake Slack. */
 describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   let slack: SlackBotUnderTest;
   let cluster: SimulatedCluster;
-  let sequence = 0;
+  let someoneElses: SimulatedCluster;
+  const stubs: HttpStub[] = [];
 
   beforeAll(async () => {
     cluster = await startSimulatedCluster({
@@ -26,7 +90,9 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
       taskStartDelayMs: 100,
       clusterName: 'bob',
     });
-    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()! } });
+    someoneElses = await startSimulatedCluster({ agents: 1 });
+    // The tests' clusters listen on loopback, which the default ATTACH_ALLOW refuses.
+    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, ATTACH_ALLOW: '127.0.0.0/8' } });
     const http = new HttpClient();
     await new MarathonClient(http, cluster.marathonUrl).createApp({
       id: 'nginx',
@@ -40,37 +106,11 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   afterAll(async () => {
     await slack?.stop();
     await cluster?.stop();
+    await someoneElses?.stop();
+    await Promise.all(stubs.map((stub) => stub.close()));
   });
 
-  /** Sends a slash command and returns what the bot sent back for it (response_url replies and posts). */
-  async function run(command: string, text: string, user = 'U0BOB'): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
-    const id = `r${++sequence}`;
-    const before = slack.fake.calls.length;
-    const response = await postSigned(slack.eventsUrl, {
-      secret: SIGNING_SECRET,
-      contentType: 'application/x-www-form-urlencoded',
-      body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }),
-    });
-    expect(response.status).toBe(200);
-    // A command is done when its last message has arrived: wait for its first (a busy machine can take
-    // seconds), then until the calls settle.
-    await slack.fake.waitFor(
-      (call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'),
-      30_000,
-    );
-    let count = -1;
-    while (count !== slack.fake.calls.length) {
-      count = slack.fake.calls.length;
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    }
-    const calls = slack.fake.calls.slice(before);
-    return {
-      replies: calls.filter((call) => call.method === 'response_url'),
-      posts: calls.filter((call) => call.method === 'chat.postMessage'),
-    };
-  }
-
-  const text = (call: RecordedCall) => JSON.stringify(call.body.blocks ?? call.body.text);
+  const run = (command: string, args: string, user = 'U0BOB') => runCommand(slack, command, args, user);
 
   it('/state before a cluster says how to get one', async () => {
     const { replies } = await run('/state', 'resources', 'U0NOBODY');
@@ -82,6 +122,58 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const { replies } = await run('/cluster', `attach master=${dead}`);
     expect(text(replies[0]!)).toContain(`master=${dead} does not answer like a Mesos master`);
+  });
+
+  it('/cluster attach refuses the endpoints of a cluster the bot built for another attendee, without naming them', async () => {
+    const port = new URL(someoneElses.masterUrl).port;
+    await slack.bot.services.clusters.registry.claim({
+      attendee: 'U0ALICE',
+      kind: 'provisioned',
+      status: 'ready',
+      clusterId: '4242',
+      endpoints: { master: someoneElses.masterUrl, marathon: someoneElses.marathonUrl },
+    });
+    for (const master of [someoneElses.masterUrl, `http://[::ffff:127.0.0.1]:${port}`, `http://127.0.0.2:${port}`]) {
+      const { replies } = await run('/cluster', `attach master=${master}`, 'U0MALLORY');
+      expect(text(replies[0]!)).toContain('a cluster the bot built');
+      expect(text(replies[0]!)).not.toContain('U0ALICE');
+    }
+    const { replies } = await run('/cluster', `attach master=${cluster.masterUrl} marathon=${someoneElses.marathonUrl}`, 'U0MALLORY');
+    expect(text(replies[0]!)).toContain(`I can't attach marathon=${someoneElses.marathonUrl}`);
+    expect(await slack.bot.services.clusters.get('U0MALLORY')).toBeNull();
+  });
+
+  it("/cluster attach never follows a master's redirect to another host, and says why it refuses", async () => {
+    const state = await (await fetch(`${cluster.masterUrl}/state`)).text();
+    const elsewhere = await startHttpStub(() => ({ status: 200, body: state }), '127.0.0.2');
+    const redirecting = await startHttpStub(() => ({ status: 307, body: '', headers: { location: `${elsewhere.url}/state` } }));
+    stubs.push(elsewhere, redirecting);
+    const { replies } = await run('/cluster', `attach master=${redirecting.url}`, 'U0REDIRECT');
+    expect(text(replies[0]!)).toContain('is not the leading Mesos master');
+    expect(elsewhere.hits).toEqual([]);
+    expect(await slack.bot.services.clusters.get('U0REDIRECT')).toBeNull();
+  });
+
+  it("/cluster attach tells what went wrong without repeating the endpoint's answer", async () => {
+    const secret = 'internal-token-0123456789';
+    const failing = await startHttpStub(() => ({ status: 500, body: `<html>${secret}</html>` }));
+    const lying = await startHttpStub(() => ({ status: 200, body: JSON.stringify({ version: secret }) }));
+    stubs.push(failing, lying);
+    const failed = text((await run('/cluster', `attach master=${failing.url}`, 'U0BODY')).replies[0]!);
+    expect(failed).toContain('answered HTTP 500');
+    expect(failed).not.toContain(secret);
+    const shapeless = text((await run('/cluster', `attach master=${lying.url}`, 'U0BODY')).replies[0]!);
+    expect(shapeless).toContain('does not answer like a Mesos master');
+    expect(shapeless).not.toContain(secret);
+    const notMarathon = text((await run('/cluster', `attach master=${cluster.masterUrl} marathon=${lying.url}`, 'U0BODY')).replies[0]!);
+    expect(notMarathon).toContain(`marathon=${lying.url} does not answer like Marathon`);
+    expect(await slack.bot.services.clusters.get('U0BODY')).toBeNull();
+  });
+
+  it("/cluster attach refuses the bot's own Redis even inside ATTACH_ALLOW", async () => {
+    const redis = new URL(testRedisUrl()!);
+    const { replies } = await run('/cluster', `attach master=http://127.0.0.1:${redis.port}`, 'U0REDIS');
+    expect(text(replies[0]!)).toContain("the bot's own Redis");
   });
 
   it('/cluster attach links the cluster', async () => {
@@ -128,9 +220,49 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(leader.posts.slice(1).map(text).join('')).toContain(`Marathon leader:* ${new URL(cluster.marathonUrl).host}`);
   });
 
+  it('/cluster state --raw shows the state the bot understood, to the attendee only', async () => {
+    const { replies, posts } = await run('/cluster', 'state --raw');
+    expect(posts).toEqual([]);
+    const json = replies.map(text).join('');
+    expect(json).toContain('Mesos 1.0.0');
+    expect(json).toContain('\\"activatedAgents\\": 2');
+    // A field the bot does not read stays out: what is shown is parsed and re-serialised, not the master's bytes.
+    expect(json).not.toContain('git_sha');
+  });
+
   it('/state zk with a missing path says which znode is missing', async () => {
     const { replies } = await run('/state', 'zk /nope');
     expect(text(replies[0]!)).toContain('There is no znode /nope.');
+  });
+
+  it('/cluster info says the attached cluster is simulated, and what that means', async () => {
+    const info = text((await run('/cluster', 'info')).replies[0]!);
+    expect(info).toContain('ready — simulated');
+    expect(info).toContain('no containers run');
+  });
+
+  it('/cluster install refuses what Marathon would refuse, one line per problem, and sends nothing', async () => {
+    const bad = '```{"id": "web", "cpus": "0.5", "instance": 2, "container": {"docker": {"image": "nginx", "network": "OVERLAY"}}}```';
+    const answer = text((await run('/cluster', `install ${bad}`)).replies[0]!);
+    expect(answer).toContain('nothing was sent');
+    expect(answer).toContain('/cpus: must be a number, not the string \\"0.5\\" (write 0.5 without quotes)');
+    expect(answer).toContain('/container/docker/network: the string \\"OVERLAY\\" is not one of');
+    expect(answer).toContain('/instance: is not a field here, so Marathon would silently ignore it: did you mean \\"instances\\"?');
+    const group = text((await run('/cluster', 'install ```{"id": "shop", "apps": [{"cmd": "serve"}]}```')).replies[0]!);
+    expect(group).toContain('/apps/0/id: is missing');
+    const http = new HttpClient();
+    expect((await new MarathonClient(http, cluster.marathonUrl).apps()).map((app) => app.id)).toEqual(['/nginx']);
+    await http.close();
+  });
+
+  it('/cluster install of a group of nested groups installs every app, each listed by Marathon with its full id', async () => {
+    const group = '```{"id": "shop", "groups": [{"id": "back", "apps": [{"id": "db", "cmd": "db", "cpus": 0.1, "mem": 16}]}]}```';
+    expect(text((await run('/cluster', `install ${group}`)).replies[0]!)).toContain('Installed group `shop`');
+    const http = new HttpClient();
+    const apps = await new MarathonClient(http, cluster.marathonUrl).apps();
+    expect(apps.map((app) => app.id).sort()).toEqual(['/nginx', '/shop/back/db']);
+    await new MarathonClient(http, cluster.marathonUrl).deleteGroup('/shop');
+    await http.close();
   });
 
   it('/cluster detach unlinks it', async () => {

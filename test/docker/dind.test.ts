@@ -3,29 +3,14 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedCluster } from '../../src/clusters/backend.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
-import { DindEngines } from '../../src/docker/dind.js';
-import { DockerBackend } from '../../src/docker/docker-backend.js';
-import { parseDockerHosts } from '../../src/docker/host-address.js';
-import { connectDockerHosts } from '../../src/docker/hosts.js';
 import { LOCAL_IMAGES } from '../../src/docker/image-names.js';
 import { clusterFilter, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
-import { createLogger } from '../../src/logger.js';
-import { removeEnginesNetwork } from '../support/docker.js';
+import { attendeeEngine, localBackend, removeEnginesNetwork } from '../support/docker.js';
 import { dockerAvailable } from '../support/services.js';
 
 const host = new Docker({ socketPath: '/var/run/docker.sock' });
 const deployment = 'test-dind';
-const log = createLogger('silent', { pretty: false });
-
-/** The engine container of a cluster, and a client for the engine inside it. */
-async function engineOf(clusterId: string): Promise<{ info: Docker.ContainerInspectInfo; docker: Docker; ip: string }> {
-  const [container] = await host.listContainers({ filters: { label: [...clusterFilter(clusterId).label, `${LABELS.role}=engine`] } });
-  const info = await host.getContainer(container!.Id).inspect();
-  const port = Number(info.NetworkSettings.Ports['2375/tcp']![0]!.HostPort);
-  const ip = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
-  return { info, docker: new Docker({ host: '127.0.0.1', port }), ip };
-}
 
 /** What a Marathon app does through the agent's Docker socket: a container on the attendee's engine. */
 async function runInEngine(engine: Docker, name: string, script: string, hostConfig: Docker.HostConfig = {}): Promise<Docker.Container> {
@@ -58,14 +43,7 @@ async function answers(url: string, timeoutMs = 3000): Promise<string | undefine
 }
 
 describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own engine (real Docker)', () => {
-  const backend = new DockerBackend({
-    hosts: connectDockerHosts(parseDockerHosts('')),
-    images: 'local',
-    deployment,
-    log,
-    limits: { nanoCpus: 5e8, pidsLimit: 128 },
-    dind: new DindEngines({ image: LOCAL_IMAGES.dind, appPorts: [80], deployment, log }),
-  });
+  const backend = localBackend(deployment, { appPorts: [80] });
   const ids = { ada: `dind-a-${Date.now()}`, bob: `dind-b-${Date.now()}` };
   const clusters: Record<string, ProvisionedCluster> = {};
   const steps: string[] = [];
@@ -92,7 +70,7 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
   it("runs each cluster inside the attendee's engine: the host sees one engine container, not the roles", async () => {
     const onHost = await host.listContainers({ filters: clusterFilter(ids.ada) });
     expect(onHost.map((container) => container.Labels[LABELS.role])).toEqual(['engine']);
-    const inner = await (await engineOf(ids.ada)).docker.listContainers();
+    const inner = await (await attendeeEngine(ids.ada)).docker.listContainers();
     expect(inner.map((container) => container.Labels[LABELS.role]).sort()).toEqual(['agent', 'master', 'zookeeper']);
     const state = JSON.parse((await answers(`${clusters.ada!.endpoints.master}/state`))!) as { activated_slaves: number };
     expect(state.activated_slaves).toBe(1);
@@ -100,24 +78,32 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
   });
 
   it('lets two attendees each run an app on port 80, each reaching their own', async () => {
+    // The simulated agent runs its tasks' processes on the engine's app ports, so the app is launched
+    // as a framework launches it: an Elasticsearch-image task answers `/` with its own task id.
     for (const [name, id] of Object.entries(ids)) {
-      const engine = (await engineOf(id)).docker;
-      await runInEngine(
-        engine,
-        'web',
-        `mkdir -p /www && echo "hello from ${name}" > /www/index.html && exec /bin/busybox httpd -f -p 80 -h /www`,
-        { PortBindings: { '80/tcp': [{ HostPort: '80' }] } },
-      );
+      const master = clusters[name as keyof typeof ids]!.endpoints.master;
+      const post = async (path: string, body: unknown) =>
+        (
+          await fetch(`${master}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json();
+      const framework = (await post('/sim/frameworks', { name: 'test', hostname: id })) as { id: string };
+      const task = { id: `hello-from-${name}`, name: 'web', resources: { cpus: 0.1, mem: 16, disk: 0 } };
+      await post('/sim/tasks', {
+        frameworkId: framework.id,
+        tasks: [{ ...task, runtime: { image: 'elasticsearch', listen: [{ fixed: 80 }] } }],
+      });
     }
     for (const name of Object.keys(ids) as Array<keyof typeof ids>) {
       const address = clusters[name]!.endpoints.apps!['80'];
-      await expect.poll(() => answers(`http://${address}/`), { timeout: 10_000 }).toBe(`hello from ${name}\n`);
+      await expect
+        .poll(async () => (await answers(`http://${address}/`)) ?? '', { timeout: 15_000 })
+        .toContain(`"name": "hello-from-${name}"`);
     }
   });
 
   it("cannot see or reach the other attendee's engine or containers", async () => {
-    const ada = await engineOf(ids.ada);
-    const bob = await engineOf(ids.bob);
+    const ada = await attendeeEngine(ids.ada);
+    const bob = await attendeeEngine(ids.bob);
     const adaSees = await ada.docker.listContainers({ all: true });
     expect(adaSees.some((container) => container.Labels[LABELS.cluster] === ids.bob)).toBe(false);
     // The bot reaches Bob's engine API at its address (so the address is right)…
@@ -129,13 +115,13 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
       `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`,
     );
     expect(output).not.toContain('ApiVersion');
-    expect(output).not.toContain('hello from bob');
+    expect(output).not.toContain('hello-from-bob');
     expect(output).toMatch(/api:[1-9]/);
     expect(output).toMatch(/app:[1-9]/);
   }, 30_000);
 
   it("keeps the host and the other cluster working when an attendee's app fork-bombs", async () => {
-    const ada = await engineOf(ids.ada);
+    const ada = await attendeeEngine(ids.ada);
     // As Mesos would launch it: no per-container limit, only the engine container's.
     await runInEngine(ada.docker, 'bomb', 'bomb(){ bomb|bomb& }; bomb; sleep 600');
     await new Promise((resolve) => setTimeout(resolve, 4000));

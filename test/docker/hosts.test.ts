@@ -8,8 +8,6 @@ import { connectDockerHosts, type DockerHost } from '../../src/docker/hosts.js';
 /** docker-modem keeps the connection options it was given (untyped in @types/dockerode). */
 const modem = (host: DockerHost) => host.docker.modem as unknown as { socketPath?: string; protocol?: string; ca?: Buffer };
 
-import { replaceTokens, tokenValues } from '../../src/clusters/tokens.js';
-
 describe('DOCKER_HOSTS', () => {
   it('defaults to the local engine, publishing on loopback', () => {
     const [host] = connectDockerHosts(parseDockerHosts(''));
@@ -40,26 +38,5 @@ describe('DOCKER_HOSTS', () => {
     ['tcp://h:2376?tls=/nowhere', 'cannot read ca.pem, cert.pem and key.pem in /nowhere'],
   ])('refuses %s, naming the entry', (entry, message) => {
     expect(() => parseDockerHosts(entry)).toThrow(message);
-  });
-});
-
-describe('minimesos token replacement', () => {
-  it('replaces ${MINIMESOS_*} tokens (with _IP and _PORT) and leaves unknown ones', () => {
-    const values = tokenValues([
-      'export MINIMESOS_NETWORK_GATEWAY=172.17.0.1',
-      'export MINIMESOS_ZOOKEEPER=zk://10.1.0.2:2181/mesos; export MINIMESOS_ZOOKEEPER_IP=10.1.0.2',
-      'export MINIMESOS_MASTER=http://10.1.0.3:5050; export MINIMESOS_MASTER_IP=10.1.0.3',
-    ]);
-    const json =
-      '{"args": ["--zookeeperMesosUrl", "${MINIMESOS_ZOOKEEPER}", "--master", "${MINIMESOS_MASTER_IP}:${MINIMESOS_MASTER_PORT}", "${MINIMESOS_NETWORK_GATEWAY}", "{{MINIMESOS_ZOOKEEPER}}", "${MINIMESOS_CONSUL}"]}';
-    expect(JSON.parse(replaceTokens(json, values)).args).toEqual([
-      '--zookeeperMesosUrl',
-      'zk://10.1.0.2:2181/mesos',
-      '--master',
-      '10.1.0.3:5050',
-      '172.17.0.1',
-      '{{MINIMESOS_ZOOKEEPER}}',
-      '${MINIMESOS_CONSUL}',
-    ]);
   });
 });

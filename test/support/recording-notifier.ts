@@ -8,6 +8,7 @@ export class RecordingNotifier implements Notifier {
   /** Display names and user groups it answers with. */
   readonly names = new Map<string, string>();
   readonly groups = new Map<string, string[]>();
+  readonly dms: Array<{ user: string; message: Message }> = [];
 
   async post(channel: string, message: Message): Promise<MessageRef> {
     this.posts.push({ channel, message });
@@ -16,6 +17,11 @@ export class RecordingNotifier implements Notifier {
 
   async update(ref: MessageRef, message: Message): Promise<void> {
     this.updates.push({ at: Date.now(), ref, message });
+  }
+
+  async dm(user: string, message: Message): Promise<MessageRef> {
+    this.dms.push({ user, message });
+    return { channel: user, ts: '2.1' };
   }
 
   async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {

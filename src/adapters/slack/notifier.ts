@@ -36,6 +36,11 @@ export class SlackNotifier implements Notifier {
     await slackCall(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }));
   }
 
+  /** A user id as the channel posts to the user's DM with the app (chat:write; no conversations.open needed). */
+  dm(user: string, message: Message): Promise<MessageRef> {
+    return this.post(user, message);
+  }
+
   async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {
     try {
       const result = await this.onceClient().chat.postMessage({

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage, UserError } from '../../errors.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 import { resourcesString } from './render.js';
-import { parseMinimesosFile } from './spec.js';
+import { blocksNotRunWarning, parseMinimesosFile } from './spec.js';
 
 const USAGE = 'Usage: workshop-bot minimesosfile <path> [--json]';
 
@@ -30,6 +30,9 @@ export async function runMinimesosFileCli(argv: string[]): Promise<number> {
     return 2;
   }
   process.stdout.write(parsed.values.json ? `${JSON.stringify(spec, null, 2)}\n` : summary(spec));
+  // On stderr, so --json stays the contract it is.
+  const notRun = blocksNotRunWarning(spec);
+  if (notRun) process.stderr.write(`warning: ${notRun}\n`);
   return 0;
 }
 

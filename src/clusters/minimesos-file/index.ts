@@ -1,4 +1,4 @@
 export { specFromFlags, type UpFlags } from './flags.js';
 export { DEFAULT_MINIMESOS_FILE, renderMinimesosFile, resourcesString } from './render.js';
-export { parseMinimesosFile, validateForUp } from './spec.js';
+export { blocksNotRunWarning, parseMinimesosFile, validateForUp } from './spec.js';
 export { MinimesosFileError } from './tokens.js';

@@ -129,6 +129,17 @@ export function validateForUp(spec: ClusterSpec): void {
     throw new MinimesosFileError(1, 1, 'Cluster requires at least 1 Mesos Agent. Please add one in the minimesosFile.');
 }
 
+/** The services minimesos runs that the workshop bot does not. */
+const NOT_RUN_BLOCKS = ['consul', 'registrator', 'mesosdns'] as const;
+
+/** Says which of the file's blocks the bot does not run (the cluster builds without them), or nothing when all run. */
+export function blocksNotRunWarning(spec: ClusterSpec): string | undefined {
+  const blocks = NOT_RUN_BLOCKS.filter((block) => spec[block] !== null);
+  if (blocks.length === 0) return undefined;
+  const named = blocks.length === 1 ? `a ${blocks[0]} block` : `${blocks.slice(0, -1).join(', ')} and ${blocks.at(-1)} blocks`;
+  return `This minimesosFile has ${named}, which the workshop bot does not run (it runs ZooKeeper, the master, agents and Marathon): your cluster builds without ${blocks.length === 1 ? 'it' : 'them'}, so \${MINIMESOS_CONSUL…} and \${MINIMESOS_MESOSDNS…} tokens are not replaced and *.service.consul and *.mm names do not resolve.`;
+}
+
 function masterSpec(block: BlockNode, mesosVersion: string): ClusterSpec['master'] {
   const props = properties(block, 'master');
   if (props.loggingLevel) loggingLevel(props.loggingLevel, true);

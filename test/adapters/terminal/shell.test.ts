@@ -14,7 +14,9 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
   let cluster: SimulatedCluster;
   beforeAll(async () => {
     cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 50 });
-    bot = createApp(loadConfig({ REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('term').slice(0, -1) }, 'local'), {
+    // The simulated cluster listens on loopback, which attached clusters may only use when ATTACH_ALLOW says so.
+    const env = { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('term').slice(0, -1), ATTACH_ALLOW: '127.0.0.0/8' };
+    bot = createApp(loadConfig(env, 'local'), {
       log: createLogger('silent', { pretty: false }),
     });
     await bot.services.clusters.attach('U_TERM', { master: cluster.masterUrl, marathon: cluster.marathonUrl });

@@ -44,6 +44,16 @@ describe('workshop-bot minimesosfile', () => {
     );
   });
 
+  it.skipIf(!haveRealFixtures)('warns on stderr about blocks the bot does not run, keeping --json on stdout parseable', async () => {
+    // The workshop's WordPress minimesosFile asks for mesos-dns.
+    const { stdout, stderr } = await cli(join(REAL_FIXTURES, 'minimesosfiles/workshop/wordpress-minimesosFile'), '--json');
+    expect(JSON.parse(stdout).mesosdns).not.toBeNull();
+    expect(stderr).toMatch(/^warning: This minimesosFile has a mesosdns block, which the workshop bot does not run/);
+    const dir = await mkdtemp(join(tmpdir(), 'mmfile-'));
+    await writeFile(join(dir, 'minimesosFile'), 'minimesos {\n  agent {\n  }\n}\n');
+    expect((await cli(join(dir, 'minimesosFile'))).stderr).toBe('');
+  });
+
   it('exits 2 with the line and column of an invalid file, and with usage for bad arguments', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mmfile-'));
     await writeFile(join(dir, 'bad'), 'minimesos {\n  agent {\n    portNumber = "x"\n  }\n}\n');

@@ -1,0 +1,52 @@
+import { simCall } from './http-server.js';
+import type { LaunchRequest } from './master-model.js';
+
+/** A task as the master lists it to its framework (GET /sim/tasks). */
+export interface MasterTask {
+  id: string;
+  name: string;
+  state: string;
+  slave_id: string;
+  agent_hostname?: string;
+  resources: { ports?: string };
+  statuses: Array<{ state: string; timestamp: number; message?: string }>;
+}
+
+export const LIVE_TASK_STATES = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING']);
+
+/** What a scheduler (Marathon, the Elasticsearch framework) says to the simulated master. */
+export class SchedulerLink {
+  constructor(
+    private readonly masterUrl: string,
+    private readonly hostname: string,
+  ) {}
+
+  /** Registers (or finds again) a framework; waits for a master that is still starting. */
+  async register(name: string, webuiUrl: string): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return ((await simCall(`${this.masterUrl}/sim/frameworks`, 'POST', { name, hostname: this.hostname, webuiUrl })) as { id: string })
+          .id;
+      } catch (error) {
+        if (attempt > 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+  }
+
+  async tasks(frameworkId: string): Promise<MasterTask[]> {
+    return (await simCall(`${this.masterUrl}/sim/tasks?frameworkId=${encodeURIComponent(frameworkId)}`, 'GET')) as MasterTask[];
+  }
+
+  async launch(frameworkId: string, tasks: LaunchRequest[]): Promise<{ launched: Array<{ id: string }>; declined: string[] }> {
+    return (await simCall(`${this.masterUrl}/sim/tasks`, 'POST', { frameworkId, tasks })) as {
+      launched: Array<{ id: string }>;
+      declined: string[];
+    };
+  }
+
+  /** Kills a task; one that already ended is no error. */
+  async kill(taskId: string): Promise<void> {
+    await simCall(`${this.masterUrl}/sim/tasks/${encodeURIComponent(taskId)}`, 'DELETE').catch(() => undefined);
+  }
+}

@@ -1,0 +1,277 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import {
+  APP_SCHEMA,
+  checkMarathonDefinition,
+  createSchemaValidator,
+  flattenGroup,
+  formatProblems,
+  GROUP_SCHEMA,
+  isGroupDefinition,
+} from '../../src/clients/marathon-definition.js';
+import { fixturesNote, haveRealFixtures, listFixtures, readJsonFixture } from '../support/fixtures.js';
+
+type Json = Record<string, unknown>;
+
+const SCHEMA_DIR = 'marathon/api-docs-v1.3.5/schema';
+const PUBLISHED_BASE = 'https://raw.githubusercontent.com/mesosphere/marathon/master/docs/docs/rest-api/public/api/v2/schema/';
+
+/** Marathon's published schemas, compiled with ajv: draft-04's `id` becomes `$id`, and the unknown `$schema` goes. */
+function publishedValidators(): { app: ValidateFunction; group: ValidateFunction } {
+  const adapt = (schema: Json, id: string) => {
+    const { $schema: _meta, id: _id, ...rest } = schema;
+    return { ...rest, $id: id };
+  };
+  const ajv = createSchemaValidator();
+  ajv.addSchema(adapt(readJsonFixture<Json>(`${SCHEMA_DIR}/AppDefinition.json`), `${PUBLISHED_BASE}AppDefinition.json`));
+  ajv.addSchema(adapt(readJsonFixture<Json>(`${SCHEMA_DIR}/Group.json`), `${PUBLISHED_BASE}Group.json`));
+  return { app: ajv.getSchema(`${PUBLISHED_BASE}AppDefinition.json`)!, group: ajv.getSchema(`${PUBLISHED_BASE}Group.json`)! };
+}
+
+function ourValidators(): { app: ValidateFunction; group: ValidateFunction } {
+  const ajv = createSchemaValidator().addSchema([APP_SCHEMA, GROUP_SCHEMA]);
+  return { app: ajv.getSchema('marathon-app')!, group: ajv.getSchema('marathon-group')! };
+}
+
+/** Where a schema finds problems: the instance paths, with the missing or unknown field named. */
+function problemPaths(validate: ValidateFunction, definition: unknown): string[] {
+  if (validate(definition)) return [];
+  const errors = validate.errors ?? [];
+  const branches = errors.filter((error) => error.keyword === 'oneOf');
+  const inBranch = (error: ErrorObject) => branches.some((oneOf) => oneOf !== error && error.schemaPath.startsWith(oneOf.schemaPath));
+  return [
+    ...new Set(
+      errors
+        .filter((error) => !inBranch(error))
+        .map((error) => {
+          const params = error.params as Json;
+          const field = params.missingProperty ?? params.additionalProperty;
+          return `${error.instancePath}${field ? `/${String(field)}` : ''}` || '/';
+        }),
+    ),
+  ].sort();
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Definitions Marathon would refuse (or, for unknown fields, its schema forbids), made from a valid one. */
+function mutations(app: Json): Array<[string, Json]> {
+  const made: Array<[string, (copy: Json) => void]> = [
+    ['cpus as a string', (copy) => (copy.cpus = '0.5')],
+    ['mem as a string', (copy) => (copy.mem = '128')],
+    ['instances as a string', (copy) => (copy.instances = '2')],
+    ['instances as a fraction', (copy) => (copy.instances = 1.5)],
+    ['negative cpus', (copy) => (copy.cpus = -1)],
+    ['id with capitals and an underscore', (copy) => (copy.id = 'My_App')],
+    ['id starting with a dash', (copy) => (copy.id = '-web')],
+    ['id with a space', (copy) => (copy.id = 'my app')],
+    ['empty id', (copy) => (copy.id = '')],
+    ['id as a number', (copy) => (copy.id = 42)],
+    ['no id', (copy) => delete copy.id],
+    ['unknown network mode', (copy) => (copy.container = { type: 'DOCKER', docker: { image: 'nginx', network: 'OVERLAY' } })],
+    ['network in lowercase', (copy) => (copy.container = { docker: { image: 'nginx', network: 'bridge' } })],
+    ['unknown container type', (copy) => (copy.container = { type: 'RKT', docker: { image: 'nginx' } })],
+    ['docker without image', (copy) => (copy.container = { type: 'DOCKER', docker: { network: 'HOST' } })],
+    ['volumes under docker (a field Marathon ignores there)', (copy) => (copy.container = { docker: { image: 'nginx', volumes: [] } })],
+    ['a misspelt field', (copy) => (copy.instance = 2)],
+    ['cmd and args both', (copy) => Object.assign(copy, { cmd: 'sleep 1', args: ['sleep', '1'] })],
+    ['empty cmd', (copy) => (copy.cmd = '')],
+    ['constraint without operator', (copy) => (copy.constraints = [['hostname']])],
+    ['unknown constraint operator', (copy) => (copy.constraints = [['hostname', 'unique']])],
+    ['constraint with four items', (copy) => (copy.constraints = [['hostname', 'LIKE', 'a', 'b']])],
+    ['port above 65535', (copy) => (copy.portDefinitions = [{ port: 70000 }])],
+    ['port name in capitals', (copy) => (copy.portDefinitions = [{ port: 0, name: 'HTTP' }])],
+    [
+      'hostPort as a string',
+      (copy) => (copy.container = { docker: { image: 'nginx', network: 'BRIDGE', portMappings: [{ hostPort: '80' }] } }),
+    ],
+    ['env value as a number', (copy) => (copy.env = { PORT: 80 })],
+    ['label value as a boolean', (copy) => (copy.labels = { public: true })],
+    ['health check protocol in lowercase', (copy) => (copy.healthChecks = [{ protocol: 'http' }])],
+    ['minimumHealthCapacity above 1', (copy) => (copy.upgradeStrategy = { minimumHealthCapacity: 2 })],
+    ['version not a date', (copy) => (copy.version = 'yesterday')],
+    ['args not strings', (copy) => (copy.args = ['--port', 80])],
+    [
+      'volume mode lowercase',
+      (copy) => (copy.container = { docker: { image: 'x' }, volumes: [{ containerPath: '/a', hostPath: '/b', mode: 'rw' }] }),
+    ],
+  ];
+  return made.map(([name, change]) => {
+    const copy = clone(app);
+    change(copy);
+    return [name, copy];
+  });
+}
+
+/**
+ * Probes for every field the published schema describes: each enum value and a near miss, numbers at
+ * and past their bounds, fractions, wrong types; each set at its place in a copy of `base`.
+ */
+function schemaProbes(schema: Json, base: Json): Array<[string, Json]> {
+  const probes: Array<[string, Json]> = [];
+  const put = (path: Array<string | number>, value: unknown) => {
+    const copy = clone(base);
+    let at: Json | unknown[] = copy;
+    path.forEach((key, index) => {
+      const last = index === path.length - 1;
+      const container = at as Record<string | number, unknown>;
+      if (last) container[key] = value;
+      else {
+        if (typeof container[key] !== 'object' || container[key] === null) container[key] = typeof path[index + 1] === 'number' ? [] : {};
+        at = container[key] as Json;
+      }
+    });
+    probes.push([`${path.join('/')} = ${JSON.stringify(value)}`, copy]);
+  };
+  const values = (node: Json): unknown[] => {
+    const out: unknown[] = ['text', 7, 1.5, true, null, {}, []];
+    if (Array.isArray(node.enum)) out.push(...node.enum, ...node.enum.map((value) => `${String(value).toLowerCase()}x`));
+    for (const bound of [node.minimum, node.maximum])
+      if (typeof bound === 'number') out.push(bound, bound - 1, bound + 1, bound - 0.5, String(bound));
+    if (node.type === 'string') out.push('', 'A B', '2016-11-04T12:00:00.000Z', '//cmd');
+    return out;
+  };
+  const walk = (node: Json, path: Array<string | number>, depth: number) => {
+    if (depth > 6) return;
+    if (path.length > 0) for (const value of values(node)) put(path, value);
+    for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) walk(child, [...path, name], depth + 1);
+    if (Array.isArray(node.items)) for (const [index, child] of (node.items as Json[]).entries()) walk(child, [...path, index], depth + 1);
+    else if (node.items && typeof node.items === 'object') walk(node.items as Json, [...path, 0], depth + 1);
+    for (const child of Object.values((node.patternProperties ?? {}) as Record<string, Json>))
+      walk(child, [...path, 'SOME_KEY'], depth + 1);
+    if (node.additionalProperties && typeof node.additionalProperties === 'object')
+      walk(node.additionalProperties as Json, [...path, 'some-key'], depth + 1);
+  };
+  walk(schema, [], 0);
+  return probes;
+}
+
+describe.skipIf(!haveRealFixtures)(`Marathon definitions: our schema agrees with Marathon's published one (${fixturesNote})`, () => {
+  const published = haveRealFixtures ? publishedValidators() : undefined;
+  const ours = ourValidators();
+  const realFiles = listFixtures('marathon/apps', '.json');
+
+  it('finds the real app and group definitions', () => {
+    expect(realFiles.length).toBeGreaterThan(20);
+  });
+
+  it('agrees on every real definition from the workshop, minimesos, marathon-lb and Mesos Elasticsearch', () => {
+    for (const file of realFiles) {
+      const definition = readJsonFixture<Json>(file);
+      const kind = isGroupDefinition(definition) ? 'group' : 'app';
+      expect(problemPaths(ours[kind], definition), file).toEqual(problemPaths(published![kind], definition));
+    }
+  });
+
+  it('agrees on generated mutations of every real app: wrong types, numbers as strings, unknown modes, bad ids, unknown fields', () => {
+    let compared = 0;
+    for (const file of realFiles) {
+      const definition = readJsonFixture<Json>(file);
+      if (isGroupDefinition(definition)) continue;
+      for (const [name, mutated] of mutations(definition)) {
+        const expected = problemPaths(published!.app, mutated);
+        expect(expected.length, `${file}: ${name} is a problem for Marathon's schema`).toBeGreaterThan(0);
+        expect(problemPaths(ours.app, mutated), `${file}: ${name}`).toEqual(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+
+  it("agrees on probes of every field Marathon's schema describes: enum values and near misses, bounds, fractions, wrong types", () => {
+    const base = readJsonFixture<Json>('marathon/apps/workshop/nginx.json');
+    const probes = schemaProbes(readJsonFixture<Json>(`${SCHEMA_DIR}/AppDefinition.json`), base);
+    expect(probes.length).toBeGreaterThan(1000);
+    for (const [name, probe] of probes) expect(problemPaths(ours.app, probe), name).toEqual(problemPaths(published!.app, probe));
+  });
+
+  it('agrees on groups: nested groups, an app without an id, a bad group id, an unknown group field', () => {
+    const base = {
+      id: 'shop',
+      apps: [{ id: 'web', cmd: 'serve' }],
+      groups: [{ id: 'back', apps: [{ id: 'db', container: { docker: { image: 'mysql' } } }] }],
+    };
+    const cases: Json[] = [
+      base,
+      { ...base, apps: [{ cmd: 'serve' }] },
+      { ...base, id: 'Shop!' },
+      { ...base, groups: [{ id: 'back', apps: [{ id: 'db', cpus: '1' }] }] },
+      { ...base, instances: 2 },
+      { ...base, groups: [{ id: 'back', cmd: 'echo' }] },
+    ];
+    for (const group of cases)
+      expect(problemPaths(ours.group, group), JSON.stringify(group)).toEqual(problemPaths(published!.group, group));
+  });
+});
+
+describe('checking a definition before it is sent', () => {
+  const lines = (definition: unknown) => formatProblems(checkMarathonDefinition(definition).problems);
+
+  it('accepts the workshop nginx app', () => {
+    expect(
+      checkMarathonDefinition({
+        id: '/nginx',
+        cpus: 0.1,
+        instances: 1,
+        mem: 128,
+        container: { type: 'MESOS', docker: { image: 'library/nginx' } },
+      }).problems,
+    ).toEqual([]);
+  });
+
+  it('says every problem in plain words, with its path', () => {
+    const text = lines({
+      id: 'web',
+      cpus: '0.5',
+      instance: 3,
+      container: { type: 'DOCKER', docker: { image: 'nginx', network: 'OVERLAY' } },
+    });
+    expect(text).toContain('/cpus: must be a number, not the string "0.5" (write 0.5 without quotes)');
+    expect(text).toContain('/container/docker/network: the string "OVERLAY" is not one of "BRIDGE", "HOST", "NONE", "USER"');
+    expect(text).toMatch(/\/instance: is not a field here, so Marathon would silently ignore it: did you mean "instances"\?/);
+  });
+
+  it("refuses an app with neither cmd, args nor container, as Marathon's own validation does", () => {
+    expect(checkMarathonDefinition({ id: 'idle' }).problems).toEqual([
+      expect.objectContaining({ path: '/', refused: true, message: expect.stringContaining('"cmd", "args" or a "container"') }),
+    ]);
+  });
+
+  it("names a group's app without an id by its path", () => {
+    expect(lines({ id: 'g', apps: [{ id: 'a', cmd: 'x' }, { cmd: 'y' }] })).toContain('/apps/1/id: is missing');
+  });
+
+  it('marks unknown fields as ignored by Marathon, everything else as refused', () => {
+    const { problems } = checkMarathonDefinition({ id: 'x', cmd: 'y', colour: 'red', mem: -1 });
+    expect(problems.map((problem) => [problem.path, problem.refused])).toEqual([
+      ['/colour', false],
+      ['/mem', true],
+    ]);
+  });
+
+  it('flattens nested groups, resolving ids against their parent', () => {
+    const apps = flattenGroup({
+      id: '/shop',
+      apps: [{ id: 'web' }],
+      groups: [{ id: 'back', apps: [{ id: 'db' }, { id: '../cache' }, { id: '/abs' }] }],
+    });
+    expect(apps.map((app) => [app.id, app.path])).toEqual([
+      ['/shop/web', '/apps/0'],
+      ['/shop/back/db', '/groups/0/apps/0'],
+      ['/shop/cache', '/groups/0/apps/1'],
+      ['/abs', '/groups/0/apps/2'],
+    ]);
+  });
+
+  it('refuses a group that defines one app twice', () => {
+    expect(
+      lines({
+        id: 'g',
+        apps: [
+          { id: 'a', cmd: 'x' },
+          { id: '/g/a', cmd: 'y' },
+        ],
+      }),
+    ).toContain('/apps/1/id: "/g/a" is defined twice in this group');
+  });
+});
