@@ -1,6 +1,15 @@
+import type { ClusterStatus } from '../src/clusters/cluster-record.js';
 import { quote, UserError } from '../src/errors.js';
-import { tokenize } from '../src/router/args.js';
-import type { CommandContext, CommandSpec } from '../src/router/types.js';
+import { LIMITS } from '../src/render/blocks.js';
+import { parseArgs, tokenize } from '../src/router/args.js';
+import type { ActionContext, CommandContext, CommandSpec, Subcommand } from '../src/router/types.js';
+import {
+  attendeesMessage,
+  broadcastMessage,
+  broadcastStartedMessage,
+  broadcastStoppedMessage,
+  roomChannelMessage,
+} from './render/room-messages.js';
 import { prepullMessage } from './render/workshop-messages.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
@@ -21,13 +30,132 @@ async function prepull({ args, usage, services, out }: CommandContext): Promise<
   });
 }
 
+/** Leading options of a broadcast; the rest is the message, kept exactly as typed (quotes, lines, mrkdwn). */
+const LEADING_OPTION = /^\s*(?:--|—)([\w-]+)(?=\s|$)/;
+
+function parseBroadcast(args: string, usage: string): { dm: boolean; text: string } {
+  let rest = args;
+  let dm = false;
+  for (let option = LEADING_OPTION.exec(rest); option; option = LEADING_OPTION.exec(rest)) {
+    if (option[1]!.toLowerCase() !== 'dm') {
+      throw new UserError(`Unknown option --${option[1]}. The only option here is --dm.`, `Usage: ${usage}`);
+    }
+    dm = true;
+    rest = rest.slice(option[0].length);
+  }
+  const text = rest.trim();
+  if (text === '') {
+    throw new UserError('There is no message to send.', `Usage: ${usage}, e.g. /workshop broadcast --dm Exercise 3 starts in 5 minutes.`);
+  }
+  if (text.length > LIMITS.sectionText) {
+    throw new UserError(
+      `A broadcast may be at most ${LIMITS.sectionText} characters; this one has ${text.length}.`,
+      'Shorten it, or link to a longer text.',
+    );
+  }
+  return { dm, text };
+}
+
+async function broadcast({ request, args, usage, services, out }: CommandContext): Promise<void> {
+  const { dm, text } = parseBroadcast(args, usage);
+  const room = await services.room.channel();
+  if (!room && !dm) {
+    throw new UserError(
+      'There is no workshop channel yet, so there is nowhere to post this.',
+      'Run /workshop channel here in the room (or set WORKSHOP_CHANNEL), or add --dm to send it to every attendee directly.',
+    );
+  }
+  const started = await services.broadcasts.start({
+    from: request.user,
+    message: broadcastMessage(text, request.user),
+    ...(room ? { channel: room.channel } : {}),
+    dm,
+  });
+  await out.reply(broadcastStartedMessage(started));
+}
+
+const CLUSTER_FILTERS = ['ready', 'queued', 'provisioning', 'failed', 'removing', 'none'] as const;
+
+async function attendees({ args, usage, services, out }: CommandContext): Promise<void> {
+  const { flags, positional, pairs } = parseArgs(
+    args,
+    { cluster: { type: 'string' }, page: { type: 'integer', min: 1, max: 1000 } },
+    usage,
+  );
+  if (positional.length > 0 || Object.keys(pairs).length > 0) {
+    throw new UserError(
+      `/workshop attendees takes only options; "${[...positional, ...Object.keys(pairs)][0]}" is not one.`,
+      `Usage: ${usage}`,
+    );
+  }
+  const status = flags.cluster as string | undefined;
+  if (status !== undefined && !(CLUSTER_FILTERS as readonly string[]).includes(status)) {
+    throw new UserError(`--cluster ${status} is not a cluster status.`, `Use one of: ${CLUSTER_FILTERS.join(', ')}.`);
+  }
+  const roster = await services.attendees.roster(services.clusters.registry);
+  await out.reply(
+    attendeesMessage(roster, {
+      page: (flags.page as number | undefined) ?? 1,
+      ...(status ? { status: status as ClusterStatus | 'none' } : {}),
+      tracksProgress: services.attendees.tracksProgress,
+    }),
+  );
+}
+
+async function channel({ request, args, usage, services, out }: CommandContext): Promise<void> {
+  const word = args.trim().toLowerCase();
+  if (word === '') {
+    await out.reply(roomChannelMessage(await services.room.channel()));
+    return;
+  }
+  if (word !== 'here') throw new UserError(`"${args.trim()}" is not something /workshop channel understands.`, `Usage: ${usage}`);
+  await out.reply(roomChannelMessage(await services.room.moveTo(request.channel), true));
+}
+
+async function stop({ action, services, out }: ActionContext): Promise<void> {
+  await out.reply(broadcastStoppedMessage(await services.broadcasts.stop(action.value)));
+}
+
+/** The first channel an instructor uses /workshop in becomes the room (unless WORKSHOP_CHANNEL says otherwise). */
+function inRoom(subcommand: Subcommand): Subcommand {
+  const run = subcommand.run;
+  if (!run) return subcommand;
+  return {
+    ...subcommand,
+    run: async (ctx) => {
+      await ctx.services.room.remember(ctx.request.channel);
+      await run(ctx);
+    },
+  };
+}
+
 export const workshop: CommandSpec = {
   name: 'workshop',
-  summary: 'Instructor tools: broadcast, start an exercise, progress board, check-ins.',
-  description: 'For the people running the workshop (INSTRUCTORS).',
+  summary: 'Instructor tools: broadcast, attendees, start an exercise, progress board, check-ins.',
+  description: 'For the people running the workshop (INSTRUCTORS, or members of the INSTRUCTOR_GROUP user group).',
   instructorOnly: true,
   subcommands: [
-    { name: 'broadcast', usage: '/workshop broadcast <message>', summary: 'sends a message to every attendee', instructorOnly: true },
+    {
+      name: 'broadcast',
+      usage: '/workshop broadcast [--dm] <message>',
+      summary: 'posts a message in the workshop channel, and with --dm to every attendee by direct message',
+      instructorOnly: true,
+      run: broadcast,
+    },
+    {
+      name: 'attendees',
+      usage: '/workshop attendees [--cluster ready|queued|provisioning|failed|removing|none] [--page N]',
+      summary: 'everyone who used the bot, with their cluster and progress',
+      instructorOnly: true,
+      run: attendees,
+    },
+    {
+      name: 'channel',
+      usage: '/workshop channel [here]',
+      summary: 'shows the workshop channel (where broadcasts go); `here` makes it this one',
+      instructorOnly: true,
+      run: channel,
+    },
     { name: 'start', usage: '/workshop start <exercise>', summary: 'starts an exercise for the room', instructorOnly: true },
     { name: 'board', usage: '/workshop board', summary: 'shows who passed which step', instructorOnly: true },
     { name: 'checkins', usage: '/workshop checkins on|off', summary: 'automatic nudges for attendees who are stuck', instructorOnly: true },
@@ -38,5 +166,6 @@ export const workshop: CommandSpec = {
       instructorOnly: true,
       run: prepull,
     },
-  ],
+  ].map(inRoom),
+  actions: { stop },
 };

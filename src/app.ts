@@ -21,6 +21,10 @@ import { CommandRouter } from './router/router.js';
 import type { CommandSpec } from './router/types.js';
 import type { AppServices } from './services.js';
 import { isRedisUnavailable, Store } from './store/redis.js';
+import { AttendeeRegistry } from './workshop/attendees.js';
+import { BroadcastService } from './workshop/broadcast.js';
+import { InstructorRoles } from './workshop/roles.js';
+import { WorkshopRoom } from './workshop/room.js';
 import { WorkshopService } from './workshop/service.js';
 
 export interface BotApp {
@@ -61,6 +65,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   });
   const clusters = new ClusterService(registry, queues, new BuildStats(() => store.redis), config);
   const access = new ClusterAccess({ guard, ...(options.httpClient ? { httpClient: options.httpClient } : {}) });
+  const notifier = options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log);
+  const attendees = new AttendeeRegistry(() => store.redis, notifier, log);
   const services: AppServices = {
     config,
     log,
@@ -71,7 +77,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     access,
     workshop: new WorkshopService(queues, config),
     checks: new CheckService({ exercises, clusters, access, redis: () => store.redis, log }),
-    notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
+    roles: new InstructorRoles(config, notifier, log),
+    attendees,
+    room: new WorkshopRoom(() => store.redis, config),
+    broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
+    notifier,
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);
   return {

@@ -159,6 +159,27 @@ export const CONFIG_VARIABLES = {
     description: 'comma-separated Slack user ids allowed to run instructor commands (/workshop)',
     schema: slackUserIds,
   }),
+  INSTRUCTOR_GROUP: variable({
+    name: 'INSTRUCTOR_GROUP',
+    example: 'S0INSTRUCT',
+    description:
+      'id of a Slack user group whose members are instructors too (read with usergroups.users.list, scope usergroups:read, paid workspaces; cached for 3 minutes)',
+    schema: text.regex(/^S[A-Z0-9]{2,}$/, { message: 'must be a Slack user group id (S…)' }),
+  }),
+  WORKSHOP_CHANNEL: variable({
+    name: 'WORKSHOP_CHANNEL',
+    example: 'C0WORKSHOP',
+    description:
+      'channel id of the workshop room, where /workshop broadcast posts (invite the bot there). Unset: the channel where an instructor first used /workshop; `/workshop channel here` moves it',
+    schema: text.regex(/^[CG][A-Z0-9]{2,}$/, { message: 'must be a Slack channel id (C… or G…)' }),
+  }),
+  BROADCAST_PER_MINUTE: variable({
+    name: 'BROADCAST_PER_MINUTE',
+    default: '300',
+    description:
+      "messages per minute a broadcast posts, all workers together (Slack's chat.postMessage allows about one a second per channel and several hundred a minute per workspace); a 429 pauses every worker for its Retry-After",
+    schema: integer(1, 60_000),
+  }),
   INSTRUCTOR_CHANNEL: variable({
     name: 'INSTRUCTOR_CHANNEL',
     example: 'C0INSTRUCT',
@@ -262,6 +283,11 @@ export interface Config {
   redisUrl: string;
   port: number;
   instructors: string[];
+  /** A Slack user group whose members are instructors as well. */
+  instructorGroup?: string;
+  /** The workshop room's channel, when fixed by the deployment. */
+  workshopChannel?: string;
+  broadcastPerMinute: number;
   instructorChannel?: string;
   logLevel: LogLevel;
   /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
@@ -325,6 +351,9 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     redisUrl: parsed.REDIS_URL,
     port: parsed.PORT,
     instructors: parsed.INSTRUCTORS ?? [],
+    ...(parsed.INSTRUCTOR_GROUP ? { instructorGroup: parsed.INSTRUCTOR_GROUP } : {}),
+    ...(parsed.WORKSHOP_CHANNEL ? { workshopChannel: parsed.WORKSHOP_CHANNEL } : {}),
+    broadcastPerMinute: parsed.BROADCAST_PER_MINUTE,
     ...(parsed.INSTRUCTOR_CHANNEL ? { instructorChannel: parsed.INSTRUCTOR_CHANNEL } : {}),
     logLevel: parsed.LOG_LEVEL,
     keyPrefix: parsed.WORKSHOP_KEY_PREFIX,

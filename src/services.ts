@@ -7,6 +7,10 @@ import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
 import type { Queues } from './queue/queues.js';
 import type { Store } from './store/redis.js';
+import type { AttendeeRegistry } from './workshop/attendees.js';
+import type { BroadcastService } from './workshop/broadcast.js';
+import type { InstructorRoles } from './workshop/roles.js';
+import type { WorkshopRoom } from './workshop/room.js';
 import type { WorkshopService } from './workshop/service.js';
 
 /** The engines a command may use: what a handler needs, never Redis, queues or Docker themselves. */
@@ -21,6 +25,14 @@ export interface CommandServices {
   workshop: WorkshopService;
   /** Exercises, their checks against attendees' clusters, and attendees' progress. */
   checks: CheckService;
+  /** Who may run instructor commands and press instructor buttons (INSTRUCTORS, INSTRUCTOR_GROUP). */
+  roles: InstructorRoles;
+  /** Everyone who used a command, with their display name. */
+  attendees: AttendeeRegistry;
+  /** The room's channel (WORKSHOP_CHANNEL, or where an instructor used /workshop). */
+  room: WorkshopRoom;
+  /** `/workshop broadcast`: fan-out through the `broadcasts` queue, delivery reports. */
+  broadcasts: BroadcastService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
 }

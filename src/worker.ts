@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import { clusterMessages, reaperMessages } from '../commands/render/cluster-messages.js';
 import { reconcileMessages } from '../commands/render/reconcile-messages.js';
+import { broadcastReportMessage } from '../commands/render/room-messages.js';
 import { prepullMessage } from '../commands/render/workshop-messages.js';
 import type { BotApp } from './app.js';
 import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
@@ -18,6 +19,7 @@ import { prepullImages } from './docker/prepull.js';
 import type { Logger } from './logger.js';
 import { ProgressMessage } from './notify/progress.js';
 import { type Processors, startWorkers } from './queue/queues.js';
+import { broadcastProcessor, broadcastWorkerOptions } from './workshop/broadcast.js';
 import type { PrepullJobData } from './workshop/prepull.js';
 
 /** How often the reaper sweeps, and how long before expiry attendees are warned. */
@@ -78,6 +80,15 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
         return { ...reaped, ...(await reconcileBuilds(bot)) };
       },
       options: { concurrency: 1 },
+    },
+    broadcasts: {
+      processor: broadcastProcessor({
+        broadcasts: bot.services.broadcasts,
+        notifier,
+        messages: { report: broadcastReportMessage },
+        log: log.child({ component: 'broadcasts' }),
+      }),
+      options: broadcastWorkerOptions(config),
     },
   };
 }

@@ -135,6 +135,25 @@ class ShellNotifier implements Notifier {
     return this.post(user, message);
   }
 
+  /** A broadcast in the demo reaches the one attendee at this terminal. */
+  postOnce(channel: string, message: Message): Promise<MessageRef> {
+    return this.post(channel, message);
+  }
+
+  /** The demo has no process to die between posting and recording a post, so nothing is ever in doubt. */
+  async wasPosted(): Promise<boolean> {
+    return false;
+  }
+
+  async displayName(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  /** The demo has no Slack workspace, so no user groups: INSTRUCTORS decides alone. */
+  async usergroupMembers(): Promise<string[]> {
+    return [];
+  }
+
   private show(text: string): void {
     if (this.print) this.print(text);
     else this.waiting.push(text);

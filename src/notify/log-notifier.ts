@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Message, MessageRef } from '../render/blocks.js';
-import type { Notifier } from './notifier.js';
+import type { Notifier, PostTag } from './notifier.js';
 
 /** Where nothing can be shown (a worker with no Slack token): the messages go to the log. */
 export class LogNotifier implements Notifier {
@@ -21,5 +21,24 @@ export class LogNotifier implements Notifier {
   async dm(user: string, message: Message): Promise<MessageRef> {
     this.log.info({ user, text: message.text }, 'direct message (no Slack configured)');
     return { channel: user, ts: `log.${++this.sequence}` };
+  }
+
+  async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {
+    this.log.info({ channel, tag, text: message.text }, 'message (no Slack configured)');
+    return { channel, ts: `log.${++this.sequence}` };
+  }
+
+  /** Nothing was ever shown, so nothing can be found: an interrupted post is logged again. */
+  async wasPosted(): Promise<boolean> {
+    return false;
+  }
+
+  async displayName(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async usergroupMembers(group: string): Promise<string[]> {
+    this.log.warn({ group }, 'no Slack configured: the instructor user group cannot be read');
+    return [];
   }
 }

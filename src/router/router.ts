@@ -19,7 +19,8 @@ export const MAX_COMMAND_TEXT_BYTES = 72 * 1024;
 export class CommandRouter {
   private readonly byName: Map<string, CommandSpec>;
   /** `<command>.<action>` → handler. A Map, so an id like `cluster.__proto__` is just an unknown key. */
-  private readonly actions: Map<string, (ctx: ActionContext) => Promise<void>>;
+  /** `<command>.<action>` → the handler and the command it belongs to (whose role it needs). */
+  private readonly actions: Map<string, { command: CommandSpec; handler: (ctx: ActionContext) => Promise<void> }>;
 
   constructor(
     readonly commands: readonly CommandSpec[],
@@ -30,7 +31,7 @@ export class CommandRouter {
     this.byName = new Map(commands.map((command) => [command.name, command]));
     this.actions = new Map(
       commands.flatMap((command) =>
-        Object.entries(command.actions ?? {}).map(([name, handler]) => [`${command.name}.${name}`, handler] as const),
+        Object.entries(command.actions ?? {}).map(([name, handler]) => [`${command.name}.${name}`, { command, handler }] as const),
       ),
     );
   }
@@ -60,12 +61,16 @@ export class CommandRouter {
     return words.join(' or ');
   }
 
-  isInstructor(user: string): boolean {
-    return this.services.config.instructors.includes(user);
+  isInstructor(user: string): Promise<boolean> {
+    return this.services.roles.isInstructor(user);
   }
 
   async dispatch(request: CommandRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ command: request.command, user: request.user });
+    // Any command makes its user an attendee; alongside the command, which it neither delays nor fails.
+    const registering = this.services.attendees.register(request.user).catch((error: unknown) => {
+      log.debug({ err: error }, 'could not register the attendee');
+    });
     await this.guard(out, log, async () => {
       refuseOversizedText(request.text);
       const command = this.find(request.command);
@@ -75,7 +80,7 @@ export class CommandRouter {
           'Type /help to see every command.',
         );
       }
-      const isInstructor = this.isInstructor(request.user);
+      const isInstructor = await this.isInstructor(request.user);
       this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
       const base = { request, isInstructor, services: this.services, out, log, commands: this.commands };
       if (!command.subcommands) {
@@ -102,14 +107,18 @@ export class CommandRouter {
       }
       await subcommand.run({ ...base, args: rest, usage: subcommand.usage });
     });
+    await registering;
   }
 
   async dispatchAction(action: ActionRequest, out: Responder): Promise<void> {
     const log = this.services.log.child({ action: action.actionId, user: action.user });
     await this.guard(out, log, async () => {
-      const handler = this.actions.get(action.actionId);
+      const { command, handler } = this.actions.get(action.actionId) ?? {};
       if (!handler) throw new UserError('That button no longer does anything here.', 'Run the command again to get a fresh message.');
-      await handler({ action, isInstructor: this.isInstructor(action.user), services: this.services, out, log });
+      const isInstructor = await this.isInstructor(action.user);
+      // An instructor command's buttons are for instructors too.
+      this.authorize(command!.instructorOnly, isInstructor, 'This button');
+      await handler({ action, isInstructor, services: this.services, out, log });
     });
   }
 
@@ -117,7 +126,7 @@ export class CommandRouter {
     if (instructorOnly && !isInstructor) {
       throw new UserError(
         `${what} is for instructors only.`,
-        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS.',
+        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).',
       );
     }
   }

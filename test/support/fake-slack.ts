@@ -8,18 +8,86 @@ export interface RecordedCall {
   path: string;
   body: Record<string, unknown>;
   status: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
+  /** Seconds, when it was answered 429. */
+  retryAfter?: number;
+}
+
+/** A message as Slack keeps it: in a channel, or in the DM with a user (`D` + their id). */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  at: number;
+}
+
+/** A token bucket: `perSecond` refill, `burst` at most; Slack's "1 per second, short bursts allowed". */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** What a method allows: workspace-wide, and (chat.postMessage) per channel too. */
+export interface MethodLimits {
+  workspace: RateLimit;
+  perChannel?: RateLimit;
+}
+
+/**
+ * Slack's documented limits for chat.postMessage: about one message per second per channel with
+ * short bursts, under a workspace ceiling of "several hundred a minute" (here 300, with a burst of 10).
+ */
+export const SLACK_POST_LIMITS: MethodLimits = { workspace: { perSecond: 5, burst: 10 }, perChannel: { perSecond: 1, burst: 3 } };
+
+/** The same limits `factor` times faster, for tests and benchmarks that cannot wait minutes. */
+export function scaledLimits(limits: MethodLimits, factor: number): MethodLimits {
+  const scale = (limit: RateLimit): RateLimit => ({ perSecond: limit.perSecond * factor, burst: limit.burst });
+  return { workspace: scale(limits.workspace), ...(limits.perChannel ? { perChannel: scale(limits.perChannel) } : {}) };
+}
+
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly limit: RateLimit) {
+    this.tokens = limit.burst;
+  }
+
+  /** Milliseconds until a token is there (0: one is). */
+  wait(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond);
+    this.last = now;
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.limit.perSecond) * 1000;
+  }
+
+  take(): void {
+    this.tokens -= 1;
+  }
 }
 
 /**
  * A local stand-in for Slack's Web API and response URLs: records every call, answers like Slack,
- * and can answer 429 + Retry-After or an error for the next calls of a method.
+ * and can answer 429 + Retry-After or an error for the next calls of a method. With `limit`, it
+ * enforces rate limits as Slack does (token buckets, 429 with Retry-After in whole seconds); it
+ * keeps the messages posted (DMs in `D<user>`), knows users and user groups, and refuses posts to
+ * chosen destinations.
  */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
+  readonly messages: PostedMessage[] = [];
   private server: Server | undefined;
   private readonly planned = new Map<string, Array<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }>>();
   private tsCounter = 0;
   private readonly files = new Map<string, { name: string; content: string }>();
+  private readonly users = new Map<string, { display_name: string; real_name: string; is_bot?: boolean }>();
+  private readonly usergroups = new Map<string, string[]>();
+  private readonly refusals = new Map<string, string>();
+  private readonly limits = new Map<string, { limits: MethodLimits; workspace: TokenBucket; channels: Map<string, TokenBucket> }>();
+  private readonly delays = new Map<string, number>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -42,11 +110,25 @@ export class FakeSlack {
       void readBody(req).then((raw) => {
         const method = req.url!.startsWith('/response/') ? 'response_url' : req.url!.replace(/^\/api\//, '').split('?')[0]!;
         const body = parseBody(raw, req.headers['content-type'] ?? '');
-        const plan = this.planned.get(method)?.shift();
+        const at = Date.now();
+        const plan = this.planned.get(method)?.shift() ?? this.enforce(method, body);
         const answer = plan ?? { status: 200, body: this.answer(method, body) };
-        this.calls.push({ method, path: req.url!, body, status: answer.status });
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
-        res.end(JSON.stringify(answer.body));
+        const retryAfter = plan?.headers?.['retry-after'];
+        this.calls.push({
+          method,
+          path: req.url!,
+          body,
+          status: answer.status,
+          at,
+          ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
+        });
+        const respond = () => {
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
+          res.end(JSON.stringify(answer.body));
+        };
+        const delay = this.delays.get(method);
+        if (delay) setTimeout(respond, delay);
+        else respond();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -78,6 +160,40 @@ export class FakeSlack {
     return { id, name, size: Buffer.byteLength(content) };
   }
 
+  /** From now on, `method` is rate limited like Slack does it (see SLACK_POST_LIMITS). */
+  limit(method: string, limits: MethodLimits): void {
+    this.limits.set(method, { limits, workspace: new TokenBucket(limits.workspace), channels: new Map() });
+  }
+
+  /** `method` acts at once but answers `ms` later: a caller killed meanwhile never learns that it worked. */
+  delayAnswers(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
+  /** Users that users.info knows (others: user_not_found). */
+  addUser(id: string, profile: { display_name?: string; real_name?: string; is_bot?: boolean }): void {
+    this.users.set(id, {
+      display_name: profile.display_name ?? '',
+      real_name: profile.real_name ?? '',
+      ...(profile.is_bot ? { is_bot: true } : {}),
+    });
+  }
+
+  /** A user group and its members, for usergroups.users.list. */
+  setUsergroup(id: string, members: string[]): void {
+    this.usergroups.set(id, members);
+  }
+
+  /** Every post to `destination` (a channel, or a user for their DM) is refused with `error`. */
+  refusePosts(destination: string, error: string): void {
+    this.refusals.set(destination, error);
+  }
+
+  /** The messages in the DM with `user`. */
+  dmsTo(user: string): PostedMessage[] {
+    return this.messages.filter((message) => message.channel === dmChannel(user));
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method && call.status === 200);
   }
@@ -98,7 +214,7 @@ export class FakeSlack {
   private download(req: IncomingMessage, res: ServerResponse): void {
     const file = this.files.get(req.url!.split('/')[2]!);
     const authorized = /^Bearer xoxb-/.test(req.headers.authorization ?? '');
-    this.calls.push({ method: 'file_download', path: req.url!, body: { authorized }, status: file ? 200 : 404 });
+    this.calls.push({ method: 'file_download', path: req.url!, body: { authorized }, status: file ? 200 : 404, at: Date.now() });
     if (!file) res.writeHead(404).end();
     else if (!authorized) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to Slack</html>');
     else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
@@ -112,6 +228,33 @@ export class FakeSlack {
     const queue = this.planned.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(answer);
     this.planned.set(method, queue);
+  }
+
+  /** A 429 when `method` is over its limits (nothing consumed), else undefined (a token taken). */
+  private enforce(
+    method: string,
+    body: Record<string, unknown>,
+  ): { status: number; body: Record<string, unknown>; headers: Record<string, string> } | undefined {
+    const limited = this.limits.get(method);
+    if (!limited) return undefined;
+    const buckets = [limited.workspace];
+    if (limited.limits.perChannel) {
+      const channel = destinationChannel(String(body.channel ?? ''));
+      const bucket = limited.channels.get(channel) ?? new TokenBucket(limited.limits.perChannel);
+      limited.channels.set(channel, bucket);
+      buckets.push(bucket);
+    }
+    const waitMs = Math.max(...buckets.map((bucket) => bucket.wait()));
+    if (waitMs === 0) {
+      for (const bucket of buckets) bucket.take();
+      return undefined;
+    }
+    // Slack's Retry-After is whole seconds, at least one.
+    return {
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    };
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -128,8 +271,46 @@ export class FakeSlack {
           bot_id: 'B0BOT',
         };
       case 'chat.postMessage': {
+        const destination = String(body.channel ?? '');
+        const refused = this.refusals.get(destination);
+        if (refused) return { ok: false, error: refused };
+        if (isUser(destination) && this.users.get(destination)?.is_bot) return { ok: false, error: 'cannot_dm_bot' };
         const messageTs = ts();
-        return { ok: true, channel: body.channel, ts: messageTs, message: { text: body.text, ts: messageTs } };
+        const channel = destinationChannel(destination);
+        this.messages.push({
+          channel,
+          ts: messageTs,
+          text: String(body.text ?? ''),
+          blocks: body.blocks,
+          ...(body.metadata ? { metadata: body.metadata as PostedMessage['metadata'] } : {}),
+          at: Date.now(),
+        });
+        return { ok: true, channel, ts: messageTs, message: { text: body.text, ts: messageTs } };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: dmChannel(String(body.users)) } };
+      case 'conversations.history': {
+        // The fake's ts are counters, so `oldest` (seconds) is compared with when the message came.
+        const oldestMs = Number(body.oldest ?? 0) * 1000;
+        const found = this.messages
+          .filter((message) => message.channel === body.channel && message.at >= oldestMs)
+          .reverse()
+          .map(({ ts: messageTs, text, metadata }) => ({
+            type: 'message',
+            ts: messageTs,
+            text,
+            ...(metadata && String(body.include_all_metadata) === 'true' ? { metadata } : {}),
+          }));
+        return { ok: true, messages: found, has_more: false };
+      }
+      case 'users.info': {
+        const user = this.users.get(String(body.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: body.user, name: user.display_name.toLowerCase(), real_name: user.real_name, profile: user } };
+      }
+      case 'usergroups.users.list': {
+        const members = this.usergroups.get(String(body.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
@@ -155,6 +336,11 @@ export class FakeSlack {
     }
   }
 }
+
+const isUser = (id: string) => /^[UW]/.test(id);
+const dmChannel = (user: string) => `D${user}`;
+/** Where a post lands: a user id means the DM with them. */
+const destinationChannel = (destination: string) => (isUser(destination) ? dmChannel(destination) : destination);
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {

@@ -1,8 +1,8 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
 import { EditGate } from '../../notify/edit-gate.js';
-import type { Notifier } from '../../notify/notifier.js';
+import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../../notify/notifier.js';
 import { fitMessage, type Message, type MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
@@ -20,6 +20,8 @@ const PROCESS_EDITS = new EditGate();
 
 /** Posts and edits messages through chat.postMessage / chat.update (only real changes, spaced per message). */
 export class SlackNotifier implements Notifier {
+  private once: WebClient | undefined;
+
   constructor(
     readonly client: WebClient,
     private readonly edits: EditGate = PROCESS_EDITS,
@@ -52,6 +54,76 @@ export class SlackNotifier implements Notifier {
   dm(user: string, message: Message): Promise<MessageRef> {
     return this.post(user, message);
   }
+
+  async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {
+    try {
+      const result = await this.onceClient().chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: { event_type: tag.type, event_payload: { id: tag.id } },
+      });
+      return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+    } catch (error) {
+      throw onceError(error);
+    }
+  }
+
+  async wasPosted(channel: string, tag: PostTag, sinceMs: number): Promise<boolean> {
+    const conversation = isUserId(channel) ? (await this.client.conversations.open({ users: channel })).channel?.id : channel;
+    if (!conversation) return false;
+    const history = await this.client.conversations.history({
+      channel: conversation,
+      oldest: (sinceMs / 1000).toFixed(6),
+      include_all_metadata: true,
+      limit: 100,
+    });
+    return (history.messages ?? []).some(
+      (posted) =>
+        posted.metadata?.event_type === tag.type && (posted.metadata.event_payload as { id?: unknown } | undefined)?.id === tag.id,
+    );
+  }
+
+  async displayName(user: string): Promise<string | undefined> {
+    try {
+      const { user: found } = await this.onceClient().users.info({ user });
+      return found?.profile?.display_name || found?.profile?.real_name || found?.real_name || found?.name || undefined;
+    } catch (error) {
+      if (onceError(error) instanceof RateLimitedError) return undefined;
+      throw error;
+    }
+  }
+
+  async usergroupMembers(group: string): Promise<string[]> {
+    return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+  }
+
+  /**
+   * A client that neither retries nor waits: the shared one pauses all its calls on a 429, which a
+   * fan-out of hundreds of posts must not do to everyone else; the queue paces fan-outs instead.
+   */
+  private onceClient(): WebClient {
+    this.once ??= new WebClient(this.client.token, {
+      slackApiUrl: this.client.slackApiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: POST_ONCE_TIMEOUT_MS,
+    });
+    return this.once;
+  }
+}
+
+/** Slack's errors that say "not now" rather than "never". */
+const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+const isUserId = (id: string) => /^[UW]/.test(id);
+
+/** The WebClient's errors as the Notifier port's: a 429, a refusal, or anything else (network, 5xx) as is. */
+function onceError(error: unknown): unknown {
+  const { code, retryAfter, data } = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (code === ErrorCode.RateLimitedError) return new RateLimitedError((retryAfter ?? 1) * 1000);
+  if (code === ErrorCode.PlatformError && data?.error && !TRANSIENT.has(data.error)) return new PostRefusedError(data.error);
+  return error;
 }
 
 /** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */

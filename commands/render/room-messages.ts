@@ -1,0 +1,193 @@
+import { describeWait } from '../../src/clusters/build-stats.js';
+import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
+import { actions, button, context, LIMITS, type Message, section, splitSections, truncate } from '../../src/render/blocks.js';
+import type { RosterEntry } from '../../src/workshop/attendees.js';
+import type { BroadcastStarted, BroadcastSummary } from '../../src/workshop/broadcast.js';
+import type { RoomChannel } from '../../src/workshop/room.js';
+
+/** What attendees see: the instructor's words, marked as coming from them. */
+export function broadcastMessage(text: string, from: string): Message {
+  return {
+    text: truncate(`📣 ${text.replace(/\s+/g, ' ')}`, 150),
+    blocks: [context(`:mega: From the instructor, <@${from}>`), section(text)],
+  };
+}
+
+/** The instructor's answer to /workshop broadcast, with the Stop button. */
+export function broadcastStartedMessage(started: BroadcastStarted): Message {
+  const where = [started.channel ? `<#${started.channel}>` : '', started.dms > 0 ? `${plural(started.dms, 'attendee')} by DM` : ''].filter(
+    Boolean,
+  );
+  const text = `:mega: Broadcasting to ${where.join(' and ')}, done in ${describeWait(started.estimateMs)}. The delivery report comes by DM.`;
+  const notes = [
+    started.channel ? '' : 'No workshop channel yet, so only DMs: run /workshop channel here in the room.',
+    started.dms === 0 && started.channel ? 'No DMs: attendees register when they use any command.' : '',
+  ].filter(Boolean);
+  return {
+    text,
+    blocks: [
+      section(text),
+      ...(notes.length > 0 ? [context(notes.join(' '))] : []),
+      actions([button('Stop this broadcast', 'workshop.stop', started.id, 'danger')]),
+    ],
+  };
+}
+
+export function broadcastStoppedMessage(result: { stopped: number; sent: number; total: number }): Message {
+  const text =
+    result.stopped === 0
+      ? `:information_source: Nothing left to stop: every message of that broadcast was already posted or on its way (${result.sent} of ${result.total} sent).`
+      : `:octagonal_sign: Stopped: ${plural(result.stopped, 'message')} of ${result.total} will not be sent (${result.sent} already were). The delivery report follows by DM.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** Slack's reasons for refusing a post, in the instructor's words. */
+const REASONS: Record<string, string> = {
+  user_not_found: 'no such user',
+  cannot_dm_bot: 'a bot user, which cannot get DMs',
+  account_inactive: 'deactivated account',
+  user_disabled: 'deactivated account',
+  channel_not_found: "the bot can't see the channel: invite it with /invite @workshop-bot",
+  not_in_channel: 'the bot is not in the channel: /invite @workshop-bot',
+  is_archived: 'the channel is archived',
+  restricted_action: 'a workspace setting forbids the bot to post there',
+  msg_too_long: 'the message is too long for Slack',
+};
+
+const MAX_REASONS = 10;
+const FAILURE_BUDGET = 8000;
+
+/** The delivery report, by DM to the instructor who sent the broadcast. */
+export function broadcastReportMessage(summary: BroadcastSummary): Message {
+  const total = summary.sent.length + summary.failed.length + summary.stopped.length;
+  const title =
+    summary.stopped.length > 0
+      ? `:octagonal_sign: Broadcast stopped: ${summary.sent.length} of ${total} sent`
+      : summary.failed.length > 0
+        ? `:warning: Broadcast delivered to ${summary.sent.length} of ${total}: ${summary.failed.length} failed`
+        : `:white_check_mark: Broadcast delivered: all ${total} sent`;
+  const sentDms = summary.sent.filter((target) => target !== summary.channel).length;
+  const sentLine = [
+    summary.channel ? `<#${summary.channel}> ${summary.sent.includes(summary.channel) ? 'posted' : 'not posted'}` : '',
+    summary.dms > 0 ? `${sentDms} of ${plural(summary.dms, 'DM')} sent` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const byReason = new Map<string, string[]>();
+  for (const { target, reason } of summary.failed) byReason.set(reason, [...(byReason.get(reason) ?? []), target]);
+  // Slack refuses much more than ~12,000 characters of blocks: the names share what is left.
+  const reasons = [...byReason].slice(0, MAX_REASONS);
+  const budget = Math.min(LIMITS.sectionText - 200, Math.floor(FAILURE_BUDGET / Math.max(1, reasons.length)));
+  const failures = reasons.map(([reason, targets]) =>
+    section(`• \`${reason}\`${REASONS[reason] ? ` (${REASONS[reason]})` : ''}, ${targets.length}: ${mentions(targets, budget)}`),
+  );
+  const otherReasons = byReason.size - reasons.length;
+  return {
+    text: title,
+    blocks: [
+      section(`*${title}*\n${sentLine}`),
+      ...(failures.length > 0 ? [section('*Failed:*'), ...failures] : []),
+      ...(otherReasons > 0 ? [context(`…and ${plural(otherReasons, 'other reason')}.`)] : []),
+      ...(summary.stopped.length > 0
+        ? [section(`*Not sent (stopped), ${summary.stopped.length}:* ${mentions(summary.stopped, 1500)}`)]
+        : []),
+      context(`The message: ${truncate(summary.message.text, 200)}`),
+    ],
+  };
+}
+
+const STATUS_WORDS: Record<ClusterStatus | 'none', string> = {
+  ready: ':large_green_circle: ready',
+  queued: ':hourglass: queued',
+  provisioning: ':gear: provisioning',
+  failed: ':red_circle: failed',
+  removing: ':wastebasket: removing',
+  none: ':white_circle: no cluster',
+};
+
+export const ATTENDEES_PER_PAGE = 40;
+
+/** `/workshop attendees`: counts by cluster status, then one line per attendee, a page at a time. */
+export function attendeesMessage(
+  roster: RosterEntry[],
+  view: { page: number; status?: ClusterStatus | 'none'; tracksProgress: boolean },
+): Message {
+  const counts = Object.keys(STATUS_WORDS)
+    .map((status) => ({ status, count: roster.filter((entry) => (entry.cluster ?? 'none') === status).length }))
+    .filter(({ count }) => count > 0);
+  const summary = `*${plural(roster.length, 'attendee')}*${roster.length > 0 ? ` · clusters: ${counts.map(({ status, count }) => `${count} ${status}`).join(', ')}` : ''}`;
+  if (roster.length === 0) {
+    return textOnly(`${summary}\nNobody has used the bot yet: attendees register by using any command (/help, /cluster up…).`);
+  }
+  const shown = view.status ? roster.filter((entry) => (entry.cluster ?? 'none') === view.status) : roster;
+  const pages = Math.max(1, Math.ceil(shown.length / ATTENDEES_PER_PAGE));
+  const page = Math.min(view.page, pages);
+  const lines = shown
+    .slice((page - 1) * ATTENDEES_PER_PAGE, page * ATTENDEES_PER_PAGE)
+    .map((entry) => attendeeLine(entry, view.tracksProgress));
+  const heading = view.status ? `${summary}\nWith cluster status *${view.status}*: ${shown.length}` : summary;
+  const footer = [
+    pages > 1
+      ? `Page ${page} of ${pages}: /workshop attendees ${view.status ? `--cluster ${view.status} ` : ''}--page ${page + 1 > pages ? 1 : page + 1}`
+      : '',
+    view.tracksProgress ? '' : 'Exercise progress is not tracked by this deployment.',
+  ].filter(Boolean);
+  return {
+    text: `${roster.length} attendees`,
+    blocks: [
+      section(heading),
+      ...splitSections(lines.join('\n')).map((part) => section(part)),
+      ...(lines.length === 0 ? [section('_Nobody._')] : []),
+      ...(footer.length > 0 ? [context(footer.join(' · '))] : []),
+    ],
+  };
+}
+
+export function roomChannelMessage(room: RoomChannel | undefined, moved = false): Message {
+  if (!room) {
+    return textOnly(
+      'No workshop channel yet. Run `/workshop channel here` in the room (or any /workshop command there), or set WORKSHOP_CHANNEL.',
+    );
+  }
+  const source =
+    room.source === 'config' ? 'set by WORKSHOP_CHANNEL' : 'where an instructor used /workshop; `/workshop channel here` moves it';
+  return textOnly(
+    moved ? `:white_check_mark: Broadcasts now go to <#${room.channel}>.` : `The workshop channel is <#${room.channel}> (${source}).`,
+  );
+}
+
+function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
+  const who = entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`;
+  const progress = entry.progress
+    ? ` · ${escapeMrkdwn(entry.progress.exercise)}: ${entry.progress.passed}/${entry.progress.steps} steps`
+    : tracksProgress
+      ? ' · no check yet'
+      : '';
+  return `• ${who} · ${STATUS_WORDS[entry.cluster ?? 'none']}${progress}`;
+}
+
+/** Mentions of users (<@U…>) and channels (<#C…>), cut short to fit a section. */
+function mentions(targets: string[], budget: number): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const target of targets) {
+    const mention = /^[CG]/.test(target) ? `<#${target}>` : `<@${target}>`;
+    if (length + mention.length > budget) return `${shown.join(', ')} and ${targets.length - shown.length} more`;
+    shown.push(mention);
+    length += mention.length + 2;
+  }
+  return shown.join(', ');
+}
+
+/** Slack mrkdwn treats &, < and > as markup. */
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function textOnly(text: string): Message {
+  return { text, blocks: [section(text)] };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
