@@ -5,6 +5,7 @@ import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
+import { type Faq, loadFaq } from './faq/faq.js';
 import { createLogger, type Logger } from './logger.js';
 import { LogNotifier } from './notify/log-notifier.js';
 import type { Notifier } from './notify/notifier.js';
@@ -26,6 +27,8 @@ export interface CreateAppOptions {
   commands?: readonly CommandSpec[];
   /** Where jobs show progress; default: Slack when a bot token is configured, else the log. */
   notifier?: Notifier;
+  /** Default: the course's topics from src/faq/topics. */
+  faq?: Faq;
 }
 
 /**
@@ -45,6 +48,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     clusters: new ClusterService(new ClusterRegistry(() => store.redis), queues, new BuildStats(() => store.redis)),
     access: new ClusterAccess(),
     notifier: options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log),
+    faq: options.faq ?? loadFaq(),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services);
   return {

@@ -1,6 +1,7 @@
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
 import type { Config } from './config.js';
+import type { Faq } from './faq/faq.js';
 import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
 import type { Queues } from './queue/queues.js';
@@ -17,4 +18,6 @@ export interface AppServices {
   access: ClusterAccess;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
+  /** The course FAQ (/faq, questions in DMs and mentions). */
+  faq: Faq;
 }

@@ -68,6 +68,11 @@ export class Faq {
     return this.topics.find((topic) => topic.id === id);
   }
 
+  /** The topics `topic` points to as related, in its order. */
+  related(topic: FaqTopic): FaqTopic[] {
+    return topic.related.map((id) => this.topic(id)).filter((entry): entry is FaqTopic => entry !== undefined);
+  }
+
   sections(): FaqSection[] {
     return this.sectionList;
   }
@@ -148,10 +153,7 @@ function indexTopic(topic: FaqTopic): IndexedTopic {
   return { topic, tf, strong: new Set(terms([topic.title, ...topic.phrasings, ...topic.keywords].join(' '))), length };
 }
 
-let cached: Faq | undefined;
-
-/** The FAQ from src/faq/topics, loaded once. */
-export function loadFaq(): Faq {
-  cached ??= new Faq(loadSections());
-  return cached;
+/** Reads the course's topics (src/faq/topics, or `dir`) and builds the FAQ: once per app, in createApp. */
+export function loadFaq(dir?: string): Faq {
+  return new Faq(loadSections(dir));
 }

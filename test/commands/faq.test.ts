@@ -1,17 +1,22 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import { type BotApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { type Faq, loadFaq } from '../../src/faq/faq.js';
 import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
-function bot(env: Record<string, string>, notifier = new RecordingNotifier()) {
+function bot(env: Record<string, string>, notifier = new RecordingNotifier(), faq?: Faq) {
   return createApp(loadConfig({ LOG_LEVEL: 'silent', WORKSHOP_KEY_PREFIX: uniquePrefix('faq').slice(0, -1), ...env }, 'local'), {
     log: createLogger('silent', { pretty: false }),
     notifier,
+    ...(faq ? { faq } : {}),
   });
 }
 
@@ -71,6 +76,43 @@ describe('/faq', () => {
       new TerminalResponder('C0ROOM', (event) => events.push(event)),
     );
     expect(messageToText(events[0]!.payload)).toContain('*What is the sandbox?*');
+  });
+});
+
+describe('/faq on topics of its own (the FAQ is a service of the app)', () => {
+  let app: BotApp;
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faq-topics-'));
+    await writeFile(
+      join(dir, 'course.yaml'),
+      [
+        'section: chronos',
+        'title: Chronos',
+        'order: 1',
+        'topics:',
+        '  - id: chronos-jobs',
+        '    title: How do I schedule a recurring job with Chronos?',
+        '    phrasings: [Run a cron job on Mesos]',
+        '    keywords: [chronos, cron, job, iso8601]',
+        '    related: [chronos-ui]',
+        '    answer: Post the job to `/scheduler/iso8601` with its schedule `R/2024-01-01T00:00:00Z/PT1H`.',
+        '  - id: chronos-ui',
+        '    title: Where is the Chronos UI?',
+        '    keywords: [chronos, ui, port]',
+        '    answer: On port 4400 of the host that runs Chronos.',
+      ].join('\n'),
+    );
+    app = bot({ REDIS_URL: 'redis://127.0.0.1:1' }, new RecordingNotifier(), loadFaq(dir));
+  });
+  afterAll(() => app?.close());
+
+  it('answers from those topics, with their related topics, and lists only them', async () => {
+    const answer = messageToText((await run(app, 'how do i run a cron job with chronos'))[0]!.payload);
+    expect(answer).toContain('*How do I schedule a recurring job with Chronos?*');
+    expect(answer).toContain('Related: Where is the Chronos UI?');
+    const index = messageToText((await run(app, ''))[0]!.payload);
+    expect(index).toContain('*Chronos*');
+    expect(index).not.toContain('Mesos basics');
   });
 });
 
