@@ -32,6 +32,9 @@ interface QueryTerm {
   weight: number;
 }
 
+/** Only the start of a question is read: a pasted log or a flood of words costs no more than a long question. */
+export const MAX_QUESTION_LENGTH = 1000;
+
 /** At least this share of the question (by idf) must be what the topic is about. */
 const STRONG_COVERAGE = 0.55;
 
@@ -111,7 +114,7 @@ export class Faq {
   private queryTerms(question: string): { known: QueryTerm[]; unknown: number } {
     const known = new Map<string, number>();
     let unknown = 0;
-    for (const word of words(question)) {
+    for (const word of words(question.slice(0, MAX_QUESTION_LENGTH))) {
       if (isStopWord(word)) continue;
       let matched = termsOfWord(word).filter((term) => this.termSet.has(term));
       let weight = 1;

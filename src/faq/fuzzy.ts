@@ -1,4 +1,10 @@
 /**
+ * Longest word corrected. A word's deletions grow with the square of its length (each as long as the
+ * word), so an unbounded word would block the event loop; no one misspells a longer word expecting a fix.
+ */
+export const MAX_CORRECTED_LENGTH = 24;
+
+/**
  * Finds the vocabulary word a misspelt word meant, by symmetric deletes (SymSpell): every word's
  * deletions are indexed once, so a lookup costs a few map reads instead of a scan.
  */
@@ -9,7 +15,7 @@ export class FuzzyVocabulary {
   constructor(vocabulary: Iterable<string>) {
     this.known = new Set(vocabulary);
     for (const word of this.known) {
-      if (word.length < 4) continue;
+      if (word.length < 4 || word.length > MAX_CORRECTED_LENGTH) continue;
       for (const variant of deletions(word, maxDistance(word.length))) {
         const list = this.deletes.get(variant);
         if (list) list.push(word);
@@ -22,10 +28,10 @@ export class FuzzyVocabulary {
     return this.known.has(word);
   }
 
-  /** The closest known word within the allowed distance (1 for 4–7 letters, 2 for longer), or undefined. */
+  /** The closest known word within the allowed distance (1 for 4–7 letters, 2 for 8–24), or undefined. */
   correct(word: string): string | undefined {
     if (this.known.has(word)) return word;
-    if (word.length < 4) return undefined;
+    if (word.length < 4 || word.length > MAX_CORRECTED_LENGTH) return undefined;
     const limit = maxDistance(word.length);
     let best: string | undefined;
     let bestDistance = limit + 1;

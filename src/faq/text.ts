@@ -12,92 +12,94 @@ const STOP_WORDS = new Set(
  * Domain words that mean the same thing in this course: each maps to one canonical word, applied to
  * topics and questions alike (agent/slave, zk/zookeeper, app/application…).
  */
-const SYNONYMS: Record<string, string> = {
-  slave: 'agent',
-  slaves: 'agent',
-  node: 'agent',
-  nodes: 'agent',
-  worker: 'agent',
-  workers: 'agent',
-  zk: 'zookeeper',
-  zoo: 'zookeeper',
-  zookeper: 'zookeeper',
-  znodes: 'znode',
-  application: 'app',
-  applications: 'app',
-  apps: 'app',
-  service: 'app',
-  services: 'app',
-  program: 'app',
-  drf: 'fairness',
-  fair: 'fairness',
-  dominant: 'fairness',
-  allocation: 'allocate',
-  allocator: 'allocate',
-  allocated: 'allocate',
-  kill: 'destroy',
-  delete: 'destroy',
-  remove: 'destroy',
-  shutdown: 'destroy',
-  teardown: 'destroy',
-  terminate: 'destroy',
-  stop: 'destroy',
-  stopping: 'destroy',
-  killed: 'destroy',
-  removing: 'destroy',
-  logs: 'log',
-  logging: 'log',
-  stdout: 'log',
-  stderr: 'log',
-  output: 'log',
-  replicas: 'instance',
-  instances: 'instance',
-  copies: 'instance',
-  cores: 'cpu',
-  core: 'cpu',
-  cpus: 'cpu',
-  processor: 'cpu',
-  memory: 'mem',
-  ram: 'mem',
-  mm: 'minimesos',
-  minimesosfile: 'minimesos_file',
-  elected: 'leader',
-  election: 'leader',
-  leading: 'leader',
-  paxos: 'paxos',
-  consensus: 'paxos',
-  quorum: 'paxos',
-  docker: 'docker',
-  dockers: 'docker',
-  container: 'container',
-  containers: 'container',
-  image: 'image',
-  images: 'image',
-  es: 'elasticsearch',
-  elastic: 'elasticsearch',
-  elk: 'elasticsearch',
-  ui: 'ui',
-  webui: 'ui',
-  dashboard: 'ui',
-  website: 'ui',
-  page: 'ui',
-  browser: 'ui',
-  launch: 'deploy',
-  launching: 'deploy',
-  install: 'deploy',
-  installing: 'deploy',
-  deploying: 'deploy',
-  deployed: 'deploy',
-  resources: 'resource',
-  capacity: 'resource',
-  left: 'free',
-  remaining: 'free',
-  available: 'free',
-  spare: 'free',
-  utilisation: 'utilization',
-  usage: 'utilization',
-  utilized: 'utilization',
-};
+const SYNONYMS = new Map<string, string>(
+  Object.entries({
+    slave: 'agent',
+    slaves: 'agent',
+    node: 'agent',
+    nodes: 'agent',
+    worker: 'agent',
+    workers: 'agent',
+    zk: 'zookeeper',
+    zoo: 'zookeeper',
+    zookeper: 'zookeeper',
+    znodes: 'znode',
+    application: 'app',
+    applications: 'app',
+    apps: 'app',
+    service: 'app',
+    services: 'app',
+    program: 'app',
+    drf: 'fairness',
+    fair: 'fairness',
+    dominant: 'fairness',
+    allocation: 'allocate',
+    allocator: 'allocate',
+    allocated: 'allocate',
+    kill: 'destroy',
+    delete: 'destroy',
+    remove: 'destroy',
+    shutdown: 'destroy',
+    teardown: 'destroy',
+    terminate: 'destroy',
+    stop: 'destroy',
+    stopping: 'destroy',
+    killed: 'destroy',
+    removing: 'destroy',
+    logs: 'log',
+    logging: 'log',
+    stdout: 'log',
+    stderr: 'log',
+    output: 'log',
+    replicas: 'instance',
+    instances: 'instance',
+    copies: 'instance',
+    cores: 'cpu',
+    core: 'cpu',
+    cpus: 'cpu',
+    processor: 'cpu',
+    memory: 'mem',
+    ram: 'mem',
+    mm: 'minimesos',
+    minimesosfile: 'minimesos_file',
+    elected: 'leader',
+    election: 'leader',
+    leading: 'leader',
+    paxos: 'paxos',
+    consensus: 'paxos',
+    quorum: 'paxos',
+    docker: 'docker',
+    dockers: 'docker',
+    container: 'container',
+    containers: 'container',
+    image: 'image',
+    images: 'image',
+    es: 'elasticsearch',
+    elastic: 'elasticsearch',
+    elk: 'elasticsearch',
+    ui: 'ui',
+    webui: 'ui',
+    dashboard: 'ui',
+    website: 'ui',
+    page: 'ui',
+    browser: 'ui',
+    launch: 'deploy',
+    launching: 'deploy',
+    install: 'deploy',
+    installing: 'deploy',
+    deploying: 'deploy',
+    deployed: 'deploy',
+    resources: 'resource',
+    capacity: 'resource',
+    left: 'free',
+    remaining: 'free',
+    available: 'free',
+    spare: 'free',
+    utilisation: 'utilization',
+    usage: 'utilization',
+    utilized: 'utilization',
+  }),
+);
 
 /** A light suffix stripper: enough to make "scaling", "scaled", "scales" meet "scale". */
 export function stem(word: string): string {
@@ -133,14 +135,12 @@ export function stem(word: string): string {
   return word;
 }
 
+/** A word, with inner dots kept (`state.json`, `1.5`); one pass, no backtracking. */
+const WORD = /[a-z0-9_$]+(?:\.[a-z0-9_$]+)*/g;
+
 /** Lower-case words, with the course's `$VARIABLES`, `state.json` and flags kept whole. */
 export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[’']/g, '')
-    .split(/[^a-z0-9_$.]+/)
-    .map((word) => word.replace(/^[.]+|[.]+$/g, ''))
-    .filter((word) => word.length > 0);
+  return text.toLowerCase().replace(/[’']/g, '').match(WORD) ?? [];
 }
 
 /** Canonical terms of a text: stop words out, synonyms merged, stemmed. */
@@ -150,14 +150,14 @@ export function terms(text: string): string[] {
 
 export function termsOfWord(word: string): string[] {
   if (STOP_WORDS.has(word)) return [];
-  const canonical = SYNONYMS[word] ?? word;
+  const canonical = SYNONYMS.get(word) ?? word;
   // "state.json" also counts as "state" and "json".
   const parts =
     canonical.includes('.') && !/^\d/.test(canonical)
       ? [canonical, ...canonical.split('.').filter((part) => part.length > 1)]
       : [canonical];
   return parts
-    .map((part) => SYNONYMS[part] ?? part)
+    .map((part) => SYNONYMS.get(part) ?? part)
     .filter((part) => !STOP_WORDS.has(part))
     .map(stem);
 }

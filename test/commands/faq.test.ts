@@ -116,6 +116,27 @@ describe('/faq on topics of its own (the FAQ is a service of the app)', () => {
   });
 });
 
+describe('/faq with hostile input', () => {
+  const offline = bot({ REDIS_URL: 'redis://127.0.0.1:1' });
+  afterAll(() => offline.close());
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    '"/faq %s" is an honest "I don\'t know" with the instructor button, not an error',
+    async (word) => {
+      const [reply] = await run(offline, word);
+      expect(messageToText(reply!.payload)).toContain("I don't know that one yet.");
+      expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.ask-instructor"');
+    },
+  );
+
+  it('answers a question of one 10,000-letter word at once', async () => {
+    const start = performance.now();
+    const [reply] = await run(offline, 'q'.repeat(5_000) + 'z'.repeat(5_000));
+    expect(performance.now() - start).toBeLessThan(100);
+    expect(messageToText(reply!.payload)).toContain("I don't know that one yet.");
+  });
+});
+
 describe.skipIf(!testRedisUrl())("/faq with a live view of the attendee's cluster", () => {
   let cluster: SimulatedCluster;
   let app: BotApp;
