@@ -15,7 +15,9 @@ for (const set of loadEvaluationSets()) {
   met &&= result.accuracy >= TARGET && result.offTopicAnswered === 0;
   console.log(
     `${set.name.padEnd(14)} ${(result.accuracy * 100).toFixed(1).padStart(5)}% right (${result.correct}/${result.onTopic} on topic)   ` +
-      `off-topic answered ${result.offTopicAnswered}/${result.offTopic}${set.heldOut ? '   (held out: totals only)' : ''}`,
+      `off-topic answered ${result.offTopicAnswered}/${result.offTopic}   ` +
+      `on-topic misses: ${result.refused} refused, ${result.onTopic - result.correct - result.refused} another topic` +
+      `${set.heldOut ? '   (held out: totals only)' : ''}`,
   );
   if (set.heldOut) continue;
   for (const miss of result.misses)

@@ -26,6 +26,8 @@ export interface Evaluation {
   onTopic: number;
   /** On-topic questions answered with their labelled topic. */
   correct: number;
+  /** On-topic questions answered "I don't know". */
+  refused: number;
   /** Share of on-topic questions answered with the right topic. */
   accuracy: number;
   offTopic: number;
@@ -62,6 +64,7 @@ function readQuestions(path: string): LabelledQuestion[] {
 export function evaluate(faq: Faq, set: LabelledQuestion[]): Evaluation {
   const misses: Evaluation['misses'] = [];
   let correct = 0;
+  let refused = 0;
   let onTopic = 0;
   let offTopicAnswered = 0;
   for (const { q, topic } of set) {
@@ -76,12 +79,14 @@ export function evaluate(faq: Faq, set: LabelledQuestion[]): Evaluation {
     }
     onTopic++;
     if (got === topic) correct++;
-    else misses.push({ q, expected: topic, got, score: result.score });
+    else if (got === null) refused++;
+    if (got !== topic) misses.push({ q, expected: topic, got, score: result.score });
   }
   return {
     questions: set.length,
     onTopic,
     correct,
+    refused,
     accuracy: onTopic === 0 ? 1 : correct / onTopic,
     offTopic: set.length - onTopic,
     offTopicAnswered,

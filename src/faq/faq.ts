@@ -18,6 +18,7 @@ export interface FaqResult {
 /** Field weights: how a term in each field counts towards a topic matching. */
 const WEIGHTS = { title: 3, phrasings: 2.5, keywords: 2, answer: 0.6 } as const;
 const K1 = 1.2;
+const VARIANT_WEIGHT = 1.5;
 const B = 0.4;
 
 /** A term of the question and how much it counts: a corrected typo or a related term counts less. */
@@ -27,6 +28,11 @@ interface QueryTerm {
 }
 const CORRECTED_WEIGHT = 0.5;
 const RELATED_WEIGHT = 0.4;
+/**
+ * How much a word counts in ranking, by what it is: words that name course things decide between
+ * topics; everyday verbs, question words and numbers only tip the balance.
+ */
+const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5 } as const;
 
 /**
  * Evidence that a question is about the course, per word (see lexicon.yaml, `domain`). A question is
@@ -46,6 +52,7 @@ const EVIDENCE: Record<DomainClass | 'topicWord' | 'answerWord' | 'related' | 'u
 };
 /** Each word against the course (up to two) asks for this much more evidence. */
 const AGAINST_MARGIN = 0.5;
+const LONE_WORD_CONFIDENCE = 0.3;
 
 /** "Sure" answers: calibrated on src/faq/eval (see bench/faq-eval.ts); below them the answer offers alternatives. */
 const SURE_CONFIDENCE = 0.2;
@@ -61,6 +68,8 @@ interface IndexedTopic {
   tf: Map<string, number>;
   /** Terms of the title, phrasings and keywords: what the topic is *about*, not just mentions. */
   strong: Set<string>;
+  /** The title and each phrasing, as sets of terms: a question close to one of them is close to the topic. */
+  variants: Set<string>[];
   length: number;
 }
 
@@ -72,6 +81,8 @@ export interface Reading {
   unknown: number;
   /** Words of everyday life (your laptop, a password). */
   everyday: number;
+  /** Words that say nothing either way ("start", "new"), question words aside. */
+  neutral: number;
 }
 
 /**
@@ -127,7 +138,7 @@ export class Faq {
 
   ask(question: string): FaqResult {
     const match = this.explain(question);
-    const onTopic = match.ranked.length > 0 && isOnTopic(match.reading);
+    const onTopic = isOnTopic(match);
     const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
     return {
       topic: onTopic ? match.ranked[0]! : null,
@@ -154,7 +165,7 @@ export class Faq {
     // corrected or related term covers less of the question than a word that was typed right.
     const total = content.reduce((sum, entry) => sum + idf(entry.term), 0) + reading.unknown * best;
     const ranked = this.indexed
-      .map((entry) => ({ entry, score: this.bm25(entry, reading.terms) }))
+      .map((entry) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * this.closestVariant(entry, reading.terms) }))
       .filter((candidate) => candidate.score > 0)
       .sort((a, b) => b.score - a.score);
     const top = ranked[0];
@@ -177,8 +188,10 @@ export class Faq {
     };
     let unknown = 0;
     let everyday = 0;
+    let neutral = 0;
     let evidence = 0;
     let corrections = 0;
+    const counted = new Map<string, number>();
     for (const key of this.lexicon.phrases(words(question.slice(0, MAX_QUESTION_LENGTH)))) {
       if (this.lexicon.isIgnored(key)) continue;
       let terms = this.known(this.lexicon.termsOf(key));
@@ -195,7 +208,6 @@ export class Faq {
           surface = corrected;
         }
       }
-      for (const term of terms) add(term, weight);
       for (const term of related) add(term, RELATED_WEIGHT);
       if (terms.length > 0) {
         let domainClass = this.domainOf(surface, terms);
@@ -203,17 +215,28 @@ export class Faq {
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday') everyday++;
-        evidence += domainClass === 'unknown' ? EVIDENCE.unknown : weight * EVIDENCE[domainClass];
+        if (domainClass === 'general') neutral++;
+        if (domainClass === 'unknown') evidence += EVIDENCE.unknown;
+        else {
+          // A course term counts once, at its best: "crashed and lost" is one failure.
+          const value = weight * EVIDENCE[domainClass];
+          const before = Math.max(0, ...terms.map((term) => counted.get(term) ?? 0));
+          if (value > before) evidence += value - before;
+          for (const term of terms) counted.set(term, Math.max(counted.get(term) ?? 0, value));
+        }
+        const rank = /\d/.test(key) ? RANK_WEIGHT.number : (RANK_WEIGHT[domainClass as keyof typeof RANK_WEIGHT] ?? 1);
+        for (const term of terms) add(term, weight * rank);
       } else if (related.length > 0) evidence += EVIDENCE.related;
       else {
         // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
         const domainClass = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 ? 'general' : 'unknown');
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'general' && !/\d/.test(key)) neutral++;
         evidence += EVIDENCE[domainClass];
       }
     }
-    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday };
+    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral };
   }
 
   /**
@@ -230,11 +253,28 @@ export class Faq {
         .filter((found) => found !== undefined)
         .sort((a, b) => EVIDENCE[b] - EVIDENCE[a])[0];
     if (own) return own;
+    // A flag, a variable or a file name (`gc_delay`, `$MINIMESOS_MASTER`, `es.json`) is nobody's everyday word.
+    if (/[_$]|\.[a-z]+$/.test(surface) && !surface.includes(' ')) return 'specific';
     return terms.some((term) => this.termKind.get(term) === 'topic') ? 'topicWord' : 'answerWord';
   }
 
   private known(terms: readonly string[]): string[] {
     return terms.filter((term) => this.idf.has(term));
+  }
+
+  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing. */
+  private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
+    const idf = (term: string) => this.idf.get(term) ?? 0;
+    const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
+    let best = 0;
+    for (const variant of entry.variants) {
+      let dot = 0;
+      let norm = 0;
+      for (const term of variant) norm += idf(term) ** 2;
+      for (const { term, weight } of query) if (variant.has(term)) dot += weight * idf(term) ** 2;
+      if (norm > 0 && queryNorm > 0) best = Math.max(best, dot / (queryNorm * Math.sqrt(norm)));
+    }
+    return best;
   }
 
   private bm25(entry: IndexedTopic, query: QueryTerm[]): number {
@@ -263,13 +303,17 @@ export class Faq {
     add([topic.answer], WEIGHTS.answer, 3);
     const length = [...tf.values()].reduce((sum, value) => sum + value, 0);
     const strong = new Set(termsOf([topic.title, ...topic.phrasings, ...topic.keywords]));
-    return { topic, tf, strong, length };
+    const variants = [topic.title, ...topic.phrasings].map((text) => new Set(termsOf([text])));
+    return { topic, tf, strong, variants, length };
   }
 }
 
-function isOnTopic(reading: Reading): boolean {
+function isOnTopic({ reading, ranked, confidence }: { reading: Reading; ranked: FaqTopic[]; confidence: number }): boolean {
+  if (ranked.length === 0) return false;
   const against = reading.unknown + reading.everyday;
-  return reading.evidence >= EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2);
+  if (reading.evidence < EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2)) return false;
+  // One course word among neutral ones ("linux command to find large files") must also match a topic well.
+  return against > 0 || reading.evidence > EVIDENCE.ambiguous || confidence >= LONE_WORD_CONFIDENCE;
 }
 
 /** Reads the course's topics (src/faq/topics, or `dir`) and lexicon, and builds the FAQ: once per app, in createApp. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { packageRoot } from '../package-root.js';
-import { stem, words } from './text.js';
+import { baseForms, stem, words } from './text.js';
 
 /** How much a word says that a question is about the course (see lexicon.yaml, `domain`). */
 export type DomainClass = 'specific' | 'ambiguous' | 'general' | 'everyday' | 'question';
@@ -29,14 +29,11 @@ export class Lexicon {
   private readonly phraseStarts = new Set<string>();
 
   constructor(source: LexiconSource) {
-    this.ignored = new Set(source.ignore);
     const keyOf = (text: string) => words(text).join(' ');
-    this.longestPhrase = Math.max(
-      1,
-      ...[...Object.values(source.synonyms).flat(), ...Object.keys(source.related)].map((text) => words(text).length),
-    );
-    for (const key of [...Object.values(source.synonyms).flat(), ...Object.keys(source.related)].map(keyOf))
-      if (key.includes(' ')) this.phraseStarts.add(key.slice(0, key.indexOf(' ')));
+    this.ignored = new Set([...source.ignore, ...source.ignorePhrases.map(keyOf)]);
+    const phrases = [...Object.values(source.synonyms).flat(), ...Object.keys(source.related), ...source.ignorePhrases].map(keyOf);
+    this.longestPhrase = Math.max(1, ...phrases.map((key) => key.split(' ').length));
+    for (const key of phrases) if (key.includes(' ')) this.phraseStarts.add(key.slice(0, key.indexOf(' ')));
     for (const [term, variants] of Object.entries(source.synonyms)) {
       for (const key of [term, ...variants].map(keyOf)) {
         const other = this.synonyms.get(key);
@@ -115,7 +112,12 @@ export class Lexicon {
 
   /** How specific a word or phrase is to the course, when the lexicon says. */
   domain(key: string): DomainClass | undefined {
-    return this.domainClass.get(key) ?? (key.includes(' ') ? undefined : this.domainClass.get(stem(key)));
+    if (key.includes(' ')) return this.domainClass.get(key);
+    for (const form of [key, stem(key), ...baseForms(key)]) {
+      const found = this.domainClass.get(form);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   /** How specific a term (a synonym group) is to the course, when the lexicon names the group. */
@@ -132,7 +134,7 @@ export class Lexicon {
   }
 
   private hasPhrase(key: string): boolean {
-    return this.synonyms.has(key) || this.relatedTerms.has(key);
+    return this.synonyms.has(key) || this.relatedTerms.has(key) || this.ignored.has(key);
   }
 
   private synonym(key: string): string | undefined {
@@ -144,6 +146,8 @@ export class Lexicon {
 
 export interface LexiconSource {
   ignore: string[];
+  /** Phrases that carry no topic ("for instance"). */
+  ignorePhrases: string[];
   synonyms: Record<string, string[]>;
   related: Record<string, string[]>;
   domain: Record<DomainClass, string[]>;
@@ -169,6 +173,7 @@ export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')):
     if (!(DOMAIN_CLASSES as readonly string[]).includes(key)) fail(`domain.${key}: the classes are ${DOMAIN_CLASSES.join(', ')}`);
   return new Lexicon({
     ignore,
+    ignorePhrases: raw?.['ignore phrases'] === undefined ? [] : list(raw['ignore phrases'], 'ignore phrases'),
     synonyms: table(raw?.synonyms, 'synonyms'),
     related: table(raw?.related, 'related'),
     domain: Object.fromEntries(DOMAIN_CLASSES.map((domainClass) => [domainClass, domain[domainClass] ?? []])) as LexiconSource['domain'],

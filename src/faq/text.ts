@@ -33,6 +33,24 @@ export function stem(word: string): string {
   return word;
 }
 
+/** What an inflected word may have been before its ending: "required" → "require", "requiring" → "require". */
+export function baseForms(word: string): string[] {
+  const forms: string[] = [];
+  for (const [ending, replacements] of [
+    ['ies', ['y']],
+    ['ied', ['y']],
+    ['ing', ['', 'e']],
+    ['ed', ['', 'e']],
+    ['es', ['', 'e']],
+    ['s', ['']],
+    ['d', ['']],
+  ] as const) {
+    if (word.length > ending.length + 2 && word.endsWith(ending))
+      for (const replacement of replacements) forms.push(word.slice(0, word.length - ending.length) + replacement);
+  }
+  return forms;
+}
+
 /**
  * A word, with inner dots and hyphens kept (`state.json`, `1.5`, `mesos-ha`) and a dotfile's leading
  * dot (`.minimesos`); one pass, no backtracking.
