@@ -18,7 +18,7 @@ export interface FaqResult {
 /** Field weights: how a term in each field counts towards a topic matching. */
 const WEIGHTS = { title: 3, phrasings: 2.5, keywords: 2, answer: 0.6 } as const;
 const K1 = 1.2;
-const VARIANT_WEIGHT = 1.5;
+const VARIANT_WEIGHT = 3;
 const B = 0.4;
 
 /** A term of the question and how much it counts: a corrected typo or a related term counts less. */
