@@ -17,13 +17,26 @@ async function ask({ args, request, services, out, log }: CommandContext): Promi
     await out.reply(dontKnow(args, result));
     return;
   }
-  await out.reply(await answerMessage(result.topic, services, request.user, log));
+  // A course question that matches no topic well still gets the closest answer, and the next ones to pick from.
+  const alternatives = result.sure ? [] : result.suggestions;
+  await out.reply(await answerMessage(result.topic, services, request.user, log, alternatives));
 }
 
-/** The answer, its related topics and links, and — when the attendee has a cluster — its live view. */
-async function answerMessage(topic: FaqTopic, services: AppServices, user: string, log: CommandContext['log']): Promise<Message> {
+/**
+ * The answer, its related topics and links, and — when the attendee has a cluster — its live view;
+ * with "did you mean" alternatives when the answer was not a sure match.
+ */
+async function answerMessage(
+  topic: FaqTopic,
+  services: AppServices,
+  user: string,
+  log: CommandContext['log'],
+  alternatives: FaqTopic[] = [],
+): Promise<Message> {
   const related = services.faq.related(topic);
-  const blocks: Block[] = [section(`*${topic.title}*\n${topic.answer}`)];
+  const blocks: Block[] = [];
+  if (alternatives.length) blocks.push(context("I'm not sure this is what you asked — the closest answer first, other topics below."));
+  blocks.push(section(`*${topic.title}*\n${topic.answer}`));
   if (topic.live) blocks.push(...(await liveView(topic.live, services, user, log)));
   const footer = [
     related.length ? `Related: ${related.map((entry) => entry.title).join(' · ')}` : '',
@@ -33,6 +46,10 @@ async function answerMessage(topic: FaqTopic, services: AppServices, user: strin
     .join('\n');
   if (footer) blocks.push(context(footer));
   if (related.length) blocks.push(actions(related.slice(0, 3).map((entry) => button(entry.title, 'faq.show', entry.id))));
+  if (alternatives.length) {
+    blocks.push(section('*Did you mean…*'));
+    blocks.push(actions(alternatives.map((entry) => button(entry.title, 'faq.show', entry.id))));
+  }
   return { text: topic.title, blocks };
 }
 

@@ -8,5 +8,7 @@ export function answerText(faq: Faq, result: FaqResult): string {
   }
   const titles = faq.related(result.topic).map((topic) => topic.title);
   const related = titles.length ? `\nRelated: ${titles.join(' · ')}` : '';
-  return `*${result.topic.title}*\n${result.topic.answer}${related}`;
+  const alternatives =
+    !result.sure && result.suggestions.length ? `\nDid you mean… ${result.suggestions.map((topic) => topic.title).join(' · ')}` : '';
+  return `*${result.topic.title}*\n${result.topic.answer}${related}${alternatives}`;
 }

@@ -38,7 +38,19 @@ describe('/faq', () => {
     const text = messageToText(reply!.payload);
     expect(text).toContain('*How can I scale my application?*');
     expect(text).toContain('Related: ');
+    expect(text).not.toContain('Did you mean');
     expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.show"');
+  });
+
+  it('answers a course question it is unsure of with the closest topic and "did you mean" buttons, not a refusal', async () => {
+    const [reply] = await run(offline, 'how do i scael my aplication');
+    const text = messageToText(reply!.payload);
+    expect(text).toContain('*How can I scale my application?*');
+    expect(text).toContain('Did you mean…');
+    expect(text).not.toContain("I don't know");
+    const buttons = JSON.stringify(reply!.payload.blocks).match(/"action_id":"faq\.show"/g) ?? [];
+    // Related topics and three alternatives, each a button that shows its topic.
+    expect(buttons.length).toBeGreaterThanOrEqual(4);
   });
 
   it('lists every topic by section for /faq alone', async () => {
