@@ -69,7 +69,7 @@ interface IndexedTopic {
   /** Terms of the title, phrasings and keywords: what the topic is *about*, not just mentions. */
   strong: Set<string>;
   /** The title and each phrasing, as sets of terms: a question close to one of them is close to the topic. */
-  variants: Set<string>[];
+  variants: Array<{ terms: Set<string>; norm: number }>;
   length: number;
 }
 
@@ -114,6 +114,8 @@ export class Faq {
     const count = this.indexed.length;
     for (const [term, frequency] of documentFrequency) this.idf.set(term, Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)));
     this.averageLength = this.indexed.reduce((sum, entry) => sum + entry.length, 0) / Math.max(1, count);
+    for (const variant of this.indexed.flatMap((entry) => entry.variants))
+      variant.norm = Math.sqrt([...variant.terms].reduce((sum, term) => sum + (this.idf.get(term) ?? 0) ** 2, 0));
     for (const term of documentFrequency.keys()) this.termKind.set(term, 'answer');
     for (const entry of this.indexed) for (const term of entry.strong) this.termKind.set(term, 'topic');
     const surface = lexicon.surfaceWords();
@@ -266,13 +268,12 @@ export class Faq {
   private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
     const idf = (term: string) => this.idf.get(term) ?? 0;
     const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
+    if (queryNorm === 0) return 0;
     let best = 0;
     for (const variant of entry.variants) {
       let dot = 0;
-      let norm = 0;
-      for (const term of variant) norm += idf(term) ** 2;
-      for (const { term, weight } of query) if (variant.has(term)) dot += weight * idf(term) ** 2;
-      if (norm > 0 && queryNorm > 0) best = Math.max(best, dot / (queryNorm * Math.sqrt(norm)));
+      for (const { term, weight } of query) if (variant.terms.has(term)) dot += weight * idf(term) ** 2;
+      if (dot > 0) best = Math.max(best, dot / (queryNorm * variant.norm));
     }
     return best;
   }
@@ -303,7 +304,7 @@ export class Faq {
     add([topic.answer], WEIGHTS.answer, 3);
     const length = [...tf.values()].reduce((sum, value) => sum + value, 0);
     const strong = new Set(termsOf([topic.title, ...topic.phrasings, ...topic.keywords]));
-    const variants = [topic.title, ...topic.phrasings].map((text) => new Set(termsOf([text])));
+    const variants = [topic.title, ...topic.phrasings].map((text) => ({ terms: new Set(termsOf([text])), norm: 0 }));
     return { topic, tf, strong, variants, length };
   }
 }
