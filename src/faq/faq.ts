@@ -39,14 +39,13 @@ const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, n
  * on topic when its evidence reaches one course word's, plus a margin for each word that speaks
  * against the course: a lone "destroy?" is a course question, "destroy the zoo" is not.
  */
-const EVIDENCE: Record<DomainClass | 'topicWord' | 'answerWord' | 'related' | 'unknown', number> = {
+const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number> = {
   specific: 3,
   ambiguous: 1,
   general: 0,
   question: 0,
   everyday: -0.5,
   topicWord: 0.5,
-  answerWord: 0.25,
   related: 0.5,
   unknown: -1,
 };
@@ -257,7 +256,8 @@ export class Faq {
     if (own) return own;
     // A flag, a variable or a file name (`gc_delay`, `$MINIMESOS_MASTER`, `es.json`) is nobody's everyday word.
     if (/[_$]|\.[a-z]+$/.test(surface) && !surface.includes(' ')) return 'specific';
-    return terms.some((term) => this.termKind.get(term) === 'topic') ? 'topicWord' : 'answerWord';
+    // A word the topics only mention in passing, in an answer, says nothing for the course ("react").
+    return terms.some((term) => this.termKind.get(term) === 'topic') ? 'topicWord' : 'unknown';
   }
 
   private known(terms: readonly string[]): string[] {
