@@ -254,6 +254,7 @@ export class Faq {
         .filter((found) => found !== undefined)
         .sort((a, b) => EVIDENCE[b] - EVIDENCE[a])[0];
     if (own) return own;
+    if (/^[\d.]+$/.test(surface)) return 'general';
     // A flag, a variable or a file name (`gc_delay`, `$MINIMESOS_MASTER`, `es.json`) is nobody's everyday word.
     if (/[_$]|\.[a-z]+$/.test(surface) && !surface.includes(' ')) return 'specific';
     // A word the topics only mention in passing, in an answer, says nothing for the course ("react").
