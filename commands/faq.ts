@@ -1,5 +1,5 @@
 import { errorMessage } from '../src/errors.js';
-import { type FaqResult, loadFaq } from '../src/faq/faq.js';
+import type { Faq, FaqResult } from '../src/faq/faq.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
 import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
@@ -7,24 +7,35 @@ import type { CommandServices } from '../src/services.js';
 import { appBlocks, clusterTotals, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
 
 async function ask({ args, request, services, out, log }: CommandContext): Promise<void> {
-  const faq = loadFaq();
   if (args === '') {
-    await out.reply(topicIndex());
+    await out.reply(topicIndex(services.faq));
     return;
   }
-  const result = faq.ask(args);
+  const result = services.faq.ask(args);
   if (!result.topic) {
     await out.reply(dontKnow(args, result));
     return;
   }
-  await out.reply(await answerMessage(result.topic, services, request.user, log));
+  // A course question that matches no topic well still gets the closest answer, and the next ones to pick from.
+  const alternatives = result.sure ? [] : result.suggestions;
+  await out.reply(await answerMessage(result.topic, services, request.user, log, alternatives));
 }
 
-/** The answer, its related topics and links, and — when the attendee has a cluster — its live view. */
-async function answerMessage(topic: FaqTopic, services: CommandServices, user: string, log: CommandContext['log']): Promise<Message> {
-  const faq = loadFaq();
-  const related = topic.related.map((id) => faq.topic(id)).filter((entry): entry is FaqTopic => entry !== undefined);
-  const blocks: Block[] = [section(`*${topic.title}*\n${topic.answer}`)];
+/**
+ * The answer, its related topics and links, and — when the attendee has a cluster — its live view;
+ * with "did you mean" alternatives when the answer was not a sure match.
+ */
+async function answerMessage(
+  topic: FaqTopic,
+  services: CommandServices,
+  user: string,
+  log: CommandContext['log'],
+  alternatives: FaqTopic[] = [],
+): Promise<Message> {
+  const related = services.faq.related(topic);
+  const blocks: Block[] = [];
+  if (alternatives.length) blocks.push(context("I'm not sure this is what you asked — the closest answer first, other topics below."));
+  blocks.push(section(`*${topic.title}*\n${topic.answer}`));
   if (topic.live) blocks.push(...(await liveView(topic.live, services, user, log)));
   const footer = [
     related.length ? `Related: ${related.map((entry) => entry.title).join(' · ')}` : '',
@@ -34,6 +45,10 @@ async function answerMessage(topic: FaqTopic, services: CommandServices, user: s
     .join('\n');
   if (footer) blocks.push(context(footer));
   if (related.length) blocks.push(actions(related.slice(0, 3).map((entry) => button(entry.title, 'faq.show', entry.id))));
+  if (alternatives.length) {
+    blocks.push(section('*Did you mean…*'));
+    blocks.push(actions(alternatives.map((entry) => button(entry.title, 'faq.show', entry.id))));
+  }
   return { text: topic.title, blocks };
 }
 
@@ -96,16 +111,16 @@ function dontKnow(question: string, result: FaqResult): Message {
   };
 }
 
-function topicIndex(): Message {
+function topicIndex(faq: Faq): Message {
   const blocks: Block[] = [section('*Workshop FAQ* — ask in your own words: `/faq how do I scale my app?`')];
-  for (const faqSection of loadFaq().sections()) {
+  for (const faqSection of faq.sections()) {
     blocks.push(section(`*${faqSection.title}*\n${faqSection.topics.map((topic) => `• ${topic.title}`).join('\n')}`));
   }
   return { text: 'Workshop FAQ topics', blocks };
 }
 
 async function show({ action, services, out, log }: ActionContext): Promise<void> {
-  const topic = loadFaq().topic(action.value);
+  const topic = services.faq.topic(action.value);
   if (!topic) {
     await out.reply({ text: 'That topic is gone', blocks: [section('That topic no longer exists. `/faq` lists the current ones.')] });
     return;

@@ -13,6 +13,7 @@ import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
 import { WaitingRoom } from './clusters/waiting-room.js';
 import type { Config } from './config.js';
+import { type Faq, loadFaq } from './faq/faq.js';
 import { createLogger, type Logger } from './logger.js';
 import { LogNotifier } from './notify/log-notifier.js';
 import type { Notifier } from './notify/notifier.js';
@@ -43,6 +44,8 @@ export interface CreateAppOptions {
   exercises?: Exercise[];
   /** Makes the HTTP clients for cluster endpoints (the check benchmark records what they ask). */
   httpClient?: HttpClientFactory;
+  /** Default: the course's topics from src/faq/topics. */
+  faq?: Faq;
 }
 
 /**
@@ -82,6 +85,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     room: new WorkshopRoom(() => store.redis, config),
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
     notifier,
+    faq: options.faq ?? loadFaq(),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);
   return {

@@ -3,6 +3,7 @@ import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
 import type { WaitingRoom } from './clusters/waiting-room.js';
 import type { Config } from './config.js';
+import type { Faq } from './faq/faq.js';
 import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
 import type { Queues } from './queue/queues.js';
@@ -35,6 +36,8 @@ export interface CommandServices {
   broadcasts: BroadcastService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
+  /** The course FAQ (/faq, questions in DMs and mentions). */
+  faq: Faq;
 }
 
 /** Everything createApp wires once from the config: the commands' engines plus the infrastructure under them. */

@@ -10,8 +10,9 @@ export async function runFaqCli(argv: string[]): Promise<number> {
     process.stderr.write('Usage: workshop-bot faq "<question>" [--json]\n');
     return 2;
   }
-  const result = loadFaq().ask(question);
-  const answer = answerText(result);
+  const faq = loadFaq();
+  const result = faq.ask(question);
+  const answer = answerText(faq, result);
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ topic: result.topic?.id ?? null, score: result.score, answer, suggestions: result.suggestions.map((topic) => topic.id) })}\n`,

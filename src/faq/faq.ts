@@ -1,12 +1,16 @@
+import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
-import { isStopWord, terms, termsOfWord, words } from './text.js';
+import { type DomainClass, type Lexicon, loadLexicon } from './lexicon.js';
+import { words } from './text.js';
 import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
 
 export interface FaqResult {
-  /** null when no topic is a confident match ("I don't know that one yet"). */
+  /** The answer; null when the question is not about the course ("I don't know that one yet"). */
   topic: FaqTopic | null;
-  /** Confidence from 0 to 1. */
+  /** How well the answer matches, from 0 to 1. */
   score: number;
+  /** Whether the answer matches well; when not, the suggestions are "did you mean" alternatives. */
+  sure: boolean;
   /** The closest other topics (the best three when `topic` is null). */
   suggestions: FaqTopic[];
 }
@@ -14,30 +18,76 @@ export interface FaqResult {
 /** Field weights: how a term in each field counts towards a topic matching. */
 const WEIGHTS = { title: 3, phrasings: 2.5, keywords: 2, answer: 0.6 } as const;
 const K1 = 1.2;
+const VARIANT_WEIGHT = 3;
 const B = 0.4;
-/** Calibrated on src/faq/eval/questions.yaml (see bench/faq-eval.ts). */
-export const CONFIDENCE_THRESHOLD = 0.2;
+
+/** A term of the question and how much it counts: a corrected typo or a related term counts less. */
+interface QueryTerm {
+  term: string;
+  weight: number;
+}
+const CORRECTED_WEIGHT = 0.5;
+const RELATED_WEIGHT = 0.4;
+/**
+ * How much a word counts in ranking, by what it is: words that name course things decide between
+ * topics; everyday verbs, question words and numbers only tip the balance.
+ */
+const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5 } as const;
+
+/**
+ * Evidence that a question is about the course, per word (see lexicon.yaml, `domain`). A question is
+ * on topic when its evidence reaches one course word's, plus a margin for each word that speaks
+ * against the course: a lone "destroy?" is a course question, "destroy the zoo" is not.
+ */
+const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number> = {
+  specific: 3,
+  ambiguous: 1,
+  general: 0,
+  question: 0,
+  everyday: -0.5,
+  topicWord: 0.5,
+  related: 0.5,
+  unknown: -1,
+};
+/** Each word against the course (up to two) asks for this much more evidence. */
+const AGAINST_MARGIN = 0.5;
+const LONE_WORD_CONFIDENCE = 0.3;
+
+/** "Sure" answers: calibrated on src/faq/eval (see bench/faq-eval.ts); below them the answer offers alternatives. */
+const SURE_CONFIDENCE = 0.2;
+const SURE_COVERAGE = 0.55;
+
+/** Only the start of a question is read: a pasted log or a flood of words costs no more than a long question. */
+export const MAX_QUESTION_LENGTH = 1000;
+/** Typos corrected per question: beyond a few, the words were never course words. */
+const MAX_CORRECTIONS = 6;
 
 interface IndexedTopic {
   topic: FaqTopic;
   tf: Map<string, number>;
   /** Terms of the title, phrasings and keywords: what the topic is *about*, not just mentions. */
   strong: Set<string>;
+  /** The title and each phrasing, as sets of terms: a question close to one of them is close to the topic. */
+  variants: Array<{ terms: Set<string>; norm: number }>;
   length: number;
 }
 
-/** A query term: corrected typos count half, so a lone misspelt word cannot make a confident answer. */
-interface QueryTerm {
-  term: string;
-  weight: number;
+/** What a question says: its terms, its course evidence, and the words that speak against the course. */
+export interface Reading {
+  terms: QueryTerm[];
+  evidence: number;
+  /** Words known nowhere. */
+  unknown: number;
+  /** Words of everyday life (your laptop, a password). */
+  everyday: number;
+  /** Words that say nothing either way ("start", "new"), question words aside. */
+  neutral: number;
 }
 
-/** At least this share of the question (by idf) must be what the topic is about. */
-const STRONG_COVERAGE = 0.55;
-
 /**
- * Retrieval over the course topics: BM25 over weighted fields, with the course's synonyms, a light
- * stemmer and typo correction; answers only above a calibrated confidence.
+ * Retrieval over the course topics: BM25 over weighted fields, read through the course lexicon
+ * (synonyms, phrases, related terms), a light stemmer and typo correction. Whether to answer at all
+ * is decided from the question's course vocabulary, not from the best topic's score.
  */
 export class Faq {
   readonly topics: FaqTopic[];
@@ -45,27 +95,42 @@ export class Faq {
   private readonly idf = new Map<string, number>();
   private readonly averageLength: number;
   private readonly vocabulary: FuzzyVocabulary;
-  private readonly termSet: Set<string>;
+  /** Every indexed term → whether it is a topic's title/phrasing/keyword term (else answer-only). */
+  private readonly termKind = new Map<string, 'topic' | 'answer'>();
+  private readonly byId: Map<string, FaqTopic>;
 
-  constructor(private readonly sectionList: FaqSection[]) {
+  constructor(
+    private readonly sectionList: FaqSection[],
+    private readonly lexicon: Lexicon = loadLexicon(),
+    private readonly english: EnglishWords = englishWords(),
+  ) {
     this.topics = sectionList.flatMap((section) => section.topics);
-    this.indexed = this.topics.map((topic) => indexTopic(topic));
+    this.byId = new Map(this.topics.map((topic) => [topic.id, topic]));
+    this.indexed = this.topics.map((topic) => this.indexTopic(topic));
     const documentFrequency = new Map<string, number>();
     for (const entry of this.indexed)
       for (const term of entry.tf.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     const count = this.indexed.length;
     for (const [term, frequency] of documentFrequency) this.idf.set(term, Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)));
     this.averageLength = this.indexed.reduce((sum, entry) => sum + entry.length, 0) / Math.max(1, count);
-    this.termSet = new Set(documentFrequency.keys());
-    const surface = new Set<string>();
+    for (const variant of this.indexed.flatMap((entry) => entry.variants))
+      variant.norm = Math.sqrt([...variant.terms].reduce((sum, term) => sum + (this.idf.get(term) ?? 0) ** 2, 0));
+    for (const term of documentFrequency.keys()) this.termKind.set(term, 'answer');
+    for (const entry of this.indexed) for (const term of entry.strong) this.termKind.set(term, 'topic');
+    const surface = lexicon.surfaceWords();
     for (const topic of this.topics)
       for (const word of words([topic.title, ...topic.phrasings, ...topic.keywords, topic.answer].join(' ')))
-        if (!isStopWord(word)) surface.add(word);
+        if (!lexicon.isIgnored(word)) surface.add(word);
     this.vocabulary = new FuzzyVocabulary(surface);
   }
 
   topic(id: string): FaqTopic | undefined {
-    return this.topics.find((topic) => topic.id === id);
+    return this.byId.get(id);
+  }
+
+  /** The topics `topic` points to as related, in its order. */
+  related(topic: FaqTopic): FaqTopic[] {
+    return topic.related.map((id) => this.byId.get(id)).filter((entry): entry is FaqTopic => entry !== undefined);
   }
 
   sections(): FaqSection[] {
@@ -74,51 +139,144 @@ export class Faq {
 
   ask(question: string): FaqResult {
     const match = this.explain(question);
-    const confident = match.ranked.length > 0 && match.confidence >= CONFIDENCE_THRESHOLD && match.strong >= STRONG_COVERAGE;
-    const suggestions = match.ranked.slice(confident ? 1 : 0, confident ? 4 : 3);
-    return { topic: confident ? match.ranked[0]! : null, score: Math.round(match.confidence * 1000) / 1000, suggestions };
+    const onTopic = isOnTopic(match);
+    const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
+    return {
+      topic: onTopic ? match.ranked[0]! : null,
+      score: Math.round(match.confidence * 1000) / 1000,
+      sure,
+      suggestions: match.ranked.slice(onTopic ? 1 : 0, onTopic ? 4 : 3),
+    };
   }
 
   /**
-   * The signals behind an answer: topics by BM25, the best one's confidence (its score over what a
-   * topic matching every word would score) and how much of the question its title, phrasings and
-   * keywords cover. The evaluation calibrates the thresholds on these.
+   * The signals behind an answer: the question as read, topics by BM25, the best one's confidence
+   * (its score over what a topic matching every word would score) and how much of the question its
+   * title, phrasings and keywords cover.
    */
-  explain(question: string): { ranked: FaqTopic[]; confidence: number; strong: number } {
-    const query = this.queryTerms(question);
-    if (query.known.length === 0) return { ranked: [], confidence: 0, strong: 0 };
+  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number } {
+    const reading = this.read(question);
     const idf = (term: string) => this.idf.get(term) ?? 0;
-    const best = Math.max(...query.known.map((entry) => idf(entry.term)));
-    // Unknown words count as the rarest known one: a question about something else scores low.
-    const total = query.known.reduce((sum, entry) => sum + idf(entry.term), 0) + query.unknown * best;
+    const nothing = { reading, ranked: [], confidence: 0, coverage: 0 };
+    if (reading.terms.length === 0) return nothing;
+    // What the question is about: "how do I" and "what is" only tell topics of the same kind apart.
+    const content = reading.terms.filter((entry) => this.lexicon.termDomain(entry.term) !== 'question');
+    const best = Math.max(0, ...content.map((entry) => idf(entry.term)));
+    // Unknown words count as the rarest known one: a question about something else scores low. A
+    // corrected or related term covers less of the question than a word that was typed right.
+    const total = content.reduce((sum, entry) => sum + idf(entry.term), 0) + reading.unknown * best;
     const ranked = this.indexed
-      .map((entry) => ({ entry, score: this.bm25(entry, query.known) }))
+      .map((entry) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * this.closestVariant(entry, reading.terms) }))
       .filter((candidate) => candidate.score > 0)
       .sort((a, b) => b.score - a.score);
     const top = ranked[0];
-    if (!top || total === 0) return { ranked: [], confidence: 0, strong: 0 };
-    const strong =
-      query.known.reduce((sum, entry) => sum + (top.entry.strong.has(entry.term) ? idf(entry.term) * entry.weight : 0), 0) / total;
-    return { ranked: ranked.map((candidate) => candidate.entry.topic), confidence: Math.min(1, top.score / (total * (K1 + 1))), strong };
+    if (!top || total === 0) return nothing;
+    const coverage =
+      content.reduce((sum, entry) => sum + (top.entry.strong.has(entry.term) ? idf(entry.term) * entry.weight : 0), 0) / total;
+    return {
+      reading,
+      ranked: ranked.map((candidate) => candidate.entry.topic),
+      confidence: Math.min(1, top.score / (total * (K1 + 1))),
+      coverage,
+    };
   }
 
-  /** Known terms (misspellings corrected, at half weight) and how many words matched nothing at all. */
-  private queryTerms(question: string): { known: QueryTerm[]; unknown: number } {
-    const known = new Map<string, number>();
+  /** The question's terms (typos corrected, related terms added) and how much it says it is about the course. */
+  read(question: string): Reading {
+    const weights = new Map<string, number>();
+    const add = (term: string, weight: number) => {
+      if (this.idf.has(term)) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+    };
     let unknown = 0;
-    for (const word of words(question)) {
-      if (isStopWord(word)) continue;
-      let matched = termsOfWord(word).filter((term) => this.termSet.has(term));
+    let everyday = 0;
+    let neutral = 0;
+    let evidence = 0;
+    let corrections = 0;
+    const counted = new Map<string, number>();
+    for (const key of this.lexicon.phrases(words(question.slice(0, MAX_QUESTION_LENGTH)))) {
+      if (this.lexicon.isIgnored(key)) continue;
+      let terms = this.known(this.lexicon.termsOf(key));
+      const related = this.known(this.lexicon.related(key));
       let weight = 1;
-      if (matched.length === 0) {
-        const corrected = this.vocabulary.correct(word);
-        matched = corrected ? termsOfWord(corrected).filter((term) => this.termSet.has(term)) : [];
-        weight = 0.5;
+      let surface = key;
+      // A misspelling is corrected; a real English word that the course does not use is not one.
+      if (terms.length === 0 && related.length === 0 && !key.includes(' ') && corrections < MAX_CORRECTIONS && !this.english.has(key)) {
+        corrections++;
+        const corrected = this.vocabulary.correct(key);
+        if (corrected !== undefined && corrected !== key) {
+          terms = this.known(this.lexicon.termsOf(corrected));
+          weight = CORRECTED_WEIGHT;
+          surface = corrected;
+        }
       }
-      if (matched.length === 0) unknown++;
-      for (const term of matched) known.set(term, Math.max(known.get(term) ?? 0, weight));
+      for (const term of related) add(term, RELATED_WEIGHT);
+      if (terms.length > 0) {
+        let domainClass = this.domainOf(surface, terms);
+        // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
+        if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
+        if (domainClass === 'unknown') unknown++;
+        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'general') neutral++;
+        if (domainClass === 'unknown') evidence += EVIDENCE.unknown;
+        else {
+          // A course term counts once, at its best: "crashed and lost" is one failure.
+          const value = weight * EVIDENCE[domainClass];
+          const before = Math.max(0, ...terms.map((term) => counted.get(term) ?? 0));
+          if (value > before) evidence += value - before;
+          for (const term of terms) counted.set(term, Math.max(counted.get(term) ?? 0, value));
+        }
+        const rank = /\d/.test(key) ? RANK_WEIGHT.number : (RANK_WEIGHT[domainClass as keyof typeof RANK_WEIGHT] ?? 1);
+        for (const term of terms) add(term, weight * rank);
+      } else if (related.length > 0) evidence += EVIDENCE.related;
+      else {
+        // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
+        const domainClass = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 ? 'general' : 'unknown');
+        if (domainClass === 'unknown') unknown++;
+        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'general' && !/\d/.test(key)) neutral++;
+        evidence += EVIDENCE[domainClass];
+      }
     }
-    return { known: [...known].map(([term, weight]) => ({ term, weight })), unknown };
+    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral };
+  }
+
+  /**
+   * How much a known word or phrase says about the course: its own class, its synonym group's, a
+   * phrase's most telling word's, or else where the topics use it.
+   */
+  private domainOf(surface: string, terms: string[]): keyof typeof EVIDENCE {
+    const own =
+      this.lexicon.domain(surface) ??
+      terms.map((term) => this.lexicon.termDomain(term)).find((found) => found !== undefined) ??
+      surface
+        .split(' ')
+        .map((word) => this.lexicon.domain(word))
+        .filter((found) => found !== undefined)
+        .sort((a, b) => EVIDENCE[b] - EVIDENCE[a])[0];
+    if (own) return own;
+    if (/^[\d.]+$/.test(surface)) return 'general';
+    // A flag, a variable or a file name (`gc_delay`, `$MINIMESOS_MASTER`, `es.json`) is nobody's everyday word.
+    if (/[_$]|\.[a-z]+$/.test(surface) && !surface.includes(' ')) return 'specific';
+    // A word the topics only mention in passing, in an answer, says nothing for the course ("react").
+    return terms.some((term) => this.termKind.get(term) === 'topic') ? 'topicWord' : 'unknown';
+  }
+
+  private known(terms: readonly string[]): string[] {
+    return terms.filter((term) => this.idf.has(term));
+  }
+
+  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing. */
+  private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
+    const idf = (term: string) => this.idf.get(term) ?? 0;
+    const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
+    if (queryNorm === 0) return 0;
+    let best = 0;
+    for (const variant of entry.variants) {
+      let dot = 0;
+      for (const { term, weight } of query) if (variant.terms.has(term)) dot += weight * idf(term) ** 2;
+      if (dot > 0) best = Math.max(best, dot / (queryNorm * variant.norm));
+    }
+    return best;
   }
 
   private bm25(entry: IndexedTopic, query: QueryTerm[]): number {
@@ -131,27 +289,36 @@ export class Faq {
     }
     return score;
   }
+
+  private indexTopic(topic: FaqTopic): IndexedTopic {
+    const tf = new Map<string, number>();
+    // Each phrasing and keyword is read alone, so that no phrase spans two of them.
+    const termsOf = (texts: string[]) => texts.flatMap((text) => this.lexicon.terms(text));
+    const add = (texts: string[], weight: number, cap: number) => {
+      const counts = new Map<string, number>();
+      for (const term of termsOf(texts)) counts.set(term, (counts.get(term) ?? 0) + 1);
+      for (const [term, count] of counts) tf.set(term, (tf.get(term) ?? 0) + weight * Math.min(count, cap));
+    };
+    add([topic.title], WEIGHTS.title, 1);
+    add(topic.phrasings, WEIGHTS.phrasings, 2);
+    add(topic.keywords, WEIGHTS.keywords, 1);
+    add([topic.answer], WEIGHTS.answer, 3);
+    const length = [...tf.values()].reduce((sum, value) => sum + value, 0);
+    const strong = new Set(termsOf([topic.title, ...topic.phrasings, ...topic.keywords]));
+    const variants = [topic.title, ...topic.phrasings].map((text) => ({ terms: new Set(termsOf([text])), norm: 0 }));
+    return { topic, tf, strong, variants, length };
+  }
 }
 
-function indexTopic(topic: FaqTopic): IndexedTopic {
-  const tf = new Map<string, number>();
-  const add = (text: string, weight: number, cap: number) => {
-    const counts = new Map<string, number>();
-    for (const term of terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, count] of counts) tf.set(term, (tf.get(term) ?? 0) + weight * Math.min(count, cap));
-  };
-  add(topic.title, WEIGHTS.title, 1);
-  add(topic.phrasings.join(' '), WEIGHTS.phrasings, 2);
-  add(topic.keywords.join(' '), WEIGHTS.keywords, 1);
-  add(topic.answer, WEIGHTS.answer, 3);
-  const length = [...tf.values()].reduce((sum, value) => sum + value, 0);
-  return { topic, tf, strong: new Set(terms([topic.title, ...topic.phrasings, ...topic.keywords].join(' '))), length };
+function isOnTopic({ reading, ranked, confidence }: { reading: Reading; ranked: FaqTopic[]; confidence: number }): boolean {
+  if (ranked.length === 0) return false;
+  const against = reading.unknown + reading.everyday;
+  if (reading.evidence < EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2)) return false;
+  // One course word among neutral ones ("linux command to find large files") must also match a topic well.
+  return against > 0 || reading.evidence > EVIDENCE.ambiguous || confidence >= LONE_WORD_CONFIDENCE;
 }
 
-let cached: Faq | undefined;
-
-/** The FAQ from src/faq/topics, loaded once. */
-export function loadFaq(): Faq {
-  cached ??= new Faq(loadSections());
-  return cached;
+/** Reads the course's topics (src/faq/topics, or `dir`) and lexicon, and builds the FAQ: once per app, in createApp. */
+export function loadFaq(dir?: string, lexicon?: Lexicon): Faq {
+  return new Faq(loadSections(dir), lexicon);
 }

@@ -1,20 +1,27 @@
 /**
- * Finds the vocabulary word a misspelt word meant, by symmetric deletes (SymSpell): every word's
- * deletions are indexed once, so a lookup costs a few map reads instead of a scan.
+ * Longest word corrected. The work of a correction grows with the word's length, and no one
+ * misspells a longer word expecting a fix.
+ */
+export const MAX_CORRECTED_LENGTH = 24;
+
+/**
+ * Finds the vocabulary word a misspelt word meant: the closest word of about the same length, by a
+ * distance computation that stops as soon as a candidate is out of reach. Costs nothing to build;
+ * a correction compares against the few hundred words of similar length.
  */
 export class FuzzyVocabulary {
-  private readonly deletes = new Map<string, string[]>();
+  /** Words of 4–24 letters by length, sorted: of two equally close words the first wins, every time. */
+  private readonly byLength = new Map<number, Array<{ word: string; letters: Uint8Array }>>();
   private readonly known: Set<string>;
 
   constructor(vocabulary: Iterable<string>) {
     this.known = new Set(vocabulary);
-    for (const word of this.known) {
-      if (word.length < 4) continue;
-      for (const variant of deletions(word, maxDistance(word.length))) {
-        const list = this.deletes.get(variant);
-        if (list) list.push(word);
-        else this.deletes.set(variant, [word]);
-      }
+    for (const word of [...this.known].sort()) {
+      if (word.length < 4 || word.length > MAX_CORRECTED_LENGTH) continue;
+      const entry = { word, letters: letterCounts(word) };
+      const list = this.byLength.get(word.length);
+      if (list) list.push(entry);
+      else this.byLength.set(word.length, [entry]);
     }
   }
 
@@ -22,66 +29,83 @@ export class FuzzyVocabulary {
     return this.known.has(word);
   }
 
-  /** The closest known word within the allowed distance (1 for 4–7 letters, 2 for longer), or undefined. */
+  /** The closest known word within the allowed distance (1 for 4–7 letters, 2 for 8–24), or undefined. */
   correct(word: string): string | undefined {
     if (this.known.has(word)) return word;
-    if (word.length < 4) return undefined;
+    if (word.length < 4 || word.length > MAX_CORRECTED_LENGTH) return undefined;
     const limit = maxDistance(word.length);
     let best: string | undefined;
     let bestDistance = limit + 1;
-    for (const variant of deletions(word, limit)) {
-      for (const candidate of this.deletes.get(variant) ?? []) {
-        if (Math.abs(candidate.length - word.length) > limit) continue;
-        const distance = damerauLevenshtein(word, candidate, limit);
-        if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
-          best = candidate;
+    const rows = distanceRows(MAX_CORRECTED_LENGTH + limit + 1);
+    const letters = letterCounts(word);
+    for (let length = word.length - limit; length <= word.length + limit; length++) {
+      for (const candidate of this.byLength.get(length) ?? []) {
+        // Each edit changes at most two letter counts: a cheap bound that skips most candidates.
+        if (letterDifference(letters, candidate.letters) > 2 * (bestDistance - 1)) continue;
+        const distance = damerauLevenshtein(word, candidate.word, bestDistance - 1, rows);
+        if (distance < bestDistance) {
+          best = candidate.word;
           bestDistance = distance;
         }
       }
     }
-    return bestDistance <= limit ? best : undefined;
+    return best;
   }
+}
+
+/** How often each letter a–z occurs (other characters count together as one more letter). */
+function letterCounts(word: string): Uint8Array {
+  const counts = new Uint8Array(27);
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i) - 97;
+    counts[code >= 0 && code < 26 ? code : 26]!++;
+  }
+  return counts;
+}
+
+function letterDifference(a: Uint8Array, b: Uint8Array): number {
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference += Math.abs(a[i]! - b[i]!);
+  return difference;
 }
 
 function maxDistance(length: number): number {
   return length >= 8 ? 2 : 1;
 }
 
-/** The word itself and every string made by deleting up to `depth` letters. */
-function deletions(word: string, depth: number): Set<string> {
-  const result = new Set<string>([word]);
-  let frontier = [word];
-  for (let level = 0; level < depth; level++) {
-    const next: string[] = [];
-    for (const current of frontier) {
-      for (let i = 0; i < current.length; i++) {
-        const shorter = current.slice(0, i) + current.slice(i + 1);
-        if (!result.has(shorter)) {
-          result.add(shorter);
-          next.push(shorter);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return result;
+/** Three rows of a distance table, reused across the candidates of one correction. */
+function distanceRows(length: number): [Int32Array, Int32Array, Int32Array] {
+  return [new Int32Array(length), new Int32Array(length), new Int32Array(length)];
 }
 
-/** Optimal string alignment distance, with adjacent swaps counting as one edit ("messo" → "meso"). */
-export function damerauLevenshtein(a: string, b: string, limit = Infinity): number {
-  const rows = a.length + 1;
+/**
+ * Optimal string alignment distance, with adjacent swaps counting as one edit ("messo" → "meso").
+ * Stops once every alignment is past `limit` and returns limit + 1 then.
+ */
+export function damerauLevenshtein(
+  a: string,
+  b: string,
+  limit = Number.POSITIVE_INFINITY,
+  [row0, row1, row2] = distanceRows(b.length + 1),
+): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const cols = b.length + 1;
-  const table: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    let rowMin = Infinity;
+  let previous2 = row0;
+  let previous = row1;
+  let current = row2;
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(table[i - 1]![j]! + 1, table[i]![j - 1]! + 1, table[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, table[i - 2]![j - 2]! + 1);
-      table[i]![j] = value;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2]! + 1);
+      current[j] = value;
       rowMin = Math.min(rowMin, value);
     }
-    if (rowMin > limit) return rowMin;
+    if (rowMin > limit) return limit + 1;
+    [previous2, previous, current] = [previous, current, previous2];
   }
-  return table[rows - 1]![cols - 1]!;
+  return Math.min(previous[cols - 1]!, limit + 1);
 }

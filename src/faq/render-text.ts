@@ -1,12 +1,14 @@
-import { type FaqResult, loadFaq } from './faq.js';
+import type { Faq, FaqResult } from './faq.js';
 
 /** The answer as one text, the same words the Slack message shows (for the CLI and JSON output). */
-export function answerText(result: FaqResult): string {
+export function answerText(faq: Faq, result: FaqResult): string {
   if (!result.topic) {
     const closest = result.suggestions.map((topic) => `• ${topic.title}`).join('\n');
     return `I don't know that one yet.${closest ? `\nClosest topics:\n${closest}` : ''}\nAsk the instructor, or try other words.`;
   }
-  const titles = result.topic.related.map((id) => loadFaq().topic(id)?.title).filter(Boolean);
+  const titles = faq.related(result.topic).map((topic) => topic.title);
   const related = titles.length ? `\nRelated: ${titles.join(' · ')}` : '';
-  return `*${result.topic.title}*\n${result.topic.answer}${related}`;
+  const alternatives =
+    !result.sure && result.suggestions.length ? `\nDid you mean… ${result.suggestions.map((topic) => topic.title).join(' · ')}` : '';
+  return `*${result.topic.title}*\n${result.topic.answer}${related}${alternatives}`;
 }

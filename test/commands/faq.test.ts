@@ -1,17 +1,22 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import { type BotApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { type Faq, loadFaq } from '../../src/faq/faq.js';
 import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
-function bot(env: Record<string, string>, notifier = new RecordingNotifier()) {
+function bot(env: Record<string, string>, notifier = new RecordingNotifier(), faq?: Faq) {
   return createApp(loadConfig({ LOG_LEVEL: 'silent', WORKSHOP_KEY_PREFIX: uniquePrefix('faq').slice(0, -1), ...env }, 'local'), {
     log: createLogger('silent', { pretty: false }),
     notifier,
+    ...(faq ? { faq } : {}),
   });
 }
 
@@ -33,7 +38,19 @@ describe('/faq', () => {
     const text = messageToText(reply!.payload);
     expect(text).toContain('*How can I scale my application?*');
     expect(text).toContain('Related: ');
+    expect(text).not.toContain('Did you mean');
     expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.show"');
+  });
+
+  it('answers a course question it is unsure of with the closest topic and "did you mean" buttons, not a refusal', async () => {
+    const [reply] = await run(offline, 'how do i scael my aplication');
+    const text = messageToText(reply!.payload);
+    expect(text).toContain('*How can I scale my application?*');
+    expect(text).toContain('Did you mean…');
+    expect(text).not.toContain("I don't know");
+    const buttons = JSON.stringify(reply!.payload.blocks).match(/"action_id":"faq\.show"/g) ?? [];
+    // Related topics and three alternatives, each a button that shows its topic.
+    expect(buttons.length).toBeGreaterThanOrEqual(4);
   });
 
   it('lists every topic by section for /faq alone', async () => {
@@ -71,6 +88,64 @@ describe('/faq', () => {
       new TerminalResponder('C0ROOM', (event) => events.push(event)),
     );
     expect(messageToText(events[0]!.payload)).toContain('*What is the sandbox?*');
+  });
+});
+
+describe('/faq on topics of its own (the FAQ is a service of the app)', () => {
+  let app: BotApp;
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faq-topics-'));
+    await writeFile(
+      join(dir, 'course.yaml'),
+      [
+        'section: chronos',
+        'title: Chronos',
+        'order: 1',
+        'topics:',
+        '  - id: chronos-jobs',
+        '    title: How do I schedule a recurring job with Chronos?',
+        '    phrasings: [Run a cron job on Mesos]',
+        '    keywords: [chronos, cron, job, iso8601]',
+        '    related: [chronos-ui]',
+        '    answer: Post the job to `/scheduler/iso8601` with its schedule `R/2024-01-01T00:00:00Z/PT1H`.',
+        '  - id: chronos-ui',
+        '    title: Where is the Chronos UI?',
+        '    keywords: [chronos, ui, port]',
+        '    answer: On port 4400 of the host that runs Chronos.',
+      ].join('\n'),
+    );
+    app = bot({ REDIS_URL: 'redis://127.0.0.1:1' }, new RecordingNotifier(), loadFaq(dir));
+  });
+  afterAll(() => app?.close());
+
+  it('answers from those topics, with their related topics, and lists only them', async () => {
+    const answer = messageToText((await run(app, 'how do i run a cron job with chronos'))[0]!.payload);
+    expect(answer).toContain('*How do I schedule a recurring job with Chronos?*');
+    expect(answer).toContain('Related: Where is the Chronos UI?');
+    const index = messageToText((await run(app, ''))[0]!.payload);
+    expect(index).toContain('*Chronos*');
+    expect(index).not.toContain('Mesos basics');
+  });
+});
+
+describe('/faq with hostile input', () => {
+  const offline = bot({ REDIS_URL: 'redis://127.0.0.1:1' });
+  afterAll(() => offline.close());
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    '"/faq %s" is an honest "I don\'t know" with the instructor button, not an error',
+    async (word) => {
+      const [reply] = await run(offline, word);
+      expect(messageToText(reply!.payload)).toContain("I don't know that one yet.");
+      expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.ask-instructor"');
+    },
+  );
+
+  it('answers a question of one 10,000-letter word at once', async () => {
+    const start = performance.now();
+    const [reply] = await run(offline, 'q'.repeat(5_000) + 'z'.repeat(5_000));
+    expect(performance.now() - start).toBeLessThan(100);
+    expect(messageToText(reply!.payload)).toContain("I don't know that one yet.");
   });
 });
 
