@@ -15,6 +15,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ $want_zk = 1 ] && { command -v java >/dev/null 2>&1 || missing+=(default-jre-headless); }
 [ $want_docker = 1 ] && { command -v dockerd >/dev/null 2>&1 || missing+=(docker.io); }
 [ $want_docker = 1 ] && { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || missing+=(busybox-static); }
+# `docker-compose config` checks infra/docker-compose.yml (Debian has no compose plugin for docker.io).
+[ $want_docker = 1 ] && { command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose); }
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

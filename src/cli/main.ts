@@ -43,7 +43,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('../clusters/minimesos-file/cli.js')).runMinimesosFileCli,
   },
   images: {
-    summary: 'images build [--force]           the offline stand-in images (CLUSTER_IMAGES=local)',
+    summary:
+      'images build [--force] [--node]  the offline stand-in images (CLUSTER_IMAGES=local; --node: a Node.js base for infra/Dockerfile)',
     load: async () => (await import('../docker/images-cli.js')).runImagesCli,
   },
   sim: {

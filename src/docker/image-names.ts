@@ -7,9 +7,11 @@ import { packageRoot } from '../package-root.js';
  * Stand-ins for the minimesos images when no registry is reachable (tests, the demo):
  * - zookeeper: a real ZooKeeper, the host's JRE and Debian's ZooKeeper jars;
  * - sim: this project on the host's node (`sim master|agent|marathon` play Mesos and Marathon);
- * - dind: an attendee's own Docker engine (dind isolation), the host's dockerd, containerd, runc, iptables.
+ * - dind: an attendee's own Docker engine (dind isolation), the host's dockerd, containerd, runc, iptables;
+ * - node: the host's Node.js with npm and the machine's CA certificates, as a base for the deploy
+ *   image (`infra/Dockerfile`'s NODE_IMAGE) where no registry serves node:20.
  */
-export type LocalImage = 'zookeeper' | 'sim' | 'dind';
+export type LocalImage = 'zookeeper' | 'sim' | 'dind' | 'node';
 
 const REPOSITORY = 'workshop-bot';
 
@@ -24,6 +26,9 @@ export const ZOOKEEPER_LAUNCHER = `#!/bin/sh
 exec ${JRE}/bin/java -Dzookeeper.4lw.commands.whitelist='*' -Dzookeeper.admin.enableServer=false -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp ${ZOOKEEPER_JAR} org.apache.zookeeper.server.ZooKeeperServerMain 2181 /data
 `;
 export const BUSYBOX_PATHS = ['/usr/bin/busybox', '/bin/busybox'];
+/** npm as Node.js installs it, and the certificates npm needs to reach its registry from a container. */
+export const NPM_DIR = '/usr/lib/node_modules/npm';
+export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 /** What the engine image copies from the host. */
 export const DIND_BINARIES = [
   '/usr/sbin/dockerd',
@@ -53,12 +58,17 @@ export function localImage(image: LocalImage, root = packageRoot()): string {
 
 /** Every stand-in's current name. */
 export function localImages(root = packageRoot()): Record<LocalImage, string> {
-  return { zookeeper: localImage('zookeeper', root), sim: localImage('sim', root), dind: localImage('dind', root) };
+  return {
+    zookeeper: localImage('zookeeper', root),
+    sim: localImage('sim', root),
+    dind: localImage('dind', root),
+    node: localImage('node', root),
+  };
 }
 
 /** Which stand-in an image name is (of any checkout), or undefined for a registry image. */
 export function localImageKind(name: string): LocalImage | undefined {
-  const match = /^workshop-bot\/(zookeeper|sim|dind):[^:/]+$/.exec(name);
+  const match = /^workshop-bot\/(zookeeper|sim|dind|node):[^:/]+$/.exec(name);
   return match?.[1] as LocalImage | undefined;
 }
 
@@ -85,6 +95,7 @@ const INPUTS: Record<LocalImage, (root: string) => string> = {
     return parts.join('|');
   },
   dind: () => ['dind-v3', busyboxDigest(), ...DIND_BINARIES.map((binary) => `${binary}:${sizeAndDate(binary)}`)].join('|'),
+  node: () => ['node-v2', process.version, busyboxDigest(), readOr(join(NPM_DIR, 'package.json')), digestOf(CA_BUNDLE)].join('|'),
 };
 
 function busyboxDigest(): string {

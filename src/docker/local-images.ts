@@ -10,12 +10,14 @@ import type { Logger } from '../logger.js';
 import { packageRoot } from '../package-root.js';
 import {
   BUSYBOX_PATHS,
+  CA_BUNDLE,
   DIND_BINARIES,
   JRE,
   type LocalImage,
   listFiles,
   localImage,
   localImageKind,
+  NPM_DIR,
   ZOOKEEPER_JAR,
   ZOOKEEPER_LAUNCHER,
 } from './image-names.js';
@@ -124,6 +126,10 @@ async function stagerFor(image: LocalImage, root: string): Promise<(dir: string)
       throw new UserError('The project is not built, so the sim image has nothing to run.', 'Run `npm run build` first.');
     return (dir) => stageSim(dir, root, busybox);
   }
+  if (image === 'node') {
+    if (!existsSync(NPM_DIR)) throw new UserError(`npm is missing at ${NPM_DIR}.`, 'Install Node.js with npm on this machine.');
+    return (dir) => stageNode(dir, busybox);
+  }
   const missing = DIND_BINARIES.filter((binary) => !existsSync(binary));
   if (missing.length > 0)
     throw new UserError(
@@ -169,6 +175,29 @@ async function stageSim(dir: string, root: string, busybox: string): Promise<voi
     await run('cp', ['-a', module, dirname(target)]);
   }
   if (process.execPath !== '/usr/bin/node') await symlink(process.execPath, join(dir, 'usr/bin/node')).catch(() => undefined);
+}
+
+/**
+ * A Node.js base image like node:20 (node, npm, npx, a shell, CA certificates npm is told to use, and
+ * a `node` user with uid 1000), for building the deploy image where no registry is reachable.
+ */
+async function stageNode(dir: string, busybox: string): Promise<void> {
+  await copyPreserving(dir, [process.execPath, NPM_DIR, CA_BUNDLE]);
+  await copyLibraries(dir, [process.execPath]);
+  await addBusybox(dir, busybox);
+  for (const [name, target] of [
+    ['npm', '../lib/node_modules/npm/bin/npm-cli.js'],
+    ['npx', '../lib/node_modules/npm/bin/npx-cli.js'],
+  ] as const)
+    await symlink(target, join(dir, 'usr/bin', name)).catch(() => undefined);
+  if (process.execPath !== '/usr/bin/node') await symlink(process.execPath, join(dir, 'usr/bin/node')).catch(() => undefined);
+  // npm's scripts start with #!/usr/bin/env node.
+  await symlink('/bin/busybox', join(dir, 'usr/bin/env'));
+  await mkdir(join(dir, 'usr/etc'), { recursive: true });
+  await writeFile(join(dir, 'usr/etc/npmrc'), `cafile=${CA_BUNDLE}\nfund=false\naudit=false\nupdate-notifier=false\n`);
+  await mkdir(join(dir, 'home/node'), { recursive: true });
+  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n');
+  await writeFile(join(dir, 'etc/group'), 'root:x:0:\nnode:x:1000:\n');
 }
 
 async function stageDind(dir: string, busybox: string): Promise<void> {
