@@ -1,15 +1,15 @@
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/clients/http.js';
-import { MarathonClient } from '../../src/clients/marathon.js';
-import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
-import { buildLocalImages } from '../../src/docker/local-images.js';
-import { startBackgroundWork } from '../../src/worker.js';
-import { hostDocker, removeEnginesNetwork } from '../support/docker.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
-import { startSlackBot } from '../support/slack-bot.js';
-import { until } from '../support/until.js';
-import { type CheckBot, exerciseJson, startCheckBot, stepLine } from './check-support.js';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MarathonClient } from '../../../src/clients/marathon.js';
+import type { ClusterRecord } from '../../../src/clusters/cluster-record.js';
+import { buildLocalImages } from '../../../src/docker/local-images.js';
+import { startBackgroundWork } from '../../../src/worker.js';
+import { hostDocker, removeEnginesNetwork } from '../../support/docker.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
+import { startSlackBot } from '../../support/slack-bot.js';
+import { until } from '../../support/until.js';
+import { type CheckBot, exerciseJson, startCheckBot, stepLine } from './support.js';
 
 /**
  * The Marathon exercise once more, on a cluster the bot provisions on the real Docker engine

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/clients/http.js';
-import { MarathonClient } from '../../src/clients/marathon.js';
-import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl } from '../support/services.js';
-import { until } from '../support/until.js';
-import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './check-support.js';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MarathonClient } from '../../../src/clients/marathon.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import { testRedisUrl } from '../../support/services.js';
+import { until } from '../../support/until.js';
+import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './support.js';
 
 const STEPS = ['MySQL is RUNNING', 'MySQL answers on port 3306', 'WordPress is RUNNING', 'WordPress answers on port 80, talking to MySQL'];
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_EXERCISE_KEY } from '../../src/checks/service.js';
-import { HttpClient } from '../../src/clients/http.js';
-import { MarathonClient } from '../../src/clients/marathon.js';
-import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl, testZookeeper, zookeeperChroot } from '../support/services.js';
-import { until } from '../support/until.js';
-import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './check-support.js';
+import { CURRENT_EXERCISE_KEY } from '../../../src/checks/service.js';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MarathonClient } from '../../../src/clients/marathon.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import { testRedisUrl, testZookeeper, zookeeperChroot } from '../../support/services.js';
+import { until } from '../../support/until.js';
+import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './support.js';
 
 const needs = testRedisUrl() && testZookeeper();
 

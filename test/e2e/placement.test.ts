@@ -1,15 +1,15 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotApp, createApp } from '../../../src/app.js';
-import { specFromFlags } from '../../../src/clusters/minimesos-file/index.js';
-import { loadConfig } from '../../../src/config.js';
-import { buildLocalImages } from '../../../src/docker/local-images.js';
-import { createLogger } from '../../../src/logger.js';
-import { startBackgroundWork } from '../../../src/worker.js';
-import { RecordingNotifier } from '../../support/recording-notifier.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
-import { until } from '../../support/until.js';
+import { type BotApp, createApp } from '../../src/app.js';
+import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { loadConfig } from '../../src/config.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
+import { createLogger } from '../../src/logger.js';
+import { startBackgroundWork } from '../../src/worker.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { until } from '../support/until.js';
 
 /** A pool with room for one cluster: the second attendee waits in line, is told so, and gets built when room frees. */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('placement on a full pool (real engine, real queue)', () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/clients/http.js';
-import { MesosClient } from '../../src/clients/mesos.js';
-import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl, testZookeeper, zookeeperChroot } from '../support/services.js';
-import { until } from '../support/until.js';
-import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './check-support.js';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MesosClient } from '../../../src/clients/mesos.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import { testRedisUrl, testZookeeper, zookeeperChroot } from '../../support/services.js';
+import { until } from '../../support/until.js';
+import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './support.js';
 
 const needs = testRedisUrl() && testZookeeper();
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Message } from '../../src/render/blocks.js';
-import { messageToText } from '../../src/render/text.js';
-import type { RecordedCall } from '../support/fake-slack.js';
-import { testRedisUrl } from '../support/services.js';
-import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
-import { buttonPressBody, postSigned, slashCommandBody } from '../support/slack-requests.js';
+import type { Message } from '../../../src/render/blocks.js';
+import { messageToText } from '../../../src/render/text.js';
+import type { RecordedCall } from '../../support/fake-slack.js';
+import { testRedisUrl } from '../../support/services.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
+import { buttonPressBody, postSigned, slashCommandBody } from '../../support/slack-requests.js';
 
 export interface Reply {
   text: string;

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl } from '../support/services.js';
-import { type CheckBot, startCheckBot, stepLine } from './check-support.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import { testRedisUrl } from '../../support/services.js';
+import { type CheckBot, startCheckBot, stepLine } from './support.js';
 
 /** Bad input and bad clusters: every answer says what is wrong and what to do; one dead endpoint never sinks a run. */
 describe.skipIf(!testRedisUrl())('/check with bad input and failing clusters (e2e)', () => {

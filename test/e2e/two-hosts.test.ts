@@ -1,21 +1,21 @@
 import type { Worker } from 'bullmq';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotApp, createApp } from '../../../src/app.js';
-import { specFromFlags } from '../../../src/clusters/minimesos-file/index.js';
-import { loadConfig } from '../../../src/config.js';
-import { engineContainerOptions } from '../../../src/docker/dind.js';
-import { localImage } from '../../../src/docker/image-names.js';
-import { copyImage } from '../../../src/docker/images.js';
-import { buildLocalImages } from '../../../src/docker/local-images.js';
-import { waitFor } from '../../../src/docker/wait.js';
-import { createLogger } from '../../../src/logger.js';
-import { waitForJob } from '../../../src/queue/queues.js';
-import { startBackgroundWork } from '../../../src/worker.js';
-import { hostDocker } from '../../support/docker.js';
-import { RecordingNotifier } from '../../support/recording-notifier.js';
-import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
-import { until } from '../../support/until.js';
+import { type BotApp, createApp } from '../../src/app.js';
+import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { loadConfig } from '../../src/config.js';
+import { engineContainerOptions } from '../../src/docker/dind.js';
+import { localImage } from '../../src/docker/image-names.js';
+import { copyImage } from '../../src/docker/images.js';
+import { buildLocalImages } from '../../src/docker/local-images.js';
+import { waitFor } from '../../src/docker/wait.js';
+import { createLogger } from '../../src/logger.js';
+import { waitForJob } from '../../src/queue/queues.js';
+import { startBackgroundWork } from '../../src/worker.js';
+import { hostDocker } from '../support/docker.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { until } from '../support/until.js';
 
 /** A second "machine": an engine container on this one, with the stand-in images copied in. */
 async function startDockerHost(name: string): Promise<{ container: Docker.Container; address: string }> {
