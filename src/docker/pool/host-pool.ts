@@ -29,7 +29,7 @@ export interface HostPoolOptions {
   maxClustersPerHost: number;
   /** Share of a host's memory attendee clusters may reserve. */
   memoryShare: number;
-  /** CPU overcommit: clusters idle most of the time. */
+  /** How many times its cores a host's CPU requests may add up to: clusters idle most of the time. */
   cpuOvercommit: number;
   /** Free disk a host keeps for itself: below it, no new cluster goes there. */
   minFreeDiskBytes: number;
