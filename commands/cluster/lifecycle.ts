@@ -154,7 +154,7 @@ export async function down({ request, services, out }: CommandContext): Promise<
 
 export async function attach({ args, usage, request, services, out }: CommandContext): Promise<void> {
   const parsed = parseArgs(args, {}, usage);
-  const endpoints = parseAttachEndpoints(parsed.pairs, parsed.positional);
+  const endpoints = parseAttachEndpoints(parsed.pairs, parsed.positional, usage);
   await services.access.probe(endpoints);
   const record = await services.clusters.attach(request.user, endpoints);
   await out.reply({

@@ -76,7 +76,7 @@ export async function runCheckCli(argv: string[]): Promise<number> {
 function endpointsFrom(values: { master?: string; marathon?: string; zookeeper?: string }): ClusterEndpoints {
   const pairs: Record<string, string> = {};
   for (const name of ['master', 'marathon', 'zookeeper'] as const) if (values[name]) pairs[name] = values[name];
-  return parseAttachEndpoints(pairs, []);
+  return parseAttachEndpoints(pairs, [], 'workshop-bot check run <exercise> --master URL [--marathon URL] [--zookeeper host:port]');
 }
 
 function parseCheckArgs(argv: string[]) {

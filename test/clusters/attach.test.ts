@@ -4,19 +4,23 @@ import { ConnectGuard, type LookupAll, type ReservedTargets } from '../../src/cl
 import { endpointTargets, parseAttachEndpoints } from '../../src/clusters/attach.js';
 import { loadConfig } from '../../src/config.js';
 
+/** The command's usage line, which every argument error carries as its hint. */
+const USAGE = '/cluster attach master=<url> [marathon=<url>] [zookeeper=<host:port>]';
+
 describe('/cluster attach arguments', () => {
   it('accepts a master, and optional Marathon and ZooKeeper, normalised', () => {
     expect(
       parseAttachEndpoints(
         { master: 'http://172.17.0.4:5050/', marathon: '<http://172.17.0.5:8080>', zookeeper: 'zk://172.17.0.3:2181/mesos' },
         [],
+        USAGE,
       ),
     ).toEqual({
       master: 'http://172.17.0.4:5050',
       marathon: 'http://172.17.0.5:8080',
       zookeeper: '172.17.0.3:2181',
     });
-    expect(parseAttachEndpoints({ master: 'https://mesos.example.org', zookeeper: 'zk1.example.org' }, [])).toEqual({
+    expect(parseAttachEndpoints({ master: 'https://mesos.example.org', zookeeper: 'zk1.example.org' }, [], USAGE)).toEqual({
       master: 'https://mesos.example.org',
       zookeeper: 'zk1.example.org:2181',
     });
@@ -32,7 +36,7 @@ describe('/cluster attach arguments', () => {
     [{ master: 'http://m:5050', chronos: 'http://c' }, [], 'I don\'t know "chronos="'],
     [{ master: 'http://m:5050' }, ['extra'], '"extra" is not a key=value pair'],
   ])('refuses %j %j with a clear message', (pairs, positional, message) => {
-    expect(() => parseAttachEndpoints(pairs as Record<string, string>, positional)).toThrow(message);
+    expect(() => parseAttachEndpoints(pairs as Record<string, string>, positional, USAGE)).toThrow(message);
   });
 });
 
@@ -45,12 +49,14 @@ describe('/cluster attach addresses in every spelling', () => {
     ['http://[::ffff:127.0.0.1]:5050', 'http://[::ffff:7f00:1]:5050'],
     ['http://[0:0:0:0:0:0:0:1]:5050', 'http://[::1]:5050'],
   ])('stores %s as %s, the form that is checked and connected to', (master, stored) => {
-    expect(parseAttachEndpoints({ master }, []).master).toBe(stored);
+    expect(parseAttachEndpoints({ master }, [], USAGE).master).toBe(stored);
   });
 
   it('canonicalises ZooKeeper hosts the same way', () => {
-    expect(parseAttachEndpoints({ master: 'http://m:5050', zookeeper: '0x7f.1:2181' }, []).zookeeper).toBe('127.0.0.1:2181');
-    expect(parseAttachEndpoints({ master: 'http://m:5050', zookeeper: '[::ffff:10.0.0.1]' }, []).zookeeper).toBe('[::ffff:a00:1]:2181');
+    expect(parseAttachEndpoints({ master: 'http://m:5050', zookeeper: '0x7f.1:2181' }, [], USAGE).zookeeper).toBe('127.0.0.1:2181');
+    expect(parseAttachEndpoints({ master: 'http://m:5050', zookeeper: '[::ffff:10.0.0.1]' }, [], USAGE).zookeeper).toBe(
+      '[::ffff:a00:1]:2181',
+    );
   });
 });
 
