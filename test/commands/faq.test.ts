@@ -141,10 +141,15 @@ describe('/faq with hostile input', () => {
     },
   );
 
-  it('answers a question of one 10,000-letter word at once', async () => {
+  it.skipIf(!testRedisUrl())('answers a question of one 10,000-letter word at once', async () => {
+    // With the bot's Redis up: the answer's own time, not an outage's connection timeout.
+    const online = bot({ REDIS_URL: testRedisUrl()! });
+    await run(online, 'warm up');
     const start = performance.now();
-    const [reply] = await run(offline, 'q'.repeat(5_000) + 'z'.repeat(5_000));
-    expect(performance.now() - start).toBeLessThan(100);
+    const [reply] = await run(online, 'q'.repeat(5_000) + 'z'.repeat(5_000));
+    const elapsed = performance.now() - start;
+    await online.close();
+    expect(elapsed).toBeLessThan(100);
     expect(messageToText(reply!.payload)).toContain("I don't know that one yet.");
   });
 });

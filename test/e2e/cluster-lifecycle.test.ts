@@ -85,7 +85,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/cluster lifecycle on th
   it('refuses bad input with a clear message, before anything is queued', async () => {
     expect(text((await run('/cluster', 'up --agents 0')).replies[0])).toContain('--agents must be between 1 and 3; you gave 0.');
     expect(text((await run('/cluster', 'up --agents 500')).replies[0])).toContain('you gave 500');
-    expect(text((await run('/cluster', 'up --colour blue')).replies[0])).toContain('Unknown option "--colour"');
+    expect(text((await run('/cluster', 'up --colour blue')).replies[0])).toContain('Unknown option \\"--colour\\"');
     expect(text((await run('/cluster', 'up ```minimesos {\n  agent {\n    cpus = 2\n  }\n}```')).replies[0])).toContain(
       "line 3, column 5: 'cpus' is not a property of agent { }",
     );
