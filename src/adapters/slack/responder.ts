@@ -14,13 +14,27 @@ export class SlackResponder implements Responder {
     private readonly channel: string,
     private readonly user: string,
     private readonly respond?: RespondFn,
-    /** For mentions: the thread the question was asked in; replies go there, visibly. */
+    /** For mentions and DMs: the thread the question was asked in; replies go there. */
     private readonly replyThread?: MessageRef,
+    /** Replies in that thread are seen by the invoker only (a command about their own cluster asked in a channel). */
+    private readonly privateInThread = false,
   ) {}
 
   async reply(unfitted: Message): Promise<void> {
     const message = fitMessage(unfitted);
-    if (this.replyThread) {
+    if (this.replyThread && this.privateInThread) {
+      const client = this.notifier.client;
+      const thread = this.replyThread;
+      await slackCall(() =>
+        client.chat.postEphemeral({
+          channel: thread.channel,
+          user: this.user,
+          thread_ts: thread.ts,
+          text: message.text,
+          blocks: message.blocks,
+        }),
+      );
+    } else if (this.replyThread) {
       await this.post(message, { threadOf: this.replyThread });
     } else if (this.respond) {
       await this.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });

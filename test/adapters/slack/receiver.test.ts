@@ -140,6 +140,29 @@ describe.skipIf(!testRedisUrl())('Slack HTTP receiver (real Bolt, fake Slack Web
     expect(slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.status === 429)).toHaveLength(1);
   });
 
+  it('answers "@bot /cluster info" in a channel to the asker alone, in the thread: what it says about their cluster is theirs', async () => {
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: eventBody({
+        type: 'app_mention',
+        user: 'U0PRIVATE',
+        text: '<@U0BOT> /cluster info',
+        ts: '1700000300.000300',
+        thread_ts: '1700000000.000300',
+        channel: 'C0ROOM',
+        event_ts: '1700000300.000300',
+      }),
+    });
+    expect(response.status).toBe(200);
+    const answer = await slack.fake.waitFor((call) => call.method === 'chat.postEphemeral' && call.body.user === 'U0PRIVATE');
+    expect(answer.body).toMatchObject({ channel: 'C0ROOM', thread_ts: '1700000000.000300' });
+    expect(String(answer.body.text)).toContain("You don't have a cluster");
+    expect(
+      slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.thread_ts === '1700000000.000300'),
+    ).toHaveLength(0);
+  });
+
   it('answers a question asked by @-mention in a thread from the FAQ, in that thread', async () => {
     const response = await postSigned(slack.eventsUrl, {
       secret: SIGNING_SECRET,

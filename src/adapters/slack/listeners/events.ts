@@ -34,7 +34,11 @@ export function registerEvents(app: App, bot: BotApp): void {
     const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
     const files = attachedFiles(client, (event as { files?: SharedFile[] }).files);
-    await ask(bot, new SlackResponder(new SlackNotifier(client), event.channel, event.user, undefined, thread), {
+    const notifier = new SlackNotifier(client);
+    // In a channel, what a command says about the asker's own cluster (endpoints, state) is for them alone.
+    const responder = (replyPrivately: boolean) =>
+      new SlackResponder(notifier, event.channel, event.user, undefined, thread, replyPrivately);
+    await ask(bot, responder, {
       user: event.user,
       channel: event.channel,
       text,
@@ -49,7 +53,10 @@ export function registerEvents(app: App, bot: BotApp): void {
     const files = attachedFiles(client, 'files' in message ? (message.files as SharedFile[] | undefined) : undefined);
     if (text === '' && files.length === 0) return;
     const thread = { channel: message.channel, ts: ('thread_ts' in message ? message.thread_ts : undefined) ?? message.ts };
-    await ask(bot, new SlackResponder(new SlackNotifier(client), message.channel, user, undefined, thread), {
+    const notifier = new SlackNotifier(client);
+    // A DM is private already.
+    const responder = () => new SlackResponder(notifier, message.channel, user, undefined, thread);
+    await ask(bot, responder, {
       user,
       channel: message.channel,
       text,
@@ -65,13 +72,13 @@ export function registerEvents(app: App, bot: BotApp): void {
  */
 async function ask(
   bot: BotApp,
-  out: SlackResponder,
+  responder: (replyPrivately: boolean) => SlackResponder,
   said: { user: string; channel: string; text: string; files: AttachedFile[] },
 ): Promise<void> {
   const { user, channel, text, files } = said;
   const fileHint = `Send it again with the words ${bot.router.fileWords()}.`;
   if (files.length > 0 && text === '') {
-    await out.reply(userErrorMessage(new UserError(`I got ${fileNames(files)}. What should I do with it?`, fileHint)));
+    await responder(false).reply(userErrorMessage(new UserError(`I got ${fileNames(files)}. What should I do with it?`, fileHint)));
     return;
   }
   let request: CommandRequest;
@@ -83,10 +90,11 @@ async function ask(
     request = { user, channel, command: 'faq', text };
   }
   if (files.length > 0 && bot.router.takesFile(request)) {
-    await bot.router.dispatch({ ...request, files }, out);
+    await bot.router.dispatch({ ...request, files }, responder(true));
     return;
   }
   if (!text.startsWith('/') || files.length > 0) request = { user, channel, command: 'faq', text: text.replace(/^\//, '') };
+  const out = responder(!bot.router.readOnlyCommands.has(request.command));
   await bot.router.dispatch(request, out);
   if (files.length > 0) {
     await out.reply(userErrorMessage(new UserError(`I answered your words as a question and did not open ${fileNames(files)}.`, fileHint)));
