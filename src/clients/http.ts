@@ -2,7 +2,7 @@ import { buildConnector, type Dispatcher, Pool, errors as undiciErrors } from 'u
 import { UserError } from '../errors.js';
 import { AddressRefusedError, type ConnectGuard } from './connect-guard.js';
 
-export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json' | 'refused';
+export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json' | 'refused' | 'too-large';
 
 /**
  * A cluster endpoint that did not answer as expected; the message names it and what to try. It never
@@ -25,11 +25,17 @@ export class EndpointError extends UserError {
 export interface HttpTimeouts {
   connectMs: number;
   headersMs: number;
+  /** Most time between two chunks of a body. */
   bodyMs: number;
+  /** Most time for the whole request: a body dripping in just under `bodyMs` cannot hold a command. */
+  totalMs: number;
 }
 
 /** Short, so a slash command answers well inside a user's patience (and Slack's budgets). */
-export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 2000, headersMs: 5000, bodyMs: 10_000 };
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 2000, headersMs: 5000, bodyMs: 10_000, totalMs: 20_000 };
+
+/** More than any workshop cluster's state (a master's /state is kilobytes): an endpoint sending more is not one. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Makes an HTTP client with the given timeouts and options (tests and benchmarks wrap it). */
 export type HttpClientFactory = (timeouts: HttpTimeouts, options: HttpClientOptions) => HttpClient;
@@ -78,6 +84,8 @@ export class HttpClient {
     const target = new URL(url);
     const method = options.method ?? 'GET';
     const retry = options.retry ?? (method === 'GET' || method === 'HEAD');
+    const deadline = AbortSignal.timeout(this.timeouts.totalMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.pool(target.origin).request({
@@ -91,10 +99,18 @@ export class HttpClient {
           ...(options.body !== undefined ? { body: options.body } : {}),
           headersTimeout: this.timeouts.headersMs,
           bodyTimeout: this.timeouts.bodyMs,
-          ...(options.signal ? { signal: options.signal } : {}),
+          signal,
         });
-        return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+        return { status: response.statusCode, headers: response.headers, text: await readBody(url, response.body) };
       } catch (error) {
+        if (error instanceof EndpointError) throw error;
+        if (deadline.aborted && !options.signal?.aborted)
+          throw new EndpointError(
+            'timeout',
+            url,
+            `${url} did not finish answering within ${this.timeouts.totalMs / 1000} s.`,
+            'The cluster may be overloaded; try again in a moment. `/cluster info` shows its status.',
+          );
         const code = (error as { code?: string }).code ?? '';
         if (retry && attempt < this.retries && RETRYABLE_CODES.has(code)) {
           await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
@@ -164,6 +180,26 @@ export class HttpClient {
       'Is the cluster running, and is the address right? `/cluster info` shows the endpoints the bot uses.',
     );
   }
+}
+
+/** The body as text, refused past MAX_BODY_BYTES without reading (or keeping) the rest. */
+async function readBody(url: string, body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new EndpointError(
+        'too-large',
+        url,
+        `${url} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which no workshop cluster endpoint sends.`,
+        'Is this address really a Mesos master / Marathon endpoint?',
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function httpStatusError(url: string, response: HttpResponse): EndpointError {

@@ -1,7 +1,9 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy, parseAllowList } from '../../src/clients/address-policy.js';
 import { ConnectGuard, type LookupAll } from '../../src/clients/connect-guard.js';
-import { EndpointError, HttpClient } from '../../src/clients/http.js';
+import { EndpointError, HttpClient, MAX_BODY_BYTES } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 
@@ -9,7 +11,7 @@ const SECRET = 'iam-role-credentials-0123456789';
 const allowing = (list: string) => new AddressPolicy(parseAllowList(list));
 
 describe('HTTP to cluster endpoints', () => {
-  const http = new HttpClient({ connectMs: 500, headersMs: 1000, bodyMs: 1000 });
+  const http = new HttpClient({ connectMs: 500, headersMs: 1000, bodyMs: 1000, totalMs: 3000 });
   const stubs: HttpStub[] = [];
   let elsewhere: HttpStub;
   let redirecting: HttpStub;
@@ -41,8 +43,56 @@ describe('HTTP to cluster endpoints', () => {
   });
 });
 
+describe('an endpoint that answers forever, or too much', () => {
+  const http = new HttpClient({ connectMs: 500, headersMs: 1000, bodyMs: 1000, totalMs: 2000 });
+  const servers: Server[] = [];
+  const serve = async (handler: (response: ServerResponse) => void): Promise<string> => {
+    const server = createServer((_request, response) => handler(response));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  afterAll(async () => {
+    await http.close();
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  it('gives up on a body that drips in just under the idle timeout, at the total deadline', async () => {
+    const url = await serve((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => response.write(' '), 500);
+      response.on('close', () => clearInterval(drip));
+    });
+    const started = Date.now();
+    const error = (await http.request(`${url}/state`).catch((caught: unknown) => caught)) as EndpointError;
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(error).toBeInstanceOf(EndpointError);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('did not finish answering within 2 s');
+  });
+
+  it('refuses a body larger than any cluster endpoint sends, without keeping it', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    const url = await serve((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const more = () => {
+        while (sent < 64 && response.write(chunk)) sent++;
+        if (sent < 64) response.once('drain', more);
+        else response.end();
+      };
+      more();
+    });
+    const error = (await http.request(`${url}/state`).catch((caught: unknown) => caught)) as EndpointError;
+    expect(error).toBeInstanceOf(EndpointError);
+    expect(error.kind).toBe('too-large');
+    expect(error.message).toContain(`answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  });
+});
+
 describe("Marathon's errors in replies", () => {
-  const http = new HttpClient({ connectMs: 500, headersMs: 1000, bodyMs: 1000 });
+  const http = new HttpClient({ connectMs: 500, headersMs: 1000, bodyMs: 1000, totalMs: 3000 });
   const stubs: HttpStub[] = [];
   const marathonAnswering = async (status: number, body: string) => {
     const stub = await startHttpStub(() => ({ status, body }));

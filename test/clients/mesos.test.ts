@@ -10,7 +10,7 @@ import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 /** Real HTTP servers on loopback: an old master (only .json names), non-leaders that redirect, a broken one. */
 
 describe.skipIf(!haveRealFixtures)('Mesos client over HTTP', () => {
-  const http = new HttpClient({ connectMs: 500, headersMs: 800, bodyMs: 800 });
+  const http = new HttpClient({ connectMs: 500, headersMs: 800, bodyMs: 800, totalMs: 3000 });
   const stubs: HttpStub[] = [];
   let oldMaster: string;
   let leader: HttpStub;
