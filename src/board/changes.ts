@@ -54,11 +54,12 @@ export class RoomChanges {
     };
   }
 
-  async close(): Promise<void> {
+  close(): void {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     this.listeners.clear();
-    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    // Nothing to flush on a subscribed connection; and QUIT would wait forever for a Redis that never answered.
+    subscriber?.disconnect();
   }
 
   private connect(): void {

@@ -120,3 +120,29 @@ export function buttonPressBody(fields: ButtonPressFields): string {
     }),
   }).toString();
 }
+
+/** A button press on the App Home tab, as Slack sends it: a view container, no channel and no response URL. */
+export function homeButtonPressBody(fields: { actionId: string; value: string; user_id: string }): string {
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'block_actions',
+      team: { id: 'T0WORKSHOP', domain: 'workshop' },
+      user: { id: fields.user_id, username: 'someone', team_id: 'T0WORKSHOP' },
+      api_app_id: 'A0WORKSHOP',
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: `V${fields.user_id}` },
+      trigger_id: '123.456.abc',
+      view: { id: `V${fields.user_id}`, type: 'home', blocks: [], hash: '1700000000.abc' },
+      actions: [
+        {
+          type: 'button',
+          action_id: fields.actionId,
+          block_id: 'b1',
+          text: { type: 'plain_text', text: 'button' },
+          value: fields.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    }),
+  }).toString();
+}

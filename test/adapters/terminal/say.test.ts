@@ -29,12 +29,12 @@ describe('workshop-bot say (terminal adapter on the same router)', () => {
   });
 
   it('takes --user, so instructor commands can be tried', async () => {
-    const attendee = await cli('say', '/workshop board');
+    const attendee = await cli('say', '/workshop help');
     expect(attendee.stdout).toContain('for instructors only');
-    const instructor = await run(process.execPath, [CLI, 'say', '--user', 'U0TEACH', '/workshop board'], {
+    const instructor = await run(process.execPath, [CLI, 'say', '--user', 'U0TEACH', '/workshop help'], {
       env: { ...NO_REDIS, INSTRUCTORS: 'U0TEACH' },
     });
-    expect(instructor.stdout).toContain('not available yet');
+    expect(instructor.stdout).toContain('`/workshop broadcast [--dm] <message>`');
   });
 
   it('explains a line that is not a slash command', async () => {
