@@ -64,11 +64,12 @@ export class RoomBoard {
     ]);
     const instructor = await Promise.all(attendees.map((attendee) => this.deps.roles.isInstructor(attendee.user)));
     const people = attendees.filter((_attendee, index) => !instructor[index]);
+    const running = exercises.find((exercise) => exercise.id === started);
+    // The started exercise is all there is to read; otherwise every exercise tells where each attendee is.
     const records = await this.deps.progress.getRoom(
       people.map((person) => person.user),
-      exercises.map((exercise) => exercise.id),
+      (running ? [running] : exercises).map((exercise) => exercise.id),
     );
-    const running = exercises.find((exercise) => exercise.id === started);
     const exercise = running ?? mostAttended(exercises, records);
     const status = new Map(clusters.map((record) => [record.attendee, record.status]));
     const rows = people

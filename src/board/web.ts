@@ -56,7 +56,7 @@ export class BoardWeb {
     private readonly log: Logger,
     options: BoardWebOptions = {},
   ) {
-    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 200, ...options };
+    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, ...options };
   }
 
   routes(): WebRoute[] {
