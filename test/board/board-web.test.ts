@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardWeb } from '../../src/board/web.js';
 import { createLogger } from '../../src/logger.js';
 import { type CheckBot, startCheckBot } from '../commands/check-support.js';
+import { blockKitProblems } from '../support/block-kit.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
 import { boardHtml, openEventStream } from './support.js';
@@ -46,6 +47,7 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
     expect(link, reply.text).not.toBeNull();
     token = link![1]!;
     expect(reply.text).toContain('names, cluster status and step marks (never endpoints)');
+    expect(blockKitProblems({ text: reply.text, blocks: reply.blocks })).toEqual([]);
     expect(reply.text).toContain('1. Minimesos basics: 0 of 2 finished, 0 stuck · clusters: 1 ready');
     // The link stays the same until it is rotated.
     expect((await bot.command('/workshop', 'board', INSTRUCTOR)).text).toContain(token);
@@ -146,6 +148,7 @@ describe.skipIf(!testRedisUrl())('the board without PUBLIC_URL', () => {
     const token = /`\/board\/([A-Za-z0-9_-]{32})`/.exec(reply.text)?.[1];
     expect(reply.text).toContain('PUBLIC_URL is not set');
     expect(reply.text).toContain('Set PUBLIC_URL to where browsers reach `serve`');
+    expect(blockKitProblems({ text: reply.text, blocks: reply.blocks })).toEqual([]);
     expect((await fetch(`${slack.baseUrl}/board/${token}`)).status).toBe(200);
   });
 });
