@@ -11,6 +11,7 @@ import {
   roomChannelMessage,
 } from './render/room-messages.js';
 import { prepullMessage } from './render/workshop-messages.js';
+import { board, refreshHome } from './workshop/board.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
 const IMAGE_REFERENCE =
@@ -157,7 +158,13 @@ export const workshop: CommandSpec = {
       run: channel,
     },
     { name: 'start', usage: '/workshop start <exercise>', summary: 'starts an exercise for the room', instructorOnly: true },
-    { name: 'board', usage: '/workshop board', summary: 'shows who passed which step', instructorOnly: true },
+    {
+      name: 'board',
+      usage: '/workshop board [--rotate]',
+      summary: 'the secret link to the projector board (who passed which step, who is stuck, clusters); --rotate replaces it',
+      instructorOnly: true,
+      run: board,
+    },
     { name: 'checkins', usage: '/workshop checkins on|off', summary: 'automatic nudges for attendees who are stuck', instructorOnly: true },
     {
       name: 'prepull',
@@ -167,5 +174,6 @@ export const workshop: CommandSpec = {
       run: prepull,
     },
   ].map(inRoom),
-  actions: { stop },
+  // home: the Refresh button on an instructor's App Home.
+  actions: { stop, home: refreshHome },
 };

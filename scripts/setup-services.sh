@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs (Debian, as root) and starts what the tests and the demo need:
-# redis-server, ZooKeeper, Docker Engine. Idempotent: installs only what is missing,
+# redis-server, ZooKeeper, Docker Engine, and Chromium (the board's browser test drives it). Idempotent: installs only what is missing,
 # starts dockerd only when `docker info` fails. Tests start their own private Redis and
 # ZooKeeper on free ports; this script only makes sure the programs exist.
 #   --redis-only   the demo: only redis-server is needed
 set -euo pipefail
 
-want_docker=1; want_zk=1
-[ "${1:-}" = "--redis-only" ] && { want_docker=0; want_zk=0; }
+want_docker=1; want_zk=1; want_browser=1
+[ "${1:-}" = "--redis-only" ] && { want_docker=0; want_zk=0; want_browser=0; }
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -17,6 +17,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ $want_docker = 1 ] && { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || missing+=(busybox-static); }
 # `docker-compose config` checks infra/docker-compose.yml (Debian has no compose plugin for docker.io).
 [ $want_docker = 1 ] && { command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose); }
+# The tests' browser: Debian's chromium (playwright-core drives it and downloads none of its own),
+# and an emoji font, so the board's screenshot shows its ✅ ❌ ⏳ marks.
+[ $want_browser = 1 ] && { [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || missing+=(chromium); }
+[ $want_browser = 1 ] && { [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji); }
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -1,5 +1,10 @@
 import { ALL_COMMANDS } from '../commands/index.js';
+import { homeViews } from '../commands/render/home-views.js';
 import { slackNotifierFromConfig } from './adapters/slack/notifier.js';
+import { RoomChanges } from './board/changes.js';
+import { HomeTabs } from './board/home.js';
+import { BoardLink } from './board/link.js';
+import { RoomBoard } from './board/room.js';
 import type { Exercise } from './checks/exercise.js';
 import { loadExercises } from './checks/loader.js';
 import { CheckService } from './checks/service.js';
@@ -46,6 +51,8 @@ export interface CreateAppOptions {
   httpClient?: HttpClientFactory;
   /** Default: the course's topics from src/faq/topics. */
   faq?: Faq;
+  /** How often at most one user's App Home is published (default 5 s). */
+  homeThrottleMs?: number;
 }
 
 /**
@@ -69,7 +76,25 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
   const clusters = new ClusterService(registry, queues, new BuildStats(() => store.redis), config);
   const access = new ClusterAccess({ guard, ...(options.httpClient ? { httpClient: options.httpClient } : {}) });
   const notifier = options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log);
-  const attendees = new AttendeeRegistry(() => store.redis, notifier, log);
+  // The roster's progress is the board's: steps passed in the exercise on the board.
+  const attendees: AttendeeRegistry = new AttendeeRegistry(
+    () => store.redis,
+    notifier,
+    log,
+    (users) => board.progressOf(users),
+  );
+  const checks = new CheckService({ exercises, clusters, access, redis: () => store.redis, log });
+  const roles = new InstructorRoles(config, notifier, log);
+  const board = new RoomBoard({
+    redis: () => store.redis,
+    exercises,
+    progress: checks.progress,
+    attendees,
+    clusters: registry,
+    roles,
+  });
+  const boardLink = new BoardLink(() => store.redis);
+  const changes = new RoomChanges(() => store.redis, log);
   const services: AppServices = {
     config,
     log,
@@ -79,13 +104,30 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     waitingRoom: new WaitingRoom(queues),
     access,
     workshop: new WorkshopService(queues, config),
-    checks: new CheckService({ exercises, clusters, access, redis: () => store.redis, log }),
-    roles: new InstructorRoles(config, notifier, log),
+    checks,
+    roles,
     attendees,
     room: new WorkshopRoom(() => store.redis, config),
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
     notifier,
     faq: options.faq ?? loadFaq(),
+    board,
+    boardLink,
+    changes,
+    home: new HomeTabs({
+      redis: () => store.redis,
+      notifier,
+      changes,
+      roles,
+      board,
+      link: boardLink,
+      checks,
+      clusters: registry,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      render: homeViews,
+      log,
+      ...(options.homeThrottleMs !== undefined ? { throttleMs: options.homeThrottleMs } : {}),
+    }),
   };
   const router = new CommandRouter(options.commands ?? ALL_COMMANDS, services, isRedisUnavailable);
   return {
@@ -93,6 +135,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     services,
     router,
     async close() {
+      services.home.stop();
+      services.changes.close();
       await Promise.all([services.queues.close(), services.store.close(), services.access.close()]);
     },
   };

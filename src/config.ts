@@ -150,8 +150,15 @@ export const CONFIG_VARIABLES = {
   PORT: variable({
     name: 'PORT',
     default: '3000',
-    description: 'HTTP port of `serve`: POST /slack/events, GET /healthz',
+    description: 'HTTP port of `serve`: POST /slack/events, GET /healthz, and the projector board (GET `/board/<token>`)',
     schema: integer(1, 65535),
+  }),
+  PUBLIC_URL: variable({
+    name: 'PUBLIC_URL',
+    example: 'https://workshop-bot.example.org',
+    description:
+      "where browsers reach `serve` (the host of Slack's request URL): the projector board's secret link that `/workshop board` gives is `<PUBLIC_URL>/board/<token>`",
+    schema: httpUrl,
   }),
   INSTRUCTORS: variable({
     name: 'INSTRUCTORS',
@@ -282,6 +289,8 @@ export interface Config {
   };
   redisUrl: string;
   port: number;
+  /** Where browsers reach `serve` (the board's link). */
+  publicUrl?: string;
   instructors: string[];
   /** A Slack user group whose members are instructors as well. */
   instructorGroup?: string;
@@ -350,6 +359,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     },
     redisUrl: parsed.REDIS_URL,
     port: parsed.PORT,
+    ...(parsed.PUBLIC_URL ? { publicUrl: parsed.PUBLIC_URL } : {}),
     instructors: parsed.INSTRUCTORS ?? [],
     ...(parsed.INSTRUCTOR_GROUP ? { instructorGroup: parsed.INSTRUCTOR_GROUP } : {}),
     ...(parsed.WORKSHOP_CHANNEL ? { workshopChannel: parsed.WORKSHOP_CHANNEL } : {}),

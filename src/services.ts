@@ -1,3 +1,7 @@
+import type { RoomChanges } from './board/changes.js';
+import type { HomeTabs } from './board/home.js';
+import type { BoardLink } from './board/link.js';
+import type { RoomBoard } from './board/room.js';
 import type { CheckService } from './checks/service.js';
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
@@ -38,6 +42,12 @@ export interface CommandServices {
   notifier: Notifier;
   /** The course FAQ (/faq, questions in DMs and mentions). */
   faq: Faq;
+  /** The room at a glance: attendees × steps of the exercise on the board, clusters, who is stuck. */
+  board: RoomBoard;
+  /** The projector board's secret link. */
+  boardLink: BoardLink;
+  /** The App Home tab of each user, kept up to date. */
+  home: HomeTabs;
 }
 
 /** Everything createApp wires once from the config: the commands' engines plus the infrastructure under them. */
@@ -45,4 +55,6 @@ export interface AppServices extends CommandServices {
   log: Logger;
   store: Store;
   queues: Queues;
+  /** Room changes (pub/sub): what the board and App Home refresh on. */
+  changes: RoomChanges;
 }

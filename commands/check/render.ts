@@ -111,6 +111,6 @@ export function notYoursMessage(owner: string): Message {
 }
 
 /** "10:42 UTC" */
-function clock(ms: number): string {
+export function clock(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../../src/router/types.js';
 import { logs, ps, stateSummary } from './inspect.js';
-import { attach, detach, down, extend, info, init, up } from './lifecycle.js';
+import { attach, detach, down, downButton, extend, info, init, up, upButton } from './lifecycle.js';
 import { install, uninstall } from './marathon.js';
 
 export const cluster: CommandSpec = {
@@ -45,5 +45,6 @@ export const cluster: CommandSpec = {
     },
     { name: 'detach', usage: '/cluster detach', summary: 'unlinks an attached cluster', run: detach },
   ],
-  actions: { extend },
+  // up and down: the App Home's buttons.
+  actions: { extend, up: upButton, down: downButton },
 };

@@ -7,7 +7,8 @@ import { blocksNotRunWarning, DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFr
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { parseArgs } from '../../src/router/args.js';
-import type { ActionContext, CommandContext } from '../../src/router/types.js';
+import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
+import type { CommandServices } from '../../src/services.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
 import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
 import { attachedText, unfence } from '../support/input.js';
@@ -33,12 +34,29 @@ export async function up(ctx: CommandContext): Promise<void> {
   if (file !== undefined && args.trim() !== '')
     throw new UserError('Send either a minimesosFile or flags, not both.', 'The file decides everything flags would; leave them out.');
   const spec = file !== undefined ? parseMinimesosFile(file) : specFromCommand(ctx);
-  const result = await services.clusters.up(
-    request.user,
-    spec,
-    (record) => out.post(clusterMessages.progress(record, 'queued')),
-    request.channel,
-  );
+  await queueCluster(services, request.user, request.channel, spec, out);
+}
+
+/** The App Home's "Build my cluster": `/cluster up` with the defaults, for the button's owner only. */
+export async function upButton({ action, services, out }: ActionContext): Promise<void> {
+  if (await ownsButton(action, out)) await queueCluster(services, action.user, action.channel, specFromFlags({}), out);
+}
+
+/** The App Home's "Destroy my cluster" (or "Detach"): `/cluster down`, for the button's owner only. */
+export async function downButton({ action, services, out }: ActionContext): Promise<void> {
+  if (await ownsButton(action, out)) await out.reply(downMessage(await services.clusters.down(action.user)));
+}
+
+/** A Home button carries its owner's id: anyone else pressing it (a forged or forwarded press) changes nothing. */
+async function ownsButton(action: ActionRequest, out: Responder): Promise<boolean> {
+  if (action.value === action.user) return true;
+  const text = `That button belongs to <@${action.value}>'s cluster, so nothing was changed. Your own buttons are on your Home tab.`;
+  await out.reply({ text, blocks: [section(`:no_entry: ${text}`)] });
+  return false;
+}
+
+async function queueCluster(services: CommandServices, user: string, channel: string, spec: ClusterSpec, out: Responder): Promise<void> {
+  const result = await services.clusters.up(user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')), channel);
   if (!result.queued) {
     const existing = result.existing;
     throw new UserError(
@@ -140,16 +158,16 @@ export function infoMessage(record: ClusterRecord, simulated = false): Message {
 }
 
 export async function down({ request, services, out }: CommandContext): Promise<void> {
-  const record = await services.clusters.down(request.user);
-  if (!record) {
-    await out.reply(reply('You have no cluster, so there is nothing to destroy.', '`/cluster up` starts one.'));
-    return;
-  }
+  await out.reply(downMessage(await services.clusters.down(request.user)));
+}
+
+function downMessage(record: ClusterRecord | null): Message {
+  if (!record) return reply('You have no cluster, so there is nothing to destroy.', '`/cluster up` starts one.');
   const what =
     record.kind === 'attached'
       ? `Detached ${record.endpoints?.master ?? 'your cluster'} (it keeps running; it is yours).`
       : `Destroyed minimesos cluster with ID ${record.clusterId}.`;
-  await out.reply(reply(what, '`/cluster up` builds a new one whenever you want.'));
+  return reply(what, '`/cluster up` builds a new one whenever you want.');
 }
 
 export async function attach({ args, usage, request, services, out }: CommandContext): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { publishRoomChange, queueRoomChange, roomChangesChannel } from '../board/changes.js';
 
 /** One attendee's record of one step. */
 export interface StepProgress {
@@ -13,9 +14,19 @@ export interface StepProgress {
 /** By step id; steps never checked are absent. */
 export type ExerciseProgress = Record<string, StepProgress>;
 
+/** One attendee's record of one exercise, as the room's board reads it. */
+export interface ExerciseRecord {
+  steps: ExerciseProgress;
+  /** When they first checked it (absent: never checked). */
+  startedAt?: number;
+  /** When they last checked it. */
+  checkedAt?: number;
+}
+
 /**
  * Attendees' progress in Redis: one hash per attendee and exercise (`progress:<attendee>:<exercise>`,
- * fields `passed:<step>`, `attempts:<step>`, `hints:<step>`, `solution:<step>`), plus the set
+ * fields `passed:<step>`, `attempts:<step>`, `hints:<step>`, `solution:<step>`, `checkedAt` and
+ * `startedAt`: the first check), plus the set
  * `progress:attendees`. Every update is one atomic MULTI (HSETNX keeps the first pass time when
  * two checks of the same attendee race).
  */
@@ -27,15 +38,35 @@ export class ProgressStore {
   }
 
   async getMany(attendee: string, exerciseIds: string[]): Promise<Map<string, ExerciseProgress>> {
+    const records = (await this.getRoom([attendee], exerciseIds)).get(attendee)!;
+    return new Map([...records].map(([id, record]) => [id, record.steps]));
+  }
+
+  /** Many attendees' records of the given exercises, in one round trip: attendee → exercise → record. */
+  async getRoom(attendees: string[], exerciseIds: string[]): Promise<Map<string, Map<string, ExerciseRecord>>> {
     const pipeline = this.redis().pipeline();
-    for (const id of exerciseIds) pipeline.hgetall(key(attendee, id));
+    for (const attendee of attendees) for (const id of exerciseIds) pipeline.hgetall(key(attendee, id));
     const results = (await pipeline.exec()) ?? [];
+    let index = 0;
     return new Map(
-      exerciseIds.map((id, index) => {
-        const [error, value] = results[index] ?? [null, {}];
-        if (error) throw error;
-        return [id, decode(value as Record<string, string>)];
-      }),
+      attendees.map((attendee) => [
+        attendee,
+        new Map(
+          exerciseIds.map((id) => {
+            const [error, value] = results[index++] ?? [null, {}];
+            if (error) throw error;
+            const hash = value as Record<string, string>;
+            return [
+              id,
+              {
+                steps: decode(hash),
+                ...(hash.startedAt ? { startedAt: Number(hash.startedAt) } : {}),
+                ...(hash.checkedAt ? { checkedAt: Number(hash.checkedAt) } : {}),
+              },
+            ];
+          }),
+        ),
+      ]),
     );
   }
 
@@ -50,7 +81,8 @@ export class ProgressStore {
     const transaction = this.redis().multi();
     for (const step of checked.passed) transaction.hsetnx(hash, `passed:${step}`, String(now));
     for (const step of checked.attempted) transaction.hincrby(hash, `attempts:${step}`, 1);
-    transaction.hset(hash, 'checkedAt', String(now)).sadd(ATTENDEES, attendee).hgetall(hash);
+    transaction.hset(hash, 'checkedAt', String(now)).hsetnx(hash, 'startedAt', String(now)).sadd(ATTENDEES, attendee);
+    queueRoomChange(transaction, roomChangesChannel(this.redis()), { kind: 'progress', user: attendee }).hgetall(hash);
     const results = (await transaction.exec()) ?? [];
     const [error, last] = results.at(-1) ?? [null, {}];
     if (error) throw error;
@@ -75,6 +107,7 @@ export class ProgressStore {
   /** `/check --again`: forgets which steps passed (attempts, hints and solutions shown are kept). */
   async resetPasses(attendee: string, exerciseId: string): Promise<void> {
     await this.redis().eval(DELETE_PASSES, 1, key(attendee, exerciseId));
+    await publishRoomChange(this.redis(), { kind: 'progress', user: attendee });
   }
 }
 

@@ -154,6 +154,9 @@ class ShellNotifier implements Notifier {
     return [];
   }
 
+  /** The demo has no App Home tab to show (the shell is all there is); /check and /cluster info say the same. */
+  async publishHome(): Promise<void> {}
+
   private show(text: string): void {
     if (this.print) this.print(text);
     else this.waiting.push(text);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { publishRoomChange, queueRoomChange, roomChangesChannel } from '../board/changes.js';
 import type { MessageRef } from '../render/blocks.js';
 import type { ClusterRecord } from './cluster-record.js';
 
@@ -23,6 +24,7 @@ export class ClusterRegistry {
     const result = await this.redis().set(key(record.attendee), JSON.stringify(fresh), 'NX');
     if (result === 'OK') {
       await this.redis().sadd(INDEX, record.attendee);
+      await this.changed(record.attendee);
       return { claimed: true, record: fresh };
     }
     const existing = await this.get(record.attendee);
@@ -39,6 +41,7 @@ export class ClusterRegistry {
     const fresh = stamped(record);
     const prefix = this.redis().options.keyPrefix ?? '';
     transaction.set(`${prefix}${key(record.attendee)}`, JSON.stringify(fresh), 'NX').sadd(`${prefix}${INDEX}`, record.attendee);
+    queueRoomChange(transaction, roomChangesChannel(this.redis()), { kind: 'cluster', user: record.attendee });
     return fresh;
   }
 
@@ -73,11 +76,22 @@ export class ClusterRegistry {
   async update(attendee: string, changes: Partial<Omit<ClusterRecord, 'attendee' | 'createdAt'>>): Promise<ClusterRecord | null> {
     const encoded = JSON.stringify(changes, (_field, value: unknown) => (value === undefined ? null : value));
     const result = await this.redis().eval(MERGE, 1, key(attendee), encoded, Date.now());
-    return typeof result === 'string' ? decode(result) : null;
+    if (typeof result !== 'string') return null;
+    await this.changed(attendee);
+    return decode(result);
   }
 
   async remove(attendee: string): Promise<void> {
-    await this.redis().multi().del(key(attendee)).srem(INDEX, attendee).exec();
+    const redis = this.redis();
+    await queueRoomChange(redis.multi().del(key(attendee)).srem(INDEX, attendee), roomChangesChannel(redis), {
+      kind: 'cluster',
+      user: attendee,
+    }).exec();
+  }
+
+  /** The board and App Home show clusters: tell them this one changed. */
+  private changed(attendee: string): Promise<void> {
+    return publishRoomChange(this.redis(), { kind: 'cluster', user: attendee });
   }
 
   async list(): Promise<ClusterRecord[]> {

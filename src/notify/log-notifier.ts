@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Message, MessageRef } from '../render/blocks.js';
+import type { HomeView, Message, MessageRef } from '../render/blocks.js';
 import type { Notifier, PostTag } from './notifier.js';
 
 /** Where nothing can be shown (a worker with no Slack token): the messages go to the log. */
@@ -35,6 +35,10 @@ export class LogNotifier implements Notifier {
 
   async displayName(): Promise<string | undefined> {
     return undefined;
+  }
+
+  async publishHome(user: string, view: HomeView): Promise<void> {
+    this.log.debug({ user, blocks: view.blocks.length }, 'App Home view (no Slack configured)');
   }
 
   async usergroupMembers(group: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import type { Message, MessageRef } from '../render/blocks.js';
+import type { HomeView, Message, MessageRef } from '../render/blocks.js';
 
 /**
  * Posting and editing visible messages from anywhere, not only in answer to a command: a worker
@@ -22,6 +22,8 @@ export interface Notifier {
   displayName(user: string): Promise<string | undefined>;
   /** The user ids in a user group. */
   usergroupMembers(group: string): Promise<string[]>;
+  /** Replaces what `user` sees in the bot's App Home tab. */
+  publishHome(user: string, view: HomeView): Promise<void>;
 }
 
 /** A `postOnce` with no answer by then is abandoned (it may still have arrived: `wasPosted` tells). */

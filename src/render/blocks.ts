@@ -25,6 +25,8 @@ export interface Button {
   action_id: string;
   value?: string;
   style?: 'primary' | 'danger';
+  /** Asks "are you sure?" before the press is sent (for what cannot be undone). */
+  confirm?: { title: PlainText; text: PlainText; confirm: PlainText; deny: PlainText; style?: 'primary' | 'danger' };
 }
 
 export type Block =
@@ -40,9 +42,16 @@ export interface Message {
   blocks?: Block[];
 }
 
+/** A user's App Home tab (`views.publish`): what they see when they open the bot's Home. */
+export interface HomeView {
+  type: 'home';
+  blocks: Block[];
+}
+
 /** Slack's documented limits (docs.slack.dev, Block Kit reference). */
 export const LIMITS = {
   blocksPerMessage: 50,
+  blocksPerView: 100,
   sectionText: 3000,
   headerText: 150,
   fields: 10,
@@ -86,6 +95,26 @@ export const button = (text: string, actionId: string, value?: string, style?: B
   ...(value !== undefined ? { value: truncate(value, LIMITS.actionValue) } : {}),
   ...(style ? { style } : {}),
 });
+
+/** The button asks for a confirmation first. */
+export function confirmed(target: Button, question: { title: string; text: string; confirm: string }): Button {
+  const plain = (text: string, max: number): PlainText => ({ type: 'plain_text', text: truncate(text, max) });
+  return {
+    ...target,
+    confirm: {
+      title: plain(question.title, 100),
+      text: plain(question.text, 300),
+      confirm: plain(question.confirm, 30),
+      deny: plain('Cancel', 30),
+      ...(target.style === 'danger' ? { style: 'danger' as const } : {}),
+    },
+  };
+}
+
+/** The view within Slack's limit of blocks per view: the last guard before publishing. */
+export function fitView(view: HomeView): HomeView {
+  return { ...view, blocks: view.blocks.slice(0, LIMITS.blocksPerView) };
+}
 
 /** The message within Slack's whole-message limits (text length, block count): the last guard before sending. */
 export function fitMessage(message: Message): Message {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { publishRoomChange } from '../board/changes.js';
 import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
@@ -50,13 +51,16 @@ export class AttendeeRegistry {
     const results = (await this.redis().multi().zadd(ATTENDEES, 'NX', now, user).hexists(NAMES, user).exec()) ?? [];
     const failed = results.find(([error]) => error)?.[0];
     if (failed) throw failed;
+    if (results[0]?.[1] === 1) await publishRoomChange(this.redis(), { kind: 'attendee', user });
     const named = results[1]?.[1];
     if (named === 1 || this.naming.has(user) || Date.now() < this.namesPausedUntil) return;
     this.naming.add(user);
     try {
       const name = await this.notifier.displayName(user);
-      if (name) await this.redis().hset(NAMES, user, name);
-      else this.namesPausedUntil = Date.now() + NAME_PAUSE_MS;
+      if (name) {
+        await this.redis().hset(NAMES, user, name);
+        await publishRoomChange(this.redis(), { kind: 'attendee', user });
+      } else this.namesPausedUntil = Date.now() + NAME_PAUSE_MS;
     } catch (error) {
       this.namesPausedUntil = Date.now() + NAME_PAUSE_MS;
       this.log.warn({ user, err: error }, 'could not read an attendee display name; it is tried again on a later command');

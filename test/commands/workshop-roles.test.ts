@@ -21,6 +21,7 @@ const ARGS: Record<string, string> = {
   prepull: 'nginx:1.25',
   start: '03-marathon',
   checkins: 'on',
+  board: '--rotate',
 };
 
 /** A button press as Slack sends it: form-encoded `payload` JSON, with the response URL of that press. */

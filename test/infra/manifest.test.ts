@@ -6,7 +6,10 @@ import { ALL_COMMANDS } from '../../commands/index.js';
 describe('Slack app manifest', () => {
   it('registers exactly the commands the router serves, with Slack-valid fields', async () => {
     const manifest = parse(await readFile('infra/slack-app-manifest.yaml', 'utf8')) as {
-      features: { slash_commands: Array<{ command: string; description: string; usage_hint: string; url: string }> };
+      features: {
+        slash_commands: Array<{ command: string; description: string; usage_hint: string; url: string }>;
+        app_home: { home_tab_enabled: boolean };
+      };
       settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
     };
     const registered = manifest.features.slash_commands.map((entry) => entry.command).sort();
@@ -20,5 +23,8 @@ describe('Slack app manifest', () => {
     // Mentions and DMs reach /faq; buttons need interactivity.
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.im']));
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    // The App Home tab is published when it is opened.
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
   });
 });

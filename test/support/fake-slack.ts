@@ -88,6 +88,8 @@ export class FakeSlack {
   private readonly refusals = new Map<string, string>();
   private readonly limits = new Map<string, { limits: MethodLimits; workspace: TokenBucket; channels: Map<string, TokenBucket> }>();
   private readonly delays = new Map<string, number>();
+  /** The App Home view each user sees (views.publish). */
+  private readonly homes = new Map<string, { type: string; blocks: unknown[] }>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -192,6 +194,11 @@ export class FakeSlack {
   /** The messages in the DM with `user`. */
   dmsTo(user: string): PostedMessage[] {
     return this.messages.filter((message) => message.channel === dmChannel(user));
+  }
+
+  /** What `user` sees on the App Home tab now (the last view published for them). */
+  homeOf(user: string): { type: string; blocks: unknown[] } | undefined {
+    return this.homes.get(user);
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -311,6 +318,14 @@ export class FakeSlack {
       case 'usergroups.users.list': {
         const members = this.usergroups.get(String(body.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'views.publish': {
+        // As Slack: a Home view of at most 100 blocks, for a user.
+        const view = body.view as { type?: string; blocks?: unknown[] } | undefined;
+        if (!isUser(String(body.user_id ?? '')) || view?.type !== 'home' || !Array.isArray(view.blocks) || view.blocks.length > 100)
+          return { ok: false, error: 'invalid_arguments' };
+        this.homes.set(String(body.user_id), { type: view.type, blocks: view.blocks });
+        return { ok: true, view: { id: `V${String(body.user_id)}`, type: 'home' } };
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startRedisServer } from '../../src/local/redis-server.js';
@@ -11,12 +12,15 @@ declare module 'vitest' {
     redisUrl: string | null;
     zookeeper: string | null;
     dockerAvailable: boolean;
+    /** A Chromium for the board's browser test (Debian's `chromium`, or CHROMIUM_PATH). */
+    browserPath: string | null;
     unavailable: string[];
   }
 }
 
 /**
- * Starts a private Redis and ZooKeeper for the whole run and checks that the Docker engine answers.
+ * Starts a private Redis and ZooKeeper for the whole run, checks that the Docker engine answers and
+ * that a Chromium is installed.
  * In CI (CI=true) any missing service fails the run; elsewhere the tests that need it are skipped with a note.
  */
 export default async function setup(project: TestProject) {
@@ -40,6 +44,10 @@ export default async function setup(project: TestProject) {
       return false;
     });
 
+  const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browserFound = executable(browserPath);
+  if (!browserFound) unavailable.push(`chromium: no executable at ${browserPath} (set CHROMIUM_PATH to use another)`);
+
   if (unavailable.length > 0) {
     const message = `services unavailable:\n  ${unavailable.join('\n  ')}\nRun: bash scripts/setup-services.sh`;
     if (process.env.CI === 'true') {
@@ -52,9 +60,19 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', redis?.url ?? null);
   project.provide('zookeeper', zookeeper?.connectString ?? null);
   project.provide('dockerAvailable', dockerAvailable);
+  project.provide('browserPath', browserFound ? browserPath : null);
   project.provide('unavailable', unavailable);
 
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Notifier, PostTag } from '../../src/notify/notifier.js';
-import type { Message, MessageRef } from '../../src/render/blocks.js';
+import type { HomeView, Message, MessageRef } from '../../src/render/blocks.js';
 
 /** A Notifier that keeps what it was asked to show, for tests of code that talks outside a reply. */
 export class RecordingNotifier implements Notifier {
@@ -9,6 +9,7 @@ export class RecordingNotifier implements Notifier {
   readonly names = new Map<string, string>();
   readonly groups = new Map<string, string[]>();
   readonly dms: Array<{ user: string; message: Message }> = [];
+  readonly homes: Array<{ at: number; user: string; view: HomeView }> = [];
 
   async post(channel: string, message: Message): Promise<MessageRef> {
     this.posts.push({ channel, message });
@@ -35,6 +36,10 @@ export class RecordingNotifier implements Notifier {
 
   async displayName(user: string): Promise<string | undefined> {
     return this.names.get(user);
+  }
+
+  async publishHome(user: string, view: HomeView): Promise<void> {
+    this.homes.push({ at: Date.now(), user, view });
   }
 
   async usergroupMembers(group: string): Promise<string[]> {

@@ -15,6 +15,11 @@ export function dockerAvailable(): boolean {
   return inject('dockerAvailable');
 }
 
+/** The Chromium the browser tests drive, or null when it is not installed (never null in CI). */
+export function browserPath(): string | null {
+  return inject('browserPath');
+}
+
 /** A key prefix no other test uses, so test files can share the one Redis. */
 export function uniquePrefix(label = 'test'): string {
   return `${label}-${randomUUID().slice(0, 8)}:`;

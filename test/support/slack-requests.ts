@@ -92,9 +92,26 @@ export interface ButtonPressFields {
 
 /** A button press (block_actions) as Slack sends it: form-encoded, the JSON in `payload`. */
 export function buttonPressBody(fields: ButtonPressFields): string {
-  const user = fields.user_id ?? 'U0ATTENDEE';
   const channel = fields.channel_id ?? 'C0ROOM';
   const ts = fields.message_ts ?? '1700000000.000001';
+  return pressBody(fields.user_id ?? 'U0ATTENDEE', fields.actionId, fields.value, {
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true },
+    channel: { id: channel, name: 'mesos-workshop' },
+    message: { type: 'message', ts, text: '' },
+    response_url: fields.response_url,
+  });
+}
+
+/** A button press on the App Home tab, as Slack sends it: a view container, no channel and no response URL. */
+export function homeButtonPressBody(fields: { actionId: string; value: string; user_id: string }): string {
+  return pressBody(fields.user_id, fields.actionId, fields.value, {
+    container: { type: 'view', view_id: `V${fields.user_id}` },
+    view: { id: `V${fields.user_id}`, type: 'home', blocks: [], hash: '1700000000.abc' },
+  });
+}
+
+/** block_actions for one button, form-encoded; `where` says where the button was (message or view). */
+function pressBody(user: string, actionId: string, value: string, where: Record<string, unknown>): string {
   return new URLSearchParams({
     payload: JSON.stringify({
       type: 'block_actions',
@@ -102,18 +119,15 @@ export function buttonPressBody(fields: ButtonPressFields): string {
       user: { id: user, username: 'attendee', team_id: 'T0WORKSHOP' },
       api_app_id: 'A0WORKSHOP',
       token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true },
       trigger_id: '123.456.abc',
-      channel: { id: channel, name: 'mesos-workshop' },
-      message: { type: 'message', ts, text: '' },
-      response_url: fields.response_url,
+      ...where,
       actions: [
         {
           type: 'button',
-          action_id: fields.actionId,
+          action_id: actionId,
           block_id: 'b1',
           text: { type: 'plain_text', text: 'button' },
-          value: fields.value,
+          value,
           action_ts: String(Date.now() / 1000),
         },
       ],

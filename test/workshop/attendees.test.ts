@@ -50,15 +50,14 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
     const { text } = await room.run(INSTRUCTOR, '/workshop attendees');
     expect(text.split('\n')).toEqual([
       '*5 attendees* · clusters: 1 ready, 1 failed, 3 none',
-      '• *Adam* · :white_circle: no cluster',
-      '• *Bea* · :white_circle: no cluster',
-      '• *mia* · :red_circle: failed',
-      `• <@${INSTRUCTOR}> · :white_circle: no cluster`,
-      '• *zoe* · :large_green_circle: ready',
-      'Exercise progress is not tracked by this deployment.',
+      '• *Adam* · :white_circle: no cluster · no check yet',
+      '• *Bea* · :white_circle: no cluster · no check yet',
+      '• *mia* · :red_circle: failed · no check yet',
+      `• <@${INSTRUCTOR}> · :white_circle: no cluster · no check yet`,
+      '• *zoe* · :large_green_circle: ready · no check yet',
     ]);
     expect((await room.run(INSTRUCTOR, '/workshop attendees --cluster failed')).text).toContain(
-      'With cluster status *failed*: 1\n• *mia* · :red_circle: failed',
+      'With cluster status *failed*: 1\n• *mia* · :red_circle: failed · no check yet',
     );
     expect((await room.run(INSTRUCTOR, '/workshop attendees --cluster broken')).text).toBe(
       ':warning: --cluster broken is not a cluster status.\nUse one of: ready, queued, provisioning, failed, removing, none.',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { BotApp } from '../../app.js';
+import { BoardWeb } from '../../board/web.js';
 import { onceByEventId } from './event-dedupe.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
@@ -22,8 +23,9 @@ export interface SlackAdapterOptions {
 }
 
 /**
- * The Slack surface: Bolt's HTTP receiver on PORT (POST /slack/events, GET /healthz), or Socket
- * Mode when SLACK_APP_TOKEN is set. Listeners only translate payloads for the router.
+ * The Slack surface: Bolt's HTTP receiver on PORT (POST /slack/events, GET /healthz, the board at
+ * GET /board/<token>), or Socket Mode when SLACK_APP_TOKEN is set. Listeners only translate payloads
+ * for the router. While it runs, App Home tabs are refreshed on room changes.
  */
 export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {}): SlackAdapter {
   const { slack, port } = bot.config;
@@ -40,6 +42,13 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       res.end(JSON.stringify({ ok: true }));
     },
   };
+  const board = new BoardWeb(
+    bot.services.board,
+    bot.services.boardLink,
+    bot.services.changes,
+    bot.services.log.child({ component: 'board' }),
+  );
+  const customRoutes = [healthz, ...board.routes()];
   let app: App;
   if (slack.appToken) {
     app = new App({
@@ -48,11 +57,11 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       socketMode: true,
       logger,
       clientOptions,
-      customRoutes: [healthz],
+      customRoutes,
       port,
     });
   } else {
-    const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, customRoutes: [healthz], port });
+    const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, customRoutes, port });
     receiver.requestListener = guardSlackRequests(receiver.requestListener, {
       signingSecret: slack.signingSecret ?? '',
       store: bot.services.store,
@@ -76,8 +85,12 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
     app,
     async start() {
       await app.start(port);
+      bot.services.home.start();
     },
     async stop() {
+      bot.services.home.stop();
+      // Open board pages hold their connections: the server cannot close before they end.
+      board.close();
       await app.stop();
     },
   };

@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
 import { EditGate } from '../../notify/edit-gate.js';
 import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../../notify/notifier.js';
-import { fitMessage, type Message, type MessageRef } from '../../render/blocks.js';
+import { fitMessage, fitView, type HomeView, type Message, type MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
 const FIXABLE: Record<string, string> = {
@@ -96,6 +96,10 @@ export class SlackNotifier implements Notifier {
 
   async usergroupMembers(group: string): Promise<string[]> {
     return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+  }
+
+  async publishHome(user: string, view: HomeView): Promise<void> {
+    await this.client.views.publish({ user_id: user, view: fitView(view) });
   }
 
   /**

@@ -38,6 +38,9 @@ export class SlackResponder implements Responder {
       await this.post(message, { threadOf: this.replyThread });
     } else if (this.respond) {
       await this.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+    } else if (this.channel === this.user) {
+      // A button on the App Home tab: no channel, no response URL; the answer comes in the DM with the bot.
+      await this.notifier.dm(this.user, message);
     } else {
       const client = this.notifier.client;
       await slackCall(() =>

@@ -61,6 +61,8 @@ describe.skipIf(!testRedisUrl())('Slack HTTP receiver (real Bolt, fake Slack Web
     expect(reply.body.response_type).toBe('ephemeral');
     const text = JSON.stringify(reply.body.blocks);
     for (const name of ['/cluster', '/state', '/check', '/faq', '/help']) expect(text).toContain(name);
+    // Any command registers its user, reading their name once: that call must not land in a later test's count.
+    await slack.fake.waitFor((call) => call.method === 'users.info');
   });
 
   it('refuses a request with a wrong signature and runs nothing', async () => {

@@ -46,6 +46,11 @@ export function registerEvents(app: App, bot: BotApp): void {
     });
   });
 
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    await bot.services.home.opened(event.user);
+  });
+
   app.message(async ({ message, client }) => {
     if (message.channel_type !== 'im' || !isFromAPerson(message as MessageLike)) return;
     const user = (message as MessageLike & { user: string }).user;

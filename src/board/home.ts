@@ -1,0 +1,161 @@
+import type { Redis } from 'ioredis';
+import type { Exercise } from '../checks/exercise.js';
+import type { ExerciseProgress } from '../checks/progress.js';
+import type { CheckService } from '../checks/service.js';
+import type { ClusterRecord } from '../clusters/cluster-record.js';
+import type { ClusterRegistry } from '../clusters/registry.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { HomeView } from '../render/blocks.js';
+import type { InstructorRoles } from '../workshop/roles.js';
+import type { RoomChange, RoomChanges } from './changes.js';
+import { type BoardLink, boardUrl } from './link.js';
+import type { RoomBoard, RoomSnapshot } from './room.js';
+
+/** What an attendee's Home shows: their cluster (endpoints included: the view is theirs alone) and their progress. */
+export interface AttendeeHome {
+  user: string;
+  cluster: ClusterRecord | null;
+  /** The exercise their Check button checks. */
+  current: Exercise;
+  progress: Array<{ exercise: Exercise; progress: ExerciseProgress }>;
+  now: number;
+}
+
+/** An instructor's Home: the room, the board's link (or why there is none), and their own part as an attendee. */
+export interface InstructorHome {
+  room: RoomSnapshot;
+  /** The board's secret link; absent when PUBLIC_URL is not set. */
+  boardUrl?: string;
+  own: AttendeeHome;
+}
+
+export interface HomeRenderer {
+  attendee(home: AttendeeHome): HomeView;
+  instructor(home: InstructorHome): HomeView;
+}
+
+export interface HomeTabsDeps {
+  redis: () => Redis;
+  notifier: Pick<Notifier, 'publishHome'>;
+  changes: Pick<RoomChanges, 'listen'>;
+  roles: Pick<InstructorRoles, 'isInstructor'>;
+  board: Pick<RoomBoard, 'snapshot'>;
+  link: Pick<BoardLink, 'token'>;
+  checks: Pick<CheckService, 'current' | 'progressOf'>;
+  clusters: Pick<ClusterRegistry, 'get'>;
+  /** PUBLIC_URL: where the board's link points. */
+  publicUrl?: string;
+  render: HomeRenderer;
+  log: Logger;
+  /** A user's Home is published at most once in this window (default 5 s); the last change in it is published at its end. */
+  throttleMs?: number;
+}
+
+/** Someone whose Home was opened this recently still sees it refreshed on changes. */
+const VIEWER_TTL_MS = 12 * 3600_000;
+
+/**
+ * The bot's App Home tab: published when a user opens it, and again when what it shows changes —
+ * an attendee's own cluster or progress; for instructors, anything in the room. Each user's view is
+ * published at most once per window, all processes together (a Redis key per user), and the last
+ * change in a window is published when it ends, so a view is never left behind.
+ */
+export class HomeTabs {
+  private readonly throttleMs: number;
+  /** Users whose publication waits for their window to end, in this process. */
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
+  private stopListening: (() => void) | undefined;
+
+  constructor(private readonly deps: HomeTabsDeps) {
+    this.throttleMs = deps.throttleMs ?? 5000;
+  }
+
+  /** Refreshes Homes on room changes (in the process that serves Slack). */
+  start(): void {
+    this.stopListening ??= this.deps.changes.listen((change) => {
+      this.changed(change).catch((error: unknown) => this.deps.log.warn({ err: error, change }, 'could not refresh App Home views'));
+    });
+  }
+
+  stop(): void {
+    this.stopListening?.();
+    this.stopListening = undefined;
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+  }
+
+  /** `app_home_opened`: remembers the viewer, and shows them their Home. */
+  async opened(user: string): Promise<void> {
+    const now = Date.now();
+    await this.deps
+      .redis()
+      .multi()
+      .zadd(VIEWERS, now, user)
+      .zremrangebyscore(VIEWERS, '-inf', now - VIEWER_TTL_MS)
+      .exec();
+    await this.refresh(user);
+  }
+
+  /** Publishes `user`'s Home now if their window allows, else when it ends. `now`: at once (their own Refresh button). */
+  async refresh(user: string, options: { now?: boolean } = {}): Promise<void> {
+    if (options.now) {
+      await this.deps.redis().set(windowKey(user), '1', 'PX', this.throttleMs);
+      await this.publish(user);
+      return;
+    }
+    if (this.waiting.has(user)) return;
+    const opened = await this.deps.redis().set(windowKey(user), '1', 'PX', this.throttleMs, 'NX');
+    if (opened === 'OK') {
+      await this.publish(user);
+      return;
+    }
+    const left = await this.deps.redis().pttl(windowKey(user));
+    this.waiting.set(
+      user,
+      setTimeout(
+        () => {
+          this.waiting.delete(user);
+          this.refresh(user).catch((error: unknown) => this.deps.log.warn({ err: error, user }, 'could not refresh an App Home view'));
+        },
+        Math.max(left, 1),
+      ),
+    );
+  }
+
+  /** Renders `user`'s Home as it is now and publishes it. */
+  async publish(user: string): Promise<void> {
+    const own = await this.attendeeHome(user);
+    const view = (await this.deps.roles.isInstructor(user))
+      ? this.deps.render.instructor({ room: await this.deps.board.snapshot(own.now), ...(await this.boardLink()), own })
+      : this.deps.render.attendee(own);
+    await this.deps.notifier.publishHome(user, view);
+  }
+
+  private async changed(change: RoomChange): Promise<void> {
+    const viewers = await this.deps
+      .redis()
+      .zrangebyscore(VIEWERS, Date.now() - VIEWER_TTL_MS, '+inf')
+      .then((users) => new Set(users));
+    const due = new Set<string>();
+    if (change.user && viewers.has(change.user)) due.add(change.user);
+    for (const viewer of viewers) if (!due.has(viewer) && (await this.deps.roles.isInstructor(viewer))) due.add(viewer);
+    await Promise.all([...due].map((user) => this.refresh(user)));
+  }
+
+  private async attendeeHome(user: string): Promise<AttendeeHome> {
+    const [cluster, current, progress] = await Promise.all([
+      this.deps.clusters.get(user),
+      this.deps.checks.current(user),
+      this.deps.checks.progressOf(user),
+    ]);
+    return { user, cluster, current, progress, now: Date.now() };
+  }
+
+  private async boardLink(): Promise<{ boardUrl?: string }> {
+    return this.deps.publicUrl ? { boardUrl: boardUrl(this.deps.publicUrl, await this.deps.link.token()) } : {};
+  }
+}
+
+const VIEWERS = 'home:viewers';
+const windowKey = (user: string) => `home:window:${user}`;

@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+import { isRedisUnavailable } from '../store/redis.js';
+import type { RoomChanges } from './changes.js';
+import { BOARD_PATH, type BoardLink } from './link.js';
+import { boardFragment, boardPage } from './page.js';
+import type { RoomBoard } from './room.js';
+
+/** An HTTP route as Bolt's `customRoutes` takes it (path parameters in `req.params`). */
+export interface WebRoute {
+  path: string;
+  method: string[];
+  handler: (req: RoutedRequest, res: ServerResponse) => void;
+}
+
+type RoutedRequest = IncomingMessage & { params?: Record<string, string | string[]> };
+
+export interface BoardWebOptions {
+  /** The board is read again at least this often (stuck times move on, a change may have been missed). */
+  refreshMs?: number;
+  /** A comment line on every stream this often, so proxies and browsers keep it open. */
+  heartbeatMs?: number;
+  /** Changes closer together than this are read once. */
+  settleMs?: number;
+}
+
+interface Stream {
+  res: ServerResponse;
+  token: string;
+}
+
+/** Browsers wait this long before reconnecting a dropped stream. */
+const RECONNECT_MS = 3000;
+
+/**
+ * The projector's board over HTTP: `GET /board/<token>` (the page) and `GET /board/<token>/events`
+ * (server-sent events). While any page is open it listens to room changes, reads the room again
+ * (once per burst of changes, and every `refreshMs`) and sends the board to every page when it
+ * looks different. A wrong token is a 404, like any unknown path.
+ */
+export class BoardWeb {
+  private readonly streams = new Set<Stream>();
+  private stopListening: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private settling: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  private lastSent: string | undefined;
+  private readonly options: Required<BoardWebOptions>;
+
+  constructor(
+    private readonly board: Pick<RoomBoard, 'snapshot'>,
+    private readonly link: Pick<BoardLink, 'accepts'>,
+    private readonly changes: Pick<RoomChanges, 'listen'>,
+    private readonly log: Logger,
+    options: BoardWebOptions = {},
+  ) {
+    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, ...options };
+  }
+
+  routes(): WebRoute[] {
+    return [
+      { path: `${BOARD_PATH}/:token`, method: ['GET', 'HEAD'], handler: (req, res) => void this.page(req, res) },
+      { path: `${BOARD_PATH}/:token/events`, method: ['GET'], handler: (req, res) => void this.events(req, res) },
+    ];
+  }
+
+  /** Ends every open stream (a server cannot close while they last) and stops listening. */
+  close(): void {
+    for (const stream of this.streams) stream.res.end();
+    this.streams.clear();
+    this.idle();
+  }
+
+  private async page(req: RoutedRequest, res: ServerResponse): Promise<void> {
+    try {
+      if (!(await this.link.accepts(tokenOf(req)))) {
+        notFound(res);
+        return;
+      }
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'cache-control': 'no-store' }).end();
+        return;
+      }
+      const nonce = randomBytes(16).toString('base64');
+      const html = boardPage(await this.board.snapshot(), nonce);
+      res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy(nonce) });
+      res.end(html);
+    } catch (error) {
+      this.failed(res, error);
+    }
+  }
+
+  private async events(req: RoutedRequest, res: ServerResponse): Promise<void> {
+    const token = tokenOf(req);
+    try {
+      if (!(await this.link.accepts(token))) {
+        notFound(res);
+        return;
+      }
+    } catch (error) {
+      this.failed(res, error);
+      return;
+    }
+    res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
+    res.write(`retry: ${RECONNECT_MS}\n\n`);
+    const stream = { res, token };
+    this.streams.add(stream);
+    req.on('close', () => {
+      this.streams.delete(stream);
+      if (this.streams.size === 0) this.idle();
+    });
+    this.listen();
+    // A new page gets the board now, whether or not it changed since the last send.
+    this.lastSent = undefined;
+    this.read();
+  }
+
+  private listen(): void {
+    if (this.stopListening) return;
+    this.stopListening = this.changes.listen((change) => {
+      if (change.kind === 'board-link') void this.dropRevoked();
+      else this.settle();
+    });
+    this.timers = [
+      setInterval(() => this.read(), this.options.refreshMs),
+      setInterval(() => this.sendAll(': keep-alive\n\n'), this.options.heartbeatMs),
+    ];
+  }
+
+  private idle(): void {
+    this.stopListening?.();
+    this.stopListening = undefined;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    clearTimeout(this.settling);
+    this.settling = undefined;
+    this.lastSent = undefined;
+  }
+
+  /** A burst of changes (a build's steps, a check of six steps) is read once, shortly after it. */
+  private settle(): void {
+    if (this.settling) return;
+    this.settling = setTimeout(() => {
+      this.settling = undefined;
+      this.read();
+    }, this.options.settleMs);
+  }
+
+  /** One read at a time; a read asked for meanwhile runs once right after. */
+  private read(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readAndSend().finally(() => {
+      this.reading = undefined;
+      if (this.readAgain && this.streams.size > 0) {
+        this.readAgain = false;
+        this.read();
+      }
+    });
+  }
+
+  private async readAndSend(): Promise<void> {
+    try {
+      const html = boardFragment(await this.board.snapshot());
+      if (html === this.lastSent) return;
+      this.lastSent = html;
+      this.sendAll(`event: board\ndata: ${JSON.stringify({ html })}\n\n`);
+    } catch (error) {
+      this.log.warn({ err: error }, 'the board could not read the room');
+      this.lastSent = undefined;
+      const message = isRedisUnavailable(error)
+        ? "Updates paused: the board can't reach its database; it keeps trying."
+        : 'Updates paused: the board could not read the room; it keeps trying.';
+      this.sendAll(`event: problem\ndata: ${JSON.stringify({ message })}\n\n`);
+    }
+  }
+
+  private sendAll(chunk: string): void {
+    for (const stream of this.streams) stream.res.write(chunk);
+  }
+
+  /** The link was replaced: pages open with the old one are closed (their reconnection gets a 404). */
+  private async dropRevoked(): Promise<void> {
+    for (const stream of [...this.streams]) {
+      const valid = await this.link.accepts(stream.token).catch(() => true);
+      if (valid) continue;
+      this.streams.delete(stream);
+      stream.res.end();
+    }
+    if (this.streams.size === 0) this.idle();
+  }
+
+  private failed(res: ServerResponse, error: unknown): void {
+    this.log.error({ err: error }, 'the board could not answer');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const unavailable = isRedisUnavailable(error);
+    res.writeHead(unavailable ? 503 : 500, { ...PRIVATE_PAGE, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+    res.end(unavailable ? "The board can't reach its database right now. Reload in a moment." : 'The board failed. Reload in a moment.');
+  }
+}
+
+/** The link is the secret: never cached, never sent on as a Referer, never indexed. */
+const PRIVATE_PAGE = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-robots-tag': 'noindex, nofollow',
+  'x-frame-options': 'DENY',
+};
+
+/** Only the page's own script and style run, and it talks only to its own origin. */
+function policy(nonce: string): string {
+  return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
+
+function tokenOf(req: RoutedRequest): string {
+  const token = req.params?.token;
+  return typeof token === 'string' ? token : '';
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Not found');
+}
