@@ -76,5 +76,5 @@ export function stepLine(reply: Reply, title: string): string {
 
 /** An exercise's Marathon JSON, as an attendee pastes it after /cluster install. */
 export function exerciseJson(path: string, edit: (text: string) => string = (text) => text): string {
-  return `\`\`\`${edit(readFileSync(new URL(`../../exercises/${path}`, import.meta.url), 'utf8'))}\`\`\``;
+  return `\`\`\`${edit(readFileSync(new URL(`../../../exercises/${path}`, import.meta.url), 'utf8'))}\`\`\``;
 }
