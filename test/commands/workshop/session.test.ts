@@ -8,7 +8,8 @@ import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/c
 import { type CheckBot, startCheckBot } from '../../e2e/exercises/support.js';
 import { parseCsv } from '../../support/csv.js';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
-import { startSlackBot } from '../../support/slack-bot.js';
+import { SIGNING_SECRET, startSlackBot } from '../../support/slack-bot.js';
+import { eventBody, postSigned } from '../../support/slack-requests.js';
 import { until } from '../../support/until.js';
 
 const INSTRUCTOR = 'U0TEACH';
@@ -36,7 +37,7 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
         WORKSHOP_CHANNEL: WORKSHOP,
         ATTACH_ALLOW: '127.0.0.0/8',
       },
-      app: { log: createLogger('info', { destination: logFile }) },
+      app: { log: createLogger('info', { destination: logFile }), homeThrottleMs: 100 },
     });
     bot = await startCheckBot(slack);
     slack.fake.addUser(INSTRUCTOR, { display_name: 'Teacher' });
@@ -89,6 +90,19 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     await until(async () => changes.some((change) => change.kind === 'session'));
   });
 
+  it("an attendee's App Home follows the room's exercise", async () => {
+    const opened = eventBody({ type: 'app_home_opened', user: BOB, channel: `D${BOB}`, tab: 'home', event_ts: String(Date.now() / 1000) });
+    expect((await postSigned(bot.slack.eventsUrl, { secret: SIGNING_SECRET, contentType: 'application/json', body: opened })).status).toBe(
+      200,
+    );
+    const home = () => JSON.stringify(fake().homeOf(BOB)?.blocks ?? []);
+    await until(async () => home().includes('*2. Mesos UI & Weave Scope*'), 10_000);
+    await workshop('start marathon');
+    await until(async () => home().includes('*3. Marathon*'), 10_000);
+    await workshop('start mesos-ui');
+    await until(async () => home().includes('*2. Mesos UI & Weave Scope*'), 10_000);
+  });
+
   it('next moves on in the course order, and says so at the last exercise', async () => {
     expect((await workshop('next')).text).toContain('The room is on exercise 3. Marathon (after 2. Mesos UI & Weave Scope)');
     expect((await services().checks.current(ALICE)).id).toBe('marathon');
@@ -123,6 +137,11 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     const id = ask.buttons['workshop.end']!;
     expect(id).toBe((await services().session.current())?.id);
     expect(fake().uploads).toEqual([]);
+
+    // Slack refusing the upload loses nothing: the session has ended, and the next press attaches the results.
+    fake().fail('files.getUploadURLExternal', 'not_in_channel');
+    expect((await bot.press('workshop.end', id, INSTRUCTOR)).text).toContain("I'm not in this channel, so I can't post here.");
+    expect(await services().session.current()).toBeUndefined();
 
     // Two presses at once, then one more, then the command again: one upload, one "ended" in the room.
     const [first, second] = await Promise.all([bot.press('workshop.end', id, INSTRUCTOR), bot.press('workshop.end', id, INSTRUCTOR)]);
