@@ -105,36 +105,44 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
     await out.reply(alreadyEndedMessage(session));
     return;
   }
+  let attached: { where: string; attendees: number; rows: number };
   try {
-    const rows = await services.session.results(session);
-    const file = await out.attach({
-      filename: `workshop-results-${new Date(session.startedAt).toISOString().slice(0, 10)}-${session.id}.csv`,
-      title: `Workshop results (${exercisesOf(services, session)
-        .map((exercise) => exercise.id)
-        .join(', ')})`,
-      content: csvTable(
-        ['attendee_id', 'display_name', 'exercise', 'step', 'first_pass_at', 'attempts', 'hints_used'],
-        rows.map((row) => [
-          row.user,
-          row.name,
-          row.exercise,
-          row.step,
-          row.passedAt !== undefined ? new Date(row.passedAt).toISOString() : undefined,
-          row.attempts,
-          row.hintsShown,
-        ]),
-      ),
-      comment: 'Results of the session: one row per attendee and step.',
-    });
-    await services.session.exported(session.id);
-    const attendees = new Set(rows.map((row) => row.user)).size;
-    const clusters = (await services.clusters.registry.list()).length;
-    await out.reply(resultsMessage(session, { attendees, rows: rows.length, where: file.where }, clusters));
+    attached = await attachResults(services, out, session);
   } catch (error) {
-    // Nothing was attached: the next press (or `end --confirm`) tries again.
+    // Nothing was attached: the next press of the button tries again.
     await services.session.releaseExport(session.id);
     throw error;
   }
+  await services.session.exported(session.id);
+  const clusters = (await services.clusters.registry.list()).length;
+  await out.reply(resultsMessage(session, attached, clusters));
+}
+
+/** The session's results as a CSV, attached where the instructor is. */
+async function attachResults(
+  services: CommandServices,
+  out: Responder,
+  session: SessionState,
+): Promise<{ where: string; attendees: number; rows: number }> {
+  const rows = await services.session.results(session);
+  const { where } = await out.attach({
+    filename: `workshop-results-${new Date(session.startedAt).toISOString().slice(0, 10)}-${session.id}.csv`,
+    title: `Workshop results (${session.exercises.join(', ')})`,
+    content: csvTable(
+      ['attendee_id', 'display_name', 'exercise', 'step', 'first_pass_at', 'attempts', 'hints_used'],
+      rows.map((row) => [
+        row.user,
+        row.name,
+        row.exercise,
+        row.step,
+        row.passedAt !== undefined ? new Date(row.passedAt).toISOString() : undefined,
+        row.attempts,
+        row.hintsShown,
+      ]),
+    ),
+    comment: 'Results of the session: one row per attendee and step.',
+  });
+  return { where, attendees: new Set(rows.map((row) => row.user)).size, rows: rows.length };
 }
 
 async function removeClusters({ user, services, out, log }: Instructor): Promise<void> {
