@@ -80,11 +80,18 @@ export function alreadyEndedMessage(session: SessionState): Message {
   return { text, blocks: [section(text)] };
 }
 
+export function removingClustersMessage(count: number): Message {
+  const text = `:hourglass_flowing_sand: Removing ${plural(count, 'cluster')}, a few at a time; I'll tell you when they are gone.`;
+  return { text, blocks: [section(text)] };
+}
+
 export function clustersRemovedMessage(removed: number, failed: string[]): Message {
   const text =
-    failed.length === 0
-      ? `:wastebasket: Removed ${plural(removed, 'cluster')}.`
-      : `:warning: Removed ${plural(removed, 'cluster')}; ${failed.length} could not be removed: ${failed.map((user) => `<@${user}>`).join(', ')}.`;
+    removed === 0 && failed.length === 0
+      ? ':information_source: Nobody has a cluster: nothing to remove.'
+      : failed.length === 0
+        ? `:wastebasket: Removed ${plural(removed, 'cluster')}.`
+        : `:warning: Removed ${plural(removed, 'cluster')}; ${failed.length} could not be removed: ${failed.map((user) => `<@${user}>`).join(', ')}.`;
   return {
     text,
     blocks: [

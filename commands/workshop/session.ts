@@ -12,6 +12,7 @@ import {
   clustersRemovedMessage,
   confirmEndMessage,
   exerciseStartedMessage,
+  removingClustersMessage,
   resultsMessage,
   sessionEndedMessage,
   sessionMovedMessage,
@@ -153,6 +154,13 @@ async function removeClusters({ user, services, out, log }: Instructor): Promise
       'End the session first (/workshop end); then remove the clusters.',
     );
   }
+  const count = (await services.clusters.registry.list()).length;
+  if (count === 0) {
+    await out.reply(clustersRemovedMessage(0, []));
+    return;
+  }
+  // A built cluster goes when a worker has removed its containers: a room takes a while.
+  await out.reply(removingClustersMessage(count));
   const { removed, failed } = await removeEveryCluster(services.clusters);
   for (const attendee of removed) log.info({ attendee, by: user }, 'cluster removed by an instructor at the end of the session');
   for (const { attendee, error } of failed)

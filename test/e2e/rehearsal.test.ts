@@ -172,7 +172,9 @@ describe.skipIf(!testRedisUrl())('rehearsal of a workshop (e2e)', () => {
 
       // Once: confirming again writes nothing more.
       expect((await run(INSTRUCTOR, '/workshop end --confirm')).text).toContain('No exercise is running');
-      expect((await run(INSTRUCTOR, '/workshop end --remove-clusters')).text).toContain('Removed 2 clusters.');
+      const removal = (await run(INSTRUCTOR, '/workshop end --remove-clusters')).text;
+      expect(removal).toContain('Removing 2 clusters');
+      expect(removal).toContain('Removed 2 clusters.');
       expect(await bot.services.clusters.registry.list()).toEqual([]);
     });
   });
