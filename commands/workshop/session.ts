@@ -6,7 +6,7 @@ import { csvTable } from '../../src/render/csv.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
-import { removeEveryCluster, type SessionState } from '../../src/workshop/session.js';
+import type { SessionState } from '../../src/workshop/session.js';
 import {
   alreadyEndedMessage,
   clustersRemovedMessage,
@@ -161,7 +161,7 @@ async function removeClusters({ user, services, out, log }: Instructor): Promise
   }
   // A built cluster goes when a worker has removed its containers: a room takes a while.
   await out.reply(removingClustersMessage(count));
-  const { removed, failed } = await removeEveryCluster(services.clusters);
+  const { removed, failed } = await services.clusters.downAll();
   for (const attendee of removed) log.info({ attendee, by: user }, 'cluster removed by an instructor at the end of the session');
   for (const { attendee, error } of failed)
     log.warn({ attendee, by: user, err: error }, 'could not remove a cluster at the end of the session');

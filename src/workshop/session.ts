@@ -4,7 +4,6 @@ import { roomChangesChannel } from '../board/changes.js';
 import type { Exercise } from '../checks/exercise.js';
 import type { ProgressStore } from '../checks/progress.js';
 import { CURRENT_EXERCISE_KEY } from '../checks/service.js';
-import type { ClusterRecord } from '../clusters/cluster-record.js';
 import { quote, UserError } from '../errors.js';
 import type { AttendeeRegistry } from './attendees.js';
 import type { InstructorRoles } from './roles.js';
@@ -177,27 +176,6 @@ export class WorkshopSession {
     if (!raw) return undefined;
     return { session: decodeState(raw), ...(previous ? { previous } : {}) };
   }
-}
-
-/** Attendees' clusters, as the end of a session removes them: each through `down` (its usual teardown), a few at a time. */
-export async function removeEveryCluster(
-  clusters: { registry: { list(): Promise<ClusterRecord[]> }; down(attendee: string): Promise<ClusterRecord | null> },
-  concurrency = 8,
-): Promise<{ removed: string[]; failed: Array<{ attendee: string; error: unknown }> }> {
-  const queue = (await clusters.registry.list()).map((record) => record.attendee);
-  const removed: string[] = [];
-  const failed: Array<{ attendee: string; error: unknown }> = [];
-  const worker = async () => {
-    for (let attendee = queue.shift(); attendee !== undefined; attendee = queue.shift()) {
-      try {
-        if (await clusters.down(attendee)) removed.push(attendee);
-      } catch (error) {
-        failed.push({ attendee, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { removed, failed };
 }
 
 const STATE_KEY = 'session:state';
