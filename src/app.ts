@@ -32,6 +32,7 @@ import { BroadcastService } from './workshop/broadcast.js';
 import { InstructorRoles } from './workshop/roles.js';
 import { WorkshopRoom } from './workshop/room.js';
 import { WorkshopService } from './workshop/service.js';
+import { WorkshopSession } from './workshop/session.js';
 
 export interface BotApp {
   config: Config;
@@ -107,6 +108,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     checks,
     roles,
     attendees,
+    session: new WorkshopSession({ redis: () => store.redis, exercises, progress: checks.progress, attendees, roles }),
     room: new WorkshopRoom(() => store.redis, config),
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
     notifier,

@@ -177,7 +177,7 @@ export const CONFIG_VARIABLES = {
     name: 'WORKSHOP_CHANNEL',
     example: 'C0WORKSHOP',
     description:
-      'channel id of the workshop room, where /workshop broadcast posts (invite the bot there). Unset: the channel where an instructor first used /workshop; `/workshop channel here` moves it',
+      'channel id of the workshop room, where /workshop broadcast and /workshop start post (invite the bot there). Unset: the channel where an instructor first used /workshop; `/workshop channel here` moves it',
     schema: text.regex(/^[CG][A-Z0-9]{2,}$/, { message: 'must be a Slack channel id (C… or G…)' }),
   }),
   BROADCAST_PER_MINUTE: variable({

@@ -17,6 +17,7 @@ import type { BroadcastService } from './workshop/broadcast.js';
 import type { InstructorRoles } from './workshop/roles.js';
 import type { WorkshopRoom } from './workshop/room.js';
 import type { WorkshopService } from './workshop/service.js';
+import type { WorkshopSession } from './workshop/session.js';
 
 /** The engines a command may use: what a handler needs, never Redis, queues or Docker themselves. */
 export interface CommandServices {
@@ -34,6 +35,8 @@ export interface CommandServices {
   roles: InstructorRoles;
   /** Everyone who used a command, with their display name. */
   attendees: AttendeeRegistry;
+  /** The instructor's session: the room's current exercise (/workshop start, next, end) and its results. */
+  session: WorkshopSession;
   /** The room's channel (WORKSHOP_CHANNEL, or where an instructor used /workshop). */
   room: WorkshopRoom;
   /** `/workshop broadcast`: fan-out through the `broadcasts` queue, delivery reports. */

@@ -188,6 +188,6 @@ function textOnly(text: string): Message {
   return { text, blocks: [section(text)] };
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
