@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { startWorkers } from '../../src/queue/queues.js';
 import { messageToText } from '../../src/render/text.js';
 import { parseCommandLine } from '../../src/router/command-line.js';
+import { checkinWork } from '../../src/worker.js';
 import { BROADCAST_TAG, broadcastProcessor, broadcastWorkerOptions, REPORT_TAG } from '../../src/workshop/broadcast.js';
 import { FakeSlack, type PostedMessage } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -116,4 +117,11 @@ export function broadcastIdOf(events: TerminalEvent[]): string {
 /** Text of a message as Slack would show it (its blocks' text). */
 export function shownText(message: PostedMessage): string {
   return JSON.stringify(message.blocks);
+}
+
+/** The `checkins` queue's worker, wired as `workshop-bot worker` wires it, in this process. */
+export function startCheckinWorker(bot: BotApp): Worker {
+  const { config, log } = bot.services;
+  const [worker] = startWorkers(config.redisUrl, config.keyPrefix, { checkins: checkinWork(bot) }, log);
+  return worker!;
 }
