@@ -3,7 +3,7 @@ import type { Job, JobsOptions, Processor, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { publishRoomChange } from '../board/changes.js';
 import type { Exercise } from '../checks/exercise.js';
-import { lastAdvance } from '../checks/progress.js';
+import { type ExerciseRecord, lastAdvance } from '../checks/progress.js';
 import { type CheckService, CURRENT_EXERCISE_KEY, type ExerciseResult, type StepResult } from '../checks/service.js';
 import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
@@ -187,12 +187,12 @@ export class CheckinService {
       for (const name of Object.values(key)) transaction.pexpire(name, SWEEP_TTL_MS);
       failOnError(await transaction.exec());
     }
-    const targets = await this.redis().lrange(key.targets, 0, -1);
+    const [targets, exercise] = await Promise.all([this.redis().lrange(key.targets, 0, -1), this.redis().hget(key.meta, 'exercise')]);
     for (let start = 0; start < targets.length; start += FANOUT_CHUNK) {
       await this.queue().addBulk(
         targets.slice(start, start + FANOUT_CHUNK).map((user) => ({
           name: 'check',
-          data: { sweepId, user } satisfies CheckData,
+          data: { sweepId, user, exercise: exercise! } satisfies CheckData,
           opts: { ...CHECK_OPTIONS, jobId: `${sweepId}-${user}` },
         })),
       );
@@ -201,15 +201,9 @@ export class CheckinService {
     return true;
   }
 
-  /** The exercise a sweep checks (fixed when it started), or undefined once the sweep's records expired. */
-  async sweepExercise(sweepId: string): Promise<Exercise | undefined> {
-    const id = await this.redis().hget(sweepKeys(sweepId).meta, 'exercise');
+  /** An exercise by id (a sweep's, fixed when it started). */
+  exercise(id: string): Exercise | undefined {
     return this.deps.checks.exercises.find((exercise) => exercise.id === id);
-  }
-
-  async outcomeOf(sweepId: string, user: string): Promise<AttendeeOutcome | undefined> {
-    const raw = await this.redis().hget(sweepKeys(sweepId).outcomes, user);
-    return raw ? (JSON.parse(raw) as AttendeeOutcome) : undefined;
   }
 
   /**
@@ -218,16 +212,21 @@ export class CheckinService {
    */
   async assess(user: string, exercise: Exercise, now = Date.now()): Promise<{ outcome: AttendeeOutcome; nudge?: Nudge }> {
     let result: ExerciseResult;
+    let before: ExerciseRecord | undefined;
     try {
-      result = await this.deps.checks.checkAttendee(user, exercise.id);
+      // The record is read alongside the check (not after it): its first-check time is the same either way.
+      [result, before] = await Promise.all([
+        this.deps.checks.checkAttendee(user, exercise.id),
+        this.deps.checks.progress.getRoom([user], [exercise.id]).then((room) => room.get(user)?.get(exercise.id)),
+      ]);
     } catch (error) {
       // The cluster went away (or is being removed) since the sweep started.
       if (error instanceof UserError) return { outcome: { status: 'no-cluster' } };
       throw error;
     }
     if (result.passed === result.total) return { outcome: { status: 'done' } };
-    const record = (await this.deps.checks.progress.getRoom([user], [exercise.id])).get(user)?.get(exercise.id);
-    const since = lastAdvance(record) ?? now;
+    // Never checked before: this check is their first, and they have not been stuck for any time yet.
+    const since = Math.max(lastAdvance(before) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
     const step = result.next;
     if (!step || now - since < this.settings.checkinStuckMs) return { outcome: { status: 'working' } };
     return {
@@ -247,19 +246,23 @@ export class CheckinService {
     return new Ledger(this.redis, key.summary, key.summarySending);
   }
 
-  /** The first outcome written stays (a retried check does not change what the summary counts). */
+  /** The first outcome written stays (a retried check does not change what the summary counts); then the summary, if it was the last. */
   async settle(sweepId: string, user: string, outcome: AttendeeOutcome): Promise<void> {
-    const key = sweepKeys(sweepId).outcomes;
-    await this.redis().multi().hsetnx(key, user, JSON.stringify(outcome)).pexpire(key, SWEEP_TTL_MS).exec();
+    const key = sweepKeys(sweepId);
+    const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, user, JSON.stringify(outcome), SWEEP_TTL_MS);
+    if (last === 1) await this.queueSummary(sweepId);
   }
 
   /** Queues the summary once every attendee of the sweep has an outcome (the job id makes a second call a no-op). */
   async summaryWhenDone(sweepId: string): Promise<void> {
     const key = sweepKeys(sweepId);
     const [total, settled] = await Promise.all([this.redis().hget(key.meta, 'total'), this.redis().hlen(key.outcomes)]);
-    if (total !== null && settled >= Number(total)) {
-      await this.queue().add('summary', { sweepId } satisfies SummaryData, { ...SWEEP_OPTIONS, jobId: `${sweepId}-summary` });
-    }
+    if (total !== null && settled >= Number(total)) await this.queueSummary(sweepId);
+  }
+
+  /** The job id makes a second call a no-op. */
+  private async queueSummary(sweepId: string): Promise<void> {
+    await this.queue().add('summary', { sweepId } satisfies SummaryData, { ...SWEEP_OPTIONS, jobId: `${sweepId}-summary` });
   }
 
   async summary(sweepId: string): Promise<SweepSummary | undefined> {
@@ -330,6 +333,7 @@ interface SweepData {
 interface CheckData {
   sweepId: string;
   user: string;
+  exercise: string;
 }
 interface SummaryData {
   sweepId: string;
@@ -366,9 +370,9 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
 
   async function check(job: Job<CheckData>, token?: string): Promise<void> {
     const { sweepId, user } = job.data;
-    const exercise = await checkins.sweepExercise(sweepId);
-    if (!exercise) return log.warn({ sweepId, user }, 'check-in sweep expired before this check; skipped');
-    if (await checkins.outcomeOf(sweepId, user)) return checkins.summaryWhenDone(sweepId);
+    const exercise = checkins.exercise(job.data.exercise);
+    if (!exercise) return log.warn({ sweepId, user, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
+    // A check run again after a crash records one more attempt; the outcome the summary counts is the first one settled.
     let assessed: Awaited<ReturnType<CheckinService['assess']>>;
     try {
       assessed = await checkins.assess(user, exercise);
@@ -381,7 +385,6 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
       outcome = { ...outcome, nudge: await nudge(job, token, assessed.nudge) };
     }
     await checkins.settle(sweepId, user, outcome);
-    await checkins.summaryWhenDone(sweepId);
   }
 
   async function nudge(job: Job, token: string | undefined, nudge: Nudge): Promise<NudgeFate> {
@@ -419,6 +422,15 @@ function failOnError(results: Array<[Error | null, unknown]> | null): void {
 }
 
 const QUIET = 'checkins:quiet';
+
+// KEYS: outcomes, meta. ARGV: user, outcome, ttl. Returns 1 when every attendee of the sweep has an outcome now.
+const SETTLE = `
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local total = redis.call('HGET', KEYS[2], 'total')
+if total and redis.call('HLEN', KEYS[1]) >= tonumber(total) then return 1 end
+return 0
+`;
 
 function sweepKeys(id: string) {
   const base = `checkins:sweep:${id}`;

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_EXERCISE_KEY } from '../../src/checks/service.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
@@ -6,7 +6,7 @@ import { NUDGE_TAG, SUMMARY_TAG } from '../../src/workshop/checkins.js';
 import type { PostedMessage } from '../support/fake-slack.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
-import { INSTRUCTOR, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
+import { INSTRUCTOR, shownText, spawnWorker, startWorkshopBot, type WorkshopBot } from './harness.js';
 
 const ROOM_SIZE = 30;
 const EXERCISE = 'mesos-ui';
@@ -46,23 +46,7 @@ describe.skipIf(!testRedisUrl())('check-in crash safety: workers killed mid-swee
   });
 
   function startWorker(): ChildProcess {
-    const worker = spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
-      env: {
-        ...process.env,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: room.fake.apiUrl,
-        REDIS_URL: testRedisUrl()!,
-        WORKSHOP_KEY_PREFIX: room.bot.config.keyPrefix,
-        INSTRUCTORS: INSTRUCTOR,
-        CLUSTER_ISOLATION: 'shared',
-        ATTACH_ALLOW: '127.0.0.0/8',
-        BROADCAST_PER_MINUTE: '3000',
-        CHECKIN_STUCK_MINUTES: '5',
-        CHECKIN_CONCURRENCY: '3',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
+    const worker = spawnWorker(room, { ATTACH_ALLOW: '127.0.0.0/8', CHECKIN_STUCK_MINUTES: '5', CHECKIN_CONCURRENCY: '3' });
     workers.push(worker);
     return worker;
   }

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Worker } from 'bullmq';
 import { broadcastReportMessage } from '../../commands/render/room-messages.js';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
@@ -124,4 +125,23 @@ export function startCheckinWorker(bot: BotApp): Worker {
   const { config, log } = bot.services;
   const [worker] = startWorkers(config.redisUrl, config.keyPrefix, { checkins: checkinWork(bot) }, log);
   return worker!;
+}
+
+/** A `workshop-bot worker` process from dist/ on the room's Redis and fake Slack (posts paced fast); `env` adds to its settings. */
+export function spawnWorker(room: WorkshopBot, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: room.fake.apiUrl,
+      REDIS_URL: testRedisUrl()!,
+      WORKSHOP_KEY_PREFIX: room.bot.config.keyPrefix,
+      INSTRUCTORS: INSTRUCTOR,
+      CLUSTER_ISOLATION: 'shared',
+      BROADCAST_PER_MINUTE: '3000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: 'ignore',
+  });
 }
