@@ -85,8 +85,16 @@ export interface CheckinMessages {
 /** A sweep's records live a day; nudge ledgers a week (a step is nudged once, however many sweeps). */
 const SWEEP_TTL_MS = 24 * 3600_000;
 const FANOUT_CHUNK = 100;
-/** A check that failed on our side (Redis away) is tried again; a cluster that does not answer is a result, not a failure. */
-const CHECK_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 1000 } };
+/**
+ * A check that failed on our side (Redis away) is tried again; a cluster that does not answer is a
+ * result, not a failure. A finished check leaves nothing behind: its outcome is in the sweep's records.
+ */
+const CHECK_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: 100,
+};
 const SWEEP_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 50, removeOnFail: 50 };
 
 export interface CheckinDeps {
