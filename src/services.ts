@@ -14,6 +14,7 @@ import type { Queues } from './queue/queues.js';
 import type { Store } from './store/redis.js';
 import type { AttendeeRegistry } from './workshop/attendees.js';
 import type { BroadcastService } from './workshop/broadcast.js';
+import type { CheckinService } from './workshop/checkins.js';
 import type { InstructorRoles } from './workshop/roles.js';
 import type { WorkshopRoom } from './workshop/room.js';
 import type { WorkshopService } from './workshop/service.js';
@@ -41,6 +42,8 @@ export interface CommandServices {
   room: WorkshopRoom;
   /** `/workshop broadcast`: fan-out through the `broadcasts` queue, delivery reports. */
   broadcasts: BroadcastService;
+  /** `/workshop checkins`: the sweeps' scheduler, and who asked not to be nudged. */
+  checkins: CheckinService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
   /** The course FAQ (/faq, questions in DMs and mentions). */

@@ -167,7 +167,7 @@ function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
 }
 
 /** Mentions of users (<@U…>) and channels (<#C…>), cut short to fit a section. */
-function mentions(targets: string[], budget: number): string {
+export function mentions(targets: string[], budget: number): string {
   const shown: string[] = [];
   let length = 0;
   for (const target of targets) {

@@ -12,6 +12,7 @@ import {
 } from '../render/room-messages.js';
 import { prepullMessage } from '../render/workshop-messages.js';
 import { board, refreshHome } from './board.js';
+import { checkins } from './checkins.js';
 import { end, endButton, next, removeClustersButton, start } from './session.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
@@ -186,7 +187,13 @@ export const workshop: CommandSpec = {
       instructorOnly: true,
       run: board,
     },
-    { name: 'checkins', usage: '/workshop checkins on|off', summary: 'automatic nudges for attendees who are stuck', instructorOnly: true },
+    {
+      name: 'checkins',
+      usage: '/workshop checkins [on [every 10m] | off | now]',
+      summary: 'checks every cluster on a schedule, nudges stuck attendees with a hint, sends you a summary',
+      instructorOnly: true,
+      run: checkins,
+    },
     {
       name: 'prepull',
       usage: '/workshop prepull [image …]',
