@@ -1,3 +1,4 @@
+import { appArgument } from '../clients/marathon-definition.js';
 import { parsePortRanges } from '../clients/resources.js';
 import type { LaunchRequest } from './master-model.js';
 import { LIVE_TASK_STATES, type SchedulerLink } from './scheduler-link.js';
@@ -81,8 +82,6 @@ export function isElasticsearchScheduler(app: SchedulerApp): boolean {
 
 /** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */
 function elasticsearchNodes(app: SchedulerApp): number {
-  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
-  const at = args.indexOf('--elasticsearchNodes');
-  const value = at >= 0 ? Number(args[at + 1]) : 3;
+  const value = Number(appArgument(app, '--elasticsearchNodes') ?? 3);
   return Number.isInteger(value) && value >= 0 ? value : 3;
 }
