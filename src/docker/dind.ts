@@ -31,7 +31,7 @@ const ENGINE_RELAY_PORT = 2399;
  * One line `<IPv4> <port>` in, then the connection goes on to that address from inside the engine
  * (busybox nc, in docker:dind and the local stand-in alike). Anything but digits and dots is refused.
  */
-const RELAY_HANDLER =
+export const RELAY_HANDLER =
   'read -r host port; case "$host" in ""|*[!0-9.]*) exit 1;; esac; case "$port" in ""|*[!0-9]*) exit 1;; esac; exec nc "$host" "$port"';
 /** What dockerd and containerd themselves take inside an attendee's engine container. */
 export const ENGINE_OVERHEAD_BYTES = 256 * 1024 * 1024;
