@@ -107,6 +107,18 @@ describe.skipIf(!testRedisUrl() || !testZookeeper())('/check elk: Elasticsearch,
     expect(stepLine(reply, 'Logstash runs as a framework')).toContain('logstash has 3 running tasks');
   });
 
+  it("Kibana scaled to 0 through Marathon's REST API: --again fails its steps, and the passes come back at 1", async () => {
+    await marathon.scaleApp('kibana', 0);
+    await until(async () => (await marathon.apps()).find((app) => app.id === '/kibana')?.tasksRunning === 0);
+    let reply = await bot.command('/check', 'elk --again', user);
+    expect(icons(reply)).toEqual(['✅', '✅', '❌', '❌', '✅']);
+    expect(stepLine(reply, "Kibana's UI answers on port 5601")).toContain('no task of image kibana is running');
+    await marathon.scaleApp('kibana', 1);
+    await until(async () => (await marathon.apps()).find((app) => app.id === '/kibana')?.tasksRunning === 1);
+    reply = await check();
+    expect(reply.text).toContain('5 of 5 steps done');
+  });
+
   /** Kibana's /api/status, as a browser or curl gets it on the agent that runs Kibana. */
   async function kibanaStatus(): Promise<{ overall: string; elasticsearch: string | undefined }> {
     const [task] = (await marathon.app('kibana')).tasks;
