@@ -184,9 +184,11 @@ export class HttpClient {
         ? 'its host name does not resolve'
         : code === 'ECONNREFUSED'
           ? 'nothing is listening there'
-          : code
-            ? `the connection failed (${code})`
-            : 'the connection failed';
+          : code === 'UND_ERR_SOCKET' && this.options.relay
+            ? 'the connection closed before an answer (through your engine, that is what nothing listening looks like)'
+            : code
+              ? `the connection failed (${code})`
+              : 'the connection failed';
     return new EndpointError(
       'unreachable',
       url,
