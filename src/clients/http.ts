@@ -184,7 +184,7 @@ export class HttpClient {
         ? 'its host name does not resolve'
         : code === 'ECONNREFUSED'
           ? 'nothing is listening there'
-          : code === 'UND_ERR_SOCKET' && this.options.relay
+          : (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && this.options.relay
             ? 'the connection closed before an answer (through your engine, that is what nothing listening looks like)'
             : code
               ? `the connection failed (${code})`

@@ -93,6 +93,10 @@ describe.skipIf(!BUSYBOX)("the engine's relay", () => {
       status: 'fail',
       detail: `nothing accepts connections at 127.0.0.1:${closedPort}`,
     });
+    expect(await runCheck({ type: 'http', url: `http://127.0.0.1:${closedPort}/` }, endpoints, clients, options)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('the connection closed before an answer'),
+    });
     expect(await runCheck({ type: 'http', url: `http://agent-1:${pagePort}/` }, endpoints, clients, options)).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('is not an IPv4 address and port inside your engine'),
