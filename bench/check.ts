@@ -40,7 +40,8 @@ try {
     agents: cluster.agentUrls,
     zookeeper: zookeeper.connectString,
   });
-  const scheduler = JSON.parse(bot.services.checks.find('frameworks').files.marathon[0]!.text.replace('"1"', '"5"')) as object;
+  // Asked for 6 nodes on 5 agents: 5 run, one per agent, so every step of the exercise holds at once.
+  const scheduler = JSON.parse(bot.services.checks.find('frameworks').files.marathon[0]!.text.replace('"1"', '"6"')) as object;
   await new MarathonClient(http, cluster.marathonUrl).createApp(scheduler);
   const mesos = new MesosClient(http, { masterUrl: cluster.masterUrl });
   for (;;) {

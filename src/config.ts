@@ -247,8 +247,9 @@ export const CONFIG_VARIABLES = {
   }),
   APP_PORTS: variable({
     name: 'APP_PORTS',
-    default: '80,3306,8000-8009',
-    description: "attendees' app ports each engine publishes (dind), e.g. Marathon's nginx on 80; /cluster info shows where they answer",
+    default: '80,3306,4040,5601,8000-8009,9200',
+    description:
+      "attendees' app ports each engine publishes (dind) for their browser: nginx and WordPress on 80, MySQL 3306, Weave Scope 4040, Kibana 5601, Elasticsearch 9200; /cluster info shows where they answer (checks reach other task ports through the engine's relay)",
     schema: portList,
   }),
   MAX_AGENTS: variable({
