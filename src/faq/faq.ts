@@ -1,6 +1,6 @@
 import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
-import { type DomainClass, type Lexicon, loadLexicon } from './lexicon.js';
+import { type DomainClass, type Lexicon, loadLexicon, questionWords } from './lexicon.js';
 import { words } from './text.js';
 import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
 
@@ -47,7 +47,7 @@ const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number
   everyday: -0.5,
   topicWord: 0.5,
   related: 0.5,
-  unknown: -1,
+  unknown: -0.5,
 };
 /** Each word against the course (up to two) asks for this much more evidence. */
 const AGAINST_MARGIN = 0.5;
@@ -193,7 +193,13 @@ export class Faq {
     let evidence = 0;
     let corrections = 0;
     const counted = new Map<string, number>();
-    for (const key of this.lexicon.phrases(words(question.slice(0, MAX_QUESTION_LENGTH)))) {
+    const tokens = words(question.slice(0, MAX_QUESTION_LENGTH));
+    const keys = this.lexicon.phrases(tokens);
+    // "marathon training", "a zookeeper at the zoo": once one course word is shown to be meant in its
+    // everyday sense, the question's other course words are read in theirs too ("docker container ship").
+    const context = questionWords(tokens);
+    const otherSense = keys.some((key) => this.lexicon.otherSense([key, ...this.lexicon.termsOf(key)], context));
+    for (const key of keys) {
       if (this.lexicon.isIgnored(key)) continue;
       let terms = this.known(this.lexicon.termsOf(key));
       const related = this.known(this.lexicon.related(key));
@@ -214,6 +220,7 @@ export class Faq {
         let domainClass = this.domainOf(surface, terms);
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
+        if (otherSense && (domainClass === 'ambiguous' || this.lexicon.otherSense([surface, ...terms], context))) domainClass = 'everyday';
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday') everyday++;
         if (domainClass === 'general') neutral++;

@@ -27,6 +27,8 @@ export class Lexicon {
   private readonly longestPhrase: number;
   /** First words of phrases: only there does the reader look ahead. */
   private readonly phraseStarts = new Set<string>();
+  /** A course word or term → the words and phrases that say it is meant in another sense. */
+  private readonly senses = new Map<string, string[]>();
 
   constructor(source: LexiconSource) {
     const keyOf = (text: string) => words(text).join(' ');
@@ -48,6 +50,12 @@ export class Lexicon {
       this.relatedTerms.set(key, terms);
       if (!key.includes(' ')) this.relatedTerms.set(stem(key), terms);
     }
+    // A cue that stems to the word itself ("mastering" for "master") would veto every use of it.
+    for (const [word, cues] of Object.entries(source.senses))
+      this.senses.set(
+        keyOf(word),
+        cues.map(keyOf).filter((cue) => stem(cue) !== stem(keyOf(word))),
+      );
     // An entry is the word or phrase as typed ("zk" is specific though it reads as "zookeeper"). An
     // entry that names a synonym group also classes the group's other variants, unless it is specific:
     // "teardown" is unmistakable, "shut down" is not.
@@ -125,6 +133,18 @@ export class Lexicon {
     return this.termClass.get(term);
   }
 
+  /**
+   * Whether a course word is meant in another sense here: one of the question's words or phrases is
+   * a cue of that other sense ("marathon" next to "race", "master" next to "degree"). `keys` are
+   * the word as typed and the terms it reads as; `question` holds the question's words and stems.
+   */
+  otherSense(keys: readonly string[], question: QuestionWords): boolean {
+    for (const key of keys)
+      for (const cue of this.senses.get(key) ?? [])
+        if (cue.includes(' ') ? question.text.includes(` ${cue} `) : question.words.has(cue) || question.words.has(stem(cue))) return true;
+    return false;
+  }
+
   /** Every word the lexicon knows: what a misspelling may be corrected to. */
   surfaceWords(): Set<string> {
     const surface = new Set<string>();
@@ -144,12 +164,24 @@ export class Lexicon {
   }
 }
 
+/** A question's words, their stems, and its text as ` word word `: what sense cues are looked up in. */
+export interface QuestionWords {
+  words: ReadonlySet<string>;
+  text: string;
+}
+
+export function questionWords(tokens: readonly string[]): QuestionWords {
+  return { words: new Set(tokens.flatMap((token) => [token, stem(token)])), text: ` ${tokens.join(' ')} ` };
+}
+
 export interface LexiconSource {
   ignore: string[];
   /** Phrases that carry no topic ("for instance"). */
   ignorePhrases: string[];
   synonyms: Record<string, string[]>;
   related: Record<string, string[]>;
+  /** A course word (or term) → cues that it is meant in another sense. */
+  senses: Record<string, string[]>;
   domain: Record<DomainClass, string[]>;
 }
 
@@ -176,6 +208,7 @@ export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')):
     ignorePhrases: raw?.['ignore phrases'] === undefined ? [] : list(raw['ignore phrases'], 'ignore phrases'),
     synonyms: table(raw?.synonyms, 'synonyms'),
     related: table(raw?.related, 'related'),
+    senses: raw?.senses === undefined ? {} : table(raw.senses, 'senses'),
     domain: Object.fromEntries(DOMAIN_CLASSES.map((domainClass) => [domainClass, domain[domainClass] ?? []])) as LexiconSource['domain'],
   });
 }

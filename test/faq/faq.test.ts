@@ -89,6 +89,20 @@ describe('FAQ', () => {
     expect(unsure.suggestions.length).toBeLessThanOrEqual(3);
   });
 
+  it('reads a course word next to a cue of its everyday sense as everyday, and only then', () => {
+    for (const question of [
+      'marathon training plan for my first race',
+      'how do i become a zookeeper',
+      'which masters degree should i do',
+      'whats a docker container ship weight',
+      'mesos in biology, like mesoderm?',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+    expect(faq.ask('what happens if the master dies').topic?.id).toBe('master-killed');
+    expect(faq.ask('what does zookeeper store for mesos').topic).not.toBeNull();
+    expect(faq.ask('how do i run a docker container on marathon').topic?.id).toBe('marathon-container');
+  });
+
   it('corrects the outline where it is wrong', () => {
     expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
     expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
