@@ -30,9 +30,10 @@ const CORRECTED_WEIGHT = 0.5;
 const RELATED_WEIGHT = 0.4;
 /**
  * How much a word counts in ranking, by what it is: words that name course things decide between
- * topics; everyday verbs, question words and numbers only tip the balance.
+ * topics; everyday verbs, words that are no course term ("inside", "completely"), question words and
+ * numbers only tip the balance.
  */
-const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5 } as const;
+const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5, topicWord: 0.6, unknown: 0.6 } as const;
 
 /**
  * Evidence that a question is about the course, per word (see lexicon.yaml, `domain`). A question is
@@ -215,7 +216,8 @@ export class Faq {
           surface = corrected;
         }
       }
-      for (const term of related) add(term, RELATED_WEIGHT);
+      // A word that points at a concept shares its weight among the concept's terms.
+      for (const term of related) add(term, RELATED_WEIGHT / related.length);
       if (terms.length > 0) {
         let domainClass = this.domainOf(surface, terms);
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
