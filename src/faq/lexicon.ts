@@ -121,7 +121,9 @@ export class Lexicon {
   /** How specific a word or phrase is to the course, when the lexicon says. */
   domain(key: string): DomainClass | undefined {
     if (key.includes(' ')) return this.domainClass.get(key);
-    for (const form of [key, stem(key), ...baseForms(key)]) {
+    // "re-registration" is "reregistration", "ip-per-container" is "ip_per_container".
+    const joined = key.includes('-') ? [key.replaceAll('-', ''), key.replaceAll('-', '_')] : [];
+    for (const form of [key, stem(key), ...baseForms(key), ...joined.flatMap((form) => [form, stem(form)])]) {
       const found = this.domainClass.get(form);
       if (found !== undefined) return found;
     }
