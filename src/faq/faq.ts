@@ -19,6 +19,7 @@ export interface FaqResult {
 const WEIGHTS = { title: 3, phrasings: 2.5, keywords: 2, answer: 0.6 } as const;
 const K1 = 1.2;
 const VARIANT_WEIGHT = 3;
+const SECOND_VARIANT_WEIGHT = 0.3;
 const B = 0.4;
 
 /** A term of the question and how much it counts: a corrected typo or a related term counts less. */
@@ -274,18 +275,22 @@ export class Faq {
     return terms.filter((term) => this.idf.has(term));
   }
 
-  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing. */
+  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing, and a little of the next closest. */
   private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
     const idf = (term: string) => this.idf.get(term) ?? 0;
     const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
     if (queryNorm === 0) return 0;
     let best = 0;
+    let second = 0;
     for (const variant of entry.variants) {
       let dot = 0;
       for (const { term, weight } of query) if (variant.terms.has(term)) dot += weight * idf(term) ** 2;
-      if (dot > 0) best = Math.max(best, dot / (queryNorm * variant.norm));
+      const similarity = dot > 0 ? dot / (queryNorm * variant.norm) : 0;
+      if (similarity > best) [best, second] = [similarity, best];
+      else if (similarity > second) second = similarity;
     }
-    return best;
+    // A second close variant confirms the first: a topic asked about this way in several words wins ties.
+    return best + SECOND_VARIANT_WEIGHT * second;
   }
 
   private bm25(entry: IndexedTopic, query: QueryTerm[]): number {
