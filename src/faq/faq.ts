@@ -34,7 +34,16 @@ const RELATED_WEIGHT = 0.4;
  * topics; everyday verbs, words that are no course term ("inside", "completely"), question words and
  * numbers only tip the balance.
  */
-const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5, topicWord: 0.6, unknown: 0.6 } as const;
+const RANK_WEIGHT = {
+  specific: 1.2,
+  general: 0.6,
+  everyday: 0.6,
+  foreign: 0.6,
+  question: 1,
+  number: 0.5,
+  topicWord: 0.6,
+  unknown: 0.6,
+} as const;
 
 /**
  * Evidence that a question is about the course, per word (see lexicon.yaml, `domain`). A question is
@@ -47,6 +56,7 @@ const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number
   general: 0,
   question: 0,
   everyday: -0.5,
+  foreign: -1,
   topicWord: 0.5,
   related: 0.5,
   unknown: -0.5,
@@ -80,7 +90,7 @@ export interface Reading {
   evidence: number;
   /** Words known nowhere. */
   unknown: number;
-  /** Words of everyday life (your laptop, a password). */
+  /** Words of everyday life (your laptop, a password) and names of other products (kubernetes, postgres). */
   everyday: number;
   /** Words that say nothing either way ("start", "new"), question words aside. */
   neutral: number;
@@ -207,8 +217,10 @@ export class Faq {
       const related = this.known(this.lexicon.related(key));
       let weight = 1;
       let surface = key;
-      // A misspelling is corrected; a real English word that the course does not use is not one.
-      if (terms.length === 0 && related.length === 0 && !key.includes(' ') && corrections < MAX_CORRECTIONS && !this.english.has(key)) {
+      // A misspelling is corrected; a real English word that the course does not use is not one, and
+      // a word the lexicon classes (another product's name: "systemd") is no misspelling either.
+      const typo = !key.includes(' ') && !this.english.has(key) && this.lexicon.domain(key) === undefined;
+      if (terms.length === 0 && related.length === 0 && typo && corrections < MAX_CORRECTIONS) {
         corrections++;
         const corrected = this.vocabulary.correct(key);
         if (corrected !== undefined && corrected !== key) {
@@ -225,7 +237,7 @@ export class Faq {
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
         if (otherSense && (domainClass === 'ambiguous' || this.lexicon.otherSense([surface, ...terms], context))) domainClass = 'everyday';
         if (domainClass === 'unknown') unknown++;
-        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
         if (domainClass === 'general') neutral++;
         if (domainClass === 'unknown') evidence += EVIDENCE.unknown;
         else {
@@ -242,7 +254,7 @@ export class Faq {
         // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
         const domainClass = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 ? 'general' : 'unknown');
         if (domainClass === 'unknown') unknown++;
-        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
         if (domainClass === 'general' && !/\d/.test(key)) neutral++;
         evidence += EVIDENCE[domainClass];
       }

@@ -5,8 +5,8 @@ import { packageRoot } from '../package-root.js';
 import { baseForms, stem, words } from './text.js';
 
 /** How much a word says that a question is about the course (see lexicon.yaml, `domain`). */
-export type DomainClass = 'specific' | 'ambiguous' | 'general' | 'everyday' | 'question';
-const DOMAIN_CLASSES: readonly DomainClass[] = ['specific', 'ambiguous', 'general', 'everyday', 'question'];
+export type DomainClass = 'specific' | 'ambiguous' | 'general' | 'everyday' | 'foreign' | 'question';
+const DOMAIN_CLASSES: readonly DomainClass[] = ['specific', 'ambiguous', 'general', 'everyday', 'foreign', 'question'];
 
 /**
  * The course's vocabulary as data (src/faq/lexicon.yaml): words to ignore, synonyms (words and

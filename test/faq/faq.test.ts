@@ -103,6 +103,16 @@ describe('FAQ', () => {
     expect(faq.ask('how do i run a docker container on marathon').topic?.id).toBe('marathon-container');
   });
 
+  it('leaves questions about other products outside, unless a course word brings them in', () => {
+    for (const question of [
+      'how do i deploy a docker container on aws ecs',
+      'how do i see the logs of a systemd service',
+      'my node.js app leaks memory',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+    expect(faq.ask('coming from kubernetes: what is a mesos framework?').topic?.id).toBe('what-is-framework');
+  });
+
   it('corrects the outline where it is wrong', () => {
     expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
     expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
