@@ -94,6 +94,8 @@ export interface Reading {
   everyday: number;
   /** Words that say nothing either way ("start", "new"), question words aside. */
   neutral: number;
+  /** The terms of the words that speak for the course: an answer must be about one of them. */
+  course: Set<string>;
 }
 
 /**
@@ -166,10 +168,10 @@ export class Faq {
    * (its score over what a topic matching every word would score) and how much of the question its
    * title, phrasings and keywords cover.
    */
-  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number } {
+  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number; grounded: boolean } {
     const reading = this.read(question);
     const idf = (term: string) => this.idf.get(term) ?? 0;
-    const nothing = { reading, ranked: [], confidence: 0, coverage: 0 };
+    const nothing = { reading, ranked: [], confidence: 0, coverage: 0, grounded: false };
     if (reading.terms.length === 0) return nothing;
     // What the question is about: "how do I" and "what is" only tell topics of the same kind apart.
     const content = reading.terms.filter((entry) => this.lexicon.termDomain(entry.term) !== 'question');
@@ -190,6 +192,8 @@ export class Faq {
       ranked: ranked.map((candidate) => candidate.entry.topic),
       confidence: Math.min(1, top.score / (total * (K1 + 1))),
       coverage,
+      // "how high is the mesosphere": a course word, but the best topic only matched "high".
+      grounded: [...reading.course].some((term) => top.entry.tf.has(term)),
     };
   }
 
@@ -205,6 +209,7 @@ export class Faq {
     let evidence = 0;
     let corrections = 0;
     const counted = new Map<string, number>();
+    const course = new Set<string>();
     const tokens = words(question.slice(0, MAX_QUESTION_LENGTH));
     const keys = this.lexicon.phrases(tokens);
     // "marathon training", "a zookeeper at the zoo": once one course word is shown to be meant in its
@@ -231,6 +236,7 @@ export class Faq {
       }
       // A word that points at a concept shares its weight among the concept's terms.
       for (const term of related) add(term, RELATED_WEIGHT / related.length);
+      for (const term of related) course.add(term);
       if (terms.length > 0) {
         let domainClass = this.domainOf(surface, terms);
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
@@ -246,6 +252,7 @@ export class Faq {
           const before = Math.max(0, ...terms.map((term) => counted.get(term) ?? 0));
           if (value > before) evidence += value - before;
           for (const term of terms) counted.set(term, Math.max(counted.get(term) ?? 0, value));
+          if (value > 0) for (const term of terms) course.add(term);
         }
         const rank = /\d/.test(key) ? RANK_WEIGHT.number : (RANK_WEIGHT[domainClass as keyof typeof RANK_WEIGHT] ?? 1);
         for (const term of terms) add(term, weight * rank);
@@ -259,7 +266,7 @@ export class Faq {
         evidence += EVIDENCE[domainClass];
       }
     }
-    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral };
+    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral, course };
   }
 
   /**
@@ -336,8 +343,18 @@ export class Faq {
   }
 }
 
-function isOnTopic({ reading, ranked, confidence }: { reading: Reading; ranked: FaqTopic[]; confidence: number }): boolean {
-  if (ranked.length === 0) return false;
+function isOnTopic({
+  reading,
+  ranked,
+  confidence,
+  grounded,
+}: {
+  reading: Reading;
+  ranked: FaqTopic[];
+  confidence: number;
+  grounded: boolean;
+}): boolean {
+  if (ranked.length === 0 || !grounded) return false;
   const against = reading.unknown + reading.everyday;
   if (reading.evidence < EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2)) return false;
   // One course word among neutral ones ("linux command to find large files") must also match a topic well.
