@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate, loadEvaluationSet } from '../../src/faq/evaluate.js';
+import { evaluate, loadEvaluationSet, loadEvaluationSets } from '../../src/faq/evaluate.js';
 import { loadFaq } from '../../src/faq/faq.js';
 import { loadSections } from '../../src/faq/topics-loader.js';
 import { REAL_FIXTURES } from '../support/fixtures.js';
@@ -132,6 +132,17 @@ describe('FAQ', () => {
     const result = evaluate(faq, loadEvaluationSet());
     expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(result.offTopicAnswered).toBe(0);
+  });
+
+  it('keeps the tuned blind sets above their floors and answers none of their off-topic questions', () => {
+    const floors: Record<string, number> = { 'blind-tuning': 0.93, 'blind-dev': 0.91 };
+    const sets = loadEvaluationSets().filter((entry) => entry.name in floors);
+    expect(sets.map((entry) => entry.name).sort()).toEqual(Object.keys(floors).sort());
+    for (const set of sets) {
+      const result = evaluate(faq, set.questions);
+      expect(result.accuracy, set.name).toBeGreaterThanOrEqual(floors[set.name]!);
+      expect(result.offTopicAnswered, set.name).toBe(0);
+    }
   });
 
   it('refuses topic files with missing fields, naming the file', async () => {
