@@ -112,6 +112,8 @@ export class Faq {
   /** Every indexed term → whether it is a topic's title/phrasing/keyword term (else answer-only). */
   private readonly termKind = new Map<string, 'topic' | 'answer'>();
   private readonly byId: Map<string, FaqTopic>;
+  /** Term → the variants (topic index, variant's norm) that contain it: a question only visits the variants it shares a term with. */
+  private readonly postings = new Map<string, Array<{ topic: number; variant: number; norm: number }>>();
 
   constructor(
     private readonly sectionList: FaqSection[],
@@ -136,6 +138,17 @@ export class Faq {
       for (const word of words([topic.title, ...topic.phrasings, ...topic.keywords, topic.answer].join(' ')))
         if (!lexicon.isIgnored(word)) surface.add(word);
     this.vocabulary = new FuzzyVocabulary(surface);
+    let variantId = 0;
+    this.indexed.forEach((entry, topic) => {
+      for (const variant of entry.variants) {
+        for (const term of variant.terms) {
+          const list = this.postings.get(term) ?? [];
+          list.push({ topic, variant: variantId, norm: variant.norm });
+          this.postings.set(term, list);
+        }
+        variantId++;
+      }
+    });
   }
 
   topic(id: string): FaqTopic | undefined {
@@ -179,8 +192,9 @@ export class Faq {
     // Unknown words count as the rarest known one: a question about something else scores low. A
     // corrected or related term covers less of the question than a word that was typed right.
     const total = content.reduce((sum, entry) => sum + idf(entry.term), 0) + reading.unknown * best;
+    const closest = this.closestVariants(reading.terms);
     const ranked = this.indexed
-      .map((entry) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * this.closestVariant(entry, reading.terms) }))
+      .map((entry, index) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * closest[index]! }))
       .filter((candidate) => candidate.score > 0)
       .sort((a, b) => b.score - a.score);
     const top = ranked[0];
@@ -294,22 +308,30 @@ export class Faq {
     return terms.filter((term) => this.idf.has(term));
   }
 
-  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing, and a little of the next closest. */
-  private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
+  /**
+   * Per topic: the cosine similarity (idf-weighted) of the question with its closest title or phrasing,
+   * and a little of the next closest. Only the variants that share a term with the question are visited.
+   */
+  private closestVariants(query: QueryTerm[]): number[] {
     const idf = (term: string) => this.idf.get(term) ?? 0;
+    const best = new Array<number>(this.indexed.length).fill(0);
+    const second = new Array<number>(this.indexed.length).fill(0);
     const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
-    if (queryNorm === 0) return 0;
-    let best = 0;
-    let second = 0;
-    for (const variant of entry.variants) {
-      let dot = 0;
-      for (const { term, weight } of query) if (variant.terms.has(term)) dot += weight * idf(term) ** 2;
-      const similarity = dot > 0 ? dot / (queryNorm * variant.norm) : 0;
-      if (similarity > best) [best, second] = [similarity, best];
-      else if (similarity > second) second = similarity;
+    if (queryNorm === 0) return best;
+    const dots = new Map<number, { topic: number; norm: number; dot: number }>();
+    for (const { term, weight } of query)
+      for (const posting of this.postings.get(term) ?? []) {
+        const found = dots.get(posting.variant);
+        if (found) found.dot += weight * idf(term) ** 2;
+        else dots.set(posting.variant, { topic: posting.topic, norm: posting.norm, dot: weight * idf(term) ** 2 });
+      }
+    for (const { topic, norm, dot } of dots.values()) {
+      const similarity = dot / (queryNorm * norm);
+      if (similarity > best[topic]!) [best[topic], second[topic]] = [similarity, best[topic]!];
+      else if (similarity > second[topic]!) second[topic] = similarity;
     }
     // A second close variant confirms the first: a topic asked about this way in several words wins ties.
-    return best + SECOND_VARIANT_WEIGHT * second;
+    return best.map((value, topic) => value + SECOND_VARIANT_WEIGHT * second[topic]!);
   }
 
   private bm25(entry: IndexedTopic, query: QueryTerm[]): number {
