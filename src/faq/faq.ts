@@ -1,6 +1,6 @@
 import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
-import { type DomainClass, type Lexicon, loadLexicon } from './lexicon.js';
+import { type DomainClass, type Lexicon, loadLexicon, questionWords } from './lexicon.js';
 import { words } from './text.js';
 import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
 
@@ -19,6 +19,7 @@ export interface FaqResult {
 const WEIGHTS = { title: 3, phrasings: 2.5, keywords: 2, answer: 0.6 } as const;
 const K1 = 1.2;
 const VARIANT_WEIGHT = 3;
+const SECOND_VARIANT_WEIGHT = 0.3;
 const B = 0.4;
 
 /** A term of the question and how much it counts: a corrected typo or a related term counts less. */
@@ -30,9 +31,19 @@ const CORRECTED_WEIGHT = 0.5;
 const RELATED_WEIGHT = 0.4;
 /**
  * How much a word counts in ranking, by what it is: words that name course things decide between
- * topics; everyday verbs, question words and numbers only tip the balance.
+ * topics; everyday verbs, words that are no course term ("inside", "completely"), question words and
+ * numbers only tip the balance.
  */
-const RANK_WEIGHT = { specific: 1.2, general: 0.6, everyday: 0.6, question: 1, number: 0.5 } as const;
+const RANK_WEIGHT = {
+  specific: 1.2,
+  general: 0.6,
+  everyday: 0.6,
+  foreign: 0.6,
+  question: 1,
+  number: 0.5,
+  topicWord: 0.6,
+  unknown: 0.6,
+} as const;
 
 /**
  * Evidence that a question is about the course, per word (see lexicon.yaml, `domain`). A question is
@@ -45,9 +56,10 @@ const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number
   general: 0,
   question: 0,
   everyday: -0.5,
+  foreign: -1,
   topicWord: 0.5,
   related: 0.5,
-  unknown: -1,
+  unknown: -0.5,
 };
 /** Each word against the course (up to two) asks for this much more evidence. */
 const AGAINST_MARGIN = 0.5;
@@ -78,10 +90,12 @@ export interface Reading {
   evidence: number;
   /** Words known nowhere. */
   unknown: number;
-  /** Words of everyday life (your laptop, a password). */
+  /** Words of everyday life (your laptop, a password) and names of other products (kubernetes, postgres). */
   everyday: number;
   /** Words that say nothing either way ("start", "new"), question words aside. */
   neutral: number;
+  /** The terms of the words that speak for the course: an answer must be about one of them. */
+  course: Set<string>;
 }
 
 /**
@@ -98,6 +112,8 @@ export class Faq {
   /** Every indexed term → whether it is a topic's title/phrasing/keyword term (else answer-only). */
   private readonly termKind = new Map<string, 'topic' | 'answer'>();
   private readonly byId: Map<string, FaqTopic>;
+  /** Term → the variants (topic index, variant's norm) that contain it: a question only visits the variants it shares a term with. */
+  private readonly postings = new Map<string, Array<{ topic: number; variant: number; norm: number }>>();
 
   constructor(
     private readonly sectionList: FaqSection[],
@@ -122,6 +138,17 @@ export class Faq {
       for (const word of words([topic.title, ...topic.phrasings, ...topic.keywords, topic.answer].join(' ')))
         if (!lexicon.isIgnored(word)) surface.add(word);
     this.vocabulary = new FuzzyVocabulary(surface);
+    let variantId = 0;
+    this.indexed.forEach((entry, topic) => {
+      for (const variant of entry.variants) {
+        for (const term of variant.terms) {
+          const list = this.postings.get(term) ?? [];
+          list.push({ topic, variant: variantId, norm: variant.norm });
+          this.postings.set(term, list);
+        }
+        variantId++;
+      }
+    });
   }
 
   topic(id: string): FaqTopic | undefined {
@@ -154,10 +181,10 @@ export class Faq {
    * (its score over what a topic matching every word would score) and how much of the question its
    * title, phrasings and keywords cover.
    */
-  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number } {
+  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number; grounded: boolean } {
     const reading = this.read(question);
     const idf = (term: string) => this.idf.get(term) ?? 0;
-    const nothing = { reading, ranked: [], confidence: 0, coverage: 0 };
+    const nothing = { reading, ranked: [], confidence: 0, coverage: 0, grounded: false };
     if (reading.terms.length === 0) return nothing;
     // What the question is about: "how do I" and "what is" only tell topics of the same kind apart.
     const content = reading.terms.filter((entry) => this.lexicon.termDomain(entry.term) !== 'question');
@@ -165,8 +192,9 @@ export class Faq {
     // Unknown words count as the rarest known one: a question about something else scores low. A
     // corrected or related term covers less of the question than a word that was typed right.
     const total = content.reduce((sum, entry) => sum + idf(entry.term), 0) + reading.unknown * best;
+    const closest = this.closestVariants(reading.terms);
     const ranked = this.indexed
-      .map((entry) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * this.closestVariant(entry, reading.terms) }))
+      .map((entry, index) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * closest[index]! }))
       .filter((candidate) => candidate.score > 0)
       .sort((a, b) => b.score - a.score);
     const top = ranked[0];
@@ -178,6 +206,8 @@ export class Faq {
       ranked: ranked.map((candidate) => candidate.entry.topic),
       confidence: Math.min(1, top.score / (total * (K1 + 1))),
       coverage,
+      // "how high is the mesosphere": a course word, but the best topic only matched "high".
+      grounded: [...reading.course].some((term) => top.entry.tf.has(term)),
     };
   }
 
@@ -193,14 +223,23 @@ export class Faq {
     let evidence = 0;
     let corrections = 0;
     const counted = new Map<string, number>();
-    for (const key of this.lexicon.phrases(words(question.slice(0, MAX_QUESTION_LENGTH)))) {
+    const course = new Set<string>();
+    const tokens = words(question.slice(0, MAX_QUESTION_LENGTH));
+    const keys = this.lexicon.phrases(tokens);
+    // "marathon training", "a zookeeper at the zoo": once one course word is shown to be meant in its
+    // everyday sense, the question's other course words are read in theirs too ("docker container ship").
+    const context = questionWords(tokens);
+    const otherSense = keys.some((key) => this.lexicon.otherSense([key, ...this.lexicon.termsOf(key)], context));
+    for (const key of keys) {
       if (this.lexicon.isIgnored(key)) continue;
       let terms = this.known(this.lexicon.termsOf(key));
       const related = this.known(this.lexicon.related(key));
       let weight = 1;
       let surface = key;
-      // A misspelling is corrected; a real English word that the course does not use is not one.
-      if (terms.length === 0 && related.length === 0 && !key.includes(' ') && corrections < MAX_CORRECTIONS && !this.english.has(key)) {
+      // A misspelling is corrected; a real English word that the course does not use is not one, and
+      // a word the lexicon classes (another product's name: "systemd") is no misspelling either.
+      const typo = !key.includes(' ') && !this.english.has(key) && this.lexicon.domain(key) === undefined;
+      if (terms.length === 0 && related.length === 0 && typo && corrections < MAX_CORRECTIONS) {
         corrections++;
         const corrected = this.vocabulary.correct(key);
         if (corrected !== undefined && corrected !== key) {
@@ -209,13 +248,16 @@ export class Faq {
           surface = corrected;
         }
       }
-      for (const term of related) add(term, RELATED_WEIGHT);
+      // A word that points at a concept shares its weight among the concept's terms.
+      for (const term of related) add(term, RELATED_WEIGHT / related.length);
+      for (const term of related) course.add(term);
       if (terms.length > 0) {
         let domainClass = this.domainOf(surface, terms);
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
+        if (otherSense && (domainClass === 'ambiguous' || this.lexicon.otherSense([surface, ...terms], context))) domainClass = 'everyday';
         if (domainClass === 'unknown') unknown++;
-        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
         if (domainClass === 'general') neutral++;
         if (domainClass === 'unknown') evidence += EVIDENCE.unknown;
         else {
@@ -224,6 +266,7 @@ export class Faq {
           const before = Math.max(0, ...terms.map((term) => counted.get(term) ?? 0));
           if (value > before) evidence += value - before;
           for (const term of terms) counted.set(term, Math.max(counted.get(term) ?? 0, value));
+          if (value > 0) for (const term of terms) course.add(term);
         }
         const rank = /\d/.test(key) ? RANK_WEIGHT.number : (RANK_WEIGHT[domainClass as keyof typeof RANK_WEIGHT] ?? 1);
         for (const term of terms) add(term, weight * rank);
@@ -232,12 +275,12 @@ export class Faq {
         // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
         const domainClass = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 ? 'general' : 'unknown');
         if (domainClass === 'unknown') unknown++;
-        if (domainClass === 'everyday') everyday++;
+        if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
         if (domainClass === 'general' && !/\d/.test(key)) neutral++;
         evidence += EVIDENCE[domainClass];
       }
     }
-    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral };
+    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral, course };
   }
 
   /**
@@ -265,18 +308,30 @@ export class Faq {
     return terms.filter((term) => this.idf.has(term));
   }
 
-  /** Cosine similarity (idf-weighted) of the question with the topic's closest title or phrasing. */
-  private closestVariant(entry: IndexedTopic, query: QueryTerm[]): number {
+  /**
+   * Per topic: the cosine similarity (idf-weighted) of the question with its closest title or phrasing,
+   * and a little of the next closest. Only the variants that share a term with the question are visited.
+   */
+  private closestVariants(query: QueryTerm[]): number[] {
     const idf = (term: string) => this.idf.get(term) ?? 0;
+    const best = new Array<number>(this.indexed.length).fill(0);
+    const second = new Array<number>(this.indexed.length).fill(0);
     const queryNorm = Math.sqrt(query.reduce((sum, { term, weight }) => sum + (weight * idf(term)) ** 2, 0));
-    if (queryNorm === 0) return 0;
-    let best = 0;
-    for (const variant of entry.variants) {
-      let dot = 0;
-      for (const { term, weight } of query) if (variant.terms.has(term)) dot += weight * idf(term) ** 2;
-      if (dot > 0) best = Math.max(best, dot / (queryNorm * variant.norm));
+    if (queryNorm === 0) return best;
+    const dots = new Map<number, { topic: number; norm: number; dot: number }>();
+    for (const { term, weight } of query)
+      for (const posting of this.postings.get(term) ?? []) {
+        const found = dots.get(posting.variant);
+        if (found) found.dot += weight * idf(term) ** 2;
+        else dots.set(posting.variant, { topic: posting.topic, norm: posting.norm, dot: weight * idf(term) ** 2 });
+      }
+    for (const { topic, norm, dot } of dots.values()) {
+      const similarity = dot / (queryNorm * norm);
+      if (similarity > best[topic]!) [best[topic], second[topic]] = [similarity, best[topic]!];
+      else if (similarity > second[topic]!) second[topic] = similarity;
     }
-    return best;
+    // A second close variant confirms the first: a topic asked about this way in several words wins ties.
+    return best.map((value, topic) => value + SECOND_VARIANT_WEIGHT * second[topic]!);
   }
 
   private bm25(entry: IndexedTopic, query: QueryTerm[]): number {
@@ -310,8 +365,18 @@ export class Faq {
   }
 }
 
-function isOnTopic({ reading, ranked, confidence }: { reading: Reading; ranked: FaqTopic[]; confidence: number }): boolean {
-  if (ranked.length === 0) return false;
+function isOnTopic({
+  reading,
+  ranked,
+  confidence,
+  grounded,
+}: {
+  reading: Reading;
+  ranked: FaqTopic[];
+  confidence: number;
+  grounded: boolean;
+}): boolean {
+  if (ranked.length === 0 || !grounded) return false;
   const against = reading.unknown + reading.everyday;
   if (reading.evidence < EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2)) return false;
   // One course word among neutral ones ("linux command to find large files") must also match a topic well.

@@ -5,8 +5,8 @@ import { packageRoot } from '../package-root.js';
 import { baseForms, stem, words } from './text.js';
 
 /** How much a word says that a question is about the course (see lexicon.yaml, `domain`). */
-export type DomainClass = 'specific' | 'ambiguous' | 'general' | 'everyday' | 'question';
-const DOMAIN_CLASSES: readonly DomainClass[] = ['specific', 'ambiguous', 'general', 'everyday', 'question'];
+export type DomainClass = 'specific' | 'ambiguous' | 'general' | 'everyday' | 'foreign' | 'question';
+const DOMAIN_CLASSES: readonly DomainClass[] = ['specific', 'ambiguous', 'general', 'everyday', 'foreign', 'question'];
 
 /**
  * The course's vocabulary as data (src/faq/lexicon.yaml): words to ignore, synonyms (words and
@@ -27,6 +27,8 @@ export class Lexicon {
   private readonly longestPhrase: number;
   /** First words of phrases: only there does the reader look ahead. */
   private readonly phraseStarts = new Set<string>();
+  /** A course word or term → the words and phrases that say it is meant in another sense. */
+  private readonly senses = new Map<string, string[]>();
 
   constructor(source: LexiconSource) {
     const keyOf = (text: string) => words(text).join(' ');
@@ -48,6 +50,12 @@ export class Lexicon {
       this.relatedTerms.set(key, terms);
       if (!key.includes(' ')) this.relatedTerms.set(stem(key), terms);
     }
+    // A cue that stems to the word itself ("mastering" for "master") would veto every use of it.
+    for (const [word, cues] of Object.entries(source.senses))
+      this.senses.set(
+        keyOf(word),
+        cues.map(keyOf).filter((cue) => stem(cue) !== stem(keyOf(word))),
+      );
     // An entry is the word or phrase as typed ("zk" is specific though it reads as "zookeeper"). An
     // entry that names a synonym group also classes the group's other variants, unless it is specific:
     // "teardown" is unmistakable, "shut down" is not.
@@ -113,7 +121,9 @@ export class Lexicon {
   /** How specific a word or phrase is to the course, when the lexicon says. */
   domain(key: string): DomainClass | undefined {
     if (key.includes(' ')) return this.domainClass.get(key);
-    for (const form of [key, stem(key), ...baseForms(key)]) {
+    // "re-registration" is "reregistration", "ip-per-container" is "ip_per_container".
+    const joined = key.includes('-') ? [key.replaceAll('-', ''), key.replaceAll('-', '_')] : [];
+    for (const form of [key, stem(key), ...baseForms(key), ...joined.flatMap((form) => [form, stem(form)])]) {
       const found = this.domainClass.get(form);
       if (found !== undefined) return found;
     }
@@ -123,6 +133,18 @@ export class Lexicon {
   /** How specific a term (a synonym group) is to the course, when the lexicon names the group. */
   termDomain(term: string): DomainClass | undefined {
     return this.termClass.get(term);
+  }
+
+  /**
+   * Whether a course word is meant in another sense here: one of the question's words or phrases is
+   * a cue of that other sense ("marathon" next to "race", "master" next to "degree"). `keys` are
+   * the word as typed and the terms it reads as; `question` holds the question's words and stems.
+   */
+  otherSense(keys: readonly string[], question: QuestionWords): boolean {
+    for (const key of keys)
+      for (const cue of this.senses.get(key) ?? [])
+        if (cue.includes(' ') ? question.text.includes(` ${cue} `) : question.words.has(cue) || question.words.has(stem(cue))) return true;
+    return false;
   }
 
   /** Every word the lexicon knows: what a misspelling may be corrected to. */
@@ -144,12 +166,24 @@ export class Lexicon {
   }
 }
 
+/** A question's words, their stems, and its text as ` word word `: what sense cues are looked up in. */
+export interface QuestionWords {
+  words: ReadonlySet<string>;
+  text: string;
+}
+
+export function questionWords(tokens: readonly string[]): QuestionWords {
+  return { words: new Set(tokens.flatMap((token) => [token, stem(token)])), text: ` ${tokens.join(' ')} ` };
+}
+
 export interface LexiconSource {
   ignore: string[];
   /** Phrases that carry no topic ("for instance"). */
   ignorePhrases: string[];
   synonyms: Record<string, string[]>;
   related: Record<string, string[]>;
+  /** A course word (or term) → cues that it is meant in another sense. */
+  senses: Record<string, string[]>;
   domain: Record<DomainClass, string[]>;
 }
 
@@ -176,6 +210,7 @@ export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')):
     ignorePhrases: raw?.['ignore phrases'] === undefined ? [] : list(raw['ignore phrases'], 'ignore phrases'),
     synonyms: table(raw?.synonyms, 'synonyms'),
     related: table(raw?.related, 'related'),
+    senses: raw?.senses === undefined ? {} : table(raw.senses, 'senses'),
     domain: Object.fromEntries(DOMAIN_CLASSES.map((domainClass) => [domainClass, domain[domainClass] ?? []])) as LexiconSource['domain'],
   });
 }

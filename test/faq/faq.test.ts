@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate, loadEvaluationSet } from '../../src/faq/evaluate.js';
+import { evaluate, loadEvaluationSet, loadEvaluationSets } from '../../src/faq/evaluate.js';
 import { loadFaq } from '../../src/faq/faq.js';
 import { loadSections } from '../../src/faq/topics-loader.js';
 import { REAL_FIXTURES } from '../support/fixtures.js';
@@ -89,6 +89,33 @@ describe('FAQ', () => {
     expect(unsure.suggestions.length).toBeLessThanOrEqual(3);
   });
 
+  it('reads a course word next to a cue of its everyday sense as everyday, and only then', () => {
+    for (const question of [
+      'marathon training plan for my first race',
+      'how do i become a zookeeper',
+      'which masters degree should i do',
+      'whats a docker container ship weight',
+      'mesos in biology, like mesoderm?',
+      'duties of an executor of a will',
+      // A course word, but the best topic matched only "high": an answer must be about a course word of the question.
+      'how high is the mesosphere',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+    expect(faq.ask('what happens if the master dies').topic?.id).toBe('master-killed');
+    expect(faq.ask('what does zookeeper store for mesos').topic).not.toBeNull();
+    expect(faq.ask('how do i run a docker container on marathon').topic?.id).toBe('marathon-container');
+  });
+
+  it('leaves questions about other products outside, unless a course word brings them in', () => {
+    for (const question of [
+      'how do i deploy a docker container on aws ecs',
+      'how do i see the logs of a systemd service',
+      'my node.js app leaks memory',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+    expect(faq.ask('coming from kubernetes: what is a mesos framework?').topic?.id).toBe('what-is-framework');
+  });
+
   it('corrects the outline where it is wrong', () => {
     expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
     expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
@@ -105,6 +132,17 @@ describe('FAQ', () => {
     const result = evaluate(faq, loadEvaluationSet());
     expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(result.offTopicAnswered).toBe(0);
+  });
+
+  it('keeps the tuned blind sets above their floors and answers none of their off-topic questions', () => {
+    const floors: Record<string, number> = { 'blind-tuning': 0.93, 'blind-dev': 0.91 };
+    const sets = loadEvaluationSets().filter((entry) => entry.name in floors);
+    expect(sets.map((entry) => entry.name).sort()).toEqual(Object.keys(floors).sort());
+    for (const set of sets) {
+      const result = evaluate(faq, set.questions);
+      expect(result.accuracy, set.name).toBeGreaterThanOrEqual(floors[set.name]!);
+      expect(result.offTopicAnswered, set.name).toBe(0);
+    }
   });
 
   it('refuses topic files with missing fields, naming the file', async () => {
