@@ -283,10 +283,10 @@ export class CheckinService {
 
   /**
    * Writes attendees' outcomes in one round trip. The first outcome written stays (a retried check
-   * does not change what the summary counts); then the summary, if these were the last.
+   * does not change what the summary counts); then the summary, if these were the last. Called with
+   * none (a batch run again whose attendees were all settled), it still queues a summary not queued yet.
    */
   async settle(sweepId: string, outcomes: ReadonlyMap<string, AttendeeOutcome>): Promise<void> {
-    if (outcomes.size === 0) return;
     const key = sweepKeys(sweepId);
     const pairs = [...outcomes].flatMap(([user, outcome]) => [user, JSON.stringify(outcome)]);
     const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, SWEEP_TTL_MS, ...pairs);
