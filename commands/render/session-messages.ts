@@ -1,7 +1,9 @@
 import type { Exercise } from '../../src/checks/exercise.js';
 import { actions, button, confirmed, context, type Message, section } from '../../src/render/blocks.js';
+import type { CheckinSchedule } from '../../src/workshop/checkins.js';
 import type { SessionState } from '../../src/workshop/session.js';
 import { clock } from '../check/render.js';
+import { describeEvery } from './checkin-messages.js';
 import { plural } from './room-messages.js';
 
 const label = (exercise: Exercise) => `${exercise.number}. ${exercise.title}`;
@@ -51,13 +53,18 @@ export function sessionEndedMessage(from: string): Message {
   return { text: 'The session has ended', blocks: [section(text)] };
 }
 
-/** To the instructor: where the results are, and the button that removes every cluster. */
+/**
+ * To the instructor: where the results are, that automatic check-ins are off (`checkins`: what this
+ * press turned off, if they were on), and the button that removes every cluster.
+ */
 export function resultsMessage(
   session: SessionState,
   results: { attendees: number; rows: number; where: string },
   clusters: number,
+  checkins?: CheckinSchedule,
 ): Message {
-  const text = `:white_check_mark: Session ended. Results: ${plural(results.attendees, 'attendee')}, ${plural(results.rows, 'row')} (attendee × step) — ${results.where}`;
+  const off = checkins ? `Automatic check-ins (${describeEvery(checkins.everyMs)}) are off now.` : 'Automatic check-ins are off.';
+  const text = `:white_check_mark: Session ended. Results: ${plural(results.attendees, 'attendee')}, ${plural(results.rows, 'row')} (attendee × step) — ${results.where}\n${off}`;
   const remove = confirmed(button(`Remove every cluster (${clusters})`, 'workshop.remove-clusters', session.id, 'danger'), {
     title: 'Remove every cluster?',
     text: `All ${plural(clusters, 'cluster')} of the room will be destroyed (attached ones are only unlinked).`,

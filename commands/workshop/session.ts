@@ -87,7 +87,10 @@ interface Instructor {
   log: Logger;
 }
 
-/** Ends the session (once), tells the room, and attaches the results (once, however often it is confirmed). */
+/**
+ * Ends the session (once), turns automatic check-ins off, tells the room, and attaches the results
+ * (once, however often it is confirmed).
+ */
 async function finish({ user, channel, services, out, log }: Instructor, id: string): Promise<void> {
   const outcome = await services.session.end(id, user);
   if (!outcome.session) {
@@ -98,6 +101,8 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
     );
   }
   const session = outcome.session;
+  // Sweeps check attendees against the room's exercise: with none running, they only have nothing to do.
+  const checkins = await services.checkins.turnOff();
   if (outcome.ended) {
     log.info({ session: session.id, by: user, exercises: session.exercises }, 'session ended');
     await announce(services, out, sessionEndedMessage(user), channel);
@@ -116,7 +121,7 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
   }
   await services.session.exported(session.id);
   const clusters = (await services.clusters.registry.list()).length;
-  await out.reply(resultsMessage(session, attached, clusters));
+  await out.reply(resultsMessage(session, attached, clusters, checkins));
 }
 
 /** The session's results as a CSV, attached where the instructor is. */

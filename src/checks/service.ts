@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { ClusterAccess, ClusterTarget } from '../clusters/access.js';
 import type { ClusterEndpoints, ClusterRecord } from '../clusters/cluster-record.js';
-import type { ClusterService } from '../clusters/service.js';
+import type { ClusterService, ReadyCluster } from '../clusters/service.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ClusterView } from './cluster-view.js';
 import type { Exercise, Step } from './exercise.js';
-import { type ExerciseProgress, ProgressStore } from './progress.js';
+import { type ExerciseProgress, type ExerciseRecord, ProgressStore } from './progress.js';
 import { checkSteps, type StepOutcome } from './run.js';
 
 export type StepStatus = 'pass' | 'fail' | 'waiting' | 'error';
@@ -40,6 +40,14 @@ export interface ExerciseResult {
 
 /** The instructor's `/workshop start <exercise>` sets this key (under the bot's prefix) to the exercise id. */
 export const CURRENT_EXERCISE_KEY = 'session:current-exercise';
+
+/** What checking one attendee starts from, read ahead for a batch by `CheckService.prepare`. */
+export interface PreparedCheck {
+  /** Their usable cluster, or why it cannot be checked. */
+  cluster: ReadyCluster | UserError;
+  /** Their record of the exercise before the check. */
+  record: ExerciseRecord;
+}
 
 export interface CheckServiceDeps {
   exercises: Exercise[];
@@ -101,9 +109,52 @@ export class CheckService {
         ? this.progress.resetPasses(attendee, exercise.id).then(() => this.progress.get(attendee, exercise.id))
         : this.progress.get(attendee, exercise.id),
     ]);
+    return (await this.probeWith(attendee, exercise, cluster, stored))();
+  }
+
+  /**
+   * What checking each of `attendees` starts from (clusters, records of the exercise), read in two
+   * round trips for all of them; then `checkPrepared` checks one at a time. A sweep reads a batch once
+   * this way instead of twice per attendee.
+   */
+  async prepare(attendees: string[], exercise: Exercise): Promise<Map<string, PreparedCheck>> {
+    const [clusters, records] = await Promise.all([
+      this.deps.clusters.readyMany(attendees),
+      this.progress.getRoom(attendees, [exercise.id]),
+    ]);
+    return new Map(
+      attendees.map((attendee) => [attendee, { cluster: clusters.get(attendee)!, record: records.get(attendee)!.get(exercise.id)! }]),
+    );
+  }
+
+  /**
+   * `checkAttendee` from what `prepare` read, in two halves: this resolves once the attendee's cluster
+   * has answered (its UserError when the cluster is not usable) with the second half, which records
+   * the check in Redis. A batch records one attendee while it checks the next.
+   */
+  async probe(attendee: string, exercise: Exercise, prepared: PreparedCheck): Promise<() => Promise<ExerciseResult>> {
+    if (prepared.cluster instanceof UserError) throw prepared.cluster;
+    return this.probeWith(attendee, exercise, prepared.cluster, prepared.record.steps);
+  }
+
+  private async probeWith(
+    attendee: string,
+    exercise: Exercise,
+    cluster: ReadyCluster,
+    stored: ExerciseProgress,
+  ): Promise<() => Promise<ExerciseResult>> {
     const unpassed = exercise.steps.filter((step) => stored[step.id]?.passedAt === undefined);
     const outcomes = await checkSteps(exercise, unpassed, this.view(cluster), this.deps.log);
+    return () => this.recordCheck(attendee, exercise, stored, unpassed, outcomes);
+  }
 
+  private async recordCheck(
+    attendee: string,
+    exercise: Exercise,
+    stored: ExerciseProgress,
+    unpassed: Step[],
+    outcomes: Map<string, StepOutcome>,
+  ): Promise<ExerciseResult> {
     const statuses = new Map<string, StepOutcome | { status: 'waiting'; detail: string }>();
     const passedNow: string[] = [];
     for (const step of unpassed) {

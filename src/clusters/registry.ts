@@ -18,6 +18,12 @@ export class ClusterRegistry {
     return raw ? decode(raw) : null;
   }
 
+  /** Several attendees' records in one round trip, in their order (null: none). */
+  async getMany(attendees: string[]): Promise<Array<ClusterRecord | null>> {
+    if (attendees.length === 0) return [];
+    return (await this.redis().mget(attendees.map(key))).map((raw) => (raw ? decode(raw) : null));
+  }
+
   /** Stores the record only if the attendee has none; returns the existing one otherwise. */
   async claim(record: NewClusterRecord): Promise<{ claimed: true; record: ClusterRecord } | { claimed: false; record: ClusterRecord }> {
     const fresh = stamped(record);
@@ -97,8 +103,7 @@ export class ClusterRegistry {
   async list(): Promise<ClusterRecord[]> {
     const attendees = await this.redis().smembers(INDEX);
     if (attendees.length === 0) return [];
-    const values = await this.redis().mget(attendees.map(key));
-    return values.filter((value): value is string => value !== null).map(decode);
+    return (await this.getMany(attendees)).filter((record): record is ClusterRecord => record !== null);
   }
 }
 

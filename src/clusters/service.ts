@@ -181,22 +181,35 @@ export class ClusterService {
   }
 
   /** The attendee's cluster when it is usable, or a UserError that says what to do. */
-  async ready(attendee: string): Promise<ClusterRecord & { endpoints: ClusterEndpoints }> {
-    const record = await this.registry.get(attendee);
-    if (!record)
-      throw new UserError(
-        "You don't have a cluster yet.",
-        'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.',
-      );
-    if (record.status !== 'ready' || !record.endpoints) {
-      const hint =
-        record.status === 'failed'
-          ? 'Run /cluster down and then /cluster up to try again.'
-          : 'Wait for it to be ready: /cluster info shows its progress.';
-      throw new UserError(`Your cluster is ${record.status === 'failed' ? 'in a failed state' : `still ${record.status}`}.`, hint);
-    }
-    return record as ClusterRecord & { endpoints: ClusterEndpoints };
+  async ready(attendee: string): Promise<ReadyCluster> {
+    const usable = readyOrWhy(await this.registry.get(attendee));
+    if (usable instanceof UserError) throw usable;
+    return usable;
+  }
+
+  /** `ready` for several attendees in one round trip: each one's usable cluster, or the UserError `ready` would throw. */
+  async readyMany(attendees: string[]): Promise<Map<string, ReadyCluster | UserError>> {
+    const records = await this.registry.getMany(attendees);
+    return new Map(attendees.map((attendee, index) => [attendee, readyOrWhy(records[index] ?? null)]));
   }
 }
 
 const sameMessage = (a: MessageRef, b: MessageRef) => a.channel === b.channel && a.ts === b.ts;
+
+export type ReadyCluster = ClusterRecord & { endpoints: ClusterEndpoints };
+
+function readyOrWhy(record: ClusterRecord | null): ReadyCluster | UserError {
+  if (!record)
+    return new UserError(
+      "You don't have a cluster yet.",
+      'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.',
+    );
+  if (record.status !== 'ready' || !record.endpoints) {
+    const hint =
+      record.status === 'failed'
+        ? 'Run /cluster down and then /cluster up to try again.'
+        : 'Wait for it to be ready: /cluster info shows its progress.';
+    return new UserError(`Your cluster is ${record.status === 'failed' ? 'in a failed state' : `still ${record.status}`}.`, hint);
+  }
+  return record as ReadyCluster;
+}

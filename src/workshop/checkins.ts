@@ -3,8 +3,8 @@ import type { Job, JobsOptions, Processor, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { publishRoomChange } from '../board/changes.js';
 import type { Exercise } from '../checks/exercise.js';
-import { type ExerciseRecord, lastAdvance } from '../checks/progress.js';
-import { type CheckService, CURRENT_EXERCISE_KEY, type ExerciseResult, type StepResult } from '../checks/service.js';
+import { lastAdvance } from '../checks/progress.js';
+import { type CheckService, CURRENT_EXERCISE_KEY, type ExerciseResult, type PreparedCheck, type StepResult } from '../checks/service.js';
 import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Config } from '../config.js';
@@ -47,6 +47,12 @@ export type AttendeeOutcome =
   | { status: 'no-cluster'; cluster?: ClusterStatus }
   | { status: 'error'; reason: string };
 
+/** Where a check found an attendee, and the nudge due if they are stuck. */
+export interface Assessment {
+  outcome: AttendeeOutcome;
+  nudge?: Nudge;
+}
+
 /** `sent` now, `earlier` (a sweep before nudged them on this step), `quiet` (they pressed "stop nudging me"), `failed` (Slack refused). */
 export type NudgeFate = 'sent' | 'earlier' | 'quiet' | 'failed';
 
@@ -86,8 +92,15 @@ export interface CheckinMessages {
 const SWEEP_TTL_MS = 24 * 3600_000;
 const FANOUT_CHUNK = 100;
 /**
- * A check that failed on our side (Redis away) is tried again; a cluster that does not answer is a
- * result, not a failure. A finished check leaves nothing behind: its outcome is in the sweep's records.
+ * A `check` job checks up to this many attendees, one after the other (fewer when the room is small,
+ * so that every worker slot gets some): their clusters and progress are read once per job, and the
+ * queue's own work is shared by the batch.
+ */
+const MAX_BATCH = 10;
+/**
+ * A check that failed on our side (Redis away) is tried again (the attendees of its batch already
+ * settled are skipped); a cluster that does not answer is a result, not a failure. A finished check
+ * leaves nothing behind: its outcomes are in the sweep's records.
  */
 const CHECK_OPTIONS: JobsOptions = {
   attempts: 3,
@@ -107,8 +120,8 @@ export interface CheckinDeps {
 /**
  * `/workshop checkins`: a BullMQ job scheduler queues a `sweep` every N minutes (a sweep can also be
  * queued at once). A sweep lists the room once (its attendees and who has a ready cluster) and
- * queues one `check` job per attendee with a cluster (deterministic job ids), which workers run
- * CHECKIN_CONCURRENCY at a time each, through the same engine as /check, so progress is recorded as
+ * queues `check` jobs for the attendees with a cluster, a batch each (deterministic job ids), which
+ * workers run CHECKIN_CONCURRENCY at a time each, through the same engine as /check, so progress is recorded as
  * /check records it. An attendee with no pass for CHECKIN_STUCK_MINUTES gets a DM with the hint of
  * their first failing step, once per step: the nudge goes through the broadcasts' ledger, keyed by
  * exercise and step, so retries, overlapping sweeps and dead workers never post it twice. When every
@@ -170,7 +183,7 @@ export class CheckinService {
   /**
    * The worker's side of a sweep: the room is listed once (a re-run after a crash finds the list it
    * made and adds no job twice), attendees without a ready cluster are settled at once, and the
-   * others get one `check` job each. Returns false when no exercise runs (nothing is checked then).
+   * others are checked in batches, one `check` job each. Returns false when no exercise runs.
    */
   async fanOut(sweepId: string, by: string): Promise<boolean> {
     const key = sweepKeys(sweepId);
@@ -196,12 +209,15 @@ export class CheckinService {
       failOnError(await transaction.exec());
     }
     const [targets, exercise] = await Promise.all([this.redis().lrange(key.targets, 0, -1), this.redis().hget(key.meta, 'exercise')]);
-    for (let start = 0; start < targets.length; start += FANOUT_CHUNK) {
+    // The targets list is fixed once made, so a re-run cuts the same batches under the same ids.
+    const size = Math.min(MAX_BATCH, Math.max(1, Math.ceil(targets.length / this.settings.checkinConcurrency)));
+    const batches = Array.from({ length: Math.ceil(targets.length / size) }, (_, index) => targets.slice(index * size, (index + 1) * size));
+    for (let start = 0; start < batches.length; start += FANOUT_CHUNK) {
       await this.queue().addBulk(
-        targets.slice(start, start + FANOUT_CHUNK).map((user) => ({
+        batches.slice(start, start + FANOUT_CHUNK).map((users, index) => ({
           name: 'check',
-          data: { sweepId, user, exercise: exercise! } satisfies CheckData,
-          opts: { ...CHECK_OPTIONS, jobId: `${sweepId}-${user}` },
+          data: { sweepId, users, exercise: exercise! } satisfies CheckData,
+          opts: { ...CHECK_OPTIONS, jobId: `${sweepId}-batch-${start + index}` },
         })),
       );
     }
@@ -214,32 +230,43 @@ export class CheckinService {
     return this.deps.checks.exercises.find((exercise) => exercise.id === id);
   }
 
+  /** Those of `users` who have no outcome in the sweep yet (a batch run again after a crash skips the others). */
+  async unsettled(sweepId: string, users: string[]): Promise<string[]> {
+    const outcomes = await this.redis().hmget(sweepKeys(sweepId).outcomes, ...users);
+    return users.filter((_user, index) => outcomes[index] === null);
+  }
+
+  /** Reads what checking `users` starts from, for the whole batch at once (see `CheckService.prepare`). */
+  prepare(users: string[], exercise: Exercise): Promise<Map<string, PreparedCheck>> {
+    return this.deps.checks.prepare(users, exercise);
+  }
+
   /**
-   * Checks the attendee's cluster as /check does (recording progress) and says where they are. A
-   * stuck attendee's outcome comes without its nudge's fate: the caller nudges and fills it in.
+   * Checks the attendee's cluster as /check does (recording progress) and says where they are, in
+   * two halves like `CheckService.probe`: this resolves once their cluster has answered, with the
+   * second half (recording the check, then the outcome). A stuck attendee's outcome comes without its
+   * nudge's fate: the caller nudges and fills it in.
    */
-  async assess(user: string, exercise: Exercise, now = Date.now()): Promise<{ outcome: AttendeeOutcome; nudge?: Nudge }> {
-    let result: ExerciseResult;
-    let before: ExerciseRecord | undefined;
+  async assess(user: string, exercise: Exercise, prepared: PreparedCheck, now = Date.now()): Promise<() => Promise<Assessment>> {
+    let record: () => Promise<ExerciseResult>;
     try {
-      // The record is read alongside the check (not after it): its first-check time is the same either way.
-      [result, before] = await Promise.all([
-        this.deps.checks.checkAttendee(user, exercise.id),
-        this.deps.checks.progress.getRoom([user], [exercise.id]).then((room) => room.get(user)?.get(exercise.id)),
-      ]);
+      record = await this.deps.checks.probe(user, exercise, prepared);
     } catch (error) {
       // The cluster went away (or is being removed) since the sweep started.
-      if (error instanceof UserError) return { outcome: { status: 'no-cluster' } };
+      if (error instanceof UserError) return async () => ({ outcome: { status: 'no-cluster' } });
       throw error;
     }
-    if (result.passed === result.total) return { outcome: { status: 'done' } };
-    // Never checked before: this check is their first, and they have not been stuck for any time yet.
-    const since = Math.max(lastAdvance(before) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
-    const step = result.next;
-    if (!step || now - since < this.settings.checkinStuckMs) return { outcome: { status: 'working' } };
-    return {
-      outcome: { status: 'stuck', step: step.id, since, nudge: 'sent' },
-      nudge: { user, exercise, step, result, stuckForMs: now - since },
+    return async () => {
+      const result = await record();
+      if (result.passed === result.total) return { outcome: { status: 'done' } };
+      // Never checked before: this check is their first, and they have not been stuck for any time yet.
+      const since = Math.max(lastAdvance(prepared.record) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
+      const step = result.next;
+      if (!step || now - since < this.settings.checkinStuckMs) return { outcome: { status: 'working' } };
+      return {
+        outcome: { status: 'stuck', step: step.id, since, nudge: 'sent' },
+        nudge: { user, exercise, step, result, stuckForMs: now - since },
+      };
     };
   }
 
@@ -254,10 +281,15 @@ export class CheckinService {
     return new Ledger(this.redis, key.summary, key.summarySending);
   }
 
-  /** The first outcome written stays (a retried check does not change what the summary counts); then the summary, if it was the last. */
-  async settle(sweepId: string, user: string, outcome: AttendeeOutcome): Promise<void> {
+  /**
+   * Writes attendees' outcomes in one round trip. The first outcome written stays (a retried check
+   * does not change what the summary counts); then the summary, if these were the last. Called with
+   * none (a batch run again whose attendees were all settled), it still queues a summary not queued yet.
+   */
+  async settle(sweepId: string, outcomes: ReadonlyMap<string, AttendeeOutcome>): Promise<void> {
     const key = sweepKeys(sweepId);
-    const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, user, JSON.stringify(outcome), SWEEP_TTL_MS);
+    const pairs = [...outcomes].flatMap(([user, outcome]) => [user, JSON.stringify(outcome)]);
+    const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, SWEEP_TTL_MS, ...pairs);
     if (last === 1) await this.queueSummary(sweepId);
   }
 
@@ -340,7 +372,7 @@ interface SweepData {
 }
 interface CheckData {
   sweepId: string;
-  user: string;
+  users: string[];
   exercise: string;
 }
 interface SummaryData {
@@ -377,22 +409,52 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
   }
 
   async function check(job: Job<CheckData>, token?: string): Promise<void> {
-    const { sweepId, user } = job.data;
+    const { sweepId, users } = job.data;
     const exercise = checkins.exercise(job.data.exercise);
-    if (!exercise) return log.warn({ sweepId, user, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
+    if (!exercise) return log.warn({ sweepId, users, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
+    const todo = await checkins.unsettled(sweepId, users);
+    const prepared = await checkins.prepare(todo, exercise);
+    // Outcomes are written together when the batch is done (a crash before then re-checks it), except
+    // a stuck attendee's: written as soon as they are nudged, so a re-run reports that nudge as sent now.
+    const outcomes = new Map<string, AttendeeOutcome>();
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // A check run again after a crash records one more attempt; the outcome the summary counts is the first one settled.
-    let assessed: Awaited<ReturnType<CheckinService['assess']>>;
+    const failed = (error: unknown): Assessment => {
+      if (!lastAttempt) throw error;
+      return { outcome: { status: 'error', reason: errorMessage(error) } };
+    };
+    const conclude = async (user: string, finish: () => Promise<Assessment>): Promise<void> => {
+      const { outcome, nudge: due } = await finish().catch(failed);
+      if (due && outcome.status === 'stuck') {
+        const fate = await nudge(job, token, due);
+        await checkins.settle(sweepId, new Map([[user, { ...outcome, nudge: fate }]]));
+      } else outcomes.set(user, outcome);
+    };
+    // One attendee's cluster is checked while the one before is recorded (one of each at a time). A
+    // failure is kept, not left as a rejected promise (unhandled until awaited), and ends the batch.
+    let recording: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    const recorded = async () => {
+      await recording;
+      if (failure) throw failure.error;
+    };
     try {
-      assessed = await checkins.assess(user, exercise);
-    } catch (error) {
-      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
-      assessed = { outcome: { status: 'error', reason: errorMessage(error) } };
+      for (const user of todo) {
+        const finish = await checkins.assess(user, exercise, prepared.get(user)!).catch((error: unknown) => {
+          const assessment = failed(error);
+          return async () => assessment;
+        });
+        await recorded();
+        recording = conclude(user, finish).catch((error: unknown) => {
+          failure = { error };
+        });
+      }
+    } finally {
+      // Whatever ends the batch, the attendee being recorded (or nudged) is finished first.
+      await recording;
     }
-    let { outcome } = assessed;
-    if (assessed.nudge && outcome.status === 'stuck') {
-      outcome = { ...outcome, nudge: await nudge(job, token, assessed.nudge) };
-    }
-    await checkins.settle(sweepId, user, outcome);
+    await recorded();
+    await checkins.settle(sweepId, outcomes);
   }
 
   async function nudge(job: Job, token: string | undefined, nudge: Nudge): Promise<NudgeFate> {
@@ -431,10 +493,10 @@ function failOnError(results: Array<[Error | null, unknown]> | null): void {
 
 const QUIET = 'checkins:quiet';
 
-// KEYS: outcomes, meta. ARGV: user, outcome, ttl. Returns 1 when every attendee of the sweep has an outcome now.
+// KEYS: outcomes, meta. ARGV: ttl, then user, outcome pairs. Returns 1 when every attendee of the sweep has an outcome now.
 const SETTLE = `
-redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+for i = 2, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 local total = redis.call('HGET', KEYS[2], 'total')
 if total and redis.call('HLEN', KEYS[1]) >= tonumber(total) then return 1 end
 return 0

@@ -131,6 +131,7 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     await services().checks.revealHint(BOB, 'marathon', 'reachable');
     await services().checks.revealHint(BOB, 'marathon', 'reachable');
     await services().clusters.attach(ALICE, { master: cluster.masterUrl, marathon: cluster.marathonUrl });
+    expect((await workshop('checkins on every 15m')).text).toContain('every 15 minutes');
 
     const ask = await workshop('end');
     expect(ask.text).toContain('End the session started at');
@@ -142,6 +143,9 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     fake().fail('files.getUploadURLExternal', 'not_in_channel');
     expect((await bot.press('workshop.end', id, INSTRUCTOR)).text).toContain("I'm not in this channel, so I can't post here.");
     expect(await services().session.current()).toBeUndefined();
+    // Ending turned automatic check-ins off: no scheduler left in Redis, and the status says so.
+    expect(await services().checkins.schedule()).toBeUndefined();
+    expect((await workshop('checkins')).text).toContain('Check-ins are off.');
 
     // Two presses at once, then one more, then the command again: one upload, one "ended" in the room.
     const [first, second] = await Promise.all([bot.press('workshop.end', id, INSTRUCTOR), bot.press('workshop.end', id, INSTRUCTOR)]);
@@ -157,6 +161,7 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
 
     const [upload] = fake().uploadsTo('C0ROOM');
     expect(upload?.filename).toMatch(/^workshop-results-\d{4}-\d\d-\d\d-[0-9a-f]+\.csv$/);
+    expect(done.text).toContain('Automatic check-ins are off.');
     expect(done.text).toContain(`Results: 2 attendees, 32 rows (attendee × step) — https://workshop.slack.com/files/U0BOT/${upload?.id}/`);
     const [header, ...rows] = parseCsv(upload!.content!.toString('utf8'));
     expect(header).toEqual(['attendee_id', 'display_name', 'exercise', 'step', 'first_pass_at', 'attempts', 'hints_used']);
