@@ -12,6 +12,7 @@ import {
 } from './render/room-messages.js';
 import { prepullMessage } from './render/workshop-messages.js';
 import { board, refreshHome } from './workshop/board.js';
+import { warm } from './workshop/warm.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
 const IMAGE_REFERENCE =
@@ -166,6 +167,13 @@ export const workshop: CommandSpec = {
       run: board,
     },
     { name: 'checkins', usage: '/workshop checkins on|off', summary: 'automatic nudges for attendees who are stuck', instructorOnly: true },
+    {
+      name: 'warm',
+      usage: '/workshop warm [<N>] [--agents A]',
+      summary: 'keeps N clusters ready on each Docker host for /cluster up; alone: ready and warming per host',
+      instructorOnly: true,
+      run: warm,
+    },
     {
       name: 'prepull',
       usage: '/workshop prepull [image …]',

@@ -61,7 +61,7 @@ export class DockerBackend implements ClusterBackend {
     const { spec, clusterId, attendee, signal } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
     const need = this.need(roles);
-    const host = await this.hostFor(clusterId, need);
+    const host = await this.hostFor(clusterId, need, request.host);
     const timeoutMs = spec.timeout * 1000;
 
     request.onProgress('pulling images');
@@ -69,7 +69,13 @@ export class DockerBackend implements ClusterBackend {
     const images = [...new Set(roles.map((role) => role.image))];
     for (const image of images) await ensureImage(host.docker, image, showImage, signal);
     const dind = this.options.dind;
-    const owner = { deployment: this.options.deployment, clusterId, attendee, reserved: need };
+    const owner = {
+      deployment: this.options.deployment,
+      clusterId,
+      attendee,
+      reserved: need,
+      ...(request.warm ? { warm: request.warm } : {}),
+    };
     const engineLimits = {
       memoryBytes: need.memoryBytes,
       nanoCpus: roles.length * this.limits.nanoCpus,
@@ -195,13 +201,13 @@ export class DockerBackend implements ClusterBackend {
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
-  private async hostFor(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
+  private async hostFor(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
     for (const host of await this.answeringHosts()) {
       const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
       if (existing.length > 0) return host;
     }
-    if (!this.options.pool) return this.options.hosts[0]!;
-    return this.options.pool.place(clusterId, need);
+    if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
+    return this.options.pool.place(clusterId, need, onlyOn);
   }
 
   private async ensureNetwork(docker: Docker, clusterId: string, attendee: string): Promise<string> {
@@ -306,6 +312,18 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         .remove({ force: true, v: true })
         .catch((error: { statusCode?: number }) => {
           if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+        }),
+    ),
+  );
+  // A warm cluster's claim marker (see WarmKeeper) is a volume.
+  const { Volumes: volumes } = await docker.listVolumes({ filters: clusterFilter(clusterId) });
+  await Promise.all(
+    (volumes ?? []).map((volume) =>
+      docker
+        .getVolume(volume.Name)
+        .remove()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error;
         }),
     ),
   );
