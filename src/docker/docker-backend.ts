@@ -81,7 +81,7 @@ export class DockerBackend implements ClusterBackend {
       nanoCpus: roles.length * this.limits.nanoCpus,
       pidsLimit: this.limits.pidsLimit * (roles.length + 2),
     };
-    const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits }, signal, showImage) : sharedEngine(host);
+    const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits, images }, signal, showImage) : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
@@ -109,9 +109,12 @@ export class DockerBackend implements ClusterBackend {
       describe: 'The Mesos master answering',
     });
 
+    // Agents and Marathon need only the master: they start together.
     request.onProgress('agents');
-    const agents: Started[] = [];
-    for (const role of roles.filter((candidate) => candidate.role === 'agent')) agents.push(await start(role));
+    const marathonRole = roles.find((role) => role.role === 'marathon');
+    const marathonStarted = marathonRole ? start(marathonRole) : undefined;
+    marathonStarted?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    const agents = await Promise.all(roles.filter((candidate) => candidate.role === 'agent').map(start));
     await waitFor(
       async () => {
         const state = (await httpJson(`${masterUrl}/state`)) as { activated_slaves?: number };
@@ -122,10 +125,9 @@ export class DockerBackend implements ClusterBackend {
 
     let marathon: Started | undefined;
     let marathonUrl: string | undefined;
-    const marathonRole = roles.find((role) => role.role === 'marathon');
-    if (marathonRole) {
+    if (marathonStarted) {
       request.onProgress('marathon');
-      marathon = await start(marathonRole);
+      marathon = await marathonStarted;
       marathonUrl = url(marathon.published);
       await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), {
         timeoutMs,
