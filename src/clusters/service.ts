@@ -122,6 +122,8 @@ export class ClusterService {
     const data: DownJobData = { attendee, clusterId: record.clusterId };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
     await waitForJob(queue, job, timeoutMs);
+    // Its room on the host may go to a warm cluster the pool lacked for want of room.
+    if ((await this.warm?.target())?.count) await this.warm?.requestRefill();
     return record;
   }
 

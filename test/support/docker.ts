@@ -9,19 +9,8 @@ import { createLogger } from '../../src/logger.js';
 
 export const hostDocker = new Docker({ socketPath: '/var/run/docker.sock' });
 
-/** A test deployment's engine network and image templates outlive its clusters (as in production); tests remove theirs. */
+/** A test deployment's engine network outlives its clusters (as in production); tests remove theirs. */
 export async function removeEnginesNetwork(deployment: string): Promise<void> {
-  const { Volumes: volumes } = await hostDocker.listVolumes({
-    filters: { label: [`${LABELS.deployment}=${deployment}`, `${LABELS.role}=template`] },
-  });
-  await Promise.all(
-    (volumes ?? []).map((volume) =>
-      hostDocker
-        .getVolume(volume.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
   const networks = await hostDocker.listNetworks({ filters: { name: [`workshop-engines-${deployment}`] } });
   await Promise.all(
     networks.map((network) =>
