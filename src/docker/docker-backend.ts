@@ -4,7 +4,7 @@ import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../cl
 import { exportLines, minimesosTokens } from '../clusters/tokens.js';
 import type { Logger } from '../logger.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
-import { type DindEngines, ENGINE_OVERHEAD_BYTES } from './dind.js';
+import { type DindEngines, ENGINE_OVERHEAD_BYTES, type EngineLimits } from './dind.js';
 import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
 import { clusterFilter, clusterLabels, LABELS } from './labels.js';
@@ -76,12 +76,9 @@ export class DockerBackend implements ClusterBackend {
       reserved: need,
       ...(request.warm ? { warm: request.warm } : {}),
     };
-    const engineLimits = {
-      memoryBytes: need.memoryBytes,
-      nanoCpus: roles.length * this.limits.nanoCpus,
-      pidsLimit: this.limits.pidsLimit * (roles.length + 2),
-    };
-    const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits, images }, signal, showImage) : sharedEngine(host);
+    const engine = dind
+      ? await dind.ensure(host, { owner, roles, limits: engineLimits(roles, this.limits), images }, signal, showImage)
+      : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
@@ -196,10 +193,10 @@ export class DockerBackend implements ClusterBackend {
    * and disk.
    */
   private need(roles: RoleContainer[]): ClusterNeed {
-    const memoryBytes = roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
     // An engine holds its own copy of the images; shared containers only write logs.
     const diskBytes = this.options.dind ? 2e9 : 2.5e8;
-    return { memoryBytes: memoryBytes + (this.options.dind ? ENGINE_OVERHEAD_BYTES : 0), nanoCpus: roles.length * CPU_REQUEST, diskBytes };
+    const memoryBytes = this.options.dind ? engineLimits(roles, this.limits).memoryBytes : rolesMemory(roles);
+    return { memoryBytes, nanoCpus: roles.length * CPU_REQUEST, diskBytes };
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
@@ -270,6 +267,17 @@ export class DockerBackend implements ClusterBackend {
     const info = await docker.getNetwork(network).inspect();
     return (info.IPAM?.Config?.[0]?.Gateway as string | undefined) ?? '';
   }
+}
+
+const rolesMemory = (roles: RoleContainer[]) => roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
+
+/** An attendee engine's caps: its containers' memory and the engine's own, their CPU caps, their processes and the engine's. */
+export function engineLimits(roles: RoleContainer[], limits: ContainerLimits): EngineLimits {
+  return {
+    memoryBytes: rolesMemory(roles) + ENGINE_OVERHEAD_BYTES,
+    nanoCpus: roles.length * limits.nanoCpus,
+    pidsLimit: limits.pidsLimit * (roles.length + 2),
+  };
 }
 
 /** How minimesos would create one of the cluster's containers: name, labels, limits, published port. */
