@@ -325,18 +325,9 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         }),
     ),
   );
-  // A warm cluster's claim marker (see WarmKeeper) is a volume.
+  // An attendee engine's data and a warm cluster's claim marker (see WarmKeeper) are volumes.
   const { Volumes: volumes } = await docker.listVolumes({ filters: clusterFilter(clusterId) });
-  await Promise.all(
-    (volumes ?? []).map((volume) =>
-      docker
-        .getVolume(volume.Name)
-        .remove()
-        .catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 404) throw error;
-        }),
-    ),
-  );
+  await Promise.all((volumes ?? []).map((volume) => removeVolume(docker, volume.Name)));
   const networks = await docker.listNetworks({ filters: clusterFilter(clusterId) });
   await Promise.all(
     networks.map((network) =>
@@ -348,4 +339,17 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         }),
     ),
   );
+}
+
+/** Removes a volume; one still in use by a container another removal (the reaper, a `down`) is removing is tried again. */
+async function removeVolume(docker: Docker, name: string, attempts = 10): Promise<void> {
+  try {
+    await docker.getVolume(name).remove();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return;
+    if (status !== 409 || attempts <= 1) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await removeVolume(docker, name, attempts - 1);
+  }
 }
