@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { say } from '../src/adapters/terminal/say.js';
 import { createApp } from '../src/app.js';
-import { HttpClient, type HttpResponse, type RequestOptions } from '../src/clients/http.js';
 import { MarathonClient } from '../src/clients/marathon.js';
 import { MesosClient } from '../src/clients/mesos.js';
 import { ZookeeperClient } from '../src/clients/zookeeper.js';
@@ -12,6 +11,7 @@ import { startZookeeperServer } from '../src/local/zookeeper-server.js';
 import { createLogger } from '../src/logger.js';
 import { messageToText } from '../src/render/text.js';
 import { startSimulatedCluster } from '../src/sim/cluster.js';
+import { inWaves, RecordingHttpClient, recorder } from './recorded-calls.js';
 
 /**
  * npm run bench:check — one attendee's full `/check frameworks --again` (every step checked, progress
@@ -22,27 +22,6 @@ import { startSimulatedCluster } from '../src/sim/cluster.js';
  */
 const RUNS = 50;
 const USER = 'U_BENCH';
-
-interface Call {
-  url: string;
-  start: number;
-  end: number;
-}
-
-/** The calls of the run being recorded, by every HTTP client the bot makes. */
-let recording: Call[] | undefined;
-
-/** The bot's HTTP clients, noting every call of the run being recorded. */
-class RecordingHttpClient extends HttpClient {
-  override async request(url: string, options?: RequestOptions): Promise<HttpResponse> {
-    const start = performance.now();
-    try {
-      return await super.request(url, options);
-    } finally {
-      recording?.push({ url, start, end: performance.now() });
-    }
-  }
-}
 
 const redis = await startRedisServer();
 const zookeeper = await startZookeeperServer();
@@ -61,7 +40,8 @@ try {
     agents: cluster.agentUrls,
     zookeeper: zookeeper.connectString,
   });
-  const scheduler = JSON.parse(bot.services.checks.find('frameworks').files.marathon[0]!.text.replace('"1"', '"5"')) as object;
+  // Asked for 6 nodes on 5 agents: 5 run, one per agent, so every step of the exercise holds at once.
+  const scheduler = JSON.parse(bot.services.checks.find('frameworks').files.marathon[0]!.text.replace('"1"', '"6"')) as object;
   await new MarathonClient(http, cluster.marathonUrl).createApp(scheduler);
   const mesos = new MesosClient(http, { masterUrl: cluster.masterUrl });
   for (;;) {
@@ -76,10 +56,10 @@ try {
   };
   const first = await check();
   if (!first.includes('7 of 7 steps done')) throw new Error(`the cluster is not what the bench expects:\n${first}`);
-  recording = [];
+  recorder.calls = [];
   await check();
-  const waves = inWaves(recording);
-  recording = undefined;
+  const waves = inWaves(recorder.calls);
+  recorder.calls = undefined;
 
   /** The floor: each wave's calls at once, waves one after the other, with the ZooKeeper reads alongside. */
   const floor = async (): Promise<void> => {
@@ -136,17 +116,4 @@ try {
   await cluster.stop();
   await zookeeper.stop();
   await redis.stop();
-}
-
-/** Calls grouped as they overlapped: a call that started after some call of the current wave had ended waited for it. */
-function inWaves(calls: Call[]): string[][] {
-  const waves: Array<{ urls: string[]; firstEnd: number }> = [];
-  for (const call of [...calls].sort((a, b) => a.start - b.start)) {
-    const current = waves.at(-1);
-    if (current && call.start < current.firstEnd) {
-      current.urls.push(call.url);
-      current.firstEnd = Math.min(current.firstEnd, call.end);
-    } else waves.push({ urls: [call.url], firstEnd: call.end });
-  }
-  return waves.map((wave) => wave.urls);
 }

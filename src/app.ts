@@ -30,9 +30,11 @@ import type { AppServices } from './services.js';
 import { isRedisUnavailable, Store } from './store/redis.js';
 import { AttendeeRegistry } from './workshop/attendees.js';
 import { BroadcastService } from './workshop/broadcast.js';
+import { CheckinService } from './workshop/checkins.js';
 import { InstructorRoles } from './workshop/roles.js';
 import { WorkshopRoom } from './workshop/room.js';
 import { WorkshopService } from './workshop/service.js';
+import { WorkshopSession } from './workshop/session.js';
 
 export interface BotApp {
   config: Config;
@@ -110,8 +112,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     checks,
     roles,
     attendees,
+    session: new WorkshopSession({ redis: () => store.redis, exercises, progress: checks.progress, attendees, roles }),
     room: new WorkshopRoom(() => store.redis, config),
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
+    checkins: new CheckinService(() => store.redis, queues, { checks, attendees, clusters: registry, roles }, config),
     notifier,
     faq: options.faq ?? loadFaq(),
     board,

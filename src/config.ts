@@ -177,7 +177,7 @@ export const CONFIG_VARIABLES = {
     name: 'WORKSHOP_CHANNEL',
     example: 'C0WORKSHOP',
     description:
-      'channel id of the workshop room, where /workshop broadcast posts (invite the bot there). Unset: the channel where an instructor first used /workshop; `/workshop channel here` moves it',
+      'channel id of the workshop room, where /workshop broadcast and /workshop start post (invite the bot there). Unset: the channel where an instructor first used /workshop; `/workshop channel here` moves it',
     schema: text.regex(/^[CG][A-Z0-9]{2,}$/, { message: 'must be a Slack channel id (C… or G…)' }),
   }),
   BROADCAST_PER_MINUTE: variable({
@@ -186,6 +186,20 @@ export const CONFIG_VARIABLES = {
     description:
       "messages per minute a broadcast posts, all workers together (Slack's chat.postMessage allows about one a second per channel and several hundred a minute per workspace); a 429 pauses every worker for its Retry-After",
     schema: integer(1, 60_000),
+  }),
+  CHECKIN_CONCURRENCY: variable({
+    name: 'CHECKIN_CONCURRENCY',
+    default: '10',
+    description:
+      "attendees' clusters one worker process checks at once during an automatic check-in sweep (`/workshop checkins`); each check makes a few HTTP calls to the attendee's cluster",
+    schema: integer(1, 200),
+  }),
+  CHECKIN_STUCK_MINUTES: variable({
+    name: 'CHECKIN_STUCK_MINUTES',
+    default: '5',
+    description:
+      'minutes without passing a step (since their first check or last pass) after which a check-in sweep nudges an attendee by DM with the hint of their next step, once per step; 0 nudges at the first sweep that finds them failing',
+    schema: decimal(0, 240, 'a number of minutes from 0 to 240'),
   }),
   INSTRUCTOR_CHANNEL: variable({
     name: 'INSTRUCTOR_CHANNEL',
@@ -233,8 +247,9 @@ export const CONFIG_VARIABLES = {
   }),
   APP_PORTS: variable({
     name: 'APP_PORTS',
-    default: '80,3306,8000-8009',
-    description: "attendees' app ports each engine publishes (dind), e.g. Marathon's nginx on 80; /cluster info shows where they answer",
+    default: '80,3306,4040,5601,8000-8009,9200',
+    description:
+      "attendees' app ports each engine publishes (dind) for their browser: nginx and WordPress on 80, MySQL 3306, Weave Scope 4040, Kibana 5601, Elasticsearch 9200; /cluster info shows where they answer (checks reach other task ports through the engine's relay)",
     schema: portList,
   }),
   MAX_AGENTS: variable({
@@ -304,6 +319,10 @@ export interface Config {
   /** The workshop room's channel, when fixed by the deployment. */
   workshopChannel?: string;
   broadcastPerMinute: number;
+  /** Clusters one worker checks at once during a check-in sweep. */
+  checkinConcurrency: number;
+  /** No step passed for this long: a check-in sweep nudges the attendee. */
+  checkinStuckMs: number;
   instructorChannel?: string;
   logLevel: LogLevel;
   /** Prefix of every Redis key and BullMQ queue, so one Redis can serve several bots or test runs. */
@@ -373,6 +392,8 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     ...(parsed.INSTRUCTOR_GROUP ? { instructorGroup: parsed.INSTRUCTOR_GROUP } : {}),
     ...(parsed.WORKSHOP_CHANNEL ? { workshopChannel: parsed.WORKSHOP_CHANNEL } : {}),
     broadcastPerMinute: parsed.BROADCAST_PER_MINUTE,
+    checkinConcurrency: parsed.CHECKIN_CONCURRENCY,
+    checkinStuckMs: Math.round(parsed.CHECKIN_STUCK_MINUTES * 60_000),
     ...(parsed.INSTRUCTOR_CHANNEL ? { instructorChannel: parsed.INSTRUCTOR_CHANNEL } : {}),
     logLevel: parsed.LOG_LEVEL,
     keyPrefix: parsed.WORKSHOP_KEY_PREFIX,

@@ -15,9 +15,11 @@ import type { Queues } from './queue/queues.js';
 import type { Store } from './store/redis.js';
 import type { AttendeeRegistry } from './workshop/attendees.js';
 import type { BroadcastService } from './workshop/broadcast.js';
+import type { CheckinService } from './workshop/checkins.js';
 import type { InstructorRoles } from './workshop/roles.js';
 import type { WorkshopRoom } from './workshop/room.js';
 import type { WorkshopService } from './workshop/service.js';
+import type { WorkshopSession } from './workshop/session.js';
 
 /** The engines a command may use: what a handler needs, never Redis, queues or Docker themselves. */
 export interface CommandServices {
@@ -37,10 +39,14 @@ export interface CommandServices {
   roles: InstructorRoles;
   /** Everyone who used a command, with their display name. */
   attendees: AttendeeRegistry;
+  /** The instructor's session: the room's current exercise (/workshop start, next, end) and its results. */
+  session: WorkshopSession;
   /** The room's channel (WORKSHOP_CHANNEL, or where an instructor used /workshop). */
   room: WorkshopRoom;
   /** `/workshop broadcast`: fan-out through the `broadcasts` queue, delivery reports. */
   broadcasts: BroadcastService;
+  /** `/workshop checkins`: the sweeps' scheduler, and who asked not to be nudged. */
+  checkins: CheckinService;
   /** Posts/edits visible messages outside a command's own responder (workers, reapers). */
   notifier: Notifier;
   /** The course FAQ (/faq, questions in DMs and mentions). */

@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import { checkinMessages } from '../commands/render/checkin-messages.js';
 import { clusterMessages, reaperMessages } from '../commands/render/cluster-messages.js';
 import { reconcileMessages } from '../commands/render/reconcile-messages.js';
 import { broadcastReportMessage } from '../commands/render/room-messages.js';
@@ -22,6 +23,7 @@ import type { Logger } from './logger.js';
 import { ProgressMessage } from './notify/progress.js';
 import { type Processors, startWorkers } from './queue/queues.js';
 import { broadcastProcessor, broadcastWorkerOptions } from './workshop/broadcast.js';
+import { checkinProcessor, checkinWorkerOptions } from './workshop/checkins.js';
 import type { PrepullJobData } from './workshop/prepull.js';
 
 /** How often the reaper sweeps, and how long before expiry attendees are warned. */
@@ -104,6 +106,22 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
       }),
       options: broadcastWorkerOptions(config),
     },
+    checkins: checkinWork(bot),
+  };
+}
+
+/** The `checkins` queue's processor and options: the sweeps need only the app's engines, no Docker host. */
+export function checkinWork(bot: BotApp): NonNullable<Processors['checkins']> {
+  const { config, log, notifier, checkins, store } = bot.services;
+  return {
+    processor: checkinProcessor({
+      checkins,
+      notifier,
+      messages: checkinMessages,
+      redis: () => store.redis,
+      log: log.child({ component: 'checkins' }),
+    }),
+    options: checkinWorkerOptions(config),
   };
 }
 

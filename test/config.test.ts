@@ -42,7 +42,7 @@ describe('config', () => {
   it('isolates attendees in their own engines by default, with the app ports published from each', () => {
     const config = loadConfig({}, 'local');
     expect(config).toMatchObject({ isolation: 'dind', dindImage: 'docker:20.10-dind' });
-    expect(config.appPorts).toEqual([80, 3306, 8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009]);
+    expect(config.appPorts).toEqual([80, 3306, 4040, 5601, 8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007, 8008, 8009, 9200]);
     expect(
       loadConfig({ CLUSTER_IMAGES: 'local', CLUSTER_ISOLATION: 'shared', DIND_RUNTIME: 'runsc', APP_PORTS: '80, 443' }, 'local'),
     ).toMatchObject({ isolation: 'shared', dindImage: localImage('dind'), dindRuntime: 'runsc', appPorts: [80, 443] });

@@ -2,7 +2,16 @@ import { UserError } from '../../src/errors.js';
 import { parseArgs } from '../../src/router/args.js';
 import { commandHelp } from '../../src/router/router.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../../src/router/types.js';
-import { type ButtonValue, hintMessage, listMessage, notYoursMessage, progressMessage, resultMessage, solutionMessage } from './render.js';
+import {
+  type ButtonValue,
+  hintMessage,
+  listMessage,
+  notYoursMessage,
+  progressMessage,
+  quietMessage,
+  resultMessage,
+  solutionMessage,
+} from './render.js';
 
 const USAGE = '/check [<exercise> | list | progress] [--again]';
 
@@ -53,6 +62,14 @@ async function solution(ctx: ActionContext): Promise<void> {
   await ctx.out.reply(solutionMessage(step.title, step.solution));
 }
 
+/** "Stop nudging me" on a check-in nudge: holds for every later sweep. */
+async function quiet(ctx: ActionContext): Promise<void> {
+  const value = await ownedValue(ctx);
+  if (!value) return;
+  await ctx.services.checkins.stopNudging(value.o);
+  await ctx.out.reply(quietMessage());
+}
+
 export const check: CommandSpec = {
   name: 'check',
   summary: 'Checks your progress in the current exercise, step by step, with hints.',
@@ -61,5 +78,6 @@ export const check: CommandSpec = {
   usage: USAGE,
   examples: ['/check', '/check marathon', '/check 4', '/check list', '/check progress', '/check --again'],
   run,
-  actions: { again, hint, solution },
+  // quiet: on the nudges of /workshop checkins, which are about the attendee's own progress.
+  actions: { again, hint, solution, quiet },
 };

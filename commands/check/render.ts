@@ -110,6 +110,11 @@ export function notYoursMessage(owner: string): Message {
   return { text, blocks: [section(`:no_entry: ${text}`)] };
 }
 
+export function quietMessage(): Message {
+  const text = 'No more nudges from check-ins. `/check` still shows your progress and hints whenever you want them.';
+  return { text, blocks: [section(`:zipper_mouth_face: ${text}`)] };
+}
+
 /** "10:42 UTC" */
 export function clock(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 16)} UTC`;

@@ -167,7 +167,7 @@ function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
 }
 
 /** Mentions of users (<@U…>) and channels (<#C…>), cut short to fit a section. */
-function mentions(targets: string[], budget: number): string {
+export function mentions(targets: string[], budget: number): string {
   const shown: string[] = [];
   let length = 0;
   for (const target of targets) {
@@ -188,6 +188,6 @@ function textOnly(text: string): Message {
   return { text, blocks: [section(text)] };
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

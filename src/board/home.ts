@@ -139,6 +139,8 @@ export class HomeTabs {
       .then((users) => new Set(users));
     const due = new Set<string>();
     if (change.user && viewers.has(change.user)) due.add(change.user);
+    // A started or ended exercise changes what everyone's Home shows (their current exercise).
+    if (change.kind === 'session') for (const viewer of viewers) due.add(viewer);
     for (const viewer of viewers) if (!due.has(viewer) && (await this.deps.roles.isInstructor(viewer))) due.add(viewer);
     await Promise.all([...due].map((user) => this.refresh(user)));
   }

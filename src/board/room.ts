@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Exercise } from '../checks/exercise.js';
-import type { ExerciseRecord, ProgressStore, StepProgress } from '../checks/progress.js';
+import { type ExerciseRecord, lastAdvance, type ProgressStore, type StepProgress } from '../checks/progress.js';
 import { CURRENT_EXERCISE_KEY } from '../checks/service.js';
 import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
@@ -122,10 +122,8 @@ function boardRow(
   const marks = exercise.steps.map((step) => stepMark(record?.steps[step.id]));
   const passed = marks.filter((mark) => mark === 'pass').length;
   const next = exercise.steps.find((_step, index) => marks[index] !== 'pass');
-  const stuck =
-    record?.startedAt !== undefined && next
-      ? { since: Math.max(record.startedAt, ...Object.values(record.steps).map((step) => step.passedAt ?? 0)), step: next.title }
-      : undefined;
+  const since = lastAdvance(record);
+  const stuck = since !== undefined && next ? { since, step: next.title } : undefined;
   return { user, name: name ?? user, ...(cluster ? { cluster } : {}), marks, passed, ...(stuck ? { stuck } : {}) };
 }
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import type { HttpResponse } from '../clients/http.js';
 import type { MarathonApp } from '../clients/marathon-model.js';
@@ -41,8 +42,8 @@ export interface CheckScope {
   zookeeper<T>(work: (zk: ZookeeperClient) => Promise<T>): Promise<T>;
   /** A GET to any URL (an app's page): the answer whatever its status. */
   get(url: string): Promise<HttpResponse>;
-  /** The address to open a TCP connection to `host:port`, once the cluster's kind allows it. */
-  reach(host: string, port: number): Promise<string>;
+  /** A TCP connection to `host:port`, once the cluster's kind allows it (`relayed`: through the attendee engine's relay). */
+  open(host: string, port: number): Promise<{ socket: Socket; relayed: boolean }>;
   /** Names what the step waits on while `work` runs (for the timeout message). */
   track<T>(what: string, work: () => Promise<T>): Promise<T>;
 }

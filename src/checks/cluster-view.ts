@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { HttpResponse } from '../clients/http.js';
 import type { MarathonApp } from '../clients/marathon-model.js';
 import type { MesosClient } from '../clients/mesos.js';
@@ -95,8 +96,8 @@ export class StepScope implements CheckScope {
     return this.track(url, () => access.http(cluster).request(url, { headers: { accept: '*/*' }, retry: false, signal: this.signal }));
   }
 
-  reach(host: string, port: number): Promise<string> {
+  open(host: string, port: number): Promise<{ socket: Socket; relayed: boolean }> {
     const { access, cluster } = this.view.sources;
-    return access.reach(cluster, host, port);
+    return access.open(cluster, host, port, this.signal);
   }
 }

@@ -24,6 +24,15 @@ export interface ExerciseRecord {
 }
 
 /**
+ * When the attendee last moved on in an exercise: their last pass, or their first check when
+ * nothing passed since; undefined when they never checked it. Stuck is measured from here.
+ */
+export function lastAdvance(record: ExerciseRecord | undefined): number | undefined {
+  if (record?.startedAt === undefined) return undefined;
+  return Math.max(record.startedAt, ...Object.values(record.steps).map((step) => step.passedAt ?? 0));
+}
+
+/**
  * Attendees' progress in Redis: one hash per attendee and exercise (`progress:<attendee>:<exercise>`,
  * fields `passed:<step>`, `attempts:<step>`, `hints:<step>`, `solution:<step>`, `checkedAt` and
  * `startedAt`: the first check), plus the set

@@ -11,7 +11,8 @@ import type { ChildService } from '../local/child-service.js';
 import { startRedisServer } from '../local/redis-server.js';
 import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
-import type { Notifier } from '../notify/notifier.js';
+import { saveLocalFile } from '../notify/local-file.js';
+import type { Notifier, OutgoingFile } from '../notify/notifier.js';
 import type { Message, MessageRef } from '../render/blocks.js';
 import { SIMULATOR_NOTE } from '../sim/about.js';
 import { startSimulatedCluster } from '../sim/cluster.js';
@@ -156,6 +157,13 @@ class ShellNotifier implements Notifier {
 
   /** The demo has no App Home tab to show (the shell is all there is); /check and /cluster info say the same. */
   async publishHome(): Promise<void> {}
+
+  /** A file is written where the demo was started, and the shell says where. */
+  async upload(_channel: string, file: OutgoingFile): Promise<{ where: string }> {
+    const path = await saveLocalFile(process.cwd(), file);
+    this.show(`📎 ${file.title}: ${path}`);
+    return { where: path };
+  }
 
   private show(text: string): void {
     if (this.print) this.print(text);

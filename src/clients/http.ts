@@ -1,6 +1,7 @@
 import { buildConnector, type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { UserError } from '../errors.js';
 import { AddressRefusedError, type ConnectGuard } from './connect-guard.js';
+import { type EngineRelay, relayConnector } from './engine-relay.js';
 
 export type EndpointErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid-json' | 'refused' | 'too-large';
 
@@ -62,6 +63,8 @@ export interface HttpClientOptions {
   retries?: number;
   /** Checks every connection's address first, and connects to the address it checked (attached clusters). */
   guard?: ConnectGuard;
+  /** Opens connections to anything but the cluster's published endpoints from inside the attendee's engine (dind). */
+  relay?: EngineRelay;
 }
 
 /**
@@ -139,7 +142,11 @@ export class HttpClient {
       const connect = { timeout: this.timeouts.connectMs };
       pool = new Pool(origin, {
         connections: 8,
-        connect: this.options.guard ? guardedConnector(this.options.guard, buildConnector(connect)) : connect,
+        connect: this.options.guard
+          ? guardedConnector(this.options.guard, buildConnector(connect))
+          : this.options.relay
+            ? relayConnector(this.options.relay, buildConnector(connect), this.timeouts.connectMs)
+            : connect,
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,
       });
@@ -152,6 +159,13 @@ export class HttpClient {
     if (error instanceof AddressRefusedError)
       return new EndpointError('refused', url, `I won't connect to ${url}: ${error.message}.`, error.hint!);
     const code = (error as { code?: string }).code ?? '';
+    if (code === 'ERELAYTARGET')
+      return new EndpointError(
+        'unreachable',
+        url,
+        `I can't reach ${url}: ${(error as Error).message}.`,
+        'Your cluster reports an address its engine cannot connect to; `/cluster info` shows its status.',
+      );
     if (
       error instanceof undiciErrors.ConnectTimeoutError ||
       error instanceof undiciErrors.HeadersTimeoutError ||
@@ -170,9 +184,11 @@ export class HttpClient {
         ? 'its host name does not resolve'
         : code === 'ECONNREFUSED'
           ? 'nothing is listening there'
-          : code
-            ? `the connection failed (${code})`
-            : 'the connection failed';
+          : (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && this.options.relay
+            ? 'the connection closed before an answer (through your engine, that is what nothing listening looks like)'
+            : code
+              ? `the connection failed (${code})`
+              : 'the connection failed';
     return new EndpointError(
       'unreachable',
       url,

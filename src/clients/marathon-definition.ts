@@ -262,6 +262,13 @@ export function flattenGroup(group: Record<string, unknown>, parentId = '/', at 
   return [...apps, ...nested];
 }
 
+/** The value after `flag` in an app's `args` (or its `cmd`, split on spaces): `--elasticsearchNodes 3` → `"3"`; undefined when absent. */
+export function appArgument(app: Record<string, unknown>, flag: string): string | undefined {
+  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
 /** `web` in `/prod` → `/prod/web`; `../db` in `/prod/web` → `/prod/db`; an absolute id stays. */
 export function resolveId(id: string, parentId: string): string {
   const segments = id.startsWith('/') ? [] : parentId.split('/').filter(Boolean);

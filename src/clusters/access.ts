@@ -1,4 +1,6 @@
+import { connect, type Socket } from 'node:net';
 import type { ConnectGuard } from '../clients/connect-guard.js';
+import { type EngineRelay, openThroughRelay, throughRelay } from '../clients/engine-relay.js';
 import { DEFAULT_TIMEOUTS, EndpointError, HttpClient, type HttpClientFactory, type HttpTimeouts } from '../clients/http.js';
 import { MarathonClient } from '../clients/marathon.js';
 import type { MarathonInfo } from '../clients/marathon-model.js';
@@ -6,7 +8,7 @@ import { MesosClient } from '../clients/mesos.js';
 import { type MasterState, pidAddress } from '../clients/mesos-model.js';
 import { ZookeeperClient } from '../clients/zookeeper.js';
 import { UserError } from '../errors.js';
-import { endpointTarget } from './attach.js';
+import { endpointTarget, endpointTargets } from './attach.js';
 import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 
 /** A cluster as far as reaching it goes: where it answers, and whether the bot built it (and so trusts its endpoints). */
@@ -31,12 +33,17 @@ export class ClusterAccess {
   private readonly guarded: HttpClient;
   private readonly guard: ConnectGuard;
   private readonly zookeeperTimeoutMs: number;
+  private readonly timeouts: HttpTimeouts;
+  private readonly create: HttpClientFactory;
+  /** One client per attendee engine (dind), by its relay's address. */
+  private readonly relayed = new Map<string, HttpClient>();
 
   constructor(options: ClusterAccessOptions) {
     this.guard = options.guard;
-    const create = options.httpClient ?? ((timeouts, clientOptions) => new HttpClient(timeouts, clientOptions));
-    this.trusted = create(options.timeouts ?? DEFAULT_TIMEOUTS, {});
-    this.guarded = create(options.timeouts ?? DEFAULT_TIMEOUTS, { guard: options.guard });
+    this.create = options.httpClient ?? ((timeouts, clientOptions) => new HttpClient(timeouts, clientOptions));
+    this.timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    this.trusted = this.create(this.timeouts, {});
+    this.guarded = this.create(this.timeouts, { guard: options.guard });
     this.zookeeperTimeoutMs = options.zookeeperTimeoutMs ?? 4000;
   }
 
@@ -106,19 +113,37 @@ export class ClusterAccess {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.trusted.close(), this.guarded.close()]);
+    await Promise.all([this.trusted.close(), this.guarded.close(), ...[...this.relayed.values()].map((client) => client.close())]);
+    this.relayed.clear();
   }
 
-  /** HTTP to the cluster and to what it reports (tasks' host:ports): guarded unless the bot built the cluster. */
+  /**
+   * HTTP to the cluster and to what it reports (tasks' host:ports): guarded unless the bot built the
+   * cluster; in an attendee engine, what the cluster reports is reached from inside that engine.
+   */
   http(cluster: ClusterTarget): HttpClient {
-    return cluster.kind === 'provisioned' ? this.trusted : this.guarded;
+    if (cluster.kind !== 'provisioned') return this.guarded;
+    const relay = engineRelay(cluster);
+    if (!relay) return this.trusted;
+    const key = `${cluster.endpoints.relay} ${[...relay.direct].sort().join(' ')}`;
+    let client = this.relayed.get(key);
+    if (!client) {
+      client = this.create(this.timeouts, { relay });
+      this.relayed.set(key, client);
+    }
+    return client;
   }
 
-  /** The address to open a raw connection to `host:port` of this cluster (a task's TCP port), once it may be used. */
-  async reach(cluster: ClusterTarget, host: string, port: number): Promise<string> {
-    if (cluster.kind === 'provisioned') return host;
-    const [address] = await this.guard.check(host, port);
-    return address ?? host;
+  /**
+   * A raw connection to `host:port` of this cluster (a task's TCP port), once it may be used; `relayed`
+   * when it goes through the attendee engine's relay (connected there, whatever the target does).
+   */
+  async open(cluster: ClusterTarget, host: string, port: number, signal: AbortSignal): Promise<{ socket: Socket; relayed: boolean }> {
+    const relay = cluster.kind === 'provisioned' ? engineRelay(cluster) : undefined;
+    if (relay && throughRelay(relay, host, port))
+      return { socket: await openThroughRelay(relay, host, port, { timeoutMs: this.timeouts.connectMs, signal }), relayed: true };
+    const address = cluster.kind === 'provisioned' ? host : ((await this.guard.check(host, port))[0] ?? host);
+    return { socket: connect({ host: address, port, signal }), relayed: false };
   }
 
   private async checkedZookeeper(connectString: string): Promise<string> {
@@ -139,6 +164,14 @@ export class ClusterAccess {
     const { leader } = await this.withZookeeper(cluster, (zk) => zk.mesosMasters('/mesos'));
     return leader?.pid ? pidAddress(leader.pid) : undefined;
   }
+}
+
+/** The relay of a cluster in an attendee engine; its published endpoints are reached directly. */
+function engineRelay(cluster: ClusterTarget): EngineRelay | undefined {
+  const { relay, ...published } = cluster.endpoints;
+  const target = relay ? endpointTarget(relay) : undefined;
+  if (!target) return undefined;
+  return { ...target, direct: new Set(endpointTargets(published).map(({ host, port }) => `${host}:${port}`)) };
 }
 
 /** What every Mesos master's /state has (0.19 to 1.x): a version, `master@host:port`, agents and frameworks. */

@@ -86,6 +86,7 @@ export function endpointTargets(endpoints: ClusterEndpoints): HostPort[] {
     endpoints.zookeeper,
     ...(endpoints.agents ?? []),
     ...Object.values(endpoints.apps ?? {}),
+    endpoints.relay,
   ].flatMap((endpoint) => {
     const target = endpoint ? endpointTarget(endpoint) : undefined;
     return target ? [target] : [];

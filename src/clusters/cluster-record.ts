@@ -12,6 +12,11 @@ export interface ClusterEndpoints {
   agents?: string[];
   /** dind: the attendee's app ports (e.g. nginx on 80) → the `host:port` that reaches them. */
   apps?: Record<string, string>;
+  /**
+   * dind: `host:port` of the relay in the attendee's engine, through which the bot reaches what the
+   * cluster reports on its own network (agents', tasks' addresses). The bot's alone: never shown.
+   */
+  relay?: string;
 }
 
 /** One attendee's cluster: provisioned by the bot, or attached (their own minimesos, a shared one). */

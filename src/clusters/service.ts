@@ -127,6 +127,24 @@ export class ClusterService {
     return record;
   }
 
+  /** Every attendee's cluster, each through `down`, a few at a time (the end of a session): who lost one, and whose removal failed. */
+  async downAll(concurrency = 8): Promise<{ removed: string[]; failed: Array<{ attendee: string; error: unknown }> }> {
+    const queue = (await this.registry.list()).map((record) => record.attendee);
+    const removed: string[] = [];
+    const failed: Array<{ attendee: string; error: unknown }> = [];
+    const worker = async () => {
+      for (let attendee = queue.shift(); attendee !== undefined; attendee = queue.shift()) {
+        try {
+          if (await this.down(attendee)) removed.push(attendee);
+        } catch (error) {
+          failed.push({ attendee, error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return { removed, failed };
+  }
+
   async attach(attendee: string, endpoints: ClusterEndpoints): Promise<ClusterRecord> {
     const claim = await this.registry.claim({ attendee, kind: 'attached', status: 'ready', endpoints });
     if (!claim.claimed) {

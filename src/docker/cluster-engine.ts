@@ -14,6 +14,8 @@ export interface ClusterEngine {
   reach(boundPort: number): { ip: string; port: number };
   /** Attendee app ports reachable from outside (container port → `host:port`). */
   appPorts: Record<string, string>;
+  /** dind: where the bot reaches the engine's relay into the cluster's network (src/clients/engine-relay.ts). */
+  relay?: { ip: string; port: number };
 }
 
 /** Containers directly on the host's engine: random host ports on the host's publish address. */

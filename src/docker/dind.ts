@@ -29,6 +29,14 @@ export interface EngineLimits {
 const ENGINE_API_PORT = 2375;
 /** Longer than loading the images into a host's template ever takes: a builder older than that is dead. */
 const TEMPLATE_BUILD_MS = 5 * 60_000;
+/** The engine's relay (see engine-relay.ts), published like the API: on the control address only. */
+const ENGINE_RELAY_PORT = 2399;
+/**
+ * One line `<IPv4> <port>` in, then the connection goes on to that address from inside the engine
+ * (busybox nc, in docker:dind and the local stand-in alike). Anything but digits and dots is refused.
+ */
+export const RELAY_HANDLER =
+  'read -r host port; case "$host" in ""|*[!0-9.]*) exit 1;; esac; case "$port" in ""|*[!0-9]*) exit 1;; esac; exec nc "$host" "$port"';
 /** What dockerd and containerd themselves take inside an attendee's engine container. */
 export const ENGINE_OVERHEAD_BYTES = 256 * 1024 * 1024;
 
@@ -46,6 +54,7 @@ export function enginePort(role: RoleContainer): number {
  * attendee runs. With cgroup v2 the namespace already nests them.
  */
 const ENGINE_SCRIPT = [
+  `nc -ll -p ${ENGINE_RELAY_PORT} -e sh -c '${RELAY_HANDLER}' &`,
   'parent=$(sed -n "s/^[0-9]*:pids://p" /proc/self/cgroup)',
   'if [ -n "$parent" ] && [ "$parent" != "/" ]; then set -- --cgroup-parent="$parent/engine"; fi',
   `exec dockerd --tls=false -H tcp://0.0.0.0:${ENGINE_API_PORT} -H unix:///var/run/docker.sock "$@"`,
@@ -84,6 +93,10 @@ export class DindEngines {
       docker,
       portBinding: (role) => ({ HostIp: '', HostPort: String(enginePort(role)) }),
       reach,
+      // An engine made before the relay existed has none: its clusters' task ports stay unreachable.
+      ...(container.NetworkSettings.Ports[`${ENGINE_RELAY_PORT}/tcp`]?.[0]
+        ? { relay: { ip: host.controlIp, port: publishedPort(container, ENGINE_RELAY_PORT) } }
+        : {}),
       appPorts: Object.fromEntries(this.appPorts(context.roles).map((port) => [String(port), `${host.publishIp}:${reach(port).port}`])),
     };
   }
@@ -111,7 +124,7 @@ export class DindEngines {
 
   private appPorts(roles: RoleContainer[]): number[] {
     const taken = new Set(roles.map(enginePort));
-    return this.options.appPorts.filter((port) => !taken.has(port) && port !== ENGINE_API_PORT);
+    return this.options.appPorts.filter((port) => !taken.has(port) && port !== ENGINE_API_PORT && port !== ENGINE_RELAY_PORT);
   }
 
   private async ensureContainer(
@@ -138,7 +151,11 @@ export class DindEngines {
             labels: clusterLabels(context.owner, 'engine', 0),
             dataVolume,
             network: await this.network(docker),
-            publish: { [ENGINE_API_PORT]: host.controlIp, ...Object.fromEntries(ports.map((port) => [port, host.publishIp])) },
+            publish: {
+              [ENGINE_API_PORT]: host.controlIp,
+              [ENGINE_RELAY_PORT]: host.controlIp,
+              ...Object.fromEntries(ports.map((port) => [port, host.publishIp])),
+            },
             // The engine refuses a cap above the host's CPU count.
             limits: {
               ...context.limits,

@@ -142,7 +142,11 @@ export class DockerBackend implements ClusterBackend {
       agents: agents.map((agent) => url(agent[side])),
     });
     const gateway = await this.gateway(engine.docker, network);
-    const endpoints = { ...seenFrom('published'), ...(Object.keys(engine.appPorts).length > 0 ? { apps: engine.appPorts } : {}) };
+    const endpoints = {
+      ...seenFrom('published'),
+      ...(Object.keys(engine.appPorts).length > 0 ? { apps: engine.appPorts } : {}),
+      ...(engine.relay ? { relay: `${engine.relay.ip}:${engine.relay.port}` } : {}),
+    };
     const clusterTokens = minimesosTokens({ ...seenFrom('inCluster'), gateway });
     let warnings: string[] = [];
     if (spec.marathon && marathonUrl && (spec.marathon.apps.length > 0 || spec.marathon.groups.length > 0)) {

@@ -1,12 +1,19 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { HomeView, Message, MessageRef } from '../render/blocks.js';
-import type { Notifier, PostTag } from './notifier.js';
+import { saveLocalFile } from './local-file.js';
+import type { Notifier, OutgoingFile, PostTag } from './notifier.js';
 
 /** Where nothing can be shown (a worker with no Slack token): the messages go to the log. */
 export class LogNotifier implements Notifier {
   private sequence = 0;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    /** Where files are kept instead of shared. */
+    private readonly filesDir = join(tmpdir(), 'workshop-bot-files'),
+  ) {}
 
   async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
     const ref = { channel, ts: `log.${++this.sequence}` };
@@ -39,6 +46,12 @@ export class LogNotifier implements Notifier {
 
   async publishHome(user: string, view: HomeView): Promise<void> {
     this.log.debug({ user, blocks: view.blocks.length }, 'App Home view (no Slack configured)');
+  }
+
+  async upload(channel: string, file: OutgoingFile): Promise<{ where: string }> {
+    const path = await saveLocalFile(this.filesDir, file);
+    this.log.info({ channel, path, title: file.title }, 'file saved (no Slack configured)');
+    return { where: path };
   }
 
   async usergroupMembers(group: string): Promise<string[]> {

@@ -24,6 +24,16 @@ export interface Notifier {
   usergroupMembers(group: string): Promise<string[]>;
   /** Replaces what `user` sees in the bot's App Home tab. */
   publishHome(user: string, view: HomeView): Promise<void>;
+  /** Shares a file in `channel` (Slack: files.uploadV2); says where it is (a permalink, or a path where nothing is shown). */
+  upload(channel: string, file: OutgoingFile): Promise<{ where: string }>;
+}
+
+/** A file the bot hands out (an export), with the line that goes with it. */
+export interface OutgoingFile {
+  filename: string;
+  title: string;
+  content: string;
+  comment?: string;
 }
 
 /** A `postOnce` with no answer by then is abandoned (it may still have arrived: `wasPosted` tells). */

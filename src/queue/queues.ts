@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { FAIL_FAST, watchErrors } from '../store/redis.js';
 
 /** Every queue the bot uses; one place, so producers and workers agree on names and defaults. */
-export const QUEUE_NAMES = ['clusters', 'maintenance', 'broadcasts'] as const;
+export const QUEUE_NAMES = ['clusters', 'maintenance', 'broadcasts', 'checkins'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

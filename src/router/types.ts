@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { OutgoingFile } from '../notify/notifier.js';
 import type { Message, MessageRef } from '../render/blocks.js';
 import type { CommandServices } from '../services.js';
 
@@ -31,6 +32,8 @@ export interface Responder {
   post(message: Message, options?: { threadOf?: MessageRef }): Promise<MessageRef>;
   /** Replaces a message posted earlier (progress). */
   update(ref: MessageRef, message: Message): Promise<void>;
+  /** Shares a file where the command was run (Slack: uploaded there); the terminal writes it to disk. Says where it is. */
+  attach(file: OutgoingFile): Promise<{ where: string }>;
 }
 
 export interface CommandContext {

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { parseResources } from '../clients/resources.js';
 import { notFound, type SimRequest, type SimResponse, simCall, startSimServer } from './http-server.js';
 import { nowSeconds, sandboxDirectory } from './ids.js';
@@ -48,6 +50,8 @@ export class SimAgent {
   private heartbeat: NodeJS.Timeout | undefined;
   private masterHostname = '';
   private hostname = '127.0.0.1';
+  /** The address in its pid (its hostname resolved, as libprocess does). */
+  private ip = '127.0.0.1';
   private processes: TaskProcesses | undefined;
 
   constructor(private readonly options: SimAgentOptions) {}
@@ -66,6 +70,12 @@ export class SimAgent {
     if (!this.options.ownLoopbackAddress)
       this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: bind });
     this.hostname = this.options.hostname ?? (bind !== '0.0.0.0' ? bind : '127.0.0.1');
+    this.ip = isIP(this.hostname)
+      ? this.hostname
+      : await lookup(this.hostname).then(
+          (found) => found.address,
+          () => this.hostname,
+        );
     this.processes = new TaskProcesses(bind, this.surroundings());
     await this.register(30_000);
     // Re-register now and then: a restarted master learns about us again, as with real agents; and
@@ -122,6 +132,7 @@ export class SimAgent {
       try {
         const answer = (await simCall(`${this.options.masterUrl}/sim/agents`, 'POST', {
           hostname: this.hostname,
+          ip: this.ip,
           port: this.server!.port,
           url: this.url,
           workDir: this.workDir,
@@ -188,7 +199,7 @@ export class SimAgent {
     return {
       version: this.options.version ?? '1.0.0',
       id: this.id,
-      pid: `slave(1)@${this.hostname}:${this.server!.port}`,
+      pid: `slave(1)@${this.ip}:${this.server!.port}`,
       hostname: this.hostname,
       resources: resourcesJson(parseResources(this.options.resources ?? DEFAULT_AGENT_RESOURCES)),
       attributes: {},

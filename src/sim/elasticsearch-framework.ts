@@ -1,6 +1,6 @@
+import { appArgument } from '../clients/marathon-definition.js';
 import { parsePortRanges } from '../clients/resources.js';
-import type { LaunchRequest } from './master-model.js';
-import { LIVE_TASK_STATES, type SchedulerLink } from './scheduler-link.js';
+import { LIVE_TASK_STATES, type SchedulerLink, type SimSchedulerFramework, schedulerImage } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 const ES_NODE_NAME = 'elasticsearch-executor';
@@ -14,7 +14,7 @@ export type SchedulerApp = Record<string, unknown>;
  * The Mesos Elasticsearch framework, as its scheduler (a Marathon app) runs it: registers as
  * framework `elasticsearch` and keeps `--elasticsearchNodes` nodes, at most one per agent.
  */
-export class SimElasticsearchFramework {
+export class SimElasticsearchFramework implements SimSchedulerFramework {
   private frameworkId = '';
   /** The node ids last written to ZooKeeper. */
   private written: string | undefined;
@@ -24,28 +24,27 @@ export class SimElasticsearchFramework {
     private readonly options: { hostname: string; zookeeper?: SimZookeeper },
   ) {}
 
+  schedules(app: SchedulerApp): boolean {
+    return isElasticsearchScheduler(app);
+  }
+
   /** One pass: registers once the scheduler runs, then launches or kills nodes towards the wanted count. */
   async reconcile(scheduler: SchedulerApp): Promise<void> {
     if (!this.frameworkId) this.frameworkId = await this.link.register('elasticsearch', `http://${this.options.hostname}:31100`);
-    const live = (await this.link.tasks(this.frameworkId)).filter((task) => LIVE_TASK_STATES.has(task.state));
-    const wanted = elasticsearchNodes(scheduler);
-    if (live.length < wanted) {
-      const requests: LaunchRequest[] = Array.from({ length: wanted - live.length }, (_, index) => ({
-        id: `elasticsearch_${new Date()
-          .toISOString()
-          .replace(/[-:]/g, '')
-          .replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
-        name: ES_NODE_NAME,
-        resources: { cpus: 1, mem: 256, disk: 1024, ports: 2 },
-        uniqueHost: ES_NODE_NAME,
-        discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
-        // The executor's default image, started with the framework's cluster name, HTTP on its first port.
-        runtime: { image: 'elasticsearch:latest', args: [`--default.cluster.name=${CLUSTER_NAME}`], listen: [{ allocated: 0 }] },
-      }));
-      await this.link.launch(this.frameworkId, requests);
-    } else if (live.length > wanted) {
-      for (const task of live.slice(wanted)) await this.link.kill(task.id);
-    }
+    const ports = elasticsearchPorts(scheduler);
+    await this.link.converge(this.frameworkId, elasticsearchNodes(scheduler), (index) => ({
+      id: `elasticsearch_${new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.(\d+)Z$/, '.$1Z')}_${index}`,
+      name: ES_NODE_NAME,
+      // `--elasticsearchPorts`: exactly those (an agent whose offer lacks them is declined), else any two.
+      resources: { cpus: 1, mem: 256, disk: 1024, ports: ports ?? 2 },
+      uniqueHost: ES_NODE_NAME,
+      discoveryPortNames: ['CLIENT_PORT', 'TRANSPORT_PORT'],
+      // The executor's default image, started with the framework's cluster name, HTTP on its first port.
+      runtime: { image: 'elasticsearch:latest', args: [`--default.cluster.name=${CLUSTER_NAME}`], listen: [{ allocated: 0 }] },
+    }));
     await this.writeState().catch(() => undefined);
   }
 
@@ -70,7 +69,7 @@ export class SimElasticsearchFramework {
 }
 
 export function isElasticsearchScheduler(app: SchedulerApp): boolean {
-  const image = String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
+  const image = schedulerImage(app);
   const args = Array.isArray(app.args) ? app.args.map(String) : [];
   return (
     image.startsWith('mesos/elasticsearch-scheduler') ||
@@ -81,8 +80,12 @@ export function isElasticsearchScheduler(app: SchedulerApp): boolean {
 
 /** `--elasticsearchNodes N` from the scheduler's args or cmd (the framework's default is 3). */
 function elasticsearchNodes(app: SchedulerApp): number {
-  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
-  const at = args.indexOf('--elasticsearchNodes');
-  const value = at >= 0 ? Number(args[at + 1]) : 3;
+  const value = Number(appArgument(app, '--elasticsearchNodes') ?? 3);
   return Number.isInteger(value) && value >= 0 ? value : 3;
+}
+
+/** `--elasticsearchPorts 9200,9300`: the HTTP and transport ports every node must get; undefined when not given. */
+function elasticsearchPorts(app: SchedulerApp): number[] | undefined {
+  const ports = appArgument(app, '--elasticsearchPorts')?.split(',').map(Number);
+  return ports?.length === 2 && ports.every((port) => Number.isInteger(port) && port > 0) ? ports : undefined;
 }

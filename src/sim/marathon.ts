@@ -1,11 +1,12 @@
 import { checkMarathonDefinition, flattenGroup, resolveId } from '../clients/marathon-definition.js';
-import { isElasticsearchScheduler, SimElasticsearchFramework } from './elasticsearch-framework.js';
+import { SimElasticsearchFramework } from './elasticsearch-framework.js';
 import { notFound, type SimRequest, type SimResponse, startSimServer } from './http-server.js';
 import { marathonTaskId, marathonTaskName, taskIdApp, taskIdPrefix, uuid } from './ids.js';
+import { SimLogstashFramework } from './logstash-framework.js';
 import { marathonPage } from './marathon-page.js';
 import { appTaskPorts } from './marathon-ports.js';
 import type { LaunchRequest } from './master-model.js';
-import { LIVE_TASK_STATES as LIVE, type MasterTask, SchedulerLink } from './scheduler-link.js';
+import { LIVE_TASK_STATES as LIVE, type MasterTask, SchedulerLink, type SimSchedulerFramework } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 export interface SimMarathonOptions {
@@ -31,8 +32,8 @@ interface Deployment {
 /**
  * Simulated Marathon (REST v2 as in 1.3.5): apps become tasks on the master's agents, deployments
  * hold an app until its tasks run, an app that does not fit waits in the queue, failed tasks are
- * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch scheduler app starts
- * its framework (`elasticsearch-framework.ts`).
+ * relaunched with backoff and leave lastTaskFailure. A Mesos Elasticsearch or Logstash scheduler app
+ * starts its framework (`elasticsearch-framework.ts`, `logstash-framework.ts`).
  */
 export class SimMarathon {
   private readonly apps = new Map<string, AppDefinition & { version: string }>();
@@ -46,7 +47,8 @@ export class SimMarathon {
   private tasks: MasterTask[] = [];
   private frameworkId = '';
   private link!: SchedulerLink;
-  private elasticsearch!: SimElasticsearchFramework;
+  /** The frameworks whose schedulers run as Marathon apps (Mesos Elasticsearch, Logstash). */
+  private schedulers: SimSchedulerFramework[] = [];
   private server: Awaited<ReturnType<typeof startSimServer>> | undefined;
   private loop: NodeJS.Timeout | undefined;
   private reconciling = false;
@@ -65,10 +67,13 @@ export class SimMarathon {
     });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
     this.link = new SchedulerLink(this.options.masterUrl, this.hostname);
-    this.elasticsearch = new SimElasticsearchFramework(this.link, {
-      hostname: this.hostname,
-      ...(this.options.zookeeper ? { zookeeper: this.options.zookeeper } : {}),
-    });
+    this.schedulers = [
+      new SimElasticsearchFramework(this.link, {
+        hostname: this.hostname,
+        ...(this.options.zookeeper ? { zookeeper: this.options.zookeeper } : {}),
+      }),
+      new SimLogstashFramework(this.link),
+    ];
     this.frameworkId = await this.link.register('marathon', `http://${this.hostname}:${this.server.port}`);
     await this.options.zookeeper?.announceMarathon(`${this.hostname}:${this.server.port}`, this.frameworkId);
     this.loop = setInterval(() => void this.reconcile(), this.options.reconcileMs ?? 200);
@@ -93,9 +98,10 @@ export class SimMarathon {
       for (const app of this.apps.values()) await this.reconcileApp(app);
       for (const [id, deployment] of this.deployments)
         if (deployment.affectedApps.every((appId) => this.settled(appId))) this.deployments.delete(id);
-      const scheduler = [...this.apps.values()].find(isElasticsearchScheduler);
-      if (scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING'))
-        await this.elasticsearch.reconcile(scheduler);
+      for (const framework of this.schedulers) {
+        const scheduler = [...this.apps.values()].find((app) => framework.schedules(app));
+        if (scheduler && this.tasksOf(scheduler.id).some((task) => task.state === 'TASK_RUNNING')) await framework.reconcile(scheduler);
+      }
     } catch {
       // The master may be restarting; the next pass tries again.
     } finally {

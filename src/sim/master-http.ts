@@ -53,7 +53,7 @@ export class MasterHttp {
         return this.master.teardown(id) ? { status: 200, text: '' } : { status: 400, text: `No framework found with specified ID` };
       }
       case 'POST /sim/agents': {
-        const body = request.body as { hostname: string; port: number; url: string; workDir: string; resources: string };
+        const body = request.body as { hostname: string; ip?: string; port: number; url: string; workDir: string; resources: string };
         const agent = this.master.registerAgent({ ...body, resources: parseResources(body.resources) });
         return { status: 200, body: { id: agent.id, masterHostname: this.master.hostname } };
       }
@@ -141,7 +141,7 @@ export class MasterHttp {
       const used = this.master.usedOn(agent.id);
       return {
         id: agent.id,
-        pid: `slave(1)@${agent.hostname}:${agent.port}`,
+        pid: `slave(1)@${agent.ip ?? agent.hostname}:${agent.port}`,
         hostname: agent.hostname,
         registered_time: agent.registeredTime,
         reregistered_time: agent.registeredTime,

@@ -3,6 +3,8 @@ import type { Resources } from '../clients/resources.js';
 export interface SimAgentRecord {
   id: string;
   hostname: string;
+  /** The address in its pid: its hostname resolved, as libprocess advertises it (real agents' pids carry an IP). */
+  ip?: string;
   port: number;
   /** Where the agent answers (its /state, /files). */
   url: string;

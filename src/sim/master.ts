@@ -261,8 +261,14 @@ function takePorts(free: PortRange[], wanted: number | number[] = 0): PortRange[
   return ports;
 }
 
+/**
+ * A port "any port" gets: Marathon picks it at random across the offered ranges, so nearly always in
+ * the widest one; taking the first free port of the widest range first leaves one-port ranges (an
+ * agent offering 9200-9200 for Elasticsearch) to the tasks that ask for them by number.
+ */
 function firstFreePort(free: PortRange[], taken: Set<number>): number | undefined {
-  for (const range of free) for (let port = range.begin; port <= range.end; port++) if (!taken.has(port)) return port;
+  const widestFirst = [...free].sort((a, b) => b.end - b.begin - (a.end - a.begin));
+  for (const range of widestFirst) for (let port = range.begin; port <= range.end; port++) if (!taken.has(port)) return port;
   return undefined;
 }
 

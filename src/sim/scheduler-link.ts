@@ -49,4 +49,35 @@ export class SchedulerLink {
   async kill(taskId: string): Promise<void> {
     await simCall(`${this.masterUrl}/sim/tasks/${encodeURIComponent(taskId)}`, 'DELETE').catch(() => undefined);
   }
+
+  /** How many agents the master has (a framework that runs one task per agent asks for that many). */
+  async agentCount(): Promise<number> {
+    return ((await simCall(`${this.masterUrl}/state`, 'GET')) as { slaves?: unknown[] }).slaves?.length ?? 0;
+  }
+
+  /**
+   * One pass of a framework keeping `wanted` live tasks: asks for the missing ones (the master places
+   * what fits and declines the rest, as offers would) or kills the extra ones. Returns the live tasks.
+   */
+  async converge(frameworkId: string, wanted: number, request: (index: number) => LaunchRequest): Promise<MasterTask[]> {
+    const live = (await this.tasks(frameworkId)).filter((task) => LIVE_TASK_STATES.has(task.state));
+    if (live.length < wanted)
+      await this.launch(
+        frameworkId,
+        Array.from({ length: wanted - live.length }, (_, index) => request(index)),
+      );
+    else for (const task of live.slice(wanted)) await this.kill(task.id);
+    return live;
+  }
+}
+
+/** A scheduler's framework as a Marathon app runs it: recognised by its app, reconciled while its scheduler task runs. */
+export interface SimSchedulerFramework {
+  schedules(app: Record<string, unknown>): boolean;
+  reconcile(app: Record<string, unknown>): Promise<void>;
+}
+
+/** A scheduler app's Docker image (`mesos/logstash-scheduler:0.10-RC1`), or "". */
+export function schedulerImage(app: Record<string, unknown>): string {
+  return String(((app.container ?? {}) as { docker?: { image?: string } }).docker?.image ?? '');
 }

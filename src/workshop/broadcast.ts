@@ -244,6 +244,12 @@ export class Ledger {
     await this.redis().eval(SETTLE, 2, this.outcomes, this.sending, target, JSON.stringify(outcome), TTL_MS);
   }
 
+  /** What became of the post to `target`, once settled. */
+  async outcome(target: string): Promise<Outcome | undefined> {
+    const raw = await this.redis().hget(this.outcomes, target);
+    return raw ? decodeOutcome(raw) : undefined;
+  }
+
   /** Nothing was posted (429): the recipient is free to claim again. */
   async release(target: string): Promise<void> {
     await this.redis().hdel(this.sending, target);
@@ -268,7 +274,7 @@ export function broadcastWorkerOptions(pace: { broadcastPerMinute: number }): Pa
   };
 }
 
-const postInterval = (pace: { broadcastPerMinute: number }) => 60_000 / pace.broadcastPerMinute;
+export const postInterval = (pace: { broadcastPerMinute: number }) => 60_000 / pace.broadcastPerMinute;
 
 /** One process's posts, one every `intervalMs`, none while Slack asked to wait. */
 export class Pacer {
@@ -306,8 +312,9 @@ type BroadcastJob = Job<{ broadcastId: string; target?: string }>;
 export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
   const { broadcasts, messages, log } = deps;
   const pacer = new Pacer(postInterval(broadcasts.pace));
+  const poster: OncePoster = { notifier: deps.notifier, pauseAll: (ms) => broadcasts.pauseAll(ms) };
   const postOnce = (job: BroadcastJob, token: string | undefined, ledger: Ledger, target: string, message: Message, tag: PostTag) =>
-    postOncePaced(deps, pacer, job, token, ledger, target, message, tag);
+    postOncePaced(poster, pacer, job, token, ledger, target, message, tag);
   return async (job: BroadcastJob, token?: string) => {
     const id = job.data.broadcastId;
     if (job.name === 'fanout') return broadcasts.fanOut(id);
@@ -327,11 +334,20 @@ export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
   };
 }
 
-/** Posts `message` to `target` unless the ledger says it was (or is being) posted already; see BroadcastService. */
-async function postOncePaced(
-  { broadcasts, notifier }: BroadcastWorkerDeps,
+/** What a once-only post needs: the port it posts through, and how to hold back every worker of its queue after a 429. */
+export interface OncePoster {
+  notifier: Pick<Notifier, 'postOnce' | 'wasPosted'>;
+  pauseAll(ms: number): Promise<void>;
+}
+
+/**
+ * Posts `message` to `target` unless the ledger says it was (or is being) posted already; see
+ * BroadcastService. Any queue's job may post through it (check-in nudges do).
+ */
+export async function postOncePaced(
+  { notifier, pauseAll }: OncePoster,
   pacer: Pacer,
-  job: BroadcastJob,
+  job: Job,
   token: string | undefined,
   ledger: Ledger,
   target: string,
@@ -368,7 +384,7 @@ async function postOncePaced(
       if (error instanceof RateLimitedError) {
         pacer.pause(error.retryAfterMs);
         await ledger.release(target);
-        await broadcasts.pauseAll(error.retryAfterMs);
+        await pauseAll(error.retryAfterMs);
         throw Worker.RateLimitError();
       }
       if (error instanceof PostRefusedError) return ledger.settle(target, { status: 'failed', reason: error.reason });

@@ -28,7 +28,7 @@ export async function runCheck(
   check: unknown,
   endpoints: ClusterEndpoints,
   clients: { access: ClusterAccess },
-  options: { spec?: ClusterSpecSummary; timeoutSeconds?: number } = {},
+  options: { spec?: ClusterSpecSummary; timeoutSeconds?: number; kind?: 'provisioned' | 'attached' } = {},
 ): Promise<StepOutcome> {
   const step = {
     id: 'step',
@@ -40,7 +40,7 @@ export async function runCheck(
   } as Step;
   const exercise = { timeoutSeconds: options.timeoutSeconds ?? 3 } as Exercise;
   const view = new ClusterView({
-    cluster: { kind: 'attached', endpoints },
+    cluster: { kind: options.kind ?? 'attached', endpoints },
     ...(options.spec ? { spec: options.spec } : {}),
     access: clients.access,
   });

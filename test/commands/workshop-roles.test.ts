@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workshop } from '../../commands/workshop.js';
+import { workshop } from '../../commands/workshop/index.js';
 import { QUEUE_NAMES } from '../../src/queue/queues.js';
 import { BROADCAST_TAG, REPORT_TAG } from '../../src/workshop/broadcast.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -20,6 +20,7 @@ const ARGS: Record<string, string> = {
   attendees: '--cluster ready',
   prepull: 'nginx:1.25',
   start: '03-marathon',
+  end: '--confirm',
   checkins: 'on',
   board: '--rotate',
 };

@@ -114,12 +114,15 @@ describe.skipIf(!dockerAvailable())('dind isolation: each attendee in their own 
     const probe = await runInEngine(ada.docker, 'probe', 'sleep 600');
     const output = await execOutput(
       probe,
-      `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"`,
+      `timeout 4 wget -qO- http://${bob.ip}:2375/version; echo "api:$?"; timeout 4 wget -qO- http://${bob.ip}:80/; echo "app:$?"; ` +
+        // Nor can Ada borrow Bob's relay to reach into his engine.
+        `printf '127.0.0.1 2375\\nGET /version HTTP/1.0\\r\\n\\r\\n' | timeout 4 nc ${bob.ip} 2399; echo "relay:$?"`,
     );
     expect(output).not.toContain('ApiVersion');
     expect(output).not.toContain('hello-from-bob');
     expect(output).toMatch(/api:[1-9]/);
     expect(output).toMatch(/app:[1-9]/);
+    expect(output).toMatch(/relay:[1-9]/);
   }, 30_000);
 
   it("keeps the host and the other cluster working when an attendee's app fork-bombs", async () => {

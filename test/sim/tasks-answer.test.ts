@@ -271,4 +271,42 @@ describe('simulated clusters side by side', () => {
     }
     for (const cluster of clusters) expect(await get(`http://${cluster.agents[0]!.address}:80/`)).toEqual({ error: 'ECONNREFUSED' });
   });
+
+  it('--elasticsearchPorts: each node takes exactly those ports, and an agent that does not offer them gets no node', async () => {
+    const cluster = await startSimulatedCluster({
+      agents: [
+        'ports(*):[9200-9200,9300-9300,31000-32000]; cpus(*):2; mem(*):2048; disk(*):4000',
+        'ports(*):[31000-32000]; cpus(*):2; mem(*):2048; disk(*):4000',
+      ],
+      taskStartDelayMs: 50,
+    });
+    const http = new HttpClient();
+    try {
+      await new MarathonClient(http, cluster.marathonUrl).createApp({
+        id: 'elasticsearch',
+        cpus: 0.2,
+        mem: 512,
+        container: { type: 'DOCKER', docker: { image: 'mesos/elasticsearch-scheduler:1.0.1', network: 'BRIDGE' } },
+        args: ['--zookeeperMesosUrl', 'zk://127.0.0.1:2181/mesos', '--elasticsearchNodes', '2', '--elasticsearchPorts', '9200,9300'],
+      });
+      const mesos = new MesosClient(http, { masterUrl: cluster.masterUrl });
+      const nodes = async () =>
+        (await mesos.state()).frameworks
+          .find((framework) => framework.name === 'elasticsearch')
+          ?.tasks.filter((task) => task.state === 'TASK_RUNNING') ?? [];
+      await until(async () => (await nodes()).length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const [node, ...others] = await nodes();
+      expect(others).toEqual([]);
+      expect(node!.agentId).toBe(cluster.agents[0]!.id);
+      expect(node!.discoveryPorts.map((port) => port.number)).toEqual([9200, 9300]);
+      expect(await get(`http://${cluster.agents[0]!.address}:9200/`)).toMatchObject({
+        status: 200,
+        body: expect.stringContaining('"cluster_name": "mesos-ha"'),
+      });
+    } finally {
+      await http.close();
+      await cluster.stop();
+    }
+  });
 });

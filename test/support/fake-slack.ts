@@ -24,6 +24,20 @@ export interface PostedMessage {
   at: number;
 }
 
+/** A file uploaded the files.uploadV2 way: its bytes as they reached the upload URL, and where it was shared. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** What files.getUploadURLExternal was told the length was. */
+  length: number;
+  content?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  channel?: string;
+  title?: string;
+  initialComment?: string;
+  completed: boolean;
+}
+
 /** A token bucket: `perSecond` refill, `burst` at most; Slack's "1 per second, short bursts allowed". */
 export interface RateLimit {
   perSecond: number;
@@ -79,6 +93,8 @@ class TokenBucket {
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly messages: PostedMessage[] = [];
+  /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal, in order. */
+  readonly uploads: UploadedFile[] = [];
   private server: Server | undefined;
   private readonly planned = new Map<string, Array<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }>>();
   private tsCounter = 0;
@@ -107,6 +123,10 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       if (req.url!.startsWith('/files/')) {
         this.download(req, res);
+        return;
+      }
+      if (req.url!.startsWith('/upload/')) {
+        void this.receiveUpload(req, res);
         return;
       }
       void readBody(req).then((raw) => {
@@ -215,6 +235,25 @@ export class FakeSlack {
         throw new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  }
+
+  /** Files shared in `channel` (completed uploads). */
+  uploadsTo(channel: string): UploadedFile[] {
+    return this.uploads.filter((upload) => upload.completed && upload.channel === channel);
+  }
+
+  /** The upload URL of files.getUploadURLExternal: keeps the file's bytes, sent raw or as a multipart form (as the WebClient does). */
+  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const upload = this.uploads.find((candidate) => candidate.id === req.url!.split('/')[2]);
+    this.calls.push({ method: 'file_upload', path: req.url!, body: {}, status: upload ? 200 : 404, at: Date.now() });
+    if (!upload) {
+      res.writeHead(404).end();
+      return;
+    }
+    upload.content = await uploadedBytes(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.content.length}`);
   }
 
   /** Like Slack: without the bot token a file URL answers 200 with a login page, not an error. */
@@ -333,6 +372,36 @@ export class FakeSlack {
         return { ok: true, message_ts: ts() };
       case 'response_url':
         return { ok: true };
+      case 'files.getUploadURLExternal': {
+        if (!body.filename || !body.length) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++this.tsCounter).padStart(8, '0')}`;
+        this.uploads.push({ id, filename: String(body.filename), length: Number(body.length), completed: false });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        // As Slack: every file must have been uploaded, with the length announced.
+        const listed = (Array.isArray(body.files) ? body.files : []) as Array<{ id: string; title?: string }>;
+        const found = listed.map((entry) => ({ entry, upload: this.uploads.find((upload) => upload.id === entry.id) }));
+        if (found.length === 0 || found.some(({ upload }) => !upload?.content || upload.content.length !== upload.length))
+          return { ok: false, error: 'file_upload_size_mismatch' };
+        for (const { entry, upload } of found) {
+          Object.assign(upload!, {
+            completed: true,
+            ...(body.channel_id ? { channel: String(body.channel_id) } : {}),
+            ...(entry.title ? { title: entry.title } : {}),
+            ...(body.initial_comment ? { initialComment: String(body.initial_comment) } : {}),
+          });
+        }
+        return {
+          ok: true,
+          files: found.map(({ upload }) => ({
+            id: upload!.id,
+            name: upload!.filename,
+            title: upload!.title ?? upload!.filename,
+            permalink: `https://workshop.slack.com/files/U0BOT/${upload!.id}/${upload!.filename}`,
+          })),
+        };
+      }
       case 'files.info': {
         const file = this.files.get(String(body.file));
         if (!file) return { ok: false, error: 'file_not_found' };
@@ -356,6 +425,14 @@ const isUser = (id: string) => /^[UW]/.test(id);
 const dmChannel = (user: string) => `D${user}`;
 /** Where a post lands: a user id means the DM with them. */
 const destinationChannel = (destination: string) => (isUser(destination) ? dmChannel(destination) : destination);
+
+/** Slack's upload URL takes the bytes as the body, or as the file part of a multipart form. */
+async function uploadedBytes(raw: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const file = [...form.values()].find((value): value is File => typeof value !== 'string');
+  return file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {

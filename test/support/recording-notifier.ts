@@ -1,4 +1,4 @@
-import type { Notifier, PostTag } from '../../src/notify/notifier.js';
+import type { Notifier, OutgoingFile, PostTag } from '../../src/notify/notifier.js';
 import type { HomeView, Message, MessageRef } from '../../src/render/blocks.js';
 
 /** A Notifier that keeps what it was asked to show, for tests of code that talks outside a reply. */
@@ -10,6 +10,7 @@ export class RecordingNotifier implements Notifier {
   readonly groups = new Map<string, string[]>();
   readonly dms: Array<{ user: string; message: Message }> = [];
   readonly homes: Array<{ at: number; user: string; view: HomeView }> = [];
+  readonly uploads: Array<{ channel: string; file: OutgoingFile }> = [];
 
   async post(channel: string, message: Message): Promise<MessageRef> {
     this.posts.push({ channel, message });
@@ -40,6 +41,11 @@ export class RecordingNotifier implements Notifier {
 
   async publishHome(user: string, view: HomeView): Promise<void> {
     this.homes.push({ at: Date.now(), user, view });
+  }
+
+  async upload(channel: string, file: OutgoingFile): Promise<{ where: string }> {
+    this.uploads.push({ channel, file });
+    return { where: `uploaded:${file.filename}` };
   }
 
   async usergroupMembers(group: string): Promise<string[]> {

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
-import { INSTRUCTOR, ROOM, startWorkshopBot, type WorkshopBot } from './harness.js';
+import { INSTRUCTOR, ROOM, spawnWorker, startWorkshopBot, type WorkshopBot } from './harness.js';
 
 const ROOM_SIZE = 300;
 
@@ -27,20 +27,7 @@ describe.skipIf(!testRedisUrl())('broadcast crash safety: workers killed mid-bro
   });
 
   function startWorker(): ChildProcess {
-    const worker = spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
-      env: {
-        ...process.env,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: room.fake.apiUrl,
-        REDIS_URL: testRedisUrl()!,
-        WORKSHOP_KEY_PREFIX: room.bot.config.keyPrefix,
-        INSTRUCTORS: INSTRUCTOR,
-        CLUSTER_ISOLATION: 'shared',
-        BROADCAST_PER_MINUTE: '3000',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
+    const worker = spawnWorker(room);
     workers.push(worker);
     return worker;
   }

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Worker } from 'bullmq';
 import { broadcastReportMessage } from '../../commands/render/room-messages.js';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
@@ -7,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { startWorkers } from '../../src/queue/queues.js';
 import { messageToText } from '../../src/render/text.js';
 import { parseCommandLine } from '../../src/router/command-line.js';
+import { checkinWork } from '../../src/worker.js';
 import { BROADCAST_TAG, broadcastProcessor, broadcastWorkerOptions, REPORT_TAG } from '../../src/workshop/broadcast.js';
 import { FakeSlack, type PostedMessage } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -116,4 +118,30 @@ export function broadcastIdOf(events: TerminalEvent[]): string {
 /** Text of a message as Slack would show it (its blocks' text). */
 export function shownText(message: PostedMessage): string {
   return JSON.stringify(message.blocks);
+}
+
+/** The `checkins` queue's worker, wired as `workshop-bot worker` wires it, in this process. */
+export function startCheckinWorker(bot: BotApp): Worker {
+  const { config, log } = bot.services;
+  const [worker] = startWorkers(config.redisUrl, config.keyPrefix, { checkins: checkinWork(bot) }, log);
+  return worker!;
+}
+
+/** A `workshop-bot worker` process from dist/ on the room's Redis and fake Slack (posts paced fast); `env` adds to its settings. */
+export function spawnWorker(room: WorkshopBot, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['dist/src/cli/main.js', 'worker'], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: room.fake.apiUrl,
+      REDIS_URL: testRedisUrl()!,
+      WORKSHOP_KEY_PREFIX: room.bot.config.keyPrefix,
+      INSTRUCTORS: INSTRUCTOR,
+      CLUSTER_ISOLATION: 'shared',
+      BROADCAST_PER_MINUTE: '3000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: 'ignore',
+  });
 }

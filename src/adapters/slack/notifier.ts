@@ -2,7 +2,14 @@ import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { UserError } from '../../errors.js';
 import { EditGate } from '../../notify/edit-gate.js';
-import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../../notify/notifier.js';
+import {
+  type Notifier,
+  type OutgoingFile,
+  POST_ONCE_TIMEOUT_MS,
+  PostRefusedError,
+  type PostTag,
+  RateLimitedError,
+} from '../../notify/notifier.js';
 import { fitMessage, fitView, type HomeView, type Message, type MessageRef } from '../../render/blocks.js';
 
 /** Slack Web API errors the user can fix themselves. */
@@ -100,6 +107,23 @@ export class SlackNotifier implements Notifier {
 
   async publishHome(user: string, view: HomeView): Promise<void> {
     await this.client.views.publish({ user_id: user, view: fitView(view) });
+  }
+
+  /** files.uploadV2 (files:write): files.getUploadURLExternal, the upload, files.completeUploadExternal into the channel. */
+  async upload(channel: string, file: OutgoingFile): Promise<{ where: string }> {
+    // completeUploadExternal takes a conversation, not a user: a user's DM with the bot is opened first.
+    const conversation = isUserId(channel) ? ((await this.client.conversations.open({ users: channel })).channel?.id ?? channel) : channel;
+    const result = await slackCall(() =>
+      this.client.filesUploadV2({
+        channel_id: conversation,
+        filename: file.filename,
+        title: file.title,
+        content: file.content,
+        ...(file.comment ? { initial_comment: file.comment } : {}),
+      }),
+    );
+    const permalink = result.files.flatMap((completed) => completed.files ?? []).find((shared) => shared.permalink)?.permalink;
+    return { where: permalink ?? `<#${conversation}>` };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
+import type { OutgoingFile } from '../../notify/notifier.js';
 import { fitMessage, type Message, type MessageRef } from '../../render/blocks.js';
 import type { Responder } from '../../router/types.js';
 import { type SlackNotifier, slackCall } from './notifier.js';
@@ -55,5 +56,9 @@ export class SlackResponder implements Responder {
 
   update(ref: MessageRef, message: Message): Promise<void> {
     return this.notifier.update(ref, message);
+  }
+
+  attach(file: OutgoingFile): Promise<{ where: string }> {
+    return this.notifier.upload(this.replyThread?.channel ?? this.channel, file);
   }
 }

@@ -1,12 +1,15 @@
+import { saveLocalFile } from '../../notify/local-file.js';
+import type { OutgoingFile } from '../../notify/notifier.js';
 import type { Message, MessageRef } from '../../render/blocks.js';
 import { messageToText } from '../../render/text.js';
 import type { Responder } from '../../router/types.js';
 
-/** Every message a command produced, in order, as the Slack payload it would have been. */
+/** Every message a command produced, in order, as the Slack payload it would have been (a file: where it was written). */
 export type TerminalEvent =
   | { kind: 'reply'; payload: { response_type: 'ephemeral' } & Message }
   | { kind: 'post'; payload: { channel: string; ts: string; thread_ts?: string } & Message }
-  | { kind: 'update'; payload: { channel: string; ts: string } & Message };
+  | { kind: 'update'; payload: { channel: string; ts: string } & Message }
+  | { kind: 'file'; payload: { path: string; title: string } & Message };
 
 /** The terminal's Responder: records events and hands each to `emit` as it happens. */
 export class TerminalResponder implements Responder {
@@ -15,6 +18,8 @@ export class TerminalResponder implements Responder {
   constructor(
     private readonly channel: string,
     private readonly emit: (event: TerminalEvent) => void,
+    /** Where files are written (the terminal cannot share them); default the working directory. */
+    private readonly filesDir = process.cwd(),
   ) {}
 
   async reply(message: Message): Promise<void> {
@@ -31,6 +36,12 @@ export class TerminalResponder implements Responder {
   async update(ref: MessageRef, message: Message): Promise<void> {
     this.emit({ kind: 'update', payload: { channel: ref.channel, ts: ref.ts, ...message } });
   }
+
+  async attach(file: OutgoingFile): Promise<{ where: string }> {
+    const path = await saveLocalFile(this.filesDir, file);
+    this.emit({ kind: 'file', payload: { path, title: file.title, text: `📎 ${file.title} saved to ${path}` } });
+    return { where: path };
+  }
 }
 
 /** Readable text for one event: thread replies indented under their parent, updates marked. */
@@ -38,6 +49,7 @@ export function eventToText(event: TerminalEvent): string {
   const body = messageToText(event.payload);
   switch (event.kind) {
     case 'reply':
+    case 'file':
       return body;
     case 'post':
       return event.payload.thread_ts ? indent(body, '  │ ') : body;

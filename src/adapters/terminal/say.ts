@@ -12,14 +12,18 @@ export const TERMINAL_CHANNEL = 'C_TERMINAL';
 export async function say(
   bot: BotApp,
   line: string,
-  options: { user?: string; channel?: string; onEvent?: (event: TerminalEvent) => void } = {},
+  options: { user?: string; channel?: string; onEvent?: (event: TerminalEvent) => void; filesDir?: string } = {},
 ): Promise<TerminalEvent[]> {
   const channel = options.channel ?? TERMINAL_CHANNEL;
   const events: TerminalEvent[] = [];
-  const responder = new TerminalResponder(channel, (event) => {
-    events.push(event);
-    options.onEvent?.(event);
-  });
+  const responder = new TerminalResponder(
+    channel,
+    (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
+    options.filesDir,
+  );
   let request: CommandRequest;
   try {
     request = parseCommandLine(line, options.user ?? TERMINAL_USER, channel);

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { defineCheck } from '../check-type.js';
+import { appArgument } from '../../clients/marathon-definition.js';
+import { type CheckScope, defineCheck, StepNotMet } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
+import { selectApps } from '../marathon-apps.js';
 import { stateWord, summariseStates, taskStateSchema } from '../task-state.js';
 
 /**
- * A framework is registered (by name) and active, optionally with tasks in a state: how many, and
- * whether every active agent runs exactly one (how Elasticsearch places its nodes).
+ * A framework is registered (by name) and active, optionally with tasks in a state: how many,
+ * whether every active agent runs exactly one (how Elasticsearch places its nodes), and whether it
+ * was asked for more than there are agents (`askedPastAgents`: the value of an argument of its
+ * scheduler's Marathon app, e.g. `--elasticsearchNodes`) — so "it stopped at one per agent" is seen
+ * only once the attendee asked for more.
  */
 export const frameworkCheck = defineCheck(
   z.strictObject({
@@ -17,6 +22,12 @@ export const frameworkCheck = defineCheck(
         state: taskStateSchema,
         count: countSchema.optional(),
         onePerAgent: z.literal(true).optional(),
+        askedPastAgents: z
+          .strictObject({
+            app: z.string().min(1),
+            arg: z.string().regex(/^-/, 'an option of the app, like --elasticsearchNodes'),
+          })
+          .optional(),
       })
       .optional(),
   }),
@@ -39,16 +50,35 @@ export const frameworkCheck = defineCheck(
         pass: false,
         detail: `${tasks} (all: ${summariseStates(framework.tasks)}); this step needs ${describeCount(check.tasks.count)}`,
       };
+    const agents = state.agents.filter((agent) => agent.active);
+    const asked = check.tasks.askedPastAgents ? await askedOf(check.tasks.askedPastAgents, scope) : undefined;
+    if (asked && !(asked.count > agents.length))
+      return {
+        pass: false,
+        detail: `${tasks}; ${asked.source} asks for ${asked.count} with ${agents.length} agent${agents.length === 1 ? '' : 's'}: ask for more than ${agents.length}`,
+      };
     if (check.tasks.onePerAgent) {
-      const agents = state.agents.filter((agent) => agent.active);
       const crowded = agents.filter((agent) => wanted.filter((task) => task.agentId === agent.id).length !== 1);
       if (crowded.length > 0)
         return {
           pass: false,
           detail: `${tasks} on ${agents.length} agents; ${crowded.length} agent${crowded.length === 1 ? ' does' : 's do'} not run exactly one`,
         };
-      return { pass: true, detail: `${tasks}: one on each of the ${agents.length} agents` };
+      const beyond = asked ? ` (${asked.source} asks for ${asked.count}: the other ${asked.count - wanted.length} cannot be placed)` : '';
+      return { pass: true, detail: `${tasks}: one on each of the ${agents.length} agents${beyond}` };
     }
+    if (asked) return { pass: true, detail: `${tasks}; ${asked.source} asks for ${asked.count}, more than the ${agents.length} agents` };
     return { pass: true, detail: tasks };
   },
 );
+
+/** How many tasks the scheduler app's argument asks for, and where that was read (for the detail). */
+async function askedOf(by: { app: string; arg: string }, scope: CheckScope): Promise<{ count: number; source: string }> {
+  const [app] = await selectApps({ id: by.app }, scope);
+  if (!app) throw new StepNotMet(`Marathon has no app /${by.app.replace(/^\/+/, '')}, whose ${by.arg} says how many were asked for`);
+  const value = appArgument(app.raw as Record<string, unknown>, by.arg);
+  const count = Number(value);
+  if (value === undefined || !Number.isInteger(count))
+    throw new StepNotMet(`${app.id} does not set ${by.arg} to a whole number in its args`);
+  return { count, source: `${app.id}'s ${by.arg}` };
+}

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { defineCheck, StepNotMet } from '../check-type.js';
@@ -24,7 +24,7 @@ export const tcpCheck = defineCheck(
     const address = await fillTemplate(check.address, scope);
     const { host, port } = splitHostPort(address);
     const greeting = await scope.track(address, async () =>
-      converse(await scope.reach(host, port), port, check.greetingContains, scope.signal),
+      converse(await scope.open(host, port).catch((error: unknown) => refusedOr(error, host, port)), host, port, check.greetingContains),
     );
     if (check.greetingContains === undefined) return { pass: true, detail: `${address} accepts connections` };
     const printable = greeting.replace(/[^\x20-\x7e]+/g, ' ').trim();
@@ -43,37 +43,59 @@ function splitHostPort(address: string): { host: string; port: number } {
   return { host: match[1]!, port: Number(match[2]) };
 }
 
-/** Connects; resolves with what the server sent first (until `wanted` shows up, the server stops, or the step is over). */
-function converse(host: string, port: number, wanted: string | undefined, signal: AbortSignal): Promise<string> {
+/**
+ * Resolves with what the server sent first (until `wanted` shows up, the server stops, or the step is
+ * over). Through the engine's relay the socket is connected to the relay at once: there a connection
+ * closed before a byte or a quiet moment means nothing accepted it.
+ */
+function converse(
+  { socket, relayed }: { socket: Socket; relayed: boolean },
+  host: string,
+  port: number,
+  wanted: string | undefined,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = '';
     let quiet: NodeJS.Timeout | undefined;
-    const socket = connect({ host, port, signal });
     const finish = () => {
       clearTimeout(quiet);
       socket.destroy();
       resolve(received);
     };
-    socket.once('connect', () => {
-      if (wanted === undefined) finish();
-    });
+    const waitQuietly = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(finish, GREETING_QUIET_MS);
+    };
+    if (relayed) waitQuietly();
+    else
+      socket.once('connect', () => {
+        if (wanted === undefined) finish();
+      });
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       if (received.includes(wanted ?? '') || received.length >= MAX_GREETING_BYTES) finish();
-      else {
+      else waitQuietly();
+    });
+    socket.once('end', () => {
+      if (relayed && received === '') {
         clearTimeout(quiet);
-        quiet = setTimeout(finish, GREETING_QUIET_MS);
+        reject(new StepNotMet(`nothing accepts connections at ${host}:${port}`));
+      } else finish();
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(quiet);
+      try {
+        refusedOr(error, host, port);
+      } catch (described) {
+        reject(described);
       }
     });
-    socket.once('end', finish);
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.name === 'AbortError'
-          ? error
-          : error.code === 'ECONNREFUSED'
-            ? new StepNotMet(`nothing accepts connections at ${host}:${port}`)
-            : new UserError(`I can't reach ${host}:${port}: ${error.message}.`, 'Is the cluster running? /cluster info shows it.'),
-      );
-    });
   });
+}
+
+function refusedOr(error: unknown, host: string, port: number): never {
+  const failure = error as NodeJS.ErrnoException;
+  if (failure.name === 'AbortError') throw failure;
+  if (failure.code === 'ECONNREFUSED') throw new StepNotMet(`nothing accepts connections at ${host}:${port}`);
+  throw new UserError(`I can't reach ${host}:${port}: ${failure.message}.`, 'Is the cluster running? /cluster info shows it.');
 }

@@ -1,4 +1,5 @@
 import { elasticsearchNode } from './elasticsearch-node.js';
+import { kibanaServer } from './kibana.js';
 import { mysqlServer } from './mysql.js';
 import { nginxServer } from './nginx.js';
 import { type ImageBehaviour, imageName } from './types.js';
@@ -15,6 +16,7 @@ const BEHAVIOURS: Record<string, ImageBehaviour> = {
   wordpress: { ports: [80], server: wordpressServer },
   'weaveworks/scope': { ports: [4040], server: weaveScope },
   elasticsearch: { ports: [9200], server: elasticsearchNode },
+  kibana: { ports: [5601], server: kibanaServer },
 };
 
 /** How a simulated task of this image answers on its ports; undefined: nothing listens (as for any image we do not know). */

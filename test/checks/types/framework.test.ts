@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MarathonClient } from '../../../src/clients/marathon.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { fixturesNote, haveRealFixtures, readJsonFixture } from '../../support/fixtures.js';
-import { checkClients, runCheck, serveRoutes } from '../support.js';
+import { until } from '../../support/until.js';
+import { checkClients, installApps, runCheck, serveRoutes } from '../support.js';
 
 describe('check type: framework', () => {
   const clients = checkClients();
@@ -76,5 +79,42 @@ describe('check type: framework', () => {
       detail: 'elasticsearch has 2 running tasks on 2 agents; 2 agents do not run exactly one',
     });
     await master.stop();
+  });
+
+  it('askedPastAgents: one node on one agent passes only once the scheduler asks for more nodes than there are agents', async () => {
+    const scheduler = (nodes: number) => ({
+      id: 'elasticsearch',
+      cpus: 0.2,
+      mem: 512,
+      container: { type: 'DOCKER', docker: { image: 'mesos/elasticsearch-scheduler:1.0.1', network: 'BRIDGE' } },
+      args: ['--zookeeperMesosUrl', 'zk://127.0.0.1:2181/mesos', '--elasticsearchNodes', String(nodes)],
+    });
+    const check = {
+      type: 'framework',
+      name: 'elasticsearch',
+      tasks: { onePerAgent: true, askedPastAgents: { app: 'elasticsearch', arg: '--elasticsearchNodes' } },
+    };
+    const endpoints = { master: cluster.masterUrl, marathon: cluster.marathonUrl };
+    await installApps(cluster, [scheduler(1)]);
+    const http = new HttpClient();
+    const nodes = async () =>
+      (await runCheck({ type: 'framework', name: 'elasticsearch', tasks: { count: 1 } }, endpoints, clients)).status === 'pass';
+    await until(nodes);
+    // One node on the one agent: what the old check took for "scaled past the agents".
+    expect(await runCheck(check, endpoints, clients)).toEqual({
+      status: 'fail',
+      detail: "elasticsearch has 1 running task; /elasticsearch's --elasticsearchNodes asks for 1 with 1 agent: ask for more than 1",
+    });
+
+    await new MarathonClient(http, cluster.marathonUrl).updateApp('elasticsearch', scheduler(3), { force: true });
+    await until(async () => (await runCheck(check, endpoints, clients)).status === 'pass');
+    // The framework was asked for 3 and still runs one: the other two are never launched.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await runCheck(check, endpoints, clients)).toEqual({
+      status: 'pass',
+      detail:
+        "elasticsearch has 1 running task: one on each of the 1 agents (/elasticsearch's --elasticsearchNodes asks for 3: the other 2 cannot be placed)",
+    });
+    await http.close();
   });
 });

@@ -74,11 +74,19 @@ describe.skipIf(!needs)('/check frameworks: Mesos Elasticsearch from one agent t
   it('the workshop JSON via /cluster install: one node; asking for 3 on one agent still runs one, and that step passes', async () => {
     expect((await bot.command('/cluster', `install ${elasticsearch(1)}`, user)).text).toContain('Installed app `/elasticsearch`');
     await nodesRunning(small, 1);
+    // One node on one agent is not yet "scaled past the agents": nothing asked for more.
+    let reply = await check();
+    expect(icons(reply)).toEqual(['✅', '✅', '❌', '⏳', '⏳', '❌', '✅']);
+    expect(stepLine(reply, 'Scale past your agents, and see why it stops')).toContain(
+      "/elasticsearch's --elasticsearchNodes asks for 1 with 1 agent: ask for more than 1",
+    );
     expect((await bot.command('/cluster', `install --update ${elasticsearch(3)}`, user)).text).toContain('Updated app `/elasticsearch`');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const reply = await check();
+    reply = await check();
     expect(icons(reply)).toEqual(['✅', '✅', '✅', '❌', '⏳', '❌', '✅']);
-    expect(stepLine(reply, 'Scale past your agents, and see why it stops')).toContain('one on each of the 1 agents');
+    expect(stepLine(reply, 'Scale past your agents, and see why it stops')).toContain(
+      "one on each of the 1 agents (/elasticsearch's --elasticsearchNodes asks for 3: the other 2 cannot be placed)",
+    );
     expect(stepLine(reply, 'Recreate the cluster with 5 agents')).toContain('1 active agent; this step needs 5');
     expect(stepLine(reply, '/_nodes lists 5 Elasticsearch nodes')).toMatch(/\/_nodes lists 1 under nodes; this step needs 5/);
   });

@@ -93,4 +93,35 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/check on a cluster prov
     reply = await check();
     expect(reply.text).toContain('6 of 6 steps done');
   }, 240_000);
+
+  it("Weave Scope's 4040 and an Elasticsearch node's offered port, neither published: the checks reach them through the attendee's engine", async () => {
+    expect(Object.keys(record.endpoints!.apps!)).not.toContain('4040');
+    expect(record.endpoints!.relay).toMatch(/:\d+$/);
+    const stepPasses = (exercise: string, title: string) =>
+      until(async () => stepLine(await bot.command('/check', exercise, user), title).startsWith('✅'), 60_000, 1000);
+
+    expect((await bot.command('/cluster', `install ${exerciseJson('files/weave-scope.json')}`, user)).text).toContain(
+      'Installed app `/weave-scope`',
+    );
+    await stepPasses('mesos-ui', "Open Weave Scope's UI");
+    // The agent's own address on the cluster's network, as the master reports it: not a published port.
+    expect(stepLine(await bot.command('/check', 'mesos-ui --again', user), "Open Weave Scope's UI")).toMatch(
+      /http:\/\/\d+\.\d+\.\d+\.\d+:4040\/ answered HTTP 200 with "Weave Scope"/,
+    );
+
+    expect((await bot.command('/cluster', `install ${exerciseJson('files/frameworks/elasticsearch.json')}`, user)).text).toContain(
+      'Installed app `/elasticsearch`',
+    );
+    await stepPasses('frameworks', 'Elasticsearch runs a node');
+    // One agent, one node: /_nodes answers from the node's first offered port (31000-32000), and lists it.
+    await until(
+      async () =>
+        /_nodes lists 1 under nodes/.test(stepLine(await bot.command('/check', 'frameworks', user), '/_nodes lists 5 Elasticsearch nodes')),
+      30_000,
+      1000,
+    );
+    expect(stepLine(await bot.command('/check', 'frameworks', user), '/_nodes lists 5 Elasticsearch nodes')).toMatch(
+      /http:\/\/\d+\.\d+\.\d+\.\d+:3\d{4}\/_nodes lists 1 under nodes; this step needs 5/,
+    );
+  }, 180_000);
 });

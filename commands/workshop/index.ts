@@ -1,18 +1,20 @@
-import type { ClusterStatus } from '../src/clusters/cluster-record.js';
-import { quote, UserError } from '../src/errors.js';
-import { LIMITS } from '../src/render/blocks.js';
-import { parseArgs, tokenize } from '../src/router/args.js';
-import type { ActionContext, CommandContext, CommandSpec, Subcommand } from '../src/router/types.js';
+import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
+import { quote, UserError } from '../../src/errors.js';
+import { LIMITS } from '../../src/render/blocks.js';
+import { parseArgs, tokenize } from '../../src/router/args.js';
+import type { ActionContext, CommandContext, CommandSpec, Subcommand } from '../../src/router/types.js';
 import {
   attendeesMessage,
   broadcastMessage,
   broadcastStartedMessage,
   broadcastStoppedMessage,
   roomChannelMessage,
-} from './render/room-messages.js';
-import { prepullMessage } from './render/workshop-messages.js';
-import { board, refreshHome } from './workshop/board.js';
-import { warm } from './workshop/warm.js';
+} from '../render/room-messages.js';
+import { prepullMessage } from '../render/workshop-messages.js';
+import { board, refreshHome } from './board.js';
+import { checkins } from './checkins.js';
+import { end, endButton, next, removeClustersButton, start } from './session.js';
+import { warm } from './warm.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
 const IMAGE_REFERENCE =
@@ -158,7 +160,27 @@ export const workshop: CommandSpec = {
       instructorOnly: true,
       run: channel,
     },
-    { name: 'start', usage: '/workshop start <exercise>', summary: 'starts an exercise for the room', instructorOnly: true },
+    {
+      name: 'start',
+      usage: '/workshop start <exercise>',
+      summary: 'makes an exercise (id or number) the one `/check` means for everyone, announced in the workshop channel',
+      instructorOnly: true,
+      run: start,
+    },
+    {
+      name: 'next',
+      usage: '/workshop next',
+      summary: 'moves the room on to the next exercise',
+      instructorOnly: true,
+      run: next,
+    },
+    {
+      name: 'end',
+      usage: '/workshop end [--confirm] [--remove-clusters]',
+      summary: 'ends the session (after a confirmation) and attaches the results as a CSV; then offers to remove every cluster',
+      instructorOnly: true,
+      run: end,
+    },
     {
       name: 'board',
       usage: '/workshop board [--rotate]',
@@ -166,7 +188,13 @@ export const workshop: CommandSpec = {
       instructorOnly: true,
       run: board,
     },
-    { name: 'checkins', usage: '/workshop checkins on|off', summary: 'automatic nudges for attendees who are stuck', instructorOnly: true },
+    {
+      name: 'checkins',
+      usage: '/workshop checkins [on [every 10m] | off | now]',
+      summary: 'checks every cluster on a schedule, nudges stuck attendees with a hint, sends you a summary',
+      instructorOnly: true,
+      run: checkins,
+    },
     {
       name: 'warm',
       usage: '/workshop warm [<N>] [--agents A]',
@@ -182,6 +210,6 @@ export const workshop: CommandSpec = {
       run: prepull,
     },
   ].map(inRoom),
-  // home: the Refresh button on an instructor's App Home.
-  actions: { stop, home: refreshHome },
+  // home: the Refresh button on an instructor's App Home; end and remove-clusters: /workshop end's buttons.
+  actions: { stop, home: refreshHome, end: endButton, 'remove-clusters': removeClustersButton },
 };

@@ -1,0 +1,452 @@
+import { randomBytes } from 'node:crypto';
+import type { Job, JobsOptions, Processor, WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { publishRoomChange } from '../board/changes.js';
+import type { Exercise } from '../checks/exercise.js';
+import { type ExerciseRecord, lastAdvance } from '../checks/progress.js';
+import { type CheckService, CURRENT_EXERCISE_KEY, type ExerciseResult, type StepResult } from '../checks/service.js';
+import type { ClusterStatus } from '../clusters/cluster-record.js';
+import type { ClusterRegistry } from '../clusters/registry.js';
+import type { Config } from '../config.js';
+import { errorMessage, UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Queues } from '../queue/queues.js';
+import type { Message } from '../render/blocks.js';
+import type { AttendeeRegistry } from './attendees.js';
+import { Ledger, type OncePoster, Pacer, postInterval, postOncePaced } from './broadcast.js';
+import type { InstructorRoles } from './roles.js';
+
+/** `/workshop checkins on [every …]`: at least a minute apart, at most two hours; ten minutes unless told. */
+export const MIN_EVERY_MS = 60_000;
+export const MAX_EVERY_MS = 2 * 3600_000;
+export const DEFAULT_EVERY_MS = 10 * 60_000;
+
+/** Message metadata types: what `wasPosted` looks for after a crash. */
+export const NUDGE_TAG = 'workshop_checkin_nudge';
+export const SUMMARY_TAG = 'workshop_checkin_summary';
+
+/** The one BullMQ job scheduler of the room's check-ins (in Redis: it outlives every process). */
+const SCHEDULER = 'checkins';
+
+/** Check-ins while they are on: how often, and who turned them on (and gets the summaries). */
+export interface CheckinSchedule {
+  everyMs: number;
+  by: string;
+  /** When the next sweep is due. */
+  nextAt?: number;
+}
+
+/** What one sweep found for one attendee. */
+export type AttendeeOutcome =
+  | { status: 'done' }
+  /** Not finished, and moved on recently (or waits for an earlier step). */
+  | { status: 'working' }
+  /** Nothing passed for CHECKIN_STUCK_MINUTES; `nudge` says what became of their DM for this step. */
+  | { status: 'stuck'; step: string; since: number; nudge: NudgeFate }
+  | { status: 'no-cluster'; cluster?: ClusterStatus }
+  | { status: 'error'; reason: string };
+
+/** `sent` now, `earlier` (a sweep before nudged them on this step), `quiet` (they pressed "stop nudging me"), `failed` (Slack refused). */
+export type NudgeFate = 'sent' | 'earlier' | 'quiet' | 'failed';
+
+/** Everything the instructor's summary says about one sweep. */
+export interface SweepSummary {
+  id: string;
+  /** The instructor who gets it. */
+  by: string;
+  exercise: { id: string; number: number; title: string };
+  /** Attendees in the room (instructors left out). */
+  total: number;
+  done: string[];
+  working: string[];
+  /** Stuck attendees by step, in the exercise's order (steps with nobody stuck left out). */
+  stuck: Array<{ step: { id: string; title: string }; attendees: Array<{ user: string; since: number; nudge: NudgeFate }> }>;
+  noCluster: Array<{ user: string; cluster?: ClusterStatus }>;
+  errors: Array<{ user: string; reason: string }>;
+  startedAt: number;
+}
+
+/** A nudge to one stuck attendee: their first failing step, with the hint /check would show now. */
+export interface Nudge {
+  user: string;
+  exercise: Exercise;
+  step: StepResult;
+  result: ExerciseResult;
+  stuckForMs: number;
+}
+
+/** The worker's renderings, injected by its composition root (engines do not format Slack). */
+export interface CheckinMessages {
+  nudge(nudge: Nudge): Message;
+  summary(summary: SweepSummary): Message;
+}
+
+/** A sweep's records live a day; nudge ledgers a week (a step is nudged once, however many sweeps). */
+const SWEEP_TTL_MS = 24 * 3600_000;
+const FANOUT_CHUNK = 100;
+/**
+ * A check that failed on our side (Redis away) is tried again; a cluster that does not answer is a
+ * result, not a failure. A finished check leaves nothing behind: its outcome is in the sweep's records.
+ */
+const CHECK_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: 100,
+};
+const SWEEP_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 50, removeOnFail: 50 };
+
+export interface CheckinDeps {
+  checks: CheckService;
+  attendees: Pick<AttendeeRegistry, 'list'>;
+  clusters: Pick<ClusterRegistry, 'list'>;
+  roles: Pick<InstructorRoles, 'isInstructor'>;
+}
+
+/**
+ * `/workshop checkins`: a BullMQ job scheduler queues a `sweep` every N minutes (a sweep can also be
+ * queued at once). A sweep lists the room once (its attendees and who has a ready cluster) and
+ * queues one `check` job per attendee with a cluster (deterministic job ids), which workers run
+ * CHECKIN_CONCURRENCY at a time each, through the same engine as /check, so progress is recorded as
+ * /check records it. An attendee with no pass for CHECKIN_STUCK_MINUTES gets a DM with the hint of
+ * their first failing step, once per step: the nudge goes through the broadcasts' ledger, keyed by
+ * exercise and step, so retries, overlapping sweeps and dead workers never post it twice. When every
+ * attendee of the sweep has an outcome, the instructor gets a summary, posted once the same way.
+ */
+export class CheckinService {
+  constructor(
+    private readonly redis: () => Redis,
+    private readonly queues: Queues,
+    private readonly deps: CheckinDeps,
+    readonly settings: Pick<Config, 'checkinStuckMs' | 'checkinConcurrency' | 'broadcastPerMinute'>,
+  ) {}
+
+  /** Whether check-ins are on, how often, and for whom. */
+  async schedule(): Promise<CheckinSchedule | undefined> {
+    const scheduler = await this.queue().getJobScheduler(SCHEDULER);
+    if (!scheduler?.every) return undefined;
+    const by = (scheduler.template?.data as SweepData | undefined)?.by ?? '';
+    return { everyMs: Number(scheduler.every), by, ...(scheduler.next ? { nextAt: Number(scheduler.next) } : {}) };
+  }
+
+  /** Turns them on (or changes how often, and who gets the summaries); the first sweep starts now. */
+  async turnOn(by: string, everyMs: number): Promise<{ exercise: Exercise; before?: CheckinSchedule }> {
+    if (everyMs < MIN_EVERY_MS || everyMs > MAX_EVERY_MS) throw new RangeError(`every ${everyMs} ms is outside the allowed range`);
+    const exercise = await this.requireExercise('Check-ins are not on');
+    const before = await this.schedule();
+    await this.queue().upsertJobScheduler(
+      SCHEDULER,
+      { every: everyMs },
+      { name: 'sweep', data: { by } satisfies SweepData, opts: SWEEP_OPTIONS },
+    );
+    return { exercise, ...(before ? { before } : {}) };
+  }
+
+  /** Removes the scheduler; a sweep already running finishes. Returns what was on, if anything. */
+  async turnOff(): Promise<CheckinSchedule | undefined> {
+    const before = await this.schedule();
+    await this.queue().removeJobScheduler(SCHEDULER);
+    return before;
+  }
+
+  /** One sweep now, its summary to `by`. */
+  async sweepNow(by: string): Promise<Exercise> {
+    const exercise = await this.requireExercise('No sweep was started');
+    const id = `now-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    await this.queue().add('sweep', { by } satisfies SweepData, { ...SWEEP_OPTIONS, jobId: id });
+    return exercise;
+  }
+
+  /** The "stop nudging me" button: no more nudges for `user`, whatever the exercise. */
+  async stopNudging(user: string): Promise<void> {
+    await this.redis().sadd(QUIET, user);
+  }
+
+  async isQuiet(user: string): Promise<boolean> {
+    return (await this.redis().sismember(QUIET, user)) === 1;
+  }
+
+  /**
+   * The worker's side of a sweep: the room is listed once (a re-run after a crash finds the list it
+   * made and adds no job twice), attendees without a ready cluster are settled at once, and the
+   * others get one `check` job each. Returns false when no exercise runs (nothing is checked then).
+   */
+  async fanOut(sweepId: string, by: string): Promise<boolean> {
+    const key = sweepKeys(sweepId);
+    if (!(await this.redis().exists(key.meta))) {
+      const exercise = await this.startedExercise();
+      if (!exercise) return false;
+      const [attendees, clusters] = await Promise.all([this.deps.attendees.list(), this.deps.clusters.list()]);
+      const instructor = await Promise.all(attendees.map((attendee) => this.deps.roles.isInstructor(attendee.user)));
+      const people = attendees.filter((_attendee, index) => !instructor[index]).map((attendee) => attendee.user);
+      const status = new Map(clusters.map((record) => [record.attendee, record.status]));
+      const ready = people.filter((user) => status.get(user) === 'ready');
+      const transaction = this.redis().multi().hset(key.meta, { by, exercise: exercise.id, total: people.length, startedAt: Date.now() });
+      if (ready.length > 0) transaction.rpush(key.targets, ...ready);
+      for (const user of people.filter((person) => status.get(person) !== 'ready')) {
+        const cluster = status.get(user);
+        transaction.hset(
+          key.outcomes,
+          user,
+          JSON.stringify({ status: 'no-cluster', ...(cluster ? { cluster } : {}) } satisfies AttendeeOutcome),
+        );
+      }
+      for (const name of Object.values(key)) transaction.pexpire(name, SWEEP_TTL_MS);
+      failOnError(await transaction.exec());
+    }
+    const [targets, exercise] = await Promise.all([this.redis().lrange(key.targets, 0, -1), this.redis().hget(key.meta, 'exercise')]);
+    for (let start = 0; start < targets.length; start += FANOUT_CHUNK) {
+      await this.queue().addBulk(
+        targets.slice(start, start + FANOUT_CHUNK).map((user) => ({
+          name: 'check',
+          data: { sweepId, user, exercise: exercise! } satisfies CheckData,
+          opts: { ...CHECK_OPTIONS, jobId: `${sweepId}-${user}` },
+        })),
+      );
+    }
+    await this.summaryWhenDone(sweepId);
+    return true;
+  }
+
+  /** An exercise by id (a sweep's, fixed when it started). */
+  exercise(id: string): Exercise | undefined {
+    return this.deps.checks.exercises.find((exercise) => exercise.id === id);
+  }
+
+  /**
+   * Checks the attendee's cluster as /check does (recording progress) and says where they are. A
+   * stuck attendee's outcome comes without its nudge's fate: the caller nudges and fills it in.
+   */
+  async assess(user: string, exercise: Exercise, now = Date.now()): Promise<{ outcome: AttendeeOutcome; nudge?: Nudge }> {
+    let result: ExerciseResult;
+    let before: ExerciseRecord | undefined;
+    try {
+      // The record is read alongside the check (not after it): its first-check time is the same either way.
+      [result, before] = await Promise.all([
+        this.deps.checks.checkAttendee(user, exercise.id),
+        this.deps.checks.progress.getRoom([user], [exercise.id]).then((room) => room.get(user)?.get(exercise.id)),
+      ]);
+    } catch (error) {
+      // The cluster went away (or is being removed) since the sweep started.
+      if (error instanceof UserError) return { outcome: { status: 'no-cluster' } };
+      throw error;
+    }
+    if (result.passed === result.total) return { outcome: { status: 'done' } };
+    // Never checked before: this check is their first, and they have not been stuck for any time yet.
+    const since = Math.max(lastAdvance(before) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
+    const step = result.next;
+    if (!step || now - since < this.settings.checkinStuckMs) return { outcome: { status: 'working' } };
+    return {
+      outcome: { status: 'stuck', step: step.id, since, nudge: 'sent' },
+      nudge: { user, exercise, step, result, stuckForMs: now - since },
+    };
+  }
+
+  /** The ledger of nudges for one step of one exercise (by attendee). */
+  nudges(exerciseId: string, stepId: string): Ledger {
+    return new Ledger(this.redis, `checkins:nudges:${exerciseId}:${stepId}`, `checkins:nudging:${exerciseId}:${stepId}`);
+  }
+
+  /** The ledger of a sweep's one summary. */
+  summaryLedger(sweepId: string): Ledger {
+    const key = sweepKeys(sweepId);
+    return new Ledger(this.redis, key.summary, key.summarySending);
+  }
+
+  /** The first outcome written stays (a retried check does not change what the summary counts); then the summary, if it was the last. */
+  async settle(sweepId: string, user: string, outcome: AttendeeOutcome): Promise<void> {
+    const key = sweepKeys(sweepId);
+    const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, user, JSON.stringify(outcome), SWEEP_TTL_MS);
+    if (last === 1) await this.queueSummary(sweepId);
+  }
+
+  /** Queues the summary once every attendee of the sweep has an outcome (the job id makes a second call a no-op). */
+  async summaryWhenDone(sweepId: string): Promise<void> {
+    const key = sweepKeys(sweepId);
+    const [total, settled] = await Promise.all([this.redis().hget(key.meta, 'total'), this.redis().hlen(key.outcomes)]);
+    if (total !== null && settled >= Number(total)) await this.queueSummary(sweepId);
+  }
+
+  /** The job id makes a second call a no-op. */
+  private async queueSummary(sweepId: string): Promise<void> {
+    await this.queue().add('summary', { sweepId } satisfies SummaryData, { ...SWEEP_OPTIONS, jobId: `${sweepId}-summary` });
+  }
+
+  async summary(sweepId: string): Promise<SweepSummary | undefined> {
+    const key = sweepKeys(sweepId);
+    const [meta, outcomes] = await Promise.all([this.redis().hgetall(key.meta), this.redis().hgetall(key.outcomes)]);
+    const exercise = this.deps.checks.exercises.find((candidate) => candidate.id === meta.exercise);
+    if (!exercise || !meta.by) return undefined;
+    const summary: SweepSummary = {
+      id: sweepId,
+      by: meta.by,
+      exercise: { id: exercise.id, number: exercise.number, title: exercise.title },
+      total: Number(meta.total),
+      done: [],
+      working: [],
+      stuck: [],
+      noCluster: [],
+      errors: [],
+      startedAt: Number(meta.startedAt),
+    };
+    const stuck = new Map<string, SweepSummary['stuck'][number]['attendees']>();
+    for (const [user, raw] of Object.entries(outcomes).sort(([a], [b]) => a.localeCompare(b))) {
+      const outcome = JSON.parse(raw) as AttendeeOutcome;
+      if (outcome.status === 'done') summary.done.push(user);
+      else if (outcome.status === 'working') summary.working.push(user);
+      else if (outcome.status === 'no-cluster') summary.noCluster.push({ user, ...(outcome.cluster ? { cluster: outcome.cluster } : {}) });
+      else if (outcome.status === 'error') summary.errors.push({ user, reason: outcome.reason });
+      else {
+        const list = stuck.get(outcome.step) ?? [];
+        list.push({ user, since: outcome.since, nudge: outcome.nudge });
+        stuck.set(outcome.step, list);
+      }
+    }
+    for (const step of exercise.steps) {
+      const attendees = stuck.get(step.id);
+      if (attendees)
+        summary.stuck.push({ step: { id: step.id, title: step.title }, attendees: attendees.sort((a, b) => a.since - b.since) });
+    }
+    return summary;
+  }
+
+  /** Slack said 429: every worker on the queue waits. */
+  async pauseAll(ms: number): Promise<void> {
+    await this.queue().rateLimit(ms);
+  }
+
+  private async startedExercise(): Promise<Exercise | undefined> {
+    const started = await this.redis().get(CURRENT_EXERCISE_KEY);
+    return this.deps.checks.exercises.find((exercise) => exercise.id === started);
+  }
+
+  private async requireExercise(lead: string): Promise<Exercise> {
+    const exercise = await this.startedExercise();
+    if (exercise) return exercise;
+    throw new UserError(
+      `${lead}: no exercise is running in the room, so there is nothing to check attendees against.`,
+      'Start one with `/workshop start <exercise>` first (`/check list` shows them); check-ins always check the exercise the room is on.',
+    );
+  }
+
+  private queue() {
+    return this.queues.get('checkins');
+  }
+}
+
+interface SweepData {
+  by: string;
+}
+interface CheckData {
+  sweepId: string;
+  user: string;
+  exercise: string;
+}
+interface SummaryData {
+  sweepId: string;
+}
+
+export interface CheckinWorkerDeps {
+  checkins: CheckinService;
+  notifier: Notifier;
+  messages: CheckinMessages;
+  redis: () => Redis;
+  log: Logger;
+}
+
+/**
+ * Checks are HTTP calls to attendees' clusters, so a worker runs CHECKIN_CONCURRENCY at once; a dead
+ * worker's jobs are taken over within ~15 s, as the broadcasts' are.
+ */
+export function checkinWorkerOptions(settings: Pick<Config, 'checkinConcurrency'>): Partial<WorkerOptions> {
+  return { concurrency: settings.checkinConcurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 10 };
+}
+
+/** The `checkins` queue's processor: `sweep` (from the scheduler or `now`), `check` (one attendee) and `summary`. */
+export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
+  const { checkins, messages, log } = deps;
+  // Nudges are DMs like a broadcast's: the same pace, the same once-only posting.
+  const pacer = new Pacer(postInterval(checkins.settings));
+  const poster: OncePoster = { notifier: deps.notifier, pauseAll: (ms) => checkins.pauseAll(ms) };
+
+  async function sweep(job: Job<SweepData>): Promise<void> {
+    // A scheduler's job ids have colons, which BullMQ refuses in the ids derived from them.
+    const sweepId = job.id!.replace(/[^\w-]/g, '-');
+    if (!(await checkins.fanOut(sweepId, job.data.by))) log.info({ sweepId }, 'check-in sweep skipped: no exercise is running');
+  }
+
+  async function check(job: Job<CheckData>, token?: string): Promise<void> {
+    const { sweepId, user } = job.data;
+    const exercise = checkins.exercise(job.data.exercise);
+    if (!exercise) return log.warn({ sweepId, user, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
+    // A check run again after a crash records one more attempt; the outcome the summary counts is the first one settled.
+    let assessed: Awaited<ReturnType<CheckinService['assess']>>;
+    try {
+      assessed = await checkins.assess(user, exercise);
+    } catch (error) {
+      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+      assessed = { outcome: { status: 'error', reason: errorMessage(error) } };
+    }
+    let { outcome } = assessed;
+    if (assessed.nudge && outcome.status === 'stuck') {
+      outcome = { ...outcome, nudge: await nudge(job, token, assessed.nudge) };
+    }
+    await checkins.settle(sweepId, user, outcome);
+  }
+
+  async function nudge(job: Job, token: string | undefined, nudge: Nudge): Promise<NudgeFate> {
+    const ledger = checkins.nudges(nudge.exercise.id, nudge.step.id);
+    if ((await ledger.outcome(nudge.user))?.status === 'sent') return 'earlier';
+    if (await checkins.isQuiet(nudge.user)) return 'quiet';
+    const tag = { type: NUDGE_TAG, id: `${nudge.exercise.id}.${nudge.step.id}` };
+    await postOncePaced(poster, pacer, job, token, ledger, nudge.user, messages.nudge(nudge), tag);
+    return (await ledger.outcome(nudge.user))?.status === 'sent' ? 'sent' : 'failed';
+  }
+
+  async function summarize(job: Job<SummaryData>, token?: string): Promise<void> {
+    const summary = await checkins.summary(job.data.sweepId);
+    if (!summary) return log.warn({ sweepId: job.data.sweepId }, 'check-in sweep expired before its summary; skipped');
+    const tag = { type: SUMMARY_TAG, id: summary.id };
+    await postOncePaced(poster, pacer, job, token, checkins.summaryLedger(summary.id), summary.by, messages.summary(summary), tag);
+    // Every check published its attendee's progress; this tells the board and App Home the sweep as a whole is in.
+    await publishRoomChange(deps.redis(), { kind: 'progress' });
+    log.info(
+      { sweepId: summary.id, done: summary.done.length, stuck: summary.stuck.length, noCluster: summary.noCluster.length },
+      'check-in sweep done',
+    );
+  }
+
+  return async (job: Job, token?: string) => {
+    if (job.name === 'sweep') return sweep(job as Job<SweepData>);
+    if (job.name === 'check') return check(job as Job<CheckData>, token);
+    return summarize(job as Job<SummaryData>, token);
+  };
+}
+
+function failOnError(results: Array<[Error | null, unknown]> | null): void {
+  const failed = results?.find(([error]) => error);
+  if (failed) throw failed[0];
+}
+
+const QUIET = 'checkins:quiet';
+
+// KEYS: outcomes, meta. ARGV: user, outcome, ttl. Returns 1 when every attendee of the sweep has an outcome now.
+const SETTLE = `
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local total = redis.call('HGET', KEYS[2], 'total')
+if total and redis.call('HLEN', KEYS[1]) >= tonumber(total) then return 1 end
+return 0
+`;
+
+function sweepKeys(id: string) {
+  const base = `checkins:sweep:${id}`;
+  return {
+    meta: base,
+    targets: `${base}:targets`,
+    outcomes: `${base}:outcomes`,
+    summary: `${base}:summary`,
+    summarySending: `${base}:summary-sending`,
+  };
+}
