@@ -17,6 +17,7 @@ import { BuildStats } from './clusters/build-stats.js';
 import { ClusterRegistry } from './clusters/registry.js';
 import { ClusterService } from './clusters/service.js';
 import { WaitingRoom } from './clusters/waiting-room.js';
+import { WarmPool } from './clusters/warm-pool.js';
 import type { Config } from './config.js';
 import { type Faq, loadFaq } from './faq/faq.js';
 import { createLogger, type Logger } from './logger.js';
@@ -75,7 +76,8 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
       provisionedClusterEndpoints(registry),
     ],
   });
-  const clusters = new ClusterService(registry, queues, new BuildStats(() => store.redis), config);
+  const warm = new WarmPool(() => store.redis, queues, config);
+  const clusters = new ClusterService(registry, queues, new BuildStats(() => store.redis), config, warm);
   const access = new ClusterAccess({ guard, ...(options.httpClient ? { httpClient: options.httpClient } : {}) });
   const notifier = options.notifier ?? slackNotifierFromConfig(config) ?? new LogNotifier(log);
   // The roster's progress is the board's: steps passed in the exercise on the board.
@@ -104,6 +106,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     queues,
     clusters,
     waitingRoom: new WaitingRoom(queues),
+    warm,
     access,
     workshop: new WorkshopService(queues, config),
     checks,

@@ -265,6 +265,13 @@ export const CONFIG_VARIABLES = {
       "clusters one Docker host runs at most. A cluster also reserves its containers' memory (up to 80% of the host) and a quarter CPU per container (their cap is one CPU each), against 16× the host's cores: workshop clusters idle most of the time",
     schema: integer(1, 10_000, 'a whole number of at least 1'),
   }),
+  WARM_CLUSTERS: variable({
+    name: 'WARM_CLUSTERS',
+    default: '0',
+    description:
+      "clusters of the default shape each Docker host keeps built, healthy and unassigned, so `/cluster up` hands one out in seconds (counted against the host's capacity; `/workshop warm <N> [--agents A]` changes it while the bot runs)",
+    schema: integer(0, 1000),
+  }),
   HOST_MIN_FREE_DISK_GB: variable({
     name: 'HOST_MIN_FREE_DISK_GB',
     default: '5',
@@ -331,6 +338,8 @@ export interface Config {
   /** Networks attached clusters may use (ATTACH_ALLOW). */
   attachAllow: AllowList;
   hostMaxClusters: number;
+  /** Warm clusters each Docker host keeps ready (until `/workshop warm` says otherwise). */
+  warmClusters: number;
   hostMinFreeDiskBytes: number;
   /** Where the exercises are read from; default the bot's own exercises/. */
   exercisesDir?: string;
@@ -398,6 +407,7 @@ export function loadConfig(env: Env = process.env, mode: ConfigMode = 'slack'): 
     clusterTtlMs: parsed.CLUSTER_TTL_HOURS * 3600 * 1000,
     attachAllow: parsed.ATTACH_ALLOW,
     hostMaxClusters: parsed.HOST_MAX_CLUSTERS,
+    warmClusters: parsed.WARM_CLUSTERS,
     hostMinFreeDiskBytes: parsed.HOST_MIN_FREE_DISK_GB * 1e9,
     ...(parsed.EXERCISES_DIR ? { exercisesDir: parsed.EXERCISES_DIR } : {}),
   };

@@ -6,6 +6,7 @@ import type { CheckService } from './checks/service.js';
 import type { ClusterAccess } from './clusters/access.js';
 import type { ClusterService } from './clusters/service.js';
 import type { WaitingRoom } from './clusters/waiting-room.js';
+import type { WarmPool } from './clusters/warm-pool.js';
 import type { Config } from './config.js';
 import type { Faq } from './faq/faq.js';
 import type { Logger } from './logger.js';
@@ -26,6 +27,8 @@ export interface CommandServices {
   clusters: ClusterService;
   /** Builds waiting for a Docker host with room, so replies can say so. */
   waitingRoom: WaitingRoom;
+  /** Clusters kept built and unassigned on each host (WARM_CLUSTERS, `/workshop warm`). */
+  warm: WarmPool;
   /** Mesos/Marathon/ZooKeeper clients for a cluster's endpoints. */
   access: ClusterAccess;
   /** The instructor's jobs for the whole room. */

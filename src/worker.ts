@@ -9,6 +9,7 @@ import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
 import { clusterJobProcessor } from './clusters/provision-job.js';
 import { reap } from './clusters/reaper.js';
 import { reconcile } from './clusters/reconciler.js';
+import { WARM_REFILL_JOB } from './clusters/warm-pool.js';
 import type { Config } from './config.js';
 import { DindEngines } from './docker/dind.js';
 import { DockerBackend } from './docker/docker-backend.js';
@@ -16,6 +17,7 @@ import { connectDockerHosts, type DockerHost } from './docker/hosts.js';
 import { localImage } from './docker/image-names.js';
 import { deploymentFilter, deploymentId, LABELS } from './docker/labels.js';
 import { HostPool } from './docker/pool/host-pool.js';
+import { WarmKeeper } from './docker/pool/warm-keeper.js';
 import { prepullImages } from './docker/prepull.js';
 import type { Logger } from './logger.js';
 import { ProgressMessage } from './notify/progress.js';
@@ -32,7 +34,7 @@ const CPU_OVERCOMMIT = 16;
 
 /** The processor for each queue, bound to the app's services and the pool of Docker hosts. */
 export function createProcessors(bot: BotApp, pool: HostPool, deployment: string): Processors {
-  const { config, log, clusters, notifier } = bot.services;
+  const { config, log, clusters, notifier, warm, queues } = bot.services;
   const dockerLog = log.child({ component: 'docker' });
   const dind =
     config.isolation === 'dind'
@@ -52,9 +54,19 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
     pool,
     ...(dind ? { dind } : {}),
   });
+  const keeper = new WarmKeeper({
+    hosts: pool.hosts,
+    deployment,
+    warm,
+    registry: clusters.registry,
+    queue: queues.get('clusters'),
+    backend,
+    log: log.child({ component: 'warm' }),
+  });
   return {
     clusters: {
       processor: clusterJobProcessor({
+        warm,
         registry: clusters.registry,
         backend,
         notifier,
@@ -69,6 +81,7 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
     maintenance: {
       processor: async (job) => {
         if (job.name === 'prepull') return runPrepull(bot, pool, job.data as PrepullJobData);
+        if (job.name === WARM_REFILL_JOB) return keeper.refill();
         await pool.checkHealth();
         const reaped = await reap({
           registry: clusters.registry,
@@ -77,9 +90,10 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
           messages: reaperMessages,
           log: log.child({ component: 'reaper' }),
           runningClusterIds: () => backend.clusterIds(),
+          unassigned: () => warm.allIds(),
           warnBeforeMs: WARN_BEFORE_MS,
         });
-        return { ...reaped, ...(await reconcileBuilds(bot)) };
+        return { ...reaped, ...(await reconcileBuilds(bot)), warm: await keeper.refill() };
       },
       options: { concurrency: 1 },
     },
@@ -176,8 +190,9 @@ export async function startBackgroundWork(bot: BotApp): Promise<Worker[]> {
   );
   await pool.start();
   const workers = startWorkers(config.redisUrl, config.keyPrefix, createProcessors(bot, pool, deployment), log);
-  // What a crash left behind is repaired now, not a sweep later.
+  // What a crash left behind is repaired now, not a sweep later; the warm pool is filled (or found again) now too.
   await reconcileBuilds(bot).catch((err: unknown) => log.error({ err }, 'could not reconcile cluster records with their jobs'));
+  await bot.services.warm.requestRefill();
   await queues
     .get('maintenance')
     .upsertJobScheduler('reaper', { every: REAPER_EVERY_MS }, { name: 'reap', opts: { removeOnComplete: 100, removeOnFail: 100 } });

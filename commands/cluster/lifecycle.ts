@@ -57,6 +57,14 @@ async function ownsButton(action: ActionRequest, out: Responder): Promise<boolea
 
 async function queueCluster(services: CommandServices, user: string, channel: string, spec: ClusterSpec, out: Responder): Promise<void> {
   const result = await services.clusters.up(user, spec, (record) => out.post(clusterMessages.progress(record, 'queued')), channel);
+  if ('warm' in result) {
+    // Built before the session: the channel sees it ready, its owner gets where it answers now.
+    const record = result.warm;
+    const posted = await out.post(clusterMessages.ready(record)).catch(() => undefined);
+    if (posted) await services.clusters.registry.adoptProgressMessage(user, record.clusterId!, posted);
+    await out.reply(clusterMessages.endpoints(record));
+    return;
+  }
   if (!result.queued) {
     const existing = result.existing;
     throw new UserError(

@@ -14,6 +14,7 @@ import { prepullMessage } from '../render/workshop-messages.js';
 import { board, refreshHome } from './board.js';
 import { checkins } from './checkins.js';
 import { end, endButton, next, removeClustersButton, start } from './session.js';
+import { warm } from './warm.js';
 
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
 const IMAGE_REFERENCE =
@@ -193,6 +194,13 @@ export const workshop: CommandSpec = {
       summary: 'checks every cluster on a schedule, nudges stuck attendees with a hint, sends you a summary',
       instructorOnly: true,
       run: checkins,
+    },
+    {
+      name: 'warm',
+      usage: '/workshop warm [<N>] [--agents A]',
+      summary: 'keeps N clusters ready on each Docker host for /cluster up; alone: ready and warming per host',
+      instructorOnly: true,
+      run: warm,
     },
     {
       name: 'prepull',

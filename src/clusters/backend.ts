@@ -10,6 +10,10 @@ export interface ProvisionRequest {
   clusterId: string;
   spec: ClusterSpec;
   signal: AbortSignal;
+  /** Build it on this Docker host (a warm cluster: each host keeps its own); the pool picks one otherwise. */
+  host?: string;
+  /** The shape of a warm cluster (see warm-pool.ts), labelled on its containers so a restart finds the pool again. */
+  warm?: string;
   onProgress(step: ProvisionStep, detail?: string): void;
 }
 

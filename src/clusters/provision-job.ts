@@ -9,6 +9,7 @@ import { ClusterProgress } from './cluster-progress.js';
 import type { ClusterRecord } from './cluster-record.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { ClusterRegistry } from './registry.js';
+import { WARM_ATTENDEE, WARM_PRIORITY, type WarmPool, warmJobId } from './warm-pool.js';
 
 export interface UpJobData {
   attendee: string;
@@ -22,6 +23,21 @@ export const upJobId = (attendee: string, clusterId: string) => `up-${attendee}-
 /** Builds wait behind removals (which carry no priority, BullMQ's highest): a full pool must not block `down`. */
 export function upJob(data: UpJobData): { name: 'up'; data: UpJobData; opts: JobsOptions & { jobId: string } } {
   return { name: 'up', data, opts: { jobId: upJobId(data.attendee, data.clusterId), priority: 10 } };
+}
+
+/** A cluster for the warm pool, built on its host and handed out ready. */
+export interface WarmJobData {
+  clusterId: string;
+  host: string;
+  spec: ClusterSpec;
+}
+
+export function warmJob(data: WarmJobData): { name: 'warm'; data: WarmJobData; opts: JobsOptions & { jobId: string } } {
+  return {
+    name: 'warm',
+    data,
+    opts: { jobId: warmJobId(data.clusterId), priority: WARM_PRIORITY, removeOnComplete: true, removeOnFail: true },
+  };
 }
 
 export interface DownJobData {
@@ -53,15 +69,18 @@ export interface ClusterJobDeps {
   cancelPollMs?: number;
   /** How long the web process has to post the progress message before the worker posts it. */
   announceDeadlineMs?: number;
+  /** The warm pool, for `warm` jobs. */
+  warm?: WarmPool;
 }
 
 /** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
-export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData> {
+export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData | WarmJobData> {
   return async (job, token, signal) => {
     if (job.name === 'down') {
       await deps.backend.destroy(job.data.clusterId);
       return { destroyed: job.data.clusterId };
     }
+    if (job.name === 'warm') return runWarm(deps, job as Job<WarmJobData>, signal);
     return runUp(deps, job as Job<UpJobData>, token, signal);
   };
 }
@@ -142,6 +161,42 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     throw new UnrecoverableError(message);
   } finally {
     clearInterval(watcher);
+  }
+}
+
+/**
+ * Builds a warm cluster on its host, idempotently (a worker killed meanwhile: the next one finishes
+ * it), and only then lets it be handed out. One that cannot be built is removed, never left half-made.
+ */
+async function runWarm(deps: ClusterJobDeps, job: Job<WarmJobData>, signal: AbortSignal | undefined) {
+  const { clusterId, host, spec } = job.data;
+  const warm = deps.warm!;
+  const entry = await warm.get(clusterId);
+  if (!entry) {
+    await deps.backend.destroy(clusterId);
+    return { skipped: 'no longer in the warm pool' };
+  }
+  try {
+    const built = await deps.backend.provision({
+      attendee: WARM_ATTENDEE,
+      clusterId,
+      spec,
+      host,
+      warm: entry.shape,
+      signal: signal ?? new AbortController().signal,
+      onProgress: (step) => void job.updateProgress({ step }),
+    });
+    if (await warm.markReady(clusterId, built)) return { warm: clusterId };
+    await deps.backend.destroy(clusterId);
+    return { skipped: 'taken out of the warm pool while it was built' };
+  } catch (error) {
+    const last = error instanceof NoCapacityError || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (!last) throw error;
+    // A warming cluster is nobody's: whatever is left of it goes, and the next refill tries again.
+    await warm.retire(clusterId);
+    await deps.backend.destroy(clusterId).catch((err: unknown) => deps.log.error({ err, clusterId }, 'cleanup of a warm cluster failed'));
+    if (error instanceof NoCapacityError) return { skipped: `no room for a warm cluster on ${host}: ${error.message}` };
+    throw new UnrecoverableError(errorMessage(error));
   }
 }
 

@@ -18,6 +18,8 @@ export interface ReaperDeps {
   log: Logger;
   /** Lists the cluster ids that have containers or networks on the Docker hosts. */
   runningClusterIds: () => Promise<string[]>;
+  /** Clusters with no record that are no orphans either: the warm pool's. Read after the running ones. */
+  unassigned?: () => Promise<string[]>;
   warnBeforeMs: number;
   now?: () => number;
 }
@@ -57,8 +59,12 @@ export async function reap(deps: ReaperDeps): Promise<ReapReport> {
           .catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
     }
   }
-  const known = new Set(records.map((record) => record.clusterId).filter(Boolean));
-  for (const clusterId of await deps.runningClusterIds()) {
+  // What runs, then the warm pool, then the records: a cluster made before the listing is in one of them,
+  // and a warm one claimed in between leaves the pool only as its record appears.
+  const running = await deps.runningClusterIds();
+  const known = new Set((await deps.unassigned?.()) ?? []);
+  for (const record of await deps.registry.list()) if (record.clusterId) known.add(record.clusterId);
+  for (const clusterId of running) {
     if (known.has(clusterId)) continue;
     await deps.backend.destroy(clusterId);
     report.orphans.push(clusterId);

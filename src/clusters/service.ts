@@ -8,6 +8,7 @@ import { type ClusterSpec, summariseSpec } from './cluster-spec.js';
 import { validateForUp } from './minimesos-file/index.js';
 import { type DownJobData, upJob, upJobId } from './provision-job.js';
 import type { ClusterRegistry } from './registry.js';
+import type { WarmPool } from './warm-pool.js';
 
 export type UpResult =
   | {
@@ -18,7 +19,9 @@ export type UpResult =
       /** `announce`'s message came too late: a worker had already posted one, and this one should say so. */
       duplicate?: MessageRef;
     }
-  | { queued: false; existing: ClusterRecord };
+  | { queued: false; existing: ClusterRecord }
+  /** A warm cluster of the same shape was free: it is the attendee's now, ready. */
+  | { queued: false; warm: ClusterRecord };
 
 /**
  * What /cluster and /state do with clusters, without knowing how clusters are built: records in
@@ -30,6 +33,7 @@ export class ClusterService {
     private readonly queues: Queues,
     readonly stats: BuildStats,
     private readonly limits: { maxAgents: number },
+    private readonly warm?: WarmPool,
   ) {}
 
   /**
@@ -54,6 +58,8 @@ export class ClusterService {
     // Most repeats are caught here, before anything is queued.
     const existing = await this.registry.get(attendee);
     if (existing) return { queued: false, existing };
+    const warm = await this.warm?.claim(attendee, spec, channel);
+    if (warm) return { queued: false, warm };
     // minimesos' ids: random unsigned 32-bit decimals.
     const clusterId = String(randomInt(1, 2 ** 32 - 1));
     const job = upJob({ attendee, clusterId, spec });
@@ -116,6 +122,8 @@ export class ClusterService {
     const data: DownJobData = { attendee, clusterId: record.clusterId };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
     await waitForJob(queue, job, timeoutMs);
+    // Its room on the host may go to a warm cluster the pool lacked for want of room.
+    if ((await this.warm?.target())?.count) await this.warm?.requestRefill();
     return record;
   }
 

@@ -4,7 +4,7 @@ import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../cl
 import { exportLines, minimesosTokens } from '../clusters/tokens.js';
 import type { Logger } from '../logger.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
-import { type DindEngines, ENGINE_OVERHEAD_BYTES } from './dind.js';
+import { type DindEngines, ENGINE_OVERHEAD_BYTES, type EngineLimits } from './dind.js';
 import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
 import { clusterFilter, clusterLabels, LABELS } from './labels.js';
@@ -61,7 +61,7 @@ export class DockerBackend implements ClusterBackend {
     const { spec, clusterId, attendee, signal } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
     const need = this.need(roles);
-    const host = await this.hostFor(clusterId, need);
+    const host = await this.hostFor(clusterId, need, request.host);
     const timeoutMs = spec.timeout * 1000;
 
     request.onProgress('pulling images');
@@ -69,13 +69,16 @@ export class DockerBackend implements ClusterBackend {
     const images = [...new Set(roles.map((role) => role.image))];
     for (const image of images) await ensureImage(host.docker, image, showImage, signal);
     const dind = this.options.dind;
-    const owner = { deployment: this.options.deployment, clusterId, attendee, reserved: need };
-    const engineLimits = {
-      memoryBytes: need.memoryBytes,
-      nanoCpus: roles.length * this.limits.nanoCpus,
-      pidsLimit: this.limits.pidsLimit * (roles.length + 2),
+    const owner = {
+      deployment: this.options.deployment,
+      clusterId,
+      attendee,
+      reserved: need,
+      ...(request.warm ? { warm: request.warm } : {}),
     };
-    const engine = dind ? await dind.ensure(host, { owner, roles, limits: engineLimits }, signal, showImage) : sharedEngine(host);
+    const engine = dind
+      ? await dind.ensure(host, { owner, roles, limits: engineLimits(roles, this.limits), images }, signal, showImage)
+      : sharedEngine(host);
     if (dind) await dind.loadImages(host, engine, images, signal, showImage);
     const network = await this.ensureNetwork(engine.docker, clusterId, attendee);
 
@@ -103,9 +106,12 @@ export class DockerBackend implements ClusterBackend {
       describe: 'The Mesos master answering',
     });
 
+    // Agents and Marathon need only the master: they start together.
     request.onProgress('agents');
-    const agents: Started[] = [];
-    for (const role of roles.filter((candidate) => candidate.role === 'agent')) agents.push(await start(role));
+    const marathonRole = roles.find((role) => role.role === 'marathon');
+    const marathonStarted = marathonRole ? start(marathonRole) : undefined;
+    marathonStarted?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    const agents = await Promise.all(roles.filter((candidate) => candidate.role === 'agent').map(start));
     await waitFor(
       async () => {
         const state = (await httpJson(`${masterUrl}/state`)) as { activated_slaves?: number };
@@ -116,10 +122,9 @@ export class DockerBackend implements ClusterBackend {
 
     let marathon: Started | undefined;
     let marathonUrl: string | undefined;
-    const marathonRole = roles.find((role) => role.role === 'marathon');
-    if (marathonRole) {
+    if (marathonStarted) {
       request.onProgress('marathon');
-      marathon = await start(marathonRole);
+      marathon = await marathonStarted;
       marathonUrl = url(marathon.published);
       await waitFor(async () => ((await httpJson(`${marathonUrl}/v2/info`)) ? true : undefined), {
         timeoutMs,
@@ -192,20 +197,20 @@ export class DockerBackend implements ClusterBackend {
    * and disk.
    */
   private need(roles: RoleContainer[]): ClusterNeed {
-    const memoryBytes = roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
     // An engine holds its own copy of the images; shared containers only write logs.
     const diskBytes = this.options.dind ? 2e9 : 2.5e8;
-    return { memoryBytes: memoryBytes + (this.options.dind ? ENGINE_OVERHEAD_BYTES : 0), nanoCpus: roles.length * CPU_REQUEST, diskBytes };
+    const memoryBytes = this.options.dind ? engineLimits(roles, this.limits).memoryBytes : rolesMemory(roles);
+    return { memoryBytes, nanoCpus: roles.length * CPU_REQUEST, diskBytes };
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
-  private async hostFor(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
+  private async hostFor(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
     for (const host of await this.answeringHosts()) {
       const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
       if (existing.length > 0) return host;
     }
-    if (!this.options.pool) return this.options.hosts[0]!;
-    return this.options.pool.place(clusterId, need);
+    if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
+    return this.options.pool.place(clusterId, need, onlyOn);
   }
 
   private async ensureNetwork(docker: Docker, clusterId: string, attendee: string): Promise<string> {
@@ -268,6 +273,17 @@ export class DockerBackend implements ClusterBackend {
   }
 }
 
+const rolesMemory = (roles: RoleContainer[]) => roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);
+
+/** An attendee engine's caps: its containers' memory and the engine's own, their CPU caps, their processes and the engine's. */
+export function engineLimits(roles: RoleContainer[], limits: ContainerLimits): EngineLimits {
+  return {
+    memoryBytes: rolesMemory(roles) + ENGINE_OVERHEAD_BYTES,
+    nanoCpus: roles.length * limits.nanoCpus,
+    pidsLimit: limits.pidsLimit * (roles.length + 2),
+  };
+}
+
 /** How minimesos would create one of the cluster's containers: name, labels, limits, published port. */
 export function containerOptions(
   role: RoleContainer,
@@ -313,6 +329,9 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         }),
     ),
   );
+  // An attendee engine's data and a warm cluster's claim marker (see WarmKeeper) are volumes.
+  const { Volumes: volumes } = await docker.listVolumes({ filters: clusterFilter(clusterId) });
+  await Promise.all((volumes ?? []).map((volume) => removeVolume(docker, volume.Name)));
   const networks = await docker.listNetworks({ filters: clusterFilter(clusterId) });
   await Promise.all(
     networks.map((network) =>
@@ -324,4 +343,17 @@ export async function removeCluster(docker: Docker, clusterId: string): Promise<
         }),
     ),
   );
+}
+
+/** Removes a volume; one still in use by a container another removal (the reaper, a `down`) is removing is tried again. */
+async function removeVolume(docker: Docker, name: string, attempts = 10): Promise<void> {
+  try {
+    await docker.getVolume(name).remove();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return;
+    if (status !== 409 || attempts <= 1) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await removeVolume(docker, name, attempts - 1);
+  }
 }

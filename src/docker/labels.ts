@@ -12,15 +12,18 @@ export const LABELS = {
   index: 'workshop.index',
   /** What the cluster reserved in the host pool (JSON), so a restart rebuilds exactly that. */
   reserved: 'workshop.reserved',
+  /** A cluster built for the warm pool: its shape. The label stays when an attendee claims it (labels cannot change). */
+  warm: 'workshop.warm',
 } as const;
 
 /** The labels of one of a cluster's containers. */
 export function clusterLabels(
-  owner: { deployment: string; clusterId: string; attendee: string; reserved: object },
+  owner: { deployment: string; clusterId: string; attendee: string; reserved: object; warm?: string },
   role: string,
   index: number,
 ): Record<string, string> {
   return {
+    ...(owner.warm ? { [LABELS.warm]: owner.warm } : {}),
     [LABELS.managed]: 'true',
     [LABELS.deployment]: owner.deployment,
     [LABELS.cluster]: owner.clusterId,

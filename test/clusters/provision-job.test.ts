@@ -109,7 +109,7 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     );
     expect(results.filter((result) => result.queued)).toHaveLength(1);
     const record = (await service.get('U0TWICE'))!;
-    expect(results.filter((result) => !result.queued).map((result) => !result.queued && result.existing.clusterId)).toEqual([
+    expect(results.filter((result) => !result.queued).map((result) => 'existing' in result && result.existing.clusterId)).toEqual([
       record.clusterId,
       record.clusterId,
     ]);

@@ -57,9 +57,9 @@ export class CapacityLedger {
     await pipeline.exec();
   }
 
-  /** The host reserved for the cluster, or null when no healthy host has room. */
-  async reserve(clusterId: string, need: ClusterNeed): Promise<string | null> {
-    const hostIds = this.hosts.map((host) => host.id);
+  /** The host reserved for the cluster (among `onlyOn`, if given), or null when no healthy host has room. */
+  async reserve(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<string | null> {
+    const hostIds = this.hosts.map((host) => host.id).filter((id) => onlyOn === undefined || id === onlyOn);
     const result = await this.redis().eval(
       RESERVE,
       1 + hostIds.length,

@@ -70,11 +70,17 @@ export class HostPool {
     await this.record(sizes);
   }
 
-  /** The host for a new cluster, or NoCapacityError. */
-  async place(clusterId: string, need: ClusterNeed): Promise<DockerHost> {
-    const hostId = await this.ledger!.reserve(clusterId, need);
+  /** The host for a new cluster (`onlyOn`: that host or none), or NoCapacityError. */
+  async place(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
+    const hostId = await this.ledger!.reserve(clusterId, need, onlyOn);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
-    if (!host) throw new NoCapacityError(describeShortage(await this.usage(), need));
+    if (!host)
+      throw new NoCapacityError(
+        describeShortage(
+          (await this.usage()).filter((usage) => onlyOn === undefined || usage.id === onlyOn),
+          need,
+        ),
+      );
     return host;
   }
 
