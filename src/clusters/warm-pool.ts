@@ -11,10 +11,12 @@ import { specFromFlags } from './minimesos-file/index.js';
 /** The attendee label of a warm cluster until someone claims it. */
 export const WARM_ATTENDEE = 'warm';
 
-/** How many warm clusters each Docker host keeps, and of which shape (`/cluster up --agents A`). */
+/** How many warm clusters each Docker host keeps, and of which shape (`/cluster up --agents A`, or a minimesosFile). */
 export interface WarmTarget {
   count: number;
   agents: number;
+  /** A pasted minimesosFile's spec (`/workshop warm N --minimesosfile`): it decides the shape, not `agents`. */
+  spec?: ClusterSpec;
 }
 
 /** What `/workshop warm` shows for one host. */
@@ -34,9 +36,9 @@ export interface WarmEntry {
   master?: string;
 }
 
-/** The spec a target builds: exactly what `/cluster up [--agents A]` asks for. */
-export function warmSpec(target: Pick<WarmTarget, 'agents'>): ClusterSpec {
-  return specFromFlags({ agents: target.agents });
+/** The spec a target builds: exactly what `/cluster up [--agents A]` (or the same minimesosFile) asks for. */
+export function warmSpec(target: Pick<WarmTarget, 'agents' | 'spec'>): ClusterSpec {
+  return target.spec ?? specFromFlags({ agents: target.agents });
 }
 
 /** Two specs with the same shape build the same cluster: only such a request may take a warm one. */
@@ -67,7 +69,7 @@ export class WarmPool {
     return raw ? (JSON.parse(raw) as WarmTarget) : { count: this.config.warmClusters, agents: 1 };
   }
 
-  /** `/workshop warm N --agents A`: the new target, applied by the workers at once. */
+  /** `/workshop warm N [--agents A | --minimesosfile …]`: the new target, applied by the workers at once. */
   async setTarget(target: WarmTarget): Promise<void> {
     await this.redis().set(TARGET_KEY, JSON.stringify(target));
     await this.requestRefill();
