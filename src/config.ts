@@ -269,7 +269,7 @@ export const CONFIG_VARIABLES = {
     name: 'WARM_CLUSTERS',
     default: '0',
     description:
-      "clusters of the default shape each Docker host keeps built, healthy and unassigned, so `/cluster up` hands one out in seconds (counted against the host's capacity; `/workshop warm <N> [--agents A]` changes it while the bot runs)",
+      "clusters of the default shape each Docker host keeps built, healthy and unassigned, so `/cluster up` hands one out in seconds (counted against the host's capacity; `/workshop warm <N> [--agents A | --minimesosfile …]` changes it while the bot runs)",
     schema: integer(0, 1000),
   }),
   HOST_MIN_FREE_DISK_GB: variable({

@@ -52,6 +52,7 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
     log: dockerLog,
     deployment,
     pool,
+    evict: warm,
     ...(dind ? { dind } : {}),
   });
   const keeper = new WarmKeeper({
@@ -61,6 +62,7 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
     registry: clusters.registry,
     queue: queues.get('clusters'),
     backend,
+    room: (host, spec) => pool.room(host, backend.needFor(spec)),
     log: log.child({ component: 'warm' }),
   });
   return {

@@ -197,7 +197,7 @@ export const workshop: CommandSpec = {
     },
     {
       name: 'warm',
-      usage: '/workshop warm [<N>] [--agents A]',
+      usage: '/workshop warm [<N>] [--agents A | --minimesosfile <file in a code block>]',
       summary: 'keeps N clusters ready on each Docker host for /cluster up; alone: ready and warming per host',
       instructorOnly: true,
       run: warm,

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { publishRoomChange } from '../board/changes.js';
+import { type ClusterNeed, hostKey as ledgerHostKey, RESERVATION_KEY_PREFIX, reservationKey } from '../docker/pool/capacity-ledger.js';
 import type { Queues } from '../queue/queues.js';
 import type { ProvisionedCluster } from './backend.js';
 import type { ClusterRecord } from './cluster-record.js';
@@ -10,10 +11,12 @@ import { specFromFlags } from './minimesos-file/index.js';
 /** The attendee label of a warm cluster until someone claims it. */
 export const WARM_ATTENDEE = 'warm';
 
-/** How many warm clusters each Docker host keeps, and of which shape (`/cluster up --agents A`). */
+/** How many warm clusters each Docker host keeps, and of which shape (`/cluster up --agents A`, or a minimesosFile). */
 export interface WarmTarget {
   count: number;
   agents: number;
+  /** A pasted minimesosFile's spec (`/workshop warm N --minimesosfile`): it decides the shape, not `agents`. */
+  spec?: ClusterSpec;
 }
 
 /** What `/workshop warm` shows for one host. */
@@ -33,9 +36,9 @@ export interface WarmEntry {
   master?: string;
 }
 
-/** The spec a target builds: exactly what `/cluster up [--agents A]` asks for. */
-export function warmSpec(target: Pick<WarmTarget, 'agents'>): ClusterSpec {
-  return specFromFlags({ agents: target.agents });
+/** The spec a target builds: exactly what `/cluster up [--agents A]` (or the same minimesosFile) asks for. */
+export function warmSpec(target: Pick<WarmTarget, 'agents' | 'spec'>): ClusterSpec {
+  return target.spec ?? specFromFlags({ agents: target.agents });
 }
 
 /** Two specs with the same shape build the same cluster: only such a request may take a warm one. */
@@ -66,7 +69,7 @@ export class WarmPool {
     return raw ? (JSON.parse(raw) as WarmTarget) : { count: this.config.warmClusters, agents: 1 };
   }
 
-  /** `/workshop warm N --agents A`: the new target, applied by the workers at once. */
+  /** `/workshop warm N [--agents A | --minimesosfile …]`: the new target, applied by the workers at once. */
   async setTarget(target: WarmTarget): Promise<void> {
     await this.redis().set(TARGET_KEY, JSON.stringify(target));
     await this.requestRefill();
@@ -212,6 +215,38 @@ export class WarmPool {
   }
 
   /**
+   * An attendee's build found no room: takes one ready (unclaimed) warm cluster out of the pool on a
+   * host where its room is enough for `need`, and gives that room to `clusterId` (its reservation),
+   * in one script, so neither a claim nor another build can have it meanwhile. Returns the host and
+   * the warm cluster, which the caller removes (then `forgetEvicted`), or null when none frees enough.
+   */
+  async evictFor(clusterId: string, need: ClusterNeed): Promise<{ host: string; evicted: string } | null> {
+    const redis = this.redis();
+    const hosts = this.config.dockerHosts.map((host) => host.id);
+    const result = (await redis.eval(
+      EVICT,
+      1 + hosts.length,
+      reservationKey(clusterId),
+      ...hosts.map(ledgerHostKey),
+      need.memoryBytes,
+      need.nanoCpus,
+      redis.options.keyPrefix ?? '',
+      RESERVATION_KEY_PREFIX,
+      ...hosts,
+    )) as [string, string] | null;
+    return result ? { host: result[0], evicted: result[1] } : null;
+  }
+
+  /** Evicted clusters whose containers may still run: the keeper must not take them for warm ones lost by Redis. */
+  async evicted(): Promise<Set<string>> {
+    return new Set(await this.redis().smembers(EVICTED_KEY));
+  }
+
+  async forgetEvicted(clusterId: string): Promise<void> {
+    await this.redis().srem(EVICTED_KEY, clusterId);
+  }
+
+  /**
    * Runs `work` until no refill was asked for meanwhile, unless another process is running it (it
    * will see the request). The lock lapses should its holder die.
    */
@@ -240,6 +275,7 @@ async function masterAnswers(record: ClusterRecord): Promise<boolean> {
 }
 
 const TARGET_KEY = 'warm:target';
+const EVICTED_KEY = 'warm:evicted';
 const DIRTY_KEY = 'warm:refill-asked';
 const LOCK_KEY = 'lock:warm-refill';
 const HOST_PREFIX = 'warm:host:';
@@ -291,4 +327,39 @@ if fields[3] == 'ready' and redis.call('LREM', ARGV[2] .. 'warm:ready:' .. field
 redis.call('DEL', KEYS[1])
 redis.call('SREM', ARGV[2] .. 'warm:host:' .. fields[1], ARGV[1])
 return 1
+`;
+
+// KEYS[1] the build's reservation, KEYS[2..] the ledger's host hashes; ARGV: mem, cpu, the key prefix, the
+// reservations' prefix, host ids (same order). A ready warm cluster of a host where its reservation plus the
+// free room cover the need leaves its ready list (so no claim can have it), the pool and the ledger; the
+// build gets its room. Disk is not counted: the warm cluster frees what the build writes.
+const EVICT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
+local mem, cpu, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+for i = 2, #KEYS do
+  local hostId = ARGV[i + 3]
+  local h = redis.call('HMGET', KEYS[i], 'memTotal', 'memUsed', 'cpuTotal', 'cpuUsed', 'clusters', 'maxClusters', 'down')
+  if h[1] and h[7] ~= '1' then
+    for _, id in ipairs(redis.call('SMEMBERS', prefix .. 'warm:host:' .. hostId)) do
+      local entry = prefix .. 'warm:cluster:' .. id
+      local e = redis.call('HMGET', entry, 'shape', 'state')
+      local reservation = prefix .. ARGV[4] .. id
+      local r = redis.call('HMGET', reservation, 'host', 'mem', 'cpu')
+      if e[2] == 'ready' and r[1] == hostId
+        and tonumber(h[1]) - tonumber(h[2] or 0) + tonumber(r[2]) >= mem
+        and tonumber(h[3]) - tonumber(h[4] or 0) + tonumber(r[3]) >= cpu
+        and tonumber(h[5] or 0) - 1 < tonumber(h[6])
+        and redis.call('LREM', prefix .. 'warm:ready:' .. hostId .. ':' .. e[1], 0, id) == 1 then
+        redis.call('DEL', entry, reservation)
+        redis.call('SREM', prefix .. 'warm:host:' .. hostId, id)
+        redis.call('SADD', prefix .. 'warm:evicted', id)
+        redis.call('HINCRBY', KEYS[i], 'memUsed', mem - tonumber(r[2]))
+        redis.call('HINCRBY', KEYS[i], 'cpuUsed', cpu - tonumber(r[3]))
+        redis.call('HSET', KEYS[1], 'host', hostId, 'mem', mem, 'cpu', cpu)
+        return {hostId, id}
+      end
+    end
+  end
+end
+return nil
 `;

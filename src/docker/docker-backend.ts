@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
-import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../clusters/backend.js';
+import { type ClusterBackend, NoCapacityError, type ProvisionedCluster, type ProvisionRequest } from '../clusters/backend.js';
 import { exportLines, minimesosTokens } from '../clusters/tokens.js';
 import type { Logger } from '../logger.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
@@ -26,6 +26,14 @@ export interface DockerBackendOptions {
   pool?: HostPool;
   /** Each attendee's cluster inside their own engine container; without it, directly on the host's engine. */
   dind?: DindEngines;
+  /**
+   * An attendee's build that finds no room takes a warm cluster's (WarmPool.evictFor): its room is
+   * reserved for the build, and the warm cluster is removed here before the build starts.
+   */
+  evict?: {
+    evictFor(clusterId: string, need: ClusterNeed): Promise<{ host: string; evicted: string } | null>;
+    forgetEvicted(clusterId: string): Promise<void>;
+  };
 }
 
 /** Each container's caps unless configured: one CPU, and a process count a fork bomb stays inside. */
@@ -210,7 +218,23 @@ export class DockerBackend implements ClusterBackend {
       if (existing.length > 0) return host;
     }
     if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
-    return this.options.pool.place(clusterId, need, onlyOn);
+    try {
+      return await this.options.pool.place(clusterId, need, onlyOn);
+    } catch (error) {
+      // Warm builds (onlyOn) never evict; an attendee's build wins over a warm cluster nobody has yet.
+      const freed = error instanceof NoCapacityError && onlyOn === undefined ? await this.options.evict?.evictFor(clusterId, need) : null;
+      const host = freed && this.options.hosts.find((candidate) => candidate.id === freed.host);
+      if (!freed || !host) throw error;
+      this.options.log.info({ clusterId, host: host.id, evicted: freed.evicted }, 'a warm cluster gave its room to an attendee');
+      await removeCluster(host.docker, freed.evicted);
+      await this.options.evict!.forgetEvicted(freed.evicted);
+      return host;
+    }
+  }
+
+  /** What a cluster of this spec reserves on its host (the warm pool builds only where it fits). */
+  needFor(spec: ProvisionRequest['spec']): ClusterNeed {
+    return this.need(clusterRoles(spec, '0', this.options.images));
   }
 
   private async ensureNetwork(docker: Docker, clusterId: string, attendee: string): Promise<string> {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { WarmPool, warmShape } from '../../src/clusters/warm-pool.js';
+import { CapacityLedger } from '../../src/docker/pool/capacity-ledger.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues } from '../../src/queue/queues.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
@@ -33,7 +34,15 @@ describe.skipIf(!testRedisUrl())('the warm pool in Redis', () => {
     const queue = new Queues(testRedisUrl()!, prefix, log);
     queues.push(queue);
     const config = { warmClusters: 2, clusterTtlMs: 3600_000, dockerHosts: [{ id: 'h1' }, { id: 'h2' }] };
-    return { warm: new WarmPool(() => redis, queue, config), registry: new ClusterRegistry(() => redis), queue };
+    // h1 holds two clusters; h2 is full (it takes none).
+    const ledger = new CapacityLedger(
+      () => redis,
+      [
+        { id: 'h1', memoryBytes: 4e9, nanoCpus: 8e9, maxClusters: 2 },
+        { id: 'h2', memoryBytes: 4e9, nanoCpus: 8e9, maxClusters: 0 },
+      ],
+    );
+    return { warm: new WarmPool(() => redis, queue, config), registry: new ClusterRegistry(() => redis), queue, ledger };
   }
 
   /** A warm cluster built and healthy on `host`, answering at `url`. */
@@ -98,5 +107,54 @@ describe.skipIf(!testRedisUrl())('the warm pool in Redis', () => {
     const gone = await warm.add('h1', 'x');
     await warm.retire(gone);
     expect(await warm.markReady(gone, { endpoints: { master: master.url }, exports: [], clusterTokens: {} })).toBe(false);
+  });
+
+  const need = { memoryBytes: 2e9, nanoCpus: 1e9 };
+
+  it("gives a ready warm cluster's room to an attendee's build when no host has any, never the one a claim takes", async () => {
+    for (let round = 0; round < 10; round++) {
+      const { warm, ledger } = setup();
+      await ledger.register();
+      const ids = [await readyCluster(warm, 'h1'), await readyCluster(warm, 'h1')];
+      for (const id of ids) expect(await ledger.reserve(id, need, 'h1')).toBe('h1');
+      expect(await ledger.reserve('build', need)).toBeNull();
+      // The build and two attendees' claims race for the two warm clusters: each goes to one of them.
+      const [freed, ...claims] = await Promise.all([
+        warm.evictFor('build', need),
+        warm.claim('U1', specFromFlags({})),
+        warm.claim('U2', specFromFlags({})),
+      ]);
+      const taken = [freed?.evicted, ...claims.map((claim) => claim?.clusterId)].filter((id) => id !== undefined);
+      expect([...taken].sort()).toEqual([...ids].sort());
+      if (!freed) continue;
+      // The build has the evicted cluster's room on its host, and the host has none left for a warm rebuild.
+      expect(freed.host).toBe('h1');
+      expect(await ledger.hostOf('build')).toBe('h1');
+      expect(await ledger.hostOf(freed.evicted)).toBeNull();
+      expect(await ledger.room('h1', need)).toBe(0);
+      expect(await warm.status()).toEqual([
+        { host: 'h1', ready: 0, warming: 0 },
+        { host: 'h2', ready: 0, warming: 0 },
+      ]);
+      // Until its containers are gone, the keeper does not take it for a warm cluster Redis lost.
+      expect(await warm.evicted()).toEqual(new Set([freed.evicted]));
+      await warm.forgetEvicted(freed.evicted);
+      expect(await warm.evicted()).toEqual(new Set());
+      return;
+    }
+    throw new Error('the build lost every race: eviction never ran');
+  });
+
+  it("evicts nothing that is still warming, nor when even a warm cluster's room is too small", async () => {
+    const { warm, ledger } = setup();
+    await ledger.register();
+    const warming = await warm.add('h1', warmShape(specFromFlags({})));
+    expect(await ledger.reserve(warming, need, 'h1')).toBe('h1');
+    const ready = await readyCluster(warm, 'h1');
+    expect(await ledger.reserve(ready, need, 'h1')).toBe('h1');
+    expect(await warm.evictFor('big', { memoryBytes: 3e9, nanoCpus: 1e9 })).toBeNull();
+    expect(await warm.evictFor('build', need)).toEqual({ host: 'h1', evicted: ready });
+    expect(await warm.evictFor('another', need)).toBeNull();
+    expect((await warm.get(warming))?.state).toBe('warming');
   });
 });

@@ -13,7 +13,8 @@ import { until } from '../support/until.js';
  * The warm pool in the room's default mode (dind), through Bolt's receiver and separate
  * `workshop-bot worker` processes: a warm hit is ready in seconds, other shapes build cold, a race
  * for the last warm cluster gives it to one attendee, a worker killed while warming leaks nothing,
- * the pool stays within the host's room, and removing a warm-started cluster leaves nothing.
+ * the pool stays within the host's room, an attendee's build takes a warm cluster's room on a full host,
+ * and removing a warm-started cluster leaves nothing.
  */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('warm pool: /cluster up in seconds (e2e, real Docker)', () => {
   const prefix = uniquePrefix('warm').slice(0, -1);
@@ -164,6 +165,21 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('warm pool: /cluster up i
     expect(text(await run(instructor, '/workshop', 'warm'))).toContain('local: 1 ready, 0 warming');
     expect(text(await run('U0ADA', '/workshop', 'warm 1'))).toMatch(/instructor/i);
   }, 60_000);
+
+  it("an attendee's cold build on a host full of warm clusters takes a warm one's room instead of waiting", async () => {
+    const warmOne = (await warm().entries('local'))[0]!.clusterId;
+    expect(text(await run('U0ERIN', '/cluster', 'up --agents 2'))).toContain('Your cluster is queued');
+    await until(async () => (await slack.bot.services.clusters.get('U0ERIN'))?.status === 'ready', 180_000).catch(withLog);
+    const erin = (await clusterOf('U0ERIN'))!;
+    // The warm one made way; the host still holds 3, and the refill builds nothing while it is full.
+    await warm().requestRefill();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(await engines()).not.toContain(warmOne);
+    expect(await engines()).toContain(erin);
+    expect(await engines()).toHaveLength(3);
+    expect(await warm().status()).toEqual([{ host: 'local', ready: 0, warming: 0 }]);
+    await run('U0ERIN', '/cluster', 'down');
+  }, 240_000);
 
   it('/cluster down of a warm-started cluster leaves no container, network or volume', async () => {
     const clusterId = (await clusterOf('U0ADA'))!;

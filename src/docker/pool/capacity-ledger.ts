@@ -79,6 +79,19 @@ export class CapacityLedger {
     if (host) await this.redis().eval(RELEASE, 2, reservationKey(clusterId), hostKey(host), host);
   }
 
+  /** How many more clusters of this need the host takes now (0 when it is down or full). */
+  async room(hostId: string, need: ClusterNeed): Promise<number> {
+    const host = (await this.usage()).find((usage) => usage.id === hostId);
+    if (!host || host.down) return 0;
+    const fits = [
+      host.maxClusters - host.clusters,
+      Math.floor((host.memoryBytes - host.memoryUsed) / Math.max(need.memoryBytes, 1)),
+      Math.floor((host.nanoCpus - host.cpuUsed) / Math.max(need.nanoCpus, 1)),
+      ...(host.diskFreeBytes === undefined || !need.diskBytes ? [] : [Math.floor(host.diskFreeBytes / need.diskBytes)]),
+    ];
+    return Math.max(0, Math.min(...fits));
+  }
+
   async hostOf(clusterId: string): Promise<string | null> {
     return this.redis().hget(reservationKey(clusterId), 'host');
   }
@@ -131,9 +144,10 @@ export class CapacityLedger {
 }
 
 const HOST_KEY_PREFIX = 'pool:host:';
-const RESERVATION_KEY_PREFIX = 'pool:reservation:';
-const hostKey = (id: string) => `${HOST_KEY_PREFIX}${id}`;
-const reservationKey = (clusterId: string) => `${RESERVATION_KEY_PREFIX}${clusterId}`;
+/** The ledger's keys (without ioredis' prefix), for scripts that move a reservation (WarmPool.evictFor). */
+export const RESERVATION_KEY_PREFIX = 'pool:reservation:';
+export const hostKey = (id: string) => `${HOST_KEY_PREFIX}${id}`;
+export const reservationKey = (clusterId: string) => `${RESERVATION_KEY_PREFIX}${clusterId}`;
 
 /** SCAN returns full key names (with ioredis' keyPrefix); commands add the prefix again. */
 function stripPrefix(redis: Redis): (key: string) => string {

@@ -84,6 +84,11 @@ export class HostPool {
     return host;
   }
 
+  /** How many more clusters of this need the host takes now. */
+  async room(hostId: string, need: ClusterNeed): Promise<number> {
+    return this.ledger!.room(hostId, need);
+  }
+
   async release(clusterId: string): Promise<void> {
     await this.ledger?.release(clusterId);
   }

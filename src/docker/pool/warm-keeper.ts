@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { ClusterBackend } from '../../clusters/backend.js';
+import type { ClusterSpec } from '../../clusters/cluster-spec.js';
 import { warmJob } from '../../clusters/provision-job.js';
 import type { ClusterRegistry } from '../../clusters/registry.js';
 import { type WarmEntry, type WarmPool, warmJobId, warmShape, warmSpec } from '../../clusters/warm-pool.js';
@@ -16,6 +17,8 @@ export interface WarmKeeperDeps {
   /** The `clusters` queue, where warm builds wait behind attendees' builds. */
   queue: Queue;
   backend: ClusterBackend;
+  /** How many more clusters of the spec the host has room for: no build is queued beyond it. */
+  room(host: string, spec: ClusterSpec): Promise<number>;
   log: Logger;
 }
 
@@ -67,7 +70,8 @@ export class WarmKeeper {
       const attendee = goal.claimed.get(clusterId);
       if (attendee && !marked.has(clusterId)) await this.mark(host, clusterId, attendee);
     }
-    const known = new Set((await warm.entries(host.id)).map((entry) => entry.clusterId));
+    // An evicted one's containers are being removed: it is not a warm cluster Redis lost.
+    const known = new Set([...(await warm.entries(host.id)).map((entry) => entry.clusterId), ...(await warm.evicted())]);
     for (const [clusterId, labelShape] of labelled) {
       if (goal.claimed.has(clusterId) || marked.has(clusterId) || known.has(clusterId)) continue;
       // Warm before a restart lost Redis: back in the pool, checked by a build that finds it made.
@@ -89,7 +93,10 @@ export class WarmKeeper {
       if (!job) await this.queueBuild(entry.clusterId, host.id, goal.spec, report);
     }
     if (goal.attendeesWaiting) return;
-    for (let missing = goal.count - keep.length; missing > 0; missing--)
+    // Warming ones not yet placed will take room too; a host whose room went to attendees (eviction) gets none.
+    const warming = keep.filter((entry) => entry.state === 'warming').length;
+    const room = (await this.deps.room(host.id, goal.spec)) - warming;
+    for (let missing = Math.min(goal.count - keep.length, room); missing > 0; missing--)
       await this.queueBuild(await warm.add(host.id, goal.shape), host.id, goal.spec, report);
   }
 
