@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { publishRoomChange, queueRoomChange, roomChangesChannel } from '../board/changes.js';
+import { publishRoomChange, type RoomChange, roomChangesChannel } from '../board/changes.js';
 
 /** One attendee's record of one step. */
 export interface StepProgress {
@@ -9,6 +9,12 @@ export interface StepProgress {
   attempts: number;
   hintsShown: number;
   solutionShownAt?: number;
+}
+
+/** What one check found: the steps that passed now and every step it looked at. */
+export interface CheckedSteps {
+  passed: string[];
+  attempted: string[];
 }
 
 /** By step id; steps never checked are absent. */
@@ -36,8 +42,8 @@ export function lastAdvance(record: ExerciseRecord | undefined): number | undefi
  * Attendees' progress in Redis: one hash per attendee and exercise (`progress:<attendee>:<exercise>`,
  * fields `passed:<step>`, `attempts:<step>`, `hints:<step>`, `solution:<step>`, `checkedAt` and
  * `startedAt`: the first check), plus the set
- * `progress:attendees`. Every update is one atomic MULTI (HSETNX keeps the first pass time when
- * two checks of the same attendee race).
+ * `progress:attendees`. Every update is atomic (a MULTI or a script; HSETNX keeps the first pass time
+ * when two checks of the same attendee race).
  */
 export class ProgressStore {
   constructor(private readonly redis: () => Redis) {}
@@ -80,22 +86,39 @@ export class ProgressStore {
   }
 
   /** Records one check: the steps that passed now (first time only) and every step that was looked at. */
-  async record(
-    attendee: string,
-    exerciseId: string,
-    checked: { passed: string[]; attempted: string[] },
-    now = Date.now(),
-  ): Promise<ExerciseProgress> {
-    const hash = key(attendee, exerciseId);
-    const transaction = this.redis().multi();
-    for (const step of checked.passed) transaction.hsetnx(hash, `passed:${step}`, String(now));
-    for (const step of checked.attempted) transaction.hincrby(hash, `attempts:${step}`, 1);
-    transaction.hset(hash, 'checkedAt', String(now)).hsetnx(hash, 'startedAt', String(now)).sadd(ATTENDEES, attendee);
-    queueRoomChange(transaction, roomChangesChannel(this.redis()), { kind: 'progress', user: attendee }).hgetall(hash);
-    const results = (await transaction.exec()) ?? [];
-    const [error, last] = results.at(-1) ?? [null, {}];
-    if (error) throw error;
-    return decode(last as Record<string, string>);
+  async record(attendee: string, exerciseId: string, checked: CheckedSteps, now = Date.now()): Promise<ExerciseProgress> {
+    const [progress] = await this.recordMany([{ attendee, exerciseId, ...checked }], now);
+    return progress!;
+  }
+
+  /**
+   * Records several checks in one script (a sweep's batch: one round trip and one command, not one
+   * per attendee), each exactly as `record` does; returns each attendee's progress after it, in order.
+   * The script is atomic and HSETNX keeps the first pass time, so a /check of the same attendee
+   * racing with it is not lost and cannot move a first pass.
+   */
+  async recordMany(checks: Array<CheckedSteps & { attendee: string; exerciseId: string }>, now = Date.now()): Promise<ExerciseProgress[]> {
+    if (checks.length === 0) return [];
+    const args = checks.flatMap(({ attendee, passed, attempted }) => [
+      attendee,
+      JSON.stringify({ kind: 'progress', user: attendee } satisfies RoomChange),
+      passed.length,
+      ...passed,
+      attempted.length,
+      ...attempted,
+    ]);
+    const hashes = (await this.redis().eval(
+      RECORD,
+      checks.length + 1,
+      ATTENDEES,
+      ...checks.map((check) => key(check.attendee, check.exerciseId)),
+      now,
+      roomChangesChannel(this.redis()),
+      ...args,
+    )) as string[][];
+    return hashes.map((flat) =>
+      decode(Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!]))),
+    );
   }
 
   /** Counts one more hint revealed; returns how many have been now. */
@@ -119,6 +142,31 @@ export class ProgressStore {
     await publishRoomChange(this.redis(), { kind: 'progress', user: attendee });
   }
 }
+
+// KEYS: progress:attendees, then one progress hash per check. ARGV: now, the room changes channel, then per
+// check: attendee, their room change, the number of steps passed now, those, the number of steps looked at, those.
+// Returns each hash after its check (HGETALL), in order.
+const RECORD = `
+local now, channel, at = ARGV[1], ARGV[2], 3
+local hashes = {}
+for k = 2, #KEYS do
+  local hash, attendee, change = KEYS[k], ARGV[at], ARGV[at + 1]
+  local passed = tonumber(ARGV[at + 2])
+  at = at + 3
+  for i = at, at + passed - 1 do redis.call('HSETNX', hash, 'passed:' .. ARGV[i], now) end
+  at = at + passed
+  local attempted = tonumber(ARGV[at])
+  at = at + 1
+  for i = at, at + attempted - 1 do redis.call('HINCRBY', hash, 'attempts:' .. ARGV[i], 1) end
+  at = at + attempted
+  redis.call('HSET', hash, 'checkedAt', now)
+  redis.call('HSETNX', hash, 'startedAt', now)
+  redis.call('SADD', KEYS[1], attendee)
+  redis.call('PUBLISH', channel, change)
+  hashes[#hashes + 1] = redis.call('HGETALL', hash)
+end
+return hashes
+`;
 
 const DELETE_PASSES = `
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do

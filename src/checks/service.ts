@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ClusterView } from './cluster-view.js';
 import type { Exercise, Step } from './exercise.js';
-import { type ExerciseProgress, type ExerciseRecord, ProgressStore } from './progress.js';
+import { type CheckedSteps, type ExerciseProgress, type ExerciseRecord, ProgressStore } from './progress.js';
 import { checkSteps, type StepOutcome } from './run.js';
 
 export type StepStatus = 'pass' | 'fail' | 'waiting' | 'error';
@@ -47,6 +47,16 @@ export interface PreparedCheck {
   cluster: ReadyCluster | UserError;
   /** Their record of the exercise before the check. */
   record: ExerciseRecord;
+}
+
+/** A check whose cluster has answered, not recorded yet (see `CheckService.probe`). */
+export interface ProbedCheck {
+  attendee: string;
+  exercise: Exercise;
+  /** What to record. */
+  checked: CheckedSteps;
+  /** The check's result, from the attendee's progress once it is recorded. */
+  result(progress: ExerciseProgress): ExerciseResult;
 }
 
 export interface CheckServiceDeps {
@@ -109,7 +119,8 @@ export class CheckService {
         ? this.progress.resetPasses(attendee, exercise.id).then(() => this.progress.get(attendee, exercise.id))
         : this.progress.get(attendee, exercise.id),
     ]);
-    return (await this.probeWith(attendee, exercise, cluster, stored))();
+    const probed = await this.probeWith(attendee, exercise, cluster, stored);
+    return probed.result(await this.progress.record(attendee, exercise.id, probed.checked));
   }
 
   /**
@@ -128,54 +139,52 @@ export class CheckService {
   }
 
   /**
-   * `checkAttendee` from what `prepare` read, in two halves: this resolves once the attendee's cluster
-   * has answered (its UserError when the cluster is not usable) with the second half, which records
-   * the check in Redis. A batch records one attendee while it checks the next.
+   * `checkAttendee` from what `prepare` read, up to the recording: resolves once the attendee's
+   * cluster has answered (its UserError when the cluster is not usable). `recordAll` then records a
+   * whole batch's checks in one round trip.
    */
-  async probe(attendee: string, exercise: Exercise, prepared: PreparedCheck): Promise<() => Promise<ExerciseResult>> {
+  async probe(attendee: string, exercise: Exercise, prepared: PreparedCheck): Promise<ProbedCheck> {
     if (prepared.cluster instanceof UserError) throw prepared.cluster;
     return this.probeWith(attendee, exercise, prepared.cluster, prepared.record.steps);
   }
 
-  private async probeWith(
-    attendee: string,
-    exercise: Exercise,
-    cluster: ReadyCluster,
-    stored: ExerciseProgress,
-  ): Promise<() => Promise<ExerciseResult>> {
-    const unpassed = exercise.steps.filter((step) => stored[step.id]?.passedAt === undefined);
-    const outcomes = await checkSteps(exercise, unpassed, this.view(cluster), this.deps.log);
-    return () => this.recordCheck(attendee, exercise, stored, unpassed, outcomes);
+  /** Records probed checks in one transaction, each as `checkAttendee` records one; their results, in order. */
+  async recordAll(probed: ProbedCheck[]): Promise<ExerciseResult[]> {
+    const progress = await this.progress.recordMany(
+      probed.map(({ attendee, exercise, checked }) => ({ attendee, exerciseId: exercise.id, ...checked })),
+    );
+    return probed.map((check, index) => check.result(progress[index]!));
   }
 
-  private async recordCheck(
-    attendee: string,
-    exercise: Exercise,
-    stored: ExerciseProgress,
-    unpassed: Step[],
-    outcomes: Map<string, StepOutcome>,
-  ): Promise<ExerciseResult> {
+  private async probeWith(attendee: string, exercise: Exercise, cluster: ReadyCluster, stored: ExerciseProgress): Promise<ProbedCheck> {
+    const unpassed = exercise.steps.filter((step) => stored[step.id]?.passedAt === undefined);
+    const outcomes = await checkSteps(exercise, unpassed, this.view(cluster), this.deps.log);
     const statuses = new Map<string, StepOutcome | { status: 'waiting'; detail: string }>();
-    const passedNow: string[] = [];
+    const passed: string[] = [];
     for (const step of unpassed) {
       const outcome = outcomes.get(step.id)!;
-      const waitingFor = step.after !== undefined && stored[step.after]?.passedAt === undefined && !passedNow.includes(step.after);
+      const waitingFor = step.after !== undefined && stored[step.after]?.passedAt === undefined && !passed.includes(step.after);
       if (waitingFor) {
         const holds = outcome.status === 'pass' ? ' (what it checks holds already; it counts once that one has passed)' : '';
         statuses.set(step.id, { status: 'waiting', detail: `waits for "${this.stepTitle(exercise, step.after!)}" to pass first${holds}` });
         continue;
       }
       statuses.set(step.id, outcome);
-      if (outcome.status === 'pass') passedNow.push(step.id);
+      if (outcome.status === 'pass') passed.push(step.id);
     }
     const attempted = unpassed.filter((step) => statuses.get(step.id)!.status !== 'waiting').map((step) => step.id);
-    const progress = await this.progress.record(attendee, exercise.id, { passed: passedNow, attempted });
-    return this.result(exercise, progress, attendee, (step) => {
-      const passedAt = progress[step.id]?.passedAt;
-      if (passedAt !== undefined && !statuses.has(step.id))
-        return { status: 'pass', detail: `passed at ${new Date(passedAt).toISOString()}` };
-      return statuses.get(step.id)!;
-    });
+    return {
+      attendee,
+      exercise,
+      checked: { passed, attempted },
+      result: (progress) =>
+        this.result(exercise, progress, attendee, (step) => {
+          const passedAt = progress[step.id]?.passedAt;
+          if (passedAt !== undefined && !statuses.has(step.id))
+            return { status: 'pass', detail: `passed at ${new Date(passedAt).toISOString()}` };
+          return statuses.get(step.id)!;
+        }),
+    };
   }
 
   /** Checks any cluster as it is now: no Redis, no history, `after:` ignored. */

@@ -4,7 +4,14 @@ import type { Redis } from 'ioredis';
 import { publishRoomChange } from '../board/changes.js';
 import type { Exercise } from '../checks/exercise.js';
 import { lastAdvance } from '../checks/progress.js';
-import { type CheckService, CURRENT_EXERCISE_KEY, type ExerciseResult, type PreparedCheck, type StepResult } from '../checks/service.js';
+import {
+  type CheckService,
+  CURRENT_EXERCISE_KEY,
+  type ExerciseResult,
+  type PreparedCheck,
+  type ProbedCheck,
+  type StepResult,
+} from '../checks/service.js';
 import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Config } from '../config.js';
@@ -242,32 +249,37 @@ export class CheckinService {
   }
 
   /**
-   * Checks the attendee's cluster as /check does (recording progress) and says where they are, in
-   * two halves like `CheckService.probe`: this resolves once their cluster has answered, with the
-   * second half (recording the check, then the outcome). A stuck attendee's outcome comes without its
-   * nudge's fate: the caller nudges and fills it in.
+   * Checks the attendee's cluster as /check does, up to the recording (see `CheckService.probe`);
+   * undefined when their cluster went away (or is being removed) since the sweep started.
    */
-  async assess(user: string, exercise: Exercise, prepared: PreparedCheck, now = Date.now()): Promise<() => Promise<Assessment>> {
-    let record: () => Promise<ExerciseResult>;
+  async probe(user: string, exercise: Exercise, prepared: PreparedCheck): Promise<ProbedCheck | undefined> {
     try {
-      record = await this.deps.checks.probe(user, exercise, prepared);
+      return await this.deps.checks.probe(user, exercise, prepared);
     } catch (error) {
-      // The cluster went away (or is being removed) since the sweep started.
-      if (error instanceof UserError) return async () => ({ outcome: { status: 'no-cluster' } });
+      if (error instanceof UserError) return undefined;
       throw error;
     }
-    return async () => {
-      const result = await record();
+  }
+
+  /**
+   * Records a batch's checks in one transaction, each as /check records it, and says where each
+   * attendee is, in order. A stuck attendee's outcome comes without its nudge's fate: the caller
+   * nudges and fills it in.
+   */
+  async assessAll(probed: ProbedCheck[], prepared: ReadonlyMap<string, PreparedCheck>, now = Date.now()): Promise<Assessment[]> {
+    const results = await this.deps.checks.recordAll(probed);
+    return results.map((result, index) => {
+      const { attendee: user, exercise } = probed[index]!;
       if (result.passed === result.total) return { outcome: { status: 'done' } };
       // Never checked before: this check is their first, and they have not been stuck for any time yet.
-      const since = Math.max(lastAdvance(prepared.record) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
+      const since = Math.max(lastAdvance(prepared.get(user)!.record) ?? now, ...result.steps.map((step) => step.passedAt ?? 0));
       const step = result.next;
       if (!step || now - since < this.settings.checkinStuckMs) return { outcome: { status: 'working' } };
       return {
         outcome: { status: 'stuck', step: step.id, since, nudge: 'sent' },
         nudge: { user, exercise, step, result, stuckForMs: now - since },
       };
-    };
+    });
   }
 
   /** The ledger of nudges for one step of one exercise (by attendee). */
@@ -414,8 +426,9 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
     if (!exercise) return log.warn({ sweepId, users, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
     const todo = await checkins.unsettled(sweepId, users);
     const prepared = await checkins.prepare(todo, exercise);
-    // Outcomes are written together when the batch is done (a crash before then re-checks it), except
-    // a stuck attendee's: written as soon as they are nudged, so a re-run reports that nudge as sent now.
+    // Every cluster of the batch is checked first, then every check is recorded in one transaction, then
+    // the stuck are nudged. Outcomes are written together at the end (a crash before then re-checks the
+    // batch), except a stuck attendee's: written as soon as they are nudged, so a re-run reports that nudge as sent now.
     const outcomes = new Map<string, AttendeeOutcome>();
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // A check run again after a crash records one more attempt; the outcome the summary counts is the first one settled.
@@ -423,37 +436,21 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
       if (!lastAttempt) throw error;
       return { outcome: { status: 'error', reason: errorMessage(error) } };
     };
-    const conclude = async (user: string, finish: () => Promise<Assessment>): Promise<void> => {
-      const { outcome, nudge: due } = await finish().catch(failed);
+    const probed: ProbedCheck[] = [];
+    for (const user of todo) {
+      const check = await checkins.probe(user, exercise, prepared.get(user)!).catch((error: unknown) => failed(error));
+      if (check === undefined) outcomes.set(user, { status: 'no-cluster' });
+      else if ('checked' in check) probed.push(check);
+      else outcomes.set(user, check.outcome);
+    }
+    const assessments = await checkins.assessAll(probed, prepared).catch((error: unknown) => probed.map(() => failed(error)));
+    for (const [index, { outcome, nudge: due }] of assessments.entries()) {
+      const user = probed[index]!.attendee;
       if (due && outcome.status === 'stuck') {
         const fate = await nudge(job, token, due);
         await checkins.settle(sweepId, new Map([[user, { ...outcome, nudge: fate }]]));
       } else outcomes.set(user, outcome);
-    };
-    // One attendee's cluster is checked while the one before is recorded (one of each at a time). A
-    // failure is kept, not left as a rejected promise (unhandled until awaited), and ends the batch.
-    let recording: Promise<void> = Promise.resolve();
-    let failure: { error: unknown } | undefined;
-    const recorded = async () => {
-      await recording;
-      if (failure) throw failure.error;
-    };
-    try {
-      for (const user of todo) {
-        const finish = await checkins.assess(user, exercise, prepared.get(user)!).catch((error: unknown) => {
-          const assessment = failed(error);
-          return async () => assessment;
-        });
-        await recorded();
-        recording = conclude(user, finish).catch((error: unknown) => {
-          failure = { error };
-        });
-      }
-    } finally {
-      // Whatever ends the batch, the attendee being recorded (or nudged) is finished first.
-      await recording;
     }
-    await recorded();
     await checkins.settle(sweepId, outcomes);
   }
 
