@@ -87,8 +87,37 @@ export class HttpClient {
     const target = new URL(url);
     const method = options.method ?? 'GET';
     const retry = options.retry ?? (method === 'GET' || method === 'HEAD');
-    const deadline = AbortSignal.timeout(this.timeouts.totalMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    // One controller and one timer, cleared when the call ends: AbortSignal.timeout's timer lives on for
+    // totalMs after every call, and AbortSignal.any tracks its sources weakly (both are GC work per call).
+    const abort = new AbortController();
+    const signal = abort.signal;
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.timeouts.totalMs).unref();
+    const caller = options.signal;
+    const forward = () => abort.abort(caller!.reason);
+    if (caller?.aborted) forward();
+    else caller?.addEventListener('abort', forward, { once: true });
+    try {
+      return await this.attempts(url, target, method, retry, options, signal, () => timedOut && !caller?.aborted);
+    } finally {
+      clearTimeout(deadline);
+      caller?.removeEventListener('abort', forward);
+    }
+  }
+
+  /** The call, retried on a connection error; `timedOut` tells whether the whole call's deadline ended it. */
+  private async attempts(
+    url: string,
+    target: URL,
+    method: Dispatcher.HttpMethod,
+    retry: boolean,
+    options: RequestOptions,
+    signal: AbortSignal,
+    timedOut: () => boolean,
+  ): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.pool(target.origin).request({
@@ -107,7 +136,7 @@ export class HttpClient {
         return { status: response.statusCode, headers: response.headers, text: await readBody(url, response.body) };
       } catch (error) {
         if (error instanceof EndpointError) throw error;
-        if (deadline.aborted && !options.signal?.aborted)
+        if (timedOut())
           throw new EndpointError(
             'timeout',
             url,
