@@ -63,7 +63,7 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
     expect(html).toContain('<th scope="row" class="name">Ada</th><td class="cluster cluster-ready">ready</td>');
 
     for (const wrong of [
-      `/board/${token.slice(0, -1)}A`,
+      `/board/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`,
       `/board/${token.toLowerCase()}`,
       `/board/${token.slice(1)}`,
       '/board/',
