@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { loadEvaluationSet } from '../src/faq/evaluate.js';
 import { loadFaq } from '../src/faq/faq.js';
+import { loadEvaluationSet } from '../src/faq/labelled.js';
 
 /**
  * npm run bench:faq — latency of answering a question (target: p99 < 5 ms), against a baseline in the

@@ -1,25 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { parse } from 'yaml';
-import { packageRoot } from '../package-root.js';
 import type { Faq } from './faq.js';
-
-export interface LabelledQuestion {
-  q: string;
-  /** null: off-topic, must not be answered. */
-  topic: string | null;
-}
-
-export interface EvaluationSet {
-  /** The file's name without `.yaml`: `questions`, `blind-tuning`, `blind-heldout`. */
-  name: string;
-  /**
-   * A held-out set measures what tuning never saw: only its totals are ever shown, so that no one
-   * tunes on its questions (its file name contains `heldout`).
-   */
-  heldOut: boolean;
-  questions: LabelledQuestion[];
-}
+import type { LabelledQuestion } from './labelled.js';
 
 export interface Evaluation {
   questions: number;
@@ -34,30 +14,6 @@ export interface Evaluation {
   /** Off-topic questions that got an answer anyway (must be 0). */
   offTopicAnswered: number;
   misses: Array<{ q: string; expected: string | null; got: string | null; score: number }>;
-}
-
-const EVAL_DIR = join(packageRoot(), 'src/faq/eval');
-
-/** Every labelled set in src/faq/eval, the regression set (questions.yaml) first. */
-export function loadEvaluationSets(dir = EVAL_DIR): EvaluationSet[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.yaml'))
-    .sort((a, b) => Number(b === 'questions.yaml') - Number(a === 'questions.yaml') || a.localeCompare(b))
-    .map((file) => {
-      const name = basename(file, '.yaml');
-      return { name, heldOut: name.includes('heldout'), questions: readQuestions(join(dir, file)) };
-    });
-}
-
-/** The regression set: the labelled questions the FAQ shipped with. */
-export function loadEvaluationSet(): LabelledQuestion[] {
-  return readQuestions(join(EVAL_DIR, 'questions.yaml'));
-}
-
-function readQuestions(path: string): LabelledQuestion[] {
-  const raw = parse(readFileSync(path, 'utf8')) as { questions?: LabelledQuestion[] };
-  if (!Array.isArray(raw?.questions)) throw new Error(`${path}: needs a "questions" list of {q, topic}`);
-  return raw.questions;
 }
 
 /** Top-1 accuracy on on-topic questions, and how many off-topic ones were answered. */

@@ -1,5 +1,7 @@
+import { type Features, fragments, normalised, TopicClassifier } from './classifier.js';
 import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
+import { type LabelledQuestion, trainingQuestions } from './labelled.js';
 import { type DomainClass, type Lexicon, loadLexicon, questionWords } from './lexicon.js';
 import { words } from './text.js';
 import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
@@ -21,6 +23,14 @@ const K1 = 1.2;
 const VARIANT_WEIGHT = 3;
 const SECOND_VARIANT_WEIGHT = 0.3;
 const B = 0.4;
+/** How much the classifier's probability counts next to retrieval's score (scaled to the best topic's). */
+const CLASSIFIER_WEIGHT = 1;
+/** A topic that retrieval does not match at all is ranked only when the classifier is at least this sure of it. */
+const CLASSIFIER_ALONE = 0.05;
+/** A word is an attendee's word for course things once this many labelled questions use it. */
+const ASKED_WORD_QUESTIONS = 2;
+/** Classifier features: a word pair counts a little less than each of its words. */
+const PAIR_WEIGHT = 0.7;
 
 /** A term of the question and how much it counts: a corrected typo or a related term counts less. */
 interface QueryTerm {
@@ -63,6 +73,15 @@ const EVIDENCE: Record<DomainClass | 'topicWord' | 'related' | 'unknown', number
 };
 /** Each word against the course (up to two) asks for this much more evidence. */
 const AGAINST_MARGIN = 0.5;
+/**
+ * When retrieval and the classifier pick the same topic and the classifier is this sure, only other
+ * products' names ask for more evidence: "credentials file for framework registration" is about one
+ * topic however many everyday words it has, "deploy a container on aws ecs" is still about AWS.
+ */
+const AGREEMENT = 0.99;
+const AGREED_EVIDENCE = 0;
+const OFF_COURSE = 1;
+const FOREIGN_EXTRA = 1;
 const LONE_WORD_CONFIDENCE = 0.3;
 
 /** "Sure" answers: calibrated on src/faq/eval (see bench/faq-eval.ts); below them the answer offers alternatives. */
@@ -92,6 +111,10 @@ export interface Reading {
   unknown: number;
   /** Words of everyday life (your laptop, a password) and names of other products (kubernetes, postgres). */
   everyday: number;
+  /** Of those, the names of other products: the question may be about them, however sure the classifier is. */
+  foreign: number;
+  /** Whether a course word is shown to be meant in its everyday sense ("marathon training"). */
+  otherSense: boolean;
   /** Words that say nothing either way ("start", "new"), question words aside. */
   neutral: number;
   /** The terms of the words that speak for the course: an answer must be about one of them. */
@@ -114,11 +137,16 @@ export class Faq {
   private readonly byId: Map<string, FaqTopic>;
   /** Term → the variants (topic index, variant's norm) that contain it: a question only visits the variants it shares a term with. */
   private readonly postings = new Map<string, Array<{ topic: number; variant: number; norm: number }>>();
+  private readonly classifier: TopicClassifier;
+  /** Words that several labelled questions use: attendees' words, known though no topic uses them. */
+  private readonly askedWords = new Set<string>();
 
+  /** `examples`: labelled questions that teach the classifier beyond the topics' own titles and phrasings. */
   constructor(
     private readonly sectionList: FaqSection[],
     private readonly lexicon: Lexicon = loadLexicon(),
     private readonly english: EnglishWords = englishWords(),
+    examples: readonly LabelledQuestion[] = [],
   ) {
     this.topics = sectionList.flatMap((section) => section.topics);
     this.byId = new Map(this.topics.map((topic) => [topic.id, topic]));
@@ -149,6 +177,20 @@ export class Faq {
         variantId++;
       }
     });
+    const topicIndex = new Map(this.topics.map((topic, index) => [topic.id, index]));
+    const questionsWith = new Map<string, number>();
+    for (const { q, topic } of examples)
+      if (topic !== null) for (const word of new Set(words(q))) questionsWith.set(word, (questionsWith.get(word) ?? 0) + 1);
+    for (const [word, count] of questionsWith) if (count >= ASKED_WORD_QUESTIONS) this.askedWords.add(word);
+    const taught = [
+      ...this.topics.flatMap((topic) => [topic.title, ...topic.phrasings, topic.keywords.join(' ')].map((q) => ({ q, topic: topic.id }))),
+      ...examples,
+    ].flatMap(({ q, topic }) => {
+      // Off-topic questions teach one more class: what attendees ask that the course does not answer.
+      const index = topic === null ? this.topics.length : topicIndex.get(topic);
+      return index === undefined ? [] : [{ features: this.features(q, this.read(q)), topic: index }];
+    });
+    this.classifier = new TopicClassifier(this.topics.length + 1, taught);
   }
 
   topic(id: string): FaqTopic | undefined {
@@ -181,10 +223,10 @@ export class Faq {
    * (its score over what a topic matching every word would score) and how much of the question its
    * title, phrasings and keywords cover.
    */
-  explain(question: string): { reading: Reading; ranked: FaqTopic[]; confidence: number; coverage: number; grounded: boolean } {
+  explain(question: string): Match {
     const reading = this.read(question);
     const idf = (term: string) => this.idf.get(term) ?? 0;
-    const nothing = { reading, ranked: [], confidence: 0, coverage: 0, grounded: false };
+    const nothing = { reading, ranked: [], confidence: 0, coverage: 0, grounded: false, agreed: false, offCourse: false };
     if (reading.terms.length === 0) return nothing;
     // What the question is about: "how do I" and "what is" only tell topics of the same kind apart.
     const content = reading.terms.filter((entry) => this.lexicon.termDomain(entry.term) !== 'question');
@@ -193,12 +235,19 @@ export class Faq {
     // corrected or related term covers less of the question than a word that was typed right.
     const total = content.reduce((sum, entry) => sum + idf(entry.term), 0) + reading.unknown * best;
     const closest = this.closestVariants(reading.terms);
-    const ranked = this.indexed
-      .map((entry, index) => ({ entry, score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * closest[index]! }))
-      .filter((candidate) => candidate.score > 0)
-      .sort((a, b) => b.score - a.score);
+    const probabilities = this.classifier.probabilities(this.features(question, reading));
+    const scored = this.indexed.map((entry, index) => ({
+      entry,
+      score: this.bm25(entry, reading.terms) + VARIANT_WEIGHT * closest[index]!,
+      probability: probabilities[index]!,
+    }));
+    const bestScore = Math.max(...scored.map((candidate) => candidate.score));
+    const fused = (candidate: (typeof scored)[number]) => candidate.score / bestScore + CLASSIFIER_WEIGHT * candidate.probability;
+    const ranked = scored
+      .filter((candidate) => candidate.score > 0 || candidate.probability >= CLASSIFIER_ALONE)
+      .sort((a, b) => fused(b) - fused(a));
     const top = ranked[0];
-    if (!top || total === 0) return nothing;
+    if (!top || total === 0 || bestScore <= 0) return nothing;
     const coverage =
       content.reduce((sum, entry) => sum + (top.entry.strong.has(entry.term) ? idf(entry.term) * entry.weight : 0), 0) / total;
     return {
@@ -208,6 +257,8 @@ export class Faq {
       coverage,
       // "how high is the mesosphere": a course word, but the best topic only matched "high".
       grounded: [...reading.course].some((term) => top.entry.tf.has(term)),
+      agreed: top.probability >= AGREEMENT && scored.every((candidate) => candidate.score <= top.score),
+      offCourse: probabilities[this.topics.length]! > OFF_COURSE * top.probability,
     };
   }
 
@@ -219,6 +270,7 @@ export class Faq {
     };
     let unknown = 0;
     let everyday = 0;
+    let foreign = 0;
     let neutral = 0;
     let evidence = 0;
     let corrections = 0;
@@ -230,6 +282,10 @@ export class Faq {
     // everyday sense, the question's other course words are read in theirs too ("docker container ship").
     const context = questionWords(tokens);
     const otherSense = keys.some((key) => this.lexicon.otherSense([key, ...this.lexicon.termsOf(key)], context));
+    // "kubectl scale equivalent in marathon": next to one of the course's own products, another
+    // product's name is a comparison, not the subject.
+    const comparing = !otherSense && keys.some((key) => this.lexicon.isProduct(key));
+    const reclass = (domainClass: keyof typeof EVIDENCE) => (comparing && domainClass === 'foreign' ? 'general' : domainClass);
     for (const key of keys) {
       if (this.lexicon.isIgnored(key)) continue;
       let terms = this.known(this.lexicon.termsOf(key));
@@ -256,8 +312,10 @@ export class Faq {
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
         if (otherSense && (domainClass === 'ambiguous' || this.lexicon.otherSense([surface, ...terms], context))) domainClass = 'everyday';
+        domainClass = reclass(domainClass);
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
+        if (domainClass === 'foreign') foreign++;
         if (domainClass === 'general') neutral++;
         if (domainClass === 'unknown') evidence += EVIDENCE.unknown;
         else {
@@ -273,14 +331,27 @@ export class Faq {
       } else if (related.length > 0) evidence += EVIDENCE.related;
       else {
         // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
-        const domainClass = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 ? 'general' : 'unknown');
+        // Attendees' own words for course things ("credentials", "leftover") are in the labelled questions, not the topics.
+        const domainClass = reclass(
+          this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 || this.askedWords.has(key) ? 'general' : 'unknown'),
+        );
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
+        if (domainClass === 'foreign') foreign++;
         if (domainClass === 'general' && !/\d/.test(key)) neutral++;
         evidence += EVIDENCE[domainClass];
       }
     }
-    return { terms: [...weights].map(([term, weight]) => ({ term, weight })), evidence, unknown, everyday, neutral, course };
+    return {
+      terms: [...weights].map(([term, weight]) => ({ term, weight })),
+      evidence,
+      unknown,
+      everyday,
+      foreign,
+      otherSense,
+      neutral,
+      course,
+    };
   }
 
   /**
@@ -302,6 +373,23 @@ export class Faq {
     if (/[_$]|\.[a-z]+$/.test(surface) && !surface.includes(' ')) return 'specific';
     // A word the topics only mention in passing, in an answer, says nothing for the course ("react").
     return terms.some((term) => this.termKind.get(term) === 'topic') ? 'topicWord' : 'unknown';
+  }
+
+  /**
+   * What the classifier reads: the question's course terms as retrieval reads them, its words as the
+   * lexicon spells them, pairs of those words, and fragments of the words as typed (typos and
+   * inflections still share most of them).
+   */
+  private features(question: string, reading: Reading): Features {
+    const text = question.slice(0, MAX_QUESTION_LENGTH);
+    const spelled = this.lexicon.terms(text);
+    const weights = new Map<string, number>();
+    for (const { term, weight } of reading.terms) weights.set(`t:${term}`, weight);
+    for (const term of spelled) weights.set(`w:${term}`, 1);
+    for (let index = 1; index < spelled.length; index++) weights.set(`p:${spelled[index - 1]}_${spelled[index]}`, PAIR_WEIGHT);
+    for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
+      for (const fragment of fragments(word)) weights.set(`f:${fragment}`, (weights.get(`f:${fragment}`) ?? 0) + 1);
+    return normalised(weights);
   }
 
   private known(terms: readonly string[]): string[] {
@@ -365,25 +453,44 @@ export class Faq {
   }
 }
 
-function isOnTopic({
-  reading,
-  ranked,
-  confidence,
-  grounded,
-}: {
+/** The signals behind an answer (see `Faq.explain`). */
+export interface Match {
   reading: Reading;
   ranked: FaqTopic[];
+  /** The best topic's retrieval score over what a topic matching every word would score. */
   confidence: number;
+  /** How much of the question the best topic's title, phrasings and keywords cover. */
+  coverage: number;
+  /** Whether the best topic is about one of the question's course words. */
   grounded: boolean;
-}): boolean {
-  if (ranked.length === 0 || !grounded) return false;
+  /** Whether retrieval ranks the best topic first on its own, and the classifier is sure of it. */
+  agreed: boolean;
+  /** Whether the classifier finds the question more like the off-topic ones it was taught than like the best topic. */
+  offCourse: boolean;
+}
+
+function isOnTopic({ reading, ranked, confidence, grounded, agreed, offCourse }: Match): boolean {
+  if (ranked.length === 0 || !grounded || offCourse) return false;
   const against = reading.unknown + reading.everyday;
-  if (reading.evidence < EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against, 2)) return false;
+  // Sure of its topic, a question needs no more than no evidence against the course, unless it names
+  // another product or uses a course word in another sense.
+  const lenient = agreed && reading.foreign === 0 && !reading.otherSense;
+  const needed = lenient ? AGREED_EVIDENCE : EVIDENCE.ambiguous + AGAINST_MARGIN * Math.min(against + FOREIGN_EXTRA * reading.foreign, 2);
+  if (reading.evidence < needed) return false;
   // One course word among neutral ones ("linux command to find large files") must also match a topic well.
   return against > 0 || reading.evidence > EVIDENCE.ambiguous || confidence >= LONE_WORD_CONFIDENCE;
 }
 
-/** Reads the course's topics (src/faq/topics, or `dir`) and lexicon, and builds the FAQ: once per app, in createApp. */
+/** The course's own FAQ, built once per process: teaching its classifier takes a second or two. */
+let courseFaq: Faq | undefined;
+
+/**
+ * Reads the course's topics (src/faq/topics, or `dir`) and lexicon, and builds the FAQ: in createApp.
+ * The course's own topics are also taught by the labelled questions of src/faq/eval, but for the
+ * held-out sets; that FAQ is shared by every app of the process (it never changes once built).
+ */
 export function loadFaq(dir?: string, lexicon?: Lexicon): Faq {
-  return new Faq(loadSections(dir), lexicon);
+  if (dir !== undefined || lexicon !== undefined) return new Faq(loadSections(dir), lexicon);
+  courseFaq ??= new Faq(loadSections(), undefined, undefined, trainingQuestions());
+  return courseFaq;
 }

@@ -28,10 +28,12 @@ export class Lexicon {
   /** First words of phrases: only there does the reader look ahead. */
   private readonly phraseStarts = new Set<string>();
   /** A course word or term → the words and phrases that say it is meant in another sense. */
-  private readonly senses = new Map<string, string[]>();
+  private readonly senses = new Map<string, SenseCue[]>();
+  private readonly products: Set<string>;
 
   constructor(source: LexiconSource) {
     const keyOf = (text: string) => words(text).join(' ');
+    this.products = new Set(source.products.map(keyOf));
     this.ignored = new Set([...source.ignore, ...source.ignorePhrases.map(keyOf)]);
     const phrases = [...Object.values(source.synonyms).flat(), ...Object.keys(source.related), ...source.ignorePhrases].map(keyOf);
     this.longestPhrase = Math.max(1, ...phrases.map((key) => key.split(' ').length));
@@ -54,7 +56,10 @@ export class Lexicon {
     for (const [word, cues] of Object.entries(source.senses))
       this.senses.set(
         keyOf(word),
-        cues.map(keyOf).filter((cue) => stem(cue) !== stem(keyOf(word))),
+        cues
+          .map(keyOf)
+          .filter((cue) => stem(cue) !== stem(keyOf(word)))
+          .map((cue) => ({ cue, stemmed: cue.split(' ').map(stem).join(' '), phrase: cue.includes(' ') })),
       );
     // An entry is the word or phrase as typed ("zk" is specific though it reads as "zookeeper"). An
     // entry that names a synonym group also classes the group's other variants, unless it is specific:
@@ -67,6 +72,10 @@ export class Lexicon {
         this.domainClass.set(key, domainClass);
         if (domainClass !== 'specific' && this.synonyms.get(key) === key) this.termClass.set(key, domainClass);
       }
+  }
+
+  isProduct(key: string): boolean {
+    return this.products.has(key);
   }
 
   isIgnored(key: string): boolean {
@@ -142,8 +151,13 @@ export class Lexicon {
    */
   otherSense(keys: readonly string[], question: QuestionWords): boolean {
     for (const key of keys)
-      for (const cue of this.senses.get(key) ?? [])
-        if (cue.includes(' ') ? question.text.includes(` ${cue} `) : question.words.has(cue) || question.words.has(stem(cue))) return true;
+      for (const { cue, stemmed, phrase } of this.senses.get(key) ?? [])
+        if (
+          phrase
+            ? question.text.includes(` ${cue} `) || question.stemmed.includes(` ${stemmed} `)
+            : question.words.has(cue) || question.words.has(stemmed)
+        )
+          return true;
     return false;
   }
 
@@ -166,14 +180,35 @@ export class Lexicon {
   }
 }
 
-/** A question's words, their stems, and its text as ` word word `: what sense cues are looked up in. */
+/**
+ * A question's words, their stems, and its text as ` word word `, as typed and stemmed: what sense
+ * cues are looked up in ("job offers" shows the cue "job offer").
+ */
 export interface QuestionWords {
   words: ReadonlySet<string>;
   text: string;
+  /** The text with every word stemmed: made on first use, as few questions have a phrase cue to look for. */
+  readonly stemmed: string;
 }
 
 export function questionWords(tokens: readonly string[]): QuestionWords {
-  return { words: new Set(tokens.flatMap((token) => [token, stem(token)])), text: ` ${tokens.join(' ')} ` };
+  const stems = tokens.map(stem);
+  let stemmed: string | undefined;
+  return {
+    words: new Set([...tokens, ...stems]),
+    text: ` ${tokens.join(' ')} `,
+    get stemmed() {
+      stemmed ??= ` ${stems.join(' ')} `;
+      return stemmed;
+    },
+  };
+}
+
+/** A cue of another sense, with its words stemmed once. */
+interface SenseCue {
+  cue: string;
+  stemmed: string;
+  phrase: boolean;
 }
 
 export interface LexiconSource {
@@ -185,6 +220,8 @@ export interface LexiconSource {
   /** A course word (or term) → cues that it is meant in another sense. */
   senses: Record<string, string[]>;
   domain: Record<DomainClass, string[]>;
+  /** The course's own products by name (mesos, marathon): next to them, other products are comparisons. */
+  products: string[];
 }
 
 /** Reads and checks src/faq/lexicon.yaml (or `path`): a mistake names the file and the entry. */
@@ -211,6 +248,7 @@ export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')):
     synonyms: table(raw?.synonyms, 'synonyms'),
     related: table(raw?.related, 'related'),
     senses: raw?.senses === undefined ? {} : table(raw.senses, 'senses'),
+    products: raw?.products === undefined ? [] : list(raw.products, 'products'),
     domain: Object.fromEntries(DOMAIN_CLASSES.map((domainClass) => [domainClass, domain[domainClass] ?? []])) as LexiconSource['domain'],
   });
 }
