@@ -117,7 +117,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
     checkins: new CheckinService(() => store.redis, queues, { checks, attendees, clusters: registry, roles }, config),
     notifier,
-    faq: options.faq ?? loadFaq(),
+    // Built on first use: teaching its classifier costs a second or two, which workers and one-shot
+    // commands that never answer a question should not pay (`serve` builds it before it listens).
+    get faq() {
+      return options.faq ?? loadFaq();
+    },
     board,
     boardLink,
     changes,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { createApp } from '../app.js';
+import { loadFaq } from '../faq/faq.js';
 import { startBackgroundWork } from '../worker.js';
 import { configOrExplain, untilSignal } from './runtime.js';
 
@@ -9,6 +10,8 @@ export async function serve(argv: string[]): Promise<number> {
   const config = configOrExplain('slack');
   if (!config) return 2;
   const bot = createApp(config);
+  // The course FAQ is built at its first use: here, before listening, so that the first question is answered within Slack's 3 s.
+  loadFaq();
   const adapter = createSlackAdapter(bot);
   await adapter.start();
   const workers = values['no-workers'] ? [] : await startBackgroundWork(bot);
