@@ -227,24 +227,33 @@ export class HttpClient {
   }
 }
 
-/** The body as text, refused past MAX_BODY_BYTES without reading (or keeping) the rest. */
-async function readBody(url: string, body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new EndpointError(
-        'too-large',
-        url,
-        `${url} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which no workshop cluster endpoint sends.`,
-        'Is this address really a Mesos master / Marathon endpoint?',
+/**
+ * The body as text, refused past MAX_BODY_BYTES without reading (or keeping) the rest. Read with
+ * listeners rather than `for await`: an async iterator per response is most of reading a small one.
+ */
+function readBody(url: string, body: Dispatcher.ResponseData['body']): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      reject(
+        new EndpointError(
+          'too-large',
+          url,
+          `${url} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which no workshop cluster endpoint sends.`,
+          'Is this address really a Mesos master / Marathon endpoint?',
+        ),
       );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+      body.destroy();
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.on('error', reject);
+  });
 }
 
 export function httpStatusError(url: string, response: HttpResponse): EndpointError {
