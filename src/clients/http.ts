@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { buildConnector, type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { UserError } from '../errors.js';
 import { AddressRefusedError, type ConnectGuard } from './connect-guard.js';
@@ -68,6 +69,24 @@ export interface HttpClientOptions {
 }
 
 /**
+ * What ends one call early (its deadline, or the caller's signal). undici takes any EventEmitter that
+ * emits 'abort' as a request's signal: one costs a small fraction of an AbortController with its
+ * listener, made for every call.
+ */
+class CallAbort extends EventEmitter {
+  aborted = false;
+  /** undici fails the call with this (its own RequestAbortedError when there is none). */
+  reason: unknown;
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
+/**
  * HTTP to cluster endpoints with undici: one pool per origin, bounded timeouts, one retry on a
  * connection error, bodies always consumed, and failures as EndpointErrors a user can act on.
  * Redirects are answers like any other (undici never follows them): whoever asked decides.
@@ -87,10 +106,9 @@ export class HttpClient {
     const target = new URL(url);
     const method = options.method ?? 'GET';
     const retry = options.retry ?? (method === 'GET' || method === 'HEAD');
-    // One controller and one timer, cleared when the call ends: AbortSignal.timeout's timer lives on for
+    // One abort and one timer, cleared when the call ends: AbortSignal.timeout's timer lives on for
     // totalMs after every call, and AbortSignal.any tracks its sources weakly (both are GC work per call).
-    const abort = new AbortController();
-    const signal = abort.signal;
+    const abort = new CallAbort();
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -101,7 +119,7 @@ export class HttpClient {
     if (caller?.aborted) forward();
     else caller?.addEventListener('abort', forward, { once: true });
     try {
-      return await this.attempts(url, target, method, retry, options, signal, () => timedOut && !caller?.aborted);
+      return await this.attempts(url, target, method, retry, options, abort, () => timedOut && !caller?.aborted);
     } finally {
       clearTimeout(deadline);
       caller?.removeEventListener('abort', forward);
@@ -115,7 +133,7 @@ export class HttpClient {
     method: Dispatcher.HttpMethod,
     retry: boolean,
     options: RequestOptions,
-    signal: AbortSignal,
+    signal: CallAbort,
     timedOut: () => boolean,
   ): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
@@ -227,24 +245,33 @@ export class HttpClient {
   }
 }
 
-/** The body as text, refused past MAX_BODY_BYTES without reading (or keeping) the rest. */
-async function readBody(url: string, body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new EndpointError(
-        'too-large',
-        url,
-        `${url} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which no workshop cluster endpoint sends.`,
-        'Is this address really a Mesos master / Marathon endpoint?',
+/**
+ * The body as text, refused past MAX_BODY_BYTES without reading (or keeping) the rest. Read with
+ * listeners rather than `for await`: an async iterator per response is most of reading a small one.
+ */
+function readBody(url: string, body: Dispatcher.ResponseData['body']): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      reject(
+        new EndpointError(
+          'too-large',
+          url,
+          `${url} answered more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which no workshop cluster endpoint sends.`,
+          'Is this address really a Mesos master / Marathon endpoint?',
+        ),
       );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+      body.destroy();
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.on('error', reject);
+  });
 }
 
 export function httpStatusError(url: string, response: HttpResponse): EndpointError {

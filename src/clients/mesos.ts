@@ -42,8 +42,8 @@ export interface MesosClientOptions {
 export class MesosClient {
   readonly masterUrl: string;
   private readonly reportedHttp: HttpClient;
-  /** Origins the bot was given (not learnt from the cluster). */
-  private readonly endpointOrigins: Set<string>;
+  /** Origins the bot was given (not learnt from the cluster); worked out when first needed. */
+  private endpointOrigins: Set<string> | undefined;
 
   constructor(
     private readonly http: HttpClient,
@@ -51,7 +51,6 @@ export class MesosClient {
   ) {
     this.masterUrl = options.masterUrl.replace(/\/+$/, '');
     this.reportedHttp = options.reportedHttp ?? http;
-    this.endpointOrigins = new Set([this.masterUrl, ...(options.agentUrls ?? [])].map((url) => new URL(url).origin));
   }
 
   async state(): Promise<MasterState> {
@@ -192,6 +191,7 @@ export class MesosClient {
   }
 
   private clientFor(url: string): HttpClient {
+    this.endpointOrigins ??= new Set([this.masterUrl, ...(this.options.agentUrls ?? [])].map((endpoint) => new URL(endpoint).origin));
     return this.endpointOrigins.has(new URL(url).origin) ? this.http : this.reportedHttp;
   }
 
