@@ -14,13 +14,15 @@ import { FakeSlack } from '../test/support/fake-slack.js';
 import { inWaves, RecordingHttpClient, recorder } from './recorded-calls.js';
 
 /**
- * npm run bench:checkin [-- --attendees N --clusters K --concurrency C --runs R]
+ * npm run bench:checkin [-- --attendees N --clusters K --concurrency C --runs R --latency MS]
  * One check-in sweep (`/workshop checkins now`) of N attendees on K simulated clusters, through the
  * `checkins` queue and an in-process worker checking C at a time, timed from the command to the
  * instructor's summary; against the floor: the same HTTP calls made directly with undici, C
  * attendees at a time, each attendee's calls in the same waves (a call that needs another's answer
  * waits for it). Every sweep checks every step (passes are reset before it) and nobody is stuck
- * (no nudges: those are paced Slack posts, not checks). Goal: at most 1.5× the floor.
+ * (no nudges: those are paced Slack posts, not checks). Goal: at most 1.5× the floor. `--latency`
+ * delays every answer of the simulated clusters (default 0: in-process answers in well under a
+ * millisecond), as a network and a busy Mesos master would: the same fixed costs then weigh less.
  */
 const { values } = parseArgs({
   options: {
@@ -28,12 +30,14 @@ const { values } = parseArgs({
     clusters: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '10' },
     runs: { type: 'string', default: '7' },
+    latency: { type: 'string', default: '0' },
   },
 });
 const attendeeCount = Number(values.attendees);
 const clusterCount = Number(values.clusters);
 const concurrency = Number(values.concurrency);
 const runs = Number(values.runs);
+const latencyMs = Number(values.latency);
 const EXERCISE = 'mesos-ui';
 const INSTRUCTOR = 'U0TEACH';
 
@@ -60,7 +64,7 @@ const direct = new Agent({ connections: concurrency * 2 });
 const workers = startWorkers(bot.config.redisUrl, bot.config.keyPrefix, { checkins: checkinWork(bot) }, bot.services.log);
 try {
   const { services } = bot;
-  for (let i = 0; i < clusterCount; i++) clusters.push(await startSimulatedCluster({ agents: 1 }));
+  for (let i = 0; i < clusterCount; i++) clusters.push(await startSimulatedCluster({ agents: 1, responseDelayMs: latencyMs }));
   const attendees = Array.from({ length: attendeeCount }, (_, i) => `U0C${String(i).padStart(5, '0')}`);
   const clusterOf = (index: number) => clusters[index % clusters.length]!;
   for (const [index, user] of attendees.entries()) {
@@ -157,7 +161,7 @@ try {
   };
   const calls = waves[0]!.flat().length;
   console.log(
-    `check-in sweep of ${attendeeCount} attendees on ${clusterCount} simulated clusters, ${concurrency} at a time; ${calls} HTTP calls per attendee in ${waves[0]!.length} waves (${waves[0]!.map((wave) => wave.length).join(' + ')})`,
+    `check-in sweep of ${attendeeCount} attendees on ${clusterCount} simulated clusters answering after ${latencyMs} ms, ${concurrency} at a time; ${calls} HTTP calls per attendee in ${waves[0]!.length} waves (${waves[0]!.map((wave) => wave.length).join(' + ')})`,
   );
   console.log(`sweep  median ${fmt(sweepMs)}  CPU ${cpu(sweeps)}  (command → summary: queue, checks, progress in Redis, the summary DM)`);
   console.log(

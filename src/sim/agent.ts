@@ -10,6 +10,8 @@ import { type TaskLaunch, TaskProcesses } from './task-processes.js';
 
 export interface SimAgentOptions {
   masterUrl: string;
+  /** How long each answer waits before it is sent, as a network and a busy daemon would make it (benchmarks). */
+  responseDelayMs?: number;
   port?: number;
   host?: string;
   /** The name the master and tasks see; default the bind host. */
@@ -68,7 +70,11 @@ export class SimAgent {
   async start(): Promise<this> {
     const bind = this.options.ownLoopbackAddress ? await this.listenOnOwnAddress() : (this.options.host ?? '127.0.0.1');
     if (!this.options.ownLoopbackAddress)
-      this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? 0, host: bind });
+      this.server = await startSimServer((request) => this.handle(request), {
+        port: this.options.port ?? 0,
+        host: bind,
+        responseDelayMs: this.options.responseDelayMs,
+      });
     this.hostname = this.options.hostname ?? (bind !== '0.0.0.0' ? bind : '127.0.0.1');
     this.ip = isIP(this.hostname)
       ? this.hostname
@@ -101,7 +107,11 @@ export class SimAgent {
     for (let attempt = 0; ; attempt++) {
       const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
       try {
-        this.server = await startSimServer((request) => this.handle(request), { port: this.options.port ?? AGENT_PORT, host: address });
+        this.server = await startSimServer((request) => this.handle(request), {
+          port: this.options.port ?? AGENT_PORT,
+          host: address,
+          responseDelayMs: this.options.responseDelayMs,
+        });
         return address;
       } catch (error) {
         if (attempt >= 20) throw error;

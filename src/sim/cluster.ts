@@ -14,6 +14,8 @@ export interface SimulatedClusterOptions {
   host?: string;
   /** Master on portBase, Marathon on portBase+1, agents after; default: free ports. */
   portBase?: number;
+  /** How long each answer waits before it is sent, as a network and a busy daemon would make it (benchmarks). */
+  responseDelayMs?: number;
 }
 
 export interface SimulatedCluster {
@@ -42,6 +44,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     ...(options.mesosVersion ? { version: options.mesosVersion } : {}),
     ...(options.taskStartDelayMs !== undefined ? { taskStartDelayMs: options.taskStartDelayMs } : {}),
     ...(zookeeper ? { zookeeper } : {}),
+    responseDelayMs: options.responseDelayMs,
   }).start();
   const agentResources =
     typeof options.agents === 'object' ? options.agents : Array.from({ length: options.agents ?? 1 }, () => DEFAULT_AGENT_RESOURCES);
@@ -53,6 +56,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
         ...(options.portBase ? { port: port(2 + index) } : {}),
         resources,
         ...(options.mesosVersion ? { version: options.mesosVersion } : {}),
+        responseDelayMs: options.responseDelayMs,
       }).start(),
     ),
   );
@@ -61,6 +65,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     host,
     port: port(1),
     ...(zookeeper ? { zookeeper, zkUrl: `zk://${options.zookeeper}/marathon` } : {}),
+    responseDelayMs: options.responseDelayMs,
   }).start();
   return {
     masterUrl: master.url,

@@ -21,9 +21,9 @@ export type SimHandler = (request: SimRequest) => Promise<SimResponse> | SimResp
 /** A small JSON HTTP server for the simulated daemons (loopback by default). */
 export async function startSimServer(
   handler: SimHandler,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; responseDelayMs?: number } = {},
 ): Promise<{ server: Server; port: number; url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => void handle(handler, req, res));
+  const server = createServer((req, res) => void handle(handler, req, res, options.responseDelayMs ?? 0));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -42,7 +42,7 @@ export async function startSimServer(
   };
 }
 
-async function handle(handler: SimHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(handler: SimHandler, req: IncomingMessage, res: ServerResponse, delayMs: number): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks).toString('utf8');
@@ -64,6 +64,7 @@ async function handle(handler: SimHandler, req: IncomingMessage, res: ServerResp
     response = { status: 500, body: { message: (error as Error).message } };
   }
   const text = response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   res.writeHead(response.status, {
     'content-type': response.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json',
     ...response.headers,

@@ -11,6 +11,8 @@ import type { SimZookeeper } from './zookeeper-writer.js';
 
 export interface SimMarathonOptions {
   masterUrl: string;
+  /** How long each answer waits before it is sent, as a network and a busy daemon would make it (benchmarks). */
+  responseDelayMs?: number;
   port?: number;
   host?: string;
   hostname?: string;
@@ -64,6 +66,7 @@ export class SimMarathon {
     this.server = await startSimServer((request) => this.handle(request), {
       port: this.options.port ?? 0,
       host: this.options.host ?? '127.0.0.1',
+      responseDelayMs: this.options.responseDelayMs,
     });
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
     this.link = new SchedulerLink(this.options.masterUrl, this.hostname);

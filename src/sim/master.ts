@@ -7,6 +7,8 @@ import type { LaunchRequest, MasterModel, SimAgentRecord, SimFrameworkRecord, Si
 import type { SimZookeeper } from './zookeeper-writer.js';
 
 export interface SimMasterOptions {
+  /** How long each answer waits before it is sent, as a network and a busy daemon would make it (benchmarks). */
+  responseDelayMs?: number;
   port?: number;
   host?: string;
   /** How the master names itself (its pid host); default the bind host. */
@@ -52,6 +54,7 @@ export class SimMaster implements MasterModel {
     this.server = await startSimServer((request) => http.handle(request), {
       port: this.options.port ?? 0,
       host: this.options.host ?? '127.0.0.1',
+      responseDelayMs: this.options.responseDelayMs,
     });
     this.port = this.server.port;
     this.hostname = this.options.hostname ?? (this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1');
