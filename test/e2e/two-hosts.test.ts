@@ -46,6 +46,8 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
   const spec = { ...specFromFlags({ agents: 1 }), marathon: null };
   const record = (attendee: string) => app.services.clusters.get(attendee);
   const up = (attendee: string) => app.services.clusters.up(attendee, spec, async () => ({ channel: 'C0', ts: attendee }));
+  // A build starts ZooKeeper's JVM on a two-core machine: under a loaded CI it takes well over a minute.
+  const BUILD_MS = 120_000;
   const told = (attendee: string, text: string) =>
     until(
       async () => notifier.updates.some((update) => update.ref.ts === attendee && JSON.stringify(update.message).includes(text)),
@@ -89,28 +91,28 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
 
     await up('U0ONE');
     await up('U0TWO');
-    await until(async () => (await record('U0ONE'))?.status === 'ready', 60_000);
+    await until(async () => (await record('U0ONE'))?.status === 'ready', BUILD_MS);
     expect((await record('U0ONE'))?.host).toBe(`${first.address}:2375`);
     await told('U0TWO', 'Waiting for room: no Docker host has room (1 full, 1 not answering)');
     expect((await record('U0TWO'))?.status).toBe('queued');
 
     await second.container.unpause();
     await checkHosts();
-    await until(async () => (await record('U0TWO'))?.status === 'ready', 60_000);
+    await until(async () => (await record('U0TWO'))?.status === 'ready', BUILD_MS);
     const two = (await record('U0TWO'))!;
     expect(two.host).toBe(`${second.address}:2375`);
     // Published on that host's own address, and answering there.
     expect(two.endpoints!.master).toContain(`http://${second.address}:`);
     expect(await (await fetch(`${two.endpoints!.master}/state`)).json()).toMatchObject({ activated_slaves: 1 });
-  }, 150_000);
+  }, 330_000);
 
   it('queues a third attendee while both hosts are full, and builds on the host that frees up', async () => {
     await up('U0THREE');
     await told('U0THREE', 'Waiting for room: all 2 Docker hosts are full');
     await app.services.clusters.down('U0ONE');
-    await until(async () => (await record('U0THREE'))?.status === 'ready', 60_000);
+    await until(async () => (await record('U0THREE'))?.status === 'ready', BUILD_MS);
     expect((await record('U0THREE'))?.host).toBe(`${hosts[0]!.address}:2375`);
     const usage = await app.services.store.redis.hgetall(`pool:host:${hosts[0]!.address}:2375`);
     expect(Number(usage.clusters)).toBe(1);
-  }, 120_000);
+  }, 180_000);
 });
