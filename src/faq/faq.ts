@@ -79,8 +79,9 @@ const AGAINST_MARGIN = 0.5;
  * topic however many everyday words it has, "deploy a container on aws ecs" is still about AWS.
  */
 const AGREEMENT = 0.99;
+/** The evidence such an agreed answer needs: none against the course, on balance. */
 const AGREED_EVIDENCE = 0;
-const OFF_COURSE = 1;
+/** How many more margins another product's name asks for than an everyday word. */
 const FOREIGN_EXTRA = 1;
 const LONE_WORD_CONFIDENCE = 0.3;
 
@@ -258,7 +259,7 @@ export class Faq {
       // "how high is the mesosphere": a course word, but the best topic only matched "high".
       grounded: [...reading.course].some((term) => top.entry.tf.has(term)),
       agreed: top.probability >= AGREEMENT && scored.every((candidate) => candidate.score <= top.score),
-      offCourse: probabilities[this.topics.length]! > OFF_COURSE * top.probability,
+      offCourse: probabilities[this.topics.length]! > top.probability,
     };
   }
 
