@@ -81,6 +81,11 @@ const AGAINST_MARGIN = 0.5;
 const AGREEMENT = 0.99;
 /** The evidence such an agreed answer needs: none against the course, on balance. */
 const AGREED_EVIDENCE = 0;
+/**
+ * The classifier's off-topic class vetoes an answer once it is this likely next to the best topic's: an
+ * answer to an off-topic question is worse than a refusal of an on-topic one (which still offers topics).
+ */
+const OFF_COURSE = 0.2;
 /** How many more margins another product's name asks for than an everyday word. */
 const FOREIGN_EXTRA = 1;
 const LONE_WORD_CONFIDENCE = 0.3;
@@ -259,7 +264,7 @@ export class Faq {
       // "how high is the mesosphere": a course word, but the best topic only matched "high".
       grounded: [...reading.course].some((term) => top.entry.tf.has(term)),
       agreed: top.probability >= AGREEMENT && scored.every((candidate) => candidate.score <= top.score),
-      offCourse: probabilities[this.topics.length]! > top.probability,
+      offCourse: probabilities[this.topics.length]! > OFF_COURSE * top.probability,
     };
   }
 
@@ -466,7 +471,7 @@ export interface Match {
   grounded: boolean;
   /** Whether retrieval ranks the best topic first on its own, and the classifier is sure of it. */
   agreed: boolean;
-  /** Whether the classifier finds the question more like the off-topic ones it was taught than like the best topic. */
+  /** Whether the classifier finds the question nearly as much like the off-topic ones it was taught as like the best topic. */
   offCourse: boolean;
 }
 
