@@ -46,7 +46,30 @@ export function loadEvaluationSet(): LabelledQuestion[] {
 }
 
 function readQuestions(path: string): LabelledQuestion[] {
-  const raw = parse(readFileSync(path, 'utf8')) as { questions?: LabelledQuestion[] };
+  const text = readFileSync(path, 'utf8');
+  const raw = (oneLineQuestions(text) ?? parse(text)) as { questions?: LabelledQuestion[] };
   if (!Array.isArray(raw?.questions)) throw new Error(`${path}: needs a "questions" list of {q, topic}`);
   return raw.questions;
+}
+
+/** `  - {q: "…", topic: some-id}`: the form every set is written in, a line a question. */
+const QUESTION_LINE = /^\s*- \{q: ("(?:[^"\\]|\\.)*"), topic: ([\w-]+)\}\s*$/;
+
+/**
+ * The sets read line by line when every line is one question in the usual form (a YAML parser takes a
+ * second for the few thousand of them, at every start); null for anything else, which is read as YAML.
+ */
+function oneLineQuestions(text: string): { questions: LabelledQuestion[] } | null {
+  const questions: LabelledQuestion[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\s*(#.*)?$/.test(line) || line.trimEnd() === 'questions:') continue;
+    const match = QUESTION_LINE.exec(line);
+    if (!match) return null;
+    try {
+      questions.push({ q: JSON.parse(match[1]!) as string, topic: match[2] === 'null' ? null : match[2]! });
+    } catch {
+      return null;
+    }
+  }
+  return { questions };
 }
