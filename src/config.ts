@@ -191,7 +191,7 @@ export const CONFIG_VARIABLES = {
     name: 'CHECKIN_CONCURRENCY',
     default: '10',
     description:
-      "attendees' clusters one worker process checks at once during an automatic check-in sweep (`/workshop checkins`); each check makes a few HTTP calls to the attendee's cluster",
+      "attendees' clusters a check-in sweep (`/workshop checkins`) checks at once; a worker process runs one sweep at a time, and each check makes a few HTTP calls to the attendee's cluster",
     schema: integer(1, 200),
   }),
   CHECKIN_STUCK_MINUTES: variable({

@@ -114,7 +114,7 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
 
 /** The `checkins` queue's processor and options: the sweeps need only the app's engines, no Docker host. */
 export function checkinWork(bot: BotApp): NonNullable<Processors['checkins']> {
-  const { config, log, notifier, checkins, store } = bot.services;
+  const { log, notifier, checkins, store } = bot.services;
   return {
     processor: checkinProcessor({
       checkins,
@@ -123,7 +123,7 @@ export function checkinWork(bot: BotApp): NonNullable<Processors['checkins']> {
       redis: () => store.redis,
       log: log.child({ component: 'checkins' }),
     }),
-    options: checkinWorkerOptions(config),
+    options: checkinWorkerOptions(),
   };
 }
 

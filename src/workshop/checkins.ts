@@ -97,24 +97,16 @@ export interface CheckinMessages {
 
 /** A sweep's records live a day; nudge ledgers a week (a step is nudged once, however many sweeps). */
 const SWEEP_TTL_MS = 24 * 3600_000;
-const FANOUT_CHUNK = 100;
 /**
- * A `check` job checks up to this many attendees, one after the other (fewer when the room is small,
- * so that every worker slot gets some): their clusters and progress are read once per job, and the
- * queue's own work is shared by the batch.
+ * A sweep checks its attendees in batches of up to this many, one after the other within a batch
+ * (fewer when the room is small, so that every one of the CHECKIN_CONCURRENCY slots gets some):
+ * a batch's clusters and progress are read in one round trip, and its checks recorded in another.
  */
 const MAX_BATCH = 10;
 /**
- * A check that failed on our side (Redis away) is tried again (the attendees of its batch already
- * settled are skipped); a cluster that does not answer is a result, not a failure. A finished check
- * leaves nothing behind: its outcomes are in the sweep's records.
+ * A sweep that failed on our side (Redis away, the worker killed) runs again: it finds the room it
+ * listed and skips the attendees already settled. A cluster that does not answer is a result, not a failure.
  */
-const CHECK_OPTIONS: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: true,
-  removeOnFail: 100,
-};
 const SWEEP_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 50, removeOnFail: 50 };
 
 export interface CheckinDeps {
@@ -125,11 +117,12 @@ export interface CheckinDeps {
 }
 
 /**
- * `/workshop checkins`: a BullMQ job scheduler queues a `sweep` every N minutes (a sweep can also be
- * queued at once). A sweep lists the room once (its attendees and who has a ready cluster) and
- * queues `check` jobs for the attendees with a cluster, a batch each (deterministic job ids), which
- * workers run CHECKIN_CONCURRENCY at a time each, through the same engine as /check, so progress is recorded as
- * /check records it. An attendee with no pass for CHECKIN_STUCK_MINUTES gets a DM with the hint of
+ * `/workshop checkins`: a BullMQ job scheduler queues a `sweep` job every N minutes (a sweep can also
+ * be queued at once). A sweep lists the room once (its attendees and who has a ready cluster), then
+ * checks the attendees with a cluster in batches, CHECKIN_CONCURRENCY at a time, through the same
+ * engine as /check, so progress is recorded as /check records it. It runs as one job: a batch is a
+ * few milliseconds of work on a quiet cluster, and a job of its own would cost about as much in queue
+ * round trips. An attendee with no pass for CHECKIN_STUCK_MINUTES gets a DM with the hint of
  * their first failing step, once per step: the nudge goes through the broadcasts' ledger, keyed by
  * exercise and step, so retries, overlapping sweeps and dead workers never post it twice. When every
  * attendee of the sweep has an outcome, the instructor gets a summary, posted once the same way.
@@ -188,15 +181,15 @@ export class CheckinService {
   }
 
   /**
-   * The worker's side of a sweep: the room is listed once (a re-run after a crash finds the list it
-   * made and adds no job twice), attendees without a ready cluster are settled at once, and the
-   * others are checked in batches, one `check` job each. Returns false when no exercise runs.
+   * The worker's side of a sweep, first: the room is listed once (a re-run after a crash finds the
+   * list it made), and attendees without a ready cluster are settled at once. Returns the sweep's
+   * exercise and the attendees to check (settled or not); undefined when no exercise runs.
    */
-  async fanOut(sweepId: string, by: string): Promise<boolean> {
+  async start(sweepId: string, by: string): Promise<{ exercise: string; targets: string[] } | undefined> {
     const key = sweepKeys(sweepId);
     if (!(await this.redis().exists(key.meta))) {
       const exercise = await this.startedExercise();
-      if (!exercise) return false;
+      if (!exercise) return undefined;
       const [attendees, clusters] = await Promise.all([this.deps.attendees.list(), this.deps.clusters.list()]);
       const instructor = await Promise.all(attendees.map((attendee) => this.deps.roles.isInstructor(attendee.user)));
       const people = attendees.filter((_attendee, index) => !instructor[index]).map((attendee) => attendee.user);
@@ -216,20 +209,13 @@ export class CheckinService {
       failOnError(await transaction.exec());
     }
     const [targets, exercise] = await Promise.all([this.redis().lrange(key.targets, 0, -1), this.redis().hget(key.meta, 'exercise')]);
-    // The targets list is fixed once made, so a re-run cuts the same batches under the same ids.
-    const size = Math.min(MAX_BATCH, Math.max(1, Math.ceil(targets.length / this.settings.checkinConcurrency)));
-    const batches = Array.from({ length: Math.ceil(targets.length / size) }, (_, index) => targets.slice(index * size, (index + 1) * size));
-    for (let start = 0; start < batches.length; start += FANOUT_CHUNK) {
-      await this.queue().addBulk(
-        batches.slice(start, start + FANOUT_CHUNK).map((users, index) => ({
-          name: 'check',
-          data: { sweepId, users, exercise: exercise! } satisfies CheckData,
-          opts: { ...CHECK_OPTIONS, jobId: `${sweepId}-batch-${start + index}` },
-        })),
-      );
-    }
-    await this.summaryWhenDone(sweepId);
-    return true;
+    return { exercise: exercise!, targets };
+  }
+
+  /** Attendees cut into the batches a sweep checks them in. */
+  batches(users: string[]): string[][] {
+    const size = Math.min(MAX_BATCH, Math.max(1, Math.ceil(users.length / this.settings.checkinConcurrency)));
+    return Array.from({ length: Math.ceil(users.length / size) }, (_, index) => users.slice(index * size, (index + 1) * size));
   }
 
   /** An exercise by id (a sweep's, fixed when it started). */
@@ -237,7 +223,7 @@ export class CheckinService {
     return this.deps.checks.exercises.find((exercise) => exercise.id === id);
   }
 
-  /** Those of `users` who have no outcome in the sweep yet (a batch run again after a crash skips the others). */
+  /** Those of `users` who have no outcome in the sweep yet (a sweep run again after a crash skips the others). */
   async unsettled(sweepId: string, users: string[]): Promise<string[]> {
     const outcomes = await this.redis().hmget(sweepKeys(sweepId).outcomes, ...users);
     return users.filter((_user, index) => outcomes[index] === null);
@@ -294,27 +280,15 @@ export class CheckinService {
   }
 
   /**
-   * Writes attendees' outcomes in one round trip. The first outcome written stays (a retried check
-   * does not change what the summary counts); then the summary, if these were the last. Called with
-   * none (a batch run again whose attendees were all settled), it still queues a summary not queued yet.
+   * Writes attendees' outcomes in one round trip. The first outcome written stays: a sweep run again
+   * does not change what the summary counts.
    */
   async settle(sweepId: string, outcomes: ReadonlyMap<string, AttendeeOutcome>): Promise<void> {
-    const key = sweepKeys(sweepId);
-    const pairs = [...outcomes].flatMap(([user, outcome]) => [user, JSON.stringify(outcome)]);
-    const last = await this.redis().eval(SETTLE, 2, key.outcomes, key.meta, SWEEP_TTL_MS, ...pairs);
-    if (last === 1) await this.queueSummary(sweepId);
-  }
-
-  /** Queues the summary once every attendee of the sweep has an outcome (the job id makes a second call a no-op). */
-  async summaryWhenDone(sweepId: string): Promise<void> {
-    const key = sweepKeys(sweepId);
-    const [total, settled] = await Promise.all([this.redis().hget(key.meta, 'total'), this.redis().hlen(key.outcomes)]);
-    if (total !== null && settled >= Number(total)) await this.queueSummary(sweepId);
-  }
-
-  /** The job id makes a second call a no-op. */
-  private async queueSummary(sweepId: string): Promise<void> {
-    await this.queue().add('summary', { sweepId } satisfies SummaryData, { ...SWEEP_OPTIONS, jobId: `${sweepId}-summary` });
+    if (outcomes.size === 0) return;
+    const key = sweepKeys(sweepId).outcomes;
+    const transaction = this.redis().multi();
+    for (const [user, outcome] of outcomes) transaction.hsetnx(key, user, JSON.stringify(outcome));
+    failOnError(await transaction.pexpire(key, SWEEP_TTL_MS).exec());
   }
 
   async summary(sweepId: string): Promise<SweepSummary | undefined> {
@@ -382,14 +356,6 @@ export class CheckinService {
 interface SweepData {
   by: string;
 }
-interface CheckData {
-  sweepId: string;
-  users: string[];
-  exercise: string;
-}
-interface SummaryData {
-  sweepId: string;
-}
 
 export interface CheckinWorkerDeps {
   checkins: CheckinService;
@@ -400,32 +366,34 @@ export interface CheckinWorkerDeps {
 }
 
 /**
- * Checks are HTTP calls to attendees' clusters, so a worker runs CHECKIN_CONCURRENCY at once; a dead
- * worker's jobs are taken over within ~15 s, as the broadcasts' are.
+ * A worker process runs one sweep at a time, which checks CHECKIN_CONCURRENCY clusters at once; a
+ * dead worker's sweep is taken over within ~15 s, as the broadcasts' jobs are.
  */
-export function checkinWorkerOptions(settings: Pick<Config, 'checkinConcurrency'>): Partial<WorkerOptions> {
-  return { concurrency: settings.checkinConcurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 10 };
+export function checkinWorkerOptions(): Partial<WorkerOptions> {
+  return { concurrency: 1, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 10 };
 }
 
-/** The `checkins` queue's processor: `sweep` (from the scheduler or `now`), `check` (one attendee) and `summary`. */
+/** The `checkins` queue's processor: a `sweep` (from the scheduler or `now`), from the room's list to the instructor's summary. */
 export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
   const { checkins, messages, log } = deps;
   // Nudges are DMs like a broadcast's: the same pace, the same once-only posting.
   const pacer = new Pacer(postInterval(checkins.settings));
   const poster: OncePoster = { notifier: deps.notifier, pauseAll: (ms) => checkins.pauseAll(ms) };
 
-  async function sweep(job: Job<SweepData>): Promise<void> {
-    // A scheduler's job ids have colons, which BullMQ refuses in the ids derived from them.
+  async function sweep(job: Job<SweepData>, token?: string): Promise<void> {
+    // A scheduler's job ids have colons, which are kept out of the sweep's keys.
     const sweepId = job.id!.replace(/[^\w-]/g, '-');
-    if (!(await checkins.fanOut(sweepId, job.data.by))) log.info({ sweepId }, 'check-in sweep skipped: no exercise is running');
+    const started = await checkins.start(sweepId, job.data.by);
+    if (!started) return log.info({ sweepId }, 'check-in sweep skipped: no exercise is running');
+    const exercise = checkins.exercise(started.exercise);
+    if (!exercise) return log.warn({ sweepId, exercise: started.exercise }, 'the exercise of this check-in sweep is gone; skipped');
+    const todo = await checkins.unsettled(sweepId, started.targets);
+    await inPool(checkins.batches(todo), checkins.settings.checkinConcurrency, (users) => check(job, token, sweepId, users, exercise));
+    await summarize(job, token, sweepId);
   }
 
-  async function check(job: Job<CheckData>, token?: string): Promise<void> {
-    const { sweepId, users } = job.data;
-    const exercise = checkins.exercise(job.data.exercise);
-    if (!exercise) return log.warn({ sweepId, users, exercise: job.data.exercise }, 'the exercise of this check-in sweep is gone; skipped');
-    const todo = await checkins.unsettled(sweepId, users);
-    const prepared = await checkins.prepare(todo, exercise);
+  async function check(job: Job, token: string | undefined, sweepId: string, users: string[], exercise: Exercise): Promise<void> {
+    const prepared = await checkins.prepare(users, exercise);
     // Every cluster of the batch is checked first, then every check is recorded in one transaction, then
     // the stuck are nudged. Outcomes are written together at the end (a crash before then re-checks the
     // batch), except a stuck attendee's: written as soon as they are nudged, so a re-run reports that nudge as sent now.
@@ -437,7 +405,7 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
       return { outcome: { status: 'error', reason: errorMessage(error) } };
     };
     const probed: ProbedCheck[] = [];
-    for (const user of todo) {
+    for (const user of users) {
       const check = await checkins.probe(user, exercise, prepared.get(user)!).catch((error: unknown) => failed(error));
       if (check === undefined) outcomes.set(user, { status: 'no-cluster' });
       else if ('checked' in check) probed.push(check);
@@ -463,9 +431,9 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
     return (await ledger.outcome(nudge.user))?.status === 'sent' ? 'sent' : 'failed';
   }
 
-  async function summarize(job: Job<SummaryData>, token?: string): Promise<void> {
-    const summary = await checkins.summary(job.data.sweepId);
-    if (!summary) return log.warn({ sweepId: job.data.sweepId }, 'check-in sweep expired before its summary; skipped');
+  async function summarize(job: Job, token: string | undefined, sweepId: string): Promise<void> {
+    const summary = await checkins.summary(sweepId);
+    if (!summary) return log.warn({ sweepId }, 'check-in sweep expired before its summary; skipped');
     const tag = { type: SUMMARY_TAG, id: summary.id };
     await postOncePaced(poster, pacer, job, token, checkins.summaryLedger(summary.id), summary.by, messages.summary(summary), tag);
     // Every check published its attendee's progress; this tells the board and App Home the sweep as a whole is in.
@@ -477,10 +445,29 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
   }
 
   return async (job: Job, token?: string) => {
-    if (job.name === 'sweep') return sweep(job as Job<SweepData>);
-    if (job.name === 'check') return check(job as Job<CheckData>, token);
-    return summarize(job as Job<SummaryData>, token);
+    if (job.name === 'sweep') return sweep(job as Job<SweepData>, token);
+    // Jobs an earlier version of the bot queued (its sweep's batches and summary): that sweep is run again whole by nobody, so they are let go.
+    log.warn({ job: job.name, id: job.id }, 'a check-in job of an earlier version of the bot; skipped');
   };
+}
+
+/**
+ * Runs `work` on every item, `limit` at a time. After a failure no item starts; the first failure is
+ * thrown once the running ones have ended (so nothing of the job runs on after it has failed).
+ */
+async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const runner = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      await work(item).catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+  if (failure) throw failure.error;
 }
 
 function failOnError(results: Array<[Error | null, unknown]> | null): void {
@@ -489,15 +476,6 @@ function failOnError(results: Array<[Error | null, unknown]> | null): void {
 }
 
 const QUIET = 'checkins:quiet';
-
-// KEYS: outcomes, meta. ARGV: ttl, then user, outcome pairs. Returns 1 when every attendee of the sweep has an outcome now.
-const SETTLE = `
-for i = 2, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-local total = redis.call('HGET', KEYS[2], 'total')
-if total and redis.call('HLEN', KEYS[1]) >= tonumber(total) then return 1 end
-return 0
-`;
 
 function sweepKeys(id: string) {
   const base = `checkins:sweep:${id}`;
