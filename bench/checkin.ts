@@ -9,6 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { startWorkers } from '../src/queue/queues.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../src/sim/cluster.js';
 import { checkinWork } from '../src/worker.js';
+import { postInterval } from '../src/workshop/broadcast.js';
 import { SUMMARY_TAG } from '../src/workshop/checkins.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { inWaves, RecordingHttpClient, recorder } from './recorded-calls.js';
@@ -119,8 +120,12 @@ try {
     };
     await Promise.all(Array.from({ length: concurrency }, runner));
   };
+  // A sweep's summary is a DM, paced like every DM the bot posts. Sweeps of a room are minutes apart;
+  // run back to back here, a sweep's summary would wait out the previous one's pacing, which is not check work.
+  const paced = postInterval(bot.config) + 20;
   const measure = async (work: () => Promise<void>) => {
     await forget();
+    await new Promise((resolve) => setTimeout(resolve, paced));
     const cpu = process.cpuUsage();
     const start = performance.now();
     await work();
