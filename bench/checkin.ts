@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { createApp } from '../src/app.js';
-import { CURRENT_EXERCISE_KEY } from '../src/checks/service.js';
+import { CURRENT_EXERCISE_KEY, type PreparedCheck } from '../src/checks/service.js';
 import { loadConfig } from '../src/config.js';
 import { startRedisServer } from '../src/local/redis-server.js';
 import { createLogger } from '../src/logger.js';
@@ -103,6 +103,20 @@ try {
     };
     await Promise.all(Array.from({ length: concurrency }, runner));
   };
+  /** The same checks' HTTP calls and verdicts only: what each attendee starts from is read before the clock starts, nothing is recorded. */
+  let prepared: Map<string, PreparedCheck> = new Map();
+  const exercise = services.checks.find(EXERCISE);
+  const probes = async (): Promise<void> => {
+    let next = 0;
+    const runner = async () => {
+      for (let index = next++; index < attendees.length; index = next++)
+        await services.checks.probe(attendees[index]!, exercise, prepared.get(attendees[index]!)!);
+    };
+    await Promise.all(Array.from({ length: concurrency }, runner));
+  };
+  const prepare = async () => {
+    prepared = await services.checks.prepare(attendees, exercise);
+  };
   /** The floor: `concurrency` attendees at a time, each one's waves in order, each wave's calls at once. */
   const floor = async (): Promise<void> => {
     let next = 0;
@@ -123,8 +137,9 @@ try {
   // A sweep's summary is a DM, paced like every DM the bot posts. Sweeps of a room are minutes apart;
   // run back to back here, a sweep's summary would wait out the previous one's pacing, which is not check work.
   const paced = postInterval(bot.config) + 20;
-  const measure = async (work: () => Promise<void>) => {
+  const measure = async (work: () => Promise<void>, setup?: () => Promise<void>) => {
     await forget();
+    await setup?.();
     await new Promise((resolve) => setTimeout(resolve, paced));
     const cpu = process.cpuUsage();
     const start = performance.now();
@@ -139,10 +154,12 @@ try {
     await measure(sweep);
     await measure(engine);
     await measure(floor);
+    await measure(probes, prepare);
   }
   const sweeps: Array<{ ms: number; cpuMs: number }> = [];
   const floors: Array<{ ms: number; cpuMs: number }> = [];
   const engines: Array<{ ms: number; cpuMs: number }> = [];
+  const probeRuns: Array<{ ms: number; cpuMs: number }> = [];
   // Floor and sweep alternate run by run (each first in turn), so a shared machine's load weighs on both alike.
   for (let run = 0; run < runs; run++) {
     if (run % 2 === 0) {
@@ -153,6 +170,7 @@ try {
       floors.push(await measure(floor));
     }
     engines.push(await measure(engine));
+    probeRuns.push(await measure(probes, prepare));
     console.log(
       `run ${run + 1}: sweep ${fmt(sweeps.at(-1)!.ms)} (CPU ${fmt(sweeps.at(-1)!.cpuMs)}), floor ${fmt(floors.at(-1)!.ms)} (CPU ${fmt(floors.at(-1)!.cpuMs)})`,
     );
@@ -171,6 +189,9 @@ try {
   console.log(`sweep  median ${fmt(sweepMs)}  CPU ${cpu(sweeps)}  (command → summary: queue, checks, progress in Redis, the summary DM)`);
   console.log(
     `engine median ${fmt(median(engines.map((sample) => sample.ms)))}  CPU ${cpu(engines)}  (the same checks through CheckService directly: no queue)`,
+  );
+  console.log(
+    `probes median ${fmt(median(probeRuns.map((sample) => sample.ms)))}  CPU ${cpu(probeRuns)}  (the same checks' HTTP calls and verdicts only: no Redis, no queue)`,
   );
   console.log(`floor  median ${fmt(floorMs)}  CPU ${cpu(floors)}  (the same HTTP calls with undici)`);
   console.log(`CPU counts this process: the bot, its worker and the ${clusterCount} simulated clusters alike`);
