@@ -6,6 +6,7 @@ import type { ProgressStore } from '../checks/progress.js';
 import { CURRENT_EXERCISE_KEY } from '../checks/service.js';
 import { quote, UserError } from '../errors.js';
 import type { AttendeeRegistry } from './attendees.js';
+import { QUIET_KEY } from './checkins.js';
 import type { InstructorRoles } from './roles.js';
 
 /** The session the instructor is running: from the first `/workshop start` to the confirmed `/workshop end`. */
@@ -47,6 +48,8 @@ export interface WorkshopSessionDeps {
  * read), `session:state` (this JSON record), and after the end `session:ended:<id>` (kept a week)
  * and `session:export:<id>` (who is posting its results). Every change is one Lua script, so two
  * instructors (or two presses of a button) cannot interleave, and it tells the room's views.
+ * Starting a new session also forgets who asked check-ins to stop nudging them: that choice holds
+ * for the session it was made in.
  */
 export class WorkshopSession {
   constructor(private readonly deps: WorkshopSessionDeps) {}
@@ -162,9 +165,10 @@ export class WorkshopSession {
     const redis = this.deps.redis();
     const [raw, previous] = (await redis.eval(
       MOVE,
-      2,
+      3,
       STATE_KEY,
       CURRENT_EXERCISE_KEY,
+      QUIET_KEY,
       exercise,
       newSessionId(),
       String(now),
@@ -202,16 +206,23 @@ function decodeState(raw: string): SessionState {
 }
 
 /**
- * KEYS: state, current exercise. ARGV: exercise, id for a new session, now, by, the exercise that
- * must be current ('' = any), the changes channel, the change. Returns [state JSON or false when
- * the expected exercise is not current, the exercise before].
+ * KEYS: state, current exercise, the attendees check-ins must not nudge. ARGV: exercise, id for a
+ * new session, now, by, the exercise that must be current ('' = any), the changes channel, the
+ * change. Returns [state JSON or false when the expected exercise is not current, the exercise
+ * before]. A new session starts with everyone nudged again (a sweep still running when the last one
+ * ended kept honouring "stop nudging me").
  */
 const MOVE = `
 local previous = redis.call('GET', KEYS[2])
 if ARGV[5] ~= '' and previous ~= ARGV[5] then return {false, previous} end
 local raw = redis.call('GET', KEYS[1])
 local state
-if raw then state = cjson.decode(raw) else state = {id = ARGV[2], startedAt = ARGV[3], startedBy = ARGV[4], exercises = {}} end
+if raw then
+  state = cjson.decode(raw)
+else
+  state = {id = ARGV[2], startedAt = ARGV[3], startedBy = ARGV[4], exercises = {}}
+  redis.call('DEL', KEYS[3])
+end
 if type(state.exercises) ~= 'table' then state.exercises = {} end
 local seen = false
 for _, id in ipairs(state.exercises) do if id == ARGV[1] then seen = true end end
