@@ -88,8 +88,8 @@ interface Instructor {
 }
 
 /**
- * Ends the session (once), turns automatic check-ins off, tells the room, and attaches the results
- * (once, however often it is confirmed).
+ * Ends the session (once), turns automatic check-ins off (unless another session runs already),
+ * tells the room, and attaches the results (once, however often it is confirmed).
  */
 async function finish({ user, channel, services, out, log }: Instructor, id: string): Promise<void> {
   const outcome = await services.session.end(id, user);
@@ -102,7 +102,9 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
   }
   const session = outcome.session;
   // Sweeps check attendees against the room's exercise: with none running, they only have nothing to do.
-  const checkins = await services.checkins.turnOff();
+  // A late press for an earlier session leaves the check-ins of the session running now alone.
+  const another = !outcome.ended && (await services.session.current()) !== undefined;
+  const checkins = another ? 'untouched' : await services.checkins.turnOff();
   if (outcome.ended) {
     log.info({ session: session.id, by: user, exercises: session.exercises }, 'session ended');
     await announce(services, out, sessionEndedMessage(user), channel);

@@ -59,6 +59,8 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
   const fake = () => bot.slack.fake;
   const postsIn = (channel: string) => fake().messages.filter((message) => message.channel === channel);
   const workshop = (text: string, user = INSTRUCTOR) => bot.command('/workshop', text, user);
+  /** Results files Slack has now (an upload refused half-way is not one). */
+  const uploads = () => fake().uploads.filter((upload) => upload.completed).length;
 
   it('refuses start, next, end and both buttons to an attendee, and changes nothing', async () => {
     for (const text of ['start marathon', 'next', 'end', 'end --confirm', 'end --remove-clusters']) {
@@ -221,7 +223,6 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
 
   it('with no session running, end attaches the results that could not be attached when it ended, once', async () => {
     // The session the test before started runs; Slack refuses the upload of its results twice.
-    const uploads = () => fake().uploads.filter((upload) => upload.completed).length;
     const before = uploads();
     fake().fail('files.getUploadURLExternal', 'not_in_channel', 2);
     expect((await workshop('end --confirm')).text).toContain("I'm not in this channel, so I can't post here.");
@@ -241,6 +242,30 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
       expect(again, text).toMatch(/The last session ended at \d\d:\d\d UTC by <@U0TEACH>; its results were attached then\./);
     }
     expect(uploads()).toBe(before + 1);
+  });
+
+  it("a late press of an earlier session's End button leaves the running session and its check-ins alone", async () => {
+    const attached = (await services().session.lastEnded())!.session.id;
+    await workshop('start 2');
+    const failed = (await services().session.current())!.id;
+    fake().fail('files.getUploadURLExternal', 'not_in_channel');
+    expect((await bot.press('workshop.end', failed, INSTRUCTOR)).text).toContain("I'm not in this channel");
+    await workshop('start 3');
+    const running = (await services().session.current())!.id;
+    expect((await workshop('checkins on every 15m')).text).toContain('every 15 minutes');
+    const before = uploads();
+
+    // Its results were attached: nothing changes.
+    expect((await bot.press('workshop.end', attached, INSTRUCTOR)).text).toContain('This session already ended at');
+    // Its results were not: they are attached, and nothing else changes.
+    const late = (await bot.press('workshop.end', failed, INSTRUCTOR)).text;
+    expect(late).toContain('Session ended. Results: 2 attendees, 10 rows (attendee × step)');
+    expect(late).toContain('Another session runs now: its automatic check-ins were left as they are.');
+    expect(uploads()).toBe(before + 1);
+    expect((await services().session.current())?.id).toBe(running);
+    expect((await services().checkins.schedule())?.everyMs).toBe(15 * 60_000);
+    expect((await workshop('checkins')).text).toContain('Check-ins are on, every 15 minutes');
+    await workshop('checkins off');
   });
 });
 
