@@ -62,7 +62,7 @@ async function solution(ctx: ActionContext): Promise<void> {
   await ctx.out.reply(solutionMessage(step.title, step.solution));
 }
 
-/** "Stop nudging me" on a check-in nudge: holds for every later sweep. */
+/** "Stop nudging me" on a check-in nudge: holds for every later sweep of this session. */
 async function quiet(ctx: ActionContext): Promise<void> {
   const value = await ownedValue(ctx);
   if (!value) return;

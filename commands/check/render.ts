@@ -111,7 +111,8 @@ export function notYoursMessage(owner: string): Message {
 }
 
 export function quietMessage(): Message {
-  const text = 'No more nudges from check-ins. `/check` still shows your progress and hints whenever you want them.';
+  const text =
+    'No more nudges from check-ins for the rest of this workshop. `/check` still shows your progress and hints whenever you want them.';
   return { text, blocks: [section(`:zipper_mouth_face: ${text}`)] };
 }
 

@@ -55,15 +55,21 @@ export function sessionEndedMessage(from: string): Message {
 
 /**
  * To the instructor: where the results are, that automatic check-ins are off (`checkins`: what this
- * press turned off, if they were on), and the button that removes every cluster.
+ * press turned off, if they were on; `untouched` when another session runs now and keeps its own),
+ * and the button that removes every cluster.
  */
 export function resultsMessage(
   session: SessionState,
   results: { attendees: number; rows: number; where: string },
   clusters: number,
-  checkins?: CheckinSchedule,
+  checkins?: CheckinSchedule | 'untouched',
 ): Message {
-  const off = checkins ? `Automatic check-ins (${describeEvery(checkins.everyMs)}) are off now.` : 'Automatic check-ins are off.';
+  const off =
+    checkins === 'untouched'
+      ? 'Another session runs now: its automatic check-ins were left as they are.'
+      : checkins
+        ? `Automatic check-ins (${describeEvery(checkins.everyMs)}) are off now.`
+        : 'Automatic check-ins are off.';
   const text = `:white_check_mark: Session ended. Results: ${plural(results.attendees, 'attendee')}, ${plural(results.rows, 'row')} (attendee × step) — ${results.where}\n${off}`;
   const remove = confirmed(button(`Remove every cluster (${clusters})`, 'workshop.remove-clusters', session.id, 'danger'), {
     title: 'Remove every cluster?',

@@ -7,6 +7,7 @@ import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
 import type { SessionState } from '../../src/workshop/session.js';
+import { clock } from '../check/render.js';
 import {
   alreadyEndedMessage,
   clustersRemovedMessage,
@@ -42,7 +43,8 @@ export async function next(ctx: CommandContext): Promise<void> {
 
 /**
  * `/workshop end`: asks first (a button); `--confirm` ends at once (the terminal has no buttons);
- * `--remove-clusters` removes every cluster once the session has ended.
+ * `--remove-clusters` removes every cluster once the session has ended. With no session running,
+ * it attaches the last one's results if attaching them failed.
  */
 export async function end(ctx: CommandContext): Promise<void> {
   const { flags, positional, pairs } = parseArgs(
@@ -59,10 +61,8 @@ export async function end(ctx: CommandContext): Promise<void> {
   }
   const session = await ctx.services.session.current();
   if (!session) {
-    throw new UserError(
-      'No exercise is running, so there is no session to end.',
-      'A session starts with /workshop start <exercise>; a session that ended already attached its results.',
-    );
+    await retryLastExport(by);
+    return;
   }
   if (flags.confirm) await finish(by, session.id);
   else await ctx.out.reply(confirmEndMessage(session, exercisesOf(ctx.services, session)));
@@ -88,8 +88,8 @@ interface Instructor {
 }
 
 /**
- * Ends the session (once), turns automatic check-ins off, tells the room, and attaches the results
- * (once, however often it is confirmed).
+ * Ends the session (once), turns automatic check-ins off (unless another session runs already),
+ * tells the room, and attaches the results (once, however often it is confirmed).
  */
 async function finish({ user, channel, services, out, log }: Instructor, id: string): Promise<void> {
   const outcome = await services.session.end(id, user);
@@ -102,7 +102,9 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
   }
   const session = outcome.session;
   // Sweeps check attendees against the room's exercise: with none running, they only have nothing to do.
-  const checkins = await services.checkins.turnOff();
+  // A late press for an earlier session leaves the check-ins of the session running now alone.
+  const another = !outcome.ended && (await services.session.current()) !== undefined;
+  const checkins = another ? 'untouched' : await services.checkins.turnOff();
   if (outcome.ended) {
     log.info({ session: session.id, by: user, exercises: session.exercises }, 'session ended');
     await announce(services, out, sessionEndedMessage(user), channel);
@@ -122,6 +124,28 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
   await services.session.exported(session.id);
   const clusters = (await services.clusters.registry.list()).length;
   await out.reply(resultsMessage(session, attached, clusters, checkins));
+}
+
+/**
+ * `/workshop end` with no session running: the last session's results, if attaching them failed
+ * (the terminal has no button to press again), are attached now; otherwise a clear error.
+ */
+async function retryLastExport(by: Instructor): Promise<void> {
+  const last = await by.services.session.lastEnded();
+  if (last && last.export === undefined) {
+    await finish(by, last.session.id);
+    return;
+  }
+  const lead = 'No exercise is running, so there is no session to end.';
+  const start = 'A session starts with /workshop start <exercise>.';
+  if (!last) throw new UserError(lead, start);
+  const ended = `The last session ended at ${clock(last.session.endedAt!)} by <@${last.session.endedBy}>`;
+  throw new UserError(
+    lead,
+    last.export === 'done'
+      ? `${ended}; its results were attached then. ${start}`
+      : `${ended}; its results are being attached right now. If they do not appear, run /workshop end again in a few minutes.`,
+  );
 }
 
 /** The session's results as a CSV, attached where the instructor is. */

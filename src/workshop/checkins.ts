@@ -171,13 +171,13 @@ export class CheckinService {
     return exercise;
   }
 
-  /** The "stop nudging me" button: no more nudges for `user`, whatever the exercise. */
+  /** The "stop nudging me" button: no more nudges for `user` in this session, whatever the exercise (the next session's start forgets it). */
   async stopNudging(user: string): Promise<void> {
-    await this.redis().sadd(QUIET, user);
+    await this.redis().sadd(QUIET_KEY, user);
   }
 
   async isQuiet(user: string): Promise<boolean> {
-    return (await this.redis().sismember(QUIET, user)) === 1;
+    return (await this.redis().sismember(QUIET_KEY, user)) === 1;
   }
 
   /**
@@ -475,7 +475,8 @@ function failOnError(results: Array<[Error | null, unknown]> | null): void {
   if (failed) throw failed[0];
 }
 
-const QUIET = 'checkins:quiet';
+/** Who pressed "stop nudging me" in this session; `WorkshopSession` empties it when the next one starts. */
+export const QUIET_KEY = 'checkins:quiet';
 
 function sweepKeys(id: string) {
   const base = `checkins:sweep:${id}`;

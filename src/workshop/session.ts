@@ -6,6 +6,7 @@ import type { ProgressStore } from '../checks/progress.js';
 import { CURRENT_EXERCISE_KEY } from '../checks/service.js';
 import { quote, UserError } from '../errors.js';
 import type { AttendeeRegistry } from './attendees.js';
+import { QUIET_KEY } from './checkins.js';
 import type { InstructorRoles } from './roles.js';
 
 /** The session the instructor is running: from the first `/workshop start` to the confirmed `/workshop end`. */
@@ -34,6 +35,9 @@ export interface ResultRow {
 
 export type EndOutcome = { ended: true; session: SessionState } | { ended: false; session?: SessionState };
 
+/** Whether an ended session's results were attached: `posting` while someone attaches them, `done` once they are. */
+export type ExportState = 'posting' | 'done';
+
 export interface WorkshopSessionDeps {
   redis: () => Redis;
   exercises: readonly Exercise[];
@@ -44,9 +48,12 @@ export interface WorkshopSessionDeps {
 
 /**
  * The room's session in Redis: `session:current-exercise` (the exercise id `/check` and the board
- * read), `session:state` (this JSON record), and after the end `session:ended:<id>` (kept a week)
- * and `session:export:<id>` (who is posting its results). Every change is one Lua script, so two
+ * read), `session:state` (this JSON record), and after the end `session:ended:<id>` (kept a week),
+ * `session:last-ended` (its id, so a failed export can be retried once no session runs) and
+ * `session:export:<id>` (who is posting its results). Every change is one Lua script, so two
  * instructors (or two presses of a button) cannot interleave, and it tells the room's views.
+ * Starting a new session also forgets who asked check-ins to stop nudging them: that choice holds
+ * for the session it was made in.
  */
 export class WorkshopSession {
   constructor(private readonly deps: WorkshopSessionDeps) {}
@@ -92,10 +99,11 @@ export class WorkshopSession {
     const redis = this.deps.redis();
     const [endedNow, raw] = (await redis.eval(
       END,
-      3,
+      4,
       STATE_KEY,
       CURRENT_EXERCISE_KEY,
       endedKey(id),
+      LAST_ENDED_KEY,
       id,
       String(now),
       by,
@@ -105,6 +113,16 @@ export class WorkshopSession {
     )) as [number, string | null];
     if (endedNow === 1) return { ended: true, session: decodeState(raw!) };
     return raw ? { ended: false, session: decodeState(raw) } : { ended: false };
+  }
+
+  /** The session that ended last (within the week ended sessions are kept), and whether its results were attached. */
+  async lastEnded(): Promise<{ session: SessionState; export?: ExportState } | undefined> {
+    const redis = this.deps.redis();
+    const id = await redis.get(LAST_ENDED_KEY);
+    if (!id) return undefined;
+    const [raw, state] = await Promise.all([redis.get(endedKey(id)), redis.get(exportKey(id))]);
+    if (!raw) return undefined;
+    return { session: decodeState(raw), ...(state === 'posting' || state === 'done' ? { export: state } : {}) };
   }
 
   /** One poster of an ended session's results at a time (a second press gets false while it works or once it is done). */
@@ -162,9 +180,10 @@ export class WorkshopSession {
     const redis = this.deps.redis();
     const [raw, previous] = (await redis.eval(
       MOVE,
-      2,
+      3,
       STATE_KEY,
       CURRENT_EXERCISE_KEY,
+      QUIET_KEY,
       exercise,
       newSessionId(),
       String(now),
@@ -179,6 +198,7 @@ export class WorkshopSession {
 }
 
 const STATE_KEY = 'session:state';
+const LAST_ENDED_KEY = 'session:last-ended';
 const endedKey = (id: string) => `session:ended:${id}`;
 const exportKey = (id: string) => `session:export:${id}`;
 /** An ended session (and whether its results were posted) is remembered this long. */
@@ -202,16 +222,23 @@ function decodeState(raw: string): SessionState {
 }
 
 /**
- * KEYS: state, current exercise. ARGV: exercise, id for a new session, now, by, the exercise that
- * must be current ('' = any), the changes channel, the change. Returns [state JSON or false when
- * the expected exercise is not current, the exercise before].
+ * KEYS: state, current exercise, the attendees check-ins must not nudge. ARGV: exercise, id for a
+ * new session, now, by, the exercise that must be current ('' = any), the changes channel, the
+ * change. Returns [state JSON or false when the expected exercise is not current, the exercise
+ * before]. A new session starts with everyone nudged again (a sweep still running when the last one
+ * ended kept honouring "stop nudging me").
  */
 const MOVE = `
 local previous = redis.call('GET', KEYS[2])
 if ARGV[5] ~= '' and previous ~= ARGV[5] then return {false, previous} end
 local raw = redis.call('GET', KEYS[1])
 local state
-if raw then state = cjson.decode(raw) else state = {id = ARGV[2], startedAt = ARGV[3], startedBy = ARGV[4], exercises = {}} end
+if raw then
+  state = cjson.decode(raw)
+else
+  state = {id = ARGV[2], startedAt = ARGV[3], startedBy = ARGV[4], exercises = {}}
+  redis.call('DEL', KEYS[3])
+end
 if type(state.exercises) ~= 'table' then state.exercises = {} end
 local seen = false
 for _, id in ipairs(state.exercises) do if id == ARGV[1] then seen = true end end
@@ -225,8 +252,8 @@ return {encoded, previous}
 `;
 
 /**
- * KEYS: state, current exercise, ended record. ARGV: session id, now, by, TTL, the changes channel,
- * the change. Returns [1, state] when it ended now, [0, ended state or false] otherwise.
+ * KEYS: state, current exercise, ended record, last ended. ARGV: session id, now, by, TTL, the
+ * changes channel, the change. Returns [1, state] when it ended now, [0, ended state or false] otherwise.
  */
 const END = `
 local raw = redis.call('GET', KEYS[1])
@@ -237,6 +264,7 @@ if raw then
     state.endedBy = ARGV[3]
     local encoded = cjson.encode(state)
     redis.call('SET', KEYS[3], encoded, 'EX', tonumber(ARGV[4]))
+    redis.call('SET', KEYS[4], ARGV[1], 'EX', tonumber(ARGV[4]))
     redis.call('DEL', KEYS[1], KEYS[2])
     redis.call('PUBLISH', ARGV[5], ARGV[6])
     return {1, encoded}

@@ -36,6 +36,12 @@ async function summaries(slack: SlackBotUnderTest, count: number): Promise<Poste
 
 const shown = (message: PostedMessage) => JSON.stringify(message.blocks);
 
+/** The value of a nudge's "Stop nudging me" button. */
+const quietButtonOf = (nudge: PostedMessage) =>
+  (JSON.parse(shown(nudge)) as Array<{ elements?: Array<{ action_id: string; value: string }> }>)
+    .flatMap((block) => block.elements ?? [])
+    .find((element) => element.action_id === 'check.quiet')!.value;
+
 /**
  * A room in exercise 2, through Bolt's receiver and a fake Slack, on simulated clusters: Ada has
  * finished, Alan and Eve have passed nothing for ten minutes, Bea never checked, Cat has no cluster
@@ -157,15 +163,15 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: sweeps, nudges and summari
   });
 
   it('"Stop nudging me" is for its attendee only, and holds on the next step', async () => {
-    const value = (JSON.parse(shown(nudgesTo('U0ALAN')[0]!)) as Array<{ elements?: Array<{ action_id: string; value: string }> }>)
-      .flatMap((block) => block.elements ?? [])
-      .find((element) => element.action_id === 'check.quiet')!.value;
+    const value = quietButtonOf(nudgesTo('U0ALAN')[0]!);
     expect((await bot.press('check.quiet', value, 'U0EVE')).text).toContain(
       "These buttons belong to <@U0ALAN>'s check, so nothing was changed.",
     );
     expect(await slack.bot.services.checkins.isQuiet('U0EVE')).toBe(false);
     expect(await slack.bot.services.checkins.isQuiet('U0ALAN')).toBe(false);
-    expect((await bot.press('check.quiet', value, 'U0ALAN')).text).toContain('No more nudges from check-ins.');
+    expect((await bot.press('check.quiet', value, 'U0ALAN')).text).toContain(
+      'No more nudges from check-ins for the rest of this workshop.',
+    );
 
     // Both pass Weave Scope's step and then stay ten minutes on the next one.
     for (const user of ['U0ALAN', 'U0EVE'])
@@ -181,6 +187,68 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: sweeps, nudges and summari
     expect(nudgesTo('U0ALAN')).toHaveLength(1);
     expect(nudgesTo('U0EVE')).toHaveLength(2);
     expect(shown(nudgesTo('U0EVE')[1]!)).toContain("Still on *Open Weave Scope's UI*");
+  });
+});
+
+/**
+ * A whole session, then the next one: "Stop nudging me" holds for the rest of the session it was
+ * pressed in, and the next session nudges that attendee again.
+ */
+describe.skipIf(!testRedisUrl())('/workshop checkins: "Stop nudging me" lasts one session', () => {
+  let bot: CheckBot;
+  let slack: SlackBotUnderTest;
+  let cluster: SimulatedCluster;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    slack = await startSlackBot({ env: env(uniquePrefix('checkins-quiet').slice(0, -1)) });
+    bot = await startCheckBot(slack);
+    cluster = await startSimulatedCluster({ agents: 1 });
+    const { services } = slack.bot;
+    await services.attendees.register('U0ALAN');
+    await services.clusters.attach('U0ALAN', { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls });
+    await services.checks.progress.record(
+      'U0ALAN',
+      EXERCISE,
+      { passed: FIRST_THREE, attempted: [...FIRST_THREE, 'scope-running'] },
+      Date.now() - 10 * MINUTE,
+    );
+    worker = startCheckinWorker(slack.bot);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await bot?.stop();
+    await cluster?.stop();
+  });
+
+  const command = async (text: string) => (await bot.command('/workshop', text, INSTRUCTOR)).text;
+  const nudges = () => slack.fake.dmsTo('U0ALAN').filter(isTagged(NUDGE_TAG));
+  /** Alan passes the step he was stuck on, and then passes nothing for ten minutes. */
+  const passes = (step: string) =>
+    slack.bot.services.checks.progress.record('U0ALAN', EXERCISE, { passed: [step], attempted: [step] }, Date.now() - 10 * MINUTE);
+
+  it('is not nudged again in the session where he pressed it, and is nudged in the next one', async () => {
+    expect(await command(`start ${EXERCISE}`)).toContain('The room is on exercise 2.');
+    await command('checkins now');
+    await summaries(slack, 1);
+    expect(nudges()).toHaveLength(1);
+    expect((await bot.press('check.quiet', quietButtonOf(nudges()[0]!), 'U0ALAN')).text).toContain(
+      'No more nudges from check-ins for the rest of this workshop.',
+    );
+
+    // The same session (`start` again does not begin a new one), a new step to be stuck on: no nudge.
+    await passes('scope-running');
+    expect(await command(`start ${EXERCISE}`)).toContain('The room is on exercise 2.');
+    await command('checkins now');
+    expect(shown((await summaries(slack, 2))[1]!)).toContain("Stuck on *Open Weave Scope's UI*, 1 (1 asked not to be nudged)");
+    expect(nudges()).toHaveLength(1);
+
+    expect(await command('end --confirm')).toContain('Session ended.');
+    expect(await command(`start ${EXERCISE}`)).toContain('The room is on exercise 2.');
+    await command('checkins now');
+    expect(shown((await summaries(slack, 3))[2]!)).toContain("Stuck on *Open Weave Scope's UI*, 1 (1 nudged now)");
+    expect(nudges()).toHaveLength(2);
+    expect(shown(nudges()[1]!)).toContain("Still on *Open Weave Scope's UI*");
   });
 });
 

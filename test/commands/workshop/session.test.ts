@@ -1,9 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { say } from '../../../src/adapters/terminal/say.js';
+import { type BotApp, createApp } from '../../../src/app.js';
 import type { RoomChange } from '../../../src/board/changes.js';
+import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
+import { messageToText } from '../../../src/render/text.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { type CheckBot, startCheckBot } from '../../e2e/exercises/support.js';
 import { parseCsv } from '../../support/csv.js';
@@ -55,6 +59,8 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
   const fake = () => bot.slack.fake;
   const postsIn = (channel: string) => fake().messages.filter((message) => message.channel === channel);
   const workshop = (text: string, user = INSTRUCTOR) => bot.command('/workshop', text, user);
+  /** Results files Slack has now (an upload refused half-way is not one). */
+  const uploads = () => fake().uploads.filter((upload) => upload.completed).length;
 
   it('refuses start, next, end and both buttons to an attendee, and changes nothing', async () => {
     for (const text of ['start marathon', 'next', 'end', 'end --confirm', 'end --remove-clusters']) {
@@ -213,5 +219,126 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
       'Exercise "minimesos-basics" is running: attendees still need their clusters.',
     );
     expect(await services().clusters.get(ALICE)).not.toBeNull();
+  });
+
+  it('with no session running, end attaches the results that could not be attached when it ended, once', async () => {
+    // The session the test before started runs; Slack refuses the upload of its results twice.
+    const before = uploads();
+    fake().fail('files.getUploadURLExternal', 'not_in_channel', 2);
+    expect((await workshop('end --confirm')).text).toContain("I'm not in this channel, so I can't post here.");
+    expect(await services().session.current()).toBeUndefined();
+    expect((await workshop('end')).text).toContain("I'm not in this channel, so I can't post here.");
+    expect(uploads()).toBe(before);
+
+    const retried = await workshop('end --confirm');
+    expect(retried.text).toContain('Session ended. Results: 2 attendees, 8 rows (attendee × step)');
+    expect(uploads()).toBe(before + 1);
+    // Ended once, announced once: the retries only attached the results.
+    expect(postsIn(WORKSHOP).filter((message) => message.text === 'The session has ended')).toHaveLength(2);
+
+    for (const text of ['end', 'end --confirm']) {
+      const again = (await workshop(text)).text;
+      expect(again, text).toContain('No exercise is running, so there is no session to end.');
+      expect(again, text).toMatch(/The last session ended at \d\d:\d\d UTC by <@U0TEACH>; its results were attached then\./);
+    }
+    expect(uploads()).toBe(before + 1);
+  });
+
+  it("a late press of an earlier session's End button leaves the running session and its check-ins alone", async () => {
+    const attached = (await services().session.lastEnded())!.session.id;
+    await workshop('start 2');
+    const failed = (await services().session.current())!.id;
+    fake().fail('files.getUploadURLExternal', 'not_in_channel');
+    expect((await bot.press('workshop.end', failed, INSTRUCTOR)).text).toContain("I'm not in this channel");
+    await workshop('start 3');
+    const running = (await services().session.current())!.id;
+    expect((await workshop('checkins on every 15m')).text).toContain('every 15 minutes');
+    const before = uploads();
+
+    // Its results were attached: nothing changes.
+    expect((await bot.press('workshop.end', attached, INSTRUCTOR)).text).toContain('This session already ended at');
+    // Its results were not: they are attached, and nothing else changes.
+    const late = (await bot.press('workshop.end', failed, INSTRUCTOR)).text;
+    expect(late).toContain('Session ended. Results: 2 attendees, 10 rows (attendee × step)');
+    expect(late).toContain('Another session runs now: its automatic check-ins were left as they are.');
+    expect(uploads()).toBe(before + 1);
+    expect((await services().session.current())?.id).toBe(running);
+    expect((await services().checkins.schedule())?.everyMs).toBe(15 * 60_000);
+    expect((await workshop('checkins')).text).toContain('Check-ins are on, every 15 minutes');
+    await workshop('checkins off');
+  });
+});
+
+/** The bot as `workshop-bot say` runs it (no Slack), on its own keys. */
+function terminalApp(name: string): BotApp {
+  const env = {
+    REDIS_URL: testRedisUrl()!,
+    WORKSHOP_KEY_PREFIX: uniquePrefix(name).slice(0, -1),
+    INSTRUCTORS: INSTRUCTOR,
+    LOG_LEVEL: 'silent',
+  };
+  return createApp(loadConfig(env, 'local'), { log: createLogger('silent', { pretty: false }) });
+}
+
+/** The terminal has no button to press again: `/workshop end --confirm` is how a failed export is retried there. */
+describe.skipIf(!testRedisUrl())('/workshop end from the terminal', () => {
+  let bot: BotApp;
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'session-terminal-'));
+    bot = terminalApp('session-terminal');
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  const run = async (line: string, filesDir: string, app = bot) =>
+    (await say(app, line, { user: INSTRUCTOR, filesDir })).map((event) => messageToText(event.payload)).join('\n');
+
+  it('end --confirm writes the results a failed write left behind, once, then says they were written', async () => {
+    await bot.services.attendees.register(ALICE);
+    // A file where the results' folder should be: the first write fails.
+    const filesDir = join(dir, 'results');
+    writeFileSync(filesDir, '');
+    expect(await run('/workshop start 2', filesDir)).toContain('The room is on exercise 2.');
+    expect(await run('/workshop end --confirm', filesDir)).toContain('something went wrong on my side');
+    expect(await bot.services.session.current()).toBeUndefined();
+
+    rmSync(filesDir);
+    const retried = await run('/workshop end --confirm', filesDir);
+    const [file, ...more] = readdirSync(filesDir);
+    expect(more).toEqual([]);
+    expect(retried).toContain(`Results: 1 attendee, 5 rows (attendee × step) — ${join(filesDir, file!)}`);
+    expect(parseCsv(readFileSync(join(filesDir, file!), 'utf8')).filter((row) => row[0] === ALICE)).toHaveLength(5);
+
+    const again = await run('/workshop end --confirm', filesDir);
+    expect(again).toContain('No exercise is running, so there is no session to end.');
+    expect(again).toContain('its results were attached then. A session starts with /workshop start <exercise>.');
+    expect(readdirSync(filesDir)).toHaveLength(1);
+  });
+
+  it('does not attach them twice while another end is attaching them', async () => {
+    const filesDir = join(dir, 'busy');
+    await run('/workshop start 2', filesDir);
+    // Someone else's end holds the export (or died holding it, for at most 5 minutes).
+    expect(await bot.services.session.claimExport((await bot.services.session.current())!.id)).toBe(true);
+    expect(await run('/workshop end --confirm', filesDir)).toContain('This session already ended at');
+    const again = await run('/workshop end --confirm', filesDir);
+    expect(again).toContain('No exercise is running, so there is no session to end.');
+    expect(again).toContain('its results are being attached right now. If they do not appear, run /workshop end again in a few minutes.');
+    expect(existsSync(filesDir)).toBe(false);
+  });
+
+  it('says plainly when no session has ever ended', async () => {
+    const fresh = terminalApp('session-none');
+    try {
+      const text = await run('/workshop end --confirm', dir, fresh);
+      expect(text).toContain('No exercise is running, so there is no session to end.');
+      expect(text).toContain('A session starts with /workshop start <exercise>.');
+      expect(text).not.toContain('last session');
+    } finally {
+      await fresh.close();
+    }
   });
 });
