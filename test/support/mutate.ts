@@ -1,22 +1,10 @@
+import { MAX_BODY_BYTES } from '../../src/clients/http.js';
+import { Prng } from '../fuzz/prng.js';
+
 /**
  * Seeded mutations of JSON captures, for property-style tests of the cluster parsers: the same seed
  * always gives the same broken input, so a failure names the seed that reproduces it.
  */
-
-/** mulberry32: a small, fast, seeded PRNG with values in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 /** Nested `depth` levels deep, built without recursion (a parser that recurses over it would overflow the stack). */
 export function deeplyNested(depth: number, kind: 'array' | 'object' = 'array'): unknown {
@@ -49,15 +37,15 @@ const ODD_NUMBERS = [-1, -1e308, 1e308, 0.5, 2 ** 53 + 1, 0, 65536, 99_999_999];
 const NUMBER_STRINGS = ['12', ' 7 ', '1e400', 'NaN', '-1', 'Infinity', '0x10', '', '1.5'];
 
 /** A value of another JSON type than `value`: string↔number↔object↔array and friends. */
-function otherType(random: Random, value: unknown): unknown {
-  if (typeof value === 'number') return pick(random, [String(value), [value], { value }, true]);
-  if (typeof value === 'string') return pick(random, [Number.isNaN(Number(value)) ? 42 : Number(value), [value], { value }, false]);
-  if (Array.isArray(value)) return pick(random, [{ ...value }, value.length, `[${value.length} items]`]);
-  if (value !== null && typeof value === 'object') return pick(random, [Object.values(value), 'object', 1]);
-  return pick(random, [{}, [], 'text', 3]);
+function otherType(random: Prng, value: unknown): unknown {
+  if (typeof value === 'number') return random.pick([String(value), [value], { value }, true]);
+  if (typeof value === 'string') return random.pick([Number.isNaN(Number(value)) ? 42 : Number(value), [value], { value }, false]);
+  if (Array.isArray(value)) return random.pick([{ ...value }, value.length, `[${value.length} items]`]);
+  if (value !== null && typeof value === 'object') return random.pick([Object.values(value), 'object', 1]);
+  return random.pick([{}, [], 'text', 3]);
 }
 
-type Mutation = (random: Random, value: unknown) => unknown;
+type Mutation = (random: Prng, value: unknown) => unknown;
 
 /** Each replaces a value by a broken one; `DROP` (below) removes it. */
 const MUTATIONS: Record<string, Mutation> = {
@@ -66,16 +54,21 @@ const MUTATIONS: Record<string, Mutation> = {
   empty: (_random, value) =>
     Array.isArray(value) ? [] : typeof value === 'string' ? '' : value !== null && typeof value === 'object' ? {} : [],
   // The same object twice, not a copy: a copy of deep junk overflows structuredClone, and a parser that edits its input shows up.
-  duplicate: (random, value) => (Array.isArray(value) && value.length > 0 ? [...value, pick(random, value)] : [value, value]),
-  longString: (random) => pick(random, LONG_STRINGS),
-  oddText: (random, value) => `${typeof value === 'string' ? value : ''}${pick(random, ODD_TEXT)}`,
-  deepJunk: (random) => deeplyNested(2_000 + Math.floor(random() * 8_000), random() < 0.5 ? 'array' : 'object'),
-  numberString: (random, value) => (typeof value === 'number' ? String(value) : pick(random, NUMBER_STRINGS)),
-  oddNumber: (random) => pick(random, ODD_NUMBERS),
-  hugeArray: (random, value) =>
-    Array.from({ length: 10_000 }, () => (Array.isArray(value) && value.length > 0 ? pick(random, value) : value)),
+  duplicate: (random, value) => (Array.isArray(value) && value.length > 0 ? [...value, random.pick(value)] : [value, value]),
+  longString: (random) => random.pick(LONG_STRINGS),
+  oddText: (random, value) => `${typeof value === 'string' ? value : ''}${random.pick(ODD_TEXT)}`,
+  deepJunk: (random) => deeplyNested(2_000 + random.int(8_000), random.chance(0.5) ? 'array' : 'object'),
+  numberString: (random, value) => (typeof value === 'number' ? String(value) : random.pick(NUMBER_STRINGS)),
+  oddNumber: (random) => random.pick(ODD_NUMBERS),
+  hugeArray: (random, value) => {
+    const item = Array.isArray(value) && value.length > 0 ? random.pick(value) : value;
+    // 10k entries, or as many of this one as a 16 MB body holds (10k frameworks of 18 KB could never arrive).
+    const count = Math.min(10_000, Math.floor(MAX_BODY_BYTES / Math.max(1, jsonText(item, MAX_BODY_BYTES).length)));
+    return Array.from({ length: count }, () => item);
+  },
 };
 const DROP = 'drop';
+const BIG = ['hugeArray', 'longString', 'deepJunk'];
 export const MUTATION_NAMES = [DROP, ...Object.keys(MUTATIONS)];
 
 export interface Mutated {
@@ -89,7 +82,7 @@ export interface Mutated {
  * the root, stopping at each level with probability 1/4, so shallow and deep fields both get hit.
  */
 export function mutate(input: unknown, seed: number, count = 1 + (seed % 4)): Mutated {
-  const random = seededRandom(seed);
+  const random = new Prng(seed);
   const root = { value: structuredClone(input) as unknown };
   const steps: string[] = [];
   for (let step = 0; step < count; step++) {
@@ -98,19 +91,19 @@ export function mutate(input: unknown, seed: number, count = 1 + (seed % 4)): Mu
     const path: string[] = [];
     for (;;) {
       const current: unknown = (parent as Record<string | number, unknown>)[key];
-      if (current === null || typeof current !== 'object' || random() < 0.25) break;
+      if (current === null || typeof current !== 'object' || random.chance(0.25)) break;
       const keys: Array<string | number> = Array.isArray(current) ? current.map((_, index) => index) : Object.keys(current);
       if (keys.length === 0) break;
       parent = current as Record<string, unknown> | unknown[];
-      key = pick(random, keys);
+      key = random.pick(keys);
       path.push(String(key));
       // Long strings or a huge array inserted earlier: do not walk 10k-deep junk.
       if (path.length > 40) break;
     }
-    // A huge array holds one object 10k times: after it, another huge array, a long string or deep junk would be
-    // 10k of them, more than the 16 MB a body may have (the HTTP client refuses bigger ones).
-    let name = pick(random, MUTATION_NAMES);
-    if (steps.some((done) => done.startsWith('hugeArray')) && ['hugeArray', 'longString', 'deepJunk'].includes(name)) name = 'oddText';
+    // One big mutation an input: a huge array holds one value 10k times, so with a long string or deep junk
+    // it would be 10k of them, more than the 16 MB a body may have (the HTTP client refuses bigger ones).
+    let name = random.pick(MUTATION_NAMES);
+    if (BIG.includes(name) && steps.some((done) => BIG.includes(done.split(' ')[0]!))) name = 'oddText';
     steps.push(`${name} /${path.join('/')}`);
     if (name === DROP && parent !== root) {
       if (Array.isArray(parent)) parent.splice(key as number, 1);
