@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import { quote } from '../errors.js';
 import { damerauLevenshtein } from '../faq/fuzzy.js';
+import { asObject, asString } from './values.js';
 
 /**
  * Marathon 1.3.5's app and group definitions, as its published JSON schema
@@ -266,7 +267,7 @@ const MAX_ENTRIES = 1000;
 function sizeProblem(definition: unknown): DefinitionProblem | undefined {
   let depth = 0;
   let entries = 0;
-  let level = [asRecord(definition)];
+  let level = [asObject(definition)];
   while (level.length > 0) {
     entries += level.reduce((sum, group) => sum + (Array.isArray(group.apps) ? group.apps.length : 0), level.length);
     if (entries > MAX_ENTRIES)
@@ -278,8 +279,6 @@ function sizeProblem(definition: unknown): DefinitionProblem | undefined {
   return undefined;
 }
 
-const asRecord = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 /** The objects of a list with their places in it: an entry that is no object is the schema's to report, not an app. */
 const objectsIn = (list: unknown): Array<{ object: Record<string, unknown>; index: number }> =>
   (Array.isArray(list) ? list : []).flatMap((item, index) =>
@@ -302,8 +301,7 @@ export function flattenGroup(group: Record<string, unknown>, parentId = '/', at 
 
 /** The value after `flag` in an app's `args` (or its `cmd`, split on spaces): `--elasticsearchNodes 3` → `"3"`; undefined when absent. */
 export function appArgument(app: Record<string, unknown>, flag: string): string | undefined {
-  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
-  const args = Array.isArray(app.args) ? app.args.map(text) : text(app.cmd).split(/\s+/);
+  const args = Array.isArray(app.args) ? app.args.map((arg) => asString(arg)) : asString(app.cmd).split(/\s+/);
   const at = args.indexOf(flag);
   return at >= 0 ? args[at + 1] : undefined;
 }
