@@ -1,5 +1,7 @@
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
+import { quote } from '../errors.js';
 import { damerauLevenshtein } from '../faq/fuzzy.js';
+import { asObject, asString } from './values.js';
 
 /**
  * Marathon 1.3.5's app and group definitions, as its published JSON schema
@@ -7,8 +9,13 @@ import { damerauLevenshtein } from '../faq/fuzzy.js';
  * written here from reading it; plus the rules Marathon checks that a schema cannot say.
  */
 
-/** A name per path segment: lowercase letters, digits, dashes and dots, not starting or ending with a dash; `..` goes up. */
-const PATH_PATTERN = '^(\\/?((\\.{2})|([a-z0-9][a-z0-9\\-.]*[a-z0-9]+)|([a-z0-9]*))($|\\/))+$';
+/**
+ * A name per path segment: lowercase letters, digits, dashes and dots, not starting or ending with a dash; `..` goes up.
+ * Marathon's schema says it as one pattern, `^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$`, which
+ * backtracks quadratically (an id of 100k letters took 9 s); this is the same test a segment at a time.
+ */
+const PATH_SEGMENT = /^(\.\.|[a-z0-9]*|[a-z0-9][a-z0-9.-]*[a-z0-9])$/;
+export const isMarathonPath = (text: string): boolean => text.split('/').every((segment) => PATH_SEGMENT.test(segment));
 const PORT_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -20,7 +27,7 @@ const amount = { type: 'number', minimum: 0 };
 const port = { type: 'integer', minimum: 0, maximum: 65535 };
 const stringMap = { type: 'object', additionalProperties: string };
 const dateTime = { type: 'string', format: 'date-time' };
-const path = { type: 'string', minLength: 1, pattern: PATH_PATTERN };
+const path = { type: 'string', minLength: 1, format: 'marathon-path' };
 const list = (items: object) => ({ type: 'array', items });
 const closed = (properties: Record<string, object>, required?: string[]) => ({
   type: 'object',
@@ -186,6 +193,7 @@ export const GROUP_SCHEMA: SchemaObject = {
 export function createSchemaValidator(): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
   ajv.addFormat('date-time', DATE_TIME);
+  ajv.addFormat('marathon-path', isMarathonPath);
   return ajv;
 }
 
@@ -228,6 +236,8 @@ export function checkMarathonDefinition(
 ): CheckedDefinition {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition))
     return { kind, problems: [{ path: '/', message: 'must be a JSON object, like {"id": "nginx", …}', refused: true }] };
+  const tooBig = sizeProblem(definition);
+  if (tooBig) return { kind, problems: [tooBig] };
   const validate = validators()[kind];
   const problems = validate(definition) ? [] : describeErrors(validate.errors ?? []);
   problems.push(
@@ -248,23 +258,50 @@ export interface FlattenedApp {
   app: Record<string, unknown>;
 }
 
+/** Deeper than any real group tree: checking deeper ones would overflow the stack. */
+const MAX_GROUP_DEPTH = 50;
+/** More apps and groups than any workshop installs: the schema check of 10k took seconds (its errors are copied per group). */
+const MAX_ENTRIES = 1000;
+
+/** A definition too deep or too big to check, said as a problem; walked level by level, without recursion. */
+function sizeProblem(definition: unknown): DefinitionProblem | undefined {
+  let depth = 0;
+  let entries = 0;
+  let level = [asObject(definition)];
+  while (level.length > 0) {
+    entries += level.reduce((sum, group) => sum + (Array.isArray(group.apps) ? group.apps.length : 0), level.length);
+    if (entries > MAX_ENTRIES)
+      return { path: '/', message: `has more than ${MAX_ENTRIES} apps and groups; split it into smaller groups`, refused: true };
+    level = level.flatMap((group) => objectsIn(group.groups).map((entry) => entry.object));
+    if (level.length > 0 && ++depth > MAX_GROUP_DEPTH)
+      return { path: '/', message: `has groups nested more than ${MAX_GROUP_DEPTH} deep`, refused: true };
+  }
+  return undefined;
+}
+
+/** The objects of a list with their places in it: an entry that is no object is the schema's to report, not an app. */
+const objectsIn = (list: unknown): Array<{ object: Record<string, unknown>; index: number }> =>
+  (Array.isArray(list) ? list : []).flatMap((item, index) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item) ? [{ object: item as Record<string, unknown>, index }] : [],
+  );
+/** An id as written, or "" (an id of another type is the schema's to report; String() of 10k-deep junk overflows). */
+const idOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 /** Every app of a group and its nested groups, as Marathon flattens them. */
 export function flattenGroup(group: Record<string, unknown>, parentId = '/', at = ''): FlattenedApp[] {
-  const groupId = resolveId(String(group.id ?? ''), parentId);
-  const apps = (Array.isArray(group.apps) ? group.apps : []).map((app: Record<string, unknown>, index) => ({
-    id: resolveId(String(app.id ?? ''), groupId),
+  const groupId = resolveId(idOf(group.id), parentId);
+  const apps = objectsIn(group.apps).map(({ object: app, index }) => ({
+    id: resolveId(idOf(app.id), groupId),
     path: `${at}/apps/${index}`,
     app,
   }));
-  const nested = (Array.isArray(group.groups) ? group.groups : []).flatMap((child: Record<string, unknown>, index) =>
-    flattenGroup(child, groupId, `${at}/groups/${index}`),
-  );
+  const nested = objectsIn(group.groups).flatMap(({ object: child, index }) => flattenGroup(child, groupId, `${at}/groups/${index}`));
   return [...apps, ...nested];
 }
 
 /** The value after `flag` in an app's `args` (or its `cmd`, split on spaces): `--elasticsearchNodes 3` → `"3"`; undefined when absent. */
 export function appArgument(app: Record<string, unknown>, flag: string): string | undefined {
-  const args = Array.isArray(app.args) ? app.args.map(String) : String(app.cmd ?? '').split(/\s+/);
+  const args = Array.isArray(app.args) ? app.args.map((arg) => asString(arg)) : asString(app.cmd).split(/\s+/);
   const at = args.indexOf(flag);
   return at >= 0 ? args[at + 1] : undefined;
 }
@@ -298,9 +335,9 @@ function groupRules(group: Record<string, unknown>): DefinitionProblem[] {
   const problems = apps.flatMap((entry) => appRules(entry.app, entry.path));
   const seen = new Set<string>();
   for (const entry of apps) {
-    if (entry.app.id === undefined) continue;
+    if (typeof entry.app.id !== 'string') continue;
     if (seen.has(entry.id))
-      problems.push({ path: `${entry.path}/id`, message: `"${entry.id}" is defined twice in this group`, refused: true });
+      problems.push({ path: `${entry.path}/id`, message: `${quote(entry.id)} is defined twice in this group`, refused: true });
     seen.add(entry.id);
   }
   return problems;
@@ -313,7 +350,24 @@ function describeErrors(errors: ErrorObject[]): DefinitionProblem[] {
     oneOfs.some(
       (oneOf) => oneOf !== error && error.schemaPath.startsWith(oneOf.schemaPath) && error.instancePath.startsWith(oneOf.instancePath),
     );
-  return errors.filter((error) => !inBranch(error)).map(describeError);
+  return errors
+    .filter((error) => !inBranch(error))
+    .map(describeError)
+    .map((problem) => ({ ...problem, path: shownPath(problem.path) }));
+}
+
+/** A safe path segment: a field name or index as Marathon's own names are. */
+const PLAIN_SEGMENT = /^[\w.~-]{0,40}$/;
+
+/**
+ * A path as the user can read it: its segments are field names the definition chose (`env`,
+ * `labels`), so one with a newline, control characters or 100k letters is quoted and cut.
+ */
+function shownPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (PLAIN_SEGMENT.test(segment) ? segment : quote(segment, 40)))
+    .join('/');
 }
 
 function describeError(error: ErrorObject): DefinitionProblem {
@@ -360,7 +414,12 @@ function describeError(error: ErrorObject): DefinitionProblem {
     case 'pattern':
       return refused(at, patternMessage(at, value));
     case 'format':
-      return refused(at, `${describeValue(value)} is not a date and time like "2016-11-04T12:00:00.000Z"`);
+      return refused(
+        at,
+        params.format === 'marathon-path'
+          ? patternMessage(at, value)
+          : `${describeValue(value)} is not a date and time like "2016-11-04T12:00:00.000Z"`,
+      );
     case 'not':
       return refused(at, 'give either "cmd" or "args", not both');
     case 'oneOf':
@@ -393,7 +452,7 @@ function article(type: string): string {
 }
 
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string ${quote(value)}`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';

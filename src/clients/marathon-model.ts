@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, asString, type Json, optionalString } from './values.js';
+import { asAmount, asArray, asCount, asObject, asString, type Json, nonEmptyString, optionalPort, optionalString } from './values.js';
 
 export interface MarathonTask {
   id: string;
@@ -56,8 +56,9 @@ export function parseMarathonTask(value: unknown): MarathonTask {
     appId: asString(task.appId),
     host: asString(task.host),
     agentId: asString(task.slaveId ?? task.agentId),
-    state: asString(task.state, task.startedAt ? 'TASK_RUNNING' : 'TASK_STAGING'),
-    ports: asArray(task.ports).map((port) => asNumber(port)),
+    state: nonEmptyString(task.state, optionalString(task.startedAt) ? 'TASK_RUNNING' : 'TASK_STAGING'),
+    // A port that is not one is left out: never "port 0".
+    ports: asArray(task.ports).flatMap((port) => optionalPort(port) ?? []),
     ...(optionalString(task.startedAt) ? { startedAt: asString(task.startedAt) } : {}),
     ...(optionalString(task.stagedAt) ? { stagedAt: asString(task.stagedAt) } : {}),
     ...(health.length > 0 ? { healthy: health.every((result) => result.alive === true) } : {}),
@@ -75,17 +76,17 @@ export function parseMarathonApp(value: unknown): MarathonApp {
     ...(optionalString(app.cmd) ? { cmd: asString(app.cmd) } : {}),
     ...(optionalString(docker.image) ? { image: asString(docker.image) } : {}),
     ...(optionalString(docker.network) ? { network: asString(docker.network) } : {}),
-    cpus: asNumber(app.cpus),
-    mem: asNumber(app.mem),
-    disk: asNumber(app.disk),
-    instances: asNumber(app.instances, 1),
-    tasksRunning: asNumber(app.tasksRunning, tasks.filter((task) => task.state === 'TASK_RUNNING').length),
-    tasksStaged: asNumber(app.tasksStaged, tasks.filter((task) => task.state === 'TASK_STAGING').length),
-    tasksHealthy: asNumber(app.tasksHealthy),
-    tasksUnhealthy: asNumber(app.tasksUnhealthy),
-    deployments: asArray(app.deployments).map((deployment) => asString(asObject(deployment).id)),
+    cpus: asAmount(app.cpus),
+    mem: asAmount(app.mem),
+    disk: asAmount(app.disk),
+    instances: asCount(app.instances, 1),
+    tasksRunning: asCount(app.tasksRunning, tasks.filter((task) => task.state === 'TASK_RUNNING').length),
+    tasksStaged: asCount(app.tasksStaged, tasks.filter((task) => task.state === 'TASK_STAGING').length),
+    tasksHealthy: asCount(app.tasksHealthy),
+    tasksUnhealthy: asCount(app.tasksUnhealthy),
+    deployments: asArray(app.deployments).flatMap((deployment) => optionalString(asObject(deployment).id) ?? []),
     tasks,
-    ...(failure.state
+    ...(optionalString(failure.state)
       ? {
           lastTaskFailure: {
             state: asString(failure.state),
@@ -104,9 +105,9 @@ export function parseDeployment(value: unknown): MarathonDeployment {
   const current = asArray(deployment.currentActions).map(asObject);
   return {
     id: asString(deployment.id),
-    affectedApps: asArray(deployment.affectedApps).map((app) => asString(app)),
-    currentStep: asNumber(deployment.currentStep),
-    totalSteps: asNumber(deployment.totalSteps),
+    affectedApps: asArray(deployment.affectedApps).flatMap((app) => optionalString(app) ?? []),
+    currentStep: asCount(deployment.currentStep),
+    totalSteps: asCount(deployment.totalSteps),
     currentActions: current.map((action) => ({ action: asString(action.action), app: asString(action.app) })),
   };
 }
@@ -116,7 +117,7 @@ export function parseMarathonInfo(value: unknown): MarathonInfo {
   const config = asObject(info.marathon_config);
   const zk = asObject(info.zookeeper_config);
   return {
-    version: asString(info.version, 'unknown'),
+    version: nonEmptyString(info.version, 'unknown'),
     ...(optionalString(info.leader) ? { leader: asString(info.leader) } : {}),
     ...(optionalString(info.frameworkId) ? { frameworkId: asString(info.frameworkId) } : {}),
     ...(optionalString(config.master) ? { master: asString(config.master) } : {}),

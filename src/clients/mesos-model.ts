@@ -1,6 +1,18 @@
 import { SIMULATOR_MARKER } from '../sim/about.js';
-import { NO_RESOURCES, parseResources, type Resources } from './resources.js';
-import { asArray, asBoolean, asNumber, asObject, asString, type Json, optionalString } from './values.js';
+import { NO_RESOURCES, parseResources, type Resources, sumResources } from './resources.js';
+import {
+  asArray,
+  asBoolean,
+  asCount,
+  asObject,
+  asString,
+  firstArray,
+  nonEmptyString,
+  optional,
+  optionalPort,
+  optionalString,
+  optionalTime,
+} from './values.js';
 
 export const TERMINAL_TASK_STATES = [
   'TASK_FINISHED',
@@ -47,7 +59,8 @@ export interface MesosAgent {
   resources: Resources;
   /** Missing in old masters' state: then computed from the tasks running on the agent. */
   usedResources: Resources;
-  attributes: Json;
+  /** `rack: "a"`, `level: 2`: Mesos attributes are text or scalars; anything else is dropped. */
+  attributes: Record<string, string | number>;
   version?: string;
 }
 
@@ -67,8 +80,8 @@ export interface MasterState {
   flags: Record<string, string>;
   /** The master is mesos-workshop-bot's simulator (its /state says so in a field real Mesos does not have). */
   simulated: boolean;
-  /** The JSON as received, for `--raw` and for fields we do not model. */
-  raw: Json;
+  /** The JSON as received, for fields we do not model. */
+  raw: Record<string, unknown>;
 }
 
 export interface AgentExecutor {
@@ -87,7 +100,7 @@ export interface AgentState {
   version: string;
   resources: Resources;
   executors: AgentExecutor[];
-  raw: Json;
+  raw: Record<string, unknown>;
 }
 
 export function parseTask(value: unknown): MesosTask {
@@ -100,12 +113,15 @@ export function parseTask(value: unknown): MesosTask {
     frameworkId: asString(task.framework_id),
     executorId: asString(task.executor_id),
     agentId: asString(task.slave_id ?? task.agent_id),
-    state: asString(task.state, 'TASK_UNKNOWN'),
+    state: nonEmptyString(task.state, 'TASK_UNKNOWN'),
     resources: parseResources(task.resources),
-    discoveryPorts: asArray(asObject(asObject(asObject(task.discovery).ports)).ports)
-      .map(asObject)
-      .map((port) => ({ ...(optionalString(port.name) ? { name: asString(port.name) } : {}), number: asNumber(port.number) })),
-    ...(running ? { startedAt: asNumber(running.timestamp) } : {}),
+    discoveryPorts: asArray(asObject(asObject(asObject(task.discovery).ports)).ports).flatMap((value) => {
+      const port = asObject(value);
+      const number = optionalPort(port.number);
+      // A port without a usable number is no port: never "port 0".
+      return number === undefined ? [] : [{ ...(optionalString(port.name) ? { name: asString(port.name) } : {}), number }];
+    }),
+    ...optional('startedAt', optionalTime(running?.timestamp)),
   };
 }
 
@@ -123,25 +139,14 @@ export function parseFramework(value: unknown): MesosFramework {
     usedResources: used === undefined ? NO_RESOURCES : parseResources(used),
     tasks,
     completedTasks: asArray(framework.completed_tasks).map(parseTask),
-    ...(framework.registered_time !== undefined ? { registeredTime: asNumber(framework.registered_time) } : {}),
+    ...optional('registeredTime', optionalTime(framework.registered_time)),
   };
 }
 
 export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): MesosAgent {
   const agent = asObject(value);
   const used =
-    agent.used_resources !== undefined
-      ? parseResources(agent.used_resources)
-      : tasksOnAgent.reduce<Resources>(
-          (sum, task) => ({
-            cpus: sum.cpus + task.resources.cpus,
-            mem: sum.mem + task.resources.mem,
-            disk: sum.disk + task.resources.disk,
-            gpus: sum.gpus + task.resources.gpus,
-            ports: [...sum.ports, ...task.resources.ports],
-          }),
-          { ...NO_RESOURCES, ports: [] },
-        );
+    agent.used_resources !== undefined ? parseResources(agent.used_resources) : sumResources(tasksOnAgent.map((task) => task.resources));
   return {
     id: asString(agent.id),
     pid: asString(agent.pid),
@@ -149,7 +154,11 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
     active: asBoolean(agent.active, true),
     resources: parseResources(agent.resources),
     usedResources: used,
-    attributes: asObject(agent.attributes),
+    attributes: Object.fromEntries(
+      Object.entries(asObject(agent.attributes)).filter(
+        (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+      ),
+    ),
     ...(optionalString(agent.version) ? { version: asString(agent.version) } : {}),
   };
 }
@@ -157,23 +166,29 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
 export function parseMasterState(value: unknown): MasterState {
   const state = asObject(value);
   const frameworks = asArray(state.frameworks).map(parseFramework);
-  const liveTasks = frameworks.flatMap((framework) => framework.tasks).filter((task) => !TERMINAL_TASK_STATES.includes(task.state));
-  const agents = asArray(state.slaves ?? state.agents).map((agent) =>
-    parseAgent(
-      agent,
-      liveTasks.filter((task) => task.agentId === asString(asObject(agent).id)),
-    ),
-  );
+  // Live tasks by agent, found once: a filter per agent took seconds on a cluster with 10k tasks.
+  const liveTasks = new Map<string, MesosTask[]>();
+  for (const task of frameworks.flatMap((framework) => framework.tasks)) {
+    // A task that names no agent is on none (not on every agent that names no id either).
+    if (task.agentId === '' || TERMINAL_TASK_STATES.includes(task.state)) continue;
+    const onAgent = liveTasks.get(task.agentId);
+    if (onAgent) onAgent.push(task);
+    else liveTasks.set(task.agentId, [task]);
+  }
+  const agents = firstArray(state.slaves, state.agents).map((agent) => {
+    const id = asString(asObject(agent).id);
+    return parseAgent(agent, id === '' ? [] : liveTasks.get(id));
+  });
   const flags = Object.fromEntries(Object.entries(asObject(state.flags)).map(([key, flag]) => [key, asString(flag)]));
   return {
-    version: asString(state.version, 'unknown'),
+    version: nonEmptyString(state.version, 'unknown'),
     id: asString(state.id),
     pid: asString(state.pid),
     hostname: asString(state.hostname),
     ...(optionalString(state.leader) ? { leader: asString(state.leader) } : {}),
     ...(optionalString(state.cluster) ? { cluster: asString(state.cluster) } : {}),
-    activatedAgents: asNumber(state.activated_slaves ?? state.activated_agents, agents.filter((agent) => agent.active).length),
-    deactivatedAgents: asNumber(state.deactivated_slaves ?? state.deactivated_agents),
+    activatedAgents: asCount(state.activated_slaves ?? state.activated_agents, agents.filter((agent) => agent.active).length),
+    deactivatedAgents: asCount(state.deactivated_slaves ?? state.deactivated_agents, agents.filter((agent) => !agent.active).length),
     agents,
     frameworks,
     completedFrameworks: asArray(state.completed_frameworks).map(parseFramework),
@@ -194,9 +209,9 @@ export function parseAgentState(value: unknown): AgentState {
           name: asString(executor.name),
           frameworkId: asString(framework.id),
           directory: asString(executor.directory),
-          taskIds: [...asArray(executor.tasks), ...asArray(executor.completed_tasks), ...asArray(executor.queued_tasks)].map((task) =>
-            asString(asObject(task).id),
-          ),
+          taskIds: [...asArray(executor.tasks), ...asArray(executor.completed_tasks), ...asArray(executor.queued_tasks)]
+            .map((task) => asString(asObject(task).id))
+            .filter((id) => id !== ''),
           completed,
         });
       }
@@ -208,7 +223,7 @@ export function parseAgentState(value: unknown): AgentState {
     id: asString(state.id),
     pid: asString(state.pid),
     hostname: asString(state.hostname),
-    version: asString(state.version, 'unknown'),
+    version: nonEmptyString(state.version, 'unknown'),
     resources: parseResources(state.resources),
     executors,
     raw: state,

@@ -15,7 +15,7 @@ import {
   parseTask,
   pidAddress,
 } from './mesos-model.js';
-import { asArray, asNumber, asObject, asString, optionalString } from './values.js';
+import { asArray, asNumber, asObject, asString, firstArray, optionalString } from './values.js';
 
 /** Mesos caps one /files/read at 16 pages; ask for less and page. */
 const READ_CHUNK = 64 * 1024;
@@ -71,7 +71,7 @@ export class MesosClient {
 
   async agents(): Promise<MesosAgent[]> {
     const body = asObject(await this.masterJson(['/master/slaves', '/master/slaves.json', '/slaves']));
-    return asArray(body.slaves ?? body.agents).map((agent) => parseAgent(agent));
+    return firstArray(body.slaves, body.agents).map((agent) => parseAgent(agent));
   }
 
   async metrics(): Promise<Record<string, number>> {

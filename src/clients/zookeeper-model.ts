@@ -1,4 +1,4 @@
-import { asNumber, asObject, asString } from './values.js';
+import { asObject, asString, optionalPort } from './values.js';
 
 /** A Mesos master as it announces itself under /mesos (MasterInfo). */
 export interface MesosMasterInfo {
@@ -22,7 +22,8 @@ export function isMesosMasterZnode(name: string): boolean {
 /** Decodes one `/mesos/json.info_N` (JSON) or `/mesos/info_N` (protobuf: best effort, the pid). */
 export function decodeMesosMasterZnode(name: string, data: Buffer): MesosMasterInfo {
   const match = MESOS_ZNODE.exec(name);
-  const sequence = Number(match?.[2] ?? Number.NaN);
+  // Not a contender's name, or more digits than ZooKeeper writes: last in line, never the leader (and never NaN).
+  const sequence = Math.min(Number(match?.[2] ?? Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   if (match?.[1]) {
     try {
       const info = asObject(JSON.parse(data.toString('utf8')));
@@ -33,7 +34,7 @@ export function decodeMesosMasterZnode(name: string, data: Buffer): MesosMasterI
         format: 'json',
         pid: asString(info.pid) || undefined,
         hostname: asString(address.hostname ?? info.hostname) || undefined,
-        port: asNumber(address.port ?? info.port) || undefined,
+        port: optionalPort(address.port ?? info.port),
         version: asString(info.version) || undefined,
         id: asString(info.id) || undefined,
       };
@@ -43,9 +44,10 @@ export function decodeMesosMasterZnode(name: string, data: Buffer): MesosMasterI
   }
   // MasterInfo protobuf: the pid is a length-delimited string field "master@host:port".
   const text = data.toString('latin1');
-  const pid = /master@[\w.-]+:\d+/.exec(text)?.[0];
+  const pid = /master@[\w.-]+:\d{1,5}(?!\d)/.exec(text)?.[0];
   const hostname = pid ? pid.slice('master@'.length).split(':')[0] : undefined;
-  return { znode: name, sequence, format: 'protobuf', ...(pid ? { pid, hostname, port: Number(pid.split(':')[1]) } : {}) };
+  const port = optionalPort(pid?.split(':')[1]);
+  return { znode: name, sequence, format: 'protobuf', ...(pid && port ? { pid, hostname, port } : {}) };
 }
 
 /** The leader is the contender with the lowest sequence number. */

@@ -2,14 +2,17 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import {
   APP_SCHEMA,
+  appArgument,
   checkMarathonDefinition,
   createSchemaValidator,
   flattenGroup,
   formatProblems,
   GROUP_SCHEMA,
   isGroupDefinition,
+  isMarathonPath,
 } from '../../src/clients/marathon-definition.js';
 import { fixturesNote, haveRealFixtures, listFixtures, readJsonFixture } from '../support/fixtures.js';
+import { deeplyNested } from '../support/mutate.js';
 
 type Json = Record<string, unknown>;
 
@@ -273,5 +276,78 @@ describe('checking a definition before it is sent', () => {
         ],
       }),
     ).toContain('/apps/1/id: "/g/a" is defined twice in this group');
+  });
+});
+
+/** Regressions found by test/clients/parsers-fuzz.test.ts: what an attendee checking or installing a definition would have seen. */
+describe('definitions that are broken on purpose or by accident', () => {
+  const messages = (definition: unknown) => formatProblems(checkMarathonDefinition(definition).problems);
+
+  it('a group with null among its apps or groups gets its problems, not "something went wrong" (TypeError)', () => {
+    const text = messages({ id: '/g', apps: [null, 'web'], groups: [null] });
+    expect(text).toContain('/apps/0: must be an object, not null');
+    expect(text).toContain('/groups/0: must be an object, not null');
+  });
+
+  it('an id or args of 20k-deep lists gets a problem, not "something went wrong" (stack overflow)', () => {
+    expect(messages({ id: deeplyNested(20_000), apps: [{ id: deeplyNested(20_000), cmd: 'x' }] })).toContain('/id: must be a string');
+    expect(appArgument({ args: [deeplyNested(20_000), '--elasticsearchNodes', '3'] }, '--elasticsearchNodes')).toBe('3');
+    expect(appArgument({ cmd: deeplyNested(20_000) }, '--elasticsearchNodes')).toBeUndefined();
+  });
+
+  it('a 100k-character value is quoted cut, not pasted back whole', () => {
+    const text = messages({ id: '/web', cmd: 'x', container: { type: 'x'.repeat(100_000) } });
+    expect(text).toContain('/container/type: the string "xxx');
+    expect(text).toContain('(100,000 characters)');
+    expect(text.length).toBeLessThan(1_000);
+  });
+
+  it('a field name with a newline or control characters cannot reshape the reply', () => {
+    const text = messages({ id: '/web', cmd: 'x', 'evil\n*@channel*\u0007': 1, labels: { 'a\nb': 5 } });
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text).toContain('/"evil\\n*@channel*\\u0007": is not a field here');
+    expect(text).toContain('/labels/"a\\nb": must be a string');
+  });
+
+  it('an app id defined twice is quoted with its control characters visible', () => {
+    const app = { id: 'a\u0007', cmd: 'x' };
+    expect(messages({ id: '/g', apps: [app, app] })).toContain('"/g/a\\u0007" is defined twice');
+  });
+
+  it('a group of 10k apps or groups is refused at once instead of taking seconds to check', () => {
+    const started = performance.now();
+    const text = messages({
+      id: '/g',
+      groups: Array.from({ length: 10_000 }, (_, index) => ({ id: `g${index}`, apps: [{ id: 'a', cpus: 'x' }] })),
+    });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(text).toBe('/: has more than 1000 apps and groups; split it into smaller groups');
+  });
+
+  it('groups nested 10k deep are refused, not a stack overflow', () => {
+    let group: Record<string, unknown> = { id: 'leaf', apps: [{ id: 'a', cmd: 'x' }] };
+    for (let level = 0; level < 10_000; level++) group = { id: `g${level}`, groups: [group] };
+    expect(messages(group)).toBe('/: has groups nested more than 50 deep');
+  });
+});
+
+describe.skipIf(!haveRealFixtures)('ids checked a segment at a time', () => {
+  it('agree with the pattern of Marathon’s published schema on every short string of its characters', () => {
+    const schema = readJsonFixture<{ definitions: { pathType: { pattern: string } } }>(`${SCHEMA_DIR}/AppDefinition.json`);
+    const marathon = new RegExp(schema.definitions.pathType.pattern);
+    const alphabet = ['a', '0', '.', '-', '/', 'A', '_'];
+    let strings = [''];
+    for (let length = 1; length <= 6; length++) {
+      strings = strings.flatMap((prefix) => alphabet.map((char) => prefix + char));
+      const disagree = strings.filter((id) => isMarathonPath(id) !== marathon.test(id));
+      expect(disagree, `length ${length}`).toEqual([]);
+    }
+  });
+
+  it('an id of 100k letters and a newline is refused in milliseconds (Marathon’s pattern took 9 s)', () => {
+    const started = performance.now();
+    const { problems } = checkMarathonDefinition({ id: `${'x'.repeat(100_000)}\n`, cmd: 'x' });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(formatProblems(problems)).toMatch(/^\/id: the string "x+…" \(100,001 characters\) is not a valid id/);
   });
 });

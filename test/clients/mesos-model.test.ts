@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgentState, parseMasterState, parseTask } from '../../src/clients/mesos-model.js';
+import { deeplyNested } from '../support/mutate.js';
+
+/** Regressions found by test/clients/parsers-fuzz.test.ts: what a user would have seen, and the smallest input that did it. */
+describe('Mesos state from a broken or hostile master', () => {
+  it('an agent with deeply nested attributes does not break `/cluster state --raw` (the JSON of what was understood)', () => {
+    const state = parseMasterState({ slaves: [{ id: 'a1', attributes: { rack: 'r1', level: 2, junk: deeplyNested(20_000) } }] });
+    expect(state.agents[0]!.attributes).toEqual({ rack: 'r1', level: 2 });
+    const { raw: _raw, ...understood } = state;
+    expect(() => JSON.stringify(understood)).not.toThrow();
+  });
+
+  it('a discovery port without a number is left out, not shown as port 0 in /cluster ps', () => {
+    const task = parseTask({
+      id: 't',
+      discovery: {
+        ports: { ports: [{ name: 'CLIENT_PORT' }, { name: 'HTTP', number: 'http' }, { name: 'TRANSPORT_PORT', number: 9300 }] },
+      },
+    });
+    expect(task.discoveryPorts).toEqual([{ name: 'TRANSPORT_PORT', number: 9300 }]);
+  });
+
+  it('a framework registered at null or "" has no registration time (not 1970)', () => {
+    const state = parseMasterState({
+      frameworks: [
+        { id: 'f1', registered_time: null },
+        { id: 'f2', registered_time: '' },
+      ],
+    });
+    expect(state.frameworks.map((framework) => framework.registeredTime)).toEqual([undefined, undefined]);
+  });
+
+  it('a running status without a usable timestamp gives no start time (not 1970)', () => {
+    expect(parseTask({ id: 't', statuses: [{ state: 'TASK_RUNNING', timestamp: 'soon' }] }).startedAt).toBeUndefined();
+    expect(parseTask({ id: 't', statuses: [{ state: 'TASK_RUNNING', timestamp: 1_460_000_000.5 }] }).startedAt).toBe(1_460_000_000.5);
+  });
+
+  it('"activated_slaves": "" counts the active agents instead of saying "0 agents"', () => {
+    const state = parseMasterState({ activated_slaves: '', deactivated_slaves: -1, slaves: [{ id: 'a1' }, { id: 'a2' }] });
+    expect(state.activatedAgents).toBe(2);
+    expect(state.deactivatedAgents).toBe(0);
+  });
+
+  it('a fractional or negative agent count is not reported as such', () => {
+    const state = parseMasterState({ activated_slaves: 1.5, deactivated_slaves: -2, slaves: [{ id: 'a1', active: false }] });
+    expect(state.activatedAgents).toBe(0);
+    expect(state.deactivatedAgents).toBe(1);
+  });
+
+  it('"slaves" of the wrong type does not hide the agents listed under "agents"', () => {
+    expect(parseMasterState({ slaves: {}, agents: [{ id: 'a1' }] }).agents.map((agent) => agent.id)).toEqual(['a1']);
+  });
+
+  it('tasks that name no agent are not added to the used resources of an agent that names no id', () => {
+    const state = parseMasterState({
+      slaves: [{ resources: { cpus: 4 } }],
+      frameworks: [{ tasks: [{ id: 't', state: 'TASK_RUNNING', resources: { cpus: 3 } }] }],
+    });
+    expect(state.agents[0]!.usedResources.cpus).toBe(0);
+  });
+
+  it('an empty version reads as unknown, not as "Mesos " with nothing after it', () => {
+    expect(parseMasterState({ version: '' }).version).toBe('unknown');
+    expect(parseAgentState({ version: '' }).version).toBe('unknown');
+    expect(parseTask({ id: 't', state: '' }).state).toBe('TASK_UNKNOWN');
+  });
+
+  it('an agent state lists only task ids that are there', () => {
+    const state = parseAgentState({ frameworks: [{ id: 'f', executors: [{ id: 'e', tasks: [{ id: 't1' }, {}, null, 'junk'] }] }] });
+    expect(state.executors[0]!.taskIds).toEqual(['t1']);
+  });
+
+  it('30k running tasks on one agent without used_resources parse in a second or two, not 38 s, with cpus rounded', () => {
+    const tasks = Array.from({ length: 30_000 }, (_, index) => ({
+      id: `t${index}`,
+      slave_id: 'a0',
+      state: 'TASK_RUNNING',
+      resources: { cpus: 0.1, mem: 32, ports: `[${31000 + (index % 1000)}-${31000 + (index % 1000)}]` },
+    }));
+    const started = performance.now();
+    const state = parseMasterState({ slaves: [{ id: 'a0' }], frameworks: [{ id: 'f', tasks }] });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(state.agents[0]!.usedResources).toMatchObject({ cpus: 3000, mem: 960_000 });
+    expect(state.agents[0]!.usedResources.ports).toHaveLength(30_000);
+  });
+});
