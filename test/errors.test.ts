@@ -11,6 +11,19 @@ describe('quote(): user input echoed in a message', () => {
     expect(quote('a\nb\tc\u0000d\u001b[31m\u2028')).toBe('"a\\nb\\tc\\u0000d\\u001b[31m\\u2028"');
   });
 
+  it("escapes Slack's markup, so a quoted <!channel> or disguised link is shown, not sent", () => {
+    expect(quote('<!channel> <@U0BOSS> <#C0ROOM> <!subteam^S1>')).toBe(
+      '"&lt;!channel&gt; &lt;@U0BOSS&gt; &lt;#C0ROOM&gt; &lt;!subteam^S1&gt;"',
+    );
+    expect(quote('<https://evil.example|click here>')).toBe('"&lt;https://evil.example|click here&gt;"');
+    // An ampersand first, so what someone typed as "&lt;" stays those four characters.
+    expect(quote('Q&A &lt;')).toBe('"Q&amp;A &amp;lt;"');
+  });
+
+  it('cuts before escaping: never inside an entity, and the count is of what was typed', () => {
+    expect(quote(`${'x'.repeat(79)}<<<`)).toBe(`"${'x'.repeat(79)}&lt;…" (82 characters)`);
+  });
+
   it('cuts long input and says how long it was', () => {
     const quoted = quote('x'.repeat(1_000_000));
     expect(quoted).toBe(`"${'x'.repeat(80)}…" (1,000,000 characters)`);

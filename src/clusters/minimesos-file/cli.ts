@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage, UserError } from '../../errors.js';
+import { unescapeMrkdwn } from '../../render/mrkdwn.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 import { resourcesString } from './render.js';
 import { blocksNotRunWarning, parseMinimesosFile } from './spec.js';
@@ -25,7 +26,8 @@ export async function runMinimesosFileCli(argv: string[]): Promise<number> {
   try {
     spec = parseMinimesosFile(await readFile(path, 'utf8'));
   } catch (error) {
-    const text = error instanceof UserError ? error.message : `cannot read ${path}: ${errorMessage(error)}`;
+    // A UserError's message is mrkdwn for Slack: the terminal shows what the file held.
+    const text = error instanceof UserError ? unescapeMrkdwn(error.message) : `cannot read ${path}: ${errorMessage(error)}`;
     process.stderr.write(`${text}\n`);
     return 2;
   }
