@@ -232,6 +232,33 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
     });
   });
 
+  describe("what attendees type is repeated as text, never as Slack's markup", () => {
+    it('/check <!channel> answers that there is no such exercise, with the name escaped (no @channel ping)', async () => {
+      const request = slash('/check', '<!channel>', 'U0PING');
+      await request.post();
+      const reply = JSON.stringify((await replyTo(request.id)).body);
+      expect(reply).toContain('I don\'t know the exercise \\"&lt;!channel&gt;\\"');
+      expect(reply).not.toContain('<!channel>');
+    });
+
+    it('a DM with <!here> and a disguised link as the exercise is answered escaped too', async () => {
+      const ts = `1700000500.${String(++sequence).padStart(6, '0')}`;
+      const body = eventBody({
+        type: 'message',
+        channel_type: 'im',
+        channel: 'D0PING',
+        user: 'U0PING',
+        text: '/check <!here><https://evil.example|marathon>',
+        ts,
+        event_ts: ts,
+      });
+      await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: JSON_TYPE, body });
+      const answer = JSON.stringify((await slack.fake.waitFor((call) => call.body.thread_ts === ts, 8000)).body);
+      expect(answer).toContain('&lt;!here&gt;&lt;https://evil.example|marathon&gt;');
+      expect(answer).not.toMatch(/<!here>|<https:\/\/evil/);
+    });
+  });
+
   describe('what the bot sends stays inside Slack limits', () => {
     it('cuts a reply over 40,000 characters and 50 blocks before sending it', async () => {
       const request = slash('/loud', '', 'U0LOUD');
