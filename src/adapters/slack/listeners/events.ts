@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
 import { UserError } from '../../../errors.js';
+import { escapeMrkdwn } from '../../../render/mrkdwn.js';
 import { parseCommandLine } from '../../../router/command-line.js';
 import { userErrorMessage } from '../../../router/router.js';
 import type { AttachedFile, CommandRequest } from '../../../router/types.js';
@@ -106,6 +107,7 @@ async function ask(
   }
 }
 
+/** The names the sender gave their files, escaped: they go into mrkdwn. */
 function fileNames(files: AttachedFile[]): string {
-  return files.map((file) => file.name).join(', ');
+  return escapeMrkdwn(files.map((file) => file.name).join(', '));
 }
