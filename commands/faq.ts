@@ -86,7 +86,9 @@ async function liveView(
           : [];
         return [
           divider(),
-          section(`${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${state.leader ?? 'none known'}`}`),
+          section(
+            `${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${escapeMrkdwn(state.leader ?? 'none known')}`}`,
+          ),
         ];
       }
     }
