@@ -241,6 +241,14 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
       expect(reply).not.toContain('<!channel>');
     });
 
+    it('what Slack delivers as entities (typed "<b> & co") is read as typed and repeated escaped once', async () => {
+      const request = slash('/check', '&lt;b&gt;&amp;co', 'U0TYPED');
+      await request.post();
+      const reply = JSON.stringify((await replyTo(request.id)).body);
+      expect(reply).toContain('I don\'t know the exercise \\"&lt;b&gt;&amp;co\\"');
+      expect(reply).not.toContain('&amp;lt;');
+    });
+
     it('a DM with <!here> and a disguised link as the exercise is answered escaped too', async () => {
       const ts = `1700000500.${String(++sequence).padStart(6, '0')}`;
       const body = eventBody({
