@@ -70,7 +70,7 @@ export async function logs(ctx: CommandContext): Promise<void> {
   const { task, content, size } = await ctx.services.access.mesos(cluster).readSandboxFile(query, file, 2800);
   const cut = size > content.length ? `(last ${content.length} of ${size} bytes)\n` : '';
   await ctx.out.reply({
-    text: `${file} of ${task.id}`,
+    text: `${file} of ${escapeMrkdwn(task.id)}`,
     blocks: [
       section(`[minimesos] Fetching '${file}' of task '${escapeMrkdwn(task.id)}'\n${cut}${codeBlock(escapeMrkdwn(content) || '(empty)')}`),
     ],
