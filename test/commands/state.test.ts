@@ -289,6 +289,12 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map(eventToText).join('\n');
     expect(shown).toContain('*<!channel> <https://evil.example|click here>* (<!channel> fw)');
     expect(shown).not.toContain('&lt;');
+    // /check's step details name the cluster's frameworks too.
+    const checked = text((await run('/check', 'frameworks')).replies[0]!);
+    expect(checked).toContain('(frameworks: marathon, &lt;!channel&gt; fw)');
+    expect(checked).not.toContain('<!channel>');
+    const checkedHere = (await say(slack.bot, '/check frameworks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    expect(checkedHere).toContain('(frameworks: marathon, <!channel> fw)');
   });
 
   it('/cluster install repeats a hostile id or field name escaped', async () => {
