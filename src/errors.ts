@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from './render/mrkdwn.js';
+import { escapeMrkdwn, unescapeMrkdwn } from './render/mrkdwn.js';
 
 /**
  * A failure the user caused or can fix: its message is shown to them as is, so it says what was
@@ -15,7 +15,12 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An error's message as plain text (for the terminal, logs, records). A UserError's message is
+ * mrkdwn — what it quotes is escaped for Slack — so it is decoded back to the characters typed.
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof UserError) return unescapeMrkdwn(error.message);
   return error instanceof Error ? error.message : String(error);
 }
 

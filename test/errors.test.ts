@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quote } from '../src/errors.js';
+import { errorMessage, quote, UserError } from '../src/errors.js';
 
 describe('quote(): user input echoed in a message', () => {
   it('quotes short input as typed', () => {
@@ -22,6 +22,13 @@ describe('quote(): user input echoed in a message', () => {
 
   it('cuts before escaping: never inside an entity, and the count is of what was typed', () => {
     expect(quote(`${'x'.repeat(79)}<<<`)).toBe(`"${'x'.repeat(79)}&lt;…" (82 characters)`);
+  });
+
+  it("a UserError's message is mrkdwn; as plain text (terminal, logs, records) it says what was typed", () => {
+    const error = new UserError(`${quote('<!here> & co')} is not an exercise.`);
+    expect(error.message).toBe('"&lt;!here&gt; &amp; co" is not an exercise.');
+    expect(errorMessage(error)).toBe('"<!here> & co" is not an exercise.');
+    expect(errorMessage(new Error('a &lt; b'))).toBe('a &lt; b');
   });
 
   it('cuts long input and says how long it was', () => {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage, UserError } from '../../errors.js';
-import { unescapeMrkdwn } from '../../render/mrkdwn.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 import { resourcesString } from './render.js';
 import { blocksNotRunWarning, parseMinimesosFile } from './spec.js';
@@ -26,8 +25,7 @@ export async function runMinimesosFileCli(argv: string[]): Promise<number> {
   try {
     spec = parseMinimesosFile(await readFile(path, 'utf8'));
   } catch (error) {
-    // A UserError's message is mrkdwn for Slack: the terminal shows what the file held.
-    const text = error instanceof UserError ? unescapeMrkdwn(error.message) : `cannot read ${path}: ${errorMessage(error)}`;
+    const text = error instanceof UserError ? errorMessage(error) : `cannot read ${path}: ${errorMessage(error)}`;
     process.stderr.write(`${text}\n`);
     return 2;
   }
