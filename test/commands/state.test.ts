@@ -295,6 +295,10 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(checked).not.toContain('<!channel>');
     const checkedHere = (await say(slack.bot, '/check frameworks', { user: 'U0BOB' })).map(eventToText).join('\n');
     expect(checkedHere).toContain('(frameworks: marathon, <!channel> fw)');
+    // And so do the task's own logs.
+    const logs = text((await run('/cluster', 'logs ping-1')).replies[0]!);
+    expect(logs).toContain('Registered executor on &lt;!channel&gt; fw');
+    expect(logs).not.toContain('<!channel>');
   });
 
   it('/cluster install repeats a hostile id or field name escaped', async () => {
