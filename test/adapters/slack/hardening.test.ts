@@ -233,18 +233,21 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
   });
 
   describe("what attendees type is repeated as text, never as Slack's markup", () => {
-    it('/check <!channel> answers that there is no such exercise, with the name escaped (no @channel ping)', async () => {
-      const request = slash('/check', '<!channel>', 'U0PING');
+    /** The whole reply to `/check <text>`, as Slack gets it. */
+    const checkReply = async (text: string, user: string) => {
+      const request = slash('/check', text, user);
       await request.post();
-      const reply = JSON.stringify((await replyTo(request.id)).body);
+      return JSON.stringify((await replyTo(request.id)).body);
+    };
+
+    it('/check <!channel> answers that there is no such exercise, with the name escaped (no @channel ping)', async () => {
+      const reply = await checkReply('<!channel>', 'U0PING');
       expect(reply).toContain('I don\'t know the exercise \\"&lt;!channel&gt;\\"');
       expect(reply).not.toContain('<!channel>');
     });
 
     it('what Slack delivers as entities (typed "<b> & co") is read as typed and repeated escaped once', async () => {
-      const request = slash('/check', '&lt;b&gt;&amp;co', 'U0TYPED');
-      await request.post();
-      const reply = JSON.stringify((await replyTo(request.id)).body);
+      const reply = await checkReply('&lt;b&gt;&amp;co', 'U0TYPED');
       expect(reply).toContain('I don\'t know the exercise \\"&lt;b&gt;&amp;co\\"');
       expect(reply).not.toContain('&amp;lt;');
     });
