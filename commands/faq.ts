@@ -2,6 +2,7 @@ import { errorMessage } from '../src/errors.js';
 import type { Faq, FaqResult } from '../src/faq/faq.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
 import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
+import { escapeMrkdwn } from '../src/render/mrkdwn.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../src/router/types.js';
 import type { CommandServices } from '../src/services.js';
 import { appBlocks, clusterTotals, frameworkBlocks, mesosLeaderLine, resourceTable, taskBlocks } from './render/cluster-views.js';
@@ -85,13 +86,15 @@ async function liveView(
           : [];
         return [
           divider(),
-          section(`${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${state.leader ?? 'none known'}`}`),
+          section(
+            `${title}\n${masters.length ? mesosLeaderLine(masters) : `*Leading Mesos master:* ${escapeMrkdwn(state.leader ?? 'none known')}`}`,
+          ),
         ];
       }
     }
   } catch (error) {
     log.info({ err: error }, 'live view unavailable');
-    return [context(`(I couldn't read your cluster for a live view: ${errorMessage(error).slice(0, 200)})`)];
+    return [context(`(I couldn't read your cluster for a live view: ${escapeMrkdwn(errorMessage(error).slice(0, 200))})`)];
   }
 }
 
@@ -133,14 +136,15 @@ async function askInstructor({ action, services, out }: ActionContext): Promise<
   if (!channel) {
     await out.reply({
       text: 'Ask the instructor',
-      blocks: [section(`No instructor channel is set up, so please ask the instructor directly: _"${action.value}"_`)],
+      blocks: [section(`No instructor channel is set up, so please ask the instructor directly: _"${escapeMrkdwn(action.value)}"_`)],
     });
     return;
   }
   await services.notifier.post(channel, {
     text: `Question from <@${action.user}>`,
     blocks: [
-      section(`:raising_hand: <@${action.user}> asks (in <#${action.channel}>):\n>${action.value.replace(/\n/g, '\n>')}`),
+      // The question as the attendee typed it, escaped: a `<!channel>` in it must not ping the instructors' channel.
+      section(`:raising_hand: <@${action.user}> asks (in <#${action.channel}>):\n>${escapeMrkdwn(action.value).replace(/\n/g, '\n>')}`),
       context('The FAQ had no answer for it.'),
     ],
   });

@@ -2,6 +2,7 @@ import { pidAddress } from '../src/clients/mesos-model.js';
 import { freeResources } from '../src/clients/resources.js';
 import { quote, UserError } from '../src/errors.js';
 import { type Block, context, paginate, section } from '../src/render/blocks.js';
+import { escapeMrkdwn } from '../src/render/mrkdwn.js';
 import { tokenize } from '../src/router/args.js';
 import type { CommandContext, CommandSpec } from '../src/router/types.js';
 import {
@@ -80,7 +81,7 @@ async function zk(ctx: CommandContext): Promise<void> {
   }));
   await postInThread(
     ctx,
-    `<@${ctx.request.user}>'s ZooKeeper under ${tree.path}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`,
+    `<@${ctx.request.user}>'s ZooKeeper under ${escapeMrkdwn(tree.path)}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`,
     znodeBlocks(tree, masters),
   );
 }
@@ -96,18 +97,18 @@ async function leader(ctx: CommandContext): Promise<void> {
       marathon: await client.marathonLeader('/marathon'),
     }));
     lines.push(mesosLeaderLine(fromZk.masters));
-    if (fromZk.marathon) lines.push(`*Marathon leader:* ${fromZk.marathon} (from /marathon/leader-curator)`);
+    if (fromZk.marathon) lines.push(`*Marathon leader:* ${escapeMrkdwn(fromZk.marathon)} (from /marathon/leader-curator)`);
   } else {
     const state = await ctx.services.access.mesos(cluster).state();
     lines.push(
       state.leader
-        ? `*Leading Mesos master:* ${pidAddress(state.leader)} (from the master's /state; attach zookeeper= to see the election znodes)`
+        ? `*Leading Mesos master:* ${escapeMrkdwn(pidAddress(state.leader))} (from the master's /state; attach zookeeper= to see the election znodes)`
         : 'The master knows no leader right now.',
     );
   }
   if (endpoints.marathon && !lines.some((line) => line.startsWith('*Marathon leader'))) {
     const info = await ctx.services.access.marathon(cluster).info();
-    lines.push(`*Marathon leader:* ${info.leader ?? 'none elected'} (Marathon ${info.version})`);
+    lines.push(`*Marathon leader:* ${escapeMrkdwn(info.leader ?? 'none elected')} (Marathon ${escapeMrkdwn(info.version)})`);
   }
   await postInThread(ctx, `<@${ctx.request.user}>'s cluster leaders`, [section(lines.join('\n'))]);
 }

@@ -1,3 +1,5 @@
+import { escapeMrkdwn, unescapeMrkdwn } from './render/mrkdwn.js';
+
 /**
  * A failure the user caused or can fix: its message is shown to them as is, so it says what was
  * wrong and what to do. Anything else that escapes a command is logged with a correlation id and
@@ -13,7 +15,12 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An error's message as plain text (for the terminal, logs, records). A UserError's message is
+ * mrkdwn — what it quotes is escaped for Slack — so it is decoded back to the characters typed.
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof UserError) return unescapeMrkdwn(error.message);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -22,14 +29,16 @@ export const QUOTE_MAX_CHARS = 80;
 
 /**
  * User input quoted inside a message: in double quotes, control characters shown as escapes (so a
- * newline or a bell cannot reshape the reply), and cut to `max` characters with the full length said.
- * Every message that echoes what someone typed goes through this.
+ * newline or a bell cannot reshape the reply), Slack's markup characters escaped (so `<!channel>` or
+ * `<https://evil.example|click here>` is shown, not sent as a ping or a link; see render/mrkdwn.ts),
+ * and cut to `max` characters with the full length said. Every message that echoes what someone
+ * typed goes through this; its result is mrkdwn, which the terminal shows as typed.
  */
 export function quote(input: string, max = QUOTE_MAX_CHARS): string {
   const cut = input.length > max;
   // Cut by UTF-16 units, but never between the halves of a surrogate pair (an emoji).
   const head = cut ? input.slice(0, /[\ud800-\udbff]/.test(input[max - 1] ?? '') ? max - 1 : max) : input;
-  const shown = Array.from(head, visible).join('');
+  const shown = escapeMrkdwn(Array.from(head, visible).join(''));
   return cut ? `"${shown}…" (${input.length.toLocaleString('en-US')} characters)` : `"${shown}"`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quote } from '../src/errors.js';
+import { errorMessage, quote, UserError } from '../src/errors.js';
 
 describe('quote(): user input echoed in a message', () => {
   it('quotes short input as typed', () => {
@@ -9,6 +9,26 @@ describe('quote(): user input echoed in a message', () => {
 
   it('shows control characters and line breaks as escapes, so they cannot reshape the reply', () => {
     expect(quote('a\nb\tc\u0000d\u001b[31m\u2028')).toBe('"a\\nb\\tc\\u0000d\\u001b[31m\\u2028"');
+  });
+
+  it("escapes Slack's markup, so a quoted <!channel> or disguised link is shown, not sent", () => {
+    expect(quote('<!channel> <@U0BOSS> <#C0ROOM> <!subteam^S1>')).toBe(
+      '"&lt;!channel&gt; &lt;@U0BOSS&gt; &lt;#C0ROOM&gt; &lt;!subteam^S1&gt;"',
+    );
+    expect(quote('<https://evil.example|click here>')).toBe('"&lt;https://evil.example|click here&gt;"');
+    // An ampersand first, so what someone typed as "&lt;" stays those four characters.
+    expect(quote('Q&A &lt;')).toBe('"Q&amp;A &amp;lt;"');
+  });
+
+  it('cuts before escaping: never inside an entity, and the count is of what was typed', () => {
+    expect(quote(`${'x'.repeat(79)}<<<`)).toBe(`"${'x'.repeat(79)}&lt;…" (82 characters)`);
+  });
+
+  it("a UserError's message is mrkdwn; as plain text (terminal, logs, records) it says what was typed", () => {
+    const error = new UserError(`${quote('<!here> & co')} is not an exercise.`);
+    expect(error.message).toBe('"&lt;!here&gt; &amp; co" is not an exercise.');
+    expect(errorMessage(error)).toBe('"<!here> & co" is not an exercise.');
+    expect(errorMessage(new Error('a &lt; b'))).toBe('a &lt; b');
   });
 
   it('cuts long input and says how long it was', () => {

@@ -1,4 +1,4 @@
-import { UserError } from '../../src/errors.js';
+import { quote, UserError } from '../../src/errors.js';
 import { parseArgs } from '../../src/router/args.js';
 import { commandHelp } from '../../src/router/router.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../../src/router/types.js';
@@ -20,10 +20,10 @@ async function run(ctx: CommandContext): Promise<void> {
   const parsed = parseArgs(ctx.args, { again: { type: 'boolean' } }, USAGE);
   const [word, extra] = [...parsed.positional, ...Object.keys(parsed.pairs)];
   if (extra !== undefined)
-    throw new UserError(`/check takes one exercise at a time (you gave "${word}" and "${extra}").`, `Usage: ${USAGE}`);
+    throw new UserError(`/check takes one exercise at a time (you gave ${quote(word!)} and ${quote(extra)}).`, `Usage: ${USAGE}`);
   const again = parsed.flags.again === true;
   if ((word === 'list' || word === 'progress' || word === 'help') && again)
-    throw new UserError(`--again goes with an exercise, not with "${word}".`, 'Try `/check --again` or `/check marathon --again`.');
+    throw new UserError(`--again goes with an exercise, not with ${quote(word)}.`, 'Try `/check --again` or `/check marathon --again`.');
   if (word === 'help') await out.reply(commandHelp(check));
   else if (word === 'list') await out.reply(listMessage(services.checks.exercises));
   else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(request.user)));

@@ -2,6 +2,7 @@ import type { Exercise } from '../../src/checks/exercise.js';
 import type { ExerciseProgress } from '../../src/checks/progress.js';
 import type { ExerciseResult, StepResult, StepStatus } from '../../src/checks/service.js';
 import { actions, type Block, button, context, header, type Message, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 
 const ICONS: Record<StepStatus, string> = { pass: '✅', fail: '❌', error: '❌', waiting: '⏳' };
 
@@ -47,12 +48,14 @@ export function resultMessage(result: ExerciseResult): Message {
 
 function stepLine(step: StepResult): string {
   const title = `${ICONS[step.status]} *${step.title}*`;
+  // What the cluster reports (app ids, task names, what a port answered) is the attendee's to choose.
+  const detail = escapeMrkdwn(step.detail);
   if (step.status === 'pass') {
     const when = step.passedAt !== undefined ? `passed at ${clock(step.passedAt)}` : 'passes now';
-    return step.detail.startsWith('passed at') ? `${title} — ${when}` : `${title} — ${step.detail} · ${when}`;
+    return step.detail.startsWith('passed at') ? `${title} — ${when}` : `${title} — ${detail} · ${when}`;
   }
-  if (step.status === 'error') return `${title} — could not check: ${step.detail}`;
-  return `${title} — ${step.detail}`;
+  if (step.status === 'error') return `${title} — could not check: ${detail}`;
+  return `${title} — ${detail}`;
 }
 
 export function listMessage(exercises: readonly Exercise[]): Message {

@@ -1,5 +1,6 @@
 import { UserError } from '../../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { formatCpus, taskPorts } from '../render/cluster-views.js';
@@ -17,7 +18,7 @@ export async function ps(ctx: CommandContext): Promise<void> {
   const rows = [
     row('FRAMEWORK', 'TASK', 'STATE', 'PORT'),
     ...state.frameworks.flatMap((framework) =>
-      framework.tasks.map((task) => row(framework.name, task.name, task.state, taskPorts(task) || '-')),
+      framework.tasks.map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
     ),
   ];
   await ctx.out.reply({ text: 'minimesos ps', blocks: splitSections(`\`\`\`${rows.join('\n')}\`\`\``).map((part) => section(part)) });
@@ -34,8 +35,8 @@ export async function stateSummary(ctx: CommandContext): Promise<void> {
   const cpus = state.agents.reduce((sum, agent) => sum + agent.resources.cpus, 0);
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const summary = [
-    `*Mesos ${state.version}* — cluster \`${state.cluster ?? '(no name)'}\`, leader ${state.leader ?? 'none'}`,
-    `${plural(state.activatedAgents, 'agent')} (${formatCpus(cpus)} cpus) · ${plural(state.frameworks.length, 'framework')} (${state.frameworks.map((framework) => framework.name).join(', ') || 'none'}) · ${plural(tasks.length, 'task')}`,
+    `*Mesos ${escapeMrkdwn(state.version)}* — cluster \`${escapeMrkdwn(state.cluster ?? '(no name)')}\`, leader ${escapeMrkdwn(state.leader ?? 'none')}`,
+    `${plural(state.activatedAgents, 'agent')} (${formatCpus(cpus)} cpus) · ${plural(state.frameworks.length, 'framework')} (${escapeMrkdwn(state.frameworks.map((framework) => framework.name).join(', ')) || 'none'}) · ${plural(tasks.length, 'task')}`,
     `The full state: \`curl ${cluster.endpoints.master}/state\` (what \`minimesos state\` prints).`,
   ].join('\n');
   if (!parsed.flags.raw) {
@@ -46,7 +47,7 @@ export async function stateSummary(ctx: CommandContext): Promise<void> {
   // cluster's addresses, so it goes to the attendee alone, like /cluster info.
   const { raw: _bytes, ...understood } = state;
   const pages = paginate(
-    splitSections(`\`\`\`${JSON.stringify(understood, null, 2)}\`\`\``, 2900).map((part) => section(part)),
+    splitSections(`\`\`\`${escapeMrkdwn(JSON.stringify(understood, null, 2))}\`\`\``, 2900).map((part) => section(part)),
     20,
   );
   const shown = pages.slice(0, MAX_RAW_PAGES);
@@ -69,7 +70,9 @@ export async function logs(ctx: CommandContext): Promise<void> {
   const { task, content, size } = await ctx.services.access.mesos(cluster).readSandboxFile(query, file, 2800);
   const cut = size > content.length ? `(last ${content.length} of ${size} bytes)\n` : '';
   await ctx.out.reply({
-    text: `${file} of ${task.id}`,
-    blocks: [section(`[minimesos] Fetching '${file}' of task '${task.id}'\n${cut}${codeBlock(content || '(empty)')}`)],
+    text: `${file} of ${escapeMrkdwn(task.id)}`,
+    blocks: [
+      section(`[minimesos] Fetching '${file}' of task '${escapeMrkdwn(task.id)}'\n${cut}${codeBlock(escapeMrkdwn(content) || '(empty)')}`),
+    ],
   });
 }

@@ -6,6 +6,7 @@ import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { blocksNotRunWarning, DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
@@ -157,7 +158,7 @@ export function infoMessage(record: ClusterRecord, simulated = false): Message {
     `*Your cluster${labelled(record)}: ${record.status}*`,
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
   ];
-  if (record.error) lines.push(`What failed: ${record.error}`);
+  if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
   const hint =
     record.status === 'failed'
       ? '`/cluster down` cleans up; then `/cluster up` to try again.'

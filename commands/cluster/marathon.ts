@@ -2,6 +2,7 @@ import { checkMarathonDefinition, formatProblems } from '../../src/clients/marat
 import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
 import { UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { readyCluster } from '../support/cluster.js';
@@ -25,14 +26,14 @@ export async function install(ctx: CommandContext): Promise<void> {
     definition = JSON.parse(replaced.text) as typeof definition;
   } catch (error) {
     throw new UserError(
-      `That is not valid JSON: ${(error as Error).message}.`,
+      `That is not valid JSON: ${escapeMrkdwn((error as Error).message)}.`,
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }
   const { kind, problems } = checkMarathonDefinition(definition);
   if (problems.length > 0)
     throw new UserError(
-      `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
+      `Marathon would not take this ${kind} as it is; nothing was sent:\n${escapeMrkdwn(formatProblems(problems))}`,
       'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
   const marathon = ctx.services.access.marathon(cluster);
@@ -48,7 +49,9 @@ export async function install(ctx: CommandContext): Promise<void> {
   await out.reply({
     text: 'Installed',
     blocks: [
-      section(`:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${definition.id}\`.`),
+      section(
+        `:white_check_mark: ${update ? 'Updated' : 'Installed'} ${isGroup ? 'group' : 'app'} \`${escapeMrkdwn(String(definition.id))}\`.`,
+      ),
       ...(replaced.notReplaced.length > 0 ? [notReplacedSection(replaced.notReplaced)] : []),
       context('`/state marathon` shows it starting.'),
     ],
@@ -60,7 +63,7 @@ function notReplacedSection(tokens: TokenNotReplaced[]) {
   return section(
     [
       ':warning: These were not replaced; Marathon got them as written:',
-      ...tokens.map(({ token, reason }) => `• \`${token}\`: ${reason}`),
+      ...tokens.map(({ token, reason }) => `• \`${escapeMrkdwn(token)}\`: ${reason}`),
     ].join('\n'),
   );
 }
@@ -76,6 +79,6 @@ export async function uninstall(ctx: CommandContext): Promise<void> {
   else await marathon.deleteApp(id);
   await ctx.out.reply({
     text: 'Deleted',
-    blocks: [section(`Deleted ${parsed.flags.group ? 'group' : 'app'} '${id.startsWith('/') ? id : `/${id}`}'`)],
+    blocks: [section(`Deleted ${parsed.flags.group ? 'group' : 'app'} '${escapeMrkdwn(id.startsWith('/') ? id : `/${id}`)}'`)],
   });
 }

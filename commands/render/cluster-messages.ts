@@ -3,6 +3,7 @@ import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterMessages } from '../../src/clusters/provision-job.js';
 import type { ReaperMessages } from '../../src/clusters/reaper.js';
 import { actions, button, codeBlock, context, type Message, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 
 /** How a cluster's life looks in Slack: one message, edited from queued to ready (or failed). */
 export const clusterMessages: ClusterMessages = {
@@ -10,7 +11,7 @@ export const clusterMessages: ClusterMessages = {
     const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)}: ${step}…`;
     return {
       text: title,
-      blocks: [section(`*${title}*\n${progressBar(step)}`), ...(detail ? [context(detail)] : [])],
+      blocks: [section(`*${title}*\n${progressBar(step)}`), ...(detail ? [context(escapeMrkdwn(detail))] : [])],
     };
   },
   ready(record) {
@@ -32,7 +33,7 @@ export const clusterMessages: ClusterMessages = {
     return {
       text: title,
       blocks: [
-        section(`:x: *${title}*\n${progressBar(record.step as ProvisionStep | undefined, true)}\nWhat failed: ${error}`),
+        section(`:x: *${title}*\n${progressBar(record.step as ProvisionStep | undefined, true)}\nWhat failed: ${escapeMrkdwn(error)}`),
         context('Run `/cluster down` to clean up, then `/cluster up` to try again. If it fails again, tell the instructor.'),
       ],
     };
@@ -48,7 +49,7 @@ export function endpointsMessage(record: ClusterRecord, title: string, emoji = '
       section(endpointLines(record)),
       ...(record.exports?.length ? [section(`Paste into your terminal:\n${codeBlock(record.exports.join('\n'))}`)] : []),
       ...(record.warnings?.length
-        ? [section(`:warning: Your minimesosFile's apps:\n${record.warnings.map((warning) => `• ${warning}`).join('\n')}`)]
+        ? [section(`:warning: Your minimesosFile's apps:\n${record.warnings.map((warning) => `• ${escapeMrkdwn(warning)}`).join('\n')}`)]
         : []),
       context(
         'Only you see these. Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.',
@@ -76,7 +77,7 @@ export function endpointLines(record: ClusterRecord): string {
 }
 
 export function clusterLabel(record: ClusterRecord): string {
-  return record.clusterName ? `"${record.clusterName}"` : record.clusterId ? `${record.clusterId}` : '';
+  return record.clusterName ? `"${escapeMrkdwn(record.clusterName)}"` : record.clusterId ? `${record.clusterId}` : '';
 }
 
 /** `▰▰▰▱▱▱ 3/7 master`: where the build is, counted over the steps after "queued". */

@@ -4,6 +4,7 @@ import { addResources, formatPortRanges, freeResources, NO_RESOURCES, portCount,
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
 import { type Block, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 
 /**
  * Cluster state as Slack blocks, one section per item so long lists paginate cleanly in a thread.
@@ -12,16 +13,16 @@ import { type Block, section } from '../../src/render/blocks.js';
 export function appBlocks(apps: MarathonApp[]): Block[] {
   if (apps.length === 0) return [section('_No Marathon apps. Create one with `/cluster install <Marathon JSON>` or in the Marathon UI._')];
   return apps.map((app) => {
-    const what = app.image ? `image \`${app.image}\`` : app.cmd ? `cmd \`${truncateInline(app.cmd, 80)}\`` : 'no cmd';
+    const what = app.image ? `image \`${escapeMrkdwn(app.image)}\`` : app.cmd ? `cmd \`${truncateInline(app.cmd, 80)}\`` : 'no cmd';
     const lines = [
-      `*${app.id}* — ${what}`,
+      `*${escapeMrkdwn(app.id)}* — ${what}`,
       `instances ${app.instances} · running ${app.tasksRunning} · staged ${app.tasksStaged} · healthy ${app.tasksHealthy}${app.tasksUnhealthy ? ` · unhealthy ${app.tasksUnhealthy}` : ''} · ${formatCpus(app.cpus)} cpus, ${app.mem} MB each`,
     ];
     if (app.deployments.length > 0) lines.push(`:hourglass_flowing_sand: deployment in progress (${app.deployments.length})`);
     if (app.tasksRunning < app.instances && app.deployments.length > 0)
       lines.push('_Not all instances run yet: waiting for resources, or starting._');
     if (app.lastTaskFailure)
-      lines.push(`:x: last failure: ${app.lastTaskFailure.state} — ${truncateInline(app.lastTaskFailure.message, 200)}`);
+      lines.push(`:x: last failure: ${escapeMrkdwn(app.lastTaskFailure.state)} — ${truncateInline(app.lastTaskFailure.message, 200)}`);
     return section(lines.join('\n'));
   });
 }
@@ -32,13 +33,13 @@ export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
     const byState = countBy(framework.tasks.map((task) => task.state));
     const states =
       Object.entries(byState)
-        .map(([state, count]) => `${count} ${state.replace(/^TASK_/, '').toLowerCase()}`)
+        .map(([state, count]) => `${count} ${escapeMrkdwn(state.replace(/^TASK_/, '').toLowerCase())}`)
         .join(', ') || 'no tasks';
     return section(
       [
-        `*${framework.name}* ${framework.active ? '' : '_(inactive)_'} — \`${framework.id}\``,
+        `*${escapeMrkdwn(framework.name)}* ${framework.active ? '' : '_(inactive)_'} — \`${escapeMrkdwn(framework.id)}\``,
         `tasks: ${states}${framework.completedTasks.length ? ` · ${framework.completedTasks.length} completed` : ''}`,
-        `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${framework.webuiUrl}` : ''}`,
+        `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
       ].join('\n'),
     );
   });
@@ -50,7 +51,7 @@ export function taskBlocks(state: MasterState): Block[] {
   const agents = new Map(state.agents.map((agent) => [agent.id, agent.hostname]));
   return rows.map(({ framework, task }) =>
     section(
-      `*${task.name}* (${framework.name}) — ${task.state}\nagent ${agents.get(task.agentId) ?? task.agentId} · ports ${taskPorts(task) || 'none'} · \`${task.id}\``,
+      `*${escapeMrkdwn(task.name)}* (${escapeMrkdwn(framework.name)}) — ${escapeMrkdwn(task.state)}\nagent ${escapeMrkdwn(agents.get(task.agentId) ?? task.agentId)} · ports ${taskPorts(task) || 'none'} · \`${escapeMrkdwn(task.id)}\``,
     ),
   );
 }
@@ -66,7 +67,9 @@ export function resourceBlocks(state: MasterState): Block[] {
   if (state.agents.length === 0) return [section('_No agents are registered, so the cluster has no resources._')];
   const { total, used } = clusterTotals(state);
   const blocks = state.agents.map((agent) =>
-    section(`*${agent.hostname}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`),
+    section(
+      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`,
+    ),
   );
   return [
     section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`),
@@ -94,7 +97,9 @@ export function znodeBlocks(tree: ZnodeTree, masters: MesosMasterInfo[]): Block[
   const walk = (node: ZnodeTree, depth: number) => {
     const size = node.dataLength > 0 ? ` (${node.dataLength} B)` : '';
     const more = node.truncated ? ` … ${node.numChildren} children` : '';
-    lines.push(`${'  '.repeat(depth)}${depth === 0 ? node.path : node.name}${node.ephemeral ? ' [ephemeral]' : ''}${size}${more}`);
+    lines.push(
+      `${'  '.repeat(depth)}${escapeMrkdwn(depth === 0 ? node.path : node.name)}${node.ephemeral ? ' [ephemeral]' : ''}${size}${more}`,
+    );
     for (const child of node.children) walk(child, depth + 1);
   };
   walk(tree, 0);
@@ -108,13 +113,13 @@ export function mesosLeaderLine(masters: MesosMasterInfo[]): string {
   const [leader, ...others] = masters;
   if (!leader) return 'No Mesos master is registered in ZooKeeper.';
   const describe = (master: MesosMasterInfo) =>
-    `${master.pid ?? master.hostname ?? '?'} (${master.znode}${master.version ? `, Mesos ${master.version}` : ''}${master.format === 'protobuf' ? ', binary protobuf' : ''})`;
+    `${escapeMrkdwn(`${master.pid ?? master.hostname ?? '?'} (${master.znode}${master.version ? `, Mesos ${master.version}` : ''}`)}${master.format === 'protobuf' ? ', binary protobuf' : ''})`;
   return `*Leading Mesos master:* ${describe(leader)} — the lowest sequence number leads.${others.length ? `\nStandby: ${others.map(describe).join(', ')}` : ''}`;
 }
 
 export function taskPorts(task: MesosTask): string {
   return task.discoveryPorts.length > 0
-    ? task.discoveryPorts.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ')
+    ? task.discoveryPorts.map((port) => `${port.number}${port.name ? ` (${escapeMrkdwn(port.name)})` : ''}`).join(', ')
     : formatPortRanges(task.resources.ports);
 }
 
@@ -129,7 +134,8 @@ function countBy(values: string[]): Record<string, number> {
   return counts;
 }
 
+/** Cluster-reported text on one line, cut to `max` characters, then escaped (never cut inside an entity). */
 function truncateInline(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  return escapeMrkdwn(oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine);
 }

@@ -4,6 +4,7 @@ import { type StepMark, stepMark } from '../../src/board/room.js';
 import type { ProvisionStep } from '../../src/clusters/backend.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import { actions, type Block, button, codeBlock, confirmed, context, divider, header, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { type ButtonValue, clock } from '../check/render.js';
 import { clusterLabel, endpointLines, progressBar } from './cluster-messages.js';
 
@@ -53,7 +54,7 @@ function clusterBlocks(user: string, cluster: ClusterRecord | null): Block[] {
     if (cluster.exports?.length) body.push(section(`Paste into your terminal:\n${codeBlock(cluster.exports.join('\n'))}`));
   } else {
     const lines = [title, progressBar(cluster.step as ProvisionStep | undefined, cluster.status === 'failed')];
-    if (cluster.error) lines.push(`What failed: ${cluster.error}`);
+    if (cluster.error) lines.push(`What failed: ${escapeMrkdwn(cluster.error)}`);
     body.push(section(lines.join('\n')));
   }
   return [...body, actions([destroy])];

@@ -1,11 +1,16 @@
 import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
 import { actions, button, context, LIMITS, type Message, section, splitSections, truncate } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import type { RosterEntry } from '../../src/workshop/attendees.js';
 import type { BroadcastStarted, BroadcastSummary } from '../../src/workshop/broadcast.js';
 import type { RoomChannel } from '../../src/workshop/room.js';
 
-/** What attendees see: the instructor's words, marked as coming from them. */
+/**
+ * What attendees see: the instructor's words, marked as coming from them. Deliberately not escaped
+ * (unlike everything attendees or clusters write): a broadcast is the instructor's own mrkdwn, so
+ * their links, mentions and `<!here>` work as they wrote them.
+ */
 export function broadcastMessage(text: string, from: string): Message {
   return {
     text: truncate(`📣 ${text.replace(/\s+/g, ' ')}`, 150),
@@ -177,11 +182,6 @@ export function mentions(targets: string[], budget: number): string {
     length += mention.length + 2;
   }
   return shown.join(', ');
-}
-
-/** Slack mrkdwn treats &, < and > as markup. */
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function textOnly(text: string): Message {

@@ -1,4 +1,5 @@
 import { context, type Message, section } from '../../src/render/blocks.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import type { PrepullLine } from '../../src/workshop/prepull.js';
 
 const STATES: Record<PrepullLine['state'], string> = {
@@ -25,7 +26,7 @@ export function prepullMessage(lines: PrepullLine[], done: boolean): Message {
         `*${host}*`,
         ...lines
           .filter((line) => line.host === host)
-          .map((line) => `• \`${line.image}\` ${STATES[line.state]}${line.detail ? `: ${line.detail}` : ''}`),
+          .map((line) => `• \`${line.image}\` ${STATES[line.state]}${line.detail ? `: ${escapeMrkdwn(line.detail)}` : ''}`),
       ].join('\n'),
     ),
   );

@@ -1,4 +1,5 @@
 import { UserError } from '../../src/errors.js';
+import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { plainQuotes } from '../../src/router/args.js';
 import type { AttachedFile, CommandRequest } from '../../src/router/types.js';
 
@@ -14,7 +15,7 @@ export async function attachedText(request: CommandRequest, what: string, maxByt
   const [file] = files as [AttachedFile];
   const tooBig = (size: number) =>
     new UserError(
-      `${file.name} is ${Math.ceil(size / 1024)} KB; a ${what} may be at most ${maxBytes / 1024} KB.`,
+      `${escapeMrkdwn(file.name)} is ${Math.ceil(size / 1024)} KB; a ${what} may be at most ${maxBytes / 1024} KB.`,
       `Is it the right file? A ${what} is usually a few KB.`,
     );
   if (file.size > maxBytes) throw tooBig(file.size);

@@ -88,13 +88,13 @@ async function attendees({ args, usage, services, out }: CommandContext): Promis
   );
   if (positional.length > 0 || Object.keys(pairs).length > 0) {
     throw new UserError(
-      `/workshop attendees takes only options; "${[...positional, ...Object.keys(pairs)][0]}" is not one.`,
+      `/workshop attendees takes only options; ${quote([...positional, ...Object.keys(pairs)][0]!)} is not one.`,
       `Usage: ${usage}`,
     );
   }
   const status = flags.cluster as string | undefined;
   if (status !== undefined && !(CLUSTER_FILTERS as readonly string[]).includes(status)) {
-    throw new UserError(`--cluster ${status} is not a cluster status.`, `Use one of: ${CLUSTER_FILTERS.join(', ')}.`);
+    throw new UserError(`--cluster ${quote(status)} is not a cluster status.`, `Use one of: ${CLUSTER_FILTERS.join(', ')}.`);
   }
   const roster = await services.attendees.roster(services.clusters.registry);
   await out.reply(
@@ -112,7 +112,7 @@ async function channel({ request, args, usage, services, out }: CommandContext):
     await out.reply(roomChannelMessage(await services.room.channel()));
     return;
   }
-  if (word !== 'here') throw new UserError(`"${args.trim()}" is not something /workshop channel understands.`, `Usage: ${usage}`);
+  if (word !== 'here') throw new UserError(`${quote(args.trim())} is not something /workshop channel understands.`, `Usage: ${usage}`);
   await out.reply(roomChannelMessage(await services.room.moveTo(request.channel), true));
 }
 

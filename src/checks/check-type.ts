@@ -8,7 +8,10 @@ import type { ZookeeperClient } from '../clients/zookeeper.js';
 import type { ClusterEndpoints } from '../clusters/cluster-record.js';
 import type { ClusterSpecSummary } from '../clusters/cluster-spec.js';
 
-/** What one check concluded about the cluster as it is now. `detail` is plain text for the attendee. */
+/**
+ * What one check concluded about the cluster as it is now. `detail` is plain text for the attendee
+ * (it names what the cluster reports: app ids, task names), escaped where a message shows it.
+ */
 export interface CheckOutcome {
   pass: boolean;
   detail: string;

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type CheckType, StepNotMet } from './check-type.js';
 import type { ClusterView, StepScope } from './cluster-view.js';
@@ -91,7 +91,8 @@ function checkOne(check: Check, view: ClusterView, deadline: Deadline, log?: Log
         (outcome): StepOutcome => ({ status: outcome.pass ? 'pass' : 'fail', detail: outcome.detail }),
         (error: unknown): StepOutcome => {
           if (error instanceof StepNotMet) return { status: 'fail', detail: error.message };
-          if (error instanceof UserError) return { status: 'error', detail: error.message };
+          // A detail is plain text (escaped where it is shown): errorMessage decodes a UserError's mrkdwn.
+          if (error instanceof UserError) return { status: 'error', detail: errorMessage(error) };
           log?.error({ err: error, check: check.type }, 'a check failed unexpectedly');
           return { status: 'error', detail: `I could not check this step (${(error as Error).message ?? String(error)}).` };
         },

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ClusterAccess, ClusterTarget } from '../clusters/access.js';
 import type { ClusterEndpoints, ClusterRecord } from '../clusters/cluster-record.js';
 import type { ClusterService, ReadyCluster } from '../clusters/service.js';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ClusterView } from './cluster-view.js';
 import type { Exercise, Step } from './exercise.js';
@@ -89,7 +89,7 @@ export class CheckService {
     const found = this.deps.exercises.find((exercise) => exercise.id === wanted || String(exercise.number) === wanted.replace(/^0+/, ''));
     if (!found)
       throw new UserError(
-        `I don't know the exercise "${name}". The exercises are: ${this.deps.exercises.map((exercise) => exercise.id).join(', ')}.`,
+        `I don't know the exercise ${quote(name)}. The exercises are: ${this.deps.exercises.map((exercise) => exercise.id).join(', ')}.`,
         '`/check list` shows them with their steps.',
       );
     return found;
@@ -220,7 +220,11 @@ export class CheckService {
 
   private step(exerciseId: string, stepId: string): Step {
     const step = this.find(exerciseId).steps.find((candidate) => candidate.id === stepId);
-    if (!step) throw new UserError(`The exercise ${exerciseId} has no step "${stepId}" any more.`, 'Run /check again for a fresh result.');
+    if (!step)
+      throw new UserError(
+        `The exercise ${quote(exerciseId)} has no step ${quote(stepId)} any more.`,
+        'Run /check again for a fresh result.',
+      );
     return step;
   }
 

@@ -5,7 +5,7 @@ import type { Exercise } from '../checks/exercise.js';
 import type { ExerciseResult } from '../checks/service.js';
 import { parseAttachEndpoints } from '../clusters/attach.js';
 import type { ClusterEndpoints } from '../clusters/cluster-record.js';
-import { UserError } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 import { messageToText } from '../render/text.js';
 import { isRedisUnavailable } from '../store/redis.js';
 import { configOrExplain, stderrLogger } from './runtime.js';
@@ -57,7 +57,7 @@ export async function runCheckCli(argv: string[]): Promise<number> {
     return result.passed === result.total ? 0 : 1;
   } catch (error) {
     if (error instanceof UserError) {
-      process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+      process.stderr.write(`${errorMessage(error)}\n${error.hint ? `${error.hint}\n` : ''}`);
       return 2;
     }
     if (isRedisUnavailable(error)) {

@@ -1,4 +1,5 @@
 import type { UserError } from '../errors.js';
+import { escapeMrkdwn } from '../render/mrkdwn.js';
 import { EndpointError, type HttpClient, parseJson } from './http.js';
 import {
   type MarathonApp,
@@ -150,8 +151,9 @@ function clip(text: string): string {
 /** What Marathon said went wrong (only its own error message, never another body), plus what to do. */
 export function marathonError(url: string, status: number, text: string): UserError {
   const said = marathonErrorBody(text);
-  const message = said?.message ?? `HTTP ${status}`;
-  const details = said?.details ?? [];
+  // A UserError's message is mrkdwn; what the cluster's Marathon says is not ours, so it is escaped.
+  const message = escapeMrkdwn(said?.message ?? `HTTP ${status}`);
+  const details = (said?.details ?? []).map(escapeMrkdwn);
   if (status === 409 && /locked/i.test(message)) {
     return new EndpointError(
       'http',

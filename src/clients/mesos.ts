@@ -1,4 +1,5 @@
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
+import { escapeMrkdwn } from '../render/mrkdwn.js';
 import { EndpointError, type HttpClient, type HttpResponse, httpStatusError, parseJson } from './http.js';
 import {
   type AgentExecutor,
@@ -121,16 +122,16 @@ export class MesosClient {
     const distinct = [...new Map(matches.map((task) => [task.id, task])).values()];
     if (distinct.length === 0)
       throw new UserError(
-        `Cannot find task: '${query}'.`,
+        `Cannot find task: ${quote(query)}.`,
         'List the tasks with /cluster ps or /state tasks and use part of an id or name.',
       );
     if (distinct.length > 1) {
       const running = distinct.filter((task) => task.state === 'TASK_RUNNING');
       if (running.length === 1) return { task: running[0]!, state };
       throw new UserError(
-        `'${query}' matches ${distinct.length} tasks: ${distinct
+        `${quote(query)} matches ${distinct.length} tasks: ${distinct
           .slice(0, 5)
-          .map((task) => task.id)
+          .map((task) => escapeMrkdwn(task.id))
           .join(', ')}${distinct.length > 5 ? ', …' : ''}.`,
         'Use more of the task id.',
       );
@@ -177,14 +178,14 @@ export class MesosClient {
     const agent = state.agents.find((candidate) => candidate.id === task.agentId);
     if (!agent)
       throw new UserError(
-        `Task ${task.id} ran on agent ${task.agentId}, which the master no longer knows.`,
+        `Task ${escapeMrkdwn(task.id)} ran on agent ${escapeMrkdwn(task.agentId)}, which the master no longer knows.`,
         'The agent may have gone away; its sandbox went with it.',
       );
     const agentUrl = await this.agentUrlFor(agent);
     const executor = findExecutor((await this.agentState(agentUrl)).executors, task);
     if (!executor)
       throw new UserError(
-        `The agent has no sandbox for task ${task.id} (it may have been garbage-collected).`,
+        `The agent has no sandbox for task ${escapeMrkdwn(task.id)} (it may have been garbage-collected).`,
         'Sandboxes of finished tasks are removed after a while.',
       );
     return { task, agentUrl, directory: executor.directory };

@@ -1,5 +1,6 @@
 import zookeeper from 'node-zookeeper-client';
 import { CONTROL_CHARACTER, quote, UserError } from '../errors.js';
+import { escapeMrkdwn } from '../render/mrkdwn.js';
 import { decodeMesosMasterZnode, isMesosMasterZnode, type MesosMasterInfo, mesosLeader } from './zookeeper-model.js';
 
 export interface ZnodeTree {
@@ -125,7 +126,10 @@ export class ZookeeperClient {
       const timer = setTimeout(
         () =>
           reject(
-            new UserError(`ZooKeeper at ${this.connectString} did not answer for ${path}.`, 'The session may have been lost; try again.'),
+            new UserError(
+              `ZooKeeper at ${this.connectString} did not answer for ${escapeMrkdwn(path)}.`,
+              'The session may have been lost; try again.',
+            ),
           ),
         this.opTimeoutMs,
       );
@@ -140,7 +144,7 @@ export class ZookeeperClient {
 }
 
 function noNode(path: string): UserError {
-  return new UserError(`There is no znode ${path}.`, 'Try /state zk / to see the tree from the root.');
+  return new UserError(`There is no znode ${escapeMrkdwn(path)}.`, 'Try /state zk / to see the tree from the root.');
 }
 
 /** Longer than any znode a workshop cluster has; ZooKeeper's own bound is its 1 MB packet. */

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { type HostPort, type ReservedTargets, urlTarget } from '../clients/connect-guard.js';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import type { ClusterEndpoints } from './cluster-record.js';
 import type { ClusterRegistry } from './registry.js';
 
@@ -13,8 +13,8 @@ export function parseAttachEndpoints(pairs: Record<string, string>, positional: 
   const hint = `Usage: ${usage}`;
   const unknown = Object.keys(pairs).filter((key) => !['master', 'marathon', 'zookeeper'].includes(key));
   if (unknown.length > 0)
-    throw new UserError(`I don't know ${unknown.map((key) => `"${key}="`).join(', ')}: use master=, marathon= and zookeeper=.`, hint);
-  if (positional.length > 0) throw new UserError(`"${positional[0]}" is not a key=value pair.`, hint);
+    throw new UserError(`I don't know ${unknown.map((key) => quote(`${key}=`)).join(', ')}: use master=, marathon= and zookeeper=.`, hint);
+  if (positional.length > 0) throw new UserError(`${quote(positional[0]!)} is not a key=value pair.`, hint);
   if (!pairs.master) throw new UserError('Tell me where the Mesos master is: master=http://<host>:5050.', hint);
   return {
     master: httpUrl('master', pairs.master, hint),
@@ -30,7 +30,7 @@ function httpUrl(name: string, text: string, hint: string): string {
   try {
     url = new URL(cleaned);
   } catch {
-    throw new UserError(`${name}= must be a URL like http://10.0.0.5:5050, not "${cleaned}".`, hint);
+    throw new UserError(`${name}= must be a URL like http://10.0.0.5:5050, not ${quote(cleaned)}.`, hint);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UserError(`${name}= must use http:// or https://, not ${url.protocol}//.`, hint);
@@ -43,7 +43,7 @@ function httpUrl(name: string, text: string, hint: string): string {
 function hostPort(name: string, text: string, hint: string): string {
   const cleaned = text.replace(/^zk:\/\//, '').replace(/\/.*$/, '');
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(cleaned);
-  if (!match) throw new UserError(`${name}= must be host:port like 10.0.0.5:2181, not "${text}".`, hint);
+  if (!match) throw new UserError(`${name}= must be host:port like 10.0.0.5:2181, not ${quote(text)}.`, hint);
   const host = canonicalHost(name, match[1]!, hint);
   const port = Number(match[2] ?? 2181);
   checkHost(name, host, hint);
@@ -57,14 +57,14 @@ function canonicalHost(name: string, text: string, hint: string): string {
   try {
     return new URL(`http://${text}`).hostname.replace(/^\[|\]$/g, '');
   } catch {
-    throw new UserError(`${name}= has "${text}", which is not a host name or IP address.`, hint);
+    throw new UserError(`${name}= has ${quote(text)}, which is not a host name or IP address.`, hint);
   }
 }
 
 function checkHost(name: string, host: string, hint: string): void {
   const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
   if (isIP(host) === 0 && !hostname.test(host))
-    throw new UserError(`${name}= has "${host}", which is not a host name or IP address.`, hint);
+    throw new UserError(`${name}= has ${quote(host)}, which is not a host name or IP address.`, hint);
 }
 
 /** Every endpoint of every cluster the bot built: an attached cluster may not use them (they belong to their owner). */

@@ -1,8 +1,13 @@
 import type { Block, Message, TextObject } from './blocks.js';
+import { unescapeMrkdwn } from './mrkdwn.js';
 
-/** Renders a message for a terminal: the same content as Slack shows, as plain lines. */
+/**
+ * Renders a message for a terminal: the same content as Slack shows, as plain lines. Mrkdwn comes
+ * back to the characters Slack would show (`&lt;!channel&gt;` prints as `<!channel>`: see
+ * render/mrkdwn.ts); plain_text (headers, buttons), which nothing escapes, is printed as given.
+ */
 export function messageToText(message: Message): string {
-  if (!message.blocks || message.blocks.length === 0) return message.text;
+  if (!message.blocks || message.blocks.length === 0) return unescapeMrkdwn(message.text);
   return message.blocks
     .map(blockToText)
     .filter((line) => line !== '')
@@ -15,16 +20,20 @@ function blockToText(block: Block): string {
       return `== ${block.text.text} ==`;
     case 'section': {
       const lines: string[] = [];
-      if (block.text) lines.push(block.text.text);
-      if (block.fields) lines.push(block.fields.map((field) => field.text).join('\n'));
+      if (block.text) lines.push(shown(block.text));
+      if (block.fields) lines.push(block.fields.map(shown).join('\n'));
       if (block.accessory) lines.push(`[${block.accessory.text.text}]`);
       return lines.join('\n');
     }
     case 'context':
-      return block.elements.map((element: TextObject) => element.text).join(' · ');
+      return block.elements.map(shown).join(' · ');
     case 'divider':
       return '----';
     case 'actions':
       return block.elements.map((element) => `[${element.text.text}]`).join(' ');
   }
+}
+
+function shown(text: TextObject): string {
+  return text.type === 'mrkdwn' ? unescapeMrkdwn(text.text) : text.text;
 }

@@ -81,6 +81,40 @@ describe('/faq', () => {
     expect(messageToText(events[0]!.payload)).toContain('I passed your question on');
   });
 
+  it('a question holding <!here> and a disguised link reaches the instructors escaped: no ping, no link; the asker is still mentioned', async () => {
+    const question = '<!here> what is <https://evil.example|the wifi password>?';
+    const [answer] = await run(offline, question);
+    const button = answer!.payload.blocks
+      ?.flatMap((block) => (block.type === 'actions' ? block.elements : []))
+      .find((element) => element.action_id === 'faq.ask-instructor');
+    expect(button?.value).toBe(question);
+    const notifier = new RecordingNotifier();
+    const app = bot({ REDIS_URL: 'redis://127.0.0.1:1', INSTRUCTOR_CHANNEL: 'C0TEACH' }, notifier);
+    await app.router.dispatchAction(
+      { user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.ask-instructor', value: button!.value! },
+      new TerminalResponder('C0ROOM', () => undefined),
+    );
+    await app.close();
+    const forwarded = JSON.stringify(notifier.posts[0]!.message);
+    expect(forwarded).toContain('&lt;!here&gt; what is &lt;https://evil.example|the wifi password&gt;?');
+    expect(forwarded).not.toContain('<!here>');
+    expect(forwarded).not.toContain('<https://evil.example');
+    expect(forwarded).toContain('<@U0ASK> asks (in <#C0ROOM>)');
+  });
+
+  it('without an instructor channel the question is repeated to the asker escaped, and the terminal shows it as typed', async () => {
+    const app = bot({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const events: TerminalEvent[] = [];
+    await app.router.dispatchAction(
+      { user: 'U0ASK', channel: 'C0ROOM', actionId: 'faq.ask-instructor', value: '<!channel> help <https://x|y>' },
+      new TerminalResponder('C0ROOM', (event) => events.push(event)),
+    );
+    await app.close();
+    expect(JSON.stringify(events[0]!.payload.blocks)).toContain('_\\"&lt;!channel&gt; help &lt;https://x|y&gt;\\"_');
+    expect(JSON.stringify(events[0]!.payload.blocks)).not.toContain('<!channel>');
+    expect(messageToText(events[0]!.payload)).toContain('_"<!channel> help <https://x|y>"_');
+  });
+
   it('a suggestion button shows that topic', async () => {
     const events: TerminalEvent[] = [];
     await offline.router.dispatchAction(

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventToText } from '../../src/adapters/terminal/responder.js';
+import { say } from '../../src/adapters/terminal/say.js';
 import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { freePort } from '../../src/local/free-port.js';
@@ -263,6 +265,47 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(apps.map((app) => app.id).sort()).toEqual(['/nginx', '/shop/back/db']);
     await new MarathonClient(http, cluster.marathonUrl).deleteGroup('/shop');
     await http.close();
+  });
+
+  it('names a cluster reports with <!channel> or a <url|label> reach Slack escaped, and the terminal as they are', async () => {
+    // What any scheduler on an attached cluster may register: the names are the attendee's to choose.
+    const registered = await fetch(`${cluster.masterUrl}/sim/frameworks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '<!channel> fw', hostname: 'x' }),
+    });
+    const { id: frameworkId } = (await registered.json()) as { id: string };
+    const task = { id: 'ping-1', name: '<!channel> <https://evil.example|click here>', resources: { cpus: 0.1, mem: 16, disk: 0 } };
+    await fetch(`${cluster.masterUrl}/sim/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ frameworkId, tasks: [task] }),
+    });
+    const posted = [...(await run('/state', 'tasks')).posts, ...(await run('/state', 'frameworks')).posts].map(text).join('');
+    expect(posted).toContain('*&lt;!channel&gt; &lt;https://evil.example|click here&gt;* (&lt;!channel&gt; fw)');
+    expect(posted).toContain('*&lt;!channel&gt; fw*');
+    expect(posted).not.toContain('<!channel>');
+    expect(posted).not.toContain('<https://evil.example');
+    const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    expect(shown).toContain('*<!channel> <https://evil.example|click here>* (<!channel> fw)');
+    expect(shown).not.toContain('&lt;');
+    // /check's step details name the cluster's frameworks too.
+    const checked = text((await run('/check', 'frameworks')).replies[0]!);
+    expect(checked).toContain('(frameworks: marathon, &lt;!channel&gt; fw)');
+    expect(checked).not.toContain('<!channel>');
+    const checkedHere = (await say(slack.bot, '/check frameworks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    expect(checkedHere).toContain('(frameworks: marathon, <!channel> fw)');
+    // And so do the task's own logs.
+    const logs = text((await run('/cluster', 'logs ping-1')).replies[0]!);
+    expect(logs).toContain('Registered executor on &lt;!channel&gt; fw');
+    expect(logs).not.toContain('<!channel>');
+  });
+
+  it('/cluster install repeats a hostile id or field name escaped', async () => {
+    const answer = text((await run('/cluster', 'install ```{"id": "<!channel>", "cmd": "x", "<!here>": 1}```')).replies[0]!);
+    expect(answer).toContain('/&lt;!here&gt;: is not a field here');
+    expect(answer).toContain('/id: the string \\"&lt;!channel&gt;\\" is not a valid id');
+    expect(answer).not.toMatch(/<!(channel|here)>/);
   });
 
   it('/cluster detach unlinks it', async () => {

@@ -60,7 +60,7 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
       'With cluster status *failed*: 1\n• *mia* · :red_circle: failed · no check yet',
     );
     expect((await room.run(INSTRUCTOR, '/workshop attendees --cluster broken')).text).toBe(
-      ':warning: --cluster broken is not a cluster status.\nUse one of: ready, queued, provisioning, failed, removing, none.',
+      ':warning: --cluster "broken" is not a cluster status.\nUse one of: ready, queued, provisioning, failed, removing, none.',
     );
     expect((await room.run(INSTRUCTOR, '/workshop attendees everyone')).text).toContain('"everyone" is not one.');
   });

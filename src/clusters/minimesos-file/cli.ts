@@ -25,7 +25,7 @@ export async function runMinimesosFileCli(argv: string[]): Promise<number> {
   try {
     spec = parseMinimesosFile(await readFile(path, 'utf8'));
   } catch (error) {
-    const text = error instanceof UserError ? error.message : `cannot read ${path}: ${errorMessage(error)}`;
+    const text = error instanceof UserError ? errorMessage(error) : `cannot read ${path}: ${errorMessage(error)}`;
     process.stderr.write(`${text}\n`);
     return 2;
   }

@@ -210,7 +210,7 @@ function resourceEntry(block: BlockNode, key: keyof AgentSpec['resources']): Res
   const value = props.value.value as number | string;
   if (key === 'ports') {
     if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(String(value)))
-      fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not "${String(value)}"`);
+      fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not ${quote(String(value))}`);
   } else if ((value as number) < 0) {
     fail(props.value, `${block.name} value must not be negative`);
   }
@@ -286,7 +286,7 @@ function loggingLevel(entry: PropertyNode, allowInherit = false): ClusterSpec['l
   const level = String(entry.value).toUpperCase();
   if (allowInherit && entry.value === INHERIT_LOGGING) return 'INFO';
   if (!(LOGGING_LEVELS as readonly string[]).includes(level))
-    fail(entry, `loggingLevel must be INFO, WARNING or ERROR, not "${String(entry.value)}"`);
+    fail(entry, `loggingLevel must be INFO, WARNING or ERROR, not ${quote(String(entry.value))}`);
   return level as ClusterSpec['loggingLevel'];
 }
 

@@ -1,3 +1,4 @@
+import { quote } from '../../errors.js';
 import { MinimesosFileError, type Token, tokenize } from './tokens.js';
 
 export type Scalar = string | number | boolean | null;
@@ -103,5 +104,5 @@ export function parseSyntax(source: string): BlockNode {
 function describe(token: Token): string {
   if (token.kind === 'eof') return 'the end of the file';
   if (token.kind === 'newline') return 'the end of the line';
-  return `"${token.text.length > 30 ? `${token.text.slice(0, 30)}…` : token.text}"`;
+  return quote(token.text, 30);
 }

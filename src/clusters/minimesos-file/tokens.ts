@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { escapeMrkdwn } from '../../render/mrkdwn.js';
 
 export type TokenKind = 'ident' | 'string' | 'number' | 'symbol' | 'newline' | 'eof';
 
@@ -94,7 +95,7 @@ export function tokenize(source: string): Token[] {
       tokens.push({ kind: 'symbol', text: char, ...start });
       advance(1);
     } else {
-      throw new MinimesosFileError(start.line, start.column, `unexpected character '${char}'`);
+      throw new MinimesosFileError(start.line, start.column, `unexpected character '${escapeMrkdwn(char)}'`);
     }
   }
   tokens.push({ kind: 'eof', text: 'end of file', line, column });

@@ -232,6 +232,44 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
     });
   });
 
+  describe("what attendees type is repeated as text, never as Slack's markup", () => {
+    /** The whole reply to `/check <text>`, as Slack gets it. */
+    const checkReply = async (text: string, user: string) => {
+      const request = slash('/check', text, user);
+      await request.post();
+      return JSON.stringify((await replyTo(request.id)).body);
+    };
+
+    it('/check <!channel> answers that there is no such exercise, with the name escaped (no @channel ping)', async () => {
+      const reply = await checkReply('<!channel>', 'U0PING');
+      expect(reply).toContain('I don\'t know the exercise \\"&lt;!channel&gt;\\"');
+      expect(reply).not.toContain('<!channel>');
+    });
+
+    it('what Slack delivers as entities (typed "<b> & co") is read as typed and repeated escaped once', async () => {
+      const reply = await checkReply('&lt;b&gt;&amp;co', 'U0TYPED');
+      expect(reply).toContain('I don\'t know the exercise \\"&lt;b&gt;&amp;co\\"');
+      expect(reply).not.toContain('&amp;lt;');
+    });
+
+    it('a DM with <!here> and a disguised link as the exercise is answered escaped too', async () => {
+      const ts = `1700000500.${String(++sequence).padStart(6, '0')}`;
+      const body = eventBody({
+        type: 'message',
+        channel_type: 'im',
+        channel: 'D0PING',
+        user: 'U0PING',
+        text: '/check <!here><https://evil.example|marathon>',
+        ts,
+        event_ts: ts,
+      });
+      await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: JSON_TYPE, body });
+      const answer = JSON.stringify((await slack.fake.waitFor((call) => call.body.thread_ts === ts, 8000)).body);
+      expect(answer).toContain('&lt;!here&gt;&lt;https://evil.example|marathon&gt;');
+      expect(answer).not.toMatch(/<!here>|<https:\/\/evil/);
+    });
+  });
+
   describe('what the bot sends stays inside Slack limits', () => {
     it('cuts a reply over 40,000 characters and 50 blocks before sending it', async () => {
       const request = slash('/loud', '', 'U0LOUD');

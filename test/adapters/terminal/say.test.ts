@@ -39,6 +39,15 @@ describe('workshop-bot say (terminal adapter on the same router)', () => {
     expect(instructor.stdout).toContain('/workshop');
   }, 90_000);
 
+  it('shows what was typed: /check <!channel> prints <!channel>, while --json carries it escaped as Slack gets it', async () => {
+    const { stdout } = await cli('say', '/check <!channel>&co');
+    expect(stdout).toContain(`I don't know the exercise "<!channel>&co".`);
+    expect(stdout).not.toMatch(/&(lt|gt|amp);/);
+    const json = (await cli('say', '--json', '/check <!channel>')).stdout;
+    expect(json).toContain('&lt;!channel&gt;');
+    expect(json).not.toContain('<!channel>');
+  });
+
   it('explains a line that is not a slash command', async () => {
     const { stdout } = await cli('say', 'hello there');
     expect(stdout).toContain('is not a slash command');

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
+import { unescapeMrkdwn } from '../../../render/mrkdwn.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
@@ -9,7 +10,10 @@ export function registerCommands(app: App, bot: BotApp): void {
     app.command(`/${spec.name}`, async ({ ack, command, respond, client }) => {
       await ack();
       const out = new SlackResponder(new SlackNotifier(client), command.channel_id, command.user_id, respond);
-      await bot.router.dispatch({ user: command.user_id, channel: command.channel_id, command: spec.name, text: command.text ?? '' }, out);
+      // Slack sends what was typed with &, < and > as entities (real mentions and links stay <…>): the
+      // command gets the characters, and whatever it repeats is escaped again on the way out.
+      const text = unescapeMrkdwn(command.text ?? '');
+      await bot.router.dispatch({ user: command.user_id, channel: command.channel_id, command: spec.name, text }, out);
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
 import { UserError } from '../../../errors.js';
+import { escapeMrkdwn, unescapeMrkdwn } from '../../../render/mrkdwn.js';
 import { parseCommandLine } from '../../../router/command-line.js';
 import { userErrorMessage } from '../../../router/router.js';
 import type { AttachedFile, CommandRequest } from '../../../router/types.js';
@@ -31,7 +32,8 @@ export function isFromAPerson(message: MessageLike): message is MessageLike & { 
 export function registerEvents(app: App, bot: BotApp): void {
   app.event('app_mention', async ({ event, client }) => {
     if (!isFromAPerson(event)) return;
-    const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    // Slack sends typed &, < and > as entities; the mention of the bot is markup, removed first.
+    const text = unescapeMrkdwn(event.text.replace(/<@[A-Z0-9]+>/g, '')).trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
     const files = attachedFiles(client, (event as { files?: SharedFile[] }).files);
     const notifier = new SlackNotifier(client);
@@ -54,7 +56,7 @@ export function registerEvents(app: App, bot: BotApp): void {
   app.message(async ({ message, client }) => {
     if (message.channel_type !== 'im' || !isFromAPerson(message as MessageLike)) return;
     const user = (message as MessageLike & { user: string }).user;
-    const text = 'text' in message ? (message.text ?? '').trim() : '';
+    const text = 'text' in message ? unescapeMrkdwn(message.text ?? '').trim() : '';
     const files = attachedFiles(client, 'files' in message ? (message.files as SharedFile[] | undefined) : undefined);
     if (text === '' && files.length === 0) return;
     const thread = { channel: message.channel, ts: ('thread_ts' in message ? message.thread_ts : undefined) ?? message.ts };
@@ -106,6 +108,7 @@ async function ask(
   }
 }
 
+/** The names the sender gave their files, escaped: they go into mrkdwn. */
 function fileNames(files: AttachedFile[]): string {
-  return files.map((file) => file.name).join(', ');
+  return escapeMrkdwn(files.map((file) => file.name).join(', '));
 }

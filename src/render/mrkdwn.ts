@@ -1,0 +1,21 @@
+/**
+ * Text the bot did not write (what attendees type, names, anything a cluster reports) inside Slack
+ * mrkdwn. Slack reads `&`, `<` and `>` as markup: `<!channel>`, `<!here>`, `<@U…>`, `<#C…>`,
+ * `<!subteam^S…>` ping people and `<https://evil.example|click here>` disguises a link. Slack's
+ * formatting reference asks for exactly these three as `&amp;`, `&lt;`, `&gt;` in text you did not
+ * write (https://api.slack.com/reference/surfaces/formatting#escaping); Slack shows the characters
+ * as typed, code spans included. Bot-written markup (its own `<@U…>` mentions and links) is built
+ * around the escaped text, never passed through this.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/[&<>]/g, (char) => ENTITIES[char as keyof typeof ENTITIES]);
+}
+
+/** Back to the characters Slack would show: for surfaces that print mrkdwn as text (the terminal). */
+export function unescapeMrkdwn(text: string): string {
+  // One pass, so "&amp;lt;" (someone typed "&lt;") comes back as "&lt;", not "<".
+  return text.replace(/&(amp|lt|gt);/g, (_, name: string) => CHARACTERS[name as keyof typeof CHARACTERS]);
+}
+
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' } as const;
+const CHARACTERS = { amp: '&', lt: '<', gt: '>' } as const;
