@@ -1,3 +1,5 @@
+import { escapeStrayBrackets } from './mrkdwn.js';
+
 /**
  * The Block Kit subset the bot uses, with builders. Commands render blocks once; the terminal
  * adapter derives its text from the same blocks, so both surfaces always say the same thing.
@@ -111,16 +113,36 @@ export function confirmed(target: Button, question: { title: string; text: strin
   };
 }
 
-/** The view within Slack's limit of blocks per view: the last guard before publishing. */
+/** The view within Slack's limit of blocks per view, placeholders as characters: the last guard before publishing. */
 export function fitView(view: HomeView): HomeView {
-  return { ...view, blocks: view.blocks.slice(0, LIMITS.blocksPerView) };
+  return { ...view, blocks: view.blocks.slice(0, LIMITS.blocksPerView).map(forSlack) };
 }
 
-/** The message within Slack's whole-message limits (text length, block count): the last guard before sending. */
+/**
+ * The message within Slack's whole-message limits (text length, block count), the bot's own
+ * placeholders shown as characters (see escapeStrayBrackets): the last guard before sending.
+ */
 export function fitMessage(message: Message): Message {
-  const text = truncate(message.text, LIMITS.messageText);
+  const text = truncate(escapeStrayBrackets(message.text), LIMITS.messageText);
   if (!message.blocks) return { ...message, text };
-  return { ...message, text, blocks: message.blocks.slice(0, LIMITS.blocksPerMessage) };
+  return { ...message, text, blocks: message.blocks.slice(0, LIMITS.blocksPerMessage).map(forSlack) };
+}
+
+/** A block's mrkdwn with stray brackets escaped, cut again to its limit (escaping lengthens it). */
+function forSlack(block: Block): Block {
+  const escaped = (text: Mrkdwn, max: number): Mrkdwn => ({ ...text, text: truncate(escapeStrayBrackets(text.text), max) });
+  if (block.type === 'section')
+    return {
+      ...block,
+      ...(block.text ? { text: escaped(block.text, LIMITS.sectionText) } : {}),
+      ...(block.fields ? { fields: block.fields.map((field) => escaped(field, LIMITS.fieldText)) } : {}),
+    };
+  if (block.type === 'context')
+    return {
+      ...block,
+      elements: block.elements.map((element) => (element.type === 'mrkdwn' ? escaped(element, LIMITS.sectionText) : element)),
+    };
+  return block;
 }
 
 /** A code block for Slack mrkdwn; long content is cut to fit one section. */

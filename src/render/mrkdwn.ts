@@ -19,3 +19,16 @@ export function unescapeMrkdwn(text: string): string {
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' } as const;
 const CHARACTERS = { amp: '&', lt: '<', gt: '>' } as const;
+
+/**
+ * Angle brackets the bot writes that are not Slack markup, such as usage placeholders
+ * (`/faq <question>`, `http://<agent ip>:4040`), as the characters themselves: Slack would read
+ * `<question>` as a link and show something else. Mentions and specials (`<@U…>`, `<#C…>`,
+ * `<!here>`) and links (`<https://…|…>`, `<mailto:…>`) stay markup. Untrusted text never gets this
+ * far unescaped (see escapeMrkdwn), so nothing here can turn into a ping.
+ */
+export function escapeStrayBrackets(mrkdwn: string): string {
+  return mrkdwn.replace(/<([^<>]*)>/g, (whole, inside: string) => (SLACK_MARKUP.test(inside) ? whole : `&lt;${inside}&gt;`));
+}
+
+const SLACK_MARKUP = /^(?:[@#!]|(?:https?|mailto):)/i;

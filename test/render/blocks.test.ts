@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { codeBlock, LIMITS, paginate, section, splitSections, textMessage } from '../../src/render/blocks.js';
+import {
+  codeBlock,
+  context,
+  fields,
+  fitMessage,
+  fitView,
+  LIMITS,
+  paginate,
+  section,
+  splitSections,
+  textMessage,
+} from '../../src/render/blocks.js';
 
 describe('splitSections', () => {
   it('keeps short text in one section', () => {
@@ -48,5 +59,32 @@ describe('message builders', () => {
 
   it('uses the first non-empty line as the notification text', () => {
     expect(textMessage('\n\nHello there\nmore').text).toBe('Hello there');
+  });
+});
+
+describe('fitMessage / fitView: what Slack is sent', () => {
+  const own =
+    'Hi <@U0ANN>, see <https://board.example/b/x|the board> — <!here>: `/faq <question>`, master=http://<host>:5050, zookeeper=<host:port>';
+
+  it("shows the bot's placeholders as characters and keeps its mentions, specials and links as markup", () => {
+    const fitted = fitMessage({ text: own, blocks: [section(own), fields([own]), context(own)] });
+    for (const text of [fitted.text, JSON.stringify(fitted.blocks)]) {
+      expect(text).toContain('<@U0ANN>');
+      expect(text).toContain('<https://board.example/b/x|the board>');
+      expect(text).toContain('<!here>');
+      expect(text).toContain('`/faq &lt;question&gt;`');
+      expect(text).toContain('master=http://&lt;host&gt;:5050');
+      expect(text).toContain('zookeeper=&lt;host:port&gt;');
+      expect(text).not.toContain('<question>');
+    }
+    expect(JSON.stringify(fitView({ type: 'home', blocks: [section(own)] }))).toContain('&lt;question&gt;');
+  });
+
+  it('leaves text escaped already alone, and a section escaping lengthens still within its limit', () => {
+    expect(fitMessage({ text: '&lt;!channel&gt; &amp; co' }).text).toBe('&lt;!channel&gt; &amp; co');
+    const full = fitMessage({ text: 'x', blocks: [section('<a>'.repeat(1000))] });
+    const block = full.blocks![0] as { text: { text: string } };
+    expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    expect(block.text.text.startsWith('&lt;a&gt;&lt;a&gt;')).toBe(true);
   });
 });

@@ -62,7 +62,8 @@ export class SlackNotifier implements Notifier {
     return this.post(user, message);
   }
 
-  async postOnce(channel: string, message: Message, tag: PostTag): Promise<MessageRef> {
+  async postOnce(channel: string, unfitted: Message, tag: PostTag): Promise<MessageRef> {
+    const message = fitMessage(unfitted);
     try {
       const result = await this.onceClient().chat.postMessage({
         channel,

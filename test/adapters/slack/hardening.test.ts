@@ -279,6 +279,15 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
       expect((reply.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
     });
 
+    it("sends the bot's own placeholders as characters, so Slack does not read `<host>` as a link", async () => {
+      const request = slash('/cluster', 'attach', 'U0PLACE');
+      await request.post();
+      const reply = JSON.stringify((await replyTo(request.id)).body);
+      expect(reply).toContain('master=http://&lt;host&gt;:5050');
+      expect(reply).toContain('zookeeper=&lt;host:port&gt;');
+      expect(reply).not.toMatch(/<(host|url)/);
+    });
+
     it('refuses a 1 MB slash command text with a clear message', async () => {
       const request = slash('/cluster', `install ${'x'.repeat(1024 * 1024)}`, 'U0HUGE');
       expect((await request.post()).status).toBe(200);
