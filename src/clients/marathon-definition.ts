@@ -246,10 +246,15 @@ export function checkMarathonDefinition(
   return { kind, problems: dedupe(problems) };
 }
 
-/** One line per problem: `path: what is wrong`. */
+/** One line per problem (`path: what is wrong`), the first MAX_PROBLEMS_LISTED of them. */
 export function formatProblems(problems: DefinitionProblem[]): string {
-  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
+  const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map((problem) => `${problem.path}: ${problem.message}`);
+  if (problems.length > MAX_PROBLEMS_LISTED) lines.push(`…and ${(problems.length - MAX_PROBLEMS_LISTED).toLocaleString('en-US')} more`);
+  return lines.join('\n');
 }
+
+/** A definition with thousands of mistakes (a generated file gone wrong) is told its first few, and how many more. */
+const MAX_PROBLEMS_LISTED = 20;
 
 /** An app of a group with its id made absolute: relative ids are resolved against the group holding them. */
 export interface FlattenedApp {

@@ -222,6 +222,14 @@ describe('checking a definition before it is sent', () => {
     ).toEqual([]);
   });
 
+  it('lists the first 20 problems of a group of 300 broken apps, and counts the rest', () => {
+    const apps = Array.from({ length: 300 }, (_, index) => ({ id: `app-${index}`, instances: -1 }));
+    const told = lines({ id: '/many', apps }).split('\n');
+    expect(told).toHaveLength(21);
+    expect(told[0]).toMatch(/^\/apps\/0\//);
+    expect(told[20]).toMatch(/^…and \d{3} more$/);
+  });
+
   it('says every problem in plain words, with its path', () => {
     const text = lines({
       id: 'web',
