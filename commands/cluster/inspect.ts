@@ -1,6 +1,6 @@
 import { UserError } from '../../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections } from '../../src/render/blocks.js';
-import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
+import { breakFences, escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { formatCpus, taskPorts } from '../render/cluster-views.js';
@@ -10,9 +10,10 @@ import { masterState, readyCluster } from '../support/cluster.js';
 export async function ps(ctx: CommandContext): Promise<void> {
   parseArgs(ctx.args, {}, ctx.usage);
   const { state } = await masterState(ctx);
+  // A name a cluster reports is one cell on one line, whatever it holds.
   const row = (...cells: string[]) =>
     cells
-      .map((cell) => cell.padEnd(20))
+      .map((cell) => cell.replace(/[\p{Cc}\u2028\u2029]/gu, ' ').padEnd(20))
       .join(' ')
       .trimEnd();
   const rows = [
@@ -21,7 +22,10 @@ export async function ps(ctx: CommandContext): Promise<void> {
       framework.tasks.map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
     ),
   ];
-  await ctx.out.reply({ text: 'minimesos ps', blocks: splitSections(`\`\`\`${rows.join('\n')}\`\`\``).map((part) => section(part)) });
+  await ctx.out.reply({
+    text: 'minimesos ps',
+    blocks: splitSections(`\`\`\`${breakFences(rows.join('\n'))}\`\`\``).map((part) => section(part)),
+  });
 }
 
 /** Slack lets a command answer its invoker 5 times: the summary and 4 pages of JSON. */

@@ -33,7 +33,8 @@ export async function install(ctx: CommandContext): Promise<void> {
   const { kind, problems } = checkMarathonDefinition(definition);
   if (problems.length > 0)
     throw new UserError(
-      `Marathon would not take this ${kind} as it is; nothing was sent:\n${escapeMrkdwn(formatProblems(problems))}`,
+      // What the definition says is quoted (and so escaped) inside each problem already.
+      `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
       'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
   const marathon = ctx.services.access.marathon(cluster);

@@ -246,7 +246,10 @@ export function checkMarathonDefinition(
   return { kind, problems: dedupe(problems) };
 }
 
-/** One line per problem (`path: what is wrong`), the first MAX_PROBLEMS_LISTED of them. */
+/**
+ * One line per problem (`path: what is wrong`), the first MAX_PROBLEMS_LISTED of them; mrkdwn, like a
+ * UserError's message: what the definition says is always quoted (see `quote()`).
+ */
 export function formatProblems(problems: DefinitionProblem[]): string {
   const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map((problem) => `${problem.path}: ${problem.message}`);
   if (problems.length > MAX_PROBLEMS_LISTED) lines.push(`…and ${(problems.length - MAX_PROBLEMS_LISTED).toLocaleString('en-US')} more`);

@@ -1,4 +1,4 @@
-import { escapeStrayBrackets } from './mrkdwn.js';
+import { breakFences, escapeStrayBrackets } from './mrkdwn.js';
 
 /**
  * The Block Kit subset the bot uses, with builders. Commands render blocks once; the terminal
@@ -145,10 +145,10 @@ function forSlack(block: Block): Block {
   return block;
 }
 
-/** A code block for Slack mrkdwn; long content is cut to fit one section. */
+/** A code block for Slack mrkdwn (fences inside broken, see breakFences); long content is cut to fit one section. */
 export function codeBlock(content: string): string {
   const fence = '```';
-  return `${fence}${truncate(content, LIMITS.sectionText - 2 * fence.length)}${fence}`;
+  return `${fence}${truncate(breakFences(content), LIMITS.sectionText - 2 * fence.length)}${fence}`;
 }
 
 /** A message whose body is one or more mrkdwn sections (split at line ends when longer than a section). */

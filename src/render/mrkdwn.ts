@@ -32,3 +32,11 @@ export function escapeStrayBrackets(mrkdwn: string): string {
 }
 
 const SLACK_MARKUP = /^(?:[@#!]|(?:https?|mailto):)/i;
+
+/**
+ * Text inside a ``` code block: a run of three backticks in it (a log line, a task name) would close
+ * the block and turn the rest into mrkdwn, so such runs get a zero-width space between backticks.
+ */
+export function breakFences(text: string): string {
+  return text.replace(/`{3,}/g, (run) => run.split('').join('\u200b'));
+}

@@ -301,9 +301,33 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(logs).not.toContain('<!channel>');
   });
 
+  it('/cluster ps keeps a task name with a code fence and a newline inside its one row of the table', async () => {
+    const framework = await fetch(`${cluster.masterUrl}/sim/frameworks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fenced', hostname: 'x' }),
+    });
+    const { id: frameworkId } = (await framework.json()) as { id: string };
+    const task = { id: 'fence-1', name: 'a```\n*bold* b', resources: { cpus: 0.1, mem: 16, disk: 0 } };
+    await fetch(`${cluster.masterUrl}/sim/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ frameworkId, tasks: [task] }),
+    });
+    const reply = (await run('/cluster', 'ps')).replies[0]!;
+    const sections = (reply.body.blocks as Array<{ text: { text: string } }>).map((block) => block.text.text);
+    for (const body of sections) expect(body.match(/```/g)).toHaveLength(2);
+    const row = sections
+      .join('\n')
+      .split('\n')
+      .find((line) => line.startsWith('fenced'));
+    expect(row).toMatch(/^fenced +a`\u200b`\u200b` \*bold\* b +TASK_/);
+  });
+
   it('/cluster install repeats a hostile id or field name escaped', async () => {
     const answer = text((await run('/cluster', 'install ```{"id": "<!channel>", "cmd": "x", "<!here>": 1}```')).replies[0]!);
-    expect(answer).toContain('/&lt;!here&gt;: is not a field here');
+    expect(answer).toContain('/\\"&lt;!here&gt;\\": is not a field here');
+    expect(answer).not.toContain('&amp;lt;');
     expect(answer).toContain('/id: the string \\"&lt;!channel&gt;\\" is not a valid id');
     expect(answer).not.toMatch(/<!(channel|here)>/);
   });
