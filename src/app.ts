@@ -97,6 +97,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     clusters: registry,
     roles,
   });
+  const session = new WorkshopSession({ redis: () => store.redis, exercises, progress: checks.progress, attendees, roles });
   const boardLink = new BoardLink(() => store.redis);
   const changes = new RoomChanges(() => store.redis, log);
   const services: AppServices = {
@@ -112,10 +113,10 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     checks,
     roles,
     attendees,
-    session: new WorkshopSession({ redis: () => store.redis, exercises, progress: checks.progress, attendees, roles }),
     room: new WorkshopRoom(() => store.redis, config),
     broadcasts: new BroadcastService(() => store.redis, queues, attendees, config),
-    checkins: new CheckinService(() => store.redis, queues, { checks, attendees, clusters: registry, roles }, config),
+    session,
+    checkins: new CheckinService(() => store.redis, queues, { checks, attendees, clusters: registry, roles, session }, config),
     notifier,
     // Built on first use: teaching its classifier costs a second or two, which workers and one-shot
     // commands that never answer a question should not pay (`serve` builds it before it listens).

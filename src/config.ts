@@ -198,7 +198,7 @@ export const CONFIG_VARIABLES = {
     name: 'CHECKIN_STUCK_MINUTES',
     default: '5',
     description:
-      'minutes without passing a step (since their first check or last pass) after which a check-in sweep nudges an attendee by DM with the hint of their next step, once per step; 0 nudges at the first sweep that finds them failing',
+      'minutes without passing a step (since their first check or last pass) after which a check-in sweep nudges an attendee by DM with the hint of their next step, once per step and session; 0 nudges at the first sweep that finds them failing',
     schema: decimal(0, 240, 'a number of minutes from 0 to 240'),
   }),
   INSTRUCTOR_CHANNEL: variable({

@@ -64,7 +64,7 @@ export function sweepSummaryMessage(summary: SweepSummary): Message {
   if (summary.errors.length > 0) blocks.push(group(`*Could not be checked*, ${summary.errors.length}`, summary.errors));
   blocks.push(
     context(
-      'Stuck: no step passed for CHECKIN_STUCK_MINUTES. Each is nudged once per step by DM. `/workshop checkins off` stops the sweeps.',
+      'Stuck: no step passed for CHECKIN_STUCK_MINUTES. Each is nudged once per step and session by DM. `/workshop checkins off` stops the sweeps.',
     ),
   );
   return { text: title, blocks };

@@ -114,6 +114,8 @@ export interface CheckinDeps {
   attendees: Pick<AttendeeRegistry, 'list'>;
   clusters: Pick<ClusterRegistry, 'list'>;
   roles: Pick<InstructorRoles, 'isInstructor'>;
+  /** The session a sweep belongs to: nudges are once per step and session (day 2 of a workshop nudges again). */
+  session: { current(): Promise<{ id: string } | undefined> };
 }
 
 /**
@@ -185,17 +187,23 @@ export class CheckinService {
    * list it made), and attendees without a ready cluster are settled at once. Returns the sweep's
    * exercise and the attendees to check (settled or not); undefined when no exercise runs.
    */
-  async start(sweepId: string, by: string): Promise<{ exercise: string; targets: string[] } | undefined> {
+  async start(sweepId: string, by: string): Promise<{ exercise: string; session: string; targets: string[] } | undefined> {
     const key = sweepKeys(sweepId);
     if (!(await this.redis().exists(key.meta))) {
       const exercise = await this.startedExercise();
       if (!exercise) return undefined;
-      const [attendees, clusters] = await Promise.all([this.deps.attendees.list(), this.deps.clusters.list()]);
+      const [attendees, clusters, session] = await Promise.all([
+        this.deps.attendees.list(),
+        this.deps.clusters.list(),
+        this.deps.session.current(),
+      ]);
       const instructor = await Promise.all(attendees.map((attendee) => this.deps.roles.isInstructor(attendee.user)));
       const people = attendees.filter((_attendee, index) => !instructor[index]).map((attendee) => attendee.user);
       const status = new Map(clusters.map((record) => [record.attendee, record.status]));
       const ready = people.filter((user) => status.get(user) === 'ready');
-      const transaction = this.redis().multi().hset(key.meta, { by, exercise: exercise.id, total: people.length, startedAt: Date.now() });
+      const transaction = this.redis()
+        .multi()
+        .hset(key.meta, { by, exercise: exercise.id, session: session?.id ?? '', total: people.length, startedAt: Date.now() });
       if (ready.length > 0) transaction.rpush(key.targets, ...ready);
       for (const user of people.filter((person) => status.get(person) !== 'ready')) {
         const cluster = status.get(user);
@@ -208,8 +216,11 @@ export class CheckinService {
       for (const name of Object.values(key)) transaction.pexpire(name, SWEEP_TTL_MS);
       failOnError(await transaction.exec());
     }
-    const [targets, exercise] = await Promise.all([this.redis().lrange(key.targets, 0, -1), this.redis().hget(key.meta, 'exercise')]);
-    return { exercise: exercise!, targets };
+    const [targets, [exercise, session]] = await Promise.all([
+      this.redis().lrange(key.targets, 0, -1),
+      this.redis().hmget(key.meta, 'exercise', 'session'),
+    ]);
+    return { exercise: exercise!, session: session ?? '', targets };
   }
 
   /** Attendees cut into the batches a sweep checks them in. */
@@ -268,9 +279,10 @@ export class CheckinService {
     });
   }
 
-  /** The ledger of nudges for one step of one exercise (by attendee). */
-  nudges(exerciseId: string, stepId: string): Ledger {
-    return new Ledger(this.redis, `checkins:nudges:${exerciseId}:${stepId}`, `checkins:nudging:${exerciseId}:${stepId}`);
+  /** The ledger of nudges for one step of one exercise in one session (by attendee; '': check-ins outside a session). */
+  nudges(session: string, exerciseId: string, stepId: string): Ledger {
+    const step = `${session ? `${session}:` : ''}${exerciseId}:${stepId}`;
+    return new Ledger(this.redis, `checkins:nudges:${step}`, `checkins:nudging:${step}`);
   }
 
   /** The ledger of a sweep's one summary. */
@@ -356,6 +368,11 @@ export class CheckinService {
 interface SweepData {
   by: string;
 }
+/** A running sweep: its id, and the session it checks for. */
+interface SweepRef {
+  id: string;
+  session: string;
+}
 
 export interface CheckinWorkerDeps {
   checkins: CheckinService;
@@ -388,11 +405,12 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
     const exercise = checkins.exercise(started.exercise);
     if (!exercise) return log.warn({ sweepId, exercise: started.exercise }, 'the exercise of this check-in sweep is gone; skipped');
     const todo = await checkins.unsettled(sweepId, started.targets);
-    await inPool(checkins.batches(todo), checkins.settings.checkinConcurrency, (users) => check(job, token, sweepId, users, exercise));
+    const sweep = { id: sweepId, session: started.session };
+    await inPool(checkins.batches(todo), checkins.settings.checkinConcurrency, (users) => check(job, token, sweep, users, exercise));
     await summarize(job, token, sweepId);
   }
 
-  async function check(job: Job, token: string | undefined, sweepId: string, users: string[], exercise: Exercise): Promise<void> {
+  async function check(job: Job, token: string | undefined, sweep: SweepRef, users: string[], exercise: Exercise): Promise<void> {
     const prepared = await checkins.prepare(users, exercise);
     // Every cluster of the batch is checked first, then every check is recorded in one transaction, then
     // the stuck are nudged. Outcomes are written together at the end (a crash before then re-checks the
@@ -415,15 +433,15 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
     for (const [index, { outcome, nudge: due }] of assessments.entries()) {
       const user = probed[index]!.attendee;
       if (due && outcome.status === 'stuck') {
-        const fate = await nudge(job, token, due);
-        await checkins.settle(sweepId, new Map([[user, { ...outcome, nudge: fate }]]));
+        const fate = await nudge(job, token, sweep.session, due);
+        await checkins.settle(sweep.id, new Map([[user, { ...outcome, nudge: fate }]]));
       } else outcomes.set(user, outcome);
     }
-    await checkins.settle(sweepId, outcomes);
+    await checkins.settle(sweep.id, outcomes);
   }
 
-  async function nudge(job: Job, token: string | undefined, nudge: Nudge): Promise<NudgeFate> {
-    const ledger = checkins.nudges(nudge.exercise.id, nudge.step.id);
+  async function nudge(job: Job, token: string | undefined, session: string, nudge: Nudge): Promise<NudgeFate> {
+    const ledger = checkins.nudges(session, nudge.exercise.id, nudge.step.id);
     if ((await ledger.outcome(nudge.user))?.status === 'sent') return 'earlier';
     if (await checkins.isQuiet(nudge.user)) return 'quiet';
     const tag = { type: NUDGE_TAG, id: `${nudge.exercise.id}.${nudge.step.id}` };

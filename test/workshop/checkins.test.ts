@@ -250,6 +250,19 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: "Stop nudging me" lasts on
     expect(nudges()).toHaveLength(2);
     expect(shown(nudges()[1]!)).toContain("Still on *Open Weave Scope's UI*");
   });
+
+  it('is nudged once more on the same step in the next session (day 2), and once only there', async () => {
+    expect(await command('end --confirm')).toContain('Session ended.');
+    expect(await command(`start ${EXERCISE}`)).toContain('The room is on exercise 2.');
+    await command('checkins now');
+    expect(shown((await summaries(slack, 4))[3]!)).toContain("Stuck on *Open Weave Scope's UI*, 1 (1 nudged now)");
+    expect(nudges()).toHaveLength(3);
+    await command('checkins now');
+    const again = shown((await summaries(slack, 5))[4]!);
+    expect(again).toContain("Stuck on *Open Weave Scope's UI*, 1");
+    expect(again).not.toContain('nudged now');
+    expect(nudges()).toHaveLength(3);
+  });
 });
 
 describe.skipIf(!testRedisUrl())('/workshop checkins: the schedule lives in Redis', () => {
