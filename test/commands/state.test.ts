@@ -267,20 +267,17 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     await http.close();
   });
 
-  it('names a cluster reports with <!channel> or a <url|label> reach Slack escaped, and the terminal as they are', async () => {
-    // What any scheduler on an attached cluster may register: the names are the attendee's to choose.
-    const registered = await fetch(`${cluster.masterUrl}/sim/frameworks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: '<!channel> fw', hostname: 'x' }),
-    });
+  /** A task of a framework registered on the simulated master, as any scheduler on an attached cluster may: the names are theirs to choose. */
+  async function runTask(frameworkName: string, task: { id: string; name: string }): Promise<void> {
+    const post = (path: string, body: unknown) =>
+      fetch(`${cluster.masterUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const registered = await post('/sim/frameworks', { name: frameworkName, hostname: 'x' });
     const { id: frameworkId } = (await registered.json()) as { id: string };
-    const task = { id: 'ping-1', name: '<!channel> <https://evil.example|click here>', resources: { cpus: 0.1, mem: 16, disk: 0 } };
-    await fetch(`${cluster.masterUrl}/sim/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ frameworkId, tasks: [task] }),
-    });
+    await post('/sim/tasks', { frameworkId, tasks: [{ ...task, resources: { cpus: 0.1, mem: 16, disk: 0 } }] });
+  }
+
+  it('names a cluster reports with <!channel> or a <url|label> reach Slack escaped, and the terminal as they are', async () => {
+    await runTask('<!channel> fw', { id: 'ping-1', name: '<!channel> <https://evil.example|click here>' });
     const posted = [...(await run('/state', 'tasks')).posts, ...(await run('/state', 'frameworks')).posts].map(text).join('');
     expect(posted).toContain('*&lt;!channel&gt; &lt;https://evil.example|click here&gt;* (&lt;!channel&gt; fw)');
     expect(posted).toContain('*&lt;!channel&gt; fw*');
@@ -302,18 +299,7 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   });
 
   it('/cluster ps keeps a task name with a code fence and a newline inside its one row of the table', async () => {
-    const framework = await fetch(`${cluster.masterUrl}/sim/frameworks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'fenced', hostname: 'x' }),
-    });
-    const { id: frameworkId } = (await framework.json()) as { id: string };
-    const task = { id: 'fence-1', name: 'a```\n*bold* b', resources: { cpus: 0.1, mem: 16, disk: 0 } };
-    await fetch(`${cluster.masterUrl}/sim/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ frameworkId, tasks: [task] }),
-    });
+    await runTask('fenced', { id: 'fence-1', name: 'a```\n*bold* b' });
     const reply = (await run('/cluster', 'ps')).replies[0]!;
     const sections = (reply.body.blocks as Array<{ text: { text: string } }>).map((block) => block.text.text);
     for (const body of sections) expect(body.match(/```/g)).toHaveLength(2);
