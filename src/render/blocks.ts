@@ -65,7 +65,9 @@ export const LIMITS = {
 } as const;
 
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // Never half an entity: a cut "&am" would show as text where "&" was meant.
+  return `${text.slice(0, max - 1).replace(/&(?:a|am|amp|l|lt|g|gt)?$/, '')}…`;
 }
 
 export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText) } });

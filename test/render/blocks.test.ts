@@ -87,4 +87,9 @@ describe('fitMessage / fitView: what Slack is sent', () => {
     expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(block.text.text.startsWith('&lt;a&gt;&lt;a&gt;')).toBe(true);
   });
+
+  it('cuts a long escaped text before an entity, never inside one', () => {
+    const cut = fitMessage({ text: 'x', blocks: [section(`${'y'.repeat(2997)}&lt;b&gt;`)] }).blocks![0] as { text: { text: string } };
+    expect(cut.text.text).toBe(`${'y'.repeat(2997)}…`);
+  });
 });
