@@ -126,7 +126,7 @@ export interface CheckinDeps {
  * few milliseconds of work on a quiet cluster, and a job of its own would cost about as much in queue
  * round trips. An attendee with no pass for CHECKIN_STUCK_MINUTES gets a DM with the hint of
  * their first failing step, once per step: the nudge goes through the broadcasts' ledger, keyed by
- * exercise and step, so retries, overlapping sweeps and dead workers never post it twice. When every
+ * session, exercise and step, so retries, overlapping sweeps and dead workers never post it twice. When every
  * attendee of the sweep has an outcome, the instructor gets a summary, posted once the same way.
  */
 export class CheckinService {
@@ -236,6 +236,7 @@ export class CheckinService {
 
   /** Those of `users` who have no outcome in the sweep yet (a sweep run again after a crash skips the others). */
   async unsettled(sweepId: string, users: string[]): Promise<string[]> {
+    if (users.length === 0) return [];
     const outcomes = await this.redis().hmget(sweepKeys(sweepId).outcomes, ...users);
     return users.filter((_user, index) => outcomes[index] === null);
   }

@@ -314,3 +314,28 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: the schedule lives in Redi
     expect(await command(second, 'checkins off')).toContain('Check-ins were not on, so nothing changed.');
   });
 });
+
+describe.skipIf(!testRedisUrl())('/workshop checkins: a room where nobody has a cluster yet', () => {
+  let slack: SlackBotUnderTest;
+  let bot: CheckBot;
+  let worker: Worker | undefined;
+
+  beforeAll(async () => {
+    slack = await startSlackBot({ env: env(uniquePrefix('checkins-empty').slice(0, -1)) });
+    bot = await startCheckBot(slack);
+    for (const user of ['U0NEW1', 'U0NEW2']) await slack.bot.services.attendees.register(user);
+    worker = startCheckinWorker(slack.bot);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await bot?.stop();
+  });
+
+  it('sums up the room at once: nothing to check, everyone without a ready cluster', async () => {
+    expect((await bot.command('/workshop', `start ${EXERCISE}`, INSTRUCTOR)).text).toContain('The room is on exercise 2.');
+    expect((await bot.command('/workshop', 'checkins now', INSTRUCTOR)).text).toContain('Checking the room now');
+    const [summary] = await summaries(slack, 1);
+    expect(shown(summary!)).toContain('0 clusters checked: 0 done, 0 moving on, 0 stuck · 2 without a ready cluster');
+    expect(shown(summary!)).toContain('<@U0NEW1>, <@U0NEW2>');
+  });
+});
