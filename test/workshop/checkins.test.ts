@@ -26,6 +26,12 @@ const env = (prefix: string) => ({
   CHECKIN_STUCK_MINUTES: '5',
 });
 
+/** A bot of its own (a fresh key prefix) with its check-in commands at hand. */
+async function startRoom(name: string): Promise<{ slack: SlackBotUnderTest; bot: CheckBot }> {
+  const slack = await startSlackBot({ env: env(uniquePrefix(name).slice(0, -1)) });
+  return { slack, bot: await startCheckBot(slack) };
+}
+
 const isTagged = (type: string) => (message: PostedMessage) => message.metadata?.event_type === type;
 
 /** The check-in summaries the instructor got so far, waiting until there are `count`. */
@@ -54,8 +60,7 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: sweeps, nudges and summari
   let worker: Worker | undefined;
 
   beforeAll(async () => {
-    slack = await startSlackBot({ env: env(uniquePrefix('checkins').slice(0, -1)) });
-    bot = await startCheckBot(slack);
+    ({ slack, bot } = await startRoom('checkins'));
     const { services } = slack.bot;
     cluster = await startSimulatedCluster({ agents: 1 });
     const endpoints = { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls };
@@ -201,8 +206,7 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: "Stop nudging me" lasts on
   let worker: Worker | undefined;
 
   beforeAll(async () => {
-    slack = await startSlackBot({ env: env(uniquePrefix('checkins-quiet').slice(0, -1)) });
-    bot = await startCheckBot(slack);
+    ({ slack, bot } = await startRoom('checkins-quiet'));
     cluster = await startSimulatedCluster({ agents: 1 });
     const { services } = slack.bot;
     await services.attendees.register('U0ALAN');
@@ -321,8 +325,7 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: a room where nobody has a 
   let worker: Worker | undefined;
 
   beforeAll(async () => {
-    slack = await startSlackBot({ env: env(uniquePrefix('checkins-empty').slice(0, -1)) });
-    bot = await startCheckBot(slack);
+    ({ slack, bot } = await startRoom('checkins-empty'));
     for (const user of ['U0NEW1', 'U0NEW2']) await slack.bot.services.attendees.register(user);
     worker = startCheckinWorker(slack.bot);
   });
