@@ -234,16 +234,62 @@ export function checkMarathonDefinition(
   definition: unknown,
   kind: CheckedDefinition['kind'] = isGroupDefinition(definition) ? 'group' : 'app',
 ): CheckedDefinition {
-  if (typeof definition !== 'object' || definition === null || Array.isArray(definition))
+  if (Array.isArray(definition)) return { kind, problems: [listProblem(definition)] };
+  if (typeof definition !== 'object' || definition === null)
     return { kind, problems: [{ path: '/', message: 'must be a JSON object, like {"id": "nginx", …}', refused: true }] };
+  const wrapped = answerProblem(definition as Record<string, unknown>);
+  if (wrapped) return { kind, problems: [wrapped] };
   const tooBig = sizeProblem(definition);
   if (tooBig) return { kind, problems: [tooBig] };
+  // Checked as Marathon reads it: what it takes as absent is absent.
+  const read = withoutNulls(definition, kind === 'group' ? GROUP_SCHEMA : APP_SCHEMA) as Record<string, unknown>;
   const validate = validators()[kind];
-  const problems = validate(definition) ? [] : describeErrors(validate.errors ?? []);
-  problems.push(
-    ...(kind === 'group' ? groupRules(definition as Record<string, unknown>) : appRules(definition as Record<string, unknown>, '')),
-  );
+  const problems = validate(read) ? [] : describeErrors(validate.errors ?? []);
+  problems.push(...(kind === 'group' ? groupRules(read) : appRules(read, '')));
   return { kind, problems: dedupe(problems) };
+}
+
+/**
+ * A definition with its optional fields set to null taken out: Marathon 1.3.5 reads every field but
+ * `id` with Play's `readNullable` (api/v2/json/Formats.scala), so `"cmd": null` is no cmd, as in the
+ * definitions `GET /v2/apps` gives back. Required fields and the values of maps (`env`, `labels`) stay.
+ */
+function withoutNulls(value: unknown, schema: SchemaObject): unknown {
+  const resolved = schema.$ref === 'marathon-app' ? APP_SCHEMA : schema.$ref === 'marathon-group' ? GROUP_SCHEMA : schema;
+  if (Array.isArray(value)) {
+    const items = resolved.items as SchemaObject | SchemaObject[] | undefined;
+    return items && !Array.isArray(items) ? value.map((item) => withoutNulls(item, items)) : value;
+  }
+  const fields = resolved.properties as Record<string, SchemaObject> | undefined;
+  if (typeof value !== 'object' || value === null || !fields) return value;
+  const required = (resolved.required as string[] | undefined) ?? [];
+  // fromEntries: a field named __proto__ stays a field, as JSON.parse made it.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([name, field]) => !(field === null && Object.hasOwn(fields, name) && !required.includes(name)))
+      .map(([name, field]) => [name, Object.hasOwn(fields, name) ? withoutNulls(field, fields[name]!) : field]),
+  );
+}
+
+/** Several apps in a list: Marathon takes one app, or a group of them. */
+function listProblem(list: unknown[]): DefinitionProblem {
+  return {
+    path: '/',
+    message: `is a list of ${list.length} item${list.length === 1 ? '' : 's'}, and Marathon takes one app or one group: install them one at a time, or as a group: {"id": "/my-group", "apps": [ … ]}`,
+    refused: true,
+  };
+}
+
+/** `{"app": {…}}` is Marathon's answer to `GET /v2/apps/<id>`, pasted whole. */
+function answerProblem(definition: Record<string, unknown>): DefinitionProblem | undefined {
+  const app = definition.app;
+  if (definition.id !== undefined || typeof app !== 'object' || app === null || Array.isArray(app)) return undefined;
+  return {
+    path: '/app',
+    message:
+      'this is how Marathon answers GET /v2/apps/<id>, not an app definition: install the object inside "app" (without its "tasks" and task counts)',
+    refused: true,
+  };
 }
 
 /**
@@ -351,6 +397,85 @@ function groupRules(group: Record<string, unknown>): DefinitionProblem[] {
   return problems;
 }
 
+/** Where a field sits in its app: `/groups/0/apps/2/container/portMappings` → `/container/portMappings`, list indexes as `*`. */
+function appFieldPath(path: string): string {
+  return path.replace(/^(\/groups\/\d+)*\/apps\/\d+(?=\/)/, '').replace(/\/\d+(?=\/|$)/g, '/*');
+}
+
+/**
+ * Fields later Marathon versions read and 1.3.5 drops without a word, with what to write for 1.3.5
+ * instead (Marathon's AppDefinition.json schema at 1.4–1.9 against 1.3.5's).
+ */
+const DELETE_IT = 'delete it';
+const LATER_FIELDS: Record<string, string> = {
+  '/networks':
+    'delete it and say the network the 1.3.5 way, in "container": {"type": "DOCKER", "docker": {"network": "BRIDGE"}} ("HOST", or "USER" with "ipAddress": {"networkName": …})',
+  '/container/portMappings':
+    'move the list into "container": {"docker": {"portMappings": […]}}, where 1.3.5 reads it (with "network": "BRIDGE")',
+  '/unreachableStrategy': DELETE_IT,
+  '/killSelection': DELETE_IT,
+  '/check': 'delete it ("healthChecks" work in 1.3.5)',
+  '/tty': DELETE_IT,
+  '/role': 'delete it (1.3.5 takes "acceptedResourceRoles")',
+  '/resourceLimits': DELETE_IT,
+  '/healthChecks/*/delaySeconds': DELETE_IT,
+  '/healthChecks/*/ipProtocol': DELETE_IT,
+  '/container/linuxInfo': DELETE_IT,
+  '/container/docker/pullConfig': DELETE_IT,
+  '/container/volumes/*/persistent/type': DELETE_IT,
+  '/container/volumes/*/persistent/maxSize': DELETE_IT,
+  '/container/volumes/*/persistent/constraints': DELETE_IT,
+  '/container/volumes/*/persistent/profileName': DELETE_IT,
+  '/container/volumes/*/secret': DELETE_IT,
+  '/fetch/*/destPath': 'delete it (1.3.5 names the file with "outputFile")',
+};
+
+/** What `GET /v2/apps` adds to an app about its running tasks: Marathon ignores them in a definition. */
+const STATUS_FIELDS = [
+  'tasksStaged',
+  'tasksRunning',
+  'tasksHealthy',
+  'tasksUnhealthy',
+  'deployments',
+  'tasks',
+  'lastTaskFailure',
+  'taskStats',
+  'readinessCheckResults',
+];
+const STATUS_MESSAGE = 'is what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete it';
+
+/** `MESOS_HTTP` and friends are Marathon 1.4's health checks run by Mesos; 1.3.5 runs the plain ones itself. */
+function mesosHealthCheckHint(at: string, value: unknown): string {
+  if (!/\/healthChecks\/\d+\/protocol$/.test(at) || typeof value !== 'string' || !/^MESOS_(HTTPS?|TCP)$/.test(value)) return '';
+  return ` (${JSON.stringify(value)} is Marathon 1.4 and newer: write ${JSON.stringify(value.slice('MESOS_'.length))} for the workshop's Marathon 1.3.5)`;
+}
+
+/** The fields of one app that GET /v2/apps reports, said once: `/apps/0: "tasksStaged", "tasks" are what …`. */
+function foldStatusFields(problems: DefinitionProblem[]): DefinitionProblem[] {
+  const byApp = new Map<string, string[]>();
+  for (const problem of problems) {
+    if (problem.message !== STATUS_MESSAGE) continue;
+    const at = problem.path.lastIndexOf('/');
+    const app = problem.path.slice(0, at) || '/';
+    byApp.set(app, [...(byApp.get(app) ?? []), problem.path.slice(at + 1)]);
+  }
+  const folded = new Set<string>();
+  return problems.flatMap((problem) => {
+    if (problem.message !== STATUS_MESSAGE) return [problem];
+    const app = problem.path.slice(0, problem.path.lastIndexOf('/')) || '/';
+    if (folded.has(app)) return [];
+    folded.add(app);
+    const fields = byApp.get(app)!;
+    return [
+      {
+        path: app,
+        message: `${fields.map((field) => JSON.stringify(field)).join(', ')} ${fields.length === 1 ? 'is' : 'are'} what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete ${fields.length === 1 ? 'it' : 'them'}`,
+        refused: false,
+      },
+    ];
+  });
+}
+
 function describeErrors(errors: ErrorObject[]): DefinitionProblem[] {
   // A value that matches no branch of a oneOf gets one message, not one per branch.
   const oneOfs = errors.filter((error) => error.keyword === 'oneOf');
@@ -358,10 +483,12 @@ function describeErrors(errors: ErrorObject[]): DefinitionProblem[] {
     oneOfs.some(
       (oneOf) => oneOf !== error && error.schemaPath.startsWith(oneOf.schemaPath) && error.instancePath.startsWith(oneOf.instancePath),
     );
-  return errors
-    .filter((error) => !inBranch(error))
-    .map(describeError)
-    .map((problem) => ({ ...problem, path: shownPath(problem.path) }));
+  return foldStatusFields(
+    errors
+      .filter((error) => !inBranch(error))
+      .map(describeError)
+      .map((problem) => ({ ...problem, path: shownPath(problem.path) })),
+  );
 }
 
 /** A safe path segment: a field name or index as Marathon's own names are. */
@@ -392,6 +519,16 @@ function describeError(error: ErrorObject): DefinitionProblem {
     }
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
+      const inApp = appFieldPath(`${error.instancePath}/${field}`);
+      const later = Object.hasOwn(LATER_FIELDS, inApp) ? LATER_FIELDS[inApp] : undefined;
+      if (later)
+        return {
+          path: `${error.instancePath}/${field}`,
+          message: `is a field of later Marathon versions (1.4 and newer), which the workshop's Marathon 1.3.5 would silently ignore: ${later}`,
+          refused: false,
+        };
+      if ((error.parentSchema as { $id?: string }).$id === 'marathon-app' && STATUS_FIELDS.includes(field))
+        return { path: `${error.instancePath}/${field}`, message: STATUS_MESSAGE, refused: false };
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.find((name) => damerauLevenshtein(name.toLowerCase(), field.toLowerCase(), 3) <= 2);
       return {
@@ -408,7 +545,7 @@ function describeError(error: ErrorObject): DefinitionProblem {
     case 'enum':
       return refused(
         at,
-        `${describeValue(value)} is not one of ${(params.allowedValues as unknown[]).map((allowed) => JSON.stringify(allowed)).join(', ')}`,
+        `${describeValue(value)} is not one of ${(params.allowedValues as unknown[]).map((allowed) => JSON.stringify(allowed)).join(', ')}${mesosHealthCheckHint(at, value)}`,
       );
     case 'minimum':
     case 'maximum':

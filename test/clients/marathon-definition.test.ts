@@ -359,3 +359,103 @@ describe.skipIf(!haveRealFixtures)('ids checked a segment at a time', () => {
     expect(formatProblems(problems)).toMatch(/^\/id: the string "x+…" \(100,001 characters\) is not a valid id/);
   });
 });
+
+/**
+ * Shapes found in definitions people publish (Marathon's own docs and tests, marathon-lb, the DC/OS CLI,
+ * autoscalers exporting apps), written small: what /cluster install would tell the attendee who pastes one.
+ */
+describe('definitions written for other Marathon versions, or copied from what Marathon answers', () => {
+  const check = (definition: unknown) => checkMarathonDefinition(definition);
+  const lines = (definition: unknown) => formatProblems(check(definition).problems);
+
+  it('takes a field set to null as absent, as Marathon 1.3.5 reads it (GET /v2/apps writes "cmd": null)', () => {
+    expect(
+      check({
+        id: '/postgres',
+        cmd: null,
+        args: null,
+        user: null,
+        acceptedResourceRoles: null,
+        ipAddress: null,
+        container: { type: 'DOCKER', docker: { image: 'postgres', network: 'BRIDGE', portMappings: null } },
+      }).problems,
+    ).toEqual([]);
+    // A cmd with "args": null is not "both cmd and args".
+    expect(check({ id: 'sleepy', cmd: 'sleep 60', args: null }).problems).toEqual([]);
+    expect(check({ id: '/g', apps: [{ id: 'a', cmd: 'sleep 1', user: null }], groups: null }).problems).toEqual([]);
+  });
+
+  it('still refuses a null id, a null app with nothing to run, and nulls inside env and labels', () => {
+    expect(lines({ id: null, cmd: 'x' })).toContain('/id: must be a string, not null');
+    expect(lines({ id: 'idle', cmd: null, container: null })).toContain('an app needs "cmd", "args" or a "container"');
+    expect(lines({ id: 'web', cmd: 'x', env: { A: null }, labels: { B: null } })).toMatch(
+      /\/env\/A: .*\n\/labels\/B: must be a string, not null/,
+    );
+  });
+
+  it("says once, per app, that the task counts of Marathon's answer are not part of a definition", () => {
+    const { problems } = check({
+      id: '/shop',
+      apps: [{ id: 'web', cmd: 'x', tasksRunning: 1, tasksStaged: 0, deployments: [], tasks: [] }],
+    });
+    expect(problems).toEqual([
+      {
+        path: '/apps/0',
+        message:
+          '"tasksRunning", "tasksStaged", "deployments", "tasks" are what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete them',
+        refused: false,
+      },
+    ]);
+  });
+
+  it('names the fields of Marathon 1.4 and newer, and says how to write them for 1.3.5', () => {
+    const text = lines({
+      id: '/shop',
+      apps: [
+        {
+          id: 'nginx',
+          networks: [{ mode: 'container/bridge' }],
+          container: { type: 'DOCKER', docker: { image: 'nginx' }, portMappings: [{ containerPort: 80 }] },
+          healthChecks: [{ protocol: 'MESOS_HTTP', path: '/', delaySeconds: 5 }],
+          unreachableStrategy: { inactiveAfterSeconds: 0 },
+        },
+      ],
+    });
+    expect(text).toContain('/apps/0/networks: is a field of later Marathon versions (1.4 and newer)');
+    expect(text).toContain('"network": "BRIDGE"');
+    expect(text).toContain(
+      '/apps/0/container/portMappings: is a field of later Marathon versions (1.4 and newer), which the workshop\'s Marathon 1.3.5 would silently ignore: move the list into "container": {"docker": {"portMappings": […]}}',
+    );
+    expect(text).toContain(
+      '/apps/0/healthChecks/0/protocol: the string "MESOS_HTTP" is not one of "HTTP", "HTTPS", "TCP", "COMMAND" ("MESOS_HTTP" is Marathon 1.4 and newer: write "HTTP"',
+    );
+    expect(text).toContain(
+      "/apps/0/healthChecks/0/delaySeconds: is a field of later Marathon versions (1.4 and newer), which the workshop's Marathon 1.3.5 would silently ignore: delete it",
+    );
+    expect(text).toContain('/apps/0/unreachableStrategy: is a field of later Marathon versions');
+    // A field no Marathon knows keeps the list of the fields that are.
+    expect(lines({ id: 'x', cmd: 'y', colour: 'red' })).toContain('(fields here: id, cmd, args');
+  });
+
+  it('refuses a list of apps with one line saying how to install them', () => {
+    expect(
+      check([
+        { id: 'a', cmd: 'x' },
+        { id: 'b', cmd: 'y' },
+      ]).problems,
+    ).toEqual([
+      {
+        path: '/',
+        message:
+          'is a list of 2 items, and Marathon takes one app or one group: install them one at a time, or as a group: {"id": "/my-group", "apps": [ … ]}',
+        refused: true,
+      },
+    ]);
+  });
+
+  it('refuses the answer of GET /v2/apps/<id>, pointing at the app inside it', () => {
+    expect(lines({ app: { id: '/web', cmd: 'x', tasks: [] } })).toBe(
+      '/app: this is how Marathon answers GET /v2/apps/<id>, not an app definition: install the object inside "app" (without its "tasks" and task counts)',
+    );
+  });
+});
