@@ -24,6 +24,18 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What JSON.parse found wrong, with the line and column instead of V8's character offset ("at position
+ * 177" means nothing to someone looking at a pasted file); the end of the input when that is where it stops.
+ */
+export function jsonSyntaxMessage(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /^(.*) in JSON at position (\d+)/.exec(message);
+  if (!at) return message.replace(/ of JSON input$/, ' of the JSON');
+  const before = text.slice(0, Number(at[2])).split('\n');
+  return `${at[1]} (line ${before.length}, column ${before.at(-1)!.length + 1})`;
+}
+
 /** How much of a user's input a message quotes back: enough to recognise it, never a pasted megabyte. */
 export const QUOTE_MAX_CHARS = 80;
 

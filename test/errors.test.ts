@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, quote, UserError } from '../src/errors.js';
+import { errorMessage, jsonSyntaxMessage, quote, UserError } from '../src/errors.js';
 
 describe('quote(): user input echoed in a message', () => {
   it('quotes short input as typed', () => {
@@ -40,5 +40,23 @@ describe('quote(): user input echoed in a message', () => {
     const quoted = quote(`${'x'.repeat(79)}🚀🚀`);
     expect(quoted.startsWith(`"${'x'.repeat(79)}…"`)).toBe(true);
     expect(quoted).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+});
+
+describe('jsonSyntaxMessage(): where a pasted JSON file breaks', () => {
+  const told = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      return jsonSyntaxMessage(text, error);
+    }
+    throw new Error('parsed');
+  };
+
+  it('says the line and column, not the character offset', () => {
+    // The DC/OS CLI's bad.json in small: a closing brace missing after a nested object.
+    expect(told('{\n  "id": "web",\n  "labels": {\n    "A": "1"\n}')).toMatch(/ \(line 5, column 2\)$/);
+    expect(told('{\n  "id": "web"\n  "cmd": "x"\n}')).toBe("Expected ',' or '}' after property value (line 3, column 3)");
+    expect(told('{"id": "web",}')).not.toContain('position');
   });
 });

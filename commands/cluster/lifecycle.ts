@@ -3,7 +3,7 @@ import type { ProvisionStep } from '../../src/clusters/backend.js';
 import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
-import { blocksNotRunWarning, DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags } from '../../src/clusters/minimesos-file/index.js';
+import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, specWarnings } from '../../src/clusters/minimesos-file/index.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
@@ -91,12 +91,11 @@ async function queueCluster(services: CommandServices, user: string, channel: st
         : result.position === 1
           ? `It is next (${ready}); the message in the channel shows progress.`
           : `You are number ${result.position} in the queue (${ready}); the message in the channel shows progress.`;
-  const notRun = blocksNotRunWarning(spec);
   await out.reply({
     text: 'Cluster queued',
     blocks: [
       section(`:construction: *Your cluster is queued.* ${where}`),
-      ...(notRun ? [section(`:warning: ${notRun}`)] : []),
+      ...specWarnings(spec).map((warning) => section(`:warning: ${warning}`)),
       context(
         `${spec.agents.length} agent${spec.agents.length === 1 ? '' : 's'}, Mesos ${spec.mesosVersion}${spec.marathon ? ', Marathon' : ''}. \`/cluster info\` for status, \`/cluster down\` to cancel.`,
       ),

@@ -1,6 +1,6 @@
 import { checkMarathonDefinition, formatProblems } from '../../src/clients/marathon-definition.js';
 import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
-import { UserError } from '../../src/errors.js';
+import { jsonSyntaxMessage, UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
@@ -26,7 +26,7 @@ export async function install(ctx: CommandContext): Promise<void> {
     definition = JSON.parse(replaced.text) as typeof definition;
   } catch (error) {
     throw new UserError(
-      `That is not valid JSON: ${escapeMrkdwn((error as Error).message)}.`,
+      `That is not valid JSON: ${escapeMrkdwn(jsonSyntaxMessage(replaced.text, error))}.`,
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }

@@ -1,5 +1,6 @@
 import { HttpClient } from '../clients/http.js';
 import { MarathonClient } from '../clients/marathon.js';
+import { isFetchableSource } from '../clusters/minimesos-file/index.js';
 import { replaceTokens } from '../clusters/tokens.js';
 import { errorMessage } from '../errors.js';
 
@@ -24,7 +25,7 @@ export async function installMarathonApps(
     ] as const) {
       for (const source of sources) {
         try {
-          if (!/^https?:\/\//.test(source)) throw new Error('only URLs can be fetched here; install a local file with /cluster install');
+          if (!isFetchableSource(source)) throw new Error('only URLs can be fetched here; install a local file with /cluster install');
           const response = await fetch(source, { signal: AbortSignal.timeout(10_000) });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           const replaced = replaceTokens(await response.text(), tokens);

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../clusters/cluster-spec.js';
-import { resourcesString } from '../clusters/minimesos-file/index.js';
+import { MARATHON_CMD, resourcesString } from '../clusters/minimesos-file/index.js';
 import { localImage } from './image-names.js';
 
 export type ImageMode = 'minimesos' | 'local';
@@ -107,7 +107,7 @@ export function clusterRoles(spec: ClusterSpec, clusterId: string, mode: ImageMo
             '--zookeeper',
             `${zkHost}:2181`,
           ]
-        : ['--master', zkMesos, '--zk', `zk://${zkHost}:2181/marathon`],
+        : MARATHON_CMD.split(' '),
       env: [],
       port: 8080,
       memoryMb: local ? 128 : 768,

@@ -101,11 +101,19 @@ describe.skipIf(!testRedisUrl())('/cluster up with a minimesosFile the bot build
   });
   afterAll(() => bot?.close());
 
-  it('queues the cluster and says that the consul, registrator and mesosdns blocks are not run', async () => {
+  it('queues the cluster and says that the consul, registrator and mesosdns blocks are not run, nor apps given as paths installed', async () => {
     const events = await say(bot, `/cluster up \`\`\`${DEFAULT_MINIMESOS_FILE}\`\`\``, { user: 'U0DEFAULTFILE' });
     const reply = eventToText(events.find((event) => event.kind === 'reply')!);
     expect(reply).toContain('Your cluster is queued.');
     expect(reply).toContain('consul, registrator and mesosdns blocks, which the workshop bot does not run');
+    const withPath = await say(
+      bot,
+      '/cluster up ```minimesos {\n  agent {\n  }\n  marathon {\n    app {\n      marathonJson = "es.json"\n    }\n  }\n}```',
+      { user: 'U0LOCALAPP' },
+    );
+    expect(eventToText(withPath.find((event) => event.kind === 'reply')!)).toContain(
+      'marathonJson "es.json" is a file on your machine, which the bot cannot read, so it is not installed with the cluster: once it is ready, send that file to the bot with the words `cluster install`',
+    );
     const plain = await say(bot, '/cluster up --agents 1', { user: 'U0FLAGS' });
     expect(eventToText(plain.find((event) => event.kind === 'reply')!)).not.toContain('does not run');
   });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage, UserError } from '../../errors.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 import { resourcesString } from './render.js';
-import { blocksNotRunWarning, parseMinimesosFile } from './spec.js';
+import { parseMinimesosFile, specWarnings } from './spec.js';
 
 const USAGE = 'Usage: workshop-bot minimesosfile <path> [--json]';
 
@@ -31,8 +31,7 @@ export async function runMinimesosFileCli(argv: string[]): Promise<number> {
   }
   process.stdout.write(parsed.values.json ? `${JSON.stringify(spec, null, 2)}\n` : summary(spec));
   // On stderr, so --json stays the contract it is.
-  const notRun = blocksNotRunWarning(spec);
-  if (notRun) process.stderr.write(`warning: ${notRun}\n`);
+  for (const warning of specWarnings(spec)) process.stderr.write(`warning: ${warning}\n`);
   return 0;
 }
 

@@ -18,6 +18,9 @@ export const DEFAULT_IMAGES = {
   mesosdns: 'xebia/mesos-dns:0.0.5',
 } as const;
 
+/** Marathon's command line, as minimesos' MarathonConfig.MARATHON_CMD (the bot's Docker roles run the same). */
+export const MARATHON_CMD = '--master zk://minimesos-zookeeper:2181/mesos --zk zk://minimesos-zookeeper:2181/marathon';
+
 export const mesosImageTag = (mesosVersion: string) => `${mesosVersion}-0.1.0`;
 
 /** Role `*` resources of an agent that does not say otherwise. */

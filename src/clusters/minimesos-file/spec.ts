@@ -8,13 +8,15 @@ import {
   DEFAULT_TIMEOUT,
   INHERIT_LOGGING,
   LOGGING_LEVELS,
+  MARATHON_CMD,
   mesosImageTag,
   SUPPORTED_MESOS_VERSIONS,
 } from './defaults.js';
 import { type BlockNode, type PropertyNode, parseSyntax, type Scalar } from './syntax.js';
 import { MinimesosFileError } from './tokens.js';
 
-type Kind = 'string' | 'number' | 'boolean' | 'string-or-null';
+/** `scalar`: a number, or a string minimesos reads as one (its ResourceDefScalar takes `value = "0.5"` too). */
+type Kind = 'string' | 'number' | 'boolean' | 'string-or-null' | 'scalar';
 
 const CLUSTER_PROPERTIES: Record<string, Kind> = {
   clusterName: 'string-or-null',
@@ -158,6 +160,22 @@ export function blocksNotRunWarning(spec: ClusterSpec): string | undefined {
   return `This minimesosFile has ${named}, which the workshop bot does not run (it runs ZooKeeper, the master, agents and Marathon): your cluster builds without ${blocks.length === 1 ? 'it' : 'them'}, so \${MINIMESOS_CONSUL…} and \${MINIMESOS_MESOSDNS…} tokens are not replaced and *.service.consul and *.mm names do not resolve.`;
 }
 
+/** A marathonJson the bot can fetch: a URL (a path names a file on the attendee's machine). */
+export const isFetchableSource = (source: string): boolean => /^https?:\/\//.test(source);
+
+/** Says which of the file's Marathon apps and groups are paths the bot cannot read, or nothing when all are URLs. */
+function pathsNotFetchedWarning(spec: ClusterSpec): string | undefined {
+  const paths = [...(spec.marathon?.apps ?? []), ...(spec.marathon?.groups ?? [])].filter((source) => !isFetchableSource(source));
+  if (paths.length === 0) return undefined;
+  const named = paths.map((path) => quote(path, 60)).join(', ');
+  return `marathonJson ${named} ${paths.length === 1 ? 'is a file' : 'are files'} on your machine, which the bot cannot read, so ${paths.length === 1 ? 'it is' : 'they are'} not installed with the cluster: once it is ready, send ${paths.length === 1 ? 'that file' : 'each file'} to the bot with the words \`cluster install\` (or use a URL in the minimesosFile).`;
+}
+
+/** Everything about the file the attendee should know before the build: blocks not run, apps not installed. */
+export function specWarnings(spec: ClusterSpec): string[] {
+  return [blocksNotRunWarning(spec), pathsNotFetchedWarning(spec)].filter((warning) => warning !== undefined);
+}
+
 function masterSpec(block: BlockNode, mesosVersion: string): ClusterSpec['master'] {
   const props = properties(block, 'master');
   if (props.loggingLevel) loggingLevel(props.loggingLevel, true);
@@ -204,21 +222,57 @@ function agentSpec(block: BlockNode, mesosVersion: string): AgentSpec {
 }
 
 function resourceEntry(block: BlockNode, key: keyof AgentSpec['resources']): ResourceEntry<number | string> {
-  const props = properties(block, block.name, { role: 'string', value: key === 'ports' ? 'string' : 'number' });
+  const props = properties(block, block.name, { role: 'string', value: key === 'ports' ? 'string' : 'scalar' });
   const role = (props.role?.value as string | undefined) ?? '*';
   if (!props.value) fail(block, `${block.name} { } needs a value = …`);
-  const value = props.value.value as number | string;
   if (key === 'ports') {
-    if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(String(value)))
-      fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not ${quote(String(value))}`);
-  } else if ((value as number) < 0) {
-    fail(props.value, `${block.name} value must not be negative`);
+    const value = props.value.value as string;
+    if (!/^\[\s*\d+\s*-\s*\d+\s*(,\s*\d+\s*-\s*\d+\s*)*\]$/.test(value))
+      fail(props.value, `ports value must look like "[31000-32000]" (or "[31000-31010, 32000-32010]"), not ${quote(value)}`);
+    return { role, value };
   }
+  const value = scalarValue(props.value, block.name);
+  if (value < 0) fail(props.value, `${block.name} value must not be negative`);
   return { role, value };
 }
 
+/** Megabytes per unit, for a mem or disk value written with one. */
+const UNIT_MB: Record<string, number> = { M: 1, G: 1024, T: 1024 * 1024 };
+
+/**
+ * A cpu, mem or disk value: a number, or a string of one (`value = "0.5"`, as minimesos' ResourceDefScalar
+ * parses it). minimesos reads "512M" or "5G" as 512 and 5 megabytes (DecimalFormat stops at the letter), so
+ * "512M" is 512 and "5G" is refused with the number to write instead.
+ */
+function scalarValue(entry: PropertyNode, resource: string): number {
+  if (typeof entry.value === 'number') return entry.value;
+  const text = String(entry.value).trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const withUnit = /^(\d+(?:\.\d+)?)\s*([MGT])i?B?$/i.exec(text);
+  // Megabytes said twice ("512M") mean what they say; "5G" would be 5 MB to minimesos.
+  if (withUnit && resource !== 'cpu' && withUnit[2]!.toUpperCase() === 'M') return Number(withUnit[1]);
+  if (withUnit && resource !== 'cpu') {
+    const megabytes = Math.round(Number(withUnit[1]) * UNIT_MB[withUnit[2]!.toUpperCase()]!);
+    fail(
+      entry,
+      `${resource} value ${quote(text)} has a unit; ${resource} is in megabytes, and minimesos would read only the number (${Number(withUnit[1])} MB): write value = ${megabytes}`,
+    );
+  }
+  const decimalComma = /^\d+,\d+$/.test(text) ? ` (write ${text.replace(',', '.')}, with a dot)` : '';
+  return fail(
+    entry,
+    `${resource} value must be a number, like ${resource === 'cpu' ? '2 or 0.5' : '1024'}, not ${quote(text)}${decimalComma}`,
+  );
+}
+
 function marathonSpec(block: BlockNode): NonNullable<ClusterSpec['marathon']> {
-  properties(block, 'marathon');
+  const { cmd } = properties(block, 'marathon');
+  // `minimesos init` (0.13) writes its default command into every file; any other is refused, not dropped.
+  if (cmd && String(cmd.value).trim().split(/\s+/).join(' ') !== MARATHON_CMD)
+    fail(
+      cmd,
+      `the bot starts Marathon with minimesos' own command ("${MARATHON_CMD}") and cannot run one of yours: delete this cmd line, or set it back to that`,
+    );
   const spec = { image: image(block, DEFAULT_IMAGES.marathon), apps: [] as string[], groups: [] as string[] };
   for (const child of block.entries.filter((entry): entry is BlockNode => entry.kind === 'block')) {
     if (child.name !== 'app' && child.name !== 'group')
@@ -272,12 +326,19 @@ function checked(entry: PropertyNode, allowed: Record<string, Kind>, context: st
       entry,
       `'${entry.name}' is not a property of ${context} { } (No such property: ${entry.name}); it takes ${Object.keys(allowed).join(', ')}`,
     );
+  // Groovy assigns a number to a String property as its text: `mesosVersion = 0.28` is "0.28".
+  if ((kind === 'string' || kind === 'string-or-null') && typeof entry.value === 'number') entry.value = entry.text;
   const value = entry.value;
-  const ok = kind === 'string-or-null' ? value === null || typeof value === 'string' : typeof value === kind;
+  const ok =
+    kind === 'string-or-null'
+      ? value === null || typeof value === 'string'
+      : kind === 'scalar'
+        ? typeof value === 'number' || typeof value === 'string'
+        : typeof value === kind;
   if (!ok)
     fail(
       entry,
-      `${entry.name} must be ${kind === 'string-or-null' ? 'a "string" or null' : kind === 'string' ? 'a "string"' : `a ${kind}`}, not ${JSON.stringify(value)}`,
+      `${entry.name} must be ${kind === 'string-or-null' ? 'a "string" or null' : kind === 'string' ? 'a "string"' : kind === 'scalar' ? 'a number' : `a ${kind}`}, not ${JSON.stringify(value)}`,
     );
   return value;
 }

@@ -7,6 +7,8 @@ export interface PropertyNode {
   kind: 'property';
   name: string;
   value: Scalar;
+  /** The value as written: `0.25` for the number 0.25. */
+  text: string;
   line: number;
   column: number;
 }
@@ -76,7 +78,8 @@ export function parseSyntax(source: string): BlockNode {
       const after = peek();
       if (after.kind === 'symbol' && after.text === '=') {
         next();
-        node.entries.push({ kind: 'property', name: token.text, value: parseValue(token), line: token.line, column: token.column });
+        const text = peek().text;
+        node.entries.push({ kind: 'property', name: token.text, value: parseValue(token), text, line: token.line, column: token.column });
         const end = peek();
         if (!(end.kind === 'newline' || end.kind === 'eof' || (end.kind === 'symbol' && (end.text === ';' || end.text === '}'))))
           expected(end, `the end of the line after "${token.text} = …"`);

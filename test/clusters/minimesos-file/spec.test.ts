@@ -5,6 +5,7 @@ import {
   renderMinimesosFile,
   resourcesString,
   specFromFlags,
+  specWarnings,
   validateForUp,
 } from '../../../src/clusters/minimesos-file/index.js';
 import { fixturesNote, haveRealFixtures, listFixtures, readFixture } from '../../support/fixtures.js';
@@ -103,7 +104,7 @@ describe('minimesosFile rules', () => {
     ],
     [
       'minimesos {\n  agent {\n    resources {\n      cpu {\n        value = "0,5"\n      }\n    }\n  }\n}',
-      'line 5, column 9: value must be a number, not "0,5"',
+      'line 5, column 9: cpu value must be a number, like 2 or 0.5, not "0,5" (write 0.5, with a dot)',
     ],
     ['minimesos {\n  registrator {\n  }\n}', 'Registrator requires a single Consul container'],
     ['minimesos {\n  timeout 60\n}', 'line 2, column 11: expected "=" or "{" after "timeout", found "60"'],
@@ -145,5 +146,61 @@ describe('minimesosFile rules', () => {
     expect(() => specFromFlags({ agents: 0 })).toThrow('--agents must be between 1 and 50; you asked for 0.');
     expect(() => specFromFlags({ agents: 500 })).toThrow('you asked for 500');
     expect(() => specFromFlags({ mesosVersion: '2.0' })).toThrow('Mesos "2.0" is not one minimesos supports.');
+  });
+});
+
+/**
+ * Shapes found in minimesosFiles people publish (conference demos, Cook, OpenWhisk, vault-gatekeeper,
+ * marathon-autoscaler, minimesos' own parser tests), written small: what /cluster up makes of them.
+ */
+describe('minimesosFiles written by others', () => {
+  const agentWith = (resources: string) => `minimesos {\n  agent {\n    resources {\n${resources}\n    }\n  }\n}`;
+
+  it('reads cpu, mem and disk values written as strings, as minimesos does ("1", "0.5", "512M")', () => {
+    const spec = parseMinimesosFile(
+      agentWith(
+        '      cpu {\n        role = "logstash"\n        value = "0.5"\n      }\n      mem {\n        value = "512M"\n      }\n      disk {\n        value = "4096"\n      }',
+      ),
+    );
+    expect(resourcesString(spec.agents[0]!)).toBe('ports(*):[31000-32000]; cpus(*):4; cpus(logstash):0.5; mem(*):512; disk(*):4096');
+  });
+
+  it('refuses "5G", which minimesos would read as 5 MB, with the megabytes to write', () => {
+    expect(() => parseMinimesosFile(agentWith('      disk {\n        value = "5G"\n      }'))).toThrow(
+      'line 5, column 9: disk value "5G" has a unit; disk is in megabytes, and minimesos would read only the number (5 MB): write value = 5120',
+    );
+    expect(() => parseMinimesosFile(agentWith('      cpu {\n        value = "two"\n      }'))).toThrow(
+      'cpu value must be a number, like 2 or 0.5, not "two"',
+    );
+  });
+
+  it('reads an unquoted mesosVersion or imageTag as the text written, as Groovy does (mesosVersion = 0.28)', () => {
+    const spec = parseMinimesosFile('minimesos {\n  mesosVersion = 0.28\n  agent {\n  }\n  zookeeper {\n    imageTag = 3.4\n  }\n}');
+    expect(spec.mesosVersion).toBe('0.28');
+    expect(spec.agents[0]!.image).toBe('containersol/mesos-agent:0.28-0.1.0');
+    expect(spec.zookeeper.image).toBe('jplock/zookeeper:3.4');
+  });
+
+  it('accepts the Marathon cmd `minimesos init` writes, and refuses another one instead of dropping it', () => {
+    const withCmd = (cmd: string) => `minimesos {\n  agent {\n  }\n  marathon {\n    cmd = "${cmd}"\n  }\n}`;
+    const spec = parseMinimesosFile(withCmd('--master zk://minimesos-zookeeper:2181/mesos  --zk zk://minimesos-zookeeper:2181/marathon'));
+    expect(spec.marathon!.image).toBe('mesosphere/marathon:v1.3.5');
+    expect(() =>
+      parseMinimesosFile(
+        withCmd('--master zk://minimesos-zookeeper:2181/mesos --zk zk://minimesos-zookeeper:2181/marathon --enable_features gpu_resources'),
+      ),
+    ).toThrow(
+      /line 5, column 5: the bot starts Marathon with minimesos' own command \("--master zk:.*"\) and cannot run one of yours: delete this cmd line/,
+    );
+  });
+
+  it('warns before the build that a marathonJson path (es.json) cannot be read, and says how to install it', () => {
+    const spec = parseMinimesosFile(
+      'minimesos {\n  agent {\n  }\n  marathon {\n    app {\n      marathonJson = "https://example.com/weave-scope.json"\n    }\n    app {\n      marathonJson = "es.json"\n    }\n    group {\n      marathonJson = "apps/group.json"\n    }\n  }\n}',
+    );
+    expect(specWarnings(spec)).toEqual([
+      'marathonJson "es.json", "apps/group.json" are files on your machine, which the bot cannot read, so they are not installed with the cluster: once it is ready, send each file to the bot with the words `cluster install` (or use a URL in the minimesosFile).',
+    ]);
+    expect(specWarnings(specFromFlags({ agents: 1 }))).toEqual([]);
   });
 });
