@@ -237,8 +237,8 @@ export function checkMarathonDefinition(
   if (Array.isArray(definition)) return { kind, problems: [listProblem(definition)] };
   if (typeof definition !== 'object' || definition === null)
     return { kind, problems: [{ path: '/', message: 'must be a JSON object, like {"id": "nginx", …}', refused: true }] };
-  const wrapped = answerProblem(definition as Record<string, unknown>);
-  if (wrapped) return { kind, problems: [wrapped] };
+  const notAnApp = shapeProblem(definition as Record<string, unknown>);
+  if (notAnApp) return { kind, problems: [notAnApp] };
   const tooBig = sizeProblem(definition);
   if (tooBig) return { kind, problems: [tooBig] };
   // Checked as Marathon reads it: what it takes as absent is absent.
@@ -280,16 +280,27 @@ function listProblem(list: unknown[]): DefinitionProblem {
   };
 }
 
-/** `{"app": {…}}` is Marathon's answer to `GET /v2/apps/<id>`, pasted whole. */
-function answerProblem(definition: Record<string, unknown>): DefinitionProblem | undefined {
+/**
+ * Something other than an app or group, said in one line instead of a problem per field: Marathon's
+ * answer to `GET /v2/apps/<id>` (`{"app": {…}}`) pasted whole, or a pod (Marathon 1.4's `/v2/pods`).
+ */
+function shapeProblem(definition: Record<string, unknown>): DefinitionProblem | undefined {
   const app = definition.app;
-  if (definition.id !== undefined || typeof app !== 'object' || app === null || Array.isArray(app)) return undefined;
-  return {
-    path: '/app',
-    message:
-      'this is how Marathon answers GET /v2/apps/<id>, not an app definition: install the object inside "app" (without its "tasks" and task counts)',
-    refused: true,
-  };
+  if (definition.id === undefined && typeof app === 'object' && app !== null && !Array.isArray(app))
+    return {
+      path: '/app',
+      message:
+        'this is how Marathon answers GET /v2/apps/<id>, not an app definition: install the object inside "app" (without its "tasks" and task counts)',
+      refused: true,
+    };
+  if (Array.isArray(definition.containers) && definition.cmd === undefined && definition.container === undefined)
+    return {
+      path: '/containers',
+      message:
+        'this is a pod, which Marathon runs from 1.4 on; the workshop\'s Marathon 1.3.5 runs apps: write each container as an app, with "container": {"type": "DOCKER", "docker": {"image": …}}',
+      refused: true,
+    };
+  return undefined;
 }
 
 /**

@@ -453,6 +453,12 @@ describe('definitions written for other Marathon versions, or copied from what M
     ]);
   });
 
+  it('refuses a pod (Marathon 1.4) in one line, saying to write its containers as apps', () => {
+    expect(lines({ id: '/simple-pod', scaling: { kind: 'fixed', instances: 1 }, containers: [{ name: 'sleep1', exec: {} }] })).toBe(
+      '/containers: this is a pod, which Marathon runs from 1.4 on; the workshop\'s Marathon 1.3.5 runs apps: write each container as an app, with "container": {"type": "DOCKER", "docker": {"image": …}}',
+    );
+  });
+
   it('refuses the answer of GET /v2/apps/<id>, pointing at the app inside it', () => {
     expect(lines({ app: { id: '/web', cmd: 'x', tasks: [] } })).toBe(
       '/app: this is how Marathon answers GET /v2/apps/<id>, not an app definition: install the object inside "app" (without its "tasks" and task counts)',

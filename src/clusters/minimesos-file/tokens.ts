@@ -83,6 +83,13 @@ export function tokenize(source: string): Token[] {
       if (end >= rest.length) throw new MinimesosFileError(start.line, start.column, `this string is never closed (missing ${char})`);
       tokens.push({ kind: 'string', text: rest.slice(0, end + 1), value, ...start });
       advance(end + 1);
+    } else if (/^(\{\{|\{%|\$\{)/.test(rest)) {
+      // Outside a string, these are a template's or a script's placeholders, which minimesos never fills in.
+      throw new MinimesosFileError(
+        start.line,
+        start.column,
+        `${rest.slice(0, 2)} … is a placeholder of a template or script, not minimesosFile syntax: send the file with the placeholders filled in`,
+      );
     } else if (/[-\d]/.test(char) && /^-?\d/.test(rest)) {
       const match = /^-?\d+(\.\d+)?/.exec(rest)!;
       tokens.push({ kind: 'number', text: match[0], value: Number(match[0]), ...start });

@@ -112,6 +112,13 @@ describe('minimesosFile rules', () => {
     ['minimesos {\n  marathon {\n    app {\n    }\n  }\n}', "App config must have a 'marathonJson' property"],
     ['minimesos {\n  agent {\n    cpus = 2\n  }\n}', "'cpus' is not a property of agent { }"],
     ['/* never closed\nminimesos {\n}', 'line 1, column 1: this /* comment is never closed'],
+    // Templates people keep their minimesosFiles in (Jinja, shell), sent unrendered.
+    [
+      'minimesos {\n  {% for n in range(3) %}\n  agent {\n  }\n  {% endfor %}\n}',
+      'line 2, column 3: {% … is a placeholder of a template or script, not minimesosFile syntax: send the file with the placeholders filled in',
+    ],
+    ['minimesos {\n  timeout = ${TIMEOUT}\n}', 'line 2, column 13: ${ … is a placeholder of a template or script'],
+    ['minimesos {\n  timeout = {{ timeout }}\n}', 'line 2, column 13: {{ … is a placeholder'],
   ])('%j is refused: %s', (source, message) => {
     expect(() => parseMinimesosFile(source)).toThrow(message);
   });
