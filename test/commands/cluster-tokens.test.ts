@@ -85,6 +85,14 @@ describe.skipIf(!testRedisUrl())('/cluster install fills minimesos tokens (real 
     expect(reply).toContain('`{{MINIMESOS_ZOOKEEPER}}`: minimesos never replaced this old form');
   });
 
+  it('installs an app as GET /v2/apps exports it (fields set to null), and says where pasted JSON breaks', async () => {
+    await bot.services.clusters.attach('U0EXPORTED', { master: cluster.masterUrl, marathon: cluster.marathonUrl });
+    const exported = { ...SCHEDULER, env: {}, args: null, user: null, container: null, ipAddress: null, acceptedResourceRoles: null };
+    expect((await install('U0EXPORTED', exported)).reply).toContain('Installed app `scheduler`');
+    const [broken] = await say(bot, '/cluster install ```{\n  "id": "web"\n  "cmd": "sleep 60"\n}```', { user: 'U0EXPORTED' });
+    expect(eventToText(broken!)).toContain("That is not valid JSON: Expected ',' or '}' after property value (line 3, column 3).");
+  });
+
   it('says nothing extra when every token was replaced', async () => {
     const { reply } = await install('U0ATTACHED', { ...SCHEDULER, env: { MASTER: '${MINIMESOS_MASTER}' } });
     expect(reply).toContain('Installed app `scheduler`');
