@@ -31,9 +31,28 @@ export function errorMessage(error: unknown): string {
 export function jsonSyntaxMessage(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const at = /^(.*) in JSON at position (\d+)/.exec(message);
-  if (!at) return message.replace(/ of JSON input$/, ' of the JSON');
-  const before = text.slice(0, Number(at[2])).split('\n');
-  return `${at[1]} (line ${before.length}, column ${before.at(-1)!.length + 1})`;
+  const where = at ? Number(at[2]) : curlyQuote(text);
+  if (where === undefined) return message.replace(/ of JSON input$/, ' of the JSON');
+  const before = text.slice(0, where).split('\n');
+  const found = text[where] ?? '';
+  return `${at?.[1] ?? `Unexpected ${found}`} (line ${before.length}, column ${before.at(-1)!.length + 1})${CURLY_QUOTES.test(found) ? CURLY_HINT : ''}`;
+}
+
+/** Quotes an editor or Slack "smartened": JSON and minimesosFiles take only straight ones. */
+export const CURLY_QUOTES = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f]/;
+export const CURLY_HINT =
+  ': a curly quote, which an editor or Slack put there; write straight quotes (" or \'), or send the text inside a ``` code block';
+
+/** Where the first curly quote outside a string is, when V8 names one without saying where. */
+function curlyQuote(text: string): number | undefined {
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (inString && char === '\\') index++;
+    else if (char === '"') inString = !inString;
+    else if (!inString && CURLY_QUOTES.test(char)) return index;
+  }
+  return undefined;
 }
 
 /** How much of a user's input a message quotes back: enough to recognise it, never a pasted megabyte. */

@@ -59,4 +59,13 @@ describe('jsonSyntaxMessage(): where a pasted JSON file breaks', () => {
     expect(told('{\n  "id": "web"\n  "cmd": "x"\n}')).toBe("Expected ',' or '}' after property value (line 3, column 3)");
     expect(told('{"id": "web",}')).not.toContain('position');
   });
+
+  it('points at a curly quote an editor or Slack put in, and says to write straight ones', () => {
+    expect(told('{\n  "id": \u201cweb\u201d\n}')).toBe(
+      'Unexpected \u201c (line 2, column 9): a curly quote, which an editor or Slack put there; write straight quotes (" or \'), or send the text inside a ``` code block',
+    );
+    expect(told('{\u201cid\u201d: "web"}')).toContain('(line 1, column 2): a curly quote');
+    // Inside a string they are text, and the mistake is elsewhere.
+    expect(told('{"title": "the \u201cbest\u201d", x}')).toBe('Expected double-quoted property name (line 1, column 25)');
+  });
 });

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { CURLY_HINT, CURLY_QUOTES, UserError } from '../../errors.js';
 import { escapeMrkdwn } from '../../render/mrkdwn.js';
 
 export type TokenKind = 'ident' | 'string' | 'number' | 'symbol' | 'newline' | 'eof';
@@ -102,7 +102,11 @@ export function tokenize(source: string): Token[] {
       tokens.push({ kind: 'symbol', text: char, ...start });
       advance(1);
     } else {
-      throw new MinimesosFileError(start.line, start.column, `unexpected character '${escapeMrkdwn(char)}'`);
+      throw new MinimesosFileError(
+        start.line,
+        start.column,
+        `unexpected character '${escapeMrkdwn(char)}'${CURLY_QUOTES.test(char) ? CURLY_HINT : ''}`,
+      );
     }
   }
   tokens.push({ kind: 'eof', text: 'end of file', line, column });

@@ -119,6 +119,10 @@ describe('minimesosFile rules', () => {
     ],
     ['minimesos {\n  timeout = ${TIMEOUT}\n}', 'line 2, column 13: ${ … is a placeholder of a template or script'],
     ['minimesos {\n  timeout = {{ timeout }}\n}', 'line 2, column 13: {{ … is a placeholder'],
+    [
+      'minimesos {\n  clusterName = \u201cmine\u201d\n}',
+      "line 2, column 17: unexpected character '\u201c': a curly quote, which an editor or Slack put there",
+    ],
   ])('%j is refused: %s', (source, message) => {
     expect(() => parseMinimesosFile(source)).toThrow(message);
   });
