@@ -384,14 +384,29 @@ export function resolveId(id: string, parentId: string): string {
 
 /** What Marathon's own validation adds to the schema for an app. */
 function appRules(app: Record<string, unknown>, at: string): DefinitionProblem[] {
-  if (app.cmd !== undefined || app.args !== undefined || app.container !== undefined) return [];
+  const rule = (broken: boolean, message: string): DefinitionProblem[] => (broken ? [{ path: at || '/', message, refused: true }] : []);
+  const nonEmpty = (field: string) => Array.isArray(app[field]) && (app[field] as unknown[]).length > 0;
+  const definedPorts = Array.isArray(app.portDefinitions)
+    ? app.portDefinitions.map((definition) => (definition as Record<string, unknown> | null)?.port)
+    : undefined;
+  // Formats.scala's AppDefinitionReads at 1.3.5: the checks after the schema, with Marathon's own words.
   return [
-    {
-      path: at || '/',
-      message:
-        'an app needs "cmd", "args" or a "container" (Marathon: "AppDefinition must either contain one of \'cmd\' or \'args\', and/or a \'container\'")',
-      refused: true,
-    },
+    ...rule(
+      app.cmd === undefined && app.args === undefined && app.container === undefined,
+      'an app needs "cmd", "args" or a "container" (Marathon: "AppDefinition must either contain one of \'cmd\' or \'args\', and/or a \'container\'")',
+    ),
+    ...rule(
+      nonEmpty('uris') && nonEmpty('fetch'),
+      'give either "uris" or "fetch", not both: move each uri into "fetch" as {"uri": …} (Marathon: "You cannot specify both uris and fetch fields")',
+    ),
+    ...rule(
+      app.ipAddress !== undefined && (nonEmpty('ports') || nonEmpty('portDefinitions')),
+      'an app with "ipAddress" (an address of its own) takes no "ports" or "portDefinitions": delete them, its ports go in "ipAddress": {"discovery": {"ports": […]}} (Marathon: "You cannot specify both an IP address and ports")',
+    ),
+    ...rule(
+      Array.isArray(app.ports) && definedPorts !== undefined && JSON.stringify(definedPorts) !== JSON.stringify(app.ports),
+      'give either "ports" or "portDefinitions", or the same ports in both (Marathon: "You cannot specify both ports and port definitions")',
+    ),
   ];
 }
 

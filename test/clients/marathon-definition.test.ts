@@ -437,6 +437,24 @@ describe('definitions written for other Marathon versions, or copied from what M
     expect(lines({ id: 'x', cmd: 'y', colour: 'red' })).toContain('(fields here: id, cmd, args');
   });
 
+  it("refuses what Marathon 1.3.5's own reader refuses after the schema: uris with fetch, ipAddress with ports, ports unlike portDefinitions", () => {
+    const app = { id: 'web', cmd: 'python3 -m http.server $PORT0' };
+    expect(lines({ ...app, uris: ['https://example.com/a.tgz'], fetch: [{ uri: 'https://example.com/b.tgz' }] })).toContain(
+      '/: give either "uris" or "fetch", not both: move each uri into "fetch" as {"uri": …}',
+    );
+    expect(lines({ ...app, ipAddress: { networkName: 'dev' }, portDefinitions: [{ port: 0 }] })).toContain(
+      '/: an app with "ipAddress" (an address of its own) takes no "ports" or "portDefinitions"',
+    );
+    expect(lines({ id: '/g', apps: [{ ...app, ports: [8080], portDefinitions: [{ port: 0 }] }] })).toContain(
+      '/apps/0: give either "ports" or "portDefinitions", or the same ports in both',
+    );
+    // As Marathon 1.3.5 itself writes an app back: the same ports twice, empty uris beside fetch, ipAddress without ports.
+    expect(check({ ...app, ports: [10000], portDefinitions: [{ port: 10000, protocol: 'tcp' }], uris: [], fetch: [] }).problems).toEqual(
+      [],
+    );
+    expect(check({ ...app, ipAddress: { networkName: 'dev' }, ports: [], portDefinitions: [] }).problems).toEqual([]);
+  });
+
   it('refuses a list of apps with one line saying how to install them', () => {
     expect(
       check([
