@@ -509,12 +509,31 @@ function describeErrors(errors: ErrorObject[]): DefinitionProblem[] {
     oneOfs.some(
       (oneOf) => oneOf !== error && error.schemaPath.startsWith(oneOf.schemaPath) && error.instancePath.startsWith(oneOf.instancePath),
     );
-  return foldStatusFields(
-    errors
-      .filter((error) => !inBranch(error))
-      .map(describeError)
-      .map((problem) => ({ ...problem, path: shownPath(problem.path) })),
+  return listFieldsOnce(
+    foldStatusFields(
+      errors
+        .filter((error) => !inBranch(error))
+        .map(describeError)
+        .map((problem) => ({ ...problem, path: shownPath(problem.path) })),
+    ),
   );
+}
+
+const FIELDS_HERE = / \(fields here: [^)]*\)$/;
+
+/** The fields an object takes, said with its first unknown field only: a pasted non-app has a dozen. */
+function listFieldsOnce(problems: DefinitionProblem[]): DefinitionProblem[] {
+  const listed = new Set<string>();
+  return problems.map((problem) => {
+    const list = FIELDS_HERE.exec(problem.message)?.[0];
+    if (!list) return problem;
+    const parent = `${problem.path.slice(0, problem.path.lastIndexOf('/'))}${list}`;
+    if (!listed.has(parent)) {
+      listed.add(parent);
+      return problem;
+    }
+    return { ...problem, message: problem.message.replace(FIELDS_HERE, '') };
+  });
 }
 
 /** A safe path segment: a field name or index as Marathon's own names are. */

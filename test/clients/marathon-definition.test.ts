@@ -433,8 +433,14 @@ describe('definitions written for other Marathon versions, or copied from what M
       "/apps/0/healthChecks/0/delaySeconds: is a field of later Marathon versions (1.4 and newer), which the workshop's Marathon 1.3.5 would silently ignore: delete it",
     );
     expect(text).toContain('/apps/0/unreachableStrategy: is a field of later Marathon versions');
-    // A field no Marathon knows keeps the list of the fields that are.
-    expect(lines({ id: 'x', cmd: 'y', colour: 'red' })).toContain('(fields here: id, cmd, args');
+    // Fields no Marathon knows: the fields that are, listed once per object.
+    expect(lines({ id: 'x', cmd: 'y', colour: 'red', size: 'L', container: { docker: { image: 'a', tag: 'b' } } }).split('\n')).toEqual([
+      expect.stringMatching(/^\/colour: is not a field here, so Marathon would silently ignore it \(fields here: id, cmd, args, .*\)$/),
+      '/size: is not a field here, so Marathon would silently ignore it',
+      expect.stringMatching(
+        /^\/container\/docker\/tag: is not a field here, so Marathon would silently ignore it \(fields here: image, network, /,
+      ),
+    ]);
   });
 
   it("refuses what Marathon 1.3.5's own reader refuses after the schema: uris with fetch, ipAddress with ports, ports unlike portDefinitions", () => {
