@@ -469,6 +469,8 @@ const STATUS_FIELDS = [
   'readinessCheckResults',
 ];
 const STATUS_MESSAGE = 'is what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete it';
+/** An app's fields in an entry of a group's `groups`: the app was put in the wrong list. */
+const APP_IN_GROUPS_MESSAGE = 'is a field of an app, and this is a group: an app goes in "apps"';
 
 /** `MESOS_HTTP` and friends are Marathon 1.4's health checks run by Mesos; 1.3.5 runs the plain ones itself. */
 function mesosHealthCheckHint(at: string, value: unknown): string {
@@ -476,29 +478,31 @@ function mesosHealthCheckHint(at: string, value: unknown): string {
   return ` (${JSON.stringify(value)} is Marathon 1.4 and newer: write ${JSON.stringify(value.slice('MESOS_'.length))} for the workshop's Marathon 1.3.5)`;
 }
 
-/** The fields of one app that GET /v2/apps reports, said once: `/apps/0: "tasksStaged", "tasks" are what …`. */
-function foldStatusFields(problems: DefinitionProblem[]): DefinitionProblem[] {
-  const byApp = new Map<string, string[]>();
-  for (const problem of problems) {
-    if (problem.message !== STATUS_MESSAGE) continue;
-    const at = problem.path.lastIndexOf('/');
-    const app = problem.path.slice(0, at) || '/';
-    byApp.set(app, [...(byApp.get(app) ?? []), problem.path.slice(at + 1)]);
+/**
+ * Fields of one object that are wrong for one reason, said once: `/apps/0: "tasksStaged", "tasks" are what …`.
+ * Each key is the placeholder message describeError gives each field; its value says the folded line.
+ */
+const FOLDED: Record<string, (fields: string) => string> = {
+  [STATUS_MESSAGE]: (fields) => `${fields} what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete them`,
+  [APP_IN_GROUPS_MESSAGE]: (fields) =>
+    `${fields} fields of an app, and this is an entry of "groups": an app goes in "apps"; a group holds only id, apps, groups and dependencies`,
+};
+
+function foldFields(problems: DefinitionProblem[]): DefinitionProblem[] {
+  const parentOf = (problem: DefinitionProblem) => problem.path.slice(0, problem.path.lastIndexOf('/')) || '/';
+  const fields = new Map<string, string[]>();
+  for (const problem of problems.filter((problem) => Object.hasOwn(FOLDED, problem.message))) {
+    const key = `${problem.message}\u0000${parentOf(problem)}`;
+    fields.set(key, [...(fields.get(key) ?? []), problem.path.slice(problem.path.lastIndexOf('/') + 1)]);
   }
-  const folded = new Set<string>();
   return problems.flatMap((problem) => {
-    if (problem.message !== STATUS_MESSAGE) return [problem];
-    const app = problem.path.slice(0, problem.path.lastIndexOf('/')) || '/';
-    if (folded.has(app)) return [];
-    folded.add(app);
-    const fields = byApp.get(app)!;
-    return [
-      {
-        path: app,
-        message: `${fields.map((field) => JSON.stringify(field)).join(', ')} ${fields.length === 1 ? 'is' : 'are'} what Marathon reports about a running app (GET /v2/apps), not part of a definition: delete ${fields.length === 1 ? 'it' : 'them'}`,
-        refused: false,
-      },
-    ];
+    if (!Object.hasOwn(FOLDED, problem.message)) return [problem];
+    const key = `${problem.message}\u0000${parentOf(problem)}`;
+    const named = fields.get(key);
+    if (!named) return [];
+    fields.delete(key);
+    const list = `${named.map((field) => JSON.stringify(field)).join(', ')} ${named.length === 1 ? 'is' : 'are'}`;
+    return [{ path: parentOf(problem), message: FOLDED[problem.message]!(list), refused: false }];
   });
 }
 
@@ -510,7 +514,7 @@ function describeErrors(errors: ErrorObject[]): DefinitionProblem[] {
       (oneOf) => oneOf !== error && error.schemaPath.startsWith(oneOf.schemaPath) && error.instancePath.startsWith(oneOf.instancePath),
     );
   return listFieldsOnce(
-    foldStatusFields(
+    foldFields(
       errors
         .filter((error) => !inBranch(error))
         .map(describeError)
@@ -574,6 +578,12 @@ function describeError(error: ErrorObject): DefinitionProblem {
         };
       if ((error.parentSchema as { $id?: string }).$id === 'marathon-app' && STATUS_FIELDS.includes(field))
         return { path: `${error.instancePath}/${field}`, message: STATUS_MESSAGE, refused: false };
+      if (
+        (error.parentSchema as { $id?: string }).$id === 'marathon-group' &&
+        /\/groups\/\d+$/.test(error.instancePath) &&
+        Object.hasOwn(APP_SCHEMA.properties as object, field)
+      )
+        return { path: `${error.instancePath}/${field}`, message: APP_IN_GROUPS_MESSAGE, refused: false };
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.find((name) => damerauLevenshtein(name.toLowerCase(), field.toLowerCase(), 3) <= 2);
       return {

@@ -408,6 +408,26 @@ describe('definitions written for other Marathon versions, or copied from what M
     ]);
   });
 
+  it('says once per entry that apps were put in "groups" (minimesos\' own pingPong group)', () => {
+    expect(
+      check({
+        id: '/ping-pong',
+        groups: [
+          { id: 'ping', cmd: 'ping', cpus: 0.1, mem: 32 },
+          { id: 'pong', cmd: 'pong', instances: 2 },
+        ],
+      }).problems,
+    ).toEqual([
+      {
+        path: '/groups/0',
+        message:
+          '"cmd", "cpus", "mem" are fields of an app, and this is an entry of "groups": an app goes in "apps"; a group holds only id, apps, groups and dependencies',
+        refused: false,
+      },
+      expect.objectContaining({ path: '/groups/1', message: expect.stringMatching(/^"cmd", "instances" are fields of an app/) }),
+    ]);
+  });
+
   it('names the fields of Marathon 1.4 and newer, and says how to write them for 1.3.5', () => {
     const text = lines({
       id: '/shop',
