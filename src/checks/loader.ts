@@ -2,11 +2,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { isCollection, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { checkMarathonDefinition, formatProblems } from '../clients/marathon-definition.js';
+import { checkMarathonDefinition, problemsInOneLine } from '../clients/marathon-definition.js';
 import { parseMinimesosFile } from '../clusters/minimesos-file/index.js';
 import { errorMessage } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { unescapeMrkdwn } from '../render/mrkdwn.js';
 import { type Exercise, type ExerciseFile, exerciseSchema } from './exercise.js';
 
 /** Every problem in the exercise files, each with its file, line and the path inside it. */
@@ -126,7 +125,7 @@ function validateMarathonJson(text: string): void {
     throw new Error(`not valid JSON: ${errorMessage(error)}`);
   }
   const { problems } = checkMarathonDefinition(definition);
-  if (problems.length > 0) throw new Error(`Marathon would refuse it: ${unescapeMrkdwn(formatProblems(problems)).replace(/\n/g, '; ')}`);
+  if (problems.length > 0) throw new Error(`Marathon would refuse it: ${problemsInOneLine(problems)}`);
 }
 
 /** The YAML node at `path`, or at the deepest part of it that exists (a missing field points at its parent). */

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import { quote } from '../errors.js';
 import { damerauLevenshtein } from '../faq/fuzzy.js';
+import { unescapeMrkdwn } from '../render/mrkdwn.js';
 import { asObject, asString } from './values.js';
 
 /**
@@ -311,6 +312,11 @@ export function formatProblems(problems: DefinitionProblem[]): string {
   const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map((problem) => `${problem.path}: ${problem.message}`);
   if (problems.length > MAX_PROBLEMS_LISTED) lines.push(`…and ${(problems.length - MAX_PROBLEMS_LISTED).toLocaleString('en-US')} more`);
   return lines.join('\n');
+}
+
+/** The problems on one line of plain text, for logs, records and the CLI: `/cmd: …; /mem: …`. */
+export function problemsInOneLine(problems: DefinitionProblem[]): string {
+  return unescapeMrkdwn(formatProblems(problems)).replace(/\n/g, '; ');
 }
 
 /** A definition with thousands of mistakes (a generated file gone wrong) is told its first few, and how many more. */

@@ -1,5 +1,6 @@
 import { HttpClient } from '../clients/http.js';
 import { MarathonClient } from '../clients/marathon.js';
+import { checkMarathonDefinition, problemsInOneLine } from '../clients/marathon-definition.js';
 import { isFetchableSource } from '../clusters/minimesos-file/index.js';
 import { replaceTokens } from '../clusters/tokens.js';
 import { errorMessage } from '../errors.js';
@@ -30,6 +31,10 @@ export async function installMarathonApps(
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           const replaced = replaceTokens(await response.text(), tokens);
           const definition = JSON.parse(replaced.text) as object;
+          // Checked as /cluster install checks: Marathon 1.3.5 would drop a later version's fields (networks) without a word.
+          const checked = checkMarathonDefinition(definition, kind).problems;
+          if (checked.length > 0)
+            throw new Error(`Marathon would not take this ${kind} as it is, so it was not sent: ${problemsInOneLine(checked)}`);
           if (kind === 'app') await client.createApp(definition);
           else await client.createGroup(definition);
           for (const { token, reason } of replaced.notReplaced) problems.push(`${source}: ${token} not replaced: ${reason}`);
