@@ -23,7 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('./say.js')).shellCommand,
   },
   demo: {
-    summary: 'demo                            shell + a private Redis and in-process workers',
+    summary: 'demo [--room N]                 shell + a private Redis, in-process workers and a simulated room you teach',
     load: async () => (await import('./demo.js')).demo,
   },
   config: {
