@@ -23,9 +23,7 @@ export interface ParsedSource {
  * say what to do (`source:line:col: …`), and `undefined`: nothing is thrown, nothing hangs.
  */
 export function readExerciseSource(path: string, source: string, problems: string[]): ParsedSource | undefined {
-  const bytes = readBytes(path, source, problems);
-  if (!bytes) return undefined;
-  const text = decode(bytes, source, problems);
+  const text = readText(path, source, problems, EXERCISE);
   if (text === undefined) return undefined;
   const tooDeep = nestingPast(text, MAX_NESTING);
   if (tooDeep !== undefined) {
@@ -55,16 +53,40 @@ export function readExerciseSource(path: string, source: string, problems: strin
   return { document, lineCounter, raw };
 }
 
-function readBytes(path: string, source: string, problems: string[]): Buffer | undefined {
+/** What a refusal says about the kind of file: an exercise, or a file an exercise names (`files:`). */
+interface FileKind {
+  folder: string;
+  tooBig: string;
+}
+const EXERCISE: FileKind = {
+  folder: 'an exercise is one NN-name.yaml file (its files go under files/)',
+  tooBig: 'an exercise file is a few KB',
+};
+const NAMED_FILE: FileKind = { folder: 'name a file in it', tooBig: "an exercise's minimesosFile or Marathon JSON is a few KB" };
+
+/**
+ * A file an exercise names (`files:`), read with the same care as the exercise: a folder, a huge
+ * file or one not in UTF-8 is a problem that says so (`shown` starts it), never a crash or garbled text.
+ */
+export function readNamedFile(path: string, shown: string, problems: string[]): string | undefined {
+  return readText(path, shown, problems, NAMED_FILE);
+}
+
+function readText(path: string, shown: string, problems: string[], kind: FileKind): string | undefined {
+  const bytes = readBytes(path, shown, problems, kind);
+  return bytes && decode(bytes, shown, problems);
+}
+
+function readBytes(path: string, source: string, problems: string[], kind: FileKind): Buffer | undefined {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      problems.push(`${source}: is a folder, not a file: an exercise is one NN-name.yaml file (its files go under files/)`);
+      problems.push(`${source}: is a folder, not a file: ${kind.folder}`);
       return undefined;
     }
     if (stat.size > MAX_EXERCISE_FILE_BYTES) {
       problems.push(
-        `${source}: is ${kilobytes(stat.size)}; an exercise file is a few KB (at most ${kilobytes(MAX_EXERCISE_FILE_BYTES)}): split it into several exercises`,
+        `${source}: is ${kilobytes(stat.size)}; ${kind.tooBig} (at most ${kilobytes(MAX_EXERCISE_FILE_BYTES)})${kind === EXERCISE ? ': split it into several exercises' : ''}`,
       );
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { type Document, isCollection, isNode } from 'yaml';
 import { checkMarathonDefinition, formatProblems } from '../clients/marathon-definition.js';
@@ -8,7 +8,7 @@ import { packageRoot } from '../package-root.js';
 import { unescapeMrkdwn } from '../render/mrkdwn.js';
 import { type Exercise, type ExerciseFile, exerciseSchema, RESERVED_EXERCISE_IDS } from './exercise.js';
 import { describeIssue, describePath, withoutMisspelledMissing } from './exercise-issues.js';
-import { readExerciseSource } from './exercise-source.js';
+import { readExerciseSource, readNamedFile } from './exercise-source.js';
 
 /** Every problem in the exercise files, each with its file, line and the path inside it. */
 export class ExerciseFileError extends Error {
@@ -102,7 +102,8 @@ function readExercise(dir: string, name: string, number: number, problems: strin
       problems.push(`${source}: ${field}: ${path} does not exist in ${displayPath(dir)}`);
       return undefined;
     }
-    const text = readFileSync(full, 'utf8');
+    const text = readNamedFile(full, `${source}: ${field}: ${path}`, problems);
+    if (text === undefined) return undefined;
     try {
       validate(text);
     } catch (error) {

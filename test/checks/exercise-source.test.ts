@@ -154,4 +154,20 @@ describe('a file that is not a readable exercise: refused quickly, saying which 
       '<dir>/04-loop.yaml: cannot be read (it is a symbolic link that points at itself)',
     ]);
   });
+
+  it('the files an exercise names: a folder, a file not in UTF-8 or too big is said so, with the field', () => {
+    const dir = folder({
+      '01-hello.yaml': HELLO_EXERCISE.replace(
+        'steps:',
+        'files:\n  minimesosFile: files\n  marathon: [files/latin.json, files/huge.json]\nsteps:',
+      ),
+      'files/latin.json': Buffer.from('{"id": "café", "cmd": "sleep 1"}', 'latin1'),
+      'files/huge.json': JSON.stringify({ id: 'huge', cmd: 'x'.repeat(300 * 1024) }),
+    });
+    expect(loadProblems(dir)).toEqual([
+      '<dir>/01-hello.yaml: files.minimesosFile: files: is a folder, not a file: name a file in it',
+      '<dir>/01-hello.yaml: files.marathon[0]: files/latin.json:1: is not UTF-8 (line 1 has a character in another encoding, such as Latin-1 or Windows-1252): save the file as UTF-8',
+      "<dir>/01-hello.yaml: files.marathon[1]: files/huge.json: is 301 KB; an exercise's minimesosFile or Marathon JSON is a few KB (at most 256 KB)",
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import { ClusterView } from '../../src/checks/cluster-view.js';
 import type { Exercise, Step } from '../../src/checks/exercise.js';
@@ -120,10 +120,13 @@ steps:
     solution: /cluster up
 `;
 
-/** A folder of exercise files (name → content) under the OS's temp folder; remove it after the test. */
+/** A folder of exercise files (path inside it → content) under the OS's temp folder; remove it after the test. */
 export function exerciseFolder(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'exercises-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
