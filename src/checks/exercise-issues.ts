@@ -63,6 +63,8 @@ function describeType(expected: string, value: unknown, path: PropertyKey[]): st
       ? 'one check per step, found a list: give each check its own step (the later one with after: <earlier step>)'
       : `expected the check's fields, like {type: cluster}, found ${found}`;
   if (expected === 'array' && typeof value === 'string') return `expected a list, found text: write it as [${value}]`;
+  if (expected === 'array' && path.at(-1) === 'steps')
+    return `expected a list, found ${found}: start each step with "- id: …" (steps run in the list's order)`;
   return `expected ${KINDS[expected] ?? expected}, found ${found}`;
 }
 

@@ -18,7 +18,7 @@ const exerciseId = slug.regex(/\D/, 'must not be only digits (/check 3 means the
 /** A check's deadline: long enough for a slow endpoint, short enough that nobody waits on /check. */
 const seconds = z
   .number()
-  .positive('expected seconds, more than 0')
+  .min(0.5, 'at least 0.5 seconds: a cluster cannot answer a check faster (without it, 3 s)')
   .max(30, 'at most 30 seconds: an attendee waits for it (without it, 3 s)');
 const text = z.string().trim().min(1, 'must not be empty');
 /** A path relative to the exercises folder, inside it. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadExercises } from '../../src/checks/loader.js';
+import { CheckService, type CheckServiceDeps } from '../../src/checks/service.js';
 import { exerciseFolders, HELLO_EXERCISE, loadProblems } from './support.js';
 
 /**
@@ -61,13 +63,16 @@ describe("an exercise's fields as another instructor writes them", () => {
 
   it('numbers out of range, empty lists, an empty or non-exercise file', () => {
     expect(edited('    check:', '    timeoutSeconds: -5\n    check:')).toEqual([
-      '<dir>/01-hello.yaml:8: steps[0] (up).timeoutSeconds: expected seconds, more than 0',
+      '<dir>/01-hello.yaml:8: steps[0] (up).timeoutSeconds: at least 0.5 seconds: a cluster cannot answer a check faster (without it, 3 s)',
     ]);
     expect(edited('steps:', 'timeoutSeconds: 3600\nsteps:')).toEqual([
       '<dir>/01-hello.yaml:4: timeoutSeconds: at most 30 seconds: an attendee waits for it (without it, 3 s)',
     ]);
     expect(problemsOf({ '01-hello.yaml': 'id: hello\ntitle: Hello\ngoal: g\nsteps: []\n' })).toEqual([
       '<dir>/01-hello.yaml:4: steps: add at least one step',
+    ]);
+    expect(problemsOf({ '01-hello.yaml': 'id: hello\ntitle: Hello\ngoal: g\nsteps:\n  up:\n    title: Up\n' })).toEqual([
+      '<dir>/01-hello.yaml:5: steps: expected a list, found fields (name: value): start each step with "- id: …" (steps run in the list\'s order)',
     ]);
     expect(edited('hint: Type /cluster up.', 'hint: []')).toEqual(['<dir>/01-hello.yaml:9: steps[0] (up).hint: give at least one hint']);
     expect(problemsOf({ '01-hello.yaml': '' })).toEqual([
@@ -103,7 +108,19 @@ describe("an exercise's fields as another instructor writes them", () => {
     ]);
   });
 
-  it('ids /check could not tell apart: one of its words, only digits, one used by another file', () => {
+  it('ids /check could not tell apart: one of its words, only digits, one used by another file; 00-intro.yaml is /check 0', () => {
+    const [intro, hello] = loadExercises(
+      folder({ '00-intro.yaml': HELLO_EXERCISE.replace('id: hello', 'id: intro'), '03-hello.yaml': HELLO_EXERCISE }),
+    );
+    const checks = new CheckService({ exercises: [intro!, hello!] } as unknown as CheckServiceDeps);
+    expect(['0', '00', 'intro', '3', '03', 'hello'].map((name) => checks.find(name).id)).toEqual([
+      'intro',
+      'intro',
+      'intro',
+      'hello',
+      'hello',
+      'hello',
+    ]);
     expect(problemsOf({ '01-list.yaml': HELLO_EXERCISE.replace('id: hello', 'id: list') })).toEqual([
       '<dir>/01-list.yaml:1: id: "list" is a word of /check (/check list): choose another id',
     ]);
