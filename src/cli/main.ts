@@ -35,7 +35,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('../faq/cli.js')).runFaqCli,
   },
   check: {
-    summary: 'check list | run <exercise> [--user ID | --master URL …] [--json]   the exercises, and one checked against a cluster',
+    summary:
+      'check lint [folder] | list | run <exercise> [--user ID | --master URL …] [--json]   exercise files validated; the exercises; one checked against a cluster',
     load: async () => (await import('./check.js')).runCheckCli,
   },
   minimesosfile: {
