@@ -1,3 +1,4 @@
+import { currentTasks } from '../../src/clients/mesos-model.js';
 import { UserError } from '../../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections } from '../../src/render/blocks.js';
 import { breakFences, escapeMrkdwn } from '../../src/render/mrkdwn.js';
@@ -19,7 +20,7 @@ export async function ps(ctx: CommandContext): Promise<void> {
   const rows = [
     row('FRAMEWORK', 'TASK', 'STATE', 'PORT'),
     ...state.frameworks.flatMap((framework) =>
-      framework.tasks.map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
+      currentTasks(framework).map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
     ),
   ];
   await ctx.out.reply({
@@ -35,7 +36,7 @@ const MAX_RAW_PAGES = 4;
 export async function stateSummary(ctx: CommandContext): Promise<void> {
   const parsed = parseArgs(ctx.args, { raw: { type: 'boolean' } }, ctx.usage);
   const { cluster, state } = await masterState(ctx);
-  const tasks = state.frameworks.flatMap((framework) => framework.tasks);
+  const tasks = state.frameworks.flatMap(currentTasks);
   const cpus = state.agents.reduce((sum, agent) => sum + agent.resources.cpus, 0);
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const summary = [

@@ -102,7 +102,9 @@ const framework = object({
   webuiUrl: optional(nonEmpty),
   usedResources: resources,
   tasks: list(mesosTask),
+  unreachableTasks: list(mesosTask),
   completedTasks: list(mesosTask),
+  taskStates: list(object({ state: nonEmpty, count })),
   registeredTime: optional(positive),
 });
 const masterState = object({
