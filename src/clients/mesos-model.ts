@@ -72,6 +72,8 @@ export interface MesosAgent {
   /** `rack: "a"`, `level: 2`: Mesos attributes are text or scalars; anything else is dropped. */
   attributes: Record<string, string | number>;
   version?: string;
+  /** The port it serves on, where the master names it (`/master/slaves` of Mesos 1.x). */
+  port?: number;
 }
 
 export interface MasterState {
@@ -196,6 +198,7 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
       ),
     ),
     ...(optionalString(agent.version) ? { version: asString(agent.version) } : {}),
+    ...optional('port', optionalPort(agent.port)),
   };
 }
 
@@ -282,13 +285,13 @@ export function pidAddress(pid: string): string {
   return `[${address.slice(0, cut)}]:${address.slice(cut + 1)}`;
 }
 
-/** The port an agent serves on when the master names only its hostname. */
+/** The port agents serve on unless told otherwise. */
 const AGENT_PORT = 5051;
 
-/** `host:port` of an agent: from its pid, else its hostname on the agents' port; "" when the master names neither. */
+/** `host:port` of an agent: from its pid, else its hostname and port (5051 when not named); "" when the master names neither. */
 export function agentAddress(agent: MesosAgent): string {
   const fromPid = pidAddress(agent.pid);
   if (fromPid !== '') return fromPid;
   if (agent.hostname === '') return '';
-  return `${agent.hostname.includes(':') ? `[${agent.hostname}]` : agent.hostname}:${AGENT_PORT}`;
+  return `${agent.hostname.includes(':') ? `[${agent.hostname}]` : agent.hostname}:${agent.port ?? AGENT_PORT}`;
 }

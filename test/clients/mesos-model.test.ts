@@ -147,20 +147,16 @@ describe('Mesos state as other versions and endpoints send it', () => {
     if (address !== '') expect(() => new URL(`http://${address}/state`)).not.toThrow();
   });
 
-  it('an agent listed without a pid is reached at its hostname on the agent port; one with neither has no address', () => {
-    const [byPid, byName, byIpv6, none] = parseMasterState({
+  it('an agent listed without a pid is reached at its hostname and port (5051 unless named); one with neither has no address', () => {
+    const agents = parseMasterState({
       slaves: [
         { id: 'a1', pid: 'slave(1)@10.0.0.7:5051', hostname: 'ignored' },
         { id: 'a2', hostname: 'agent-2.example' },
-        { id: 'a3', hostname: 'fd00::3' },
-        { id: 'a4' },
+        // Mesos 1.4's /master/slaves names the port beside the hostname.
+        { id: 'a3', hostname: 'fd00::3', port: 5052 },
+        { id: 'a4', port: 'none' },
       ],
     }).agents;
-    expect([byPid, byName, byIpv6, none].map((agent) => agentAddress(agent!))).toEqual([
-      '10.0.0.7:5051',
-      'agent-2.example:5051',
-      '[fd00::3]:5051',
-      '',
-    ]);
+    expect(agents.map(agentAddress)).toEqual(['10.0.0.7:5051', 'agent-2.example:5051', '[fd00::3]:5052', '']);
   });
 });

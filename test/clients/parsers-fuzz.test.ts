@@ -126,6 +126,7 @@ const masterState = object({
       usedResources: resources,
       attributes: record(either(str, num)),
       version: optional(nonEmpty),
+      port: optional(port),
     }),
   ),
   frameworks: list(framework),
