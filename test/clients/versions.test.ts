@@ -159,10 +159,12 @@ describe.skipIf(!haveRealFixtures)(`version variants (${haveRealFixtures ? 'edit
     expect(parseMarathonApp(app)).toMatchObject({ tasksRunning: 3, tasksStaged: 0, tasksHealthy: 0, deployments: [] });
   });
 
-  it('Marathon 1.5: `networks` instead of a Docker network mode: no network is made up', () => {
-    const [app] = parseAppList(readJsonFixture('marathon/responses/marathon-lb-marathon15_apps.json'));
-    expect(app!.id).toMatch(/^\//);
-    expect(app!.network).toBeUndefined();
+  it('Marathon 1.5: `networks` instead of a Docker network mode: read as the mode Marathon 1.4 named it, none made up', () => {
+    const body = readJsonFixture<{ apps: Json[] }>('marathon/responses/marathon-lb-marathon15_apps.json');
+    expect(parseAppList(body)[0]!.network).toBe('BRIDGE');
+    const modes = ['host', 'container', 'weird', ''].map((mode) => parseMarathonApp({ ...body.apps[0]!, networks: [{ mode }] }).network);
+    expect(modes).toEqual(['HOST', 'USER', undefined, undefined]);
+    expect(parseMarathonApp({ ...body.apps[0]!, networks: [] }).network).toBeUndefined();
   });
 
   it('`/v2/apps/{group}/*` answers `{"*": [...]}`, read like `{"apps": [...]}`', () => {
