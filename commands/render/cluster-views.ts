@@ -72,7 +72,7 @@ export function resourceBlocks(state: MasterState): Block[] {
   const { total, used, free } = clusterTotals(state);
   const blocks = state.agents.map((agent) =>
     section(
-      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`,
+      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}\n${resourceTable(agent.resources, agent.usedResources)}`,
     ),
   );
   return [

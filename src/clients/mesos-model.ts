@@ -65,7 +65,10 @@ export interface MesosAgent {
   id: string;
   pid: string;
   hostname: string;
+  /** Connected and taking tasks: false for a disconnected agent and for one an operator deactivated or drains (Mesos 1.9+). */
   active: boolean;
+  /** Why an operator took it out of service: "draining", "drained" or "deactivated" (Mesos 1.9+ `deactivated`, `drain_info`). */
+  outOfService?: string;
   resources: Resources;
   /** Missing in old masters' state: then computed from the tasks running on the agent. */
   usedResources: Resources;
@@ -181,15 +184,25 @@ function summaryCounts(framework: Record<string, unknown>): Array<{ state: strin
   });
 }
 
+/** `drain_info.state` of a deactivated agent (Mesos 1.9+), as a reply words it. */
+const DRAIN_STATES = new Map([
+  ['DRAINING', 'draining'],
+  ['DRAINED', 'drained'],
+]);
+
 export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): MesosAgent {
   const agent = asObject(value);
+  // A deactivated agent stays connected (`active: true`) but gets no offers: no task can start there.
+  const outOfService =
+    agent.deactivated === true ? (DRAIN_STATES.get(asString(asObject(agent.drain_info).state)) ?? 'deactivated') : undefined;
   const used =
     agent.used_resources !== undefined ? parseResources(agent.used_resources) : sumResources(tasksOnAgent.map((task) => task.resources));
   return {
     id: asString(agent.id),
     pid: asString(agent.pid),
     hostname: asString(agent.hostname),
-    active: asBoolean(agent.active, true),
+    active: asBoolean(agent.active, true) && outOfService === undefined,
+    ...optional('outOfService', outOfService),
     resources: parseResources(agent.resources),
     usedResources: used,
     attributes: Object.fromEntries(

@@ -136,6 +136,27 @@ describe('Mesos state as other versions and endpoints send it', () => {
     ]);
   });
 
+  it('Mesos 1.9+: an agent an operator deactivated or drains stays connected but takes no tasks: not active, and why', () => {
+    const agents = parseMasterState({
+      slaves: [
+        { id: 'a1', active: true },
+        { id: 'a2', active: true, deactivated: true, drain_info: { state: 'DRAINING', config: {} } },
+        { id: 'a3', active: true, deactivated: true, drain_info: { state: 'DRAINED' } },
+        { id: 'a4', active: true, deactivated: true },
+        { id: 'a5', active: true, deactivated: true, drain_info: { state: 'x'.repeat(100_000) } },
+        { id: 'a6', active: false },
+      ],
+    }).agents;
+    expect(agents.map((agent) => [agent.active, agent.outOfService])).toEqual([
+      [true, undefined],
+      [false, 'draining'],
+      [false, 'drained'],
+      [false, 'deactivated'],
+      [false, 'deactivated'],
+      [false, undefined],
+    ]);
+  });
+
   it.each([
     ['master@10.0.0.5:5050', '10.0.0.5:5050'],
     ['slave(1)@agent-1.example:5051', 'agent-1.example:5051'],

@@ -122,6 +122,7 @@ const masterState = object({
       pid: str,
       hostname: str,
       active: bool,
+      outOfService: optional(shown),
       resources,
       usedResources: resources,
       attributes: record(either(str, num)),
