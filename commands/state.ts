@@ -1,5 +1,4 @@
-import { pidAddress } from '../src/clients/mesos-model.js';
-import { freeResources } from '../src/clients/resources.js';
+import { currentTasks, pidAddress } from '../src/clients/mesos-model.js';
 import { UserError } from '../src/errors.js';
 import { type Block, context, paginate, section } from '../src/render/blocks.js';
 import { escapeMrkdwn } from '../src/render/mrkdwn.js';
@@ -50,7 +49,7 @@ async function frameworks(ctx: CommandContext): Promise<void> {
 async function tasks(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const { state } = await masterState(ctx);
-  const all = state.frameworks.flatMap((framework) => framework.tasks);
+  const all = state.frameworks.flatMap(currentTasks);
   const running = all.filter((task) => task.state === 'TASK_RUNNING').length;
   await postInThread(ctx, `<@${ctx.subject}>'s Mesos tasks: ${all.length} (${running} running)`, taskBlocks(state));
 }
@@ -58,8 +57,7 @@ async function tasks(ctx: CommandContext): Promise<void> {
 async function resources(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const { state } = await masterState(ctx);
-  const { total, used } = clusterTotals(state);
-  const free = freeResources(total, used);
+  const { free } = clusterTotals(state);
   await postInThread(
     ctx,
     `<@${ctx.subject}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`,
