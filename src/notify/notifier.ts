@@ -53,7 +53,10 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Slack refused the post (`user_not_found`, `cannot_dm_bot`, …): nothing was posted. */
+/**
+ * Slack refused the post (`user_not_found`, `cannot_dm_bot`, …): nothing was posted. `reason` is
+ * Slack's code, followed by the scope it needed for `missing_scope` (see `refusalReason`).
+ */
 export class PostRefusedError extends Error {
   constructor(readonly reason: string) {
     super(`Slack refused the post: ${reason}`);

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../support/services.js';
+import { until } from '../support/until.js';
+import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
+
+const attendees = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `U0REF${String(from + i).padStart(4, '0')}`);
+
+/** What a real room meets when Slack answers with an error instead of ok, through the broadcast worker. */
+describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fails', () => {
+  let room: WorkshopBot;
+  afterEach(async () => {
+    await room?.stop();
+  });
+
+  async function register(users: string[]): Promise<void> {
+    for (const user of users) await room.run(user, '/help');
+  }
+  const postsTo = (destination: string) =>
+    room.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === destination);
+
+  it('asks Slack once per refused recipient, and the report says who, why and what to do', async () => {
+    room = await startWorkshopBot();
+    const [ok, gone, robot, restricted] = attendees(4);
+    room.fake.refusePosts(ROOM, 'not_in_channel');
+    room.fake.refusePosts(gone!, 'user_not_found');
+    room.fake.refusePosts(robot!, 'cannot_dm_bot');
+    room.fake.refusePosts(restricted!, 'restricted_action');
+    await register([ok!, gone!, robot!, restricted!]);
+    room.startWorker();
+
+    await room.run(INSTRUCTOR, '/workshop broadcast --dm Exercise 2 starts now');
+    const report = await room.report();
+    expect(report.text).toBe(':warning: Broadcast delivered to 1 of 5: 4 failed');
+    const shown = shownText(report);
+    expect(shown).toContain(`<#${ROOM}> not posted, 1 of 4 DMs sent`);
+    // The bot not invited to the workshop channel: the instructor is told to invite it.
+    expect(shown).toContain(
+      `\`not_in_channel\` (the bot is not a member of the channel; to fix: invite the bot there with /invite @workshop-bot (or set another room with /workshop channel)), 1: <#${ROOM}>`,
+    );
+    expect(shown).toContain(`\`user_not_found\` (no such user (they left the workspace?)), 1: <@${gone}>`);
+    expect(shown).toContain(`\`cannot_dm_bot\` (a bot user, which cannot get DMs), 1: <@${robot}>`);
+    expect(shown).toContain('`restricted_action` (a workspace setting forbids the bot to post there');
+    // A refusal is final: each refused destination was asked once, never again.
+    for (const destination of [ROOM, gone!, robot!, restricted!]) expect(postsTo(destination)).toHaveLength(1);
+    expect(room.broadcastsTo(ok!)).toHaveLength(1);
+  });
+
+  it('retries what failed on Slack side (HTTP 503, a dropped connection) and still posts each message once', async () => {
+    room = await startWorkshopBot();
+    const users = attendees(3);
+    await register(users);
+    room.fake.failHttp('chat.postMessage', 503);
+    room.fake.failHttp('chat.postMessage', 'reset');
+    room.startWorker();
+
+    await room.run(INSTRUCTOR, '/workshop broadcast --dm Back from the break');
+    expect((await room.report(45_000)).text).toBe(':white_check_mark: Broadcast delivered: all 4 sent');
+    for (const user of users) expect(room.broadcastsTo(user)).toHaveLength(1);
+    expect(room.fake.messages.filter((message) => message.channel === ROOM)).toHaveLength(1);
+    const failures = room.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.status !== 200);
+    expect(failures.map((call) => call.status).sort()).toEqual([0, 503]);
+  }, 60_000);
+
+  it("stops asking Slack after it refuses the bot's token: no storm of refused posts, every recipient failed with the fix", async () => {
+    room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '600' });
+    const users = attendees(30);
+    await register(users);
+    room.fake.fail('chat.postMessage', 'token_revoked', 1000);
+    room.startWorker();
+
+    const { events } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Lunch');
+    const id = broadcastIdOf(events);
+    const services = room.bot.services;
+    await until(async () => (await services.broadcasts.summary(id))?.failed.length === 31, 20_000, 50);
+    const summary = (await services.broadcasts.summary(id))!;
+    expect(new Set(summary.failed.map((failure) => failure.reason))).toEqual(new Set(['token_revoked']));
+    // The report itself cannot reach the instructor (same token); it is tried once.
+    await until(async () => (await services.broadcasts.report(id).outcome(INSTRUCTOR)) !== undefined, 10_000, 50);
+    // Only the posts already under way when the first refusal came (a worker holds at most 10) reached Slack, and the report.
+    expect(room.fake.calls.filter((call) => call.method === 'chat.postMessage').length).toBeLessThanOrEqual(12);
+  }, 30_000);
+});
