@@ -223,6 +223,11 @@ export class FakeSlack {
     this.refuse('chat.postMessage', destination, error);
   }
 
+  /** Calls of `method` for `who` work again (someone invited the bot, unarchived the channel…). */
+  allow(method: string, who: string): void {
+    this.refusals.delete(`${method} ${who}`);
+  }
+
   /** Every call of `method` for `who` (its `channel`, `user_id` or `users`) is refused with `error`, with Slack's extra fields. */
   refuse(method: string, who: string, error: string, extra: Record<string, unknown> = {}): void {
     this.refusals.set(`${method} ${who}`, { error, ...extra });

@@ -37,7 +37,7 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fail
     expect(shown).toContain(
       `\`not_in_channel\` (the bot is not a member of the channel; to fix: invite the bot there with /invite @workshop-bot (or set another room with /workshop channel)), 1: <#${ROOM}>`,
     );
-    expect(shown).toContain(`\`user_not_found\` (no such user (they left the workspace?)), 1: <@${gone}>`);
+    expect(shown).toContain(`\`user_not_found\` (no such user in the workspace), 1: <@${gone}>`);
     expect(shown).toContain(`\`cannot_dm_bot\` (a bot user, which cannot get DMs), 1: <@${robot}>`);
     expect(shown).toContain('`restricted_action` (a workspace setting forbids the bot to post there');
     // A refusal is final: each refused destination was asked once, never again.

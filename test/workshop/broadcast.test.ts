@@ -39,7 +39,7 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     expect(report.text).toBe(':warning: Broadcast delivered to 3 of 5: 2 failed');
     const shown = shownText(report);
     expect(shown).toContain(`<#${ROOM}> posted, 2 of 4 DMs sent`);
-    expect(shown).toContain(`\`user_not_found\` (no such user (they left the workspace?)), 1: <@${gone}>`);
+    expect(shown).toContain(`\`user_not_found\` (no such user in the workspace), 1: <@${gone}>`);
     expect(shown).toContain(`\`cannot_dm_bot\` (a bot user, which cannot get DMs), 1: <@${robot}>`);
     expect(room.fake.dmsTo(INSTRUCTOR)).toHaveLength(1);
   });

@@ -102,11 +102,19 @@ export class SlackNotifier implements Notifier {
   }
 
   async usergroupMembers(group: string): Promise<string[]> {
-    return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+    try {
+      return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+    } catch (error) {
+      throw onceError(error);
+    }
   }
 
   async publishHome(user: string, view: HomeView): Promise<void> {
-    await this.client.views.publish({ user_id: user, view: fitView(view) });
+    try {
+      await this.client.views.publish({ user_id: user, view: fitView(view) });
+    } catch (error) {
+      throw onceError(error);
+    }
   }
 
   /** files.uploadV2 (files:write): files.getUploadURLExternal, the upload, files.completeUploadExternal into the channel. */
