@@ -179,9 +179,12 @@ function onceError(error: unknown): unknown {
 /** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */
 export function slackNotifierFromConfig(config: Config, options: WebClientOptions = {}): SlackNotifier | undefined {
   if (!config.slack.botToken) return undefined;
-  return new SlackNotifier(
-    new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options }),
-  );
+  return new SlackNotifier(slackClient(config, options));
+}
+
+/** A WebClient with the bot token and API URL of the config. */
+export function slackClient(config: Config, options: WebClientOptions = {}): WebClient {
+  return new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options });
 }
 
 /**
