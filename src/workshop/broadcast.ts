@@ -127,8 +127,8 @@ export class BroadcastService {
 
   /**
    * Slack refused a post for a reason that holds for every post (the bot's token revoked, a scope
-   * missing): the recipients not yet claimed fail with that reason at once, instead of each asking
-   * Slack to be refused the same way. Returns how many it settled.
+   * missing, the message itself): the recipients not yet claimed fail with that reason at once,
+   * instead of each asking Slack to be refused the same way. Returns how many it settled.
    */
   async abandon(id: string, reason: string): Promise<number> {
     const settled = await this.settleUnclaimed(id, JSON.stringify({ status: 'failed', reason } satisfies Outcome));
@@ -344,11 +344,12 @@ export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
       await postOnce(job, token, recipients, job.data.target!, message, { type: BROADCAST_TAG, id });
       const outcome = await recipients.outcome(job.data.target!);
       const refusal = outcome?.status === 'failed' ? describeReason(outcome.reason) : undefined;
-      if (outcome?.status === 'failed' && refusal?.scope === 'bot') {
+      // Refused for the bot itself (its token, a scope) or for the message every recipient gets: the others would be too.
+      if (outcome?.status === 'failed' && refusal && refusal.scope !== 'destination') {
         const abandoned = await broadcasts.abandon(id, outcome.reason);
         log.error(
           { broadcastId: id, reason: outcome.reason, notTried: abandoned, fix: refusal.fix },
-          `Slack refuses every post of the bot: ${refusal.what}; the rest of the broadcast is not tried`,
+          `Slack refuses every post of this broadcast: ${refusal.what}; the rest is not tried`,
         );
       }
       return broadcasts.reportWhenDone(id);

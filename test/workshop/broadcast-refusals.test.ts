@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { broadcastReportMessage } from '../../commands/render/room-messages.js';
+import { messageToText } from '../../src/render/text.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
 import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
@@ -61,22 +63,35 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fail
     expect(failures.map((call) => call.status).sort()).toEqual([0, 503]);
   }, 60_000);
 
-  it("stops asking Slack after it refuses the bot's token: no storm of refused posts, every recipient failed with the fix", async () => {
-    room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '600' });
-    const users = attendees(30);
-    await register(users);
-    room.fake.fail('chat.postMessage', 'token_revoked', 1000);
-    room.startWorker();
+  it.each([
+    [
+      'token_revoked',
+      "the bot's token",
+      'to fix: reinstall the app to the workspace, put the new bot token in SLACK_BOT_TOKEN and restart the bot',
+    ],
+    ['invalid_blocks', 'the message every recipient gets', "to fix: send the bot's log lines around it to whoever maintains the bot"],
+  ])(
+    'stops asking Slack after a refusal of %s (%s): no storm of refused posts, every recipient failed with the fix',
+    async (code, _, fix) => {
+      room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '600' });
+      const users = attendees(30);
+      await register(users);
+      room.fake.fail('chat.postMessage', code, 1000);
+      room.startWorker();
 
-    const { events } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Lunch');
-    const id = broadcastIdOf(events);
-    const services = room.bot.services;
-    await until(async () => (await services.broadcasts.summary(id))?.failed.length === 31, 20_000, 50);
-    const summary = (await services.broadcasts.summary(id))!;
-    expect(new Set(summary.failed.map((failure) => failure.reason))).toEqual(new Set(['token_revoked']));
-    // The report itself cannot reach the instructor (same token); it is tried once.
-    await until(async () => (await services.broadcasts.report(id).outcome(INSTRUCTOR)) !== undefined, 10_000, 50);
-    // Only the posts already under way when the first refusal came (a worker holds at most 10) reached Slack, and the report.
-    expect(room.fake.calls.filter((call) => call.method === 'chat.postMessage').length).toBeLessThanOrEqual(12);
-  }, 30_000);
+      const { events } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Lunch');
+      const id = broadcastIdOf(events);
+      const services = room.bot.services;
+      await until(async () => (await services.broadcasts.summary(id))?.failed.length === 31, 20_000, 50);
+      const summary = (await services.broadcasts.summary(id))!;
+      expect(new Set(summary.failed.map((failure) => failure.reason))).toEqual(new Set([code]));
+      expect(messageToText(broadcastReportMessage(summary))).toContain(`• \`${code}\` (`);
+      expect(messageToText(broadcastReportMessage(summary))).toContain(`${fix}), 31:`);
+      // The report is tried once (refused too here: the same token, or the fake refusing every post).
+      await until(async () => (await services.broadcasts.report(id).outcome(INSTRUCTOR)) !== undefined, 10_000, 50);
+      // Only the posts already under way when the first refusal came (a worker holds at most 10) reached Slack, and the report.
+      expect(room.fake.calls.filter((call) => call.method === 'chat.postMessage').length).toBeLessThanOrEqual(12);
+    },
+    30_000,
+  );
 });
