@@ -3,9 +3,7 @@ import { broadcastReportMessage } from '../../commands/render/room-messages.js';
 import { messageToText } from '../../src/render/text.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
-import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
-
-const attendees = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `U0REF${String(from + i).padStart(4, '0')}`);
+import { attendeeIds, broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
 
 /** What a real room meets when Slack answers with an error instead of ok, through the broadcast worker. */
 describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fails', () => {
@@ -14,20 +12,17 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fail
     await room?.stop();
   });
 
-  async function register(users: string[]): Promise<void> {
-    for (const user of users) await room.run(user, '/help');
-  }
   const postsTo = (destination: string) =>
     room.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === destination);
 
   it('asks Slack once per refused recipient, and the report says who, why and what to do', async () => {
     room = await startWorkshopBot();
-    const [ok, gone, robot, restricted] = attendees(4);
+    const [ok, gone, robot, restricted] = attendeeIds(4, 'U0REF');
     room.fake.refusePosts(ROOM, 'not_in_channel');
     room.fake.refusePosts(gone!, 'user_not_found');
     room.fake.refusePosts(robot!, 'cannot_dm_bot');
     room.fake.refusePosts(restricted!, 'restricted_action');
-    await register([ok!, gone!, robot!, restricted!]);
+    await room.register([ok!, gone!, robot!, restricted!]);
     room.startWorker();
 
     await room.run(INSTRUCTOR, '/workshop broadcast --dm Exercise 2 starts now');
@@ -49,8 +44,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fail
 
   it('retries what failed on Slack side (HTTP 503, a dropped connection) and still posts each message once', async () => {
     room = await startWorkshopBot();
-    const users = attendees(3);
-    await register(users);
+    const users = attendeeIds(3, 'U0REF');
+    await room.register(users);
     room.fake.failHttp('chat.postMessage', 503);
     room.fake.failHttp('chat.postMessage', 'reset');
     room.startWorker();
@@ -74,8 +69,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast when Slack refuses or fail
     'stops asking Slack after a refusal of %s (%s): no storm of refused posts, every recipient failed with the fix',
     async (code, _, fix) => {
       room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '600' });
-      const users = attendees(30);
-      await register(users);
+      const users = attendeeIds(30, 'U0REF');
+      await room.register(users);
       room.fake.fail('chat.postMessage', code, 1000);
       room.startWorker();
 
