@@ -90,7 +90,7 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
 }
 
 /** Slack's code (as is: the instructor may search for it), what it means and what to do, when known. */
-function failureReason(reason: string): string {
+export function failureReason(reason: string): string {
   const known = describeReason(reason);
   if (!known) return `\`${escapeMrkdwn(reason)}\``;
   const fix = known.fix === 'nothing to do' ? '' : `; to fix: ${known.fix}`;
