@@ -120,7 +120,9 @@ export class SlackNotifier implements Notifier {
   /** files.uploadV2 (files:write): files.getUploadURLExternal, the upload, files.completeUploadExternal into the channel. */
   async upload(channel: string, file: OutgoingFile): Promise<{ where: string }> {
     // completeUploadExternal takes a conversation, not a user: a user's DM with the bot is opened first.
-    const conversation = isUserId(channel) ? ((await this.client.conversations.open({ users: channel })).channel?.id ?? channel) : channel;
+    const conversation = isUserId(channel)
+      ? ((await slackCall(() => this.client.conversations.open({ users: channel }), channel)).channel?.id ?? channel)
+      : channel;
     const result = await slackCall(
       () =>
         this.client.filesUploadV2({
