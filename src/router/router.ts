@@ -158,9 +158,11 @@ export class CommandRouter {
 
   private authorize(instructorOnly: boolean | undefined, isInstructor: boolean, what: string): void {
     if (instructorOnly && !isInstructor) {
+      // An instructor of the group is refused too while Slack will not list it: they are told why.
+      const problem = this.services.roles.groupProblem();
       throw new UserError(
         `${what} is for instructors only.`,
-        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).',
+        `If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).${problem ? ` ${problem}` : ''}`,
       );
     }
   }
