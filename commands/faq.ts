@@ -70,10 +70,10 @@ async function liveView(
     const state = await services.access.mesos(cluster).state();
     switch (view) {
       case 'resources': {
-        const { total, used } = clusterTotals(state);
+        const { total, used, free } = clusterTotals(state);
         return [
           divider(),
-          section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`),
+          section(`${title} (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used, free)}`),
         ];
       }
       case 'tasks':

@@ -1,6 +1,5 @@
-import { pidAddress } from '../src/clients/mesos-model.js';
-import { freeResources } from '../src/clients/resources.js';
-import { quote, UserError } from '../src/errors.js';
+import { currentTasks, pidAddress } from '../src/clients/mesos-model.js';
+import { UserError } from '../src/errors.js';
 import { type Block, context, paginate, section } from '../src/render/blocks.js';
 import { escapeMrkdwn } from '../src/render/mrkdwn.js';
 import { tokenize } from '../src/router/args.js';
@@ -16,16 +15,12 @@ import {
   znodeBlocks,
 } from './render/cluster-views.js';
 import { masterState, readyCluster } from './support/cluster.js';
+import { noArguments } from './support/input.js';
 
 /** Posts a short summary in the channel and the details as replies in its thread. */
 async function postInThread(ctx: CommandContext, summary: string, details: Block[]): Promise<void> {
   const parent = await ctx.out.post({ text: summary, blocks: [section(summary), context('Details in the thread :thread:')] });
   for (const page of paginate(details, 40)) await ctx.out.post({ text: summary, blocks: page }, { threadOf: parent });
-}
-
-function noArguments(ctx: CommandContext): void {
-  if (ctx.args.trim() !== '')
-    throw new UserError(`${ctx.usage} takes no arguments (you gave ${quote(ctx.args.trim())}).`, `Usage: ${ctx.usage}`);
 }
 
 async function marathon(ctx: CommandContext): Promise<void> {
@@ -35,7 +30,7 @@ async function marathon(ctx: CommandContext): Promise<void> {
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
   await postInThread(
     ctx,
-    `<@${ctx.request.user}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`,
+    `<@${ctx.subject}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`,
     appBlocks(apps),
   );
 }
@@ -46,7 +41,7 @@ async function frameworks(ctx: CommandContext): Promise<void> {
   const active = state.frameworks.filter((framework) => framework.active).length;
   await postInThread(
     ctx,
-    `<@${ctx.request.user}>'s Mesos frameworks: ${state.frameworks.length} (${active} active)`,
+    `<@${ctx.subject}>'s Mesos frameworks: ${state.frameworks.length} (${active} active)`,
     frameworkBlocks(state.frameworks),
   );
 }
@@ -54,19 +49,18 @@ async function frameworks(ctx: CommandContext): Promise<void> {
 async function tasks(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const { state } = await masterState(ctx);
-  const all = state.frameworks.flatMap((framework) => framework.tasks);
+  const all = state.frameworks.flatMap(currentTasks);
   const running = all.filter((task) => task.state === 'TASK_RUNNING').length;
-  await postInThread(ctx, `<@${ctx.request.user}>'s Mesos tasks: ${all.length} (${running} running)`, taskBlocks(state));
+  await postInThread(ctx, `<@${ctx.subject}>'s Mesos tasks: ${all.length} (${running} running)`, taskBlocks(state));
 }
 
 async function resources(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const { state } = await masterState(ctx);
-  const { total, used } = clusterTotals(state);
-  const free = freeResources(total, used);
+  const { free } = clusterTotals(state);
   await postInThread(
     ctx,
-    `<@${ctx.request.user}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`,
+    `<@${ctx.subject}>'s cluster has ${formatCpus(free.cpus)} cpus and ${free.mem} MB memory free on ${state.agents.length} agent${state.agents.length === 1 ? '' : 's'}`,
     resourceBlocks(state),
   );
 }
@@ -81,7 +75,7 @@ async function zk(ctx: CommandContext): Promise<void> {
   }));
   await postInThread(
     ctx,
-    `<@${ctx.request.user}>'s ZooKeeper under ${escapeMrkdwn(tree.path)}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`,
+    `<@${ctx.subject}>'s ZooKeeper under ${escapeMrkdwn(tree.path)}: ${tree.numChildren} child znode${tree.numChildren === 1 ? '' : 's'}`,
     znodeBlocks(tree, masters),
   );
 }
@@ -110,7 +104,7 @@ async function leader(ctx: CommandContext): Promise<void> {
     const info = await ctx.services.access.marathon(cluster).info();
     lines.push(`*Marathon leader:* ${escapeMrkdwn(info.leader ?? 'none elected')} (Marathon ${escapeMrkdwn(info.version)})`);
   }
-  await postInThread(ctx, `<@${ctx.request.user}>'s cluster leaders`, [section(lines.join('\n'))]);
+  await postInThread(ctx, `<@${ctx.subject}>'s cluster leaders`, [section(lines.join('\n'))]);
 }
 
 export const state: CommandSpec = {
@@ -125,21 +119,36 @@ export const state: CommandSpec = {
       usage: '/state marathon',
       summary: 'Marathon apps: instances, running, staged, healthy, deployments',
       run: marathon,
+      aboutAttendee: true,
     },
     {
       name: 'frameworks',
       usage: '/state frameworks',
       summary: 'Mesos frameworks with their tasks by state and used resources',
       run: frameworks,
+      aboutAttendee: true,
     },
-    { name: 'tasks', usage: '/state tasks', summary: 'Mesos tasks: name, framework, state, agent, ports', run: tasks },
+    { name: 'tasks', usage: '/state tasks', summary: 'Mesos tasks: name, framework, state, agent, ports', run: tasks, aboutAttendee: true },
     {
       name: 'resources',
       usage: '/state resources',
       summary: 'cpus, mem, disk and ports per agent and in total: total, used, free',
       run: resources,
+      aboutAttendee: true,
     },
-    { name: 'zk', usage: '/state zk [path]', summary: 'the ZooKeeper tree under a path, with the Mesos leader decoded', run: zk },
-    { name: 'leader', usage: '/state leader', summary: 'the leading Mesos master and the Marathon leader', run: leader },
+    {
+      name: 'zk',
+      usage: '/state zk [path]',
+      summary: 'the ZooKeeper tree under a path, with the Mesos leader decoded',
+      run: zk,
+      aboutAttendee: true,
+    },
+    {
+      name: 'leader',
+      usage: '/state leader',
+      summary: 'the leading Mesos master and the Marathon leader',
+      run: leader,
+      aboutAttendee: true,
+    },
   ],
 };

@@ -26,8 +26,8 @@ async function run(ctx: CommandContext): Promise<void> {
     throw new UserError(`--again goes with an exercise, not with ${quote(word)}.`, 'Try `/check --again` or `/check marathon --again`.');
   if (word === 'help') await out.reply(commandHelp(check));
   else if (word === 'list') await out.reply(listMessage(services.checks.exercises));
-  else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(request.user)));
-  else await out.reply(resultMessage(await services.checks.checkAttendee(request.user, word, { again })));
+  else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(ctx.subject)));
+  else await out.reply(resultMessage(await services.checks.checkAttendee(ctx.subject, word, { again }), request.user));
 }
 
 /** The buttons' value, or a refusal when someone else presses them: nothing changes then. */
@@ -78,6 +78,7 @@ export const check: CommandSpec = {
   usage: USAGE,
   examples: ['/check', '/check marathon', '/check 4', '/check list', '/check progress', '/check --again'],
   run,
+  aboutAttendee: true,
   // quiet: on the nudges of /workshop checkins, which are about the attendee's own progress.
   actions: { again, hint, solution, quiet },
 };

@@ -16,11 +16,18 @@ export interface ButtonValue {
   s?: string;
 }
 
-export function resultMessage(result: ExerciseResult): Message {
+/**
+ * A check's result with the next step's hint and the owner's buttons. `viewer`: who asked, when that
+ * is not the owner (an instructor looking at an attendee's cluster): no buttons then, since hints
+ * revealed and checks run count for the owner.
+ */
+export function resultMessage(result: ExerciseResult, viewer = result.attendee): Message {
   const { exercise, next } = result;
+  const owner = result.attendee;
+  const forSomeoneElse = owner !== undefined && viewer !== owner;
   const blocks: Block[] = [
     header(`${exercise.number}. ${exercise.title}`),
-    context(`*${result.passed} of ${result.total} steps done* · ${exercise.goal}`),
+    context(`*${forSomeoneElse ? `<@${owner}>: ` : ''}${result.passed} of ${result.total} steps done* · ${exercise.goal}`),
   ];
   for (const step of result.steps) {
     blocks.push(section(stepLine(step)));
@@ -32,8 +39,11 @@ export function resultMessage(result: ExerciseResult): Message {
   if (result.passed === result.total) blocks.push(section(':tada: Every step passes. `/check list` shows the other exercises.'));
   if (!result.attendee)
     blocks.push(context('Checked as the cluster is now, without history: `after:` is ignored and nothing is recorded.'));
-  const owner = result.attendee;
-  if (owner) {
+  if (forSomeoneElse)
+    blocks.push(
+      context(`Checked on <@${owner}>'s cluster for you, and recorded as their check. Only they get the buttons (hints count for them).`),
+    );
+  else if (owner) {
     const value = (step?: StepResult) =>
       JSON.stringify({ o: owner, e: exercise.id, ...(step ? { s: step.id } : {}) } satisfies ButtonValue);
     blocks.push(

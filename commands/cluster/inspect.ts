@@ -1,3 +1,4 @@
+import { currentTasks } from '../../src/clients/mesos-model.js';
 import { UserError } from '../../src/errors.js';
 import { codeBlock, context, paginate, section, splitSections } from '../../src/render/blocks.js';
 import { breakFences, escapeMrkdwn } from '../../src/render/mrkdwn.js';
@@ -5,10 +6,11 @@ import { parseArgs } from '../../src/router/args.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { formatCpus, taskPorts } from '../render/cluster-views.js';
 import { masterState, readyCluster } from '../support/cluster.js';
+import { noArguments } from '../support/input.js';
 
 /** `minimesos ps`: FRAMEWORK TASK STATE PORT for every task. */
 export async function ps(ctx: CommandContext): Promise<void> {
-  parseArgs(ctx.args, {}, ctx.usage);
+  noArguments(ctx);
   const { state } = await masterState(ctx);
   // A name a cluster reports is one cell on one line, whatever it holds.
   const row = (...cells: string[]) =>
@@ -19,7 +21,7 @@ export async function ps(ctx: CommandContext): Promise<void> {
   const rows = [
     row('FRAMEWORK', 'TASK', 'STATE', 'PORT'),
     ...state.frameworks.flatMap((framework) =>
-      framework.tasks.map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
+      currentTasks(framework).map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
     ),
   ];
   await ctx.out.reply({
@@ -34,8 +36,9 @@ const MAX_RAW_PAGES = 4;
 /** `minimesos state`, summarised; `--raw` adds the JSON, shown to the invoker only (like the summary). */
 export async function stateSummary(ctx: CommandContext): Promise<void> {
   const parsed = parseArgs(ctx.args, { raw: { type: 'boolean' } }, ctx.usage);
+  noArguments({ ...ctx, args: parsed.positional.join(' ') });
   const { cluster, state } = await masterState(ctx);
-  const tasks = state.frameworks.flatMap((framework) => framework.tasks);
+  const tasks = state.frameworks.flatMap(currentTasks);
   const cpus = state.agents.reduce((sum, agent) => sum + agent.resources.cpus, 0);
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const summary = [

@@ -12,7 +12,7 @@ import type { ActionContext, ActionRequest, CommandContext, Responder } from '..
 import type { CommandServices } from '../../src/services.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
 import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
-import { attachedText, unfence } from '../support/input.js';
+import { attachedText, noArguments, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
 const EXTENSION_MS = 2 * 3600_000;
@@ -125,11 +125,15 @@ function specFromCommand({ args, usage, services }: CommandContext): ClusterSpec
   });
 }
 
-export async function info({ request, services, out }: CommandContext): Promise<void> {
-  const record = await services.clusters.get(request.user);
+export async function info(ctx: CommandContext): Promise<void> {
+  noArguments(ctx);
+  const { request, subject, services, out } = ctx;
+  const record = await services.clusters.get(subject);
   if (!record) {
     await out.reply(
-      reply("You don't have a cluster.", 'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.'),
+      subject === request.user
+        ? reply("You don't have a cluster.", 'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.')
+        : reply(`<@${subject}> doesn't have a cluster.`, 'They start one with `/cluster up`, or link theirs with `/cluster attach`.'),
     );
     return;
   }
@@ -142,19 +146,20 @@ export async function info({ request, services, out }: CommandContext): Promise<
           .then((state) => state.simulated)
           .catch(() => false)
       : false;
-  await out.reply(infoMessage(record, simulated));
+  await out.reply(infoMessage(record, simulated, subject === request.user ? 'Your' : `<@${subject}>'s`));
 }
 
-export function infoMessage(record: ClusterRecord, simulated = false): Message {
+/** `/cluster info` of one cluster; `whose` starts its title ("Your", or "<@U…>'s" for an instructor looking). */
+export function infoMessage(record: ClusterRecord, simulated = false, whose = 'Your'): Message {
   if (record.status === 'ready') {
     const message = endpointsMessage(
       record,
-      `Your cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
+      `${whose} cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
     );
     return simulated ? { ...message, blocks: [...message.blocks!, context(SIMULATOR_NOTE)] } : message;
   }
   const lines = [
-    `*Your cluster${labelled(record)}: ${record.status}*`,
+    `*${whose} cluster${labelled(record)}: ${record.status}*`,
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
   ];
   if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
@@ -165,8 +170,26 @@ export function infoMessage(record: ClusterRecord, simulated = false): Message {
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
 }
 
-export async function down({ request, services, out }: CommandContext): Promise<void> {
-  await out.reply(downMessage(await services.clusters.down(request.user)));
+export async function down(ctx: CommandContext): Promise<void> {
+  noArguments(ctx);
+  const { request, subject, services, out, log } = ctx;
+  if (subject === request.user) {
+    await out.reply(downMessage(await services.clusters.down(subject)));
+    return;
+  }
+  const record = await services.clusters.down(subject);
+  if (record)
+    log.info({ attendee: subject, clusterId: record.clusterId, kind: record.kind }, "an instructor removed an attendee's cluster");
+  await out.reply(
+    record
+      ? reply(
+          record.kind === 'attached'
+            ? `Detached <@${subject}>'s cluster (${record.endpoints?.master ?? 'attached'}); it keeps running, it is theirs.`
+            : `Destroyed <@${subject}>'s minimesos cluster with ID ${record.clusterId}.`,
+          'They can build a new one with `/cluster up` whenever they want.',
+        )
+      : reply(`<@${subject}> has no cluster, so there is nothing to destroy.`, '`/workshop attendees` shows who has one.'),
+  );
 }
 
 function downMessage(record: ClusterRecord | null): Message {

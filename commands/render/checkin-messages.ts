@@ -2,7 +2,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import { actions, type Block, button, context, type Message, section } from '../../src/render/blocks.js';
 import type { CheckinMessages, Nudge, NudgeFate, SweepSummary } from '../../src/workshop/checkins.js';
 import type { ButtonValue } from '../check/render.js';
-import { mentions, plural } from './room-messages.js';
+import { failureReason, mentions, plural } from './room-messages.js';
 
 /** How often, in the instructor's words: "every 10 minutes", "every hour", "every 1 h 30 min". */
 export function describeEvery(ms: number): string {
@@ -55,7 +55,7 @@ export function sweepSummaryMessage(summary: SweepSummary): Message {
     const notes = [
       count('sent') > 0 ? `${count('sent')} nudged now` : '',
       count('quiet') > 0 ? `${count('quiet')} asked not to be nudged` : '',
-      count('failed') > 0 ? `${count('failed')} could not be DMed` : '',
+      count('failed') > 0 ? `${count('failed')} could not be DMed${failureReasons(attendees)}` : '',
     ].filter(Boolean);
     const label = `Stuck on *${step.title}*, ${attendees.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
     blocks.push(group(label, attendees));
@@ -68,6 +68,12 @@ export function sweepSummaryMessage(summary: SweepSummary): Message {
     ),
   );
   return { text: title, blocks };
+}
+
+/** Why Slack refused the nudges (each reason once, with its fix), e.g. `: \`user_not_found\` (no such user…)`. */
+function failureReasons(attendees: Array<{ nudgeFailure?: string }>): string {
+  const reasons = [...new Set(attendees.flatMap((attendee) => (attendee.nudgeFailure ? [attendee.nudgeFailure] : [])))];
+  return reasons.length > 0 ? `: ${reasons.map(failureReason).join('; ')}` : '';
 }
 
 /** One line of the summary: what the group is, then who (cut short to fit a section). */

@@ -1,6 +1,6 @@
 import type { MarathonApp } from '../../src/clients/marathon-model.js';
-import type { MasterState, MesosFramework, MesosTask } from '../../src/clients/mesos-model.js';
-import { addResources, formatPortRanges, freeResources, NO_RESOURCES, portCount, type Resources } from '../../src/clients/resources.js';
+import { currentTasks, type MasterState, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
+import { formatPortRanges, freeResources, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
 import { type Block, section } from '../../src/render/blocks.js';
@@ -30,14 +30,12 @@ export function appBlocks(apps: MarathonApp[]): Block[] {
 export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
   if (frameworks.length === 0) return [section('_No frameworks are registered._')];
   return frameworks.map((framework) => {
-    const byState = countBy(framework.tasks.map((task) => task.state));
     const states =
-      Object.entries(byState)
-        .map(([state, count]) => `${count} ${escapeMrkdwn(state.replace(/^TASK_/, '').toLowerCase())}`)
-        .join(', ') || 'no tasks';
+      framework.taskStates.map(({ state, count }) => `${count} ${escapeMrkdwn(state.replace(/^TASK_/, '').toLowerCase())}`).join(', ') ||
+      'no tasks';
     return section(
       [
-        `*${escapeMrkdwn(framework.name)}* ${framework.active ? '' : '_(inactive)_'} — \`${escapeMrkdwn(framework.id)}\``,
+        `*${escapeMrkdwn(framework.name)}*${framework.active ? '' : ' _(inactive)_'} — \`${escapeMrkdwn(framework.id)}\``,
         `tasks: ${states}${framework.completedTasks.length ? ` · ${framework.completedTasks.length} completed` : ''}`,
         `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
       ].join('\n'),
@@ -46,7 +44,7 @@ export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
 }
 
 export function taskBlocks(state: MasterState): Block[] {
-  const rows = state.frameworks.flatMap((framework) => framework.tasks.map((task) => ({ framework, task })));
+  const rows = state.frameworks.flatMap((framework) => currentTasks(framework).map((task) => ({ framework, task })));
   if (rows.length === 0) return [section('_No tasks are running._')];
   const agents = new Map(state.agents.map((agent) => [agent.id, agent.hostname]));
   return rows.map(({ framework, task }) =>
@@ -56,35 +54,41 @@ export function taskBlocks(state: MasterState): Block[] {
   );
 }
 
-/** The cluster's resources summed over its agents: total and used. */
-export function clusterTotals(state: MasterState): { total: Resources; used: Resources } {
-  const sum = (pick: (agent: MasterState['agents'][number]) => Resources) =>
-    state.agents.reduce<Resources>((all, agent) => addResources(all, pick(agent)), { ...NO_RESOURCES, ports: [] });
-  return { total: sum((agent) => agent.resources), used: sum((agent) => agent.usedResources) };
+/**
+ * The cluster's resources summed over its agents: total, used and free. Free is summed agent by
+ * agent: agents offer the same port numbers (31000-32000 each), so taking one agent's used port out
+ * of the cluster's summed ranges would take it out of every agent's copy.
+ */
+export function clusterTotals(state: MasterState): { total: Resources; used: Resources; free: Resources } {
+  return {
+    total: sumResources(state.agents.map((agent) => agent.resources)),
+    used: sumResources(state.agents.map((agent) => agent.usedResources)),
+    free: sumResources(state.agents.map((agent) => freeResources(agent.resources, agent.usedResources))),
+  };
 }
 
 export function resourceBlocks(state: MasterState): Block[] {
   if (state.agents.length === 0) return [section('_No agents are registered, so the cluster has no resources._')];
-  const { total, used } = clusterTotals(state);
+  const { total, used, free } = clusterTotals(state);
   const blocks = state.agents.map((agent) =>
     section(
-      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ' _(inactive)_'}\n${resourceTable(agent.resources, agent.usedResources)}`,
+      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}\n${resourceTable(agent.resources, agent.usedResources)}`,
     ),
   );
   return [
-    section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used)}`),
+    section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used, free)}`),
     ...blocks,
   ];
 }
 
-/** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5). */
-export function resourceTable(total: Resources, used: Resources): string {
-  const free = freeResources(total, used);
+/** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5); a range every agent offers is named once. */
+export function resourceTable(total: Resources, used: Resources, free = freeResources(total, used)): string {
+  const ranges = [...new Map(total.ports.map((range) => [`${range.begin}-${range.end}`, range])).values()];
   return [
     `cpus  ${formatCpus(total.cpus)} total · ${formatCpus(used.cpus)} used · *${formatCpus(free.cpus)} free*`,
     `mem   ${total.mem} MB total · ${used.mem} MB used · *${free.mem} MB free*`,
     `disk  ${total.disk} MB total · ${used.disk} MB used · *${free.disk} MB free*`,
-    `ports ${portCount(total.ports)} total · ${portCount(used.ports)} used · *${portCount(free.ports)} free* (${formatPortRanges(total.ports) || 'none'})`,
+    `ports ${portCount(total.ports)} total · ${portCount(used.ports)} used · *${portCount(free.ports)} free* (${formatPortRanges(ranges) || 'none'})`,
   ].join('\n');
 }
 
@@ -125,13 +129,6 @@ export function taskPorts(task: MesosTask): string {
 
 export function formatCpus(cpus: number): string {
   return Number.isInteger(cpus) ? String(cpus) : String(Math.round(cpus * 100) / 100);
-}
-
-function countBy(values: string[]): Record<string, number> {
-  // Null-prototype: the values come from the attendee's cluster, and a state may be named anything.
-  const counts: Record<string, number> = Object.create(null);
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
 }
 
 /** Cluster-reported text on one line, cut to `max` characters, then escaped (never cut inside an entity). */

@@ -1,5 +1,6 @@
 import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
+import { describeReason } from '../../src/notify/refusals.js';
 import { actions, button, context, LIMITS, type Message, section, splitSections, truncate } from '../../src/render/blocks.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import type { RosterEntry } from '../../src/workshop/attendees.js';
@@ -46,19 +47,6 @@ export function broadcastStoppedMessage(result: { stopped: number; sent: number;
   return { text, blocks: [section(text)] };
 }
 
-/** Slack's reasons for refusing a post, in the instructor's words. */
-const REASONS: Record<string, string> = {
-  user_not_found: 'no such user',
-  cannot_dm_bot: 'a bot user, which cannot get DMs',
-  account_inactive: 'deactivated account',
-  user_disabled: 'deactivated account',
-  channel_not_found: "the bot can't see the channel: invite it with /invite @workshop-bot",
-  not_in_channel: 'the bot is not in the channel: /invite @workshop-bot',
-  is_archived: 'the channel is archived',
-  restricted_action: 'a workspace setting forbids the bot to post there',
-  msg_too_long: 'the message is too long for Slack',
-};
-
 const MAX_REASONS = 10;
 const FAILURE_BUDGET = 8000;
 
@@ -84,7 +72,7 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
   const reasons = [...byReason].slice(0, MAX_REASONS);
   const budget = Math.min(LIMITS.sectionText - 200, Math.floor(FAILURE_BUDGET / Math.max(1, reasons.length)));
   const failures = reasons.map(([reason, targets]) =>
-    section(`• \`${reason}\`${REASONS[reason] ? ` (${REASONS[reason]})` : ''}, ${targets.length}: ${mentions(targets, budget)}`),
+    section(`• ${failureReason(reason)}, ${targets.length}: ${mentions(targets, budget)}`),
   );
   const otherReasons = byReason.size - reasons.length;
   return {
@@ -99,6 +87,14 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
       context(`The message: ${truncate(summary.message.text, 200)}`),
     ],
   };
+}
+
+/** Slack's code (as is: the instructor may search for it), what it means and what to do, when known. */
+export function failureReason(reason: string): string {
+  const known = describeReason(reason);
+  if (!known) return `\`${escapeMrkdwn(reason)}\``;
+  const fix = known.fix === 'nothing to do' ? '' : `; to fix: ${known.fix}`;
+  return `\`${escapeMrkdwn(reason)}\` (${known.what}${fix})`;
 }
 
 const STATUS_WORDS: Record<ClusterStatus | 'none', string> = {

@@ -1,5 +1,5 @@
 import type { Exercise } from '../../src/checks/exercise.js';
-import { actions, button, confirmed, context, type Message, section } from '../../src/render/blocks.js';
+import { actions, type Block, button, confirmed, context, type Message, section } from '../../src/render/blocks.js';
 import type { CheckinSchedule } from '../../src/workshop/checkins.js';
 import type { SessionState } from '../../src/workshop/session.js';
 import { clock } from '../check/render.js';
@@ -21,14 +21,28 @@ export function exerciseStartedMessage(exercise: Exercise, from: string): Messag
 }
 
 /** To the instructor: what changed and where it was announced. */
-export function sessionMovedMessage(exercise: Exercise, previous: Exercise | undefined, announcedIn: string, last: boolean): Message {
+export function sessionMovedMessage(exercise: Exercise, previous: Exercise | undefined, announced: Announced, last: boolean): Message {
   const from = previous && previous.id !== exercise.id ? ` (after ${label(previous)})` : '';
-  const text = `:checkered_flag: The room is on exercise ${label(exercise)}${from}; announced in <#${announcedIn}>.`;
+  const text = `:checkered_flag: The room is on exercise ${label(exercise)}${from}${'channel' in announced ? `; announced in <#${announced.channel}>` : ''}.`;
   const then = last ? 'It is the last exercise: `/workshop end`' : '`/workshop next` moves on; `/workshop end`';
   return {
     text,
-    blocks: [section(text), context(`\`/check\` now means this exercise for everyone. ${then} ends the session and exports the results.`)],
+    blocks: [
+      section(text),
+      ...('failed' in announced
+        ? notAnnounced(announced.failed, `Then \`/workshop start ${exercise.id}\` announces it again (progress and the session stay).`)
+        : []),
+      context(`\`/check\` now means this exercise for everyone. ${then} ends the session and exports the results.`),
+    ],
   };
+}
+
+/** Where an announcement in the room went, or why Slack did not take it (what the command changed stands). */
+export type Announced = { channel: string } | { failed: { message: string; hint?: string } };
+
+/** The room was not told: Slack's reason, its fix, and how to tell the room once it is fixed. */
+export function notAnnounced(failed: { message: string; hint?: string }, again: string): Block[] {
+  return [section(`:warning: The room was not told: ${failed.message}`), context([failed.hint, again].filter(Boolean).join(' '))];
 }
 
 /** `/workshop end`: what ending does, and the button that does it. */

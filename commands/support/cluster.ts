@@ -4,12 +4,12 @@ import type { CommandContext } from '../../src/router/types.js';
 
 type ReadyCluster = ClusterRecord & { endpoints: ClusterEndpoints };
 
-/** The invoker's cluster when it is usable (else a UserError that says what to do). */
-export function readyCluster({ services, request }: CommandContext): Promise<ReadyCluster> {
-  return services.clusters.ready(request.user);
+/** The cluster the command is about (the invoker's, or an attendee's an instructor named) when it is usable, else a UserError that says what to do. */
+export function readyCluster({ services, request, subject }: CommandContext): Promise<ReadyCluster> {
+  return services.clusters.ready(subject, request.user);
 }
 
-/** The invoker's ready cluster and its master's state: what most views of a cluster start from. */
+/** That ready cluster and its master's state: what most views of a cluster start from. */
 export async function masterState(ctx: CommandContext): Promise<{ cluster: ReadyCluster; state: MasterState }> {
   const cluster = await readyCluster(ctx);
   return { cluster, state: await ctx.services.access.mesos(cluster).state() };

@@ -1,7 +1,7 @@
-import { UserError } from '../../src/errors.js';
+import { quote, UserError } from '../../src/errors.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import { plainQuotes } from '../../src/router/args.js';
-import type { AttachedFile, CommandRequest } from '../../src/router/types.js';
+import type { AttachedFile, CommandContext, CommandRequest } from '../../src/router/types.js';
 
 /** Marathon JSON or a minimesosFile pasted into Slack is small; anything bigger is a mistake (a whole state dump…). */
 export const MAX_PASTED_BYTES = 64 * 1024;
@@ -28,4 +28,12 @@ export async function attachedText(request: CommandRequest, what: string, maxByt
 export function unfence(text: string): string {
   const fenced = /```(?:\w+\n)?([\s\S]*?)```/.exec(text);
   return plainQuotes(fenced ? fenced[1]! : text).trim();
+}
+
+/** For a (sub)command that takes no words but the attendee an instructor may name (the router has taken that out). */
+export function noArguments({ args, usage, request, subject }: Pick<CommandContext, 'args' | 'usage' | 'request' | 'subject'>): void {
+  if (args.trim() === '') return;
+  // Someone not among the words the router knows, e.g. a bare user id: say how to name an attendee.
+  const naming = subject === request.user ? ' Instructors name an attendee with @, e.g. `@ada`.' : '';
+  throw new UserError(`${usage} takes no other words (you gave ${quote(args.trim())}).`, `Usage: ${usage}.${naming}`);
 }

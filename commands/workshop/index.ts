@@ -138,6 +138,8 @@ export const workshop: CommandSpec = {
   summary: 'Instructor tools: broadcast, attendees, start an exercise, progress board, check-ins.',
   description: 'For the people running the workshop (INSTRUCTORS, or members of the INSTRUCTOR_GROUP user group).',
   instructorOnly: true,
+  // A broadcast is posted as the instructor wrote it: links, mentions and channels as Slack sent them.
+  repostsMarkup: true,
   subcommands: [
     {
       name: 'broadcast',

@@ -9,10 +9,12 @@ import type { CommandServices } from '../../src/services.js';
 import type { SessionState } from '../../src/workshop/session.js';
 import { clock } from '../check/render.js';
 import {
+  type Announced,
   alreadyEndedMessage,
   clustersRemovedMessage,
   confirmEndMessage,
   exerciseStartedMessage,
+  notAnnounced,
   removingClustersMessage,
   resultsMessage,
   sessionEndedMessage,
@@ -105,10 +107,17 @@ async function finish({ user, channel, services, out, log }: Instructor, id: str
   // A late press for an earlier session leaves the check-ins of the session running now alone.
   const another = !outcome.ended && (await services.session.current()) !== undefined;
   const checkins = another ? 'untouched' : await services.checkins.turnOff();
+  let told: Announced = { channel };
   if (outcome.ended) {
     log.info({ session: session.id, by: user, exercises: session.exercises }, 'session ended');
-    await announce(services, out, sessionEndedMessage(user), channel);
+    told = await announce(services, out, sessionEndedMessage(user), channel, log);
   }
+  // The session has ended whatever Slack said to the announcement: the results are attached all the same.
+  if ('failed' in told)
+    await out.reply({
+      text: `The room was not told: ${told.failed.message}`,
+      blocks: notAnnounced(told.failed, 'Tell the room yourself.'),
+    });
   if (!(await services.session.claimExport(session.id))) {
     await out.reply(alreadyEndedMessage(session));
     return;
@@ -202,18 +211,28 @@ async function removeClusters({ user, services, out, log }: Instructor): Promise
   );
 }
 
-/** Posts in the room (WORKSHOP_CHANNEL, else where /workshop was first used); here when that is this channel or unknown. */
-async function announce(services: CommandServices, out: Responder, message: Message, here: string): Promise<string> {
+/**
+ * Posts in the room (WORKSHOP_CHANNEL, else where /workshop was first used); here when that is this
+ * channel or unknown. A post Slack refused (the bot not invited, the channel archived…) comes back
+ * as the reason, not thrown: what the command changed stands, and the instructor is told why and what to do.
+ */
+async function announce(services: CommandServices, out: Responder, message: Message, here: string, log: Logger): Promise<Announced> {
   const room = await services.room.channel();
-  if (room && room.channel !== here) return (await services.notifier.post(room.channel, message)).channel;
-  return (await out.post(message)).channel;
+  try {
+    if (room && room.channel !== here) return { channel: (await services.notifier.post(room.channel, message)).channel };
+    return { channel: (await out.post(message)).channel };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    log.warn({ channel: room?.channel ?? here, reason: error.message }, 'could not announce in the room');
+    return { failed: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+  }
 }
 
 async function announceMove(ctx: CommandContext, exercise: Exercise, previous: string | undefined): Promise<void> {
-  const where = await announce(ctx.services, ctx.out, exerciseStartedMessage(exercise, ctx.request.user), ctx.request.channel);
+  const announced = await announce(ctx.services, ctx.out, exerciseStartedMessage(exercise, ctx.request.user), ctx.request.channel, ctx.log);
   const before = previous ? ctx.services.checks.exercises.find((candidate) => candidate.id === previous) : undefined;
   const last = ctx.services.checks.exercises.at(-1)?.id === exercise.id;
-  await ctx.out.reply(sessionMovedMessage(exercise, before, where, last));
+  await ctx.out.reply(sessionMovedMessage(exercise, before, announced, last));
 }
 
 function exercisesOf(services: CommandServices, session: SessionState): Exercise[] {

@@ -5,7 +5,8 @@ import type { CheckService } from '../checks/service.js';
 import type { ClusterRecord } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
-import type { Notifier } from '../notify/notifier.js';
+import { type Notifier, PostRefusedError } from '../notify/notifier.js';
+import { describeReason } from '../notify/refusals.js';
 import type { HomeView } from '../render/blocks.js';
 import type { InstructorRoles } from '../workshop/roles.js';
 import type { RoomChange, RoomChanges } from './changes.js';
@@ -129,7 +130,30 @@ export class HomeTabs {
     const view = (await this.deps.roles.isInstructor(user))
       ? this.deps.render.instructor({ room: await this.deps.board.snapshot(own.now), ...(await this.boardLink()), own })
       : this.deps.render.attendee(own);
-    await this.deps.notifier.publishHome(user, view);
+    try {
+      await this.deps.notifier.publishHome(user, view);
+    } catch (error) {
+      if (!(error instanceof PostRefusedError)) throw error;
+      await this.refused(user, error.reason);
+    }
+  }
+
+  /**
+   * Slack refused `user`'s view. Refused for who they are (deactivated, unknown) or for the whole
+   * app (the Home tab off): they are no longer a viewer, so changes stop asking Slack again, until
+   * they open the tab again. Refused for what it showed (a bug): they stay, the next change may pass.
+   */
+  private async refused(user: string, reason: string): Promise<void> {
+    const refusal = describeReason(reason);
+    if (refusal?.scope === 'content') {
+      this.deps.log.error({ user, reason, fix: refusal.fix }, 'Slack refused an App Home view the bot built');
+      return;
+    }
+    await this.deps.redis().zrem(VIEWERS, user);
+    this.deps.log.warn(
+      { user, reason, fix: refusal?.fix },
+      'Slack refused to publish this App Home view; it is not refreshed again until the user opens the tab again',
+    );
   }
 
   private async changed(change: RoomChange): Promise<void> {

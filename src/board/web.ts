@@ -220,6 +220,37 @@ function policy(nonce: string): string {
   return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
+/**
+ * A plain `http` request listener for `routes` (Bolt matches them itself under `serve`; the demo has
+ * no Bolt): `:name` path segments land in `req.params`, and anything else is a 404.
+ */
+export function routeListener(routes: WebRoute[]): (req: IncomingMessage, res: ServerResponse) => void {
+  const matchers = routes.map((route) => {
+    const names: string[] = [];
+    const pattern = route.path.replace(/:(\w+)/g, (_whole, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { route, names, regex: new RegExp(`^${pattern}$`) };
+  });
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    for (const { route, names, regex } of matchers) {
+      const match = regex.exec(path);
+      if (!match || !route.method.includes(req.method ?? 'GET')) continue;
+      const routed = req as RoutedRequest;
+      try {
+        routed.params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      } catch {
+        break; // a malformed %-escape: no such page
+      }
+      route.handler(routed, res);
+      return;
+    }
+    notFound(res);
+  };
+}
+
 function tokenOf(req: RoutedRequest): string {
   const token = req.params?.token;
   return typeof token === 'string' ? token : '';

@@ -11,6 +11,15 @@ export const checkSchema = z.discriminatedUnion(
 );
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected lower-case words joined by dashes, like scale-to-3');
+/** Words /check takes in place of an exercise: an exercise with one of them as id could not be named. */
+export const RESERVED_EXERCISE_IDS: readonly string[] = ['list', 'progress', 'help'];
+/** `/check 3` means the exercise numbered 3, so an id is never only digits. */
+const exerciseId = slug.regex(/\D/, 'must not be only digits (/check 3 means the exercise numbered 3): use words, like marathon');
+/** A check's deadline: long enough for a slow endpoint, short enough that nobody waits on /check. */
+const seconds = z
+  .number()
+  .min(0.5, 'at least 0.5 seconds: a cluster cannot answer a check faster (without it, 3 s)')
+  .max(30, 'at most 30 seconds: an attendee waits for it (without it, 3 s)');
 const text = z.string().trim().min(1, 'must not be empty');
 /** A path relative to the exercises folder, inside it. */
 const relativePath = z
@@ -24,26 +33,26 @@ export const stepSchema = z.strictObject({
   do: text,
   check: checkSchema,
   /** One hint, or several revealed one at a time by "Show hint". */
-  hint: z.union([text, z.array(text).min(1)]).transform((hint) => (typeof hint === 'string' ? [hint] : hint)),
+  hint: z.union([text, z.array(text).min(1, 'give at least one hint')]).transform((hint) => (typeof hint === 'string' ? [hint] : hint)),
   /** Revealed only when the attendee asks for it. */
   solution: text,
   /** The step counts only once this earlier step has passed. */
   after: slug.optional(),
-  timeoutSeconds: z.number().positive().max(30).optional(),
+  timeoutSeconds: seconds.optional(),
 });
 
 export const exerciseSchema = z.strictObject({
-  id: slug,
+  id: exerciseId,
   title: text,
   goal: text,
-  minutes: z.number().int().positive().optional(),
+  minutes: z.number().int('expected whole minutes').positive('expected minutes, more than 0').optional(),
   /** The minimesosFile and Marathon JSON the exercise uses, relative to the exercises folder. */
   files: z.strictObject({ minimesosFile: relativePath.optional(), marathon: z.array(relativePath).default([]) }).default({ marathon: [] }),
   /** Where the workshop's outline is wrong for the real versions, and what is right. */
   notes: z.array(text).default([]),
   /** Each step's time to answer, unless the step says otherwise (default 3 s). */
-  timeoutSeconds: z.number().positive().max(30).optional(),
-  steps: z.array(stepSchema).min(1),
+  timeoutSeconds: seconds.optional(),
+  steps: z.array(stepSchema).min(1, 'add at least one step'),
 });
 
 export type Check = z.output<typeof checkSchema>;

@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { isCollection, isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { type Document, isCollection, isNode } from 'yaml';
 import { checkMarathonDefinition, problemsInOneLine } from '../clients/marathon-definition.js';
 import { parseMinimesosFile } from '../clusters/minimesos-file/index.js';
 import { errorMessage } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { type Exercise, type ExerciseFile, exerciseSchema } from './exercise.js';
+import { type Exercise, type ExerciseFile, exerciseSchema, RESERVED_EXERCISE_IDS } from './exercise.js';
+import { describeIssue, describePath, withoutMisspelledMissing } from './exercise-issues.js';
+import { readExerciseSource, readNamedFile } from './exercise-source.js';
 
 /** Every problem in the exercise files, each with its file, line and the path inside it. */
 export class ExerciseFileError extends Error {
@@ -28,14 +29,17 @@ const FILE_NAME = /^(\d+)-[a-z0-9-]+\.ya?ml$/;
 export function loadExercises(dir: string = DEFAULT_EXERCISES_DIR()): Exercise[] {
   const shown = displayPath(dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ExerciseFileError([`${shown} is not a folder of exercise files`]);
-  const names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+  // Dot files are editors' (an open file's lock, a swap file), not exercises.
+  const names = readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.'));
   if (names.length === 0) throw new ExerciseFileError([`${shown} has no exercise files (NN-name.yaml)`]);
   const problems: string[] = [];
   const exercises: Exercise[] = [];
   for (const name of names) {
     const number = FILE_NAME.exec(name)?.[1];
     if (number === undefined) {
-      problems.push(`${join(shown, name)}: name it like 03-marathon.yaml (the number sets its place in the workshop)`);
+      problems.push(
+        `${join(shown, name)}: name it like 03-marathon.yaml: a number (its place in the workshop), a dash, lower-case words with dashes, .yaml`,
+      );
       continue;
     }
     const exercise = readExercise(dir, name, Number(number), problems);
@@ -59,45 +63,46 @@ export function loadExercises(dir: string = DEFAULT_EXERCISES_DIR()): Exercise[]
 
 function readExercise(dir: string, name: string, number: number, problems: string[]): Exercise | undefined {
   const source = join(displayPath(dir), name);
-  const lineCounter = new LineCounter();
-  const document = parseDocument(readFileSync(join(dir, name), 'utf8'), { lineCounter });
-  if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const at = error.linePos?.[0];
-      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      problems.push(`${source}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${message}`);
-    }
-    return undefined;
-  }
-  const raw = document.toJS() as unknown;
+  const read = readExerciseSource(join(dir, name), source, problems);
+  if (!read) return undefined;
+  const { document, lineCounter } = read;
+  const raw = withoutExtensions(read.raw);
+  /** `source:line` of the field at `path` (or of the nearest part of it that exists). */
+  const at = (path: PropertyKey[]): string => {
+    const node = deepestNode(document, path);
+    return `${source}${node?.range ? `:${lineCounter.linePos(node.range[0]).line}` : ''}`;
+  };
   const parsed = exerciseSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const node = deepestNode(document, issue.path);
-      const line = node?.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
-      problems.push(`${source}${line}: ${describePath(issue.path, raw)}: ${describeIssue(issue, raw)}`);
-    }
+    for (const issue of withoutMisspelledMissing(parsed.error.issues, raw, exerciseSchema))
+      problems.push(`${at(issue.path)}: ${describePath(issue.path, raw)}: ${describeIssue(issue, raw, exerciseSchema)}`);
     return undefined;
   }
   const { files, ...content } = parsed.data;
   const before = problems.length;
+  if (RESERVED_EXERCISE_IDS.includes(content.id))
+    problems.push(`${at(['id'])}: id: "${content.id}" is a word of /check (/check ${content.id}): choose another id`);
   const steps = new Set<string>();
   content.steps.forEach((step, index) => {
-    const where = `${source}: ${describePath(['steps', index], raw)}`;
-    if (steps.has(step.id)) problems.push(`${where}: step id "${step.id}" is used twice`);
-    if (step.after !== undefined && !steps.has(step.after))
+    const where = (field: string) => `${at(['steps', index, field])}: ${describePath(['steps', index, field], raw)}`;
+    if (steps.has(step.id)) problems.push(`${where('id')}: "${step.id}" is the id of an earlier step too: give each step its own id`);
+    if (step.after === step.id) problems.push(`${where('after')}: a step cannot wait for itself: name an earlier step, or remove after`);
+    else if (step.after !== undefined && !steps.has(step.after)) {
+      const later = content.steps.slice(index + 1).some((other) => other.id === step.after);
       problems.push(
-        `${where}: after "${step.after}" must name an earlier step of this exercise (${[...steps].join(', ') || 'there is none before it'})`,
+        `${where('after')}: "${step.after}" ${later ? 'comes later' : 'is not a step of this exercise'}: after names an earlier step (${[...steps].join(', ') || 'there is none before this one'})`,
       );
+    }
     steps.add(step.id);
   });
-  const read = (path: string, field: string, validate: (text: string) => void): ExerciseFile | undefined => {
+  const readFile = (path: string, field: string, validate: (text: string) => void): ExerciseFile | undefined => {
     const full = join(dir, path);
     if (!existsSync(full)) {
       problems.push(`${source}: ${field}: ${path} does not exist in ${displayPath(dir)}`);
       return undefined;
     }
-    const text = readFileSync(full, 'utf8');
+    const text = readNamedFile(full, `${source}: ${field}: ${path}`, problems);
+    if (text === undefined) return undefined;
     try {
       validate(text);
     } catch (error) {
@@ -105,8 +110,8 @@ function readExercise(dir: string, name: string, number: number, problems: strin
     }
     return { path, text };
   };
-  const minimesosFile = files.minimesosFile ? read(files.minimesosFile, 'files.minimesosFile', parseMinimesosFile) : undefined;
-  const marathon = files.marathon.map((path, index) => read(path, `files.marathon[${index}]`, validateMarathonJson));
+  const minimesosFile = files.minimesosFile ? readFile(files.minimesosFile, 'files.minimesosFile', parseMinimesosFile) : undefined;
+  const marathon = files.marathon.map((path, index) => readFile(path, `files.marathon[${index}]`, validateMarathonJson));
   if (problems.length > before) return undefined;
   return {
     ...content,
@@ -114,6 +119,12 @@ function readExercise(dir: string, name: string, number: number, problems: strin
     source,
     files: { ...(minimesosFile ? { minimesosFile } : {}), marathon: marathon.filter((file) => file !== undefined) },
   };
+}
+
+/** The file without its top-level `x-…` fields: a place for anchors (`x-defaults: &defaults`), as in Compose files. */
+function withoutExtensions(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
 }
 
 /** As `/cluster install` would take it: JSON that Marathon 1.3.5 accepts as an app or group. */
@@ -129,42 +140,12 @@ function validateMarathonJson(text: string): void {
 }
 
 /** The YAML node at `path`, or at the deepest part of it that exists (a missing field points at its parent). */
-function deepestNode(
-  document: ReturnType<typeof parseDocument>,
-  path: PropertyKey[],
-): { range?: [number, number, number] | null } | undefined {
+function deepestNode(document: Document.Parsed, path: PropertyKey[]): { range?: [number, number, number] | null } | undefined {
   for (let length = path.length; length >= 0; length--) {
     const node = length === 0 ? document.contents : document.getIn(path.slice(0, length) as Array<string | number>, true);
     if (isNode(node) || isCollection(node)) return node;
   }
   return undefined;
-}
-
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
-  let value = raw;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  return value;
-}
-
-/** `steps[2] (scale-to-3).check.count` */
-function describePath(path: PropertyKey[], raw: unknown): string {
-  if (path.length === 0) return '(the file)';
-  let text = '';
-  let value: unknown = raw;
-  for (const key of path) {
-    text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
-    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-    const id = typeof key === 'number' && value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
-    if (typeof id === 'string') text += ` (${id})`;
-  }
-  return text;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `missing (${issue.expected} expected)`;
-  if (valueAt(raw, issue.path) === undefined && issue.path.length > 0) return 'missing';
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  return issue.message;
 }
 
 /** A folder as messages show it: relative to where the bot runs when it is below it. */

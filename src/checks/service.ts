@@ -86,7 +86,9 @@ export class CheckService {
   /** By id, or by its number in the workshop (`/check 3`). */
   find(name: string): Exercise {
     const wanted = name.trim().toLowerCase();
-    const found = this.deps.exercises.find((exercise) => exercise.id === wanted || String(exercise.number) === wanted.replace(/^0+/, ''));
+    // `/check 03` is exercise 3; `/check 0` and `/check 00` are an 00-intro.yaml's.
+    const number = wanted.replace(/^0+(?=\d)/, '');
+    const found = this.deps.exercises.find((exercise) => exercise.id === wanted || String(exercise.number) === number);
     if (!found)
       throw new UserError(
         `I don't know the exercise ${quote(name)}. The exercises are: ${this.deps.exercises.map((exercise) => exercise.id).join(', ')}.`,

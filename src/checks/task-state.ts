@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import { TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
+import { LIVE_TASK_STATES, TERMINAL_TASK_STATES } from '../clients/mesos-model.js';
 
 /** Mesos task states (mesos.proto 1.0, plus 1.1's): the live ones, and the terminal ones the clients know. */
-export const TASK_STATES = [
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_UNREACHABLE',
-  'TASK_UNKNOWN',
-  ...TERMINAL_TASK_STATES,
-] as [string, ...string[]];
+export const TASK_STATES = [...LIVE_TASK_STATES, 'TASK_UNKNOWN', ...TERMINAL_TASK_STATES] as [string, ...string[]];
 
 export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_TASK_STATES);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type MasterState, type MesosTask, pidAddress } from '../clients/mesos-model.js';
+import { agentAddress, currentTasks, type MasterState, type MesosTask } from '../clients/mesos-model.js';
 import { asArray, asObject, asString } from '../clients/values.js';
 import { type CheckScope, StepNotMet } from './check-type.js';
 import { imageMatches } from './image.js';
@@ -36,7 +36,10 @@ export async function selectTasks(
 ): Promise<{ tasks: SelectedTask[]; state: MasterState }> {
   const state = await scope.masterState();
   const live: SelectedTask[] = state.frameworks.flatMap((framework) =>
-    [...framework.tasks, ...(options.finished ? framework.completedTasks : [])].map((task) => ({ ...task, framework: framework.name })),
+    [...currentTasks(framework), ...(options.finished ? framework.completedTasks : [])].map((task) => ({
+      ...task,
+      framework: framework.name,
+    })),
   );
   let tasks: SelectedTask[];
   if ('name' in selector) {
@@ -101,6 +104,7 @@ export function taskAddress(task: MesosTask, port: string, state: MasterState, a
   if (published) return published;
   const agent = state.agents.find((candidate) => candidate.id === task.agentId);
   if (!agent) throw new StepNotMet(`task ${task.name} runs on agent ${task.agentId}, which the master no longer lists`);
-  const host = pidAddress(agent.pid).replace(/:\d+$/, '') || agent.hostname;
+  const host = agentAddress(agent).replace(/:\d+$/, '');
+  if (host === '') throw new StepNotMet(`the master names no address for agent ${agent.id}, where task ${task.name} runs`);
   return `${host}:${number}`;
 }

@@ -27,6 +27,8 @@ function parseTemplate(text: string): Part[] {
 function parsePlaceholder(inside: string): Part {
   if (inside === 'master' || inside === 'marathon' || inside === 'zookeeper') return { endpoint: inside };
   const match = /^(task|image|framework):(.+):([A-Za-z0-9_]+)$/.exec(inside);
+  const portless = /^(task|image|framework):([^:]+)$/.exec(inside);
+  if (portless) throw new Error(`{${inside}} needs the port too: {${inside}:PORT}, like {${portless[1]}:${portless[2]}:80}`);
   if (!match)
     throw new Error(
       `{${inside}} is not a placeholder I know: use {master}, {marathon}, {zookeeper}, {task:NAME:PORT}, {image:IMAGE:PORT} or {framework:NAME:PORT}`,

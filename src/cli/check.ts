@@ -1,7 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultMessage } from '../../commands/check/render.js';
 import { createApp } from '../app.js';
 import type { Exercise } from '../checks/exercise.js';
+import { DEFAULT_EXERCISES_DIR, ExerciseFileError, loadExercises } from '../checks/loader.js';
 import type { ExerciseResult } from '../checks/service.js';
 import { parseAttachEndpoints } from '../clusters/attach.js';
 import type { ClusterEndpoints } from '../clusters/cluster-record.js';
@@ -11,6 +14,7 @@ import { isRedisUnavailable } from '../store/redis.js';
 import { configOrExplain, stderrLogger } from './runtime.js';
 
 const USAGE = `Usage:
+  workshop-bot check lint [<folder> | <file>]
   workshop-bot check list [--json]
   workshop-bot check run <exercise> [--user ID | --master URL [--marathon URL] [--zookeeper host:port]] [--json]
 `;
@@ -18,7 +22,8 @@ const USAGE = `Usage:
 /**
  * `workshop-bot check`: the exercises, and one exercise checked against an attendee's cluster
  * (\`--user\`: recorded in Redis, like /check) or any cluster by its endpoints (no Redis, no
- * history). Exit 0 when every step passes, 1 when some do not, 2 on bad input.
+ * history). Exit 0 when every step passes, 1 when some do not, 2 on bad input — and exercise files
+ * that do not load are bad input: \`check lint\` says so of a folder without Redis or Slack settings.
  */
 export async function runCheckCli(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseCheckArgs>;
@@ -30,13 +35,22 @@ export async function runCheckCli(argv: string[]): Promise<number> {
   }
   const { positionals, values } = parsed;
   const [subcommand, exercise, extra] = positionals;
-  if ((subcommand !== 'list' && subcommand !== 'run') || (subcommand === 'list' && exercise) || extra) {
+  if ((subcommand !== 'list' && subcommand !== 'run' && subcommand !== 'lint') || (subcommand === 'list' && exercise) || extra) {
     process.stderr.write(USAGE);
     return 2;
   }
+  if (subcommand === 'lint' && exercise) return lint(exercise);
   const config = configOrExplain('local');
   if (!config) return 2;
-  const bot = createApp(config, { log: stderrLogger(config) });
+  if (subcommand === 'lint') return lint(config.exercisesDir ?? DEFAULT_EXERCISES_DIR());
+  let bot: ReturnType<typeof createApp>;
+  try {
+    bot = createApp(config, { log: stderrLogger(config) });
+  } catch (error) {
+    if (!(error instanceof ExerciseFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
   try {
     if (subcommand === 'list') {
       const exercises = bot.services.checks.exercises;
@@ -70,6 +84,24 @@ export async function runCheckCli(argv: string[]): Promise<number> {
   } finally {
     await bot.close();
   }
+}
+
+/** Every exercise file of a folder validated as the bot validates them at start-up: what loads, or every problem (exit 2). */
+function lint(path: string): number {
+  // A file is checked with the rest of its folder: ids and numbers must differ across the files.
+  const folder = existsSync(path) && statSync(path).isFile() ? dirname(path) : path;
+  let exercises: Exercise[];
+  try {
+    exercises = loadExercises(folder);
+  } catch (error) {
+    if (!(error instanceof ExerciseFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  const steps = exercises.reduce((sum, exercise) => sum + exercise.steps.length, 0);
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  process.stdout.write(`${listText(exercises)}${count(exercises.length, 'exercise')}, ${count(steps, 'step')}: all valid\n`);
+  return 0;
 }
 
 /** `--master/--marathon/--zookeeper`, validated as `/cluster attach` validates them. */

@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventToText } from '../adapters/terminal/responder.js';
 import { runShell } from '../adapters/terminal/shell.js';
 import { createApp } from '../app.js';
+import { BoardWeb, routeListener } from '../board/web.js';
 import { loadDotEnv } from '../config.js';
 import { DEPLOYMENT_KEY } from '../docker/labels.js';
 import { errorMessage } from '../errors.js';
@@ -14,22 +17,40 @@ import { createLogger } from '../logger.js';
 import { saveLocalFile } from '../notify/local-file.js';
 import type { Notifier, OutgoingFile } from '../notify/notifier.js';
 import type { Message, MessageRef } from '../render/blocks.js';
+import { messageToText } from '../render/text.js';
 import { SIMULATOR_NOTE } from '../sim/about.js';
-import { startSimulatedCluster } from '../sim/cluster.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster.js';
 import { startBackgroundWork } from '../worker.js';
 import { configOrExplain } from './runtime.js';
 
 /**
  * The whole bot on one terminal: a private Redis, a private ZooKeeper when Java is there, a
  * simulated minimesos cluster attached to the demo user, in-process workers, and the shell.
- * What the workers say (a build's progress, its failure) is printed in the shell; the log goes to a
- * file named in the banner, never into the prompt.
+ * The demo user is also the instructor of a room of simulated attendees (`--room`, each with a
+ * simulated cluster of their own), so the instructor's day can be rehearsed without Slack; the
+ * projector board is served on a loopback port. What the workers say (a build's progress, its
+ * failure, a nudge to an attendee) is printed in the shell; the log goes to a file named in the
+ * banner, never into the prompt.
  */
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { user: { type: 'string', default: 'U_DEMO' }, agents: { type: 'string', default: '2' } },
+    options: {
+      user: { type: 'string', default: 'U0DEMO' },
+      agents: { type: 'string', default: '2' },
+      room: { type: 'string', default: String(DEFAULT_ROOM) },
+    },
   });
+  // The demo's user is an instructor, and INSTRUCTORS takes Slack user ids only.
+  if (!/^[UW][A-Z0-9]{2,}$/.test(values.user)) {
+    process.stderr.write(`--user ${values.user}: give a Slack-like user id (U followed by capital letters and digits, e.g. U0DEMO).\n`);
+    return 2;
+  }
+  const roomSize = Number(values.room);
+  if (!Number.isInteger(roomSize) || roomSize < 0 || roomSize > MAX_ROOM) {
+    process.stderr.write(`--room ${values.room}: give a whole number of simulated attendees from 0 to ${MAX_ROOM}.\n`);
+    return 2;
+  }
   const logFile = join(tmpdir(), `workshop-bot-demo-${process.pid}.log`);
   const stops: Array<() => Promise<void>> = [];
   try {
@@ -48,19 +69,49 @@ export async function demo(argv: string[]): Promise<number> {
       ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
     });
     stops.push(cluster.stop);
+    const room = roomOf(roomSize);
+    const roomClusters: SimulatedCluster[] = [];
+    for (const attendee of room) {
+      const own = await startSimulatedCluster({ agents: 1, clusterName: attendee.name.toLowerCase(), taskStartDelayMs: 1000 });
+      stops.push(own.stop);
+      roomClusters.push(own);
+    }
+    const boardServer = createServer();
+    await new Promise<void>((resolve) => boardServer.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => boardServer.close(() => resolve())));
+    const boardUrl = `http://127.0.0.1:${(boardServer.address() as AddressInfo).port}`;
 
-    // The simulated cluster is attached, and listens on loopback: let attached clusters use it.
-    const config = configOrExplain('local', { REDIS_URL: redis.url, ATTACH_ALLOW: '127.0.0.0/8', ...demoClusterSettings() });
+    // The simulated clusters are attached, and listen on loopback: let attached clusters use them.
+    const config = configOrExplain('local', {
+      REDIS_URL: redis.url,
+      ATTACH_ALLOW: '127.0.0.0/8',
+      PUBLIC_URL: boardUrl,
+      INSTRUCTORS: [process.env.INSTRUCTORS, values.user].filter(Boolean).join(','),
+      ...demoClusterSettings(),
+    });
     if (!config) return 2;
-    const notifier = new ShellNotifier();
+    const notifier = new ShellNotifier(new Map(room.map((attendee) => [attendee.user, attendee.name])));
     const bot = createApp(config, { log: createLogger(config.logLevel, { destination: logFile }), notifier });
     stops.push(() => bot.close());
+    const board = new BoardWeb(
+      bot.services.board,
+      bot.services.boardLink,
+      bot.services.changes,
+      bot.services.log.child({ component: 'board' }),
+    );
+    boardServer.on('request', routeListener(board.routes()));
+    stops.push(async () => board.close());
     await bot.services.clusters.attach(values.user, {
       master: cluster.masterUrl,
       marathon: cluster.marathonUrl,
       agents: cluster.agentUrls,
       ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
     });
+    for (const [index, attendee] of room.entries()) {
+      const own = roomClusters[index]!;
+      await bot.services.attendees.register(attendee.user);
+      await bot.services.clusters.attach(attendee.user, { master: own.masterUrl, marathon: own.marathonUrl, agents: own.agentUrls });
+    }
     const workers = await startBackgroundWork(bot);
     stops.push(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
@@ -79,6 +130,12 @@ export async function demo(argv: string[]): Promise<number> {
         SIMULATOR_NOTE,
         `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
         'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
+        ...(room.length > 0
+          ? [
+              `You are also the instructor of ${room.length} simulated attendee${room.length === 1 ? '' : 's'} (${room.map((attendee) => `${attendee.name} ${attendee.user}`).join(', ')}), each with a simulated cluster of their own:`,
+              `  /workshop start 2 · /workshop checkins now · /workshop attendees · /check @${room[0]!.user} · /workshop board (the projector board, served at ${boardUrl}) · /workshop end`,
+            ]
+          : []),
         `A real cluster on this machine's Docker: /cluster detach, then /cluster up (${config.clusterImages === 'local' ? 'local stand-in images, built on first use: a minute or two' : 'images from the registry'}; its progress is printed here).`,
         `Logs: ${logFile} · deployment ${deployment} (the workshop.deployment label of its containers)`,
       ].join('\n'),
@@ -87,6 +144,19 @@ export async function demo(argv: string[]): Promise<number> {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
+}
+
+/** Enough simulated attendees to see a room on the board; more only slow the demo's start. */
+const DEFAULT_ROOM = 3;
+const MAX_ROOM = 20;
+const NAMES = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia'];
+
+/** The demo's simulated attendees: Slack-like user ids and first names (numbered past the list). */
+function roomOf(size: number): Array<{ user: string; name: string }> {
+  return Array.from({ length: size }, (_, index) => ({
+    user: `U0SIM${index + 1}`,
+    name: NAMES[index] ?? `Attendee${index + 1}`,
+  }));
 }
 
 /**
@@ -103,11 +173,16 @@ function demoClusterSettings(): Record<string, string> {
 }
 
 /**
- * The demo's notifier: what workers post or edit (a build's progress, its end) is printed in the
- * shell like a command's own messages. Messages from before the shell started wait for it; an edit
+ * The demo's notifier: what workers post or edit (a build's progress, its end, a broadcast, a nudge)
+ * is printed in the shell like a command's own messages. Messages from before the shell started wait for it; an edit
  * that changes nothing (a build waiting for room, asking again) is not printed again.
  */
 class ShellNotifier implements Notifier {
+  constructor(
+    /** The simulated attendees' names: what Slack's profiles would say. */
+    private readonly names: ReadonlyMap<string, string>,
+  ) {}
+
   private print: ((text: string) => void) | undefined;
   private readonly waiting: string[] = [];
   private readonly shown = new Map<string, string>();
@@ -131,14 +206,20 @@ class ShellNotifier implements Notifier {
     this.show(text);
   }
 
-  /** The demo has one user, at this terminal: what is only theirs is printed like the rest. */
   dm(user: string, message: Message): Promise<MessageRef> {
-    return this.post(user, message);
+    return this.postOnce(user, message);
   }
 
-  /** A broadcast in the demo reaches the one attendee at this terminal. */
-  postOnce(channel: string, message: Message): Promise<MessageRef> {
-    return this.post(channel, message);
+  /** A DM to the user at this terminal (or a channel post) is printed like the rest; one to a simulated attendee says whom it is for. */
+  async postOnce(channel: string, message: Message): Promise<MessageRef> {
+    const name = this.names.get(channel);
+    if (!name) return this.post(channel, message);
+    const body = messageToText(message)
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n');
+    this.show(`✉ to ${name} (${channel}):\n${body}`);
+    return { channel, ts: `demo.${++this.sequence}` };
   }
 
   /** The demo has no process to die between posting and recording a post, so nothing is ever in doubt. */
@@ -146,8 +227,8 @@ class ShellNotifier implements Notifier {
     return false;
   }
 
-  async displayName(): Promise<string | undefined> {
-    return undefined;
+  async displayName(user: string): Promise<string | undefined> {
+    return this.names.get(user);
   }
 
   /** The demo has no Slack workspace, so no user groups: INSTRUCTORS decides alone. */

@@ -23,7 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('./say.js')).shellCommand,
   },
   demo: {
-    summary: 'demo                            shell + a private Redis and in-process workers',
+    summary: 'demo [--room N]                 shell + a private Redis, in-process workers and a simulated room you teach',
     load: async () => (await import('./demo.js')).demo,
   },
   config: {
@@ -35,7 +35,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('../faq/cli.js')).runFaqCli,
   },
   check: {
-    summary: 'check list | run <exercise> [--user ID | --master URL …] [--json]   the exercises, and one checked against a cluster',
+    summary:
+      'check lint [folder] | list | run <exercise> [--user ID | --master URL …] [--json]   exercise files validated; the exercises; one checked against a cluster',
     load: async () => (await import('./check.js')).runCheckCli,
   },
   minimesosfile: {

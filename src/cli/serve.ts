@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createSlackAdapter } from '../adapters/slack/app.js';
+import { waitForBotIdentity } from '../adapters/slack/identity.js';
+import { slackClient } from '../adapters/slack/notifier.js';
 import { createApp } from '../app.js';
 import { loadFaq } from '../faq/faq.js';
 import { startBackgroundWork } from '../worker.js';
@@ -10,16 +12,27 @@ export async function serve(argv: string[]): Promise<number> {
   const config = configOrExplain('slack');
   if (!config) return 2;
   const bot = createApp(config);
+  const stopping = new AbortController();
+  const signalled = untilSignal().then((signal) => {
+    stopping.abort();
+    return signal;
+  });
+  // A refused token is logged and checked again, not a crash (and a restart loop).
+  const identity = await waitForBotIdentity(slackClient(config), bot.services.log, { signal: stopping.signal });
+  if (!identity) {
+    await bot.close();
+    return 0;
+  }
   // The course FAQ is built at its first use: here, before listening, so that the first question is answered within Slack's 3 s.
   loadFaq();
-  const adapter = createSlackAdapter(bot);
+  const adapter = createSlackAdapter(bot, { identity });
   await adapter.start();
   const workers = values['no-workers'] ? [] : await startBackgroundWork(bot);
   bot.services.log.info(
     { port: config.port, socketMode: Boolean(config.slack.appToken), workers: workers.length },
     'workshop-bot is serving',
   );
-  const signal = await untilSignal();
+  const signal = await signalled;
   bot.services.log.info({ signal }, 'shutting down');
   await adapter.stop();
   await Promise.all(workers.map((worker) => worker.close()));

@@ -1,4 +1,15 @@
-import { asAmount, asArray, asCount, asObject, asString, type Json, nonEmptyString, optionalPort, optionalString } from './values.js';
+import {
+  asAmount,
+  asArray,
+  asCount,
+  asObject,
+  asString,
+  type Json,
+  nonEmptyString,
+  optional,
+  optionalPort,
+  optionalString,
+} from './values.js';
 
 export interface MarathonTask {
   id: string;
@@ -65,6 +76,13 @@ export function parseMarathonTask(value: unknown): MarathonTask {
   };
 }
 
+/** Marathon 1.5+ names an app's network in `networks` (`{"mode": "container/bridge"}`): the Docker network mode Marathon 1.4 called it. */
+const NETWORK_MODES = new Map([
+  ['host', 'HOST'],
+  ['container/bridge', 'BRIDGE'],
+  ['container', 'USER'],
+]);
+
 export function parseMarathonApp(value: unknown): MarathonApp {
   const app = asObject(value);
   const container = asObject(app.container);
@@ -75,7 +93,7 @@ export function parseMarathonApp(value: unknown): MarathonApp {
     id: asString(app.id),
     ...(optionalString(app.cmd) ? { cmd: asString(app.cmd) } : {}),
     ...(optionalString(docker.image) ? { image: asString(docker.image) } : {}),
-    ...(optionalString(docker.network) ? { network: asString(docker.network) } : {}),
+    ...optional('network', optionalString(docker.network) ?? NETWORK_MODES.get(asString(asObject(asArray(app.networks)[0]).mode))),
     cpus: asAmount(app.cpus),
     mem: asAmount(app.mem),
     disk: asAmount(app.disk),

@@ -12,7 +12,7 @@ import {
   parseMarathonInfo,
   parseMarathonTask,
 } from './marathon-model.js';
-import { asArray, asObject, asString } from './values.js';
+import { asArray, asCount, asObject, asString } from './values.js';
 
 export interface DeploymentRef {
   version: string;
@@ -88,7 +88,12 @@ export class MarathonClient {
   async queue(): Promise<Array<{ appId: string; count: number; delayed: boolean }>> {
     return asArray(asObject(await this.call('GET', '/v2/queue')).queue).map((entry) => {
       const item = asObject(entry);
-      return { appId: asString(asObject(item.app).id), count: Number(item.count ?? 0), delayed: asObject(item.delay).overdue === false };
+      // Marathon 1.4+ queues pods too (`pod` in place of `app`).
+      return {
+        appId: asString(asObject(item.app ?? item.pod).id),
+        count: asCount(item.count),
+        delayed: asObject(item.delay).overdue === false,
+      };
     });
   }
 

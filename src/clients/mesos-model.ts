@@ -14,6 +14,9 @@ import {
   optionalTime,
 } from './values.js';
 
+/** The states of a task that has not ended (mesos.proto 1.x): what `/state-summary` counts as its tasks. */
+export const LIVE_TASK_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'];
+
 export const TERMINAL_TASK_STATES = [
   'TASK_FINISHED',
   'TASK_FAILED',
@@ -46,8 +49,15 @@ export interface MesosFramework {
   hostname: string;
   webuiUrl?: string;
   usedResources: Resources;
+  /** Live tasks (Mesos 1.1+ moves a task of an agent it lost touch with to `unreachableTasks`). */
   tasks: MesosTask[];
+  unreachableTasks: MesosTask[];
   completedTasks: MesosTask[];
+  /**
+   * How many live and unreachable tasks are in each state: counted from the lists, or, where the
+   * master sends counts instead (`/state-summary`: `"TASK_RUNNING": 3`), those counts.
+   */
+  taskStates: Array<{ state: string; count: number }>;
   registeredTime?: number;
 }
 
@@ -55,13 +65,18 @@ export interface MesosAgent {
   id: string;
   pid: string;
   hostname: string;
+  /** Connected and taking tasks: false for a disconnected agent and for one an operator deactivated or drains (Mesos 1.9+). */
   active: boolean;
+  /** Why an operator took it out of service: "draining", "drained" or "deactivated" (Mesos 1.9+ `deactivated`, `drain_info`). */
+  outOfService?: string;
   resources: Resources;
   /** Missing in old masters' state: then computed from the tasks running on the agent. */
   usedResources: Resources;
   /** `rack: "a"`, `level: 2`: Mesos attributes are text or scalars; anything else is dropped. */
   attributes: Record<string, string | number>;
   version?: string;
+  /** The port it serves on, where the master names it (`/master/slaves` of Mesos 1.x). */
+  port?: number;
 }
 
 export interface MasterState {
@@ -128,6 +143,7 @@ export function parseTask(value: unknown): MesosTask {
 export function parseFramework(value: unknown): MesosFramework {
   const framework = asObject(value);
   const tasks = asArray(framework.tasks).map(parseTask);
+  const unreachableTasks = asArray(framework.unreachable_tasks).map(parseTask);
   const used = framework.used_resources ?? framework.resources;
   return {
     id: asString(framework.id),
@@ -138,20 +154,55 @@ export function parseFramework(value: unknown): MesosFramework {
     ...(optionalString(framework.webui_url) ? { webuiUrl: asString(framework.webui_url) } : {}),
     usedResources: used === undefined ? NO_RESOURCES : parseResources(used),
     tasks,
+    unreachableTasks,
     completedTasks: asArray(framework.completed_tasks).map(parseTask),
+    taskStates:
+      Array.isArray(framework.tasks) || Array.isArray(framework.unreachable_tasks)
+        ? countStates([...tasks, ...unreachableTasks])
+        : summaryCounts(framework),
     ...optional('registeredTime', optionalTime(framework.registered_time)),
   };
 }
 
+/** A framework's tasks that have not ended: live ones, then those on agents the master lost touch with (TASK_UNREACHABLE). */
+export function currentTasks(framework: MesosFramework): MesosTask[] {
+  return framework.unreachableTasks.length === 0 ? framework.tasks : [...framework.tasks, ...framework.unreachableTasks];
+}
+
+function countStates(tasks: MesosTask[]): Array<{ state: string; count: number }> {
+  // A Map, not an object: a state is whatever the cluster names it ("__proto__" too).
+  const counts = new Map<string, number>();
+  for (const task of tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  return [...counts].map(([state, count]) => ({ state, count }));
+}
+
+/** `/state-summary`'s per-state counters of live tasks (terminal ones are history, as `completed_tasks` is). */
+function summaryCounts(framework: Record<string, unknown>): Array<{ state: string; count: number }> {
+  return LIVE_TASK_STATES.flatMap((state) => {
+    const count = asCount(framework[state]);
+    return count > 0 ? [{ state, count }] : [];
+  });
+}
+
+/** `drain_info.state` of a deactivated agent (Mesos 1.9+), as a reply words it. */
+const DRAIN_STATES = new Map([
+  ['DRAINING', 'draining'],
+  ['DRAINED', 'drained'],
+]);
+
 export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): MesosAgent {
   const agent = asObject(value);
+  // A deactivated agent stays connected (`active: true`) but gets no offers: no task can start there.
+  const outOfService =
+    agent.deactivated === true ? (DRAIN_STATES.get(asString(asObject(agent.drain_info).state)) ?? 'deactivated') : undefined;
   const used =
     agent.used_resources !== undefined ? parseResources(agent.used_resources) : sumResources(tasksOnAgent.map((task) => task.resources));
   return {
     id: asString(agent.id),
     pid: asString(agent.pid),
     hostname: asString(agent.hostname),
-    active: asBoolean(agent.active, true),
+    active: asBoolean(agent.active, true) && outOfService === undefined,
+    ...optional('outOfService', outOfService),
     resources: parseResources(agent.resources),
     usedResources: used,
     attributes: Object.fromEntries(
@@ -160,6 +211,7 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
       ),
     ),
     ...(optionalString(agent.version) ? { version: asString(agent.version) } : {}),
+    ...optional('port', optionalPort(agent.port)),
   };
 }
 
@@ -235,7 +287,24 @@ export function parseMetrics(value: unknown): Record<string, number> {
   return Object.fromEntries(Object.entries(asObject(value)).filter(([, metric]) => typeof metric === 'number')) as Record<string, number>;
 }
 
-/** "master@10.0.0.5:5050" → "10.0.0.5:5050" */
+/**
+ * "master@10.0.0.5:5050" → "10.0.0.5:5050". An IPv6 address comes out bracketed, as a URL needs it,
+ * whether the pid brackets it ("slave(1)@[2001:db8::7]:5051") or not ("slave(1)@2001:db8::7:5051").
+ */
 export function pidAddress(pid: string): string {
-  return pid.replace(/^[^@]*@/, '');
+  const address = pid.replace(/^[^@]*@/, '');
+  if (address.startsWith('[') || address.split(':').length <= 2) return address;
+  const cut = address.lastIndexOf(':');
+  return `[${address.slice(0, cut)}]:${address.slice(cut + 1)}`;
+}
+
+/** The port agents serve on unless told otherwise. */
+const AGENT_PORT = 5051;
+
+/** `host:port` of an agent: from its pid, else its hostname and port (5051 when not named); "" when the master names neither. */
+export function agentAddress(agent: MesosAgent): string {
+  const fromPid = pidAddress(agent.pid);
+  if (fromPid !== '') return fromPid;
+  if (agent.hostname === '') return '';
+  return `${agent.hostname.includes(':') ? `[${agent.hostname}]` : agent.hostname}:${agent.port ?? AGENT_PORT}`;
 }

@@ -4,6 +4,8 @@ import { EndpointError, type HttpClient, type HttpResponse, httpStatusError, par
 import {
   type AgentExecutor,
   type AgentState,
+  agentAddress,
+  currentTasks,
   type MasterState,
   type MesosAgent,
   type MesosFramework,
@@ -106,14 +108,20 @@ export class MesosClient {
       const state = await this.agentState(url).catch(() => undefined);
       if (state?.id === agent.id) return url.replace(/\/+$/, '');
     }
-    return `http://${pidAddress(agent.pid)}`;
+    const address = agentAddress(agent);
+    if (address === '')
+      throw new UserError(
+        `The master names no address for agent ${escapeMrkdwn(agent.id)} (neither a pid nor a hostname), so I can't reach its sandboxes.`,
+        'Look the agent up in the Mesos UI: it may have to register again before its sandboxes can be read.',
+      );
+    return `http://${address}`;
   }
 
   /** Finds a task by id, or by a unique part of its id or name (like `minimesos logs --task`). */
   async findTask(query: string): Promise<{ task: MesosTask; state: MasterState }> {
     const state = await this.state();
     const tasks = [...state.frameworks, ...state.completedFrameworks].flatMap((framework) => [
-      ...framework.tasks,
+      ...currentTasks(framework),
       ...framework.completedTasks,
     ]);
     const exact = tasks.find((task) => task.id === query);

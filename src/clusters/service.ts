@@ -188,9 +188,12 @@ export class ClusterService {
     return this.registry.get(attendee);
   }
 
-  /** The attendee's cluster when it is usable, or a UserError that says what to do. */
-  async ready(attendee: string): Promise<ReadyCluster> {
-    const usable = readyOrWhy(await this.registry.get(attendee));
+  /**
+   * The attendee's cluster when it is usable, or a UserError that says what to do: to the attendee,
+   * or, when `asker` is someone else (an instructor looking), about the attendee.
+   */
+  async ready(attendee: string, asker = attendee): Promise<ReadyCluster> {
+    const usable = readyOrWhy(await this.registry.get(attendee), asker === attendee ? undefined : attendee);
     if (usable instanceof UserError) throw usable;
     return usable;
   }
@@ -206,18 +209,22 @@ const sameMessage = (a: MessageRef, b: MessageRef) => a.channel === b.channel &&
 
 export type ReadyCluster = ClusterRecord & { endpoints: ClusterEndpoints };
 
-function readyOrWhy(record: ClusterRecord | null): ReadyCluster | UserError {
+/** Why a cluster cannot be used, said to its owner, or about `other` (an attendee an instructor looks at). */
+function readyOrWhy(record: ClusterRecord | null, other?: string): ReadyCluster | UserError {
+  const whose = other ? `<@${other}>'s` : 'Your';
   if (!record)
-    return new UserError(
-      "You don't have a cluster yet.",
-      'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.',
-    );
+    return other
+      ? new UserError(`<@${other}> doesn't have a cluster yet.`, 'They start one with /cluster up, or link theirs with /cluster attach.')
+      : new UserError(
+          "You don't have a cluster yet.",
+          'Start one with /cluster up, or link yours with /cluster attach master=http://<ip>:5050.',
+        );
   if (record.status !== 'ready' || !record.endpoints) {
     const hint =
       record.status === 'failed'
-        ? 'Run /cluster down and then /cluster up to try again.'
-        : 'Wait for it to be ready: /cluster info shows its progress.';
-    return new UserError(`Your cluster is ${record.status === 'failed' ? 'in a failed state' : `still ${record.status}`}.`, hint);
+        ? `Run /cluster down${other ? ` <@${other}>` : ''} and then /cluster up to try again.`
+        : `Wait for it to be ready: /cluster info${other ? ` <@${other}>` : ''} shows its progress.`;
+    return new UserError(`${whose} cluster is ${record.status === 'failed' ? 'in a failed state' : `still ${record.status}`}.`, hint);
   }
   return record as ReadyCluster;
 }

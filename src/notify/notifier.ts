@@ -20,9 +20,9 @@ export interface Notifier {
   wasPosted(channel: string, tag: PostTag, sinceMs: number): Promise<boolean>;
   /** The person's display name (else their real name), or undefined when it cannot be read now. */
   displayName(user: string): Promise<string | undefined>;
-  /** The user ids in a user group. */
+  /** The user ids in a user group (a refusal, e.g. `missing_scope`, throws `PostRefusedError`). */
   usergroupMembers(group: string): Promise<string[]>;
-  /** Replaces what `user` sees in the bot's App Home tab. */
+  /** Replaces what `user` sees in the bot's App Home tab (a refusal throws `PostRefusedError`). */
   publishHome(user: string, view: HomeView): Promise<void>;
   /** Shares a file in `channel` (Slack: files.uploadV2); says where it is (a permalink, or a path where nothing is shown). */
   upload(channel: string, file: OutgoingFile): Promise<{ where: string }>;
@@ -53,7 +53,11 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Slack refused the post (`user_not_found`, `cannot_dm_bot`, …): nothing was posted. */
+/**
+ * Slack refused the post or call (`user_not_found`, `cannot_dm_bot`, …) and trying again will not
+ * change that: nothing was done. `reason` is Slack's code, followed by the scope it said was needed
+ * for `missing_scope` (see `refusalReason`); `describeReason` says what it means and what to do.
+ */
 export class PostRefusedError extends Error {
   constructor(readonly reason: string) {
     super(`Slack refused the post: ${reason}`);

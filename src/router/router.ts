@@ -3,6 +3,7 @@ import { quote, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { context, LIMITS, type Message, section, truncate } from '../render/blocks.js';
 import type { CommandServices } from '../services.js';
+import { takeAttendee } from './attendee-ref.js';
 import type { ActionContext, ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
 
 /**
@@ -84,7 +85,8 @@ export class CommandRouter {
       this.authorize(command.instructorOnly, isInstructor, `/${command.name}`);
       const base = { request, isInstructor, services: this.services, out, log, commands: this.commands };
       if (!command.subcommands) {
-        await command.run!({ ...base, args: request.text.trim(), usage: command.usage ?? `/${command.name}` });
+        const words = await this.subject(command.aboutAttendee, request.text.trim(), request.user, isInstructor, `/${command.name}`, log);
+        await command.run!({ ...base, ...words, usage: command.usage ?? `/${command.name}` });
         return;
       }
       const { name, rest } = splitSubcommand(request.text);
@@ -105,7 +107,15 @@ export class CommandRouter {
         await out.reply(notAvailableYet(command, subcommand));
         return;
       }
-      await subcommand.run({ ...base, args: rest, usage: subcommand.usage });
+      const words = await this.subject(
+        subcommand.aboutAttendee,
+        rest,
+        request.user,
+        isInstructor,
+        `/${command.name} ${subcommand.name}`,
+        log,
+      );
+      await subcommand.run({ ...base, ...words, usage: subcommand.usage });
     });
     await registering;
   }
@@ -122,11 +132,37 @@ export class CommandRouter {
     });
   }
 
+  /**
+   * Whom a command is about, and its words without the name: an instructor may name another attendee
+   * (`/cluster info @ada`); anyone else naming someone is refused, and nothing runs.
+   */
+  private async subject(
+    about: boolean | undefined,
+    words: string,
+    user: string,
+    isInstructor: boolean,
+    what: string,
+    log: Logger,
+  ): Promise<{ subject: string; args: string }> {
+    if (!about) return { subject: user, args: words };
+    const { attendee, rest } = await takeAttendee(words, () => this.services.attendees.list());
+    if (attendee === undefined || attendee === user) return { subject: user, args: rest };
+    if (!isInstructor)
+      throw new UserError(
+        `Only instructors can run \`${what}\` about another attendee.`,
+        `\`${what}\` on its own is about your cluster. If you are helping someone, ask the instructor to look.`,
+      );
+    log.info({ about: attendee }, "an instructor ran a command about an attendee's cluster");
+    return { subject: attendee, args: rest };
+  }
+
   private authorize(instructorOnly: boolean | undefined, isInstructor: boolean, what: string): void {
     if (instructorOnly && !isInstructor) {
+      // An instructor of the group is refused too while Slack will not list it: they are told why.
+      const problem = this.services.roles.groupProblem();
       throw new UserError(
         `${what} is for instructors only.`,
-        'If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).',
+        `If you are running this workshop, ask whoever deployed the bot to add your Slack user id to INSTRUCTORS (or you to the INSTRUCTOR_GROUP user group).${problem ? ` ${problem}` : ''}`,
       );
     }
   }
@@ -185,9 +221,18 @@ export function commandHelp(command: CommandSpec): Message {
     const marks = [sub.instructorOnly ? '_instructors_' : '', sub.run ? '' : '_not available yet_'].filter(Boolean).join(', ');
     lines.push(`• \`${sub.usage}\` — ${sub.summary}${marks ? ` (${marks})` : ''}`);
   }
+  const about = command.aboutAttendee
+    ? [`/${command.name}`]
+    : (command.subcommands ?? []).filter((sub) => sub.aboutAttendee).map((sub) => `${sub.name}`);
+  if (about.length > 0)
+    lines.push(`Instructors: name an attendee (\`@ada\`) with ${orList(about.map((word) => `\`${word}\``))} to run it on their cluster.`);
   if (command.examples?.length) lines.push(`Examples: ${command.examples.map((example) => `\`${example}\``).join('  ')}`);
   const text = lines.join('\n');
   return { text: `/${command.name} — ${command.summary}`, blocks: [section(text)] };
+}
+
+function orList(words: string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 function notAvailableYet(command: CommandSpec, subcommand: Subcommand): Message {

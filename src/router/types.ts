@@ -38,8 +38,10 @@ export interface Responder {
 
 export interface CommandContext {
   request: CommandRequest;
-  /** The subcommand's arguments (text after the subcommand word). */
+  /** The subcommand's arguments (text after the subcommand word; without the attendee it names, see `aboutAttendee`). */
   args: string;
+  /** The attendee the command is about: the invoker, or whom an instructor named (see `aboutAttendee`). */
+  subject: string;
   /** The subcommand's (or command's) usage line, for argument errors. */
   usage: string;
   isInstructor: boolean;
@@ -55,6 +57,8 @@ export interface Subcommand {
   usage: string;
   summary: string;
   instructorOnly?: boolean;
+  /** Instructors may run it about another attendee by naming them (`@ada`); the router takes the name out of the words. */
+  aboutAttendee?: boolean;
   /**
    * What file this subcommand reads when one is sent with its words in a DM or mention (e.g.
    * "a minimesosFile"). Words that name no such subcommand never run a command with a file.
@@ -96,6 +100,13 @@ export interface CommandSpec {
   usage?: string;
   examples?: string[];
   instructorOnly?: boolean;
+  /**
+   * Its words may be Slack mrkdwn it posts again (a broadcast): the Slack adapter hands them over with
+   * links, mentions and channels as Slack sent them, instead of as typed.
+   */
+  repostsMarkup?: boolean;
+  /** See `Subcommand.aboutAttendee` (for a command without subcommands). */
+  aboutAttendee?: boolean;
   /** Only reads and answers: a replayed request does no harm, so it is served even when replays cannot be checked. */
   readOnly?: boolean;
   actions?: Record<string, (ctx: ActionContext) => Promise<void>>;

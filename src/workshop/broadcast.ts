@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type Notifier, POST_ONCE_TIMEOUT_MS, PostRefusedError, type PostTag, RateLimitedError } from '../notify/notifier.js';
+import { describeReason } from '../notify/refusals.js';
 import type { Queues } from '../queue/queues.js';
 import type { Message } from '../render/blocks.js';
 import type { AttendeeRegistry } from './attendees.js';
@@ -118,18 +119,36 @@ export class BroadcastService {
     const key = keys(id);
     const total = Number(await this.redis().hget(key.meta, 'total'));
     if (!total) throw new UserError('That broadcast is no longer known (a week old?).', 'Nothing was changed.');
-    const stopped = (await this.redis().eval(STOP, 4, key.stopped, key.targets, key.outcomes, key.sending, STOPPED, TTL_MS)) as string[];
-    // A job a worker holds right now cannot be removed; it finds its recipient stopped and ends.
+    const stopped = await this.settleUnclaimed(id, STOPPED);
+    const sent = Object.values(await this.redis().hgetall(key.outcomes)).filter((raw) => decodeOutcome(raw).status === 'sent').length;
+    await this.reportWhenDone(id);
+    return { stopped: stopped.length, sent, total };
+  }
+
+  /**
+   * Slack refused a post for a reason that holds for every post (the bot's token revoked, a scope
+   * missing, the message itself): the recipients not yet claimed fail with that reason at once,
+   * instead of each asking Slack to be refused the same way. Returns how many it settled.
+   */
+  async abandon(id: string, reason: string): Promise<number> {
+    const settled = await this.settleUnclaimed(id, JSON.stringify({ status: 'failed', reason } satisfies Outcome));
+    await this.reportWhenDone(id);
+    return settled.length;
+  }
+
+  /** Settles every recipient not yet claimed with `outcome` (atomically: a post in flight keeps its own), and unqueues them. */
+  private async settleUnclaimed(id: string, outcome: string): Promise<string[]> {
+    const key = keys(id);
+    const settled = (await this.redis().eval(STOP, 4, key.stopped, key.targets, key.outcomes, key.sending, outcome, TTL_MS)) as string[];
+    // A job a worker holds right now cannot be removed; it finds its recipient settled and ends.
     await Promise.all(
-      stopped.map((target) =>
+      settled.map((target) =>
         this.queue()
           .remove(deliverJobId(id, target))
           .catch(() => 0),
       ),
     );
-    const sent = Object.values(await this.redis().hgetall(key.outcomes)).filter((raw) => decodeOutcome(raw).status === 'sent').length;
-    await this.reportWhenDone(id);
-    return { stopped: stopped.length, sent, total };
+    return settled;
   }
 
   async summary(id: string): Promise<BroadcastSummary | undefined> {
@@ -321,12 +340,31 @@ export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
     if (job.name === 'deliver') {
       const message = await broadcasts.message(id);
       if (!message) return log.warn({ broadcastId: id }, 'broadcast expired before this delivery; skipped');
-      await postOnce(job, token, broadcasts.recipients(id), job.data.target!, message, { type: BROADCAST_TAG, id });
+      const recipients = broadcasts.recipients(id);
+      await postOnce(job, token, recipients, job.data.target!, message, { type: BROADCAST_TAG, id });
+      const outcome = await recipients.outcome(job.data.target!);
+      const refusal = outcome?.status === 'failed' ? describeReason(outcome.reason) : undefined;
+      // Refused for the bot itself (its token, a scope) or for the message every recipient gets: the others would be too.
+      if (outcome?.status === 'failed' && refusal && refusal.scope !== 'destination') {
+        const abandoned = await broadcasts.abandon(id, outcome.reason);
+        log.error(
+          { broadcastId: id, reason: outcome.reason, notTried: abandoned, fix: refusal.fix },
+          `Slack refuses every post of this broadcast: ${refusal.what}; the rest is not tried`,
+        );
+      }
       return broadcasts.reportWhenDone(id);
     }
     const summary = await broadcasts.summary(id);
     if (!summary) return log.warn({ broadcastId: id }, 'broadcast expired before its report; skipped');
-    await postOnce(job, token, broadcasts.report(id), summary.from, messages.report(summary), { type: REPORT_TAG, id });
+    const report = broadcasts.report(id);
+    await postOnce(job, token, report, summary.from, messages.report(summary), { type: REPORT_TAG, id });
+    const reported = await report.outcome(summary.from);
+    if (reported?.status === 'failed') {
+      log.error(
+        { broadcastId: id, to: summary.from, reason: reported.reason, fix: describeReason(reported.reason)?.fix },
+        'could not deliver the delivery report to the instructor',
+      );
+    }
     log.info(
       { broadcastId: id, sent: summary.sent.length, failed: summary.failed.length, stopped: summary.stopped.length },
       'broadcast done',
@@ -447,7 +485,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
-// KEYS: stopped, targets, outcomes, sending. ARGV: stopped outcome, ttl. Returns the recipients it stopped.
+// KEYS: stopped, targets, outcomes, sending. ARGV: the outcome (stopped, or failed for all), ttl. Returns the recipients it settled.
 const STOP = `
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
 local stopped = {}

@@ -49,8 +49,8 @@ export type AttendeeOutcome =
   | { status: 'done' }
   /** Not finished, and moved on recently (or waits for an earlier step). */
   | { status: 'working' }
-  /** Nothing passed for CHECKIN_STUCK_MINUTES; `nudge` says what became of their DM for this step. */
-  | { status: 'stuck'; step: string; since: number; nudge: NudgeFate }
+  /** Nothing passed for CHECKIN_STUCK_MINUTES; `nudge` says what became of their DM for this step (`nudgeFailure`: Slack's reason). */
+  | { status: 'stuck'; step: string; since: number; nudge: NudgeFate; nudgeFailure?: string }
   | { status: 'no-cluster'; cluster?: ClusterStatus }
   | { status: 'error'; reason: string };
 
@@ -74,7 +74,10 @@ export interface SweepSummary {
   done: string[];
   working: string[];
   /** Stuck attendees by step, in the exercise's order (steps with nobody stuck left out). */
-  stuck: Array<{ step: { id: string; title: string }; attendees: Array<{ user: string; since: number; nudge: NudgeFate }> }>;
+  stuck: Array<{
+    step: { id: string; title: string };
+    attendees: Array<{ user: string; since: number; nudge: NudgeFate; nudgeFailure?: string }>;
+  }>;
   noCluster: Array<{ user: string; cluster?: ClusterStatus }>;
   errors: Array<{ user: string; reason: string }>;
   startedAt: number;
@@ -330,7 +333,12 @@ export class CheckinService {
       else if (outcome.status === 'error') summary.errors.push({ user, reason: outcome.reason });
       else {
         const list = stuck.get(outcome.step) ?? [];
-        list.push({ user, since: outcome.since, nudge: outcome.nudge });
+        list.push({
+          user,
+          since: outcome.since,
+          nudge: outcome.nudge,
+          ...(outcome.nudgeFailure ? { nudgeFailure: outcome.nudgeFailure } : {}),
+        });
         stuck.set(outcome.step, list);
       }
     }
@@ -435,19 +443,27 @@ export function checkinProcessor(deps: CheckinWorkerDeps): Processor {
       const user = probed[index]!.attendee;
       if (due && outcome.status === 'stuck') {
         const fate = await nudge(job, token, sweep.session, due);
-        await checkins.settle(sweep.id, new Map([[user, { ...outcome, nudge: fate }]]));
+        await checkins.settle(sweep.id, new Map([[user, { ...outcome, ...fate }]]));
       } else outcomes.set(user, outcome);
     }
     await checkins.settle(sweep.id, outcomes);
   }
 
-  async function nudge(job: Job, token: string | undefined, session: string, nudge: Nudge): Promise<NudgeFate> {
+  async function nudge(
+    job: Job,
+    token: string | undefined,
+    session: string,
+    nudge: Nudge,
+  ): Promise<{ nudge: NudgeFate; nudgeFailure?: string }> {
     const ledger = checkins.nudges(session, nudge.exercise.id, nudge.step.id);
-    if ((await ledger.outcome(nudge.user))?.status === 'sent') return 'earlier';
-    if (await checkins.isQuiet(nudge.user)) return 'quiet';
+    if ((await ledger.outcome(nudge.user))?.status === 'sent') return { nudge: 'earlier' };
+    if (await checkins.isQuiet(nudge.user)) return { nudge: 'quiet' };
     const tag = { type: NUDGE_TAG, id: `${nudge.exercise.id}.${nudge.step.id}` };
+    // A refused nudge is settled in the ledger: later sweeps find it there and do not ask Slack again.
     await postOncePaced(poster, pacer, job, token, ledger, nudge.user, messages.nudge(nudge), tag);
-    return (await ledger.outcome(nudge.user))?.status === 'sent' ? 'sent' : 'failed';
+    const settled = await ledger.outcome(nudge.user);
+    if (settled?.status === 'sent') return { nudge: 'sent' };
+    return { nudge: 'failed', ...(settled?.status === 'failed' ? { nudgeFailure: settled.reason } : {}) };
   }
 
   async function summarize(job: Job, token: string | undefined, sweepId: string): Promise<void> {

@@ -159,4 +159,17 @@ describe.skipIf(!testRedisUrl())('App Home: what each user sees on the bot’s H
     await press(INSTRUCTOR, 'workshop.home', '');
     await until(async () => publishes(INSTRUCTOR).length > before, 10_000, 20);
   });
+
+  it('stops asking Slack for a viewer whose view Slack refuses (deactivated since they opened it)', async () => {
+    await slack.bot.services.attendees.register('U0GONE');
+    slack.fake.refuse('views.publish', 'U0GONE', 'user_not_found');
+    await open('U0GONE');
+    await until(async () => publishes('U0GONE').length === 1, 10_000, 20);
+    // Their cluster changes twice; without the refusal each change would publish again once the 5 s window ends.
+    const registry = slack.bot.services.clusters.registry;
+    await registry.claim({ attendee: 'U0GONE', kind: 'provisioned', status: 'queued', clusterId: '4343', clusterName: 'gone' });
+    await registry.update('U0GONE', { status: 'provisioning', step: 'zookeeper' });
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect(publishes('U0GONE')).toHaveLength(1);
+  }, 20_000);
 });

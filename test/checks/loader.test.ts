@@ -92,13 +92,13 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
     );
     expect(found).toEqual([
       expect.stringMatching(
-        /^<dir>\/03-marathon\.yaml:\d+: steps\[2\] \(destroy\)\.check\.type: Invalid discriminator value\. Expected 'cluster' \| 'agents'/,
+        /^<dir>\/03-marathon\.yaml:\d+: steps\[2\] \(destroy\)\.check\.type: unknown check type "marathon-app-gone" \(types: cluster, agents,/,
       ),
       expect.stringMatching(/^<dir>\/03-marathon\.yaml:\d+: steps\[3\] \(start-again\)\.hint: missing/),
       expect.stringMatching(
         /^<dir>\/03-marathon\.yaml:\d+: steps\[4\] \(scale-to-3\)\.check\.instances: expected a whole number, or \{atLeast: N\}/,
       ),
-      expect.stringMatching(/^<dir>\/03-marathon\.yaml:\d+: steps\[5\] \(scale-to-1\): unknown field colour$/),
+      expect.stringMatching(/^<dir>\/03-marathon\.yaml:\d+: steps\[5\] \(scale-to-1\): unknown field colour \(fields here: id, title, do,/),
     ]);
     const line = readFileSync(join(dir, '03-marathon.yaml'), 'utf8').split('\n').indexOf('      instances: three') + 1;
     expect(found[2]).toContain(`03-marathon.yaml:${line}: `);
@@ -110,8 +110,12 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
         broken('03-marathon.yaml', (text) => text.replace('after: create', 'after: scale-to-1').replace('- id: reachable', '- id: create')),
       ),
     ).toEqual([
-      '<dir>/03-marathon.yaml: steps[1] (create): step id "create" is used twice',
-      '<dir>/03-marathon.yaml: steps[2] (destroy): after "scale-to-1" must name an earlier step of this exercise (create)',
+      expect.stringMatching(
+        /^<dir>\/03-marathon\.yaml:\d+: steps\[1\] \(create\)\.id: "create" is the id of an earlier step too: give each step its own id$/,
+      ),
+      expect.stringMatching(
+        /^<dir>\/03-marathon\.yaml:\d+: steps\[2\] \(destroy\)\.after: "scale-to-1" comes later: after names an earlier step \(create\)$/,
+      ),
     ]);
   });
 
@@ -139,8 +143,12 @@ describe('a broken exercise folder: every problem, with file, line, path inside 
     writeFileSync(join(dir, 'bonus.yaml'), 'id: bonus\n');
     writeFileSync(join(dir, '08-again.yaml'), readFileSync(join(dir, '03-marathon.yaml'), 'utf8'));
     const found = problems(dir);
-    expect(found).toContain('<dir>/bonus.yaml: name it like 03-marathon.yaml (the number sets its place in the workshop)');
-    expect(found).toContain('<dir>/07-extra.yaml:2:8: not valid YAML: Nested mappings are not allowed in compact mappings');
+    expect(found).toContain(
+      '<dir>/bonus.yaml: name it like 03-marathon.yaml: a number (its place in the workshop), a dash, lower-case words with dashes, .yaml',
+    );
+    expect(found).toContain(
+      '<dir>/07-extra.yaml:2:8: not valid YAML: Nested mappings are not allowed in compact mappings; a value with ": " or "#" in it needs quotes, like title: "Step 1: start"',
+    );
     expect(found).toContain('<dir>/08-again.yaml: id "marathon" is already used by <dir>/03-marathon.yaml');
   });
 

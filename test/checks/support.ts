@@ -1,8 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ClusterView } from '../../src/checks/cluster-view.js';
 import type { Exercise, Step } from '../../src/checks/exercise.js';
 import { checkSchema } from '../../src/checks/exercise.js';
+import { ExerciseFileError, loadExercises } from '../../src/checks/loader.js';
 import { checkSteps, type StepOutcome } from '../../src/checks/run.js';
 import { AddressPolicy, parseAllowList } from '../../src/clients/address-policy.js';
 import { ConnectGuard } from '../../src/clients/connect-guard.js';
@@ -100,4 +105,51 @@ export async function installApps(cluster: SimulatedCluster, apps: Array<Record<
   } finally {
     await http.close();
   }
+}
+
+/** A small valid exercise, as an instructor would start one; tests edit it into what they try. */
+export const HELLO_EXERCISE = `id: hello
+title: Hello cluster
+goal: Start a cluster.
+steps:
+  - id: up
+    title: Cluster up
+    do: Run /cluster up.
+    check: {type: cluster}
+    hint: Type /cluster up.
+    solution: /cluster up
+`;
+
+/** A folder of exercise files (path inside it → content) under the OS's temp folder; remove it after the test. */
+export function exerciseFolder(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'exercises-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+/** exerciseFolder for the tests of a describe block: every folder it makes is removed after each test. */
+export function exerciseFolders(): (files: Record<string, string | Buffer>) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return (files) => {
+    const dir = exerciseFolder(files);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** What the bot says of a folder it refuses at start-up, with the folder shown as `<dir>`; fails the test if it loads. */
+export function loadProblems(dir: string): string[] {
+  try {
+    loadExercises(dir);
+  } catch (error) {
+    if (!(error instanceof ExerciseFileError)) throw error;
+    return error.problems.map((problem) => problem.replaceAll(dir, '<dir>'));
+  }
+  throw new Error(`${dir} loaded`);
 }

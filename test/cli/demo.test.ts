@@ -13,9 +13,9 @@ class DemoSession {
   stdout = '';
   stderr = '';
 
-  constructor(env: Record<string, string> = {}) {
+  constructor(env: Record<string, string> = {}, args: string[] = []) {
     const { LOG_LEVEL: _level, CLUSTER_IMAGES: _images, CLUSTER_ISOLATION: _isolation, DOCKER_HOSTS: _hosts, ...inherited } = process.env;
-    this.child = spawn(process.execPath, ['dist/src/cli/main.js', 'demo'], {
+    this.child = spawn(process.execPath, ['dist/src/cli/main.js', 'demo', ...args], {
       env: { ...inherited, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -109,4 +109,49 @@ describe.skipIf(!dockerAvailable())('workshop-bot demo', () => {
     expect(demo.stderr).not.toMatch(LOG_OUTPUT);
     expect(readFileSync(demo.logFile, 'utf8')).toContain('"level":40');
   }, 120_000);
+});
+
+/**
+ * The demo's user is also the instructor of a simulated room: the instructor's day can be rehearsed
+ * in a terminal, the board included (served on a loopback port).
+ */
+describe('workshop-bot demo: the instructor of a simulated room', () => {
+  let demo: DemoSession | undefined;
+  afterAll(() => {
+    demo?.child.kill('SIGKILL');
+    if (demo && /Logs: (\S+)/.test(demo.stdout)) rmSync(demo.logFile, { force: true });
+  });
+
+  it('starts an exercise, sweeps the room, and serves the board with its attendees', async () => {
+    demo = new DemoSession({}, ['--room', '2']);
+    await demo.shows('workshop> ', 60_000);
+    expect(demo.stdout).toContain('instructor of 2 simulated attendees (Ada U0SIM1, Grace U0SIM2)');
+    await demo.type('/workshop start 2');
+    await demo.shows('The room is on exercise 2.');
+    await demo.type('/workshop checkins now');
+    // Both simulated clusters answer the first three steps of exercise 2; nobody has been stuck long.
+    await demo.shows('2 clusters checked: 0 done, 2 moving on, 0 stuck', 60_000);
+    await demo.type('/workshop broadcast --dm Lunch at noon');
+    await demo.shows('✉ to Grace (U0SIM2):\n  :mega: From the instructor');
+    await demo.type('/workshop board');
+    await demo.shows('The board for the projector');
+    const link = /<(http:\/\/127\.0\.0\.1:\d+\/board\/[\w-]+)\|/.exec(demo.stdout)![1]!;
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Ada');
+    expect(html).toContain('Grace');
+    expect(html).not.toContain('U0DEMO'); // the instructor is not on the board
+    // A wrong token, or a malformed path, is a plain 404.
+    expect((await fetch(`${link}x`)).status).toBe(404);
+    expect((await fetch(`${new URL(link).origin}/board/%E0%A4%A`)).status).toBe(404);
+    await demo.type('exit');
+    expect(await demo.exited()).toBe(0);
+  }, 120_000);
+
+  it('refuses a room size it cannot make, saying what to give', async () => {
+    const bad = new DemoSession({}, ['--room', 'lots']);
+    expect(await bad.exited()).toBe(2);
+    expect(bad.stderr).toContain('--room lots: give a whole number of simulated attendees from 0 to 20.');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAgentState, parseMasterState, parseTask } from '../../src/clients/mesos-model.js';
+import { agentAddress, currentTasks, parseAgentState, parseMasterState, parseTask, pidAddress } from '../../src/clients/mesos-model.js';
 import { deeplyNested } from '../support/mutate.js';
 
 /** Regressions found by test/clients/parsers-fuzz.test.ts: what a user would have seen, and the smallest input that did it. */
@@ -83,5 +83,101 @@ describe('Mesos state from a broken or hostile master', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(state.agents[0]!.usedResources).toMatchObject({ cpus: 3000, mem: 960_000 });
     expect(state.agents[0]!.usedResources.ports).toHaveLength(30_000);
+  });
+});
+
+/** Shapes that other projects' captures of real masters have (DC/OS UI, Datadog, Mesos 0.22–1.2), rebuilt as small made-up inputs. */
+describe('Mesos state as other versions and endpoints send it', () => {
+  it('/state-summary counts tasks per state instead of listing them: the counts are kept (live states only)', () => {
+    const state = parseMasterState({
+      frameworks: [{ id: 'f', name: 'cassandra', TASK_RUNNING: 3, TASK_STAGING: 1, TASK_FINISHED: 7, TASK_KILLED: 2, TASK_ERROR: 0 }],
+      slaves: [{ id: 'a', TASK_RUNNING: 3 }],
+    });
+    expect(state.frameworks[0]!.taskStates).toEqual([
+      { state: 'TASK_STAGING', count: 1 },
+      { state: 'TASK_RUNNING', count: 3 },
+    ]);
+  });
+
+  it('Mesos 1.1+ keeps tasks on a lost agent under unreachable_tasks: they are read and counted, apart from the live ones', () => {
+    const framework = parseMasterState({
+      frameworks: [
+        {
+          id: 'f',
+          tasks: [{ id: 'web.1', state: 'TASK_RUNNING', slave_id: 'a1' }],
+          unreachable_tasks: [{ id: 'web.2', state: 'TASK_UNREACHABLE', slave_id: 'a2' }],
+          // A listed framework's counters are not read: the lists say it all.
+          TASK_RUNNING: 9,
+        },
+      ],
+    }).frameworks[0]!;
+    expect(framework.tasks.map((task) => task.id)).toEqual(['web.1']);
+    expect(currentTasks(framework).map((task) => `${task.id} ${task.state}`)).toEqual(['web.1 TASK_RUNNING', 'web.2 TASK_UNREACHABLE']);
+    expect(framework.taskStates).toEqual([
+      { state: 'TASK_RUNNING', count: 1 },
+      { state: 'TASK_UNREACHABLE', count: 1 },
+    ]);
+  });
+
+  it('a task state named like an Object property is counted, not looked up on a prototype', () => {
+    const [framework] = parseMasterState({
+      frameworks: [
+        {
+          tasks: [
+            { id: 't', state: '__proto__' },
+            { id: 'u', state: 'constructor' },
+          ],
+        },
+      ],
+    }).frameworks;
+    expect(framework!.taskStates).toEqual([
+      { state: '__proto__', count: 1 },
+      { state: 'constructor', count: 1 },
+    ]);
+  });
+
+  it('Mesos 1.9+: an agent an operator deactivated or drains stays connected but takes no tasks: not active, and why', () => {
+    const agents = parseMasterState({
+      slaves: [
+        { id: 'a1', active: true },
+        { id: 'a2', active: true, deactivated: true, drain_info: { state: 'DRAINING', config: {} } },
+        { id: 'a3', active: true, deactivated: true, drain_info: { state: 'DRAINED' } },
+        { id: 'a4', active: true, deactivated: true },
+        { id: 'a5', active: true, deactivated: true, drain_info: { state: 'x'.repeat(100_000) } },
+        { id: 'a6', active: false },
+      ],
+    }).agents;
+    expect(agents.map((agent) => [agent.active, agent.outOfService])).toEqual([
+      [true, undefined],
+      [false, 'draining'],
+      [false, 'drained'],
+      [false, 'deactivated'],
+      [false, 'deactivated'],
+      [false, undefined],
+    ]);
+  });
+
+  it.each([
+    ['master@10.0.0.5:5050', '10.0.0.5:5050'],
+    ['slave(1)@agent-1.example:5051', 'agent-1.example:5051'],
+    ['slave(1)@[2001:db8::7]:5051', '[2001:db8::7]:5051'],
+    ['slave(1)@2001:db8::7:5051', '[2001:db8::7]:5051'],
+    ['', ''],
+  ])('the address in pid %s is %s (an IPv6 address bracketed, as a URL needs it)', (pid, address) => {
+    expect(pidAddress(pid)).toBe(address);
+    if (address !== '') expect(() => new URL(`http://${address}/state`)).not.toThrow();
+  });
+
+  it('an agent listed without a pid is reached at its hostname and port (5051 unless named); one with neither has no address', () => {
+    const agents = parseMasterState({
+      slaves: [
+        { id: 'a1', pid: 'slave(1)@10.0.0.7:5051', hostname: 'ignored' },
+        { id: 'a2', hostname: 'agent-2.example' },
+        // Mesos 1.4's /master/slaves names the port beside the hostname.
+        { id: 'a3', hostname: 'fd00::3', port: 5052 },
+        { id: 'a4', port: 'none' },
+      ],
+    }).agents;
+    expect(agents.map(agentAddress)).toEqual(['10.0.0.7:5051', 'agent-2.example:5051', '[fd00::3]:5052', '']);
   });
 });

@@ -3,6 +3,7 @@ import { AddressPolicy, parseAllowList } from '../../src/clients/address-policy.
 import { ConnectGuard } from '../../src/clients/connect-guard.js';
 import { EndpointError, HttpClient } from '../../src/clients/http.js';
 import { MesosClient } from '../../src/clients/mesos.js';
+import { UserError } from '../../src/errors.js';
 import { freePort } from '../../src/local/free-port.js';
 import { haveRealFixtures, readFixture } from '../support/fixtures.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
@@ -108,5 +109,28 @@ describe.skipIf(!haveRealFixtures)('Mesos client over HTTP', () => {
     const error = (await new MesosClient(http, { masterUrl: broken }).state().catch((caught: unknown) => caught)) as EndpointError;
     expect(error.kind).toBe('invalid-json');
     expect(error.message).toContain('did not answer with JSON');
+  });
+});
+
+describe('Mesos client: an agent the master lists without an address', () => {
+  it('/cluster logs says the master names no address for the agent, not "something went wrong" (http:// with no host)', async () => {
+    const state = {
+      slaves: [{ id: 'a1', resources: { cpus: 1 } }],
+      frameworks: [{ id: 'f', name: 'marathon', tasks: [{ id: 'web.1', name: 'web', state: 'TASK_RUNNING', slave_id: 'a1' }] }],
+    };
+    const master = await startHttpStub((path) =>
+      path === '/state' ? { status: 200, body: JSON.stringify(state) } : { status: 404, body: '' },
+    );
+    const http = new HttpClient();
+    try {
+      const error = await new MesosClient(http, { masterUrl: master.url })
+        .readSandboxFile('web', 'stdout')
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toContain('names no address for agent a1');
+    } finally {
+      await http.close();
+      await master.close();
+    }
   });
 });

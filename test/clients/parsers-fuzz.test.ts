@@ -102,7 +102,9 @@ const framework = object({
   webuiUrl: optional(nonEmpty),
   usedResources: resources,
   tasks: list(mesosTask),
+  unreachableTasks: list(mesosTask),
   completedTasks: list(mesosTask),
+  taskStates: list(object({ state: nonEmpty, count })),
   registeredTime: optional(positive),
 });
 const masterState = object({
@@ -120,10 +122,12 @@ const masterState = object({
       pid: str,
       hostname: str,
       active: bool,
+      outOfService: optional(shown),
       resources,
       usedResources: resources,
       attributes: record(either(str, num)),
       version: optional(nonEmpty),
+      port: optional(port),
     }),
   ),
   frameworks: list(framework),

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { resourceBlocks } from '../../commands/render/cluster-views.js';
 import { checkMarathonDefinition } from '../../src/clients/marathon-definition.js';
 import { parseAppList, parseMarathonApp } from '../../src/clients/marathon-model.js';
-import { parseAgentState, parseMasterState } from '../../src/clients/mesos-model.js';
+import { agentAddress, currentTasks, parseAgentState, parseMasterState } from '../../src/clients/mesos-model.js';
 import { formatPortRanges } from '../../src/clients/resources.js';
 import { decodeMesosMasterZnode } from '../../src/clients/zookeeper-model.js';
+import { messageToText } from '../../src/render/text.js';
 import { fixturesNote, haveRealFixtures, readFixture, readJsonFixture } from '../support/fixtures.js';
 
 /**
@@ -51,6 +53,50 @@ describe.skipIf(!haveRealFixtures)(`version variants (${haveRealFixtures ? 'edit
       'TASK_FINISHED',
       'TASK_FINISHED',
     ]);
+  });
+
+  it('Mesos 1.x agents all offering [31000-32000] (the default): /state resources counts a port used on one agent once', () => {
+    const capture = readJsonFixture<Json>(MINIMESOS_STATE);
+    for (const agent of objects(capture.slaves)) agent.resources = { ...(agent.resources as Json), ports: '[31000-32000]' };
+    const [task] = objects(objects(capture.frameworks)[0]!.tasks);
+    task!.resources = { ...(task!.resources as Json), ports: '[31000-31000]' };
+    for (const other of objects(objects(capture.frameworks)[0]!.tasks).slice(1))
+      other.resources = { ...(other.resources as Json), ports: '[]' };
+    const total = messageToText({ text: '', blocks: resourceBlocks(parseMasterState(capture)) }).split('\n')[4]!;
+    expect(total).toBe('ports 3003 total · 1 used · *3002 free* (31000-32000)');
+  });
+
+  it('Mesos 1.1+: a task on an agent the master lost moves to unreachable_tasks and is still shown, as unreachable', () => {
+    const capture = readJsonFixture<Json>(MINIMESOS_STATE);
+    const framework = objects(capture.frameworks)[0]!;
+    const [lost, ...running] = objects(framework.tasks);
+    Object.assign(framework, { tasks: running, unreachable_tasks: [{ ...lost!, state: 'TASK_UNREACHABLE' }] });
+    const [elasticsearch] = parseMasterState(capture).frameworks;
+    expect(elasticsearch!.taskStates).toEqual([
+      { state: 'TASK_RUNNING', count: 2 },
+      { state: 'TASK_UNREACHABLE', count: 1 },
+    ]);
+    expect(currentTasks(elasticsearch!).map((task) => task.id)).toContain(lost!.id);
+  });
+
+  it('/master/state-summary: frameworks and agents with per-state counts instead of task lists', () => {
+    const capture = readJsonFixture<Json>(MINIMESOS_STATE);
+    for (const framework of objects(capture.frameworks)) {
+      Object.assign(framework, { TASK_RUNNING: objects(framework.tasks).length, TASK_FINISHED: 2, TASK_LOST: 1 });
+      delete framework.tasks;
+      delete framework.completed_tasks;
+    }
+    const [elasticsearch] = parseMasterState(capture).frameworks;
+    expect(elasticsearch!.taskStates).toEqual([{ state: 'TASK_RUNNING', count: 3 }]);
+  });
+
+  it('Mesos on IPv6: agent pids with an IPv6 address give agent addresses a URL can hold', () => {
+    const capture = readJsonFixture<Json>(MINIMESOS_STATE);
+    objects(capture.slaves).forEach((agent, index) => {
+      agent.pid = index === 0 ? `slave(1)@[fd00::${index + 1}]:5051` : `slave(1)@fd00::${index + 1}:5051`;
+    });
+    const addresses = parseMasterState(capture).agents.map(agentAddress);
+    expect(addresses).toEqual(['[fd00::1]:5051', '[fd00::2]:5051', '[fd00::3]:5051']);
   });
 
   it('`agents` and `activated_agents` in place of `slaves` and `activated_slaves` read the same', () => {
@@ -113,10 +159,12 @@ describe.skipIf(!haveRealFixtures)(`version variants (${haveRealFixtures ? 'edit
     expect(parseMarathonApp(app)).toMatchObject({ tasksRunning: 3, tasksStaged: 0, tasksHealthy: 0, deployments: [] });
   });
 
-  it('Marathon 1.5: `networks` instead of a Docker network mode: no network is made up', () => {
-    const [app] = parseAppList(readJsonFixture('marathon/responses/marathon-lb-marathon15_apps.json'));
-    expect(app!.id).toMatch(/^\//);
-    expect(app!.network).toBeUndefined();
+  it('Marathon 1.5: `networks` instead of a Docker network mode: read as the mode Marathon 1.4 named it, none made up', () => {
+    const body = readJsonFixture<{ apps: Json[] }>('marathon/responses/marathon-lb-marathon15_apps.json');
+    expect(parseAppList(body)[0]!.network).toBe('BRIDGE');
+    const modes = ['host', 'container', 'weird', ''].map((mode) => parseMarathonApp({ ...body.apps[0]!, networks: [{ mode }] }).network);
+    expect(modes).toEqual(['HOST', 'USER', undefined, undefined]);
+    expect(parseMarathonApp({ ...body.apps[0]!, networks: [] }).network).toBeUndefined();
   });
 
   it('`/v2/apps/{group}/*` answers `{"*": [...]}`, read like `{"apps": [...]}`', () => {

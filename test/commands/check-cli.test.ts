@@ -9,6 +9,7 @@ import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { loadConfig } from '../../src/config.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
+import { exerciseFolders, HELLO_EXERCISE } from '../checks/support.js';
 import { testRedisUrl, testZookeeper, uniquePrefix, zookeeperChroot } from '../support/services.js';
 import { until } from '../support/until.js';
 
@@ -64,6 +65,35 @@ describe('a broken exercise file stops every entry point with the file, the line
     expect(code).not.toBe(0);
     expect(stderr).toContain('The exercise files are not valid:');
     expect(stderr).toMatch(problem);
+  });
+});
+
+describe('workshop-bot check lint: an instructor validates exercise files before the workshop', () => {
+  const folder = exerciseFolders();
+
+  it('a valid folder (or a file in it): what loads, exit 0; the shipped exercises by default', async () => {
+    const dir = folder({ '01-hello.yaml': HELLO_EXERCISE });
+    const ok = await cli(['check', 'lint', dir]);
+    expect(ok).toEqual({ code: 0, stdout: '1. hello — Hello cluster\n     up: Cluster up\n1 exercise, 1 step: all valid\n', stderr: '' });
+    expect((await cli(['check', 'lint', join(dir, '01-hello.yaml')])).stdout).toBe(ok.stdout);
+    const shipped = await cli(['check', 'lint']);
+    expect(shipped.code).toBe(0);
+    expect(shipped.stdout).toMatch(/\n6 exercises, \d+ steps: all valid\n$/);
+  });
+
+  it('a broken folder: every problem on stderr, no stack trace, exit 2 (bad input) — lint and list alike', async () => {
+    const dir = folder({
+      '01-hello.yaml': HELLO_EXERCISE.replace('hint:', 'hints:'),
+      '02-more.yaml': `${HELLO_EXERCISE.replace('id: hello', 'id: more')}---\n`,
+    });
+    const expected = [
+      'The exercise files are not valid:',
+      `  - ${dir}/01-hello.yaml:5: steps[0] (up): unknown field hints: did you mean hint? (fields here: id, title, do, check, hint, solution, after, timeoutSeconds)`,
+      `  - ${dir}/02-more.yaml:11:1: not valid YAML: a second document starts here (---): one exercise per file, so put it in its own NN-name.yaml`,
+      '',
+    ].join('\n');
+    expect(await cli(['check', 'lint', dir])).toEqual({ code: 2, stdout: '', stderr: expected });
+    expect(await cli(['check', 'list'], { EXERCISES_DIR: dir })).toEqual({ code: 2, stdout: '', stderr: expected });
   });
 });
 

@@ -8,45 +8,10 @@ import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/clus
 import type { RecordedCall } from '../support/fake-slack.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 import { testRedisUrl, testZookeeper } from '../support/services.js';
-import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { runSlashCommand, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
-let sequence = 0;
-
-/** Sends a slash command and returns what the bot sent back for it (response_url replies and posts). */
-async function runCommand(
-  slack: SlackBotUnderTest,
-  command: string,
-  text: string,
-  user: string,
-): Promise<{ replies: RecordedCall[]; posts: RecordedCall[] }> {
-  const id = `r${++sequence}`;
-  const before = slack.fake.calls.length;
-  const response = await postSigned(slack.eventsUrl, {
-    secret: SIGNING_SECRET,
-    contentType: 'application/x-www-form-urlencoded',
-    body: slashCommandBody({ command, text, user_id: user, response_url: slack.fake.responseUrl(id) }),
-  });
-  expect(response.status).toBe(200);
-  // A command is done when its last message has arrived: wait for its first (a busy machine can take
-  // seconds), then until the calls settle.
-  await slack.fake.waitFor(
-    (call) => slack.fake.calls.indexOf(call) >= before && (call.path === `/response/${id}` || call.method === 'chat.postMessage'),
-    30_000,
-  );
-  let count = -1;
-  while (count !== slack.fake.calls.length) {
-    count = slack.fake.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-  }
-  const calls = slack.fake.calls.slice(before);
-  return {
-    replies: calls.filter((call) => call.method === 'response_url'),
-    posts: calls.filter((call) => call.method === 'chat.postMessage'),
-  };
-}
 const text = (call: RecordedCall) => JSON.stringify(call.body.blocks ?? call.body.text);
 
 /** The default ATTACH_ALLOW: public addresses only, whatever form the address is written in. */
@@ -67,7 +32,7 @@ describe.skipIf(!testRedisUrl())('/cluster attach with the default allow-list (e
     ['http://169.254.169.254', 'link-local'],
     ['http://10.1.2.3:5050', 'private'],
   ])('refuses master=%s (%s) before contacting it', async (master, kind) => {
-    const { replies, posts } = await runCommand(slack, '/cluster', `attach master=${master}`, 'U0LOOP');
+    const { replies, posts } = await runSlashCommand(slack, '/cluster', `attach master=${master}`, 'U0LOOP');
     expect(text(replies[0]!)).toContain(`I can't attach master=`);
     expect(text(replies[0]!)).toContain(kind);
     expect(posts).toEqual([]);
@@ -112,7 +77,7 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     await Promise.all(stubs.map((stub) => stub.close()));
   });
 
-  const run = (command: string, args: string, user = 'U0BOB') => runCommand(slack, command, args, user);
+  const run = (command: string, args: string, user = 'U0BOB') => runSlashCommand(slack, command, args, user);
 
   it('/state before a cluster says how to get one', async () => {
     const { replies } = await run('/state', 'resources', 'U0NOBODY');

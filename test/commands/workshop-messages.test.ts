@@ -53,14 +53,14 @@ describe('workshop messages are valid Block Kit, even for a room of 500', () => 
 
   it('a report where every DM of a big room failed, for several reasons, stays within the limits and says how many it could not name', () => {
     const everyone = users(900);
-    const failed = everyone.map((target, i) => ({ target, reason: ['user_not_found', 'account_inactive', 'weird_error'][i % 3]! }));
+    const failed = everyone.map((target, i) => ({ target, reason: ['user_not_found', 'user_disabled', 'weird_error'][i % 3]! }));
     const report = broadcastReportMessage(summary({ dms: 900, sent: ['C0ROOM'], failed }));
     expect(blockKitProblems(report)).toEqual([]);
     const text = messageToText(report);
     expect(report.text).toBe(':warning: Broadcast delivered to 1 of 901: 900 failed');
     expect(text).toContain('<#C0ROOM> posted, 0 of 900 DMs sent');
-    expect(text).toMatch(/\n• `user_not_found` \(no such user\), 300: <@U0W00000>, <@U0W00003>, .* and \d+ more\n/);
-    expect(text).toMatch(/\n• `account_inactive` \(deactivated account\), 300: <@U0W00001>, .* and \d+ more\n/);
+    expect(text).toMatch(/\n• `user_not_found` \(no such user in the workspace\), 300: <@U0W00000>, <@U0W00003>, .* and \d+ more\n/);
+    expect(text).toMatch(/\n• `user_disabled` \(a deactivated account\), 300: <@U0W00001>, .* and \d+ more\n/);
     expect(text).toMatch(/\n• `weird_error`, 300: <@U0W00002>, .* and \d+ more\n/);
   });
 

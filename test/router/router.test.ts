@@ -132,3 +132,57 @@ describe('command router', () => {
     });
   });
 });
+
+/** A command instructors may run about another attendee; it says whom it ran about, and with what words. */
+let ranAbout: string[] = [];
+const whose: CommandSpec = {
+  name: 'whose',
+  summary: 'about an attendee',
+  description: 'test',
+  subcommands: [
+    {
+      name: 'info',
+      usage: '/whose info [--raw]',
+      summary: 'about someone',
+      aboutAttendee: true,
+      run: async ({ subject, args, out }) => {
+        ranAbout.push(subject);
+        await out.reply({ text: `about ${subject}: "${args}"` });
+      },
+    },
+    { name: 'plain', usage: '/whose plain <words>', summary: 'words as typed', run: async ({ args, out }) => out.reply({ text: args }) },
+  ],
+};
+
+describe('command router: a command about another attendee', () => {
+  const instructor = { INSTRUCTORS: 'U0TEACH' };
+
+  it("runs an instructor's command about the attendee they name, with the other words", async () => {
+    ranAbout = [];
+    expect(await run([whose], 'whose', 'info <@U0ALICE|alice> --raw', 'U0TEACH', instructor)).toBe('about U0ALICE: "--raw"');
+    expect(await run([whose], 'whose', 'info --raw @U0ALICE', 'U0TEACH', instructor)).toBe('about U0ALICE: "--raw"');
+    expect(ranAbout).toEqual(['U0ALICE', 'U0ALICE']);
+  });
+
+  it('refuses an attendee who names someone else, and runs nothing', async () => {
+    ranAbout = [];
+    const text = await run([whose], 'whose', 'info <@U0ALICE>', 'U0BOB');
+    expect(text).toContain('Only instructors can run `/whose info` about another attendee.');
+    expect(ranAbout).toEqual([]);
+  });
+
+  it('lets anyone name themselves, and is about the invoker when nobody is named', async () => {
+    expect(await run([whose], 'whose', 'info <@U0BOB>', 'U0BOB')).toBe('about U0BOB: ""');
+    expect(await run([whose], 'whose', 'info', 'U0BOB')).toBe('about U0BOB: ""');
+  });
+
+  it('takes one attendee at a time', async () => {
+    const text = await run([whose], 'whose', 'info <@U0ALICE> <@U0CAROL>', 'U0TEACH', instructor);
+    expect(text).toContain('That names 2 attendees');
+  });
+
+  it('leaves the words of other commands alone, and says in help who may name an attendee', async () => {
+    expect(await run([whose], 'whose', 'plain hi <@U0ALICE>')).toBe('hi <@U0ALICE>');
+    expect(await run([whose], 'whose', 'help')).toContain('Instructors: name an attendee (`@ada`) with `info` to run it on their cluster.');
+  });
+});

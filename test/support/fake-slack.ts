@@ -96,12 +96,12 @@ export class FakeSlack {
   /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal, in order. */
   readonly uploads: UploadedFile[] = [];
   private server: Server | undefined;
-  private readonly planned = new Map<string, Array<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }>>();
+  private readonly planned = new Map<string, Planned[]>();
   private tsCounter = 0;
   private readonly files = new Map<string, { name: string; content: string }>();
   private readonly users = new Map<string, { display_name: string; real_name: string; is_bot?: boolean }>();
   private readonly usergroups = new Map<string, string[]>();
-  private readonly refusals = new Map<string, string>();
+  private readonly refusals = new Map<string, { error: string } & Record<string, unknown>>();
   private readonly limits = new Map<string, { limits: MethodLimits; workspace: TokenBucket; channels: Map<string, TokenBucket> }>();
   private readonly delays = new Map<string, number>();
   /** The App Home view each user sees (views.publish). */
@@ -133,7 +133,7 @@ export class FakeSlack {
         const method = req.url!.startsWith('/response/') ? 'response_url' : req.url!.replace(/^\/api\//, '').split('?')[0]!;
         const body = parseBody(raw, req.headers['content-type'] ?? '');
         const at = Date.now();
-        const plan = this.planned.get(method)?.shift() ?? this.enforce(method, body);
+        const plan = this.planned.get(method)?.shift() ?? this.refusal(method, body) ?? this.enforce(method, body);
         const answer = plan ?? { status: 200, body: this.answer(method, body) };
         const retryAfter = plan?.headers?.['retry-after'];
         this.calls.push({
@@ -145,6 +145,10 @@ export class FakeSlack {
           ...(retryAfter ? { retryAfter: Number(retryAfter) } : {}),
         });
         const respond = () => {
+          if (answer === RESET) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(answer.status, { 'content-type': 'application/json', ...plan?.headers });
           res.end(JSON.stringify(answer.body));
         };
@@ -171,9 +175,17 @@ export class FakeSlack {
     });
   }
 
-  /** The next `times` calls of `method` answer `{ok:false, error}`. */
-  fail(method: string, error: string, times = 1): void {
-    this.plan(method, times, { status: 200, body: { ok: false, error } });
+  /**
+   * The next `times` calls of `method` answer `{ok:false, error}`, with Slack's extra fields if any
+   * (`missing_scope` comes with `needed` and `provided`).
+   */
+  fail(method: string, error: string, times = 1, extra: Record<string, unknown> = {}): void {
+    this.plan(method, times, { status: 200, body: { ok: false, error, ...extra } });
+  }
+
+  /** The next `times` calls of `method` answer HTTP `status` (Slack's 5xx: `service_unavailable`, …), or drop the connection (`'reset'`). */
+  failHttp(method: string, status: number | 'reset', times = 1): void {
+    this.plan(method, times, status === 'reset' ? RESET : { status, body: { ok: false, error: 'service_unavailable' } });
   }
 
   /** A file someone shared: files.info describes it, its URL serves it to the bot token only. */
@@ -208,7 +220,17 @@ export class FakeSlack {
 
   /** Every post to `destination` (a channel, or a user for their DM) is refused with `error`. */
   refusePosts(destination: string, error: string): void {
-    this.refusals.set(destination, error);
+    this.refuse('chat.postMessage', destination, error);
+  }
+
+  /** Calls of `method` for `who` work again (someone invited the bot, unarchived the channel…). */
+  allow(method: string, who: string): void {
+    this.refusals.delete(`${method} ${who}`);
+  }
+
+  /** Every call of `method` for `who` (its `channel`, `user_id` or `users`) is refused with `error`, with Slack's extra fields. */
+  refuse(method: string, who: string, error: string, extra: Record<string, unknown> = {}): void {
+    this.refusals.set(`${method} ${who}`, { error, ...extra });
   }
 
   /** The messages in the DM with `user`. */
@@ -266,14 +288,17 @@ export class FakeSlack {
     else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
   }
 
-  private plan(
-    method: string,
-    times: number,
-    answer: { status: number; body: Record<string, unknown>; headers?: Record<string, string> },
-  ): void {
+  private plan(method: string, times: number, answer: Planned): void {
     const queue = this.planned.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(answer);
     this.planned.set(method, queue);
+  }
+
+  /** A refusal planned for this call's channel or user (it consumes no rate-limit token, as Slack's own refusals). */
+  private refusal(method: string, body: Record<string, unknown>): Planned | undefined {
+    const who = String(body.channel ?? body.channel_id ?? body.user_id ?? body.users ?? '');
+    const refused = this.refusals.get(`${method} ${who}`);
+    return refused ? { status: 200, body: { ok: false, ...refused } } : undefined;
   }
 
   /** A 429 when `method` is over its limits (nothing consumed), else undefined (a token taken). */
@@ -318,8 +343,6 @@ export class FakeSlack {
         };
       case 'chat.postMessage': {
         const destination = String(body.channel ?? '');
-        const refused = this.refusals.get(destination);
-        if (refused) return { ok: false, error: refused };
         if (isUser(destination) && this.users.get(destination)?.is_bot) return { ok: false, error: 'cannot_dm_bot' };
         const messageTs = ts();
         const channel = destinationChannel(destination);
@@ -420,6 +443,16 @@ export class FakeSlack {
     }
   }
 }
+
+/** An answer planned for a call, instead of what the fake would say. */
+interface Planned {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** A planned answer that is no answer: the connection is dropped (a network reset). */
+const RESET: Planned = { status: 0, body: {} };
 
 const isUser = (id: string) => /^[UW]/.test(id);
 const dmChannel = (user: string) => `D${user}`;

@@ -2,9 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BROADCAST_TAG, broadcastWorkerOptions, IN_DOUBT_AFTER_MS, Pacer } from '../../src/workshop/broadcast.js';
 import { testRedisUrl } from '../support/services.js';
 import { until } from '../support/until.js';
-import { broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
-
-const attendees = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `U0ATT${String(from + i).padStart(4, '0')}`);
+import { attendeeIds, broadcastIdOf, INSTRUCTOR, ROOM, shownText, startWorkshopBot, type WorkshopBot } from './harness.js';
 
 describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process)', () => {
   let room: WorkshopBot;
@@ -12,16 +10,12 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     await room?.stop();
   });
 
-  async function register(users: string[]): Promise<void> {
-    for (const user of users) await room.run(user, '/help');
-  }
-
   it('posts in the room and DMs every attendee once, then reports to the instructor, failures with their reason', async () => {
     room = await startWorkshopBot();
-    const [ok1, ok2, gone, robot] = attendees(4);
+    const [ok1, ok2, gone, robot] = attendeeIds(4);
     room.fake.addUser(robot!, { display_name: 'helper-bot', is_bot: true });
     room.fake.refusePosts(gone!, 'user_not_found');
-    await register([ok1!, ok2!, gone!, robot!]);
+    await room.register([ok1!, ok2!, gone!, robot!]);
     room.startWorker();
 
     const { text } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Exercise 3 starts *now*: "/check" when done');
@@ -39,7 +33,7 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     expect(report.text).toBe(':warning: Broadcast delivered to 3 of 5: 2 failed');
     const shown = shownText(report);
     expect(shown).toContain(`<#${ROOM}> posted, 2 of 4 DMs sent`);
-    expect(shown).toContain(`\`user_not_found\` (no such user), 1: <@${gone}>`);
+    expect(shown).toContain(`\`user_not_found\` (no such user in the workspace), 1: <@${gone}>`);
     expect(shown).toContain(`\`cannot_dm_bot\` (a bot user, which cannot get DMs), 1: <@${robot}>`);
     expect(room.fake.dmsTo(INSTRUCTOR)).toHaveLength(1);
   });
@@ -48,8 +42,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     // The bot is told it may post 100 a second; this Slack allows 20 (burst 5), so it answers 429s.
     room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '6000' });
     room.fake.limit('chat.postMessage', { workspace: { perSecond: 20, burst: 5 }, perChannel: { perSecond: 1, burst: 3 } });
-    const users = attendees(40);
-    await register(users);
+    const users = attendeeIds(40);
+    await room.register(users);
     room.startWorker();
     room.startWorker();
 
@@ -72,8 +66,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
 
   it('retries a post Slack failed on its side, without posting it twice', async () => {
     room = await startWorkshopBot();
-    const users = attendees(3);
-    await register(users);
+    const users = attendeeIds(3);
+    await room.register(users);
     room.fake.fail('chat.postMessage', 'internal_error', 2);
     room.startWorker();
     await room.run(INSTRUCTOR, '/workshop broadcast --dm Check your cluster');
@@ -84,8 +78,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
 
   it('settles a post a dead worker left in doubt by asking Slack: posted once either way', async () => {
     room = await startWorkshopBot();
-    const [arrived, lost, fresh] = attendees(3);
-    await register([arrived!, lost!, fresh!]);
+    const [arrived, lost, fresh] = attendeeIds(3);
+    await room.register([arrived!, lost!, fresh!]);
     const { events } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Break until 3pm');
     const id = broadcastIdOf(events);
     // A worker claimed two recipients and died: one post reached Slack, the other did not.
@@ -108,8 +102,8 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
 
   it('stops a broadcast on the Stop button: nothing more is posted, and the report says who was left out', async () => {
     room = await startWorkshopBot({ BROADCAST_PER_MINUTE: '240' });
-    const users = attendees(20);
-    await register(users);
+    const users = attendeeIds(20);
+    await room.register(users);
     room.startWorker();
     const { events } = await room.run(INSTRUCTOR, '/workshop broadcast --dm Wrong exercise number, sorry');
     const id = broadcastIdOf(events);

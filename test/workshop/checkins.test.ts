@@ -193,6 +193,26 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: sweeps, nudges and summari
     expect(nudgesTo('U0EVE')).toHaveLength(2);
     expect(shown(nudgesTo('U0EVE')[1]!)).toContain("Still on *Open Weave Scope's UI*");
   });
+
+  it('tells the instructor which nudges Slack refused and why, and asks Slack once per step', async () => {
+    const { services } = slack.bot;
+    await services.attendees.register('U0GUS');
+    await services.clusters.attach('U0GUS', { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls });
+    const attempted = [...FIRST_THREE, 'scope-running'];
+    await services.checks.progress.record('U0GUS', EXERCISE, { passed: FIRST_THREE, attempted }, Date.now() - 10 * MINUTE);
+    // Gus left the workspace since.
+    slack.fake.refusePosts('U0GUS', 'user_not_found');
+    const refusedDms = () => slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === 'U0GUS');
+
+    await command('checkins now');
+    const fourth = (await summaries(slack, 4))[3]!;
+    expect(shown(fourth)).toContain(
+      'Stuck on *Weave Scope runs as a task*, 1 (1 could not be DMed: `user_not_found` (no such user in the workspace)): <@U0GUS>',
+    );
+    await command('checkins now');
+    await summaries(slack, 5);
+    expect(refusedDms()).toHaveLength(1);
+  });
 });
 
 /**

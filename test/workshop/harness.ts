@@ -14,6 +14,10 @@ import { FakeSlack, type PostedMessage } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
 export const INSTRUCTOR = 'U0TEACH';
+
+/** `count` attendee ids: `U0ATT0001`… (another `prefix` for another set). */
+export const attendeeIds = (count: number, prefix = 'U0ATT', from = 1) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${String(from + i).padStart(4, '0')}`);
 export const ROOM = 'C0ROOM';
 
 export interface WorkshopBot {
@@ -23,6 +27,8 @@ export interface WorkshopBot {
   run(user: string, line: string, channel?: string): Promise<{ text: string; events: TerminalEvent[] }>;
   /** Presses a button as `user`. */
   press(user: string, actionId: string, value: string): Promise<string>;
+  /** Registers each user as an attendee, as their first command does. */
+  register(users: string[]): Promise<void>;
   /** Starts the `broadcasts` queue's worker in this process (as `workshop-bot worker` would). */
   startWorker(): Worker;
   /** The broadcast DMs `user` got. */
@@ -51,18 +57,22 @@ export async function startWorkshopBot(env: Record<string, string> = {}): Promis
   const bot = createApp(config, { log });
   const workers: Worker[] = [];
   const isTagged = (type: string) => (message: PostedMessage) => message.metadata?.event_type === type;
+  const run: WorkshopBot['run'] = async (user, line, channel = ROOM) => {
+    const events: TerminalEvent[] = [];
+    await bot.router.dispatch(parseCommandLine(line, user, channel), new TerminalResponder(channel, (event) => events.push(event)));
+    return { text: events.map((event) => messageToText(event.payload)).join('\n'), events };
+  };
   return {
     fake,
     bot,
-    async run(user, line, channel = ROOM) {
-      const events: TerminalEvent[] = [];
-      await bot.router.dispatch(parseCommandLine(line, user, channel), new TerminalResponder(channel, (event) => events.push(event)));
-      return { text: events.map((event) => messageToText(event.payload)).join('\n'), events };
-    },
+    run,
     async press(user, actionId, value) {
       const events: TerminalEvent[] = [];
       await bot.router.dispatchAction({ user, channel: ROOM, actionId, value }, new TerminalResponder(ROOM, (event) => events.push(event)));
       return events.map((event) => messageToText(event.payload)).join('\n');
+    },
+    async register(users) {
+      for (const user of users) await run(user, '/help');
     },
     startWorker() {
       const worker = startBroadcastWorker(bot);

@@ -4,6 +4,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import type { BotApp } from '../../app.js';
 import { BoardWeb } from '../../board/web.js';
 import { onceByEventId } from './event-dedupe.js';
+import type { BotIdentity } from './identity.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
@@ -20,6 +21,8 @@ export interface SlackAdapter {
 export interface SlackAdapterOptions {
   /** Overrides the WebClient's retry policy (tests use fast retries). */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Who the bot is (`waitForBotIdentity`): Bolt then does not call auth.test itself. */
+  identity?: BotIdentity;
 }
 
 /**
@@ -55,6 +58,7 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       token: slack.botToken,
       appToken: slack.appToken,
       socketMode: true,
+      ...options.identity,
       logger,
       clientOptions,
       customRoutes,
@@ -68,7 +72,7 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       log: bot.services.log.child({ component: 'slack-requests' }),
       readOnlyCommands: bot.router.readOnlyCommands,
     });
-    app = new App({ token: slack.botToken, receiver, logger, clientOptions });
+    app = new App({ token: slack.botToken, receiver, logger, clientOptions, ...options.identity });
   }
 
   // Before any listener: Slack re-delivers an event it thinks we missed; answer each event once.

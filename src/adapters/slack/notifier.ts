@@ -10,15 +10,11 @@ import {
   type PostTag,
   RateLimitedError,
 } from '../../notify/notifier.js';
+import { describeRefusal, refusalReason, TRANSIENT_ERRORS } from '../../notify/refusals.js';
 import { fitMessage, fitView, type HomeView, type Message, type MessageRef } from '../../render/blocks.js';
 
-/** Slack Web API errors the user can fix themselves. */
-const FIXABLE: Record<string, string> = {
-  not_in_channel: "I'm not in this channel, so I can't post here. Invite me with /invite @workshop-bot, or use me in a DM.",
-  channel_not_found: "I can't see this channel (private?). Invite me with /invite @workshop-bot, or use me in a DM.",
-  is_archived: 'This channel is archived; use me in another channel or in a DM.',
-  missing_scope:
-    'The Slack app lacks a permission for this (files:read to read attached files): ask whoever installed it to add the scopes in infra/slack-app-manifest.yaml. Meanwhile paste the content in a code block.',
+/** Refusals that only a command's context explains (files an attendee sent). */
+const FILE_REFUSALS: Record<string, string> = {
   file_not_found: 'Slack no longer has that file (deleted?). Send it again, or paste its content in a code block.',
 };
 
@@ -36,13 +32,15 @@ export class SlackNotifier implements Notifier {
 
   async post(channel: string, unfitted: Message, threadOf?: MessageRef): Promise<MessageRef> {
     const message = fitMessage(unfitted);
-    const result = await slackCall(() =>
-      this.client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        ...(threadOf ? { thread_ts: threadOf.ts } : {}),
-      }),
+    const result = await slackCall(
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          ...(threadOf ? { thread_ts: threadOf.ts } : {}),
+        }),
+      channel,
     );
     const ref = { channel: result.channel ?? channel, ts: result.ts ?? '' };
     this.edits.posted(ref, message);
@@ -51,8 +49,9 @@ export class SlackNotifier implements Notifier {
 
   async update(ref: MessageRef, unfitted: Message): Promise<void> {
     await this.edits.edit(ref, fitMessage(unfitted), async (message) => {
-      await slackCall(() =>
-        this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }),
+      await slackCall(
+        () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] }),
+        ref.channel,
       );
     });
   }
@@ -103,25 +102,37 @@ export class SlackNotifier implements Notifier {
   }
 
   async usergroupMembers(group: string): Promise<string[]> {
-    return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+    try {
+      return (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+    } catch (error) {
+      throw onceError(error);
+    }
   }
 
   async publishHome(user: string, view: HomeView): Promise<void> {
-    await this.client.views.publish({ user_id: user, view: fitView(view) });
+    try {
+      await this.client.views.publish({ user_id: user, view: fitView(view) });
+    } catch (error) {
+      throw onceError(error);
+    }
   }
 
   /** files.uploadV2 (files:write): files.getUploadURLExternal, the upload, files.completeUploadExternal into the channel. */
   async upload(channel: string, file: OutgoingFile): Promise<{ where: string }> {
     // completeUploadExternal takes a conversation, not a user: a user's DM with the bot is opened first.
-    const conversation = isUserId(channel) ? ((await this.client.conversations.open({ users: channel })).channel?.id ?? channel) : channel;
-    const result = await slackCall(() =>
-      this.client.filesUploadV2({
-        channel_id: conversation,
-        filename: file.filename,
-        title: file.title,
-        content: file.content,
-        ...(file.comment ? { initial_comment: file.comment } : {}),
-      }),
+    const conversation = isUserId(channel)
+      ? ((await slackCall(() => this.client.conversations.open({ users: channel }), channel)).channel?.id ?? channel)
+      : channel;
+    const result = await slackCall(
+      () =>
+        this.client.filesUploadV2({
+          channel_id: conversation,
+          filename: file.filename,
+          title: file.title,
+          content: file.content,
+          ...(file.comment ? { initial_comment: file.comment } : {}),
+        }),
+      channel,
     );
     const permalink = result.files.flatMap((completed) => completed.files ?? []).find((shared) => shared.permalink)?.permalink;
     return { where: permalink ?? `<#${conversation}>` };
@@ -142,34 +153,72 @@ export class SlackNotifier implements Notifier {
   }
 }
 
-/** Slack's errors that say "not now" rather than "never". */
-const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-
 const isUserId = (id: string) => /^[UW]/.test(id);
+
+/** What the WebClient's errors carry: Slack's answer (`data`), or the HTTP status it came with. */
+interface WebApiFailure {
+  code?: string;
+  retryAfter?: number;
+  statusCode?: number;
+  data?: { error?: string; needed?: string };
+}
+
+/** Slack's code for a refusal that trying again will not change, else undefined (no answer, 5xx, a transient error). */
+function refusalOf(error: unknown): { code: string; needed?: string } | undefined {
+  const { code, data } = error as WebApiFailure;
+  if (code !== ErrorCode.PlatformError || !data?.error || TRANSIENT_ERRORS.has(data.error)) return undefined;
+  return { code: data.error, ...(data.needed ? { needed: data.needed } : {}) };
+}
 
 /** The WebClient's errors as the Notifier port's: a 429, a refusal, or anything else (network, 5xx) as is. */
 function onceError(error: unknown): unknown {
-  const { code, retryAfter, data } = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+  const { code, retryAfter } = error as WebApiFailure;
   if (code === ErrorCode.RateLimitedError) return new RateLimitedError((retryAfter ?? 1) * 1000);
-  if (code === ErrorCode.PlatformError && data?.error && !TRANSIENT.has(data.error)) return new PostRefusedError(data.error);
-  return error;
+  const refusal = refusalOf(error);
+  return refusal ? new PostRefusedError(refusalReason(refusal.code, refusal.needed)) : error;
 }
 
 /** A notifier for processes without Bolt (`workshop-bot worker`): a WebClient from the config. */
 export function slackNotifierFromConfig(config: Config, options: WebClientOptions = {}): SlackNotifier | undefined {
   if (!config.slack.botToken) return undefined;
-  return new SlackNotifier(
-    new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options }),
-  );
+  return new SlackNotifier(slackClient(config, options));
 }
 
-/** Runs a Web API call, turning the errors a user can fix into a UserError that says how. */
-export async function slackCall<T>(request: () => Promise<T>): Promise<T> {
+/** A WebClient with the bot token and API URL of the config. */
+export function slackClient(config: Config, options: WebClientOptions = {}): WebClient {
+  return new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options });
+}
+
+/**
+ * Runs a Web API call for a command, turning Slack's refusals into a UserError that says what went
+ * wrong and what to do (naming `where`, the channel or user the call was for, when given), and a
+ * failure on Slack's side (after the WebClient's own retries) into "try again", never an apology.
+ */
+export async function slackCall<T>(request: () => Promise<T>, where?: string): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && Object.hasOwn(FIXABLE, code)) throw new UserError(FIXABLE[code]!);
-    throw error;
+    throw slackUserError(error, where) ?? error;
   }
+}
+
+function slackUserError(error: unknown, where: string | undefined): UserError | undefined {
+  const { code, statusCode, data } = error as WebApiFailure;
+  const refusal = refusalOf(error);
+  if (refusal && Object.hasOwn(FILE_REFUSALS, refusal.code)) return new UserError(FILE_REFUSALS[refusal.code]!);
+  const described = refusal && describeRefusal(refusal.code, refusal.needed);
+  if (described) {
+    const place = where && described.scope === 'destination' ? ` in ${isUserId(where) ? `the DM with <@${where}>` : `<#${where}>`}` : '';
+    return new UserError(`Slack refused this${place}: ${described.what} (\`${refusal.code}\`).`, `To fix it: ${described.fix}.`);
+  }
+  const failedOnSlacksSide =
+    (code === ErrorCode.PlatformError && data?.error && TRANSIENT_ERRORS.has(data.error)) ||
+    code === ErrorCode.HTTPError ||
+    code === ErrorCode.RequestError;
+  if (!failedOnSlacksSide) return undefined;
+  const why = data?.error ?? (statusCode ? `HTTP ${statusCode}` : 'no answer');
+  return new UserError(
+    `Slack failed on its side (${why}), even after trying again, so this did not get through.`,
+    'Try again in a minute; if it keeps failing, see https://slack-status.com.',
+  );
 }

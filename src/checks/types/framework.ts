@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appArgument } from '../../clients/marathon-definition.js';
+import { currentTasks } from '../../clients/mesos-model.js';
 import { type CheckScope, defineCheck, StepNotMet } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
 import { selectApps } from '../marathon-apps.js';
@@ -42,13 +43,14 @@ export const frameworkCheck = defineCheck(
       };
     }
     if (!check.tasks) return { pass: true, detail: `framework ${framework.name} is registered${framework.active ? ' and active' : ''}` };
-    const wanted = framework.tasks.filter((task) => task.state === check.tasks!.state);
+    const current = currentTasks(framework);
+    const wanted = current.filter((task) => task.state === check.tasks!.state);
     const word = stateWord(check.tasks.state);
     const tasks = `${framework.name} has ${wanted.length} ${word} task${wanted.length === 1 ? '' : 's'}`;
     if (check.tasks.count !== undefined && !countMatches(check.tasks.count, wanted.length))
       return {
         pass: false,
-        detail: `${tasks} (all: ${summariseStates(framework.tasks)}); this step needs ${describeCount(check.tasks.count)}`,
+        detail: `${tasks} (all: ${summariseStates(current)}); this step needs ${describeCount(check.tasks.count)}`,
       };
     const agents = state.agents.filter((agent) => agent.active);
     const asked = check.tasks.askedPastAgents ? await askedOf(check.tasks.askedPastAgents, scope) : undefined;

@@ -90,7 +90,7 @@ describe.skipIf(!testRedisUrl())('files sent to the bot (real Bolt, fake Slack, 
   });
 
   it('explains a missing files:read permission instead of failing obscurely', async () => {
-    slack.fake.fail('files.info', 'missing_scope');
+    slack.fake.fail('files.info', 'missing_scope', 1, { needed: 'files:read', provided: 'chat:write,commands' });
     const file = slack.fake.shareFile('F0SCOPE', 'minimesosFile', MINIMESOS_FILE);
     expect(await dm('U0SCOPE', 'cluster up', [file])).toContain('files:read');
   });

@@ -252,7 +252,7 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
       expect(reply).not.toContain('&amp;lt;');
     });
 
-    it('a DM with <!here> and a disguised link as the exercise is answered escaped too', async () => {
+    it('a DM with <!here> and a disguised link as the exercise is answered escaped, the link as its real address', async () => {
       const ts = `1700000500.${String(++sequence).padStart(6, '0')}`;
       const body = eventBody({
         type: 'message',
@@ -265,8 +265,8 @@ describe.skipIf(!testRedisUrl())('Slack edges (real Bolt, fake Slack, real Redis
       });
       await postSigned(slack.eventsUrl, { secret: SIGNING_SECRET, contentType: JSON_TYPE, body });
       const answer = JSON.stringify((await slack.fake.waitFor((call) => call.body.thread_ts === ts, 8000)).body);
-      expect(answer).toContain('&lt;!here&gt;&lt;https://evil.example|marathon&gt;');
-      expect(answer).not.toMatch(/<!here>|<https:\/\/evil/);
+      expect(answer).toContain('I don\'t know the exercise \\"&lt;!here&gt;https://evil.example\\"');
+      expect(answer).not.toMatch(/<!here>|<https:\/\/evil|\|marathon/);
     });
   });
 

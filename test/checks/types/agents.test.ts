@@ -24,6 +24,23 @@ describe('check type: agents', () => {
     expect(await runCheck({ type: 'agents', count: { atMost: 1 } }, endpoints, clients)).toMatchObject({ status: 'fail' });
   });
 
+  it('an agent being drained (Mesos 1.9+: still connected, deactivated) is not counted: no task can start there', async () => {
+    const master = await serveRoutes({
+      '/state': {
+        slaves: [
+          { id: 'a1', active: true },
+          { id: 'a2', active: true },
+          { id: 'a3', active: true, deactivated: true, drain_info: { state: 'DRAINING' } },
+        ],
+      },
+    });
+    expect(await runCheck({ type: 'agents', count: 3 }, { master: master.url }, clients)).toEqual({
+      status: 'fail',
+      detail: '2 active agents; this step needs 3',
+    });
+    await master.stop();
+  });
+
   it.skipIf(!haveRealFixtures)(
     `a real capture: the minimesos 0.22.1 state has 3 agents (${haveRealFixtures ? 'shared' : fixturesNote})`,
     async () => {

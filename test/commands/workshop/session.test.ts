@@ -147,7 +147,9 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
 
     // Slack refusing the upload loses nothing: the session has ended, and the next press attaches the results.
     fake().fail('files.getUploadURLExternal', 'not_in_channel');
-    expect((await bot.press('workshop.end', id, INSTRUCTOR)).text).toContain("I'm not in this channel, so I can't post here.");
+    expect((await bot.press('workshop.end', id, INSTRUCTOR)).text).toContain(
+      'Slack refused this in <#C0ROOM>: the bot is not a member of the channel (`not_in_channel`).',
+    );
     expect(await services().session.current()).toBeUndefined();
     // Ending turned automatic check-ins off: no scheduler left in Redis, and the status says so.
     expect(await services().checkins.schedule()).toBeUndefined();
@@ -225,9 +227,13 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     // The session the test before started runs; Slack refuses the upload of its results twice.
     const before = uploads();
     fake().fail('files.getUploadURLExternal', 'not_in_channel', 2);
-    expect((await workshop('end --confirm')).text).toContain("I'm not in this channel, so I can't post here.");
+    expect((await workshop('end --confirm')).text).toContain(
+      'Slack refused this in <#C0ROOM>: the bot is not a member of the channel (`not_in_channel`).',
+    );
     expect(await services().session.current()).toBeUndefined();
-    expect((await workshop('end')).text).toContain("I'm not in this channel, so I can't post here.");
+    expect((await workshop('end')).text).toContain(
+      'Slack refused this in <#C0ROOM>: the bot is not a member of the channel (`not_in_channel`).',
+    );
     expect(uploads()).toBe(before);
 
     const retried = await workshop('end --confirm');
@@ -249,7 +255,7 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     await workshop('start 2');
     const failed = (await services().session.current())!.id;
     fake().fail('files.getUploadURLExternal', 'not_in_channel');
-    expect((await bot.press('workshop.end', failed, INSTRUCTOR)).text).toContain("I'm not in this channel");
+    expect((await bot.press('workshop.end', failed, INSTRUCTOR)).text).toContain('the bot is not a member of the channel');
     await workshop('start 3');
     const running = (await services().session.current())!.id;
     expect((await workshop('checkins on every 15m')).text).toContain('every 15 minutes');

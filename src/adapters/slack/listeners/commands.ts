@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
-import { unescapeMrkdwn } from '../../../render/mrkdwn.js';
+import { commandWords } from '../input-text.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
@@ -10,9 +10,9 @@ export function registerCommands(app: App, bot: BotApp): void {
     app.command(`/${spec.name}`, async ({ ack, command, respond, client }) => {
       await ack();
       const out = new SlackResponder(new SlackNotifier(client), command.channel_id, command.user_id, respond);
-      // Slack sends what was typed with &, < and > as entities (real mentions and links stay <…>): the
-      // command gets the characters, and whatever it repeats is escaped again on the way out.
-      const text = unescapeMrkdwn(command.text ?? '');
+      // The command gets what was typed (links and mentions out of their markup, entities decoded); whatever
+      // it repeats is escaped again on the way out.
+      const text = commandWords(spec, command.text ?? '');
       await bot.router.dispatch({ user: command.user_id, channel: command.channel_id, command: spec.name, text }, out);
     });
   }

@@ -1,11 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { BotApp } from '../../../app.js';
 import { UserError } from '../../../errors.js';
-import { escapeMrkdwn, unescapeMrkdwn } from '../../../render/mrkdwn.js';
+import { escapeMrkdwn } from '../../../render/mrkdwn.js';
 import { parseCommandLine } from '../../../router/command-line.js';
 import { userErrorMessage } from '../../../router/router.js';
 import type { AttachedFile, CommandRequest } from '../../../router/types.js';
 import { attachedFiles, type SharedFile } from '../files.js';
+import { commandWords, slackInputText, withoutBotMention } from '../input-text.js';
 import { SlackNotifier } from '../notifier.js';
 import { SlackResponder } from '../responder.js';
 
@@ -30,10 +31,10 @@ export function isFromAPerson(message: MessageLike): message is MessageLike & { 
  * answer lands in the thread — and how they send a file: "cluster up" with a minimesosFile.
  */
 export function registerEvents(app: App, bot: BotApp): void {
-  app.event('app_mention', async ({ event, client }) => {
+  app.event('app_mention', async ({ event, client, context }) => {
     if (!isFromAPerson(event)) return;
-    // Slack sends typed &, < and > as entities; the mention of the bot is markup, removed first.
-    const text = unescapeMrkdwn(event.text.replace(/<@[A-Z0-9]+>/g, '')).trim();
+    // The mention of the bot is not part of what was asked; another one may name an attendee.
+    const text = withoutBotMention(event.text, context.botUserId).trim();
     const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
     const files = attachedFiles(client, (event as { files?: SharedFile[] }).files);
     const notifier = new SlackNotifier(client);
@@ -56,7 +57,7 @@ export function registerEvents(app: App, bot: BotApp): void {
   app.message(async ({ message, client }) => {
     if (message.channel_type !== 'im' || !isFromAPerson(message as MessageLike)) return;
     const user = (message as MessageLike & { user: string }).user;
-    const text = 'text' in message ? unescapeMrkdwn(message.text ?? '').trim() : '';
+    const text = 'text' in message ? (message.text ?? '').trim() : '';
     const files = attachedFiles(client, 'files' in message ? (message.files as SharedFile[] | undefined) : undefined);
     if (text === '' && files.length === 0) return;
     const thread = { channel: message.channel, ts: ('thread_ts' in message ? message.thread_ts : undefined) ?? message.ts };
@@ -82,7 +83,9 @@ async function ask(
   responder: (replyPrivately: boolean) => SlackResponder,
   said: { user: string; channel: string; text: string; files: AttachedFile[] },
 ): Promise<void> {
-  const { user, channel, text, files } = said;
+  const { user, channel, files } = said;
+  // Slack's markup is read once the command is known (a broadcast keeps its links as sent).
+  const text = slackInputText(said.text);
   const fileHint = `Send it again with the words ${bot.router.fileWords()}.`;
   if (files.length > 0 && text === '') {
     await responder(false).reply(userErrorMessage(new UserError(`I got ${fileNames(files)}. What should I do with it?`, fileHint)));
@@ -90,7 +93,8 @@ async function ask(
   }
   let request: CommandRequest;
   try {
-    request = parseCommandLine(text.startsWith('/') ? text : `/${text}`, user, channel);
+    const line = parseCommandLine(said.text.startsWith('/') ? said.text : `/${said.text}`, user, channel);
+    request = { ...line, text: commandWords(bot.router.find(line.command), line.text) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // Not command-shaped ("what is a framework?"): a question.

@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { WebClient } from '@slack/web-api';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitForBotIdentity } from '../../../src/adapters/slack/identity.js';
+import { freePort } from '../../../src/local/free-port.js';
+import { FakeSlack } from '../../support/fake-slack.js';
+import { testRedisUrl } from '../../support/services.js';
+import { until } from '../../support/until.js';
+
+describe('a bot token Slack refuses', () => {
+  let fake: FakeSlack | undefined;
+  let child: ChildProcess | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await fake?.stop();
+  });
+
+  it('is logged once with the fix and checked again until Slack accepts it; no crash', async () => {
+    fake = await new FakeSlack().start();
+    fake.fail('auth.test', 'token_revoked', 3);
+    const logged: Array<Record<string, unknown>> = [];
+    const log = pino(
+      { level: 'warn' },
+      new Writable({
+        write(line, _encoding, done) {
+          logged.push(JSON.parse(String(line)) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    const client = new WebClient('xoxb-revoked', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    expect(await waitForBotIdentity(client, log, { recheckMs: 20 })).toEqual({ botId: 'B0BOT', botUserId: 'U0BOT' });
+    expect(fake.calls.filter((call) => call.method === 'auth.test')).toHaveLength(4);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        reason: 'token_revoked',
+        fix: 'reinstall the app to the workspace, put the new bot token in SLACK_BOT_TOKEN and restart the bot',
+        msg: expect.stringContaining("Slack refuses SLACK_BOT_TOKEN: Slack no longer accepts the bot's token"),
+      }),
+    ]);
+  });
+
+  it.skipIf(!testRedisUrl())(
+    'keeps `serve` up, saying why once, instead of a stack trace and a restart loop; SIGTERM ends it',
+    async () => {
+      fake = await new FakeSlack().start();
+      fake.fail('auth.test', 'invalid_auth', 1000);
+      let output = '';
+      let exited: number | null | undefined;
+      child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
+        env: {
+          ...process.env,
+          SLACK_BOT_TOKEN: 'xoxb-revoked',
+          SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+          SLACK_API_URL: fake.apiUrl,
+          PORT: String(await freePort()),
+          REDIS_URL: testRedisUrl()!,
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.on('exit', (code) => {
+        exited = code;
+      });
+      await until(async () => output.includes('Slack refuses SLACK_BOT_TOKEN') || exited !== undefined, 20_000, 50);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(exited).toBeUndefined();
+      expect(output).toContain('"reason":"invalid_auth"');
+      expect(output).toContain('reinstall the app to the workspace, put the new bot token in SLACK_BOT_TOKEN and restart the bot');
+      expect(output).not.toContain('WebAPIPlatformError');
+      expect(output.match(/Slack refuses SLACK_BOT_TOKEN/g)).toHaveLength(1);
+      child.kill('SIGTERM');
+      await until(async () => exited !== undefined, 10_000, 50);
+      expect(exited).toBe(0);
+    },
+    40_000,
+  );
+});
