@@ -10,6 +10,7 @@ import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
 import { registerUnsupportedInteractions } from './listeners/interactions.js';
 import { boltLogger } from './logger.js';
+import { SLACK_RETRIES } from './notifier.js';
 import { guardSlackRequests } from './request-guard.js';
 
 export interface SlackAdapter {
@@ -35,7 +36,7 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
   const logger = boltLogger(bot.services.log);
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    retryConfig: options.retryConfig ?? SLACK_RETRIES,
   };
   const healthz = {
     path: '/healthz',

@@ -184,9 +184,21 @@ export function slackNotifierFromConfig(config: Config, options: WebClientOption
   return new SlackNotifier(slackClient(config, options));
 }
 
+/**
+ * Slack failing on its side (5xx, a dropped connection) is tried again 3 times, about 7 s in all: a
+ * command's answer then says "try again in a minute" while its user still waits for it, where the
+ * WebClient's default (10 retries over about 30 minutes) would leave them with nothing. Broadcasts,
+ * nudges and summaries post through a client of their own (`onceClient`) and retry as jobs.
+ */
+export const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 4000 };
+
 /** A WebClient with the bot token and API URL of the config. */
 export function slackClient(config: Config, options: WebClientOptions = {}): WebClient {
-  return new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), ...options });
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: SLACK_RETRIES,
+    ...options,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckBot, startCheckBot } from '../../e2e/exercises/support.js';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
-import { startSlackBot } from '../../support/slack-bot.js';
+import { runSlashCommand, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
 
 const INSTRUCTOR = 'U0TEACH';
 const ASSISTANT = 'U0ASSIST';
@@ -119,4 +119,30 @@ describe.skipIf(!testRedisUrl())('Slack errors met by instructor commands', () =
     expect(fake().uploadsTo(HERE)).toHaveLength(1);
     expect(fake().uploads.filter((upload) => upload.completed)).toHaveLength(1);
   });
+});
+
+/** The bot's own posts (an announcement) retry as `serve` does: Slack down on its side gets a command an answer in seconds, not after half an hour. */
+describe.skipIf(!testRedisUrl())('Slack failing on its side, with the retries serve uses', () => {
+  let slack: SlackBotUnderTest;
+  beforeAll(async () => {
+    slack = await startSlackBot({
+      env: {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: uniquePrefix('slackdown').slice(0, -1),
+        INSTRUCTORS: INSTRUCTOR,
+        WORKSHOP_CHANNEL: WORKSHOP,
+      },
+    });
+  });
+  afterAll(async () => slack?.stop());
+
+  it('tries a few times over seconds, then tells the instructor to try again', async () => {
+    slack.fake.failHttp('chat.postMessage', 503, 100);
+    const started = Date.now();
+    await runSlashCommand(slack, '/workshop', 'start minimesos-basics', INSTRUCTOR);
+    const reply = await slack.fake.waitFor((call) => call.method === 'response_url', 30_000);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(JSON.stringify(reply.body)).toContain('Slack failed on its side');
+    expect(slack.fake.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === WORKSHOP)).toHaveLength(4);
+  }, 60_000);
 });
