@@ -3,7 +3,7 @@ import { quote, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { context, LIMITS, type Message, section, truncate } from '../render/blocks.js';
 import type { CommandServices } from '../services.js';
-import { takeAttendee } from './attendee-ref.js';
+import { mentionedUser, resolveAttendee, takeAttendee } from './attendee-ref.js';
 import type { ActionContext, ActionRequest, CommandRequest, CommandSpec, Responder, Subcommand } from './types.js';
 
 /**
@@ -145,13 +145,15 @@ export class CommandRouter {
     log: Logger,
   ): Promise<{ subject: string; args: string }> {
     if (!about) return { subject: user, args: words };
-    const { attendee, rest } = await takeAttendee(words, () => this.services.attendees.list());
-    if (attendee === undefined || attendee === user) return { subject: user, args: rest };
+    const { named, rest } = takeAttendee(words);
+    if (named === undefined || mentionedUser(named) === user) return { subject: user, args: rest };
+    // Refused before the name is looked up: the room's names are not for everyone to probe.
     if (!isInstructor)
       throw new UserError(
         `Only instructors can run \`${what}\` about another attendee.`,
         `\`${what}\` on its own is about your cluster. If you are helping someone, ask the instructor to look.`,
       );
+    const attendee = await resolveAttendee(named, () => this.services.attendees.list());
     log.info({ about: attendee }, "an instructor ran a command about an attendee's cluster");
     return { subject: attendee, args: rest };
   }

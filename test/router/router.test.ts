@@ -171,6 +171,12 @@ describe('command router: a command about another attendee', () => {
     expect(ranAbout).toEqual([]);
   });
 
+  it("refuses an attendee's @name before looking it up: the room's names are not theirs to probe", async () => {
+    // This bot's Redis does not answer: a lookup would end in "I can't reach my database".
+    const text = await run([whose], 'whose', 'info @alice', 'U0BOB');
+    expect(text).toContain('Only instructors can run `/whose info` about another attendee.');
+  });
+
   it('lets anyone name themselves, and is about the invoker when nobody is named', async () => {
     expect(await run([whose], 'whose', 'info <@U0BOB>', 'U0BOB')).toBe('about U0BOB: ""');
     expect(await run([whose], 'whose', 'info', 'U0BOB')).toBe('about U0BOB: ""');
