@@ -17,8 +17,15 @@ export async function serve(argv: string[]): Promise<number> {
     stopping.abort();
     return signal;
   });
-  // A refused token is logged and checked again, not a crash (and a restart loop).
-  const identity = await waitForBotIdentity(slackClient(config), bot.services.log, { signal: stopping.signal });
+  // A refused token is logged and checked again, not a crash (and a restart loop). Slack out of reach
+  // (the network, an outage) does not keep the bot from serving /healthz and the board meanwhile.
+  const identity = await waitForBotIdentity(slackClient(config), bot.services.log, { signal: stopping.signal }).catch((error: unknown) => {
+    bot.services.log.warn(
+      { err: error },
+      'Slack could not be reached to check SLACK_BOT_TOKEN; serving anyway, it is checked with the first request',
+    );
+    return 'unknown' as const;
+  });
   if (!identity) {
     await bot.close();
     return 0;

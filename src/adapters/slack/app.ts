@@ -22,8 +22,12 @@ export interface SlackAdapter {
 export interface SlackAdapterOptions {
   /** Overrides the WebClient's retry policy (tests use fast retries). */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
-  /** Who the bot is (`waitForBotIdentity`): Bolt then does not call auth.test itself. */
-  identity?: BotIdentity;
+  /**
+   * Who the bot is (`waitForBotIdentity`): Bolt then does not call auth.test itself. `unknown`: Slack
+   * could not be asked at start-up; Bolt asks when a request comes, instead of at once (where a
+   * failure would end the process).
+   */
+  identity?: BotIdentity | 'unknown';
 }
 
 /**
@@ -53,13 +57,14 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
     bot.services.log.child({ component: 'board' }),
   );
   const customRoutes = [healthz, ...board.routes()];
+  const who = options.identity === 'unknown' ? { tokenVerificationEnabled: false } : options.identity;
   let app: App;
   if (slack.appToken) {
     app = new App({
       token: slack.botToken,
       appToken: slack.appToken,
       socketMode: true,
-      ...options.identity,
+      ...who,
       logger,
       clientOptions,
       customRoutes,
@@ -73,7 +78,7 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       log: bot.services.log.child({ component: 'slack-requests' }),
       readOnlyCommands: bot.router.readOnlyCommands,
     });
-    app = new App({ token: slack.botToken, receiver, logger, clientOptions, ...options.identity });
+    app = new App({ token: slack.botToken, receiver, logger, clientOptions, ...who });
   }
 
   // Before any listener: Slack re-delivers an event it thinks we missed; answer each event once.

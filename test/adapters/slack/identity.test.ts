@@ -83,4 +83,38 @@ describe('a bot token Slack refuses', () => {
     },
     40_000,
   );
+
+  it.skipIf(!testRedisUrl())(
+    'does not keep `serve` from answering /healthz when Slack cannot be reached at start-up',
+    async () => {
+      const port = await freePort();
+      let output = '';
+      child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
+        env: {
+          ...process.env,
+          SLACK_BOT_TOKEN: 'xoxb-offline',
+          SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+          // Nothing listens there: every call fails to connect.
+          SLACK_API_URL: `http://127.0.0.1:${await freePort()}/api/`,
+          PORT: String(port),
+          REDIS_URL: testRedisUrl()!,
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const health = async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status;
+      await until(async () => (await health()) === 200, 30_000, 200).catch(() => {
+        throw new Error(`serve did not answer /healthz:\n${output}`);
+      });
+      expect(output).toContain('Slack could not be reached to check SLACK_BOT_TOKEN; serving anyway');
+      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    },
+    45_000,
+  );
 });
