@@ -29,11 +29,17 @@ export async function takeAttendee(words: string, attendees: () => Promise<Atten
   if (named.length === 0) return { rest: words.trim() };
   if (named.length > 1)
     throw new UserError(
-      `That names ${named.length} attendees (${named.map(quote).join(', ')}); I look at one at a time.`,
+      `That names ${named.length} attendees (${named.map(shown).join(', ')}); I look at one at a time.`,
       'Name one attendee, e.g. `/cluster info @ada`.',
     );
   const rest = `${kept.join('')}${fenced}`.replace(/\s+/g, ' ').trim();
   return { attendee: await resolve(named[0]!, attendees), rest };
+}
+
+/** A mention as Slack shows it (its id is checked), anything else typed quoted. */
+function shown(token: string): string {
+  const mention = MENTION.exec(token);
+  return mention ? `<@${mention[1] ?? mention[2]}>` : quote(token);
 }
 
 async function resolve(token: string, attendees: () => Promise<Attendee[]>): Promise<string> {

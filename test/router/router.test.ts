@@ -178,7 +178,10 @@ describe('command router: a command about another attendee', () => {
 
   it('takes one attendee at a time', async () => {
     const text = await run([whose], 'whose', 'info <@U0ALICE> <@U0CAROL>', 'U0TEACH', instructor);
-    expect(text).toContain('That names 2 attendees');
+    expect(text).toContain('That names 2 attendees (<@U0ALICE>, <@U0CAROL>); I look at one at a time.');
+    expect(await run([whose], 'whose', 'info @U0ALICE @Carol', 'U0TEACH', instructor)).toContain(
+      'That names 2 attendees (<@U0ALICE>, "@Carol")',
+    );
   });
 
   it('leaves the words of other commands alone, and says in help who may name an attendee', async () => {
