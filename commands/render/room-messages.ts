@@ -128,6 +128,9 @@ export function attendeesMessage(
     .map((entry) => attendeeLine(entry, view.tracksProgress));
   const heading = view.status ? `${summary}\nWith cluster status *${view.status}*: ${shown.length}` : summary;
   const footer = [
+    view.page > pages
+      ? `There is no page ${view.page}: ${pages === 1 ? 'everyone is on this one' : `the last is ${pages}, shown here`}.`
+      : '',
     pages > 1
       ? `Page ${page} of ${pages}: /workshop attendees ${view.status ? `--cluster ${view.status} ` : ''}--page ${page + 1 > pages ? 1 : page + 1}`
       : '',

@@ -84,5 +84,11 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
     const last = messageToText(attendeesMessage(roster, { page: 13, tracksProgress: true }));
     expect(last).toContain('• <@U0P499>');
     expect(last).toContain('Page 13 of 13: /workshop attendees --page 1');
+    const past = messageToText(attendeesMessage(roster, { page: 999, tracksProgress: true }));
+    expect(past).toContain('• <@U0P499>');
+    expect(past).toContain('There is no page 999: the last is 13, shown here. · Page 13 of 13');
+    expect(messageToText(attendeesMessage(roster.slice(0, 5), { page: 2, tracksProgress: true }))).toContain(
+      'There is no page 2: everyone is on this one.',
+    );
   });
 });
