@@ -111,7 +111,13 @@ export const ATTENDEES_PER_PAGE = 40;
 /** `/workshop attendees`: counts by cluster status, then one line per attendee, a page at a time. */
 export function attendeesMessage(
   roster: RosterEntry[],
-  view: { page: number; status?: ClusterStatus | 'none'; tracksProgress: boolean },
+  view: {
+    page: number;
+    status?: ClusterStatus | 'none';
+    tracksProgress: boolean;
+    /** Who of the roster is an instructor: marked, as the board, check-ins and the results leave them out. */
+    instructors?: ReadonlySet<string>;
+  },
 ): Message {
   const counts = Object.keys(STATUS_WORDS)
     .map((status) => ({ status, count: roster.filter((entry) => (entry.cluster ?? 'none') === status).length }))
@@ -125,7 +131,7 @@ export function attendeesMessage(
   const page = Math.min(view.page, pages);
   const lines = shown
     .slice((page - 1) * ATTENDEES_PER_PAGE, page * ATTENDEES_PER_PAGE)
-    .map((entry) => attendeeLine(entry, view.tracksProgress));
+    .map((entry) => attendeeLine(entry, view.tracksProgress, view.instructors?.has(entry.user) ?? false));
   const heading = view.status ? `${summary}\nWith cluster status *${view.status}*: ${shown.length}` : summary;
   const footer = [
     view.page > pages
@@ -135,6 +141,7 @@ export function attendeesMessage(
       ? `Page ${page} of ${pages}: /workshop attendees ${view.status ? `--cluster ${view.status} ` : ''}--page ${page + 1 > pages ? 1 : page + 1}`
       : '',
     view.tracksProgress ? '' : 'Exercise progress is not tracked by this deployment.',
+    view.instructors?.size ? 'Instructors are left out of the board, check-ins and the results.' : '',
   ].filter(Boolean);
   return {
     text: `${roster.length} attendees`,
@@ -160,8 +167,8 @@ export function roomChannelMessage(room: RoomChannel | undefined, moved = false)
   );
 }
 
-function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
-  const who = entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`;
+function attendeeLine(entry: RosterEntry, tracksProgress: boolean, instructor: boolean): string {
+  const who = `${entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`}${instructor ? ' (instructor)' : ''}`;
   const progress = entry.progress
     ? ` · ${escapeMrkdwn(entry.progress.exercise)}: ${entry.progress.passed}/${entry.progress.steps} steps`
     : tracksProgress

@@ -53,8 +53,9 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
       '• *Adam* · :white_circle: no cluster · no check yet',
       '• *Bea* · :white_circle: no cluster · no check yet',
       '• *mia* · :red_circle: failed · no check yet',
-      `• <@${INSTRUCTOR}> · :white_circle: no cluster · no check yet`,
+      `• <@${INSTRUCTOR}> (instructor) · :white_circle: no cluster · no check yet`,
       '• *zoe* · :large_green_circle: ready · no check yet',
+      'Instructors are left out of the board, check-ins and the results.',
     ]);
     expect((await room.run(INSTRUCTOR, '/workshop attendees --cluster failed')).text).toContain(
       'With cluster status *failed*: 1\n• *mia* · :red_circle: failed · no check yet',
