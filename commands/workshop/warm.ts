@@ -43,7 +43,7 @@ export async function warm({ args, usage, services, out }: CommandContext): Prom
     );
   if (Number(count) > config.hostMaxClusters)
     throw new UserError(
-      `${quote(count)} warm clusters would not fit: a Docker host holds at most ${config.hostMaxClusters} clusters (HOST_MAX_CLUSTERS), attendees' included.`,
+      `${count} warm clusters would not fit: a Docker host holds at most ${config.hostMaxClusters} clusters (HOST_MAX_CLUSTERS), attendees' included.`,
       `Keep fewer, e.g. /workshop warm ${Math.min(3, config.hostMaxClusters)}; 0 removes the warm clusters.`,
     );
   const agents = (parsed.flags.agents as number | undefined) ?? 1;

@@ -83,7 +83,7 @@ describe.skipIf(!testRedisUrl())('/workshop warm with a minimesosFile', () => {
 
   it('says 0 means none (not "keeping 0"), and a count past what a host holds is too many, not "not a number"', async () => {
     expect(await run(INSTRUCTOR, '/workshop', 'warm 99')).toContain(
-      '\\"99\\" warm clusters would not fit: a Docker host holds at most 4 clusters (HOST_MAX_CLUSTERS)',
+      '99 warm clusters would not fit: a Docker host holds at most 4 clusters (HOST_MAX_CLUSTERS)',
     );
     expect(await run(INSTRUCTOR, '/workshop', 'warm lots')).toContain('\\"lots\\" is not a number of warm clusters from 0 to 4');
     const none = await run(INSTRUCTOR, '/workshop', 'warm 0');
