@@ -19,15 +19,16 @@ export function broadcastMessage(text: string, from: string): Message {
   };
 }
 
-/** The instructor's answer to /workshop broadcast, with the Stop button. */
-export function broadcastStartedMessage(started: BroadcastStarted): Message {
+/** The instructor's answer to /workshop broadcast (`dm`: whether they asked for DMs), with the Stop button. */
+export function broadcastStartedMessage(started: BroadcastStarted, dm: boolean): Message {
   const where = [started.channel ? `<#${started.channel}>` : '', started.dms > 0 ? `${plural(started.dms, 'attendee')} by DM` : ''].filter(
     Boolean,
   );
   const text = `:mega: Broadcasting to ${where.join(' and ')}, done in ${describeWait(started.estimateMs)}. The delivery report comes by DM.`;
   const notes = [
     started.channel ? '' : 'No workshop channel yet, so only DMs: run /workshop channel here in the room.',
-    started.dms === 0 && started.channel ? 'No DMs: attendees register when they use any command.' : '',
+    dm && started.dms === 0 && started.channel ? 'No DMs: nobody has registered yet (attendees register when they use any command).' : '',
+    dm ? '' : 'Only the channel: add --dm to reach every attendee directly too.',
   ].filter(Boolean);
   return {
     text,

@@ -75,7 +75,7 @@ async function broadcast({ request, args, usage, services, out }: CommandContext
     ...(room ? { channel: room.channel } : {}),
     dm,
   });
-  await out.reply(broadcastStartedMessage(started));
+  await out.reply(broadcastStartedMessage(started, dm));
 }
 
 const CLUSTER_FILTERS = ['ready', 'queued', 'provisioning', 'failed', 'removing', 'none'] as const;
