@@ -33,7 +33,8 @@ async function run(ctx: CommandContext): Promise<void> {
     );
   if (word === 'help') await out.reply(commandHelp(check));
   else if (word === 'list') await out.reply(listMessage(services.checks.exercises));
-  else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(ctx.subject)));
+  else if (word === 'progress')
+    await out.reply(progressMessage(await services.checks.progressOf(ctx.subject), ctx.subject === request.user ? undefined : ctx.subject));
   else await out.reply(resultMessage(await services.checks.checkAttendee(ctx.subject, word, { again }), request.user));
 }
 

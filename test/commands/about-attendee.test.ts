@@ -95,6 +95,11 @@ describe.skipIf(!testRedisUrl())('instructors on an attendee’s cluster (e2e, t
     const progress = await slack.bot.services.checks.progress.get('U0ALICE', 'mesos-ui');
     expect(progress['master-ui']?.passedAt).toBeGreaterThan(0);
     expect(await slack.bot.services.checks.progress.get(INSTRUCTOR, 'mesos-ui')).toEqual({});
+    // Their progress is titled as theirs, not "Your progress".
+    const progressReply = JSON.stringify((await run('/check', 'progress <@U0ALICE>', INSTRUCTOR)).replies[0]!.body);
+    expect(progressReply).toContain("<@U0ALICE>'s progress");
+    expect(progressReply).toContain('✅ Open the master');
+    expect(progressReply).not.toContain('Your progress');
   });
 
   it("removes the attendee's cluster, and the log says which instructor did it", async () => {
