@@ -24,6 +24,12 @@ import {
 /** `/workshop start <exercise>`: the room's exercise (by id or number), announced in the room. */
 export async function start(ctx: CommandContext): Promise<void> {
   const words = ctx.args.trim().split(/\s+/).filter(Boolean);
+  const option = words.find((word) => word.startsWith('--') || word.startsWith('—'));
+  if (option)
+    throw new UserError(
+      `/workshop start takes no options (you gave ${quote(option)}); only the exercise.`,
+      `Usage: ${ctx.usage}, e.g. /workshop start 2. The exercises: ${ctx.services.checks.listed}.`,
+    );
   if (words.length !== 1) {
     throw new UserError(
       words.length === 0 ? 'Which exercise? Name one.' : `/workshop start takes one exercise; you gave ${words.length}.`,

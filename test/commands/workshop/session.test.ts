@@ -81,6 +81,8 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
     );
     expect((await workshop('start 99')).text).toContain('I don\'t know the exercise "99". The exercises are: 1. minimesos-basics, 2.');
     expect((await workshop('start')).text).toContain('Which exercise? Name one.');
+    expect((await workshop('start 2 --force')).text).toContain('/workshop start takes no options (you gave "--force"); only the exercise.');
+    expect((await workshop('start --confirm')).text).toContain('/workshop start takes no options (you gave "--confirm")');
     expect(await services().session.current()).toBeUndefined();
     expect(postsIn(WORKSHOP)).toEqual([]);
   });
