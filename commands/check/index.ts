@@ -14,6 +14,8 @@ import {
 } from './render.js';
 
 const USAGE = '/check [<exercise> | list | progress] [--again]';
+/** A Slack user id typed without `@` (`U0ADA123`): exercise ids are lowercase words, so it can only be a person. */
+const BARE_USER_ID = /^[UW](?=[A-Z0-9]*\d)[A-Z0-9]{2,}$/;
 
 async function run(ctx: CommandContext): Promise<void> {
   const { services, request, out } = ctx;
@@ -24,9 +26,15 @@ async function run(ctx: CommandContext): Promise<void> {
   const again = parsed.flags.again === true;
   if ((word === 'list' || word === 'progress' || word === 'help') && again)
     throw new UserError(`--again goes with an exercise, not with ${quote(word)}.`, 'Try `/check --again` or `/check marathon --again`.');
+  if (word !== undefined && BARE_USER_ID.test(word))
+    throw new UserError(
+      `${quote(word)} looks like someone's user id, not an exercise.`,
+      `Instructors check an attendee's cluster by naming them with @: \`/check @${word}\`. The exercises: ${services.checks.listed}.`,
+    );
   if (word === 'help') await out.reply(commandHelp(check));
   else if (word === 'list') await out.reply(listMessage(services.checks.exercises));
-  else if (word === 'progress') await out.reply(progressMessage(await services.checks.progressOf(ctx.subject)));
+  else if (word === 'progress')
+    await out.reply(progressMessage(await services.checks.progressOf(ctx.subject), ctx.subject === request.user ? undefined : ctx.subject));
   else await out.reply(resultMessage(await services.checks.checkAttendee(ctx.subject, word, { again }), request.user));
 }
 

@@ -85,8 +85,9 @@ export function listMessage(exercises: readonly Exercise[]): Message {
   };
 }
 
-export function progressMessage(entries: Array<{ exercise: Exercise; progress: ExerciseProgress }>): Message {
-  const blocks: Block[] = [header('Your progress')];
+/** `/check progress`: the caller's own, or `owner`'s for an instructor who named them. */
+export function progressMessage(entries: Array<{ exercise: Exercise; progress: ExerciseProgress }>, owner?: string): Message {
+  const blocks: Block[] = [owner ? section(`*<@${owner}>'s progress*`) : header('Your progress')];
   let done = 0;
   let total = 0;
   for (const { exercise, progress } of entries) {
@@ -101,8 +102,14 @@ export function progressMessage(entries: Array<{ exercise: Exercise; progress: E
       ),
     );
   }
-  blocks.push(context('`/check` checks the current exercise; `/check --again` forgets its passes and checks from scratch.'));
-  return { text: `Your progress: ${done} of ${total} steps`, blocks };
+  blocks.push(
+    context(
+      owner
+        ? `\`/check\` with <@${owner}> checks their cluster against the current exercise.`
+        : '`/check` checks the current exercise; `/check --again` forgets its passes and checks from scratch.',
+    ),
+  );
+  return { text: `${owner ? `<@${owner}>'s` : 'Your'} progress: ${done} of ${total} steps`, blocks };
 }
 
 export function hintMessage(title: string, hint: string, number: number, count: number): Message {

@@ -18,15 +18,22 @@ export async function ps(ctx: CommandContext): Promise<void> {
       .map((cell) => cell.replace(/[\p{Cc}\u2028\u2029]/gu, ' ').padEnd(20))
       .join(' ')
       .trimEnd();
-  const rows = [
-    row('FRAMEWORK', 'TASK', 'STATE', 'PORT'),
-    ...state.frameworks.flatMap((framework) =>
-      currentTasks(framework).map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
-    ),
-  ];
+  const tasks = state.frameworks.flatMap((framework) =>
+    currentTasks(framework).map((task) => row(...[framework.name, task.name, task.state].map(escapeMrkdwn), taskPorts(task) || '-')),
+  );
+  // A table of someone else's cluster says whose; an empty one says so rather than show a lone header.
+  const notes = [
+    ctx.subject === ctx.request.user ? '' : `<@${ctx.subject}>'s cluster`,
+    tasks.length === 0 ? 'no task is running' : '',
+  ].filter(Boolean);
   await ctx.out.reply({
     text: 'minimesos ps',
-    blocks: splitSections(`\`\`\`${breakFences(rows.join('\n'))}\`\`\``).map((part) => section(part)),
+    blocks: [
+      ...splitSections(`\`\`\`${breakFences([row('FRAMEWORK', 'TASK', 'STATE', 'PORT'), ...tasks].join('\n'))}\`\`\``).map((part) =>
+        section(part),
+      ),
+      ...(notes.length > 0 ? [context(notes.join(' · '))] : []),
+    ],
   });
 }
 

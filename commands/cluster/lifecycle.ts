@@ -146,15 +146,25 @@ export async function info(ctx: CommandContext): Promise<void> {
           .then((state) => state.simulated)
           .catch(() => false)
       : false;
-  await out.reply(infoMessage(record, simulated, subject === request.user ? 'Your' : `<@${subject}>'s`));
+  await out.reply(infoMessage(record, simulated, subject === request.user ? undefined : subject));
 }
 
-/** `/cluster info` of one cluster; `whose` starts its title ("Your", or "<@U…>'s" for an instructor looking). */
-export function infoMessage(record: ClusterRecord, simulated = false, whose = 'Your'): Message {
+/**
+ * `/cluster info` of one cluster: the caller's own, or `owner`'s for an instructor looking, whose next
+ * commands then name the owner (alone, they would act on the instructor's own cluster).
+ */
+export function infoMessage(record: ClusterRecord, simulated = false, owner?: string): Message {
+  const whose = owner ? `<@${owner}>'s` : 'Your';
   if (record.status === 'ready') {
     const message = endpointsMessage(
       record,
       `${whose} cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
+      '',
+      ...(owner
+        ? [
+            `Add <@${owner}> to look further: \`/cluster ps\`, \`/state marathon\`, \`/check\`; \`/cluster down\` with their name removes it.`,
+          ]
+        : []),
     );
     return simulated ? { ...message, blocks: [...message.blocks!, context(SIMULATOR_NOTE)] } : message;
   }
@@ -163,10 +173,11 @@ export function infoMessage(record: ClusterRecord, simulated = false, whose = 'Y
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
   ];
   if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
+  const down = owner ? `\`/cluster down\` with <@${owner}>` : '`/cluster down`';
   const hint =
     record.status === 'failed'
-      ? '`/cluster down` cleans up; then `/cluster up` to try again.'
-      : 'It is being built; this message in the channel shows its progress. `/cluster down` cancels it.';
+      ? `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
+      : `It is being built; this message in the channel shows its progress. ${down} cancels it.`;
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
 }
 

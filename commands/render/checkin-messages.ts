@@ -12,6 +12,11 @@ export function describeEvery(ms: number): string {
   return `every ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** How long without a pass makes an attendee stuck, in words: "5 minutes". */
+export function stuckFor(ms: number): string {
+  return describeWait(ms).replace(/^about /, '');
+}
+
 /**
  * The DM to a stuck attendee: the step they are on and its hint, with /check's own buttons (owned by
  * them) and "Stop nudging me".
@@ -64,7 +69,7 @@ export function sweepSummaryMessage(summary: SweepSummary): Message {
   if (summary.errors.length > 0) blocks.push(group(`*Could not be checked*, ${summary.errors.length}`, summary.errors));
   blocks.push(
     context(
-      'Stuck: no step passed for CHECKIN_STUCK_MINUTES. Each is nudged once per step and session by DM. `/workshop checkins off` stops the sweeps.',
+      `Stuck: no step passed for ${stuckFor(summary.stuckMs)} (CHECKIN_STUCK_MINUTES). Each is nudged once per step and session by DM. \`/workshop checkins off\` stops the sweeps.`,
     ),
   );
   return { text: title, blocks };

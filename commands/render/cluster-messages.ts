@@ -41,7 +41,12 @@ export const clusterMessages: ClusterMessages = {
 };
 
 /** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
-export function endpointsMessage(record: ClusterRecord, title: string, emoji = ''): Message {
+export function endpointsMessage(
+  record: ClusterRecord,
+  title: string,
+  emoji = '',
+  next = 'Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.',
+): Message {
   return {
     text: title,
     blocks: [
@@ -51,9 +56,7 @@ export function endpointsMessage(record: ClusterRecord, title: string, emoji = '
       ...(record.warnings?.length
         ? [section(`:warning: Your minimesosFile's apps:\n${record.warnings.map((warning) => `• ${escapeMrkdwn(warning)}`).join('\n')}`)]
         : []),
-      context(
-        'Only you see these. Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.',
-      ),
+      context(`Only you see these. ${next}`),
     ],
   };
 }

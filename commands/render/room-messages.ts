@@ -19,15 +19,16 @@ export function broadcastMessage(text: string, from: string): Message {
   };
 }
 
-/** The instructor's answer to /workshop broadcast, with the Stop button. */
-export function broadcastStartedMessage(started: BroadcastStarted): Message {
+/** The instructor's answer to /workshop broadcast (`dm`: whether they asked for DMs), with the Stop button. */
+export function broadcastStartedMessage(started: BroadcastStarted, dm: boolean): Message {
   const where = [started.channel ? `<#${started.channel}>` : '', started.dms > 0 ? `${plural(started.dms, 'attendee')} by DM` : ''].filter(
     Boolean,
   );
   const text = `:mega: Broadcasting to ${where.join(' and ')}, done in ${describeWait(started.estimateMs)}. The delivery report comes by DM.`;
   const notes = [
     started.channel ? '' : 'No workshop channel yet, so only DMs: run /workshop channel here in the room.',
-    started.dms === 0 && started.channel ? 'No DMs: attendees register when they use any command.' : '',
+    dm && started.dms === 0 && started.channel ? 'No DMs: nobody has registered yet (attendees register when they use any command).' : '',
+    dm ? '' : 'Only the channel: add --dm to reach every attendee directly too.',
   ].filter(Boolean);
   return {
     text,
@@ -111,7 +112,13 @@ export const ATTENDEES_PER_PAGE = 40;
 /** `/workshop attendees`: counts by cluster status, then one line per attendee, a page at a time. */
 export function attendeesMessage(
   roster: RosterEntry[],
-  view: { page: number; status?: ClusterStatus | 'none'; tracksProgress: boolean },
+  view: {
+    page: number;
+    status?: ClusterStatus | 'none';
+    tracksProgress: boolean;
+    /** Who of the roster is an instructor: marked, as the board, check-ins and the results leave them out. */
+    instructors?: ReadonlySet<string>;
+  },
 ): Message {
   const counts = Object.keys(STATUS_WORDS)
     .map((status) => ({ status, count: roster.filter((entry) => (entry.cluster ?? 'none') === status).length }))
@@ -125,13 +132,17 @@ export function attendeesMessage(
   const page = Math.min(view.page, pages);
   const lines = shown
     .slice((page - 1) * ATTENDEES_PER_PAGE, page * ATTENDEES_PER_PAGE)
-    .map((entry) => attendeeLine(entry, view.tracksProgress));
+    .map((entry) => attendeeLine(entry, view.tracksProgress, view.instructors?.has(entry.user) ?? false));
   const heading = view.status ? `${summary}\nWith cluster status *${view.status}*: ${shown.length}` : summary;
   const footer = [
+    view.page > pages
+      ? `There is no page ${view.page}: ${pages === 1 ? 'everyone is on this one' : `the last is ${pages}, shown here`}.`
+      : '',
     pages > 1
       ? `Page ${page} of ${pages}: /workshop attendees ${view.status ? `--cluster ${view.status} ` : ''}--page ${page + 1 > pages ? 1 : page + 1}`
       : '',
     view.tracksProgress ? '' : 'Exercise progress is not tracked by this deployment.',
+    view.instructors?.size ? 'Instructors are left out of the board, check-ins and the results.' : '',
   ].filter(Boolean);
   return {
     text: `${roster.length} attendees`,
@@ -157,8 +168,8 @@ export function roomChannelMessage(room: RoomChannel | undefined, moved = false)
   );
 }
 
-function attendeeLine(entry: RosterEntry, tracksProgress: boolean): string {
-  const who = entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`;
+function attendeeLine(entry: RosterEntry, tracksProgress: boolean, instructor: boolean): string {
+  const who = `${entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`}${instructor ? ' (instructor)' : ''}`;
   const progress = entry.progress
     ? ` · ${escapeMrkdwn(entry.progress.exercise)}: ${entry.progress.passed}/${entry.progress.steps} steps`
     : tracksProgress

@@ -1,10 +1,9 @@
-import { describeWait } from '../../src/clusters/build-stats.js';
 import { quote, UserError } from '../../src/errors.js';
 import { context, type Message, section } from '../../src/render/blocks.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { DEFAULT_EVERY_MS, MAX_EVERY_MS, MIN_EVERY_MS } from '../../src/workshop/checkins.js';
 import { clock } from '../check/render.js';
-import { describeEvery } from '../render/checkin-messages.js';
+import { describeEvery, stuckFor } from '../render/checkin-messages.js';
 
 /** `10m`, `10 min`, `1h`, `1h30m`, `90s`, `2 hours`… (spaces removed first). */
 const DURATION = /^(?:(\d+)(?:h|hr|hrs|hours?))?(?:(\d+)(?:m|mins?|minutes?))?(?:(\d+)(?:s|secs?|seconds?))?$/;
@@ -49,10 +48,16 @@ export function parseEvery(words: string[], usage: string): number {
 export async function checkins({ request, args, usage, services, out }: CommandContext): Promise<void> {
   const [word, ...rest] = args.trim().split(/\s+/).filter(Boolean);
   const subject = word?.toLowerCase();
+  if (subject === 'every') {
+    throw new UserError(
+      '`every` goes after `on`.',
+      'Write `/workshop checkins on every 10m` (any pace from 1 minute to 2 hours): it turns check-ins on, or changes their pace.',
+    );
+  }
   if (subject !== undefined && subject !== 'on' && rest.length > 0) {
     throw new UserError(`/workshop checkins ${subject} takes nothing after it (you wrote ${quote(rest.join(' '))}).`, `Usage: ${usage}`);
   }
-  const stuck = describeWait(services.config.checkinStuckMs).replace(/^about /, '');
+  const stuck = stuckFor(services.config.checkinStuckMs);
   if (subject === undefined) {
     const schedule = await services.checkins.schedule();
     const text = schedule

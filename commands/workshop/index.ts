@@ -75,7 +75,7 @@ async function broadcast({ request, args, usage, services, out }: CommandContext
     ...(room ? { channel: room.channel } : {}),
     dm,
   });
-  await out.reply(broadcastStartedMessage(started));
+  await out.reply(broadcastStartedMessage(started, dm));
 }
 
 const CLUSTER_FILTERS = ['ready', 'queued', 'provisioning', 'failed', 'removing', 'none'] as const;
@@ -97,11 +97,13 @@ async function attendees({ args, usage, services, out }: CommandContext): Promis
     throw new UserError(`--cluster ${quote(status)} is not a cluster status.`, `Use one of: ${CLUSTER_FILTERS.join(', ')}.`);
   }
   const roster = await services.attendees.roster(services.clusters.registry);
+  const instructor = await Promise.all(roster.map((entry) => services.roles.isInstructor(entry.user)));
   await out.reply(
     attendeesMessage(roster, {
       page: (flags.page as number | undefined) ?? 1,
       ...(status ? { status: status as ClusterStatus | 'none' } : {}),
       tracksProgress: services.attendees.tracksProgress,
+      instructors: new Set(roster.filter((_, index) => instructor[index]).map((entry) => entry.user)),
     }),
   );
 }

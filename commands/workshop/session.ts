@@ -24,10 +24,16 @@ import {
 /** `/workshop start <exercise>`: the room's exercise (by id or number), announced in the room. */
 export async function start(ctx: CommandContext): Promise<void> {
   const words = ctx.args.trim().split(/\s+/).filter(Boolean);
+  const option = words.find((word) => word.startsWith('--') || word.startsWith('—'));
+  if (option)
+    throw new UserError(
+      `/workshop start takes no options (you gave ${quote(option)}); only the exercise.`,
+      `Usage: ${ctx.usage}, e.g. /workshop start 2. The exercises: ${ctx.services.checks.listed}.`,
+    );
   if (words.length !== 1) {
     throw new UserError(
       words.length === 0 ? 'Which exercise? Name one.' : `/workshop start takes one exercise; you gave ${words.length}.`,
-      `Usage: ${ctx.usage}, e.g. /workshop start mesos-ui or /workshop start 2. The exercises: ${exerciseList(ctx.services)}.`,
+      `Usage: ${ctx.usage}, e.g. /workshop start mesos-ui or /workshop start 2. The exercises: ${ctx.services.checks.listed}.`,
     );
   }
   const exercise = ctx.services.checks.find(words[0]!);
@@ -237,8 +243,4 @@ async function announceMove(ctx: CommandContext, exercise: Exercise, previous: s
 
 function exercisesOf(services: CommandServices, session: SessionState): Exercise[] {
   return session.exercises.flatMap((id) => services.checks.exercises.filter((exercise) => exercise.id === id));
-}
-
-function exerciseList(services: CommandServices): string {
-  return services.checks.exercises.map((exercise) => `${exercise.number}. ${exercise.id}`).join(', ');
 }

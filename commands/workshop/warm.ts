@@ -36,10 +36,15 @@ export async function warm({ args, usage, services, out }: CommandContext): Prom
     await out.reply(warmMessage(target, hosts, false));
     return;
   }
-  if (!/^\d+$/.test(count) || Number(count) > config.hostMaxClusters)
+  if (!/^\d+$/.test(count))
     throw new UserError(
       `${quote(count)} is not a number of warm clusters from 0 to ${config.hostMaxClusters} (HOST_MAX_CLUSTERS).`,
       `Usage: ${usage}; 0 removes the warm clusters.`,
+    );
+  if (Number(count) > config.hostMaxClusters)
+    throw new UserError(
+      `${count} warm clusters would not fit: a Docker host holds at most ${config.hostMaxClusters} clusters (HOST_MAX_CLUSTERS), attendees' included.`,
+      `Keep fewer, e.g. /workshop warm ${Math.min(3, config.hostMaxClusters)}; 0 removes the warm clusters.`,
     );
   const agents = (parsed.flags.agents as number | undefined) ?? 1;
   if (fileFlag && parsed.flags.agents !== undefined)
@@ -68,13 +73,22 @@ function warmFile(pasted: string, maxAgents: number, usage: string): ClusterSpec
 }
 
 function warmMessage(target: WarmTarget, hosts: WarmHostStatus[], changed: boolean): Message {
+  const lines = hosts.map((host) => `• ${host.host}: ${host.ready} ready, ${host.warming} warming`);
+  if (target.count === 0) {
+    const lead = changed
+      ? ':broom: *No warm clusters from now on*: the workers remove the ones ready or warming.'
+      : '*No warm clusters* are kept: every `/cluster up` builds its own.';
+    return {
+      text: lead.replace(/[*:]/g, ''),
+      blocks: [section(`${lead}\n${lines.join('\n')}`), context('`/workshop warm 3` keeps 3 ready on each Docker host for `/cluster up`.')],
+    };
+  }
   const shape = target.spec
     ? `\`/cluster up\` with that minimesosFile (${target.spec.agents.length} agent${target.spec.agents.length === 1 ? '' : 's'}, Mesos ${target.spec.mesosVersion}${target.spec.clusterName ? `, ${target.spec.clusterName}` : ''})`
     : `\`/cluster up${target.agents === 1 ? '' : ` --agents ${target.agents}`}\``;
   const lead = changed
     ? `:fire: *Keeping ${target.count} warm cluster${target.count === 1 ? '' : 's'} on each Docker host* for ${shape}; the workers are on it.`
     : `*Warm clusters:* ${target.count} per Docker host for ${shape}.`;
-  const lines = hosts.map((host) => `• ${host.host}: ${host.ready} ready, ${host.warming} warming`);
   return {
     text: lead.replace(/[*:]/g, ''),
     blocks: [

@@ -83,6 +83,11 @@ export class CheckService {
     return this.deps.exercises;
   }
 
+  /** Every exercise by number and id, as `find` takes them: `1. minimesos-basics, 2. mesos-ui, …`. */
+  get listed(): string {
+    return this.deps.exercises.map((exercise) => `${exercise.number}. ${exercise.id}`).join(', ');
+  }
+
   /** By id, or by its number in the workshop (`/check 3`). */
   find(name: string): Exercise {
     const wanted = name.trim().toLowerCase();
@@ -91,7 +96,7 @@ export class CheckService {
     const found = this.deps.exercises.find((exercise) => exercise.id === wanted || String(exercise.number) === number);
     if (!found)
       throw new UserError(
-        `I don't know the exercise ${quote(name)}. The exercises are: ${this.deps.exercises.map((exercise) => exercise.id).join(', ')}.`,
+        `I don't know the exercise ${quote(name)}. The exercises are: ${this.listed}.`,
         '`/check list` shows them with their steps.',
       );
     return found;

@@ -29,7 +29,7 @@ export function takeAttendee(words: string): AttendeeWords {
   if (named.length === 0) return { rest: words.trim() };
   if (named.length > 1)
     throw new UserError(
-      `That names ${named.length} attendees (${named.map(quote).join(', ')}); I look at one at a time.`,
+      `That names ${named.length} attendees (${named.map(shown).join(', ')}); I look at one at a time.`,
       'Name one attendee, e.g. `/cluster info @ada`.',
     );
   return { named: named[0]!, rest: `${kept.join('')}${fenced}`.replace(/\s+/g, ' ').trim() };
@@ -39,6 +39,12 @@ export function takeAttendee(words: string): AttendeeWords {
 export function mentionedUser(named: string): string | undefined {
   const mention = MENTION.exec(named);
   return mention ? (mention[1] ?? mention[2])! : undefined;
+}
+
+/** A mention as Slack shows it (its id is checked), anything else typed quoted. */
+function shown(named: string): string {
+  const user = mentionedUser(named);
+  return user ? `<@${user}>` : quote(named);
 }
 
 /** Whom `named` is: the user id of a mention, or the one attendee whose display name (or id) it is. */

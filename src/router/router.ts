@@ -97,6 +97,17 @@ export class CommandRouter {
       const subcommand = command.subcommands.find((candidate) => candidate.name === name);
       if (!subcommand) {
         const names = command.subcommands.map((candidate) => candidate.name).join(', ');
+        const about = command.subcommands.filter((candidate) => candidate.aboutAttendee).map((candidate) => candidate.name);
+        if (name.startsWith('@') || name.startsWith('<@')) {
+          throw new UserError(
+            about.length > 0
+              ? `Say what to do first, then whom: \`/${command.name} ${about[0]} @ada\`.`
+              : `/${command.name} is not about one attendee.`,
+            about.length > 0
+              ? `These take an attendee: ${about.join(', ')}. Type /help ${command.name} for details.`
+              : `It has: ${names}. Type /help ${command.name} for details.`,
+          );
+        }
         throw new UserError(
           `/${command.name} has no subcommand ${quote(name)}. It has: ${names}.`,
           `Type /help ${command.name} for details.`,

@@ -81,6 +81,8 @@ export interface SweepSummary {
   noCluster: Array<{ user: string; cluster?: ClusterStatus }>;
   errors: Array<{ user: string; reason: string }>;
   startedAt: number;
+  /** How long without a pass makes an attendee stuck (CHECKIN_STUCK_MINUTES). */
+  stuckMs: number;
 }
 
 /** A nudge to one stuck attendee: their first failing step, with the hint /check would show now. */
@@ -323,6 +325,7 @@ export class CheckinService {
       noCluster: [],
       errors: [],
       startedAt: Number(meta.startedAt),
+      stuckMs: this.settings.checkinStuckMs,
     };
     const stuck = new Map<string, SweepSummary['stuck'][number]['attendees']>();
     for (const [user, raw] of Object.entries(outcomes).sort(([a], [b]) => a.localeCompare(b))) {

@@ -135,7 +135,8 @@ describe('workshop-bot demo: the instructor of a simulated room', () => {
     await demo.shows('✉ to Grace (U0SIM2):\n  :mega: From the instructor');
     await demo.type('/workshop board');
     await demo.shows('The board for the projector');
-    const link = /<(http:\/\/127\.0\.0\.1:\d+\/board\/[\w-]+)\|/.exec(demo.stdout)![1]!;
+    // The link alone on its line, ready to copy (not Slack's <url|url>).
+    const link = /^(http:\/\/127\.0\.0\.1:\d+\/board\/[\w-]+)$/m.exec(demo.stdout)![1]!;
     const page = await fetch(link);
     expect(page.status).toBe(200);
     const html = await page.text();

@@ -51,6 +51,7 @@ describe.skipIf(!testRedisUrl())('instructors on an attendee’s cluster (e2e, t
     expect(text(replies[0]!)).toContain(alices.masterUrl);
     const ps = await run('/cluster', 'ps @Alice', INSTRUCTOR); // a display name, as typed in a terminal
     expect(text(ps.replies[0]!)).toContain('FRAMEWORK');
+    expect(text(ps.replies[0]!)).toContain("<@U0ALICE>'s cluster · no task is running");
     const nobody = await run('/cluster', 'info <@U0NOBODY>', INSTRUCTOR);
     expect(text(nobody.replies[0]!)).toContain("<@U0NOBODY> doesn't have a cluster.");
   });
@@ -74,6 +75,9 @@ describe.skipIf(!testRedisUrl())('instructors on an attendee’s cluster (e2e, t
     const { replies } = await run('/cluster', 'info U0ALICE', 'U0BOB');
     expect(text(replies[0]!)).toContain('/cluster info takes no other words (you gave \\"U0ALICE\\")');
     expect(text(replies[0]!)).toContain('Instructors name an attendee with @');
+    const check = await run('/check', 'U0ALICE', INSTRUCTOR);
+    expect(text(check.replies[0]!)).toContain('\\"U0ALICE\\" looks like someone\'s user id, not an exercise.');
+    expect(text(check.replies[0]!)).toContain('`/check @U0ALICE`. The exercises: 1. minimesos-basics');
   });
 
   it("posts the attendee's state into a thread, named as theirs", async () => {
@@ -91,6 +95,11 @@ describe.skipIf(!testRedisUrl())('instructors on an attendee’s cluster (e2e, t
     const progress = await slack.bot.services.checks.progress.get('U0ALICE', 'mesos-ui');
     expect(progress['master-ui']?.passedAt).toBeGreaterThan(0);
     expect(await slack.bot.services.checks.progress.get(INSTRUCTOR, 'mesos-ui')).toEqual({});
+    // Their progress is titled as theirs, not "Your progress".
+    const progressReply = JSON.stringify((await run('/check', 'progress <@U0ALICE>', INSTRUCTOR)).replies[0]!.body);
+    expect(progressReply).toContain("<@U0ALICE>'s progress");
+    expect(progressReply).toContain('✅ Open the master');
+    expect(progressReply).not.toContain('Your progress');
   });
 
   it("removes the attendee's cluster, and the log says which instructor did it", async () => {

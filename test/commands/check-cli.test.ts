@@ -156,7 +156,7 @@ describe.skipIf(!testRedisUrl() || !testZookeeper())('workshop-bot check run', (
   it('an unknown exercise exits 2 and lists the known ones', async () => {
     const { stderr, code } = await cli(['check', 'run', 'kubernetes', '--master', cluster.masterUrl]);
     expect(code).toBe(2);
-    expect(stderr).toContain('The exercises are: minimesos-basics, mesos-ui, marathon, frameworks, wordpress, elk.');
+    expect(stderr).toContain('The exercises are: 1. minimesos-basics, 2. mesos-ui, 3. marathon, 4. frameworks, 5. wordpress, 6. elk.');
   });
 
   it('--user: an attendee with no cluster is told how to get one (exit 2)', async () => {

@@ -38,12 +38,19 @@ describe('workshop messages are valid Block Kit, even for a room of 500', () => 
   });
 
   it('the answer with the Stop button, and what Stop says', () => {
-    const started = broadcastStartedMessage({ id: 'mfx1a2b3c', channel: 'C0ROOM', dms: 500, estimateMs: 100_000 });
+    const started = broadcastStartedMessage({ id: 'mfx1a2b3c', channel: 'C0ROOM', dms: 500, estimateMs: 100_000 }, true);
     expect(blockKitProblems(started)).toEqual([]);
     expect(messageToText(started)).toBe(
       ':mega: Broadcasting to <#C0ROOM> and 500 attendees by DM, done in about 2 minutes. The delivery report comes by DM.\n[Stop this broadcast]',
     );
-    expect(messageToText(broadcastStartedMessage({ id: 'b', dms: 3, estimateMs: 600 }))).toContain(
+    // Without --dm, the answer says so (not that nobody has registered); with it and nobody registered, it says that.
+    const channelOnly = messageToText(broadcastStartedMessage({ id: 'c', channel: 'C0ROOM', dms: 0, estimateMs: 600 }, false));
+    expect(channelOnly).toContain('Only the channel: add --dm to reach every attendee directly too.');
+    expect(channelOnly).not.toContain('No DMs');
+    expect(messageToText(broadcastStartedMessage({ id: 'd', channel: 'C0ROOM', dms: 0, estimateMs: 600 }, true))).toContain(
+      'No DMs: nobody has registered yet',
+    );
+    expect(messageToText(broadcastStartedMessage({ id: 'b', dms: 3, estimateMs: 600 }, true))).toContain(
       'No workshop channel yet, so only DMs: run /workshop channel here in the room.',
     );
     expect(messageToText(broadcastStoppedMessage({ stopped: 1, sent: 7, total: 8 }))).toBe(

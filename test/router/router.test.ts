@@ -182,9 +182,21 @@ describe('command router: a command about another attendee', () => {
     expect(await run([whose], 'whose', 'info', 'U0BOB')).toBe('about U0BOB: ""');
   });
 
+  it('says to name the subcommand before the attendee', async () => {
+    ranAbout = [];
+    expect(await run([whose], 'whose', '@Ada', 'U0TEACH', instructor)).toBe(
+      ':warning: Say what to do first, then whom: `/whose info @ada`.\nThese take an attendee: info. Type /help whose for details.',
+    );
+    expect(await run([whose], 'whose', '<@U0ALICE>', 'U0TEACH', instructor)).toContain('Say what to do first, then whom');
+    expect(ranAbout).toEqual([]);
+  });
+
   it('takes one attendee at a time', async () => {
     const text = await run([whose], 'whose', 'info <@U0ALICE> <@U0CAROL>', 'U0TEACH', instructor);
-    expect(text).toContain('That names 2 attendees');
+    expect(text).toContain('That names 2 attendees (<@U0ALICE>, <@U0CAROL>); I look at one at a time.');
+    expect(await run([whose], 'whose', 'info @U0ALICE @Carol', 'U0TEACH', instructor)).toContain(
+      'That names 2 attendees (<@U0ALICE>, "@Carol")',
+    );
   });
 
   it('leaves the words of other commands alone, and says in help who may name an attendee', async () => {

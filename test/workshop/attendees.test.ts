@@ -53,8 +53,9 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
       '• *Adam* · :white_circle: no cluster · no check yet',
       '• *Bea* · :white_circle: no cluster · no check yet',
       '• *mia* · :red_circle: failed · no check yet',
-      `• <@${INSTRUCTOR}> · :white_circle: no cluster · no check yet`,
+      `• <@${INSTRUCTOR}> (instructor) · :white_circle: no cluster · no check yet`,
       '• *zoe* · :large_green_circle: ready · no check yet',
+      'Instructors are left out of the board, check-ins and the results.',
     ]);
     expect((await room.run(INSTRUCTOR, '/workshop attendees --cluster failed')).text).toContain(
       'With cluster status *failed*: 1\n• *mia* · :red_circle: failed · no check yet',
@@ -84,5 +85,11 @@ describe.skipIf(!testRedisUrl())('attendees', () => {
     const last = messageToText(attendeesMessage(roster, { page: 13, tracksProgress: true }));
     expect(last).toContain('• <@U0P499>');
     expect(last).toContain('Page 13 of 13: /workshop attendees --page 1');
+    const past = messageToText(attendeesMessage(roster, { page: 999, tracksProgress: true }));
+    expect(past).toContain('• <@U0P499>');
+    expect(past).toContain('There is no page 999: the last is 13, shown here. · Page 13 of 13');
+    expect(messageToText(attendeesMessage(roster.slice(0, 5), { page: 2, tracksProgress: true }))).toContain(
+      'There is no page 2: everyone is on this one.',
+    );
   });
 });

@@ -119,6 +119,7 @@ describe.skipIf(!testRedisUrl())('/workshop checkins: sweeps, nudges and summari
       ['checkins on 10m', '"10m" is not something /workshop checkins on understands.'],
       ['checkins off now', '/workshop checkins off takes nothing after it'],
       ['checkins sometimes', '"sometimes" is not something /workshop checkins understands.'],
+      ['checkins every 5m', '`every` goes after `on`.\nWrite `/workshop checkins on every 10m`'],
     ];
     for (const [text, error] of cases) expect(await command(text), text).toContain(error);
     expect(await slack.bot.services.checkins.schedule()).toBeUndefined();

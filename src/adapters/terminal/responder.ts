@@ -46,7 +46,8 @@ export class TerminalResponder implements Responder {
 
 /** Readable text for one event: thread replies indented under their parent, updates marked. */
 export function eventToText(event: TerminalEvent): string {
-  const body = messageToText(event.payload);
+  // A link shown as its own address (`<url|url>`) is just the address: a terminal cannot click it, only copy it.
+  const body = messageToText(event.payload).replace(/<(https?:\/\/[^\s|>]+)\|\1>/g, '$1');
   switch (event.kind) {
     case 'reply':
     case 'file':

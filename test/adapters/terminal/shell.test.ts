@@ -6,6 +6,7 @@ import { runShell } from '../../../src/adapters/terminal/shell.js';
 import { type BotApp, createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
+import { section } from '../../../src/render/blocks.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
 
@@ -33,6 +34,15 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     expect(top).toContain('cluster has 4 cpus and 1024 MB memory free on 1 agent');
     expect(reply!.split('\n').every((line) => line.startsWith('  │ '))).toBe(true);
     expect(reply).toContain('cpus  4 total · 0 used · *4 free*');
+  });
+
+  it('prints a link shown as its own address as the bare address, ready to copy; other links as Slack writes them', () => {
+    const payload = {
+      response_type: 'ephemeral' as const,
+      text: 'links',
+      blocks: [section('<http://127.0.0.1:8080/board/abc|http://127.0.0.1:8080/board/abc>\n<https://a.example|the docs>')],
+    };
+    expect(eventToText({ kind: 'reply', payload })).toBe('http://127.0.0.1:8080/board/abc\n<https://a.example|the docs>');
   });
 
   it('runs an interactive session: slash commands, bare questions go to /faq, exit leaves', async () => {

@@ -32,4 +32,19 @@ describe('/cluster info', () => {
     const text = messageText(infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } })));
     expect(text).toContain('(attached): ready');
   });
+
+  it("an instructor looking at an attendee's cluster gets next steps that name the attendee, never their own cluster's", () => {
+    const ready = messageText(
+      infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } }), false, 'U0ATT'),
+    );
+    expect(ready).toContain("<@U0ATT>'s cluster 3878417609 (attached): ready");
+    expect(ready).toContain(
+      'Add <@U0ATT> to look further: `/cluster ps`, `/state marathon`, `/check`; `/cluster down` with their name removes it.',
+    );
+    expect(ready).not.toContain('when you are done');
+    const failed = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'no' }), false, 'U0ATT'));
+    expect(failed).toContain('`/cluster down` with <@U0ATT> cleans up; then they run `/cluster up` to try again.');
+    const building = messageText(infoMessage(record({ status: 'provisioning', step: 'agents' }), false, 'U0ATT'));
+    expect(building).toContain('`/cluster down` with <@U0ATT> cancels it.');
+  });
 });

@@ -31,6 +31,7 @@ describe('check-in messages are valid Block Kit, even for a room of 500', () => 
       noCluster: users(450, 40).map((user) => ({ user })),
       errors: users(490, 10).map((user) => ({ user, reason: 'Redis went away' })),
       startedAt: 0,
+      stuckMs: 5 * 60_000,
     };
     const message = sweepSummaryMessage(summary);
     expect(blockKitProblems(message)).toEqual([]);
@@ -43,6 +44,7 @@ describe('check-in messages are valid Block Kit, even for a room of 500', () => 
     expect(text).toMatch(/<@U0W\d+> and \d+ more\n/);
     expect(text).toContain(`Stuck on *${exercise.steps[1]!.title}*, 25 (7 nudged now, 6 asked not to be nudged, 6 could not be DMed)`);
     expect(text).toContain('*Could not be checked*, 10: <@U0W00490>');
+    expect(text).toContain('Stuck: no step passed for 5 minutes (CHECKIN_STUCK_MINUTES).');
   });
 
   it('a nudge: the step, what to do, its hint, and buttons that name their attendee', () => {

@@ -77,9 +77,12 @@ describe.skipIf(!testRedisUrl())('/workshop start | next | end', () => {
   it('an unknown exercise is refused with the list of known ones', async () => {
     const reply = await workshop('start kubernetes');
     expect(reply.text).toContain(
-      'I don\'t know the exercise "kubernetes". The exercises are: minimesos-basics, mesos-ui, marathon, frameworks, wordpress, elk.',
+      'I don\'t know the exercise "kubernetes". The exercises are: 1. minimesos-basics, 2. mesos-ui, 3. marathon, 4. frameworks, 5. wordpress, 6. elk.',
     );
+    expect((await workshop('start 99')).text).toContain('I don\'t know the exercise "99". The exercises are: 1. minimesos-basics, 2.');
     expect((await workshop('start')).text).toContain('Which exercise? Name one.');
+    expect((await workshop('start 2 --force')).text).toContain('/workshop start takes no options (you gave "--force"); only the exercise.');
+    expect((await workshop('start --confirm')).text).toContain('/workshop start takes no options (you gave "--confirm")');
     expect(await services().session.current()).toBeUndefined();
     expect(postsIn(WORKSHOP)).toEqual([]);
   });

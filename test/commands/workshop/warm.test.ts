@@ -80,4 +80,16 @@ describe.skipIf(!testRedisUrl())('/workshop warm with a minimesosFile', () => {
     }
     expect(await slack.bot.services.warm.target()).toEqual(before);
   });
+
+  it('says 0 means none (not "keeping 0"), and a count past what a host holds is too many, not "not a number"', async () => {
+    expect(await run(INSTRUCTOR, '/workshop', 'warm 99')).toContain(
+      '99 warm clusters would not fit: a Docker host holds at most 4 clusters (HOST_MAX_CLUSTERS)',
+    );
+    expect(await run(INSTRUCTOR, '/workshop', 'warm lots')).toContain('\\"lots\\" is not a number of warm clusters from 0 to 4');
+    const none = await run(INSTRUCTOR, '/workshop', 'warm 0');
+    expect(none).toContain('No warm clusters from now on');
+    expect(none).not.toContain('Keeping 0');
+    expect((await slack.bot.services.warm.target()).count).toBe(0);
+    expect(await run(INSTRUCTOR, '/workshop', 'warm')).toContain('No warm clusters* are kept');
+  });
 });

@@ -30,7 +30,7 @@ describe.skipIf(!testRedisUrl())('/check with bad input and failing clusters (e2
   it('an unknown exercise is named, with the list of known ones', async () => {
     const reply = await bot.command('/check', 'kubernetes', 'U0ANYONE');
     expect(reply.text).toContain(
-      'I don\'t know the exercise "kubernetes". The exercises are: minimesos-basics, mesos-ui, marathon, frameworks, wordpress, elk.',
+      'I don\'t know the exercise "kubernetes". The exercises are: 1. minimesos-basics, 2. mesos-ui, 3. marathon, 4. frameworks, 5. wordpress, 6. elk.',
     );
   });
 
