@@ -4,6 +4,7 @@ import { eventToText } from '../../../src/adapters/terminal/responder.js';
 import { say } from '../../../src/adapters/terminal/say.js';
 import { runShell } from '../../../src/adapters/terminal/shell.js';
 import { type BotApp, createApp } from '../../../src/app.js';
+import { installNginxCommand } from '../../../src/cli/demo.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
@@ -47,5 +48,34 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     expect(printed).toContain('You are U_TERM');
     expect(printed).toContain('Your cluster (attached): ready');
     expect(printed).toContain(cluster.masterUrl);
+  });
+
+  it('takes a code block pasted over several lines as one command, as Slack does', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const session = runShell(bot, { user: 'U_TERM', input, output });
+    input.write('/cluster install ```{\n  "id": "/pasted",\n  "cmd": "sleep 1000",\n  "cpus": 0.1,\n  "mem": 16\n}```\n');
+    input.write('/state marathon\n');
+    input.write('/cluster install ```{"id": "/never"\n');
+    input.write('exit\n');
+    await session;
+    expect(printed).toContain('Installed app `/pasted`');
+    expect(printed).not.toContain('not valid JSON');
+    expect(printed).toContain('*/pasted*');
+    expect(printed).toContain('The code block was never closed');
+    expect(printed).not.toContain('/never`');
+  });
+
+  it("the demo banner's install, typed as printed, starts nginx on the cluster", async () => {
+    const command = installNginxCommand();
+    expect(command).not.toContain('\n');
+    const [reply] = (await say(bot, command, { user: 'U_TERM' })).map(eventToText);
+    expect(reply).toContain('Installed app `/nginx`');
+    const { app } = (await (await fetch(`${cluster.marathonUrl}/v2/apps/nginx`)).json()) as {
+      app: { container: { docker: { image: string } } };
+    };
+    expect(app.container.docker.image).toBe('nginx');
   });
 });
