@@ -72,7 +72,8 @@ export async function demo(argv: string[]): Promise<number> {
     if (zookeeper) stops.push(zookeeper.stop);
     const cluster = await startSimulatedCluster({
       agents: Number(values.agents),
-      clusterName: 'demo',
+      // The name minimesos gives a cluster whose file names none: exercise 1's "give it your name" is still to do.
+      clusterName: `minimesos-${process.pid}`,
       taskStartDelayMs: 1000,
       ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
     });
