@@ -36,31 +36,32 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     expect(reply).toContain('cpus  4 total · 0 used · *4 free*');
   });
 
-  it('runs an interactive session: slash commands, bare questions go to /faq, exit leaves', async () => {
+  /** What a shell session prints for these typed lines. */
+  async function typed(lines: string[]): Promise<string> {
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
     output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const session = runShell(bot, { user: 'U_TERM', input, output });
-    input.write('/cluster info\n');
-    input.write('exit\n');
+    for (const line of lines) input.write(`${line}\n`);
     await session;
+    return printed;
+  }
+
+  it('runs an interactive session: slash commands, bare questions go to /faq, exit leaves', async () => {
+    const printed = await typed(['/cluster info', 'exit']);
     expect(printed).toContain('You are U_TERM');
     expect(printed).toContain('Your cluster (attached): ready');
     expect(printed).toContain(cluster.masterUrl);
   });
 
   it('takes a code block pasted over several lines as one command, as Slack does', async () => {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = '';
-    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    const session = runShell(bot, { user: 'U_TERM', input, output });
-    input.write('/cluster install ```{\n  "id": "/pasted",\n  "cmd": "sleep 1000",\n  "cpus": 0.1,\n  "mem": 16\n}```\n');
-    input.write('/state marathon\n');
-    input.write('/cluster install ```{"id": "/never"\n');
-    input.write('exit\n');
-    await session;
+    const printed = await typed([
+      '/cluster install ```{\n  "id": "/pasted",\n  "cmd": "sleep 1000",\n  "cpus": 0.1,\n  "mem": 16\n}```',
+      '/state marathon',
+      '/cluster install ```{"id": "/never"',
+      'exit',
+    ]);
     expect(printed).toContain('Installed app `/pasted`');
     expect(printed).not.toContain('not valid JSON');
     expect(printed).toContain('*/pasted*');
