@@ -106,7 +106,8 @@ async function queueCluster(services: CommandServices, user: string, channel: st
 /** `/cluster up` takes flags, or a minimesosFile pasted in a code block. */
 function specFromCommand({ args, usage, services }: CommandContext): ClusterSpec {
   const pasted = unfence(args);
-  if (/^\s*(package\s+\S+\s+)?minimesos\b/.test(pasted)) return parseMinimesosFile(pasted);
+  // Comments may come first: every minimesosFile of the bot's exercises starts with some.
+  if (/^(\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(package\s+\S+\s+)?minimesos\b/.test(pasted)) return parseMinimesosFile(pasted);
   const parsed = parseArgs(
     args,
     { agents: { type: 'integer', min: 1, max: services.config.maxAgents }, mesos: { type: 'string' }, name: { type: 'string' } },

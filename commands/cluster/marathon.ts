@@ -1,4 +1,5 @@
-import { checkMarathonDefinition, formatProblems } from '../../src/clients/marathon-definition.js';
+import type { MarathonClient } from '../../src/clients/marathon.js';
+import { checkMarathonDefinition, formatProblems, isGroupDefinition } from '../../src/clients/marathon-definition.js';
 import { installTokens, replaceTokens, type TokenNotReplaced } from '../../src/clusters/tokens.js';
 import { jsonSyntaxMessage, UserError } from '../../src/errors.js';
 import { context, section } from '../../src/render/blocks.js';
@@ -30,14 +31,16 @@ export async function install(ctx: CommandContext): Promise<void> {
       'Check quotes and commas; paste it inside a ``` code block so Slack leaves the quotes alone.',
     );
   }
-  const { kind, problems } = checkMarathonDefinition(definition);
+  const marathon = ctx.services.access.marathon(cluster);
+  const { kind, problems } = checkMarathonDefinition(
+    update && !isGroupDefinition(definition) ? await asUpdated(marathon, definition) : definition,
+  );
   if (problems.length > 0)
     throw new UserError(
       // What the definition says is quoted (and so escaped) inside each problem already.
       `Marathon would not take this ${kind} as it is; nothing was sent:\n${formatProblems(problems)}`,
       'Fix each line (the path says where), then install again. `/faq how do I run a container on Marathon?` shows an app.',
     );
-  const marathon = ctx.services.access.marathon(cluster);
   const isGroup = kind === 'group';
   if (isGroup) {
     if (update) await marathon.updateGroup(definition.id, definition, { force: true });
@@ -57,6 +60,18 @@ export async function install(ctx: CommandContext): Promise<void> {
       context('`/state marathon` shows it starting.'),
     ],
   });
+}
+
+/**
+ * An app update is partial (Marathon's AppUpdate: `{"id": "/nginx", "instances": 3}` scales): what
+ * Marathon checks is the app it already has with these changes, so that is what is checked here.
+ */
+async function asUpdated(marathon: MarathonClient, changes: Record<string, unknown> & { id: string }): Promise<object> {
+  const id = `/${String(changes.id).replace(/^\/+/, '')}`;
+  const current = (await marathon.apps()).find((app) => app.id === id);
+  if (!current) return changes;
+  const { cmd, args, container } = current.raw as Record<string, unknown>;
+  return { ...(cmd == null ? {} : { cmd }), ...(args == null ? {} : { args }), ...(container == null ? {} : { container }), ...changes };
 }
 
 /** Tokens Marathon got as written: the app may not find what they were meant to name. */

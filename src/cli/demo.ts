@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,12 +17,19 @@ import { startZookeeperServer } from '../local/zookeeper-server.js';
 import { createLogger } from '../logger.js';
 import { saveLocalFile } from '../notify/local-file.js';
 import type { Notifier, OutgoingFile } from '../notify/notifier.js';
+import { packageRoot } from '../package-root.js';
 import type { Message, MessageRef } from '../render/blocks.js';
 import { messageToText } from '../render/text.js';
 import { SIMULATOR_NOTE } from '../sim/about.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster.js';
 import { startBackgroundWork } from '../worker.js';
 import { configOrExplain } from './runtime.js';
+
+/** The banner's first thing to try, on one line so it can be typed as printed: exercise 3's nginx app. */
+export function installNginxCommand(): string {
+  const file = join(packageRoot(), 'exercises', 'files', 'marathon', 'nginx.json');
+  return `/cluster install ${JSON.stringify(JSON.parse(readFileSync(file, 'utf8')))}`;
+}
 
 /**
  * The whole bot on one terminal: a private Redis, a private ZooKeeper when Java is there, a
@@ -64,7 +72,8 @@ export async function demo(argv: string[]): Promise<number> {
     if (zookeeper) stops.push(zookeeper.stop);
     const cluster = await startSimulatedCluster({
       agents: Number(values.agents),
-      clusterName: 'demo',
+      // The name minimesos gives a cluster whose file names none: exercise 1's "give it your name" is still to do.
+      clusterName: `minimesos-${process.pid}`,
       taskStartDelayMs: 1000,
       ...(zookeeper ? { zookeeper: zookeeper.connectString } : {}),
     });
@@ -128,7 +137,8 @@ export async function demo(argv: string[]): Promise<number> {
         `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
         `  master ${cluster.masterUrl}/  ·  Marathon ${cluster.marathonUrl}/  ·  agents ${cluster.agentUrls.join(' ')}`,
         SIMULATOR_NOTE,
-        `Open the master or Marathon in a browser; /cluster install nginx, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
+        `Open the master or Marathon in a browser; ${installNginxCommand()}, then open http://${cluster.agents[0]?.address ?? '<agent>'}:80/`,
+        'Paste a minimesosFile or a Marathon JSON over several lines inside ``` … ```, as in Slack.',
         'Try: /state resources · /state marathon · /cluster info · /faq what is a framework?',
         ...(room.length > 0
           ? [

@@ -27,7 +27,10 @@ export async function installMarathonApps(
       for (const source of sources) {
         try {
           if (!isFetchableSource(source)) throw new Error('only URLs can be fetched here; install a local file with /cluster install');
-          const response = await fetch(source, { signal: AbortSignal.timeout(10_000) });
+          const response = await fetch(source, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
+            // Offline (the demo, a closed network): "fetch failed" alone leaves the attendee with nothing to do.
+            throw new Error(`could not download it (${errorMessage(error)}); paste its JSON after /cluster install instead`);
+          });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           const replaced = replaceTokens(await response.text(), tokens);
           const definition = JSON.parse(replaced.text) as object;

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventToText } from '../../src/adapters/terminal/responder.js';
 import { say } from '../../src/adapters/terminal/say.js';
@@ -6,6 +8,7 @@ import { DEFAULT_MINIMESOS_FILE } from '../../src/clusters/minimesos-file/index.
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { packageRoot } from '../../src/package-root.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
@@ -124,5 +127,17 @@ describe.skipIf(!testRedisUrl())('/cluster up with a minimesosFile the bot build
     );
     const plain = await say(bot, '/cluster up --agents 1', { user: 'U0FLAGS' });
     expect(eventToText(plain.find((event) => event.kind === 'reply')!)).not.toContain('does not run');
+  });
+
+  it("queues each exercise's minimesosFile pasted in a code block, comments first as they are", async () => {
+    const folder = join(packageRoot(), 'exercises', 'files');
+    const files = (await readdir(folder, { recursive: true })).filter((path) => path.endsWith('minimesosFile'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const [index, path] of files.entries()) {
+      const file = await readFile(join(folder, path), 'utf8');
+      expect(file.trimStart().startsWith('//')).toBe(true);
+      const events = await say(bot, `/cluster up \`\`\`${file}\`\`\``, { user: `U0PASTED${index}` });
+      expect(eventToText(events.find((event) => event.kind === 'reply')!), path).toContain('Your cluster is queued.');
+    }
   });
 });

@@ -34,6 +34,16 @@ describe('installing the apps a minimesosFile names (simulated Marathon, a local
     await cluster?.stop();
   });
 
+  it('says what to do with an app it cannot download', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const unreachable = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/weave-scope.json`;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await installMarathonApps({ apps: [unreachable], groups: [] }, cluster.marathonUrl, {})).toEqual([
+      `${unreachable}: not installed: could not download it (fetch failed); paste its JSON after /cluster install instead`,
+    ]);
+  });
+
   it('installs a 1.3.5 app, and sends none written for a later Marathon, saying what 1.3.5 would have dropped', async () => {
     const warnings = await installMarathonApps(
       { apps: [`${base}/nginx.json`, `${base}/nginx-1.5.json`, 'es.json'], groups: [] },

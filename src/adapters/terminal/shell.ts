@@ -27,9 +27,15 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
     if (tty) rl.prompt(true);
   });
   rl.prompt();
+  // A code block opened on a line (a pasted minimesosFile or Marathon JSON) goes on until it closes, as in Slack.
+  let pasted: string[] = [];
   for await (const line of rl) {
-    const trimmed = line.trim();
-    if (trimmed === 'exit' || trimmed === 'quit') break;
+    // exit leaves even from inside an unclosed block.
+    if (['exit', 'quit'].includes(line.trim())) break;
+    pasted.push(line);
+    if (isInsideCodeBlock(pasted.join('\n'))) continue;
+    const trimmed = pasted.join('\n').trim();
+    pasted = [];
     if (trimmed !== '') {
       // A bare question is what attendees type most: treat it as /faq.
       const commandLine = trimmed.startsWith('/') ? trimmed : `/faq ${trimmed}`;
@@ -41,5 +47,11 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
     }
     rl.prompt();
   }
+  if (pasted.length > 0) output.write('The code block was never closed with ```: nothing was sent.\n');
   rl.close();
+}
+
+/** Whether text has opened a ``` code block it has not closed yet. */
+function isInsideCodeBlock(text: string): boolean {
+  return (text.match(/```/g) ?? []).length % 2 === 1;
 }

@@ -34,11 +34,16 @@ export const httpCheck = defineCheck(
       throw error;
     }
     const statusOk = check.status !== undefined ? response.status === check.status : response.status >= 200 && response.status < 300;
-    if (!statusOk) return { pass: false, detail: `${url} answered HTTP ${response.status}; this step needs ${check.status ?? 'a 2xx'}` };
+    // What the page must not say tells why better than its status (WordPress' 500 is its database error page).
+    const saysWhatItMustNot = check.bodyLacks !== undefined && response.text.includes(check.bodyLacks);
+    if (!statusOk)
+      return {
+        pass: false,
+        detail: `${url} answered HTTP ${response.status}${saysWhatItMustNot ? ` with "${check.bodyLacks}"` : ''}; this step needs ${check.status ?? 'a 2xx'}${saysWhatItMustNot ? ` without it` : ''}`,
+      };
     if (check.bodyContains !== undefined && !response.text.includes(check.bodyContains))
       return { pass: false, detail: `${url} answered, but without "${check.bodyContains}"` };
-    if (check.bodyLacks !== undefined && response.text.includes(check.bodyLacks))
-      return { pass: false, detail: `${url} answered "${check.bodyLacks}"` };
+    if (saysWhatItMustNot) return { pass: false, detail: `${url} answered "${check.bodyLacks}"` };
     if (check.json) {
       const found = jsonCount(response.text, check.json.path);
       if (found === undefined) return { pass: false, detail: `${url} did not answer JSON with ${check.json.path}` };

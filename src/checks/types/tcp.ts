@@ -27,15 +27,27 @@ export const tcpCheck = defineCheck(
       converse(await scope.open(host, port).catch((error: unknown) => refusedOr(error, host, port)), host, port, check.greetingContains),
     );
     if (check.greetingContains === undefined) return { pass: true, detail: `${address} accepts connections` };
-    const printable = greeting.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    const words = wordsOf(greeting);
     return greeting.includes(check.greetingContains)
-      ? { pass: true, detail: `${address} answers: ${printable.slice(0, 80)}` }
+      ? {
+          pass: true,
+          detail: `${address} answers: ${[...words.filter((word) => word !== check.greetingContains).slice(0, 1), check.greetingContains].join(' … ')}`,
+        }
       : {
           pass: false,
-          detail: `${address} answers, but its greeting has no "${check.greetingContains}"${printable ? ` (${printable.slice(0, 80)})` : ''}`,
+          detail: `${address} answers, but its greeting has no "${check.greetingContains}"${words.length > 0 ? ` (${words.join(' ').slice(0, 80)})` : ''}`,
         };
   },
 );
+
+/**
+ * The words of a binary greeting (a server's version, its auth plugin), without the bytes between
+ * them: MySQL's handshake carries a random printable scramble that, shown, reads as garbage and
+ * can break the message's markup (`*`, `_`, backticks).
+ */
+function wordsOf(greeting: string): string[] {
+  return greeting.split(/[^\x21-\x7e]+/).filter((piece) => /^[\w.+-]{3,}$/.test(piece));
+}
 
 function splitHostPort(address: string): { host: string; port: number } {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);

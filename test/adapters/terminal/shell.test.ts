@@ -4,6 +4,7 @@ import { eventToText } from '../../../src/adapters/terminal/responder.js';
 import { say } from '../../../src/adapters/terminal/say.js';
 import { runShell } from '../../../src/adapters/terminal/shell.js';
 import { type BotApp, createApp } from '../../../src/app.js';
+import { installNginxCommand } from '../../../src/cli/demo.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { section } from '../../../src/render/blocks.js';
@@ -45,17 +46,47 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     expect(eventToText({ kind: 'reply', payload })).toBe('http://127.0.0.1:8080/board/abc\n<https://a.example|the docs>');
   });
 
-  it('runs an interactive session: slash commands, bare questions go to /faq, exit leaves', async () => {
+  /** What a shell session prints for these typed lines. */
+  async function typed(lines: string[]): Promise<string> {
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
     output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const session = runShell(bot, { user: 'U_TERM', input, output });
-    input.write('/cluster info\n');
-    input.write('exit\n');
+    for (const line of lines) input.write(`${line}\n`);
     await session;
+    return printed;
+  }
+
+  it('runs an interactive session: slash commands, bare questions go to /faq, exit leaves', async () => {
+    const printed = await typed(['/cluster info', 'exit']);
     expect(printed).toContain('You are U_TERM');
     expect(printed).toContain('Your cluster (attached): ready');
     expect(printed).toContain(cluster.masterUrl);
+  });
+
+  it('takes a code block pasted over several lines as one command, as Slack does', async () => {
+    const printed = await typed([
+      '/cluster install ```{\n  "id": "/pasted",\n  "cmd": "sleep 1000",\n  "cpus": 0.1,\n  "mem": 16\n}```',
+      '/state marathon',
+      '/cluster install ```{"id": "/never"',
+      'exit',
+    ]);
+    expect(printed).toContain('Installed app `/pasted`');
+    expect(printed).not.toContain('not valid JSON');
+    expect(printed).toContain('*/pasted*');
+    expect(printed).toContain('The code block was never closed');
+    expect(printed).not.toContain('/never`');
+  });
+
+  it("the demo banner's install, typed as printed, starts nginx on the cluster", async () => {
+    const command = installNginxCommand();
+    expect(command).not.toContain('\n');
+    const [reply] = (await say(bot, command, { user: 'U_TERM' })).map(eventToText);
+    expect(reply).toContain('Installed app `/nginx`');
+    const { app } = (await (await fetch(`${cluster.marathonUrl}/v2/apps/nginx`)).json()) as {
+      app: { container: { docker: { image: string } } };
+    };
+    expect(app.container.docker.image).toBe('nginx');
   });
 });

@@ -44,7 +44,7 @@ describe('check type: http (templated GET)', () => {
     });
     expect(await runCheck({ type: 'http', url: '{master}/broken', bodyLacks: 'Error establishing' }, endpoints, clients)).toMatchObject({
       status: 'fail',
-      detail: `${server.url}/broken answered HTTP 500; this step needs a 2xx`,
+      detail: `${server.url}/broken answered HTTP 500 with "Error establishing"; this step needs a 2xx without it`,
     });
     expect(
       await runCheck({ type: 'http', url: '{master}/broken', status: 500, bodyLacks: 'Error establishing' }, endpoints, clients),

@@ -32,7 +32,8 @@ describe('check type: tcp (a port answers, optionally with a greeting)', () => {
       await runCheck({ type: 'tcp', address: '{image:mysql:3306}', greetingContains: 'mysql_native_password' }, endpoints, clients),
     ).toMatchObject({
       status: 'pass',
-      detail: expect.stringMatching(new RegExp(`^${agent.replace(/\./g, '\\.')}:3306 answers: .*5\\.7\\.12.*mysql_native_password`)),
+      // Its version and plugin, not the random scramble between them (garbage that breaks Slack's markup).
+      detail: `${agent}:3306 answers: 5.7.12 … mysql_native_password`,
     });
     expect(await runCheck({ type: 'tcp', address: '{task:mysql:3306}' }, endpoints, clients)).toEqual({
       status: 'pass',

@@ -100,7 +100,7 @@ describe.skipIf(!needs)('/check marathon: create → reachable → destroy → s
     expect(stepLine(reply, 'Start nginx again')).toContain('Marathon has no app with image nginx');
   });
 
-  it('started again with /cluster install, then scaled to 3 and back to 1 through the REST API', async () => {
+  it('started again with /cluster install, scaled to 3 with /cluster install --update, back to 1 through the REST API', async () => {
     const installed = await bot.command('/cluster', `install ${exerciseJson('files/marathon/nginx.json')}`, user);
     expect(installed.text).toContain('Installed app `/nginx`');
     await settled(1);
@@ -108,7 +108,9 @@ describe.skipIf(!needs)('/check marathon: create → reachable → destroy → s
     expect(icons(reply)).toEqual(['✅', '✅', '✅', '✅', '❌', '⏳']);
     expect(stepLine(reply, 'Scale nginx to 3 instances')).toContain('this step needs 3 instances');
 
-    await marathon.scaleApp('nginx', 3);
+    // The solution's way without Marathon's UI: a partial update, as PUT /v2/apps/nginx takes it.
+    const scaled = await bot.command('/cluster', 'install --update ```{"id": "/nginx", "instances": 3}```', user);
+    expect(scaled.text).toContain('Updated app `/nginx`');
     await settled(3);
     reply = await check();
     expect(icons(reply)).toEqual(['✅', '✅', '✅', '✅', '✅', '❌']);
