@@ -9,6 +9,31 @@ import { FakeSlack } from '../../support/fake-slack.js';
 import { testRedisUrl } from '../../support/services.js';
 import { until } from '../../support/until.js';
 
+/** `serve` in a child process against `slackApiUrl`, as deployed; what it prints and how it ended. */
+async function startServe(slackApiUrl: string, token: string, port: number) {
+  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: token,
+      SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+      SLACK_API_URL: slackApiUrl,
+      PORT: String(port),
+      REDIS_URL: testRedisUrl()!,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: { child: ChildProcess; output: string; exited?: number | null } = { child, output: '' };
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on('data', (chunk: Buffer) => {
+      run.output += chunk.toString();
+    });
+  child.on('exit', (code) => {
+    run.exited = code;
+  });
+  return run;
+}
+
 describe('a bot token Slack refuses', () => {
   let fake: FakeSlack | undefined;
   let child: ChildProcess | undefined;
@@ -47,39 +72,18 @@ describe('a bot token Slack refuses', () => {
     async () => {
       fake = await new FakeSlack().start();
       fake.fail('auth.test', 'invalid_auth', 1000);
-      let output = '';
-      let exited: number | null | undefined;
-      child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
-        env: {
-          ...process.env,
-          SLACK_BOT_TOKEN: 'xoxb-revoked',
-          SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
-          SLACK_API_URL: fake.apiUrl,
-          PORT: String(await freePort()),
-          REDIS_URL: testRedisUrl()!,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.on('exit', (code) => {
-        exited = code;
-      });
-      await until(async () => output.includes('Slack refuses SLACK_BOT_TOKEN') || exited !== undefined, 20_000, 50);
+      const serve = await startServe(fake.apiUrl, 'xoxb-revoked', await freePort());
+      child = serve.child;
+      await until(async () => serve.output.includes('Slack refuses SLACK_BOT_TOKEN') || serve.exited !== undefined, 20_000, 50);
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      expect(exited).toBeUndefined();
-      expect(output).toContain('"reason":"invalid_auth"');
-      expect(output).toContain('reinstall the app to the workspace, put the new bot token in SLACK_BOT_TOKEN and restart the bot');
-      expect(output).not.toContain('WebAPIPlatformError');
-      expect(output.match(/Slack refuses SLACK_BOT_TOKEN/g)).toHaveLength(1);
+      expect(serve.exited).toBeUndefined();
+      expect(serve.output).toContain('"reason":"invalid_auth"');
+      expect(serve.output).toContain('reinstall the app to the workspace, put the new bot token in SLACK_BOT_TOKEN and restart the bot');
+      expect(serve.output).not.toContain('WebAPIPlatformError');
+      expect(serve.output.match(/Slack refuses SLACK_BOT_TOKEN/g)).toHaveLength(1);
       child.kill('SIGTERM');
-      await until(async () => exited !== undefined, 10_000, 50);
-      expect(exited).toBe(0);
+      await until(async () => serve.exited !== undefined, 10_000, 50);
+      expect(serve.exited).toBe(0);
     },
     40_000,
   );
@@ -88,32 +92,15 @@ describe('a bot token Slack refuses', () => {
     'does not keep `serve` from answering /healthz when Slack cannot be reached at start-up',
     async () => {
       const port = await freePort();
-      let output = '';
-      child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
-        env: {
-          ...process.env,
-          SLACK_BOT_TOKEN: 'xoxb-offline',
-          SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
-          // Nothing listens there: every call fails to connect.
-          SLACK_API_URL: `http://127.0.0.1:${await freePort()}/api/`,
-          PORT: String(port),
-          REDIS_URL: testRedisUrl()!,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      // Nothing listens at this Slack API address: every call fails to connect.
+      const serve = await startServe(`http://127.0.0.1:${await freePort()}/api/`, 'xoxb-offline', port);
+      child = serve.child;
       const health = async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status;
       await until(async () => (await health()) === 200, 30_000, 200).catch(() => {
-        throw new Error(`serve did not answer /healthz:\n${output}`);
+        throw new Error(`serve did not answer /healthz:\n${serve.output}`);
       });
-      expect(output).toContain('Slack could not be reached to check SLACK_BOT_TOKEN; serving anyway');
-      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(serve.output).toContain('Slack could not be reached to check SLACK_BOT_TOKEN; serving anyway');
+      expect(serve.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     },
     45_000,
   );
