@@ -221,33 +221,48 @@ function policy(nonce: string): string {
 }
 
 /**
- * A plain `http` request listener for `routes` (Bolt matches them itself under `serve`; the demo has
- * no Bolt): `:name` path segments land in `req.params`, and anything else is a 404.
+ * A plain `http` request listener for `routes`, used wherever the bot serves HTTP (under `serve`,
+ * in front of Bolt's receiver or beside Socket Mode; the demo): `:name` path segments land in
+ * `req.params`. A path of a route asked with another method is a 405 naming the methods (OPTIONS:
+ * 204), a malformed %-escape a 404; any other path goes to `fallback` (Bolt's receiver), else 404.
+ * Nothing here throws or logs the path, so a board link never reaches a log.
  */
-export function routeListener(routes: WebRoute[]): (req: IncomingMessage, res: ServerResponse) => void {
+export function routeListener(
+  routes: WebRoute[],
+  fallback: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => notFound(res),
+): (req: IncomingMessage, res: ServerResponse) => void {
   const matchers = routes.map((route) => {
     const names: string[] = [];
     const pattern = route.path.replace(/:(\w+)/g, (_whole, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    return { route, names, regex: new RegExp(`^${pattern}$`) };
+    return { route, names, regex: new RegExp(`^${pattern}/?$`) };
   });
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    for (const { route, names, regex } of matchers) {
+    const found = matchers.flatMap(({ route, names, regex }) => {
       const match = regex.exec(path);
-      if (!match || !route.method.includes(req.method ?? 'GET')) continue;
-      const routed = req as RoutedRequest;
-      try {
-        routed.params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-      } catch {
-        break; // a malformed %-escape: no such page
-      }
-      route.handler(routed, res);
+      return match ? [{ route, names, match }] : [];
+    });
+    if (found.length === 0) {
+      fallback(req, res);
       return;
     }
-    notFound(res);
+    const chosen = found.find(({ route }) => route.method.includes(req.method ?? 'GET'));
+    if (!chosen) {
+      const allow = [...new Set(found.flatMap(({ route }) => route.method))].join(', ');
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 405, { allow, 'cache-control': 'no-store' }).end();
+      return;
+    }
+    const routed = req as RoutedRequest;
+    try {
+      routed.params = Object.fromEntries(chosen.names.map((name, index) => [name, decodeURIComponent(chosen.match[index + 1]!)]));
+    } catch {
+      notFound(res); // a malformed %-escape: no such page
+      return;
+    }
+    chosen.route.handler(routed, res);
   };
 }
 
