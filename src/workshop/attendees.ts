@@ -75,7 +75,8 @@ export class AttendeeRegistry {
     const attendees: Attendee[] = [];
     for (let i = 0; i < joined.length; i += 2) {
       const user = joined[i]!;
-      attendees.push({ user, joinedAt: Number(joined[i + 1]), ...(names[user] ? { name: names[user] } : {}) });
+      const name = names[user] === undefined ? undefined : tidyName(names[user]);
+      attendees.push({ user, joinedAt: Number(joined[i + 1]), ...(name ? { name } : {}) });
     }
     return attendees;
   }
@@ -99,6 +100,35 @@ export class AttendeeRegistry {
     return this.progress !== undefined;
   }
 }
+
+/** Longest name shown, in characters as people count them (Slack's own limit for display names). */
+export const NAME_MAX_CHARACTERS = 80;
+
+/**
+ * A display name as every surface shows it (Slack lists, the board, the results' CSV), whatever
+ * Slack (or a bot, or an old Enterprise profile) sent: characters that are invisible or reorder the
+ * text around them (bidi overrides and isolates, zero-width spaces, BOM, soft hyphens, Hangul
+ * fillers) are dropped; control characters and runs of spaces or line breaks become one space; a
+ * run of more than four combining marks ("Zalgo") is cut to four; the name is cut to
+ * NAME_MAX_CHARACTERS graphemes with "…". A name with nothing visible left is no name (absent): the
+ * attendee is then shown by their user id, never as a blank.
+ */
+export function tidyName(raw: string): string | undefined {
+  const clean = raw.replace(INVISIBLE, '').replace(SPACES, ' ').replace(MARK_RUN, '$1').trim();
+  if (!VISIBLE.test(clean)) return undefined;
+  const graphemes = Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(clean), (part) => part.segment);
+  return graphemes.length > NAME_MAX_CHARACTERS
+    ? `${graphemes
+        .slice(0, NAME_MAX_CHARACTERS - 1)
+        .join('')
+        .trimEnd()}…`
+    : clean;
+}
+
+const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/gu;
+const SPACES = /[\p{Cc}\p{Z}]+/gu;
+const MARK_RUN = /(\p{M}{4})\p{M}+/gu;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const ATTENDEES = 'attendees';
 const NAMES = 'attendee-names';
