@@ -7,7 +7,7 @@ import { BOARD_PATH, type BoardLink } from './link.js';
 import { boardFragment, boardPage } from './page.js';
 import type { RoomBoard } from './room.js';
 
-/** An HTTP route as Bolt's `customRoutes` takes it (path parameters in `req.params`). */
+/** An HTTP route, served by `routeListener` (path parameters in `req.params`). */
 export interface WebRoute {
   path: string;
   method: string[];
