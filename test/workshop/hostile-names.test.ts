@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckBot, startCheckBot } from '../e2e/exercises/support.js';
+import { parseCsv } from '../support/csv.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { startSlackBot } from '../support/slack-bot.js';
 import { until } from '../support/until.js';
@@ -13,6 +14,7 @@ const NAMES = {
   U0LONG: `${'Wolfeschlegelsteinhausen'.repeat(20)}berger`,
   U0EMOJI: '👩‍💻 Zoë',
   U0ZALGO: `Z${'\u0301'.repeat(40)}oe`,
+  U0FORMULA: "Ann;=cmd|' /C calc'!A0",
 } as const;
 
 /** Hostile or broken display names, as the instructor sees them in Slack, on the projector and in the results. */
@@ -80,6 +82,31 @@ describe.skipIf(!testRedisUrl())('display names nobody checked', () => {
     expect(text).toContain('• *👩‍💻 Zoë* ·');
     expect(text).toContain(`• *Z${'\u0301'.repeat(4)}oe* ·`);
     expect(board).toContain('<bdi>👩‍💻 Zoë</bdi>');
+  });
+});
+
+describe.skipIf(!testRedisUrl())('the results of a room with hostile names', () => {
+  let bot: CheckBot;
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('the CSV keeps each name in one cell that no spreadsheet runs as a formula, even one splitting on semicolons', async () => {
+    const slack = await startSlackBot({
+      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('names-csv').slice(0, -1), INSTRUCTORS: INSTRUCTOR },
+    });
+    bot = await startCheckBot(slack);
+    slack.fake.addUser('U0FORMULA', { display_name: NAMES.U0FORMULA });
+    await bot.command('/help', '', 'U0FORMULA');
+    await until(async () => (await slack.bot.services.attendees.list()).some((attendee) => attendee.name !== undefined));
+    await bot.command('/workshop', 'start 1', INSTRUCTOR);
+    expect((await bot.command('/workshop', 'end --confirm', INSTRUCTOR)).text).toContain('Session ended.');
+    const csv = slack.fake.uploads.find((upload) => upload.completed)!.content!.toString('utf8');
+    const rows = parseCsv(csv).slice(1);
+    expect(rows.map((row) => row[1])).toEqual(rows.map(() => NAMES.U0FORMULA));
+    // Excel in most of Europe reads a .csv with semicolons between cells.
+    const cells = parseCsv(csv.replaceAll(';', ',')).flat();
+    expect(cells.filter((cell) => /^\s*[=+\-@]/.test(cell))).toEqual([]);
   });
 });
 
