@@ -23,6 +23,10 @@ export interface BoardWebOptions {
   heartbeatMs?: number;
   /** Changes closer together than this are read once. */
   settleMs?: number;
+  /** Open streams at most (every page, projector or laptop, holds one); more are told to come back. */
+  maxStreams?: number;
+  /** A stream whose unsent data passes this (a page that stopped reading) is closed; its page reconnects for a fresh board. */
+  maxBufferedBytes?: number;
 }
 
 interface Stream {
@@ -56,7 +60,7 @@ export class BoardWeb {
     private readonly log: Logger,
     options: BoardWebOptions = {},
   ) {
-    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, ...options };
+    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, maxStreams: 1000, maxBufferedBytes: 4 << 20, ...options };
   }
 
   routes(): WebRoute[] {
@@ -101,6 +105,12 @@ export class BoardWeb {
       }
     } catch (error) {
       this.failed(res, error);
+      return;
+    }
+    if (this.streams.size >= this.options.maxStreams) {
+      this.log.warn({ open: this.streams.size }, 'refused a board stream: too many pages are open');
+      res.writeHead(503, { ...PRIVATE_PAGE, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
+      res.end('Too many pages have the board open. This one tries again shortly.');
       return;
     }
     res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
@@ -179,8 +189,18 @@ export class BoardWeb {
     }
   }
 
+  /** Writes to every stream; one that has not taken what it was sent before (it stopped reading) is closed instead of buffered without end. */
   private sendAll(chunk: string): void {
-    for (const stream of this.streams) stream.res.write(chunk);
+    for (const stream of [...this.streams]) {
+      if (stream.res.writableLength <= this.options.maxBufferedBytes) {
+        stream.res.write(chunk);
+        continue;
+      }
+      this.log.warn({ unsent: stream.res.writableLength }, 'closed a board page that stopped reading; it reconnects for the whole board');
+      this.streams.delete(stream);
+      stream.res.destroy();
+    }
+    if (this.streams.size === 0) this.idle();
   }
 
   /** The link was replaced: pages open with the old one are closed (their reconnection gets a 404). */

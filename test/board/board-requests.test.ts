@@ -1,16 +1,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/app.js';
 import { type BotApp, createApp } from '../../src/app.js';
+import { BoardWeb, routeListener } from '../../src/board/web.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/local/free-port.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { until } from '../support/until.js';
+import { boardHtml, openEventStream } from './support.js';
 
 /** A request as any HTTP client may send it (fetch refuses some methods and malformed paths). */
 function send(base: string, method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -132,5 +136,83 @@ describe.skipIf(!testRedisUrl())('the board under Socket Mode', () => {
     expect((await send(base, 'GET', `/board/${token}`)).status).toBe(200);
     expect((await send(base, 'GET', '/healthz')).status).toBe(200);
     expect(rejections.map(String)).toEqual([]);
+  });
+});
+
+/** Pages that hold the board's stream: a projector, laptops, and pages that stop reading or never close. */
+describe.skipIf(!testRedisUrl())('many board pages, and pages that stop reading', () => {
+  let slack: SlackBotUnderTest;
+  const servers: Server[] = [];
+  const webs: BoardWeb[] = [];
+  const logFile = join(mkdtempSync(join(tmpdir(), 'board-streams-')), 'bot.log');
+
+  beforeAll(async () => {
+    slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('board-streams').slice(0, -1) } });
+  });
+  afterAll(async () => {
+    for (const web of webs) web.close();
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await slack?.stop();
+  });
+
+  /** The board's routes on a server of their own, the board changing (and growing) at every read. */
+  async function serveBoard(options: ConstructorParameters<typeof BoardWeb>[4]): Promise<string> {
+    const { services } = slack.bot;
+    let reads = 0;
+    const board = {
+      snapshot: async () => {
+        const room = await services.board.snapshot();
+        return { ...room, exercise: { ...room.exercise, title: `${'Big board '.repeat(20_000)}${++reads}` } };
+      },
+    };
+    const web = new BoardWeb(board, services.boardLink, services.changes, createLogger('info', { destination: logFile }), options);
+    const server = createServer(routeListener(web.routes()));
+    webs.push(web);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return `http://127.0.0.1:${port}/board/${await services.boardLink.token()}/events`;
+  }
+
+  it('a page that stops reading is closed, not buffered for without end; the others keep getting the board', async () => {
+    const url = new URL(await serveBoard({ refreshMs: 40, heartbeatMs: 60_000, maxBufferedBytes: 256 << 10 }));
+    // Asks for the stream, then never reads what comes.
+    const stalled = connect(Number(url.port), url.hostname);
+    stalled.pause();
+    stalled.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`);
+    const closed = new Promise<void>((resolve) => stalled.on('close', () => resolve()));
+    const healthy = await openEventStream(url.href);
+    try {
+      await until(async () => readFileSync(logFile, 'utf8').includes('closed a board page that stopped reading'), 20_000, 50);
+      const seen = healthy.events.length;
+      const later = await healthy.next((event) => event.event === 'board' && healthy.events.indexOf(event) >= seen);
+      expect(boardHtml(later)).toContain('Big board');
+      // What the stalled page was sent before it was closed is all it gets, then the end (its browser reconnects).
+      stalled.resume();
+      await closed;
+    } finally {
+      healthy.close();
+      stalled.destroy();
+    }
+  }, 40_000);
+
+  it('past the most pages it serves, one more is told to come back (503, Retry-After), and the open ones go on', async () => {
+    const url = await serveBoard({ maxStreams: 2, refreshMs: 60_000 });
+    const open = [await openEventStream(url), await openEventStream(url)];
+    try {
+      const refused = await fetch(url);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('30');
+      for (const stream of open) expect(boardHtml(await stream.next((event) => event.event === 'board'))).toContain('Big board');
+      open.pop()!.close();
+      await until(async () => {
+        const again = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        await again?.body?.cancel();
+        return again?.status === 200;
+      });
+    } finally {
+      for (const stream of open) stream.close();
+    }
   });
 });
