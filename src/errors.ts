@@ -60,7 +60,7 @@ export const QUOTE_MAX_CHARS = 80;
 
 /**
  * User input quoted inside a message: in double quotes, control characters shown as escapes (so a
- * newline or a bell cannot reshape the reply), Slack's markup characters escaped (so `<!channel>` or
+ * newline, a bell or a right-to-left override cannot reshape the reply), Slack's markup characters escaped (so `<!channel>` or
  * `<https://evil.example|click here>` is shown, not sent as a ping or a link; see render/mrkdwn.ts),
  * and cut to `max` characters with the full length said. Every message that echoes what someone
  * typed goes through this; its result is mrkdwn, which the terminal shows as typed.
@@ -77,11 +77,14 @@ function visible(char: string): string {
   if (char === '\n') return '\\n';
   if (char === '\t') return '\\t';
   if (char === '\r') return '\\r';
-  // C0/C1 controls, DEL and the line/paragraph separators: invisible, or reshape what is around them.
-  return CONTROL_CHARACTER.test(char) || char === '\u2028' || char === '\u2029'
+  // C0/C1 controls, DEL, the line/paragraph separators, bidi controls and zero-width spaces: invisible,
+  // or reshape (reorder) what is around them, the rest of the reply included.
+  return CONTROL_CHARACTER.test(char) || INVISIBLE_OR_REORDERING.test(char)
     ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
     : char;
 }
+
+const INVISIBLE_OR_REORDERING = /[\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** One C0 or C1 control character (U+0000–U+001F, U+007F–U+009F). */
 export const CONTROL_CHARACTER = /\p{Cc}/u;

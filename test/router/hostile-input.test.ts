@@ -64,6 +64,13 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
     expect(reply.length).toBeLessThan(1000);
   });
 
+  it('/check with a right-to-left override in the exercise name repeats it visibly, not reversing the rest of the answer', async () => {
+    const reply = await run('check', 'marathon\u202E.exe');
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain('"marathon\\u202e.exe"');
+    expect(reply).not.toContain('\u202E');
+  });
+
   it('/state zk with a path ZooKeeper accepts still reads the tree', async () => {
     const reply = await run('state', 'zk /mesos');
     expect(reply).toContain('ZooKeeper under /mesos');
