@@ -5,14 +5,28 @@ import { unescapeMrkdwn } from './mrkdwn.js';
  * Renders a message for a terminal: the same content as Slack shows, as plain lines. Mrkdwn comes
  * back to the characters Slack would show (`&lt;!channel&gt;` prints as `<!channel>`: see
  * render/mrkdwn.ts); plain_text (headers, buttons), which nothing escapes, is printed as given.
+ * Control characters, whatever their source, are printed as escapes.
  */
 export function messageToText(message: Message): string {
-  if (!message.blocks || message.blocks.length === 0) return unescapeMrkdwn(message.text);
-  return message.blocks
-    .map(blockToText)
-    .filter((line) => line !== '')
-    .join('\n');
+  if (!message.blocks || message.blocks.length === 0) return printable(unescapeMrkdwn(message.text));
+  return printable(
+    message.blocks
+      .map(blockToText)
+      .filter((line) => line !== '')
+      .join('\n'),
+  );
 }
+
+/**
+ * Control characters shown as `\u001b`-style escapes: text from a cluster (a task name, a log line)
+ * or a Slack profile would otherwise reach the terminal raw, and an escape sequence there clears the
+ * screen, rewrites lines (`\r`), retitles the window or writes the clipboard. Line breaks and tabs stay.
+ */
+function printable(text: string): string {
+  return text.replace(TERMINAL_CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 function blockToText(block: Block): string {
   switch (block.type) {

@@ -263,6 +263,13 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(logs).not.toContain('<!channel>');
   });
 
+  it('a task name with terminal escape sequences prints in the terminal as visible escapes, never raw', async () => {
+    await runTask('esc', { id: 'esc-1', name: 'web\u001b[2J\u001b]0;pwned\u0007' });
+    const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    expect(shown).toContain('web\\u001b[2J\\u001b]0;pwned\\u0007');
+    expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('/cluster ps keeps a task name with a code fence and a newline inside its one row of the table', async () => {
     await runTask('fenced', { id: 'fence-1', name: 'a```\n*bold* b' });
     const reply = (await run('/cluster', 'ps')).replies[0]!;

@@ -18,4 +18,11 @@ describe('the terminal shows escaped mrkdwn as Slack would', () => {
   it('prints plain_text (headers, buttons) as given: nothing is escaped into it', () => {
     expect(messageToText({ text: 'x', blocks: [header('Mesos &amp; you')] })).toBe('== Mesos &amp; you ==');
   });
+
+  it('prints a task name with terminal escape sequences as visible escapes, so it cannot clear the screen or retitle the window', () => {
+    const task = 'web\u001b[2J\u001b]0;pwned\u0007\rok';
+    const shown = messageToText({ text: 'x', blocks: [section(`*${escapeMrkdwn(task)}* · RUNNING\n\tport 80`)] });
+    expect(shown).toBe('*web\\u001b[2J\\u001b]0;pwned\\u0007\\u000dok* · RUNNING\n\tport 80');
+    expect(messageToText({ text: `a\u009bb\u007f` })).toBe('a\\u009bb\\u007f');
+  });
 });
