@@ -16,17 +16,32 @@ import { checkins } from './checkins.js';
 import { end, endButton, next, removeClustersButton, start } from './session.js';
 import { warm } from './warm.js';
 
+/** `:tag` or `@sha256:…` at the end of an image reference. */
+const TAG_OR_DIGEST_SOURCE = String.raw`(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})`;
+const TAG_OR_DIGEST = new RegExp(`${TAG_OR_DIGEST_SOURCE}$`);
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
-const IMAGE_REFERENCE =
-  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REFERENCE = new RegExp(
+  String.raw`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*` + `${TAG_OR_DIGEST_SOURCE}?$`,
+);
+
+/** Docker's own limit on a repository name (the tag or digest comes on top). */
+const IMAGE_NAME_MAX = 255;
+/** Images one /workshop prepull names at most: each is a line of progress per Docker host. */
+const PREPULL_MAX_IMAGES = 20;
 
 async function prepull({ args, usage, services, out }: CommandContext): Promise<void> {
   const extra = tokenize(args);
-  const bad = extra.find((image) => !IMAGE_REFERENCE.test(image));
+  const example = 'e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included)';
+  if (extra.length > PREPULL_MAX_IMAGES)
+    throw new UserError(
+      `That is ${extra.length} images; one /workshop prepull takes at most ${PREPULL_MAX_IMAGES}.`,
+      `Pull them in several goes, ${example}.`,
+    );
+  const bad = extra.find((image) => !IMAGE_REFERENCE.test(image) || image.replace(TAG_OR_DIGEST, '').length > IMAGE_NAME_MAX);
   if (bad)
     throw new UserError(
-      `${quote(bad)} is not an image name.`,
-      `Usage: ${usage}, e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included).`,
+      `${quote(bad)} is not an image name${bad.length > IMAGE_NAME_MAX ? ` (Docker takes names of at most ${IMAGE_NAME_MAX} characters)` : ''}.`,
+      `Usage: ${usage}, ${example}.`,
     );
   const { images, hosts } = await services.workshop.prepull(extra, (lines) => out.post(prepullMessage(lines, false)));
   await out.reply({
