@@ -71,6 +71,23 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
     expect(reply).not.toContain('\u202E');
   });
 
+  it.each([
+    'null',
+    '5',
+    '[]',
+    JSON.stringify({ o: user, e: ['minimesos-basics'], s: 1 }),
+    JSON.stringify({ o: '<!channel>', e: 'minimesos-basics' }),
+    JSON.stringify({ e: 'minimesos-basics' }),
+  ])('a /check button whose value was tampered with (%s) says it is out of date, never the generic apology', async (value) => {
+    const events: TerminalEvent[] = [];
+    await bot.router.dispatchAction(
+      { user, channel: 'C1', actionId: 'check.again', value },
+      new TerminalResponder('C1', (event) => events.push(event)),
+    );
+    const reply = events.map((event) => messageToText(event.payload)).join('\n');
+    expect(reply).toBe(':warning: That button is from an older version of me.\nRun `/check` for a fresh result.');
+  });
+
   it('/state zk with a path ZooKeeper accepts still reads the tree', async () => {
     const reply = await run('state', 'zk /mesos');
     expect(reply).toContain('ZooKeeper under /mesos');
