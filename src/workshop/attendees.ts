@@ -114,16 +114,37 @@ export const NAME_MAX_CHARACTERS = 80;
  * attendee is then shown by their user id, never as a blank.
  */
 export function tidyName(raw: string): string | undefined {
+  // Far more than 80 graphemes take, however composed: the rest of a huge name is never read.
+  const head = raw.slice(0, 2048);
+  // Names are read for every board and roster: each is tidied once (a room has a few hundred).
+  if (TIDIED.has(head)) return TIDIED.get(head);
+  if (TIDIED.size >= TIDIED_MAX) TIDIED.clear();
+  const name = tidy(head);
+  TIDIED.set(head, name);
+  return name;
+}
+
+const TIDIED = new Map<string, string | undefined>();
+const TIDIED_MAX = 2000;
+
+function tidy(raw: string): string | undefined {
   const clean = raw.replace(INVISIBLE, '').replace(SPACES, ' ').replace(MARK_RUN, '$1').trim();
   if (!VISIBLE.test(clean)) return undefined;
-  const graphemes = Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(clean), (part) => part.segment);
-  return graphemes.length > NAME_MAX_CHARACTERS
-    ? `${graphemes
-        .slice(0, NAME_MAX_CHARACTERS - 1)
-        .join('')
-        .trimEnd()}…`
-    : clean;
+  // No more UTF-16 units than the limit means no more graphemes either: the common case, read for every board.
+  if (clean.length <= NAME_MAX_CHARACTERS) return clean;
+  // Graphemes read one by one, up to the first past the limit (reading a whole long name costs more).
+  let count = 0;
+  let kept = 0;
+  for (const { segment } of GRAPHEMES.segment(clean)) {
+    count += 1;
+    if (count > NAME_MAX_CHARACTERS) return `${clean.slice(0, kept).trimEnd()}…`;
+    // The first NAME_MAX_CHARACTERS - 1 graphemes stay; "…" is the last.
+    if (count < NAME_MAX_CHARACTERS) kept += segment.length;
+  }
+  return clean;
 }
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/gu;
 const SPACES = /[\p{Cc}\p{Z}]+/gu;
