@@ -122,9 +122,10 @@ export class BoardWeb {
       if (this.streams.size === 0) this.idle();
     });
     this.listen();
-    // A new page gets the board now, whether or not it changed since the last send.
-    this.lastSent = undefined;
-    this.read();
+    // A new page gets the board now: the one the others have, else a fresh read. Only this page:
+    // a page opening (or reconnecting, over and over) never makes every other page get it again.
+    if (this.lastSent !== undefined) res.write(boardEvent(this.lastSent));
+    else this.read();
   }
 
   private listen(): void {
@@ -178,7 +179,7 @@ export class BoardWeb {
       const html = boardFragment(await this.board.snapshot());
       if (html === this.lastSent) return;
       this.lastSent = html;
-      this.sendAll(`event: board\ndata: ${JSON.stringify({ html })}\n\n`);
+      this.sendAll(boardEvent(html));
     } catch (error) {
       this.log.warn({ err: error }, 'the board could not read the room');
       this.lastSent = undefined;
@@ -224,6 +225,10 @@ export class BoardWeb {
     res.writeHead(unavailable ? 503 : 500, { ...PRIVATE_PAGE, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
     res.end(unavailable ? "The board can't reach its database right now. Reload in a moment." : 'The board failed. Reload in a moment.');
   }
+}
+
+function boardEvent(html: string): string {
+  return `event: board\ndata: ${JSON.stringify({ html })}\n\n`;
 }
 
 /** The link is the secret: never cached, never sent on as a Referer, never indexed. */

@@ -197,6 +197,25 @@ describe.skipIf(!testRedisUrl())('many board pages, and pages that stop reading'
     }
   }, 40_000);
 
+  it('a page opening (or reconnecting again and again) gets the board itself, without the room being read and resent to every page', async () => {
+    const url = await serveBoard({ refreshMs: 60_000, heartbeatMs: 60_000 });
+    const first = await openEventStream(url);
+    const others: Awaited<ReturnType<typeof openEventStream>>[] = [];
+    try {
+      const shown = boardHtml(await first.next((event) => event.event === 'board'));
+      for (let i = 0; i < 5; i++) {
+        const page = await openEventStream(url);
+        others.push(page);
+        expect(boardHtml(await page.next((event) => event.event === 'board'))).toBe(shown);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(first.events.filter((event) => event.event === 'board')).toHaveLength(1);
+    } finally {
+      first.close();
+      for (const page of others) page.close();
+    }
+  });
+
   it('past the most pages it serves, one more is told to come back (503, Retry-After), and the open ones go on', async () => {
     const url = await serveBoard({ maxStreams: 2, refreshMs: 60_000 });
     const open = [await openEventStream(url), await openEventStream(url)];
