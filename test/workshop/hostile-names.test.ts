@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckBot, startCheckBot } from '../e2e/exercises/support.js';
+import { homeViewProblems } from '../support/block-kit.js';
 import { parseCsv } from '../support/csv.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
-import { startSlackBot } from '../support/slack-bot.js';
+import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { eventBody, postSigned } from '../support/slack-requests.js';
 import { until } from '../support/until.js';
 
 const INSTRUCTOR = 'U0TEACH';
@@ -15,15 +17,17 @@ const NAMES = {
   U0EMOJI: '👩‍💻 Zoë',
   U0ZALGO: `Z${'\u0301'.repeat(40)}oe`,
   U0FORMULA: "Ann;=cmd|' /C calc'!A0",
+  U0MARKUP: '<!here> *x* <https://evil.example|y>',
 } as const;
 
 /** Hostile or broken display names, as the instructor sees them in Slack, on the projector and in the results. */
 describe.skipIf(!testRedisUrl())('display names nobody checked', () => {
   let bot: CheckBot;
+  let slack: SlackBotUnderTest;
   let board = '';
 
   beforeAll(async () => {
-    const slack = await startSlackBot({
+    slack = await startSlackBot({
       env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('names').slice(0, -1), INSTRUCTORS: INSTRUCTOR },
     });
     bot = await startCheckBot(slack);
@@ -75,6 +79,22 @@ describe.skipIf(!testRedisUrl())('display names nobody checked', () => {
     expect(await attendees()).toContain(`• *${cut}* · :white_circle: no cluster · Minimesos basics: 0/4 steps`);
     expect(board).toContain(`<bdi>${cut}</bdi>`);
     expect(board).not.toContain(NAMES.U0LONG.slice(0, 81));
+  });
+
+  it("the instructor's App Home names stuck attendees by mention: no name's markup, override or line break reaches it", async () => {
+    const response = await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: eventBody({ type: 'app_home_opened', user: INSTRUCTOR, channel: 'D0TEACH', tab: 'home', event_ts: String(Date.now() / 1000) }),
+    });
+    expect(response.status).toBe(200);
+    await until(async () => slack.fake.homeOf(INSTRUCTOR) !== undefined);
+    const view = slack.fake.homeOf(INSTRUCTOR) as Parameters<typeof homeViewProblems>[0];
+    expect(homeViewProblems(view)).toEqual([]);
+    const shown = JSON.stringify(view.blocks);
+    expect(shown).toContain('• <@U0RLO> on “Launch your cluster”');
+    for (const name of Object.values(NAMES)) expect(shown).not.toContain(JSON.stringify(name).slice(1, -1));
+    expect(shown).not.toContain('<!here>');
   });
 
   it('emoji and accents stay as they are; a tower of combining marks is cut down to four', async () => {
