@@ -12,7 +12,8 @@ import { freePort } from '../../src/local/free-port.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
-import { type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { runSlashCommand, SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { eventBody, postSigned } from '../support/slack-requests.js';
 import { until } from '../support/until.js';
 import { boardHtml, openEventStream } from './support.js';
 
@@ -45,7 +46,13 @@ describe.skipIf(!testRedisUrl())('odd requests to the board (Bolt’s HTTP recei
 
   beforeAll(async () => {
     slack = await startSlackBot({
-      env: { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('board-req').slice(0, -1), LOG_LEVEL: 'debug' },
+      env: {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: uniquePrefix('board-req').slice(0, -1),
+        LOG_LEVEL: 'debug',
+        INSTRUCTORS: 'U0TEACH',
+        PUBLIC_URL: 'https://workshop.example.org',
+      },
       app: { log: createLogger('debug', { destination: logFile }) },
     });
     token = await slack.bot.services.boardLink.token();
@@ -84,6 +91,16 @@ describe.skipIf(!testRedisUrl())('odd requests to the board (Bolt’s HTTP recei
       ['GET', `/board/${token}?x=1`],
     ] as const)
       await send(slack.baseUrl, method, path);
+    // The link itself goes to instructors: in /workshop board's answer and on their App Home (Slack calls logged at debug).
+    expect(
+      (await runSlashCommand(slack, '/workshop', 'board', 'U0TEACH')).replies.map((reply) => JSON.stringify(reply.body)).join(),
+    ).toContain(token);
+    await postSigned(slack.eventsUrl, {
+      secret: SIGNING_SECRET,
+      contentType: 'application/json',
+      body: eventBody({ type: 'app_home_opened', user: 'U0TEACH', channel: 'D0TEACH', tab: 'home', event_ts: String(Date.now() / 1000) }),
+    });
+    await until(async () => JSON.stringify(slack.fake.homeOf('U0TEACH') ?? '').includes(token));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const log = readFileSync(logFile, 'utf8');
     expect(log).toContain('/board/<secret>');
