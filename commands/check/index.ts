@@ -1,4 +1,5 @@
 import { quote, UserError } from '../../src/errors.js';
+import { USER_ID } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import { commandHelp } from '../../src/router/router.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../../src/router/types.js';
@@ -48,8 +49,7 @@ function buttonValue(raw: string): ButtonValue | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { o, e, s } = value as Record<string, unknown>;
-  if (typeof o !== 'string' || !BARE_USER_ID.test(o) || typeof e !== 'string' || (s !== undefined && typeof s !== 'string'))
-    return undefined;
+  if (typeof o !== 'string' || !USER_ID.test(o) || typeof e !== 'string' || (s !== undefined && typeof s !== 'string')) return undefined;
   return { o, e, ...(s !== undefined ? { s } : {}) };
 }
 

@@ -6,7 +6,7 @@ import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, specWarnings } from '../../src/clusters/minimesos-file/index.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
-import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
+import { escapeMrkdwn, USER_ID } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
@@ -51,6 +51,8 @@ export async function downButton({ action, services, out }: ActionContext): Prom
 /** A Home button carries its owner's id: anyone else pressing it (a forged or forwarded press) changes nothing. */
 async function ownsButton(action: ActionRequest, out: Responder): Promise<boolean> {
   if (action.value === action.user) return true;
+  if (!USER_ID.test(action.value))
+    throw new UserError('That button is from an older version of me.', '`/cluster info` shows your own cluster.');
   const text = `That button belongs to <@${action.value}>'s cluster, so nothing was changed. Your own buttons are on your Home tab.`;
   await out.reply({ text, blocks: [section(`:no_entry: ${text}`)] });
   return false;

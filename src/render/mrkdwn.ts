@@ -11,6 +11,9 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/[&<>]/g, (char) => ENTITIES[char as keyof typeof ENTITIES]);
 }
 
+/** A Slack user id (`U…` or `W…`, capitals and digits): what may go into a `<@…>` mention built from a value that came from outside. */
+export const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
 /** Back to the characters Slack would show: for surfaces that print mrkdwn as text (the terminal). */
 export function unescapeMrkdwn(text: string): string {
   // One pass, so "&amp;lt;" (someone typed "&lt;") comes back as "&lt;", not "<".

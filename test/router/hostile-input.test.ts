@@ -88,6 +88,21 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
     expect(reply).toBe(':warning: That button is from an older version of me.\nRun `/check` for a fresh result.');
   });
 
+  it.each(['cluster.up', 'cluster.down'])(
+    'a Home %s button whose owner was tampered into markup says it is out of date, and mentions nobody',
+    async (actionId) => {
+      const events: TerminalEvent[] = [];
+      await bot.router.dispatchAction(
+        { user, channel: 'C1', actionId, value: 'U0X> <!channel' },
+        new TerminalResponder('C1', (event) => events.push(event)),
+      );
+      const sent = JSON.stringify(events.map((event) => event.payload));
+      expect(sent).toContain('That button is from an older version of me.');
+      expect(sent).not.toContain('<!channel');
+      expect((await bot.services.clusters.get(user))?.status).toBe('ready');
+    },
+  );
+
   it('/state zk with a path ZooKeeper accepts still reads the tree', async () => {
     const reply = await run('state', 'zk /mesos');
     expect(reply).toContain('ZooKeeper under /mesos');
