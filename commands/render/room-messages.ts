@@ -85,7 +85,8 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
       ...(summary.stopped.length > 0
         ? [section(`*Not sent (stopped), ${summary.stopped.length}:* ${mentions(summary.stopped, 1500)}`)]
         : []),
-      context(`The message: ${truncate(summary.message.text, 200)}`),
+      // A quote of what was sent: its mentions and links are shown, not sent again (the broadcast itself keeps them).
+      context(`The message: ${escapeMrkdwn(truncate(summary.message.text, 200))}`),
     ],
   };
 }
