@@ -1,4 +1,5 @@
 import { escapeMrkdwn, unescapeMrkdwn } from './render/mrkdwn.js';
+import { INVISIBLE_CHARACTER } from './render/visible.js';
 
 /**
  * A failure the user caused or can fix: its message is shown to them as is, so it says what was
@@ -79,12 +80,10 @@ function visible(char: string): string {
   if (char === '\r') return '\\r';
   // C0/C1 controls, DEL, the line/paragraph separators, bidi controls and zero-width spaces: invisible,
   // or reshape (reorder) what is around them, the rest of the reply included.
-  return CONTROL_CHARACTER.test(char) || INVISIBLE_OR_REORDERING.test(char)
+  return CONTROL_CHARACTER.test(char) || INVISIBLE_CHARACTER.test(char) || char === '\u2028' || char === '\u2029'
     ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
     : char;
 }
-
-const INVISIBLE_OR_REORDERING = /[\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** One C0 or C1 control character (U+0000–U+001F, U+007F–U+009F). */
 export const CONTROL_CHARACTER = /\p{Cc}/u;

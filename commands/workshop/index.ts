@@ -1,6 +1,7 @@
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
 import { quote, UserError } from '../../src/errors.js';
 import { LIMITS } from '../../src/render/blocks.js';
+import { hasVisibleCharacters } from '../../src/render/visible.js';
 import { parseArgs, tokenize } from '../../src/router/args.js';
 import type { ActionContext, CommandContext, CommandSpec, Subcommand } from '../../src/router/types.js';
 import {
@@ -63,7 +64,8 @@ function parseBroadcast(args: string, usage: string): { dm: boolean; text: strin
     rest = rest.slice(option[0].length);
   }
   const text = rest.trim();
-  if (text === '') {
+  // Zero-width spaces alone would post a blank message to everyone.
+  if (!hasVisibleCharacters(text)) {
     throw new UserError('There is no message to send.', `Usage: ${usage}, e.g. /workshop broadcast --dm Exercise 3 starts in 5 minutes.`);
   }
   if (text.length > LIMITS.sectionText) {

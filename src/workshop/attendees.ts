@@ -4,6 +4,7 @@ import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
+import { hasVisibleCharacters, withoutInvisible } from '../render/visible.js';
 
 export interface Attendee {
   user: string;
@@ -128,8 +129,8 @@ const TIDIED = new Map<string, string | undefined>();
 const TIDIED_MAX = 2000;
 
 function tidy(raw: string): string | undefined {
-  const clean = raw.replace(INVISIBLE, '').replace(SPACES, ' ').replace(MARK_RUN, '$1').trim();
-  if (!VISIBLE.test(clean)) return undefined;
+  const clean = withoutInvisible(raw).replace(SPACES, ' ').replace(MARK_RUN, '$1').trim();
+  if (!hasVisibleCharacters(clean)) return undefined;
   // No more UTF-16 units than the limit means no more graphemes either: the common case, read for every board.
   if (clean.length <= NAME_MAX_CHARACTERS) return clean;
   // Graphemes read one by one, up to the first past the limit (reading a whole long name costs more).
@@ -146,10 +147,8 @@ function tidy(raw: string): string | undefined {
 
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/gu;
 const SPACES = /[\p{Cc}\p{Z}]+/gu;
 const MARK_RUN = /(\p{M}{4})\p{M}+/gu;
-const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 const ATTENDEES = 'attendees';
 const NAMES = 'attendee-names';
