@@ -249,7 +249,8 @@ function policy(nonce: string): string {
  * A plain `http` request listener for `routes`, used wherever the bot serves HTTP (under `serve`,
  * in front of Bolt's receiver or beside Socket Mode; the demo): `:name` path segments land in
  * `req.params`. A path of a route asked with another method is a 405 naming the methods (OPTIONS:
- * 204), a malformed %-escape a 404; any other path goes to `fallback` (Bolt's receiver), else 404.
+ * 204), a malformed %-escape a 404, a target that is no URL at all a 400; any other path goes to
+ * `fallback` (Bolt's receiver), else 404.
  * Nothing here throws or logs the path, so a board link never reaches a log.
  */
 export function routeListener(
@@ -265,7 +266,14 @@ export function routeListener(
     return { route, names, regex: new RegExp(`^${pattern}/?$`) };
   });
   return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // `//`, `//[::1`: not an address at all (thrown here, it would end the process).
+      res.writeHead(400, { 'cache-control': 'no-store' }).end();
+      return;
+    }
     const found = matchers.flatMap(({ route, names, regex }) => {
       const match = regex.exec(path);
       return match ? [{ route, names, match }] : [];

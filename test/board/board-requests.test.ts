@@ -38,6 +38,9 @@ function send(base: string, method: string, path: string): Promise<{ status: num
 
 const ODD_PATHS = (token: string) => [`/board/%${token}`, '/board/%E0%A4%A', `/board/${token}%zz/events`];
 
+/** Request targets that are no URL at all (scanners send them). */
+const NO_URL = ['//', '//[::1', '//:99999/'];
+
 /** What browsers, proxies and scanners send to `serve` besides the board's GET: answered plainly, never logged with the link. */
 describe.skipIf(!testRedisUrl())('odd requests to the board (Bolt’s HTTP receiver)', () => {
   let slack: SlackBotUnderTest;
@@ -63,6 +66,7 @@ describe.skipIf(!testRedisUrl())('odd requests to the board (Bolt’s HTTP recei
 
   it('a malformed %-escape in the board’s address is a 404, not a server error', async () => {
     for (const path of ODD_PATHS(token)) expect((await send(slack.baseUrl, 'GET', path)).status, path).toBe(404);
+    for (const path of NO_URL) expect((await send(slack.baseUrl, 'GET', path)).status, path).toBe(400);
     expect((await send(slack.baseUrl, 'GET', `/board/${token}`)).status).toBe(200);
   });
 
@@ -150,6 +154,7 @@ describe.skipIf(!testRedisUrl())('the board under Socket Mode', () => {
   it('a malformed %-escape is a 404, and the board and /healthz keep answering', async () => {
     const token = await bot.services.boardLink.token();
     for (const path of ODD_PATHS(token)) expect((await send(base, 'GET', path)).status, path).toBe(404);
+    for (const path of NO_URL) expect((await send(base, 'GET', path)).status, path).toBe(400);
     expect((await send(base, 'GET', `/board/${token}`)).status).toBe(200);
     expect((await send(base, 'GET', '/healthz')).status).toBe(200);
     expect(rejections.map(String)).toEqual([]);
