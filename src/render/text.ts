@@ -1,5 +1,5 @@
 import type { Block, Message, TextObject } from './blocks.js';
-import { unescapeMrkdwn } from './mrkdwn.js';
+import { referencesToText, unescapeMrkdwn } from './mrkdwn.js';
 
 /**
  * Renders a message for a terminal: the same content as Slack shows, as plain lines. Mrkdwn comes
@@ -7,14 +7,26 @@ import { unescapeMrkdwn } from './mrkdwn.js';
  * render/mrkdwn.ts); plain_text (headers, buttons), which nothing escapes, is printed as given.
  */
 export function messageToText(message: Message): string {
-  if (!message.blocks || message.blocks.length === 0) return unescapeMrkdwn(message.text);
+  return render(message, unescapeMrkdwn);
+}
+
+/**
+ * `messageToText` for a person at a terminal: mentions, channels and links read as Slack shows them
+ * (`@Ada`, `#room`, `label (url)`) rather than as the markup Slack receives. `nameOf` names a user id.
+ */
+export function readableText(message: Message, nameOf?: (user: string) => string | undefined): string {
+  return render(message, (mrkdwn) => unescapeMrkdwn(referencesToText(mrkdwn, nameOf)));
+}
+
+function render(message: Message, mrkdwnToText: (mrkdwn: string) => string): string {
+  if (!message.blocks || message.blocks.length === 0) return mrkdwnToText(message.text);
   return message.blocks
-    .map(blockToText)
+    .map((block) => blockToText(block, (text) => (text.type === 'mrkdwn' ? mrkdwnToText(text.text) : text.text)))
     .filter((line) => line !== '')
     .join('\n');
 }
 
-function blockToText(block: Block): string {
+function blockToText(block: Block, shown: (text: TextObject) => string): string {
   switch (block.type) {
     case 'header':
       return `== ${block.text.text} ==`;
@@ -32,8 +44,4 @@ function blockToText(block: Block): string {
     case 'actions':
       return block.elements.map((element) => `[${element.text.text}]`).join(' ');
   }
-}
-
-function shown(text: TextObject): string {
-  return text.type === 'mrkdwn' ? unescapeMrkdwn(text.text) : text.text;
 }
