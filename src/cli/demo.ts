@@ -59,6 +59,11 @@ export async function demo(argv: string[]): Promise<number> {
     process.stderr.write(`--room ${values.room}: give a whole number of simulated attendees from 0 to ${MAX_ROOM}.\n`);
     return 2;
   }
+  const agents = Number(values.agents);
+  if (!Number.isInteger(agents) || agents < 1 || agents > MAX_AGENTS) {
+    process.stderr.write(`--agents ${values.agents}: give a whole number of simulated agents from 1 to ${MAX_AGENTS}.\n`);
+    return 2;
+  }
   const logFile = join(tmpdir(), `workshop-bot-demo-${process.pid}.log`);
   const stops: Array<() => Promise<void>> = [];
   try {
@@ -71,7 +76,7 @@ export async function demo(argv: string[]): Promise<number> {
     });
     if (zookeeper) stops.push(zookeeper.stop);
     const cluster = await startSimulatedCluster({
-      agents: Number(values.agents),
+      agents,
       // The name minimesos gives a cluster whose file names none: exercise 1's "give it your name" is still to do.
       clusterName: `minimesos-${process.pid}`,
       taskStartDelayMs: 1000,
@@ -161,6 +166,8 @@ export async function demo(argv: string[]): Promise<number> {
 /** Enough simulated attendees to see a room on the board; more only slow the demo's start. */
 const DEFAULT_ROOM = 3;
 const MAX_ROOM = 20;
+/** The attached cluster's agents: exercise 4 asks for 5. */
+const MAX_AGENTS = 10;
 const NAMES = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia'];
 
 /** The demo's simulated attendees: Slack-like user ids and first names (numbered past the list). */
