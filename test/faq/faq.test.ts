@@ -117,6 +117,21 @@ describe('FAQ', () => {
     expect(faq.ask('coming from kubernetes: what is a mesos framework?').topic?.id).toBe('what-is-framework');
   });
 
+  it('answers the question that closes a chatty message, past its small talk', () => {
+    expect(
+      faq.ask('Morning! My colleague told me about this workshop over lunch, really excited. Anyway, what does the sandbox contain?').topic
+        ?.id,
+    ).toBe('what-is-sandbox');
+    expect(faq.ask('Long day, lots of coffee. How does the master get elected?').topic?.id).toBe('leader-election');
+    // Not when the message names another product, uses a course word in another sense, or ends without a question.
+    for (const question of [
+      'We moved off yarn last year, it used zk as well. How does it pick the active resource manager?',
+      "I'm training for a race next month. Which marathon should I pick?",
+      'is there coffee somewhere? my laptop battery is dying',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+  });
+
   it('corrects the outline where it is wrong', () => {
     expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
     expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
