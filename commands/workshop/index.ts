@@ -9,6 +9,7 @@ import {
   broadcastMessage,
   broadcastStartedMessage,
   broadcastStoppedMessage,
+  plural,
   roomChannelMessage,
 } from '../render/room-messages.js';
 import { prepullMessage } from '../render/workshop-messages.js';
@@ -46,7 +47,7 @@ async function prepull({ args, usage, services, out }: CommandContext): Promise<
     );
   const { images, hosts } = await services.workshop.prepull(extra, (lines) => out.post(prepullMessage(lines, false)));
   await out.reply({
-    text: `Pre-pulling ${images.length} images on ${hosts.length} Docker hosts; the message in the channel shows each host's progress.`,
+    text: `Pre-pulling ${plural(images.length, 'image')} on ${plural(hosts.length, 'Docker host')}; the message in the channel shows each host's progress.`,
   });
 }
 

@@ -20,6 +20,25 @@ export function unescapeMrkdwn(text: string): string {
   return text.replace(/&(amp|lt|gt);/g, (_, name: string) => CHARACTERS[name as keyof typeof CHARACTERS]);
 }
 
+/**
+ * Slack's references as Slack shows them, for surfaces that print mrkdwn as text: `<@U1>` as
+ * @name (or @U1), `<#C1|room>` as #room, `<!here>` as @here, `<!subteam^S1|@team>` as @team,
+ * `<https://x|label>` as "label (https://x)" and a link labelled with its own address as the address.
+ * Runs before `unescapeMrkdwn`: what someone typed is escaped, so only the bot's own markup is read.
+ */
+export function referencesToText(mrkdwn: string, nameOf: (user: string) => string | undefined = () => undefined): string {
+  return mrkdwn.replace(
+    /<([@#!])([^<>|]+)(?:\|([^<>]*))?>|<((?:https?|mailto):[^<>|\s]+)(?:\|([^<>]*))?>/gi,
+    (whole, sigil, id, label, url, text) => {
+      if (url !== undefined) return text === undefined || text === '' || text === url ? url : `${text} (${url})`;
+      if (sigil === '@') return `@${label || nameOf(id) || id}`;
+      if (sigil === '#') return `#${label || id}`;
+      if (label) return label.startsWith('@') ? label : `@${label}`;
+      return /^(?:here|channel|everyone)$/.test(id) ? `@${id}` : whole;
+    },
+  );
+}
+
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' } as const;
 const CHARACTERS = { amp: '&', lt: '<', gt: '>' } as const;
 

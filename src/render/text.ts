@@ -1,5 +1,5 @@
 import type { Block, Message, TextObject } from './blocks.js';
-import { unescapeMrkdwn } from './mrkdwn.js';
+import { referencesToText, unescapeMrkdwn } from './mrkdwn.js';
 
 /**
  * Renders a message for a terminal: the same content as Slack shows, as plain lines. Mrkdwn comes
@@ -8,10 +8,22 @@ import { unescapeMrkdwn } from './mrkdwn.js';
  * Control characters, whatever their source, are printed as escapes.
  */
 export function messageToText(message: Message): string {
-  if (!message.blocks || message.blocks.length === 0) return printable(unescapeMrkdwn(message.text));
+  return render(message, unescapeMrkdwn);
+}
+
+/**
+ * `messageToText` for a person at a terminal: mentions, channels and links read as Slack shows them
+ * (`@Ada`, `#room`, `label (url)`) rather than as the markup Slack receives. `nameOf` names a user id.
+ */
+export function readableText(message: Message, nameOf?: (user: string) => string | undefined): string {
+  return render(message, (mrkdwn) => unescapeMrkdwn(referencesToText(mrkdwn, nameOf)));
+}
+
+function render(message: Message, mrkdwnToText: (mrkdwn: string) => string): string {
+  if (!message.blocks || message.blocks.length === 0) return printable(mrkdwnToText(message.text));
   return printable(
     message.blocks
-      .map(blockToText)
+      .map((block) => blockToText(block, (text) => (text.type === 'mrkdwn' ? mrkdwnToText(text.text) : text.text)))
       .filter((line) => line !== '')
       .join('\n'),
   );
@@ -28,7 +40,7 @@ function printable(text: string): string {
 
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-function blockToText(block: Block): string {
+function blockToText(block: Block, shown: (text: TextObject) => string): string {
   switch (block.type) {
     case 'header':
       return `== ${block.text.text} ==`;
@@ -46,8 +58,4 @@ function blockToText(block: Block): string {
     case 'actions':
       return block.elements.map((element) => `[${element.text.text}]`).join(' ');
   }
-}
-
-function shown(text: TextObject): string {
-  return text.type === 'mrkdwn' ? unescapeMrkdwn(text.text) : text.text;
 }
