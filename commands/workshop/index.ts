@@ -71,7 +71,7 @@ function parseBroadcast(args: string, usage: string): { dm: boolean; text: strin
   }
   if (text.length > LIMITS.sectionText) {
     throw new UserError(
-      `A broadcast may be at most ${LIMITS.sectionText} characters; this one has ${text.length}.`,
+      `A broadcast may be at most ${LIMITS.sectionText.toLocaleString('en-US')} characters; this one has ${text.length.toLocaleString('en-US')}.`,
       'Shorten it, or link to a longer text.',
     );
   }

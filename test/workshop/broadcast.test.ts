@@ -145,8 +145,9 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
       'Unknown option --everyone. The only option here is --dm.',
     );
     expect((await room.run(INSTRUCTOR, `/workshop broadcast ${'x'.repeat(3001)}`)).text).toContain(
-      'A broadcast may be at most 3000 characters; this one has 3001.',
+      'A broadcast may be at most 3,000 characters; this one has 3,001.',
     );
+    expect((await room.run(INSTRUCTOR, `/workshop broadcast ${'x'.repeat(45_000)}`)).text).toContain('this one has 45,000.');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(room.fake.callsOf('chat.postMessage')).toEqual([]);
   });
