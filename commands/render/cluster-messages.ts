@@ -38,6 +38,13 @@ export const clusterMessages: ClusterMessages = {
       ],
     };
   },
+  removed(record) {
+    const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} was removed${record.status === 'ready' ? '' : ' before it was ready'}`;
+    return {
+      text: title,
+      blocks: [section(`:wastebasket: *${title}*`), context('`/cluster up` builds a new one whenever they want.')],
+    };
+  },
 };
 
 /** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */

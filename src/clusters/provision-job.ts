@@ -43,6 +43,8 @@ export function warmJob(data: WarmJobData): { name: 'warm'; data: WarmJobData; o
 export interface DownJobData {
   attendee: string;
   clusterId: string;
+  /** The attendee's record as it was removed: its progress message in the channel then says the cluster is gone. */
+  record?: ClusterRecord;
 }
 
 /** How cluster progress looks to the attendee; the /cluster command renders it. */
@@ -53,6 +55,8 @@ export interface ClusterMessages {
   /** Where it answers and the export lines, sent to its owner alone. */
   endpoints(record: ClusterRecord): Message;
   failed(record: ClusterRecord, error: string): Message;
+  /** The progress message's last word when the cluster is removed (`/cluster down`, a session's end), built or not. */
+  removed(record: ClusterRecord): Message;
 }
 
 export interface ClusterJobDeps {
@@ -77,8 +81,14 @@ export interface ClusterJobDeps {
 export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData | WarmJobData> {
   return async (job, token, signal) => {
     if (job.name === 'down') {
-      await deps.backend.destroy(job.data.clusterId);
-      return { destroyed: job.data.clusterId };
+      const { clusterId, record } = job.data as DownJobData;
+      await deps.backend.destroy(clusterId);
+      // Else the channel goes on saying "queued…", "agents…" or "ready" about a cluster that is gone.
+      if (record?.progressMessage)
+        await deps.notifier
+          .update(record.progressMessage, deps.messages.removed(record))
+          .catch((err: unknown) => deps.log.warn({ err, clusterId }, 'could not say the cluster was removed'));
+      return { destroyed: clusterId };
     }
     if (job.name === 'warm') return runWarm(deps, job as Job<WarmJobData>, signal);
     return runUp(deps, job as Job<UpJobData>, token, signal);
@@ -109,6 +119,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       spec,
       signal,
       onProgress: (step, detail) => {
+        // Removed meanwhile: what the backend still reports (an image it goes on building) is no news.
+        if (cancelled.signal.aborted) return;
         void job.updateProgress({ step, ...(detail ? { detail } : {}) });
         record = { ...record, step };
         progress.show(deps.messages.progress(record, step, detail));
@@ -155,7 +167,11 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     }
     // Nothing half-built may stay behind, whatever went wrong.
     await deps.backend.destroy(clusterId).catch((err: unknown) => log.error({ err }, 'cleanup after a failed provisioning failed'));
-    if (removed) return { skipped: 'the cluster was removed while it was being built' };
+    if (removed) {
+      // The last edit of this message, after any step shown while the removal was under way.
+      await progress.finish(deps.messages.removed(record));
+      return { skipped: 'the cluster was removed while it was being built' };
+    }
     const failed = await deps.registry.update(attendee, { status: 'failed', error: message });
     if (failed) await progress.finish(deps.messages.failed(failed, message));
     throw new UnrecoverableError(message);

@@ -119,7 +119,7 @@ export class ClusterService {
     const waitingUp = await queue.getJob(upJobId(attendee, record.clusterId));
     if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState()))
       await waitingUp.remove().catch(() => undefined);
-    const data: DownJobData = { attendee, clusterId: record.clusterId };
+    const data: DownJobData = { attendee, clusterId: record.clusterId, record };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
     await waitForJob(queue, job, timeoutMs);
     // Its room on the host may go to a warm cluster the pool lacked for want of room.

@@ -133,6 +133,35 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(notifier.updates.some((update) => update.message.text.includes('is ready'))).toBe(false);
   }, 30_000);
 
+  it("after /cluster down, the channel's message says the cluster was removed: while building, waiting in line, or ready", async () => {
+    const announce = (attendee: string) => async () => ({ channel: 'C1', ts: attendee });
+    const lastEdit = (notifier: RecordingNotifier, ts: string) =>
+      notifier.updates.filter((update) => update.ref.ts === ts).at(-1)?.message.text;
+    const building = await setup(new ScriptedBackend({ hangAt: 'agents' }));
+    for (const attendee of ['U0BUILD1', 'U0BUILD2', 'U0INLINE']) await building.service.up(attendee, specFromFlags({}), announce(attendee));
+    // Concurrency 2: two builds stop at the agents, the third waits in line.
+    await until(
+      async () =>
+        (await building.service.get('U0BUILD1'))?.step === 'agents' && (await building.service.get('U0BUILD2'))?.step === 'agents',
+    );
+    const inLine = (await building.service.get('U0INLINE'))!;
+    expect(inLine.status).toBe('queued');
+    await building.service.down('U0BUILD1');
+    await building.service.down('U0INLINE');
+    expect(lastEdit(building.notifier, 'U0INLINE')).toBe(`<@U0INLINE>'s cluster ${inLine.clusterId} was removed before it was ready`);
+    await until(async () => lastEdit(building.notifier, 'U0BUILD1')?.includes('was removed before it was ready') ?? false);
+    // The build noticed and stopped: no step it was still reporting comes after.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(lastEdit(building.notifier, 'U0BUILD1')).toContain('was removed before it was ready');
+    await building.service.down('U0BUILD2');
+
+    const built = await setup(new ScriptedBackend({}));
+    await built.service.up('U0DONE', specFromFlags({}), announce('U0DONE'));
+    await until(async () => (await built.service.get('U0DONE'))?.status === 'ready');
+    const { clusterId } = (await built.service.down('U0DONE'))!;
+    expect(lastEdit(built.notifier, 'U0DONE')).toBe(`<@U0DONE>'s cluster ${clusterId} was removed`);
+  }, 30_000);
+
   it('times each finished build, so the next estimates follow how fast the room moves', async () => {
     const { service } = await setup(new ScriptedBackend({}));
     // Nothing built yet: a first guess of a minute per build, then the build itself.
