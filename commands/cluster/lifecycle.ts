@@ -11,7 +11,7 @@ import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
-import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
+import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, failedHint, progressBar } from '../render/cluster-messages.js';
 import { attachedText, noArguments, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -177,7 +177,9 @@ export function infoMessage(record: ClusterRecord, simulated = false, owner?: st
   const down = owner ? `\`/cluster down\` with <@${owner}>` : '`/cluster down`';
   const hint =
     record.status === 'failed'
-      ? `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
+      ? record.errorHint
+        ? failedHint(record, down)
+        : `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
       : `It is being built; this message in the channel shows its progress. ${down} cancels it.`;
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
 }

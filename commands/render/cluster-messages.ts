@@ -34,7 +34,7 @@ export const clusterMessages: ClusterMessages = {
       text: title,
       blocks: [
         section(`:x: *${title}*\n${progressBar(record.step as ProvisionStep | undefined, true)}\nWhat failed: ${escapeMrkdwn(error)}`),
-        context('Run `/cluster down` to clean up, then `/cluster up` to try again. If it fails again, tell the instructor.'),
+        context(failedHint(record)),
       ],
     };
   },
@@ -46,6 +46,13 @@ export const clusterMessages: ClusterMessages = {
     };
   },
 };
+
+/** What to do about a failed build: what the build said would fix it, else to try once more. */
+export function failedHint(record: ClusterRecord, down = '`/cluster down`'): string {
+  return record.errorHint
+    ? `${record.errorHint} First ${down} clears this one.`
+    : `Run ${down} to clean up, then \`/cluster up\` to try again. If it fails again, tell the instructor.`;
+}
 
 /** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
 export function endpointsMessage(

@@ -51,6 +51,8 @@ export interface ClusterRecord {
   repairs?: number;
   step?: string;
   error?: string;
+  /** What the attendee can do about `error`, when the build knew better than "try again" (mrkdwn). */
+  errorHint?: string;
   host?: string;
   createdAt: number;
   updatedAt: number;

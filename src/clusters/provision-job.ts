@@ -106,7 +106,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
 
   const startedAt = Date.now();
   // "provisioning" once the backend reports a step: until then it may still be waiting for room.
-  let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined })) ?? start;
+  let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined, errorHint: undefined })) ?? start;
   const progress = new ClusterProgress({ ...deps, log }, attendee, clusterId, record);
   const cancelled = new AbortController();
   const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
@@ -151,7 +151,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
       // The room is bigger than the pool: wait in line, visibly, instead of failing.
       progress.show(
-        deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`),
+        deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as ${error.waitsFor}.`),
       );
       await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
       await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);
@@ -172,7 +172,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       await progress.finish(deps.messages.removed(record));
       return { skipped: 'the cluster was removed while it was being built' };
     }
-    const failed = await deps.registry.update(attendee, { status: 'failed', error: message });
+    const errorHint = error instanceof UserError ? error.hint : undefined;
+    const failed = await deps.registry.update(attendee, { status: 'failed', error: message, ...(errorHint ? { errorHint } : {}) });
     if (failed) await progress.finish(deps.messages.failed(failed, message));
     throw new UnrecoverableError(message);
   } finally {

@@ -1,13 +1,16 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { infoMessage } from '../../commands/cluster/lifecycle.js';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
 import { BuildStats } from '../../src/clusters/build-stats.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { ClusterService } from '../../src/clusters/service.js';
+import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
+import { messageToText } from '../../src/render/text.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { ScriptedBackend } from '../support/scripted-backend.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -73,6 +76,23 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(last).toContain('/cluster down');
     expect(backend.destroyed).toContain(record.clusterId);
   }, 30_000);
+
+  it('a build the attendee can fix ends with what to change, in the channel and in /cluster info, not "try again"', async () => {
+    const error = new UserError(
+      'The image "nosuch/agent:1.0" does not exist on its registry (or is private).',
+      'Check its name and tag: `imageName` and `imageTag` in your minimesosFile.',
+    );
+    const { service, notifier } = await setup(new ScriptedBackend({ failAt: 'pulling images', error }));
+    await service.up('U0NOIMAGE', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    await until(async () => (await service.get('U0NOIMAGE'))?.status === 'failed');
+    const told = 'Check its name and tag: `imageName` and `imageTag` in your minimesosFile. First `/cluster down` clears this one.';
+    const channel = messageToText(notifier.updates.at(-1)!.message);
+    expect(channel).toContain('What failed: The image "nosuch/agent:1.0" does not exist on its registry (or is private).');
+    expect(channel).toContain(told);
+    expect(channel).not.toContain('try again');
+    expect(messageToText(infoMessage((await service.get('U0NOIMAGE'))!))).toContain(told);
+    await service.down('U0NOIMAGE');
+  });
 
   it('a ready build says so in the channel without any address, and sends the endpoints to its owner alone', async () => {
     const { service, notifier } = await setup(new ScriptedBackend({}));

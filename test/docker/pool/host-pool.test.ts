@@ -8,6 +8,7 @@ import { localImage } from '../../../src/docker/image-names.js';
 import { clusterLabels } from '../../../src/docker/labels.js';
 import { buildLocalImages } from '../../../src/docker/local-images.js';
 import { HostPool } from '../../../src/docker/pool/host-pool.js';
+import { UserError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
 
@@ -65,5 +66,28 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
     const error = await full.place('needs-disk', { memoryBytes: 1e8, nanoCpus: 1e9, diskBytes: 1e8 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NoCapacityError);
     expect((error as Error).message).toBe('no Docker host has room (1 low on disk)');
+  });
+  it('refuses a cluster bigger than the host could ever take, instead of letting it wait for room forever', async () => {
+    const small = pool(0);
+    await small.start();
+    const error = await small.place('too-big', { memoryBytes: 1e15, nanoCpus: 1e9 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(
+      /^This cluster needs 931322\.6 GB of memory on one Docker host, and the largest host here gives clusters \d+\.\d GB, so it can never be built here\.$/,
+    );
+    expect((error as UserError).hint).toContain('Ask for fewer agents');
+  });
+
+  it('a build waiting on a host that does not answer is told it starts when the host answers again', async () => {
+    const silent = new HostPool(
+      connectDockerHosts(parseDockerHosts('tcp://127.0.0.1:1')),
+      () => redis,
+      { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostpool-silent', minFreeDiskBytes: 0 },
+      log,
+    );
+    await silent.start();
+    const error = await silent.place('waits', { memoryBytes: 1e8, nanoCpus: 1e9 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect(error).toMatchObject({ message: 'no Docker host has room (1 not answering)', waitsFor: 'a Docker host answers again' });
   });
 });
