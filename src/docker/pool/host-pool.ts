@@ -113,6 +113,11 @@ export class HostPool {
     return this.ledger!.room(hostId, need);
   }
 
+  /** The host a cluster's reservation is on, if it has one. */
+  reservedHost(clusterId: string): Promise<string | null> {
+    return this.ledger!.hostOf(clusterId);
+  }
+
   async release(clusterId: string): Promise<void> {
     await this.ledger?.release(clusterId);
   }
