@@ -66,7 +66,7 @@ export class DockerBackend implements ClusterBackend {
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
-    const { spec, clusterId, attendee, signal } = request;
+    const { spec, clusterId } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
     const need = this.need(roles);
     const host = await this.hostFor(clusterId, need, request.host);
