@@ -131,10 +131,16 @@ export async function info(ctx: CommandContext): Promise<void> {
   const { request, subject, services, out } = ctx;
   const record = await services.clusters.get(subject);
   if (!record) {
+    const expired = await services.clusters.expired(subject, request.user);
     await out.reply(
-      subject === request.user
-        ? reply("You don't have a cluster.", 'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.')
-        : reply(`<@${subject}> doesn't have a cluster.`, 'They start one with `/cluster up`, or link theirs with `/cluster attach`.'),
+      expired
+        ? reply(expired.message, expired.hint ?? '')
+        : subject === request.user
+          ? reply(
+              "You don't have a cluster.",
+              'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.',
+            )
+          : reply(`<@${subject}> doesn't have a cluster.`, 'They start one with `/cluster up`, or link theirs with `/cluster attach`.'),
     );
     return;
   }

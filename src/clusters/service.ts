@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../render/blocks.js';
+import { escapeMrkdwn } from '../render/mrkdwn.js';
 import type { BuildStats } from './build-stats.js';
 import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 import { type ClusterSpec, summariseSpec } from './cluster-spec.js';
@@ -193,9 +194,24 @@ export class ClusterService {
    * or, when `asker` is someone else (an instructor looking), about the attendee.
    */
   async ready(attendee: string, asker = attendee): Promise<ReadyCluster> {
-    const usable = readyOrWhy(await this.registry.get(attendee), asker === attendee ? undefined : attendee);
+    const record = await this.registry.get(attendee);
+    const other = asker === attendee ? undefined : attendee;
+    if (!record) throw (await this.expired(attendee, asker)) ?? readyOrWhy(null, other);
+    const usable = readyOrWhy(record, other);
     if (usable instanceof UserError) throw usable;
     return usable;
+  }
+
+  /** When the attendee's last cluster reached its time limit (within a day): that, and what to do, said to `asker`. */
+  async expired(attendee: string, asker = attendee): Promise<UserError | null> {
+    const other = asker === attendee ? undefined : attendee;
+    const expired = await this.registry.expired(attendee);
+    if (!expired) return null;
+    const label = expired.clusterName ? `"${escapeMrkdwn(expired.clusterName)}"` : expired.clusterId;
+    return new UserError(
+      `${other ? `<@${other}>'s` : 'Your'} cluster ${label} reached its time limit at ${new Date(expired.expiredAt).toISOString().slice(11, 16)} UTC and was removed, with its apps.`,
+      `${other ? 'They build' : 'Build'} a new one with \`/cluster up\`, then install the apps again with \`/cluster install\`.`,
+    );
   }
 
   /** `ready` for several attendees in one round trip: each one's usable cluster, or the UserError `ready` would throw. */
