@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DelayedError, type Job, type JobsOptions, type Processor, UnrecoverableError } from 'bullmq';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -106,7 +107,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
 
   const startedAt = Date.now();
   // "provisioning" once the backend reports a step: until then it may still be waiting for room.
-  let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined, errorHint: undefined })) ?? start;
+  let record: ClusterRecord =
+    start.error || start.errorHint ? ((await deps.registry.update(attendee, { error: undefined, errorHint: undefined })) ?? start) : start;
   const progress = new ClusterProgress({ ...deps, log }, attendee, clusterId, record);
   const cancelled = new AbortController();
   const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
@@ -149,11 +151,14 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
-      // The room is bigger than the pool: wait in line, visibly, instead of failing.
-      progress.show(
-        deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as ${error.waitsFor}.`),
-      );
-      await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
+      // The room is bigger than the pool: wait in line, visibly, instead of failing. It looks for room
+      // every few seconds; the message (and the record the board follows) change only when the reason does.
+      const waiting = { step: 'queued', detail: `Waiting for room: ${error.message}. Your build starts as soon as ${error.waitsFor}.` };
+      if (!isDeepStrictEqual(job.progress, waiting)) {
+        progress.show(deps.messages.progress(record, 'queued', waiting.detail));
+        await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
+        await job.updateProgress(waiting);
+      }
       await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);
       throw new DelayedError();
     }

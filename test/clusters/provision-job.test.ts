@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { infoMessage } from '../../commands/cluster/lifecycle.js';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
+import { NoCapacityError } from '../../src/clusters/backend.js';
 import { BuildStats } from '../../src/clusters/build-stats.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
@@ -84,7 +85,8 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     );
     const { service, notifier } = await setup(new ScriptedBackend({ failAt: 'pulling images', error }));
     await service.up('U0NOIMAGE', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
-    await until(async () => (await service.get('U0NOIMAGE'))?.status === 'failed');
+    // The record says failed first, then the message is edited.
+    await until(async () => notifier.updates.some((update) => update.message.text.includes('could not be built')));
     const told = 'Check its name and tag: `imageName` and `imageTag` in your minimesosFile. First `/cluster down` clears this one.';
     const channel = messageToText(notifier.updates.at(-1)!.message);
     expect(channel).toContain('What failed: The image "nosuch/agent:1.0" does not exist on its registry (or is private).');
@@ -180,6 +182,19 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await until(async () => (await built.service.get('U0DONE'))?.status === 'ready');
     const { clusterId } = (await built.service.down('U0DONE'))!;
     expect(lastEdit(built.notifier, 'U0DONE')).toBe(`<@U0DONE>'s cluster ${clusterId} was removed`);
+  }, 30_000);
+
+  it('a build waiting for room edits its message once, not at every look for room', async () => {
+    const backend = new ScriptedBackend({ noRoom: new NoCapacityError('all 1 Docker host is full') });
+    const { service, notifier } = await setup(backend);
+    await service.up('U0WAITS', specFromFlags({}), async () => ({ channel: 'C1', ts: 'U0WAITS' }));
+    // Two more looks for room, 5 s apart.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const waiting = notifier.updates.filter((update) => update.ref.ts === 'U0WAITS');
+    expect(waiting.map((update) => messageToText(update.message))).toEqual([
+      expect.stringContaining('Waiting for room: all 1 Docker host is full. Your build starts as soon as a cluster is removed.'),
+    ]);
+    await service.down('U0WAITS');
   }, 30_000);
 
   it('times each finished build, so the next estimates follow how fast the room moves', async () => {
