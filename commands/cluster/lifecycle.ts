@@ -4,6 +4,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, specWarnings } from '../../src/clusters/minimesos-file/index.js';
+import type { RemovedCluster } from '../../src/clusters/service.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
@@ -205,20 +206,27 @@ export async function down(ctx: CommandContext): Promise<void> {
       ? reply(
           record.kind === 'attached'
             ? `Detached <@${subject}>'s cluster (${record.endpoints?.master ?? 'attached'}); it keeps running, it is theirs.`
-            : `Destroyed <@${subject}>'s minimesos cluster with ID ${record.clusterId}.`,
+            : `Destroyed <@${subject}>'s minimesos cluster with ID ${record.clusterId}${pendingRemoval(record)}`,
           'They can build a new one with `/cluster up` whenever they want.',
         )
       : reply(`<@${subject}> has no cluster, so there is nothing to destroy.`, '`/workshop attendees` shows who has one.'),
   );
 }
 
-function downMessage(record: ClusterRecord | null): Message {
+export function downMessage(record: RemovedCluster | null): Message {
   if (!record) return reply('You have no cluster, so there is nothing to destroy.', '`/cluster up` starts one.');
   const what =
     record.kind === 'attached'
       ? `Detached ${record.endpoints?.master ?? 'your cluster'} (it keeps running; it is yours).`
-      : `Destroyed minimesos cluster with ID ${record.clusterId}.`;
+      : `Destroyed minimesos cluster with ID ${record.clusterId}${pendingRemoval(record)}`;
   return reply(what, '`/cluster up` builds a new one whenever you want.');
+}
+
+/** The end of "Destroyed … cluster with ID n": its containers may outlive the reply when no worker was free. */
+function pendingRemoval(record: RemovedCluster): string {
+  return record.removalPending
+    ? ": it is no longer anyone's, and its containers are removed as soon as one of the bot's workers is free (none was within a minute; if that lasts, tell the instructor)."
+    : '.';
 }
 
 export async function attach({ args, usage, request, services, out }: CommandContext): Promise<void> {

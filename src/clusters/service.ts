@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { type Queues, waitForJob } from '../queue/queues.js';
+import { JobTimeoutError, type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../render/blocks.js';
 import { escapeMrkdwn } from '../render/mrkdwn.js';
 import type { BuildStats } from './build-stats.js';
@@ -111,7 +111,7 @@ export class ClusterService {
    * Removes the attendee's cluster (idempotent). A queued `up` is dropped, a running one notices the
    * record is gone and stops; the containers are removed by a `down` job, awaited here.
    */
-  async down(attendee: string, timeoutMs = 120_000): Promise<ClusterRecord | null> {
+  async down(attendee: string, timeoutMs = 60_000): Promise<RemovedCluster | null> {
     const record = await this.registry.get(attendee);
     if (!record) return null;
     await this.registry.remove(attendee);
@@ -122,7 +122,13 @@ export class ClusterService {
       await waitingUp.remove().catch(() => undefined);
     const data: DownJobData = { attendee, clusterId: record.clusterId, record };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
-    await waitForJob(queue, job, timeoutMs);
+    try {
+      await waitForJob(queue, job, timeoutMs);
+    } catch (error) {
+      // No worker took it in time (all busy, or none running): the record is gone and the job will run.
+      if (error instanceof JobTimeoutError) return { ...record, removalPending: true };
+      throw error;
+    }
     // Its room on the host may go to a warm cluster the pool lacked for want of room.
     if ((await this.warm?.target())?.count) await this.warm?.requestRefill();
     return record;
@@ -220,6 +226,9 @@ export class ClusterService {
     return new Map(attendees.map((attendee, index) => [attendee, readyOrWhy(records[index] ?? null)]));
   }
 }
+
+/** A removed cluster; `removalPending`: its containers are still there, their removal queued for a worker. */
+export type RemovedCluster = ClusterRecord & { removalPending?: boolean };
 
 const sameMessage = (a: MessageRef, b: MessageRef) => a.channel === b.channel && a.ts === b.ts;
 

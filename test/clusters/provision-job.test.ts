@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { infoMessage } from '../../commands/cluster/lifecycle.js';
+import { downMessage, infoMessage } from '../../commands/cluster/lifecycle.js';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
 import { NoCapacityError } from '../../src/clusters/backend.js';
 import { BuildStats } from '../../src/clusters/build-stats.js';
@@ -69,6 +69,8 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(result.queued).toBe(true);
     // Three attempts with backoff (2 s, 4 s): the record says failed only after the last.
     await until(async () => (await service.get('U0FAIL'))?.status === 'failed', 20_000);
+    // The record says failed first, then the message is edited.
+    await until(async () => notifier.updates.some((update) => update.message.text.includes('could not be built')));
     const record = (await service.get('U0FAIL'))!;
     expect(record.error).toBe('master did not answer within 60 s');
     const last = JSON.stringify(notifier.updates.at(-1)?.message);
@@ -196,6 +198,24 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     ]);
     await service.down('U0WAITS');
   }, 30_000);
+
+  it('/cluster down with no worker running answers in time: removed, its containers going when a worker is free', async () => {
+    const prefix = uniquePrefix('noworker').slice(0, -1);
+    const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
+    const queues = new Queues(testRedisUrl()!, prefix, log);
+    connections.push(redis);
+    closers.push(() => queues.close());
+    const service = new ClusterService(new ClusterRegistry(() => redis), queues, new BuildStats(() => redis), { maxAgents: 5 });
+    await service.up('U0NOWORKER', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    const removed = await service.down('U0NOWORKER', 1000);
+    expect(removed?.removalPending).toBe(true);
+    expect(await service.get('U0NOWORKER')).toBeNull();
+    expect(messageToText(downMessage(removed))).toContain(
+      `Destroyed minimesos cluster with ID ${removed!.clusterId}: it is no longer anyone's, and its containers are removed as soon as one of the bot's workers is free`,
+    );
+    // The removal waits in the queue for a worker.
+    expect(await queues.get('clusters').getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
 
   it('times each finished build, so the next estimates follow how fast the room moves', async () => {
     const { service } = await setup(new ScriptedBackend({}));
