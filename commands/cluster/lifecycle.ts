@@ -181,13 +181,14 @@ export function infoMessage(record: ClusterRecord, simulated = false, owner?: st
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
   ];
   if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
+  if (record.status === 'queued' && record.waitingFor) lines.push(escapeMrkdwn(record.waitingFor));
   const down = owner ? `\`/cluster down\` with <@${owner}>` : '`/cluster down`';
   const hint =
     record.status === 'failed'
       ? record.errorHint
         ? failedHint(record, down)
         : `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
-      : `It is being built; this message in the channel shows its progress. ${down} cancels it.`;
+      : `${record.status === 'queued' ? 'It waits to be built' : 'It is being built'}; its message in the channel shows its progress. ${down} cancels it.`;
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
 }
 

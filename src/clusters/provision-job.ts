@@ -127,7 +127,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
         record = { ...record, step };
         progress.show(deps.messages.progress(record, step, detail));
         void deps.registry
-          .update(attendee, { status: 'provisioning', step })
+          .update(attendee, { status: 'provisioning', step, waitingFor: undefined })
           .catch((err: unknown) => log.warn({ err }, 'could not record progress'));
       },
     });
@@ -156,7 +156,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       const waiting = { step: 'queued', detail: `Waiting for room: ${error.message}. Your build starts as soon as ${error.waitsFor}.` };
       if (!isDeepStrictEqual(job.progress, waiting)) {
         progress.show(deps.messages.progress(record, 'queued', waiting.detail));
-        await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
+        await deps.registry.update(attendee, { status: 'queued', step: 'queued', waitingFor: waiting.detail });
         await job.updateProgress(waiting);
       }
       await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);

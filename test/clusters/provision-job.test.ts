@@ -196,6 +196,9 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(waiting.map((update) => messageToText(update.message))).toEqual([
       expect.stringContaining('Waiting for room: all 1 Docker host is full. Your build starts as soon as a cluster is removed.'),
     ]);
+    expect((await service.get('U0WAITS'))?.waitingFor).toBe(
+      'Waiting for room: all 1 Docker host is full. Your build starts as soon as a cluster is removed.',
+    );
     await service.down('U0WAITS');
   }, 30_000);
 
