@@ -76,6 +76,8 @@ export interface ClusterJobDeps {
   announceDeadlineMs?: number;
   /** The warm pool, for `warm` jobs. */
   warm?: WarmPool;
+  /** Which errors mean the bot's own database did not answer (ioredis' "Command timed out" would read like the attendee's command). */
+  isStoreUnavailable?: (error: unknown) => boolean;
 }
 
 /** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
@@ -167,7 +169,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     const lastAttempt = removed || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!lastAttempt) {
       log.warn({ err: error }, 'provisioning failed; BullMQ will retry');
-      progress.show(deps.messages.progress(record, 'queued', `retrying after: ${message}`));
+      const why = deps.isStoreUnavailable?.(error) ? "the bot's database did not answer for a moment (what was built is kept)" : message;
+      progress.show(deps.messages.progress(record, 'queued', `retrying after: ${why}`));
       throw error;
     }
     // Nothing half-built may stay behind, whatever went wrong.

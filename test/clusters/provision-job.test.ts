@@ -12,6 +12,7 @@ import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
 import { messageToText } from '../../src/render/text.js';
+import { isRedisUnavailable } from '../../src/store/redis.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { ScriptedBackend } from '../support/scripted-backend.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -26,7 +27,10 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await Promise.all(connections.map((connection) => connection.quit()));
   });
 
-  async function setup(backend: ScriptedBackend, options: { announceDeadlineMs?: number } = {}) {
+  async function setup(
+    backend: ScriptedBackend,
+    options: { announceDeadlineMs?: number; isStoreUnavailable?: (error: unknown) => boolean } = {},
+  ) {
     const prefix = uniquePrefix('jobs').slice(0, -1);
     const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
     connections.push(redis);
@@ -79,6 +83,19 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(last).toContain('/cluster down');
     expect(backend.destroyed).toContain(record.clusterId);
   }, 30_000);
+
+  it('a build retried after the database blinked says so, not "Command timed out"', async () => {
+    const backend = new ScriptedBackend({ failAt: 'master', error: new Error('Command timed out') });
+    const { service, notifier } = await setup(backend, { isStoreUnavailable: isRedisUnavailable });
+    await service.up('U0BLINK', specFromFlags({}), async () => ({ channel: 'C1', ts: 'U0BLINK' }));
+    await until(async () => notifier.updates.some((update) => update.ref.ts === 'U0BLINK' && update.message.text.includes('queued')));
+    const retry = messageToText(
+      notifier.updates.find((update) => update.ref.ts === 'U0BLINK' && update.message.text.includes('queued'))!.message,
+    );
+    expect(retry).toContain("retrying after: the bot's database did not answer for a moment (what was built is kept)");
+    expect(retry).not.toContain('Command timed out');
+    await service.down('U0BLINK');
+  });
 
   it('a build the attendee can fix ends with what to change, in the channel and in /cluster info, not "try again"', async () => {
     const error = new UserError(
