@@ -23,7 +23,7 @@ const TAG_OR_DIGEST_SOURCE = String.raw`(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{6
 const TAG_OR_DIGEST = new RegExp(`${TAG_OR_DIGEST_SOURCE}$`);
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
 const IMAGE_REFERENCE = new RegExp(
-  String.raw`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*` + `${TAG_OR_DIGEST_SOURCE}?$`,
+  String.raw`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*${TAG_OR_DIGEST_SOURCE}?$`,
 );
 
 /** Docker's own limit on a repository name (the tag or digest comes on top). */

@@ -38,7 +38,8 @@ function printable(text: string): string {
   return text.replace(TERMINAL_CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** C0 and C1 controls but tab and newline, which the terminal lays out. */
+const TERMINAL_CONTROL = /(?![\t\n])\p{Cc}/gu;
 
 function blockToText(block: Block, shown: (text: TextObject) => string): string {
   switch (block.type) {
