@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { isRedisUnavailable } from '../store/redis.js';
 import type { RoomChanges } from './changes.js';
 import { BOARD_PATH, type BoardLink } from './link.js';
-import { boardFragment, boardPage } from './page.js';
+import { type BoardParts, boardPage, boardParts, joinParts, partsChange } from './page.js';
 import type { RoomBoard } from './room.js';
 
 /** An HTTP route as Bolt's `customRoutes` takes it (path parameters in `req.params`). */
@@ -28,6 +28,8 @@ export interface BoardWebOptions {
 interface Stream {
   res: ServerResponse;
   token: string;
+  /** The board this page shows (as last sent to it): later versions are sent as what changed from it. */
+  shows?: BoardParts;
 }
 
 /** Browsers wait this long before reconnecting a dropped stream. */
@@ -36,8 +38,10 @@ const RECONNECT_MS = 3000;
 /**
  * The projector's board over HTTP: `GET /board/<token>` (the page) and `GET /board/<token>/events`
  * (server-sent events). While any page is open it listens to room changes, reads the room again
- * (once per burst of changes, and every `refreshMs`) and sends the board to every page when it
- * looks different. A wrong token is a 404, like any unknown path.
+ * (once per burst of changes, and every `refreshMs`) and sends each page what changed since the
+ * board it shows: the whole board (`board`) to a new page or when the grid itself changed (someone
+ * came, the order moved), else only the head and rows that changed (`rows`): a pass in a room of
+ * 500 is about 1 kB instead of the whole board's 160. A wrong token is a 404, like any unknown path.
  */
 export class BoardWeb {
   private readonly streams = new Set<Stream>();
@@ -46,7 +50,6 @@ export class BoardWeb {
   private settling: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
-  private lastSent: string | undefined;
   private readonly options: Required<BoardWebOptions>;
 
   constructor(
@@ -112,8 +115,7 @@ export class BoardWeb {
       if (this.streams.size === 0) this.idle();
     });
     this.listen();
-    // A new page gets the board now, whether or not it changed since the last send.
-    this.lastSent = undefined;
+    // A new page gets the whole board now (it shows nothing the server knows of yet).
     this.read();
   }
 
@@ -136,7 +138,6 @@ export class BoardWeb {
     this.timers = [];
     clearTimeout(this.settling);
     this.settling = undefined;
-    this.lastSent = undefined;
   }
 
   /** A burst of changes (a build's steps, a check of six steps) is read once, shortly after it. */
@@ -165,13 +166,21 @@ export class BoardWeb {
 
   private async readAndSend(): Promise<void> {
     try {
-      const html = boardFragment(await this.board.snapshot());
-      if (html === this.lastSent) return;
-      this.lastSent = html;
-      this.sendAll(`event: board\ndata: ${JSON.stringify({ html })}\n\n`);
+      const parts = boardParts(await this.board.snapshot());
+      let whole: string | undefined;
+      for (const stream of this.streams) {
+        const change = stream.shows ? partsChange(stream.shows, parts) : undefined;
+        stream.shows = parts;
+        if (!change) {
+          whole ??= `event: board\ndata: ${JSON.stringify({ html: joinParts(parts) })}\n\n`;
+          stream.res.write(whole);
+        } else if (change.head !== undefined || change.rows.length > 0)
+          stream.res.write(`event: rows\ndata: ${JSON.stringify(change)}\n\n`);
+      }
     } catch (error) {
       this.log.warn({ err: error }, 'the board could not read the room');
-      this.lastSent = undefined;
+      // Pages get the whole board once the room can be read again.
+      for (const stream of this.streams) stream.shows = undefined;
       const message = isRedisUnavailable(error)
         ? "Updates paused: the board can't reach its database; it keeps trying."
         : 'Updates paused: the board could not read the room; it keeps trying.';
