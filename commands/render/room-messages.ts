@@ -209,22 +209,31 @@ export interface PeopleGroup {
 
 /**
  * Groups of people as `• label: @a, @b, …`, each in as many sections as it takes. Their mentions
- * share, in order, what MESSAGE_TEXT_BUDGET leaves after the message's `others` blocks and the
- * labels: once it is spent, a group says how many more it has and `rest` (where to see them all).
- * Nobody is left out without being counted.
+ * share what MESSAGE_TEXT_BUDGET leaves after the message's `others` blocks and the labels, fairly:
+ * a group needing less than its share leaves the rest to the others. A group that cannot name
+ * everyone says how many more it has and `rest` (where to see them all): nobody is left uncounted.
  */
 export function peopleBlocks(groups: PeopleGroup[], others: Block[], rest: string): Block[] {
-  const tail = (shown: number, more: number) => (more === 0 ? '' : shown > 0 ? ` and ${more} more (${rest})` : rest);
+  const mentioned = groups.map(({ people }) => people.map((person) => (/^[CG]/.test(person) ? `<#${person}>` : `<@${person}>`)));
+  const needs = mentioned.map((mentions) => mentions.reduce((sum, mention) => sum + mention.length + 2, 0));
   let budget = MESSAGE_TEXT_BUDGET - textLength(others) - groups.reduce((sum, group) => sum + group.label.length + 40 + rest.length, 0);
-  return groups.flatMap(({ label, people }) => {
+  const allowed = new Array<number>(groups.length);
+  const byNeed = needs.map((need, index) => ({ need, index })).sort((a, b) => a.need - b.need);
+  for (const [position, { need, index }] of byNeed.entries()) {
+    allowed[index] = Math.max(0, Math.min(need, Math.floor(budget / (byNeed.length - position))));
+    budget -= allowed[index];
+  }
+  return groups.flatMap(({ label }, index) => {
     const shown: string[] = [];
-    for (const person of people) {
-      const mention = /^[CG]/.test(person) ? `<#${person}>` : `<@${person}>`;
-      if (mention.length + 2 > budget) break;
+    let used = 0;
+    for (const mention of mentioned[index]!) {
+      if (used + mention.length + 2 > allowed[index]!) break;
       shown.push(mention);
-      budget -= mention.length + 2;
+      used += mention.length + 2;
     }
-    return listSections(`• ${label}: `, shown, tail(shown.length, people.length - shown.length)).map((part) => section(part));
+    const more = mentioned[index]!.length - shown.length;
+    const tail = more === 0 ? '' : shown.length > 0 ? ` and ${more} more (${rest})` : rest;
+    return listSections(`• ${label}: `, shown, tail).map((part) => section(part));
   });
 }
 
