@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HomeView, Message } from '../../src/render/blocks.js';
@@ -121,7 +121,10 @@ describe.skipIf(!testRedisUrl())('a room of 500 attendees: what the instructor s
     const { events, text } = await room.run(INSTRUCTOR, '/workshop end --confirm');
     expect(text).toContain('Results: 500 attendees, 2500 rows (attendee × step)');
     const file = events.find((event) => event.kind === 'file')!;
-    const [header, ...rows] = parseCsv(await readFile(String(file.payload.path), 'utf8'));
+    const csv = await readFile(String(file.payload.path), 'utf8');
+    // The terminal writes files where it runs: not left in the repository.
+    await rm(String(file.payload.path));
+    const [header, ...rows] = parseCsv(csv);
     expect(header).toEqual(['attendee_id', 'display_name', 'exercise', 'step', 'first_pass_at', 'attempts', 'hints_used']);
     expect(rows).toHaveLength(2500);
     expect(new Set(rows.map(([user, , , step]) => `${user} ${step}`)).size).toBe(2500);
