@@ -1,4 +1,5 @@
 import { escapeMrkdwn, unescapeMrkdwn } from './render/mrkdwn.js';
+import { INVISIBLE_CHARACTER } from './render/visible.js';
 
 /**
  * A failure the user caused or can fix: its message is shown to them as is, so it says what was
@@ -60,7 +61,7 @@ export const QUOTE_MAX_CHARS = 80;
 
 /**
  * User input quoted inside a message: in double quotes, control characters shown as escapes (so a
- * newline or a bell cannot reshape the reply), Slack's markup characters escaped (so `<!channel>` or
+ * newline, a bell or a right-to-left override cannot reshape the reply), Slack's markup characters escaped (so `<!channel>` or
  * `<https://evil.example|click here>` is shown, not sent as a ping or a link; see render/mrkdwn.ts),
  * and cut to `max` characters with the full length said. Every message that echoes what someone
  * typed goes through this; its result is mrkdwn, which the terminal shows as typed.
@@ -77,8 +78,9 @@ function visible(char: string): string {
   if (char === '\n') return '\\n';
   if (char === '\t') return '\\t';
   if (char === '\r') return '\\r';
-  // C0/C1 controls, DEL and the line/paragraph separators: invisible, or reshape what is around them.
-  return CONTROL_CHARACTER.test(char) || char === '\u2028' || char === '\u2029'
+  // C0/C1 controls, DEL, the line/paragraph separators, bidi controls and zero-width spaces: invisible,
+  // or reshape (reorder) what is around them, the rest of the reply included.
+  return CONTROL_CHARACTER.test(char) || INVISIBLE_CHARACTER.test(char) || char === '\u2028' || char === '\u2029'
     ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
     : char;
 }

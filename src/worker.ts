@@ -22,6 +22,7 @@ import { prepullImages } from './docker/prepull.js';
 import type { Logger } from './logger.js';
 import { ProgressMessage } from './notify/progress.js';
 import { type Processors, startWorkers } from './queue/queues.js';
+import { isRedisUnavailable } from './store/redis.js';
 import { broadcastProcessor, broadcastWorkerOptions } from './workshop/broadcast.js';
 import { checkinProcessor, checkinWorkerOptions } from './workshop/checkins.js';
 import type { PrepullJobData } from './workshop/prepull.js';
@@ -76,6 +77,7 @@ export function createProcessors(bot: BotApp, pool: HostPool, deployment: string
         log: log.child({ component: 'clusters' }),
         ttlMs: config.clusterTtlMs,
         stats: clusters.stats,
+        isStoreUnavailable: isRedisUnavailable,
       }),
       // A dead worker's build is taken over within ~25 s (lock expiry + stall check), even several times in a row.
       options: { concurrency: BUILDS_PER_WORKER, lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 },

@@ -11,6 +11,12 @@ describe('quote(): user input echoed in a message', () => {
     expect(quote('a\nb\tc\u0000d\u001b[31m\u2028')).toBe('"a\\nb\\tc\\u0000d\\u001b[31m\\u2028"');
   });
 
+  it('shows a right-to-left override and zero-width characters as escapes, so the rest of the reply reads as written', () => {
+    expect(quote('evil\u202Etxt.exe\u200B\u2066x\u2069')).toBe('"evil\\u202etxt.exe\\u200b\\u2066x\\u2069"');
+    // Joiners inside emoji are not touched.
+    expect(quote('👩‍💻')).toBe('"👩‍💻"');
+  });
+
   it("escapes Slack's markup, so a quoted <!channel> or disguised link is shown, not sent", () => {
     expect(quote('<!channel> <@U0BOSS> <#C0ROOM> <!subteam^S1>')).toBe(
       '"&lt;!channel&gt; &lt;@U0BOSS&gt; &lt;#C0ROOM&gt; &lt;!subteam^S1&gt;"',

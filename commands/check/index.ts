@@ -1,4 +1,5 @@
 import { quote, UserError } from '../../src/errors.js';
+import { USER_ID } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import { commandHelp } from '../../src/router/router.js';
 import type { ActionContext, CommandContext, CommandSpec } from '../../src/router/types.js';
@@ -38,14 +39,24 @@ async function run(ctx: CommandContext): Promise<void> {
   else await out.reply(resultMessage(await services.checks.checkAttendee(ctx.subject, word, { again }), request.user));
 }
 
+/** A value as the bot writes it on its buttons (`{o, e, s?}`, the owner a user id), else undefined: it comes back from outside. */
+function buttonValue(raw: string): ButtonValue | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { o, e, s } = value as Record<string, unknown>;
+  if (typeof o !== 'string' || !USER_ID.test(o) || typeof e !== 'string' || (s !== undefined && typeof s !== 'string')) return undefined;
+  return { o, e, ...(s !== undefined ? { s } : {}) };
+}
+
 /** The buttons' value, or a refusal when someone else presses them: nothing changes then. */
 async function ownedValue({ action, out }: ActionContext): Promise<ButtonValue | undefined> {
-  let value: ButtonValue;
-  try {
-    value = JSON.parse(action.value) as ButtonValue;
-  } catch {
-    throw new UserError('That button is from an older version of me.', 'Run `/check` for a fresh result.');
-  }
+  const value = buttonValue(action.value);
+  if (!value) throw new UserError('That button is from an older version of me.', 'Run `/check` for a fresh result.');
   if (value.o === action.user) return value;
   await out.reply(notYoursMessage(value.o));
   return undefined;

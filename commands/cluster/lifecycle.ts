@@ -4,14 +4,15 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, specWarnings } from '../../src/clusters/minimesos-file/index.js';
+import type { RemovedCluster } from '../../src/clusters/service.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
-import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
+import { escapeMrkdwn, USER_ID } from '../../src/render/mrkdwn.js';
 import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
-import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, progressBar } from '../render/cluster-messages.js';
+import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, failedHint, progressBar } from '../render/cluster-messages.js';
 import { attachedText, noArguments, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -51,6 +52,8 @@ export async function downButton({ action, services, out }: ActionContext): Prom
 /** A Home button carries its owner's id: anyone else pressing it (a forged or forwarded press) changes nothing. */
 async function ownsButton(action: ActionRequest, out: Responder): Promise<boolean> {
   if (action.value === action.user) return true;
+  if (!USER_ID.test(action.value))
+    throw new UserError('That button is from an older version of me.', '`/cluster info` shows your own cluster.');
   const text = `That button belongs to <@${action.value}>'s cluster, so nothing was changed. Your own buttons are on your Home tab.`;
   await out.reply({ text, blocks: [section(`:no_entry: ${text}`)] });
   return false;
@@ -131,10 +134,16 @@ export async function info(ctx: CommandContext): Promise<void> {
   const { request, subject, services, out } = ctx;
   const record = await services.clusters.get(subject);
   if (!record) {
+    const expired = await services.clusters.expired(subject, request.user);
     await out.reply(
-      subject === request.user
-        ? reply("You don't have a cluster.", 'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.')
-        : reply(`<@${subject}> doesn't have a cluster.`, 'They start one with `/cluster up`, or link theirs with `/cluster attach`.'),
+      expired
+        ? reply(expired.message, expired.hint ?? '')
+        : subject === request.user
+          ? reply(
+              "You don't have a cluster.",
+              'Start one with `/cluster up`, or link yours with `/cluster attach master=http://<ip>:5050`.',
+            )
+          : reply(`<@${subject}> doesn't have a cluster.`, 'They start one with `/cluster up`, or link theirs with `/cluster attach`.'),
     );
     return;
   }
@@ -174,11 +183,14 @@ export function infoMessage(record: ClusterRecord, simulated = false, owner?: st
     progressBar(record.step as ProvisionStep | undefined, record.status === 'failed'),
   ];
   if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
+  if (record.status === 'queued' && record.waitingFor) lines.push(escapeMrkdwn(record.waitingFor));
   const down = owner ? `\`/cluster down\` with <@${owner}>` : '`/cluster down`';
   const hint =
     record.status === 'failed'
-      ? `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
-      : `It is being built; this message in the channel shows its progress. ${down} cancels it.`;
+      ? record.errorHint
+        ? failedHint(record, down)
+        : `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
+      : `${record.status === 'queued' ? 'It waits to be built' : 'It is being built'}; its message in the channel shows its progress. ${down} cancels it.`;
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
 }
 
@@ -197,20 +209,27 @@ export async function down(ctx: CommandContext): Promise<void> {
       ? reply(
           record.kind === 'attached'
             ? `Detached <@${subject}>'s cluster (${record.endpoints?.master ?? 'attached'}); it keeps running, it is theirs.`
-            : `Destroyed <@${subject}>'s minimesos cluster with ID ${record.clusterId}.`,
+            : `Destroyed <@${subject}>'s minimesos cluster with ID ${record.clusterId}${pendingRemoval(record)}`,
           'They can build a new one with `/cluster up` whenever they want.',
         )
       : reply(`<@${subject}> has no cluster, so there is nothing to destroy.`, '`/workshop attendees` shows who has one.'),
   );
 }
 
-function downMessage(record: ClusterRecord | null): Message {
+export function downMessage(record: RemovedCluster | null): Message {
   if (!record) return reply('You have no cluster, so there is nothing to destroy.', '`/cluster up` starts one.');
   const what =
     record.kind === 'attached'
       ? `Detached ${record.endpoints?.master ?? 'your cluster'} (it keeps running; it is yours).`
-      : `Destroyed minimesos cluster with ID ${record.clusterId}.`;
+      : `Destroyed minimesos cluster with ID ${record.clusterId}${pendingRemoval(record)}`;
   return reply(what, '`/cluster up` builds a new one whenever you want.');
+}
+
+/** The end of "Destroyed … cluster with ID n": its containers may outlive the reply when no worker was free. */
+function pendingRemoval(record: RemovedCluster): string {
+  return record.removalPending
+    ? ": it is no longer anyone's, and its containers are removed as soon as one of the bot's workers is free (none was within a minute; if that lasts, tell the instructor)."
+    : '.';
 }
 
 export async function attach({ args, usage, request, services, out }: CommandContext): Promise<void> {

@@ -34,11 +34,25 @@ export const clusterMessages: ClusterMessages = {
       text: title,
       blocks: [
         section(`:x: *${title}*\n${progressBar(record.step as ProvisionStep | undefined, true)}\nWhat failed: ${escapeMrkdwn(error)}`),
-        context('Run `/cluster down` to clean up, then `/cluster up` to try again. If it fails again, tell the instructor.'),
+        context(failedHint(record)),
       ],
     };
   },
+  removed(record) {
+    const title = `<@${record.attendee}>'s cluster ${clusterLabel(record)} was removed${record.status === 'ready' ? '' : ' before it was ready'}`;
+    return {
+      text: title,
+      blocks: [section(`:wastebasket: *${title}*`), context('`/cluster up` builds a new one whenever they want.')],
+    };
+  },
 };
+
+/** What to do about a failed build: what the build said would fix it, else to try once more. */
+export function failedHint(record: ClusterRecord, down = '`/cluster down`'): string {
+  return record.errorHint
+    ? `${record.errorHint} First ${down} clears this one.`
+    : `Run ${down} to clean up, then \`/cluster up\` to try again. If it fails again, tell the instructor.`;
+}
 
 /** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
 export function endpointsMessage(

@@ -98,7 +98,8 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
     ...(summary.stopped.length > 0 ? [{ label: `*Not sent (stopped)*, ${summary.stopped.length}`, people: summary.stopped }] : []),
   ];
   const head = [section(`*${title}*\n${sentLine}`), ...(summary.failed.length > 0 ? [section('*Failed:*')] : [])];
-  const foot = [context(`The message: ${truncate(summary.message.text, 200)}`)];
+  // A quote of what was sent: its mentions and links are shown, not sent again (the broadcast itself keeps them).
+  const foot = [context(`The message: ${escapeMrkdwn(truncate(summary.message.text, 200))}`)];
   return {
     text: title,
     blocks: [...head, ...peopleBlocks(groups, [...head, ...foot], `every failure is in the bot's log, broadcast ${summary.id}`), ...foot],

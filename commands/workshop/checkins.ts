@@ -19,27 +19,40 @@ export function parseEvery(words: string[], usage: string): number {
     );
   }
   const spec = rest.join('').toLowerCase();
+  // Echoed cut short and quoted: the words after `every` are whatever was typed.
+  const typed = rest.join(' ');
+  const given = quote(typed, 40);
   if (spec === '')
     throw new UserError('`every` needs a duration.', 'For example `/workshop checkins on every 10m` (m = minutes, h = hours).');
   if (/^\d+$/.test(spec)) {
-    throw new UserError(`${quote(spec)} has no unit.`, `Write \`every ${spec}m\` for minutes (or \`${spec}h\` for hours).`);
+    throw new UserError(
+      `${given} has no unit.`,
+      spec.length <= 4
+        ? `Write \`every ${spec}m\` for minutes (or \`${spec}h\` for hours).`
+        : 'Add m for minutes or h for hours, e.g. `every 10m`.',
+    );
+  }
+  if (/\d[.,]\d/.test(spec)) {
+    throw new UserError(
+      `${given} is not a duration I can read: use whole numbers.`,
+      'For an hour and a half, write `every 1h30m` or `every 90m`.',
+    );
   }
   const match = DURATION.exec(spec);
   if (!match || (match[1] === undefined && match[2] === undefined && match[3] === undefined)) {
-    throw new UserError(
-      `${quote(rest.join(' '))} is not a duration.`,
-      'Write minutes or hours, e.g. `every 10m`, `every 90 min`, `every 1h30m`.',
-    );
+    throw new UserError(`${given} is not a duration.`, 'Write minutes or hours, e.g. `every 10m`, `every 90 min`, `every 1h30m`.');
   }
   const ms = (Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60_000 + Number(match[3] ?? 0) * 1000;
+  // A duration read is digits and units only: as typed, unless it is too long to repeat.
+  const duration = typed.length <= 40 ? typed : given;
   if (ms < MIN_EVERY_MS) {
     throw new UserError(
-      `Every ${rest.join(' ')} is too often: check-ins sweep at most once a minute.`,
+      `Every ${duration} is too often: check-ins sweep at most once a minute.`,
       'A sweep checks every cluster in the room; `every 5m` is plenty for a live room. `/workshop checkins now` sweeps once right away.',
     );
   }
   if (ms > MAX_EVERY_MS) {
-    throw new UserError(`Every ${rest.join(' ')} is too rare: check-ins sweep at least every 2 hours.`, 'Use `every 2h` or less.');
+    throw new UserError(`Every ${duration} is too rare: check-ins sweep at least every 2 hours.`, 'Use `every 2h` or less.');
   }
   return ms;
 }

@@ -1,6 +1,7 @@
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
 import { quote, UserError } from '../../src/errors.js';
 import { LIMITS } from '../../src/render/blocks.js';
+import { hasVisibleCharacters } from '../../src/render/visible.js';
 import { parseArgs, tokenize } from '../../src/router/args.js';
 import type { ActionContext, CommandContext, CommandSpec, Subcommand } from '../../src/router/types.js';
 import {
@@ -8,6 +9,7 @@ import {
   broadcastMessage,
   broadcastStartedMessage,
   broadcastStoppedMessage,
+  plural,
   roomChannelMessage,
 } from '../render/room-messages.js';
 import { prepullMessage } from '../render/workshop-messages.js';
@@ -16,21 +18,36 @@ import { checkins } from './checkins.js';
 import { end, endButton, next, removeClustersButton, start } from './session.js';
 import { warm } from './warm.js';
 
+/** `:tag` or `@sha256:…` at the end of an image reference. */
+const TAG_OR_DIGEST_SOURCE = String.raw`(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})`;
+const TAG_OR_DIGEST = new RegExp(`${TAG_OR_DIGEST_SOURCE}$`);
 /** `name[:tag]` or `registry:port/name[:tag]` or `name@sha256:…`, as `docker pull` takes them. */
-const IMAGE_REFERENCE =
-  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REFERENCE = new RegExp(
+  String.raw`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*` + `${TAG_OR_DIGEST_SOURCE}?$`,
+);
+
+/** Docker's own limit on a repository name (the tag or digest comes on top). */
+const IMAGE_NAME_MAX = 255;
+/** Images one /workshop prepull names at most: each is a line of progress per Docker host. */
+const PREPULL_MAX_IMAGES = 20;
 
 async function prepull({ args, usage, services, out }: CommandContext): Promise<void> {
   const extra = tokenize(args);
-  const bad = extra.find((image) => !IMAGE_REFERENCE.test(image));
+  const example = 'e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included)';
+  if (extra.length > PREPULL_MAX_IMAGES)
+    throw new UserError(
+      `That is ${extra.length} images; one /workshop prepull takes at most ${PREPULL_MAX_IMAGES}.`,
+      `Pull them in several goes, ${example}.`,
+    );
+  const bad = extra.find((image) => !IMAGE_REFERENCE.test(image) || image.replace(TAG_OR_DIGEST, '').length > IMAGE_NAME_MAX);
   if (bad)
     throw new UserError(
-      `${quote(bad)} is not an image name.`,
-      `Usage: ${usage}, e.g. /workshop prepull nginx:1.25 mysql:5.7 (the cluster images are always included).`,
+      `${quote(bad)} is not an image name${bad.length > IMAGE_NAME_MAX ? ` (Docker takes names of at most ${IMAGE_NAME_MAX} characters)` : ''}.`,
+      `Usage: ${usage}, ${example}.`,
     );
   const { images, hosts } = await services.workshop.prepull(extra, (lines) => out.post(prepullMessage(lines, false)));
   await out.reply({
-    text: `Pre-pulling ${images.length} images on ${hosts.length} Docker hosts; the message in the channel shows each host's progress.`,
+    text: `Pre-pulling ${plural(images.length, 'image')} on ${plural(hosts.length, 'Docker host')}; the message in the channel shows each host's progress.`,
   });
 }
 
@@ -48,12 +65,13 @@ function parseBroadcast(args: string, usage: string): { dm: boolean; text: strin
     rest = rest.slice(option[0].length);
   }
   const text = rest.trim();
-  if (text === '') {
+  // Zero-width spaces alone would post a blank message to everyone.
+  if (!hasVisibleCharacters(text)) {
     throw new UserError('There is no message to send.', `Usage: ${usage}, e.g. /workshop broadcast --dm Exercise 3 starts in 5 minutes.`);
   }
   if (text.length > LIMITS.sectionText) {
     throw new UserError(
-      `A broadcast may be at most ${LIMITS.sectionText} characters; this one has ${text.length}.`,
+      `A broadcast may be at most ${LIMITS.sectionText.toLocaleString('en-US')} characters; this one has ${text.length.toLocaleString('en-US')}.`,
       'Shorten it, or link to a longer text.',
     );
   }

@@ -43,6 +43,16 @@ export function boardUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${BOARD_PATH}/${token}`;
 }
 
+/**
+ * Text (a log line) with whatever follows `/board/` hidden: the link is the board's only secret, and
+ * a library logging a request's path (Bolt does for paths it does not serve) must not write it down.
+ */
+export function redactBoardLinks(text: string): string {
+  return text.replace(BOARD_LINK, `${BOARD_PATH}/<secret>`);
+}
+
+const BOARD_LINK = new RegExp(`${BOARD_PATH}/[^\\s/?#]+`, 'gi');
+
 /** 192 random bits, URL-safe. */
 function newToken(): string {
   return randomBytes(24).toString('base64url');

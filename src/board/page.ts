@@ -135,7 +135,7 @@ function stuckSection(snapshot: RoomSnapshot): string {
     .slice(0, STUCK_SHOWN)
     .map(
       (row) =>
-        `<li><span class="name">${escapeHtml(row.name)}</span> <span class="step">on “${escapeHtml(row.stuck!.step)}”</span> <span class="for">${duration(snapshot.takenAt - row.stuck!.since)}</span></li>`,
+        `<li><bdi class="name">${escapeHtml(row.name)}</bdi> <span class="step">on “${escapeHtml(row.stuck!.step)}”</span> <span class="for">${duration(snapshot.takenAt - row.stuck!.since)}</span></li>`,
     )
     .join('');
   const more = snapshot.stuck.length > STUCK_SHOWN ? `<p class="more">and ${snapshot.stuck.length - STUCK_SHOWN} more</p>` : '';
@@ -150,7 +150,7 @@ function gridTable(rows: string[], steps: number): string {
 function gridRow(row: BoardRow): string {
   const cluster = row.cluster ?? 'none';
   const marks = row.marks.map((mark) => `<td class="mark ${mark}" title="${MARKS[mark].label}">${MARKS[mark].icon}</td>`).join('');
-  return `<tr><th scope="row" class="name">${escapeHtml(row.name)}</th><td class="cluster cluster-${cluster}">${CLUSTER_WORDS[cluster]}</td>${marks}</tr>`;
+  return `<tr><th scope="row" class="name"><bdi>${escapeHtml(row.name)}</bdi></th><td class="cluster cluster-${cluster}">${CLUSTER_WORDS[cluster]}</td>${marks}</tr>`;
 }
 
 /** "just now", "4 min", "1 h 05 min". */
@@ -185,6 +185,7 @@ h1 .number, .source, .more, .empty { color: var(--dim); }
 .stuck { margin: 1rem 0; padding: 0.75rem 1rem; border: 1px solid var(--line); border-radius: 8px; }
 .stuck h2 { margin: 0 0 0.5rem; font-size: 1.1rem; color: var(--building); }
 .stuck ol { display: flex; flex-wrap: wrap; gap: 0.25rem 2rem; margin: 0; padding-left: 1.25rem; }
+.stuck .name { display: inline-block; max-width: 14rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
 .stuck .step { color: var(--dim); }
 .stuck .for { font-weight: bold; }
 .grid { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem 2rem; }

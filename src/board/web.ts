@@ -7,7 +7,7 @@ import { BOARD_PATH, type BoardLink } from './link.js';
 import { type BoardParts, boardPage, boardParts, joinParts, partsChange } from './page.js';
 import type { RoomBoard } from './room.js';
 
-/** An HTTP route as Bolt's `customRoutes` takes it (path parameters in `req.params`). */
+/** An HTTP route, served by `routeListener` (path parameters in `req.params`). */
 export interface WebRoute {
   path: string;
   method: string[];
@@ -23,6 +23,10 @@ export interface BoardWebOptions {
   heartbeatMs?: number;
   /** Changes closer together than this are read once. */
   settleMs?: number;
+  /** Open streams at most (every page, projector or laptop, holds one); more are told to come back. */
+  maxStreams?: number;
+  /** A stream whose unsent data passes this (a page that stopped reading) is closed; its page reconnects for a fresh board. */
+  maxBufferedBytes?: number;
 }
 
 interface Stream {
@@ -51,6 +55,8 @@ export class BoardWeb {
   private reading: Promise<void> | undefined;
   private readAgain = false;
   private readonly options: Required<BoardWebOptions>;
+  /** The board as last read: what a page opening gets. */
+  private last: BoardParts | undefined;
 
   constructor(
     private readonly board: Pick<RoomBoard, 'snapshot'>,
@@ -59,7 +65,7 @@ export class BoardWeb {
     private readonly log: Logger,
     options: BoardWebOptions = {},
   ) {
-    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, ...options };
+    this.options = { refreshMs: 15_000, heartbeatMs: 15_000, settleMs: 500, maxStreams: 1000, maxBufferedBytes: 4 << 20, ...options };
   }
 
   routes(): WebRoute[] {
@@ -106,17 +112,27 @@ export class BoardWeb {
       this.failed(res, error);
       return;
     }
+    if (this.streams.size >= this.options.maxStreams) {
+      this.log.warn({ open: this.streams.size }, 'refused a board stream: too many pages are open');
+      res.writeHead(503, { ...PRIVATE_PAGE, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
+      res.end('Too many pages have the board open. This one tries again shortly.');
+      return;
+    }
     res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
     res.write(`retry: ${RECONNECT_MS}\n\n`);
-    const stream = { res, token };
+    const stream: Stream = { res, token };
     this.streams.add(stream);
     req.on('close', () => {
       this.streams.delete(stream);
       if (this.streams.size === 0) this.idle();
     });
     this.listen();
-    // A new page gets the whole board now (it shows nothing the server knows of yet).
-    this.read();
+    // A new page gets the board now: the one the others have, else a fresh read. Only this page:
+    // a page opening (or reconnecting, over and over) never makes every other page get it again.
+    if (this.last) {
+      stream.shows = this.last;
+      res.write(boardEvent(joinParts(this.last)));
+    } else this.read();
   }
 
   private listen(): void {
@@ -138,6 +154,7 @@ export class BoardWeb {
     this.timers = [];
     clearTimeout(this.settling);
     this.settling = undefined;
+    this.last = undefined;
   }
 
   /** A burst of changes (a build's steps, a check of six steps) is read once, shortly after it. */
@@ -167,19 +184,21 @@ export class BoardWeb {
   private async readAndSend(): Promise<void> {
     try {
       const parts = boardParts(await this.board.snapshot());
+      this.last = parts;
       let whole: string | undefined;
-      for (const stream of this.streams) {
+      this.sendEach((stream) => {
         const change = stream.shows ? partsChange(stream.shows, parts) : undefined;
         stream.shows = parts;
         if (!change) {
-          whole ??= `event: board\ndata: ${JSON.stringify({ html: joinParts(parts) })}\n\n`;
-          stream.res.write(whole);
-        } else if (change.head !== undefined || change.rows.length > 0)
-          stream.res.write(`event: rows\ndata: ${JSON.stringify(change)}\n\n`);
-      }
+          whole ??= boardEvent(joinParts(parts));
+          return whole;
+        }
+        return change.head !== undefined || change.rows.length > 0 ? `event: rows\ndata: ${JSON.stringify(change)}\n\n` : undefined;
+      });
     } catch (error) {
       this.log.warn({ err: error }, 'the board could not read the room');
       // Pages get the whole board once the room can be read again.
+      this.last = undefined;
       for (const stream of this.streams) stream.shows = undefined;
       const message = isRedisUnavailable(error)
         ? "Updates paused: the board can't reach its database; it keeps trying."
@@ -188,8 +207,24 @@ export class BoardWeb {
     }
   }
 
+  /** Writes to every stream; one that has not taken what it was sent before (it stopped reading) is closed instead of buffered without end. */
   private sendAll(chunk: string): void {
-    for (const stream of this.streams) stream.res.write(chunk);
+    this.sendEach(() => chunk);
+  }
+
+  /** Sends each page its chunk (none: nothing); a page that stopped reading is closed, and reconnects for the whole board. */
+  private sendEach(chunkFor: (stream: Stream) => string | undefined): void {
+    for (const stream of [...this.streams]) {
+      if (stream.res.writableLength <= this.options.maxBufferedBytes) {
+        const chunk = chunkFor(stream);
+        if (chunk !== undefined) stream.res.write(chunk);
+        continue;
+      }
+      this.log.warn({ unsent: stream.res.writableLength }, 'closed a board page that stopped reading; it reconnects for the whole board');
+      this.streams.delete(stream);
+      stream.res.destroy();
+    }
+    if (this.streams.size === 0) this.idle();
   }
 
   /** The link was replaced: pages open with the old one are closed (their reconnection gets a 404). */
@@ -215,6 +250,10 @@ export class BoardWeb {
   }
 }
 
+function boardEvent(html: string): string {
+  return `event: board\ndata: ${JSON.stringify({ html })}\n\n`;
+}
+
 /** The link is the secret: never cached, never sent on as a Referer, never indexed. */
 const PRIVATE_PAGE = {
   'cache-control': 'no-store',
@@ -230,33 +269,56 @@ function policy(nonce: string): string {
 }
 
 /**
- * A plain `http` request listener for `routes` (Bolt matches them itself under `serve`; the demo has
- * no Bolt): `:name` path segments land in `req.params`, and anything else is a 404.
+ * A plain `http` request listener for `routes`, used wherever the bot serves HTTP (under `serve`,
+ * in front of Bolt's receiver or beside Socket Mode; the demo): `:name` path segments land in
+ * `req.params`. A path of a route asked with another method is a 405 naming the methods (OPTIONS:
+ * 204), a malformed %-escape a 404, a target that is no URL at all a 400; any other path goes to
+ * `fallback` (Bolt's receiver), else 404.
+ * Nothing here throws or logs the path, so a board link never reaches a log.
  */
-export function routeListener(routes: WebRoute[]): (req: IncomingMessage, res: ServerResponse) => void {
+export function routeListener(
+  routes: WebRoute[],
+  fallback: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => notFound(res),
+): (req: IncomingMessage, res: ServerResponse) => void {
   const matchers = routes.map((route) => {
     const names: string[] = [];
     const pattern = route.path.replace(/:(\w+)/g, (_whole, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    return { route, names, regex: new RegExp(`^${pattern}$`) };
+    return { route, names, regex: new RegExp(`^${pattern}/?$`) };
   });
   return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    for (const { route, names, regex } of matchers) {
-      const match = regex.exec(path);
-      if (!match || !route.method.includes(req.method ?? 'GET')) continue;
-      const routed = req as RoutedRequest;
-      try {
-        routed.params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-      } catch {
-        break; // a malformed %-escape: no such page
-      }
-      route.handler(routed, res);
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // `//`, `//[::1`: not an address at all (thrown here, it would end the process).
+      res.writeHead(400, { 'cache-control': 'no-store' }).end();
       return;
     }
-    notFound(res);
+    const found = matchers.flatMap(({ route, names, regex }) => {
+      const match = regex.exec(path);
+      return match ? [{ route, names, match }] : [];
+    });
+    if (found.length === 0) {
+      fallback(req, res);
+      return;
+    }
+    const chosen = found.find(({ route }) => route.method.includes(req.method ?? 'GET'));
+    if (!chosen) {
+      const allow = [...new Set(found.flatMap(({ route }) => route.method))].join(', ');
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 405, { allow, 'cache-control': 'no-store' }).end();
+      return;
+    }
+    const routed = req as RoutedRequest;
+    try {
+      routed.params = Object.fromEntries(chosen.names.map((name, index) => [name, decodeURIComponent(chosen.match[index + 1]!)]));
+    } catch {
+      notFound(res); // a malformed %-escape: no such page
+      return;
+    }
+    chosen.route.handler(routed, res);
   };
 }
 

@@ -19,7 +19,7 @@ import { saveLocalFile } from '../notify/local-file.js';
 import type { Notifier, OutgoingFile } from '../notify/notifier.js';
 import { packageRoot } from '../package-root.js';
 import type { Message, MessageRef } from '../render/blocks.js';
-import { messageToText } from '../render/text.js';
+import { readableText } from '../render/text.js';
 import { SIMULATOR_NOTE } from '../sim/about.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster.js';
 import { startBackgroundWork } from '../worker.js';
@@ -59,6 +59,11 @@ export async function demo(argv: string[]): Promise<number> {
     process.stderr.write(`--room ${values.room}: give a whole number of simulated attendees from 0 to ${MAX_ROOM}.\n`);
     return 2;
   }
+  const agents = Number(values.agents);
+  if (!Number.isInteger(agents) || agents < 1 || agents > MAX_AGENTS) {
+    process.stderr.write(`--agents ${values.agents}: give a whole number of simulated agents from 1 to ${MAX_AGENTS}.\n`);
+    return 2;
+  }
   const logFile = join(tmpdir(), `workshop-bot-demo-${process.pid}.log`);
   const stops: Array<() => Promise<void>> = [];
   try {
@@ -71,7 +76,7 @@ export async function demo(argv: string[]): Promise<number> {
     });
     if (zookeeper) stops.push(zookeeper.stop);
     const cluster = await startSimulatedCluster({
-      agents: Number(values.agents),
+      agents,
       // The name minimesos gives a cluster whose file names none: exercise 1's "give it your name" is still to do.
       clusterName: `minimesos-${process.pid}`,
       taskStartDelayMs: 1000,
@@ -99,7 +104,8 @@ export async function demo(argv: string[]): Promise<number> {
       ...demoClusterSettings(),
     });
     if (!config) return 2;
-    const notifier = new ShellNotifier(new Map(room.map((attendee) => [attendee.user, attendee.name])));
+    const names = new Map(room.map((attendee) => [attendee.user, attendee.name]));
+    const notifier = new ShellNotifier(names);
     const bot = createApp(config, { log: createLogger(config.logLevel, { destination: logFile }), notifier });
     stops.push(() => bot.close());
     const board = new BoardWeb(
@@ -132,6 +138,7 @@ export async function demo(argv: string[]): Promise<number> {
     const deployment = await bot.services.store.redis.get(DEPLOYMENT_KEY);
     await runShell(bot, {
       user: values.user,
+      nameOf: (user) => names.get(user),
       onStart: (print) => notifier.attach(print),
       banner: [
         `mesos-workshop-bot demo — a simulated cluster is attached to you:`,
@@ -159,6 +166,8 @@ export async function demo(argv: string[]): Promise<number> {
 /** Enough simulated attendees to see a room on the board; more only slow the demo's start. */
 const DEFAULT_ROOM = 3;
 const MAX_ROOM = 20;
+/** The attached cluster's agents: exercise 4 asks for 5. */
+const MAX_AGENTS = 10;
 const NAMES = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia'];
 
 /** The demo's simulated attendees: Slack-like user ids and first names (numbered past the list). */
@@ -196,6 +205,7 @@ class ShellNotifier implements Notifier {
   private print: ((text: string) => void) | undefined;
   private readonly waiting: string[] = [];
   private readonly shown = new Map<string, string>();
+  private readonly nameOf = (user: string): string | undefined => this.names.get(user);
   private sequence = 0;
 
   attach(print: (text: string) => void): void {
@@ -205,12 +215,12 @@ class ShellNotifier implements Notifier {
 
   async post(channel: string, message: Message, threadOf?: MessageRef): Promise<MessageRef> {
     const ref = { channel, ts: `demo.${++this.sequence}` };
-    this.show(eventToText({ kind: 'post', payload: { ...ref, ...(threadOf ? { thread_ts: threadOf.ts } : {}), ...message } }));
+    this.show(eventToText({ kind: 'post', payload: { ...ref, ...(threadOf ? { thread_ts: threadOf.ts } : {}), ...message } }, this.nameOf));
     return ref;
   }
 
   async update(ref: MessageRef, message: Message): Promise<void> {
-    const text = eventToText({ kind: 'update', payload: { ...ref, ...message } });
+    const text = eventToText({ kind: 'update', payload: { ...ref, ...message } }, this.nameOf);
     if (this.shown.get(`${ref.channel} ${ref.ts}`) === text) return;
     this.shown.set(`${ref.channel} ${ref.ts}`, text);
     this.show(text);
@@ -224,7 +234,7 @@ class ShellNotifier implements Notifier {
   async postOnce(channel: string, message: Message): Promise<MessageRef> {
     const name = this.names.get(channel);
     if (!name) return this.post(channel, message);
-    const body = messageToText(message)
+    const body = readableText(message, this.nameOf)
       .split('\n')
       .map((line) => `  ${line}`)
       .join('\n');

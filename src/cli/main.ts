@@ -19,11 +19,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     load: async () => (await import('./say.js')).sayCommand,
   },
   shell: {
-    summary: 'shell [--user ID]               an interactive session on the same commands',
+    summary: 'shell [--user ID] [--channel ID]   an interactive session on the same commands',
     load: async () => (await import('./say.js')).shellCommand,
   },
   demo: {
-    summary: 'demo [--room N]                 shell + a private Redis, in-process workers and a simulated room you teach',
+    summary:
+      'demo [--room N] [--user ID] [--agents N]   shell + a private Redis, a simulated cluster (--agents), in-process workers and a simulated room you teach',
     load: async () => (await import('./demo.js')).demo,
   },
   config: {

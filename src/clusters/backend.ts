@@ -36,9 +36,13 @@ export interface ClusterBackend {
   destroy(clusterId: string): Promise<void>;
 }
 
-/** No host has room now: the build waits (and the attendee is told why) instead of failing. */
+/** No host has room now: the build waits (and the attendee is told why, and what it waits for) instead of failing. */
 export class NoCapacityError extends Error {
-  constructor(shortage: string) {
+  constructor(
+    shortage: string,
+    /** What frees room: `a cluster is removed`, `a Docker host answers again`, … */
+    readonly waitsFor = 'a cluster is removed',
+  ) {
     super(shortage);
     this.name = 'NoCapacityError';
   }

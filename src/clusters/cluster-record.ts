@@ -51,6 +51,10 @@ export interface ClusterRecord {
   repairs?: number;
   step?: string;
   error?: string;
+  /** Why a queued build has not started, while it waits for a Docker host with room (what its progress message says). */
+  waitingFor?: string;
+  /** What the attendee can do about `error`, when the build knew better than "try again" (mrkdwn). */
+  errorHint?: string;
   host?: string;
   createdAt: number;
   updatedAt: number;

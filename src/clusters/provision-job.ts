@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DelayedError, type Job, type JobsOptions, type Processor, UnrecoverableError } from 'bullmq';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +44,8 @@ export function warmJob(data: WarmJobData): { name: 'warm'; data: WarmJobData; o
 export interface DownJobData {
   attendee: string;
   clusterId: string;
+  /** The attendee's record as it was removed: its progress message in the channel then says the cluster is gone. */
+  record?: ClusterRecord;
 }
 
 /** How cluster progress looks to the attendee; the /cluster command renders it. */
@@ -53,6 +56,8 @@ export interface ClusterMessages {
   /** Where it answers and the export lines, sent to its owner alone. */
   endpoints(record: ClusterRecord): Message;
   failed(record: ClusterRecord, error: string): Message;
+  /** The progress message's last word when the cluster is removed (`/cluster down`, a session's end), built or not. */
+  removed(record: ClusterRecord): Message;
 }
 
 export interface ClusterJobDeps {
@@ -71,14 +76,22 @@ export interface ClusterJobDeps {
   announceDeadlineMs?: number;
   /** The warm pool, for `warm` jobs. */
   warm?: WarmPool;
+  /** Which errors mean the bot's own database did not answer (ioredis' "Command timed out" would read like the attendee's command). */
+  isStoreUnavailable?: (error: unknown) => boolean;
 }
 
 /** The `clusters` queue: `up` builds an attendee's cluster, `down` removes one. */
 export function clusterJobProcessor(deps: ClusterJobDeps): Processor<UpJobData | DownJobData | WarmJobData> {
   return async (job, token, signal) => {
     if (job.name === 'down') {
-      await deps.backend.destroy(job.data.clusterId);
-      return { destroyed: job.data.clusterId };
+      const { clusterId, record } = job.data as DownJobData;
+      await deps.backend.destroy(clusterId);
+      // Else the channel goes on saying "queued…", "agents…" or "ready" about a cluster that is gone.
+      if (record?.progressMessage)
+        await deps.notifier
+          .update(record.progressMessage, deps.messages.removed(record))
+          .catch((err: unknown) => deps.log.warn({ err, clusterId }, 'could not say the cluster was removed'));
+      return { destroyed: clusterId };
     }
     if (job.name === 'warm') return runWarm(deps, job as Job<WarmJobData>, signal);
     return runUp(deps, job as Job<UpJobData>, token, signal);
@@ -96,7 +109,8 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
 
   const startedAt = Date.now();
   // "provisioning" once the backend reports a step: until then it may still be waiting for room.
-  let record: ClusterRecord = (await deps.registry.update(attendee, { error: undefined })) ?? start;
+  let record: ClusterRecord =
+    start.error || start.errorHint ? ((await deps.registry.update(attendee, { error: undefined, errorHint: undefined })) ?? start) : start;
   const progress = new ClusterProgress({ ...deps, log }, attendee, clusterId, record);
   const cancelled = new AbortController();
   const watcher = watchForRemoval(deps, attendee, clusterId, cancelled);
@@ -109,11 +123,13 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       spec,
       signal,
       onProgress: (step, detail) => {
+        // Removed meanwhile: what the backend still reports (an image it goes on building) is no news.
+        if (cancelled.signal.aborted) return;
         void job.updateProgress({ step, ...(detail ? { detail } : {}) });
         record = { ...record, step };
         progress.show(deps.messages.progress(record, step, detail));
         void deps.registry
-          .update(attendee, { status: 'provisioning', step })
+          .update(attendee, { status: 'provisioning', step, waitingFor: undefined })
           .catch((err: unknown) => log.warn({ err }, 'could not record progress'));
       },
     });
@@ -137,11 +153,14 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     return { endpoints: built.endpoints };
   } catch (error) {
     if (error instanceof NoCapacityError && !cancelled.signal.aborted) {
-      // The room is bigger than the pool: wait in line, visibly, instead of failing.
-      progress.show(
-        deps.messages.progress(record, 'queued', `Waiting for room: ${error.message}. Your build starts as soon as a cluster is removed.`),
-      );
-      await deps.registry.update(attendee, { status: 'queued', step: 'queued' });
+      // The room is bigger than the pool: wait in line, visibly, instead of failing. It looks for room
+      // every few seconds; the message (and the record the board follows) change only when the reason does.
+      const waiting = { step: 'queued', detail: `Waiting for room: ${error.message}. Your build starts as soon as ${error.waitsFor}.` };
+      if (!isDeepStrictEqual(job.progress, waiting)) {
+        progress.show(deps.messages.progress(record, 'queued', waiting.detail));
+        await deps.registry.update(attendee, { status: 'queued', step: 'queued', waitingFor: waiting.detail });
+        await job.updateProgress(waiting);
+      }
       await job.moveToDelayed(Date.now() + CAPACITY_RETRY_MS, token);
       throw new DelayedError();
     }
@@ -150,13 +169,19 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
     const lastAttempt = removed || error instanceof UserError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!lastAttempt) {
       log.warn({ err: error }, 'provisioning failed; BullMQ will retry');
-      progress.show(deps.messages.progress(record, 'queued', `retrying after: ${message}`));
+      const why = deps.isStoreUnavailable?.(error) ? "the bot's database did not answer for a moment (what was built is kept)" : message;
+      progress.show(deps.messages.progress(record, 'queued', `retrying after: ${why}`));
       throw error;
     }
     // Nothing half-built may stay behind, whatever went wrong.
     await deps.backend.destroy(clusterId).catch((err: unknown) => log.error({ err }, 'cleanup after a failed provisioning failed'));
-    if (removed) return { skipped: 'the cluster was removed while it was being built' };
-    const failed = await deps.registry.update(attendee, { status: 'failed', error: message });
+    if (removed) {
+      // The last edit of this message, after any step shown while the removal was under way.
+      await progress.finish(deps.messages.removed(record));
+      return { skipped: 'the cluster was removed while it was being built' };
+    }
+    const errorHint = error instanceof UserError ? error.hint : undefined;
+    const failed = await deps.registry.update(attendee, { status: 'failed', error: message, ...(errorHint ? { errorHint } : {}) });
     if (failed) await progress.finish(deps.messages.failed(failed, message));
     throw new UnrecoverableError(message);
   } finally {

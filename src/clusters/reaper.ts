@@ -41,22 +41,25 @@ export async function reap(deps: ReaperDeps): Promise<ReapReport> {
   const records = await deps.registry.list();
   for (const record of records) {
     if (record.kind !== 'provisioned' || !record.expiresAt || !record.clusterId) continue;
-    const channel = record.progressMessage?.channel;
+    // Where its progress message is, else where it was asked for; a DM when neither is known (a warm start, an old record).
+    const channel = record.progressMessage?.channel ?? record.channel ?? record.attendee;
     if (record.expiresAt <= now) {
-      await deps.registry.remove(record.attendee);
+      await deps.registry.removeExpired(record, now);
       await deps.backend.destroy(record.clusterId);
       report.expired.push(record.clusterId);
-      if (channel)
+      const expired = deps.messages.expired(record);
+      // The channel's message would otherwise go on saying "is ready".
+      if (record.progressMessage)
         await deps.notifier
-          .post(channel, deps.messages.expired(record))
-          .catch((err: unknown) => deps.log.warn({ err }, 'could not tell about an expired cluster'));
+          .update(record.progressMessage, expired)
+          .catch((err: unknown) => deps.log.warn({ err }, 'could not end the progress message of an expired cluster'));
+      await deps.notifier.post(channel, expired).catch((err: unknown) => deps.log.warn({ err }, 'could not tell about an expired cluster'));
     } else if (record.expiresAt - now <= deps.warnBeforeMs && !record.expiryWarned) {
       await deps.registry.update(record.attendee, { expiryWarned: true });
       report.warned.push(record.clusterId);
-      if (channel)
-        await deps.notifier
-          .post(channel, deps.messages.expiring(record, Math.ceil((record.expiresAt - now) / 60_000)))
-          .catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
+      await deps.notifier
+        .post(channel, deps.messages.expiring(record, Math.ceil((record.expiresAt - now) / 60_000)))
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not warn about an expiring cluster'));
     }
   }
   // What runs, then the warm pool, then the records: a cluster made before the listing is in one of them,

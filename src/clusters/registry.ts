@@ -6,6 +6,13 @@ import type { ClusterRecord } from './cluster-record.js';
 
 export type NewClusterRecord = Omit<ClusterRecord, 'createdAt' | 'updatedAt'>;
 
+/** What is left of a cluster the reaper removed at its time limit. */
+export interface ExpiredCluster {
+  clusterId: string;
+  clusterName?: string;
+  expiredAt: number;
+}
+
 /**
  * Clusters by attendee in Redis (one JSON value per attendee, so a record is read and written
  * whole). `claim` is atomic, which is what makes "one cluster per attendee" hold under a rush.
@@ -87,12 +94,30 @@ export class ClusterRegistry {
     return decode(result);
   }
 
+  /** Removes the attendee's cluster record, and the note of an earlier one's expiry (that one is old news now). */
   async remove(attendee: string): Promise<void> {
     const redis = this.redis();
-    await queueRoomChange(redis.multi().del(key(attendee)).srem(INDEX, attendee), roomChangesChannel(redis), {
+    await queueRoomChange(redis.multi().del(key(attendee), expiredKey(attendee)).srem(INDEX, attendee), roomChangesChannel(redis), {
       kind: 'cluster',
       user: attendee,
     }).exec();
+  }
+
+  /** Removes an expired cluster's record, keeping for a day what lets `/cluster info` say why it is gone. */
+  async removeExpired(record: ClusterRecord, expiredAt: number): Promise<void> {
+    await this.remove(record.attendee);
+    const note: ExpiredCluster = {
+      clusterId: record.clusterId ?? '',
+      ...(record.clusterName ? { clusterName: record.clusterName } : {}),
+      expiredAt,
+    };
+    await this.redis().set(expiredKey(record.attendee), JSON.stringify(note), 'EX', 24 * 3600);
+  }
+
+  /** The attendee's last cluster, if the reaper removed it at its time limit within the last day. */
+  async expired(attendee: string): Promise<ExpiredCluster | null> {
+    const raw = await this.redis().get(expiredKey(attendee));
+    return raw ? (JSON.parse(raw) as ExpiredCluster) : null;
   }
 
   /** The board and App Home show clusters: tell them this one changed. */
@@ -149,3 +174,4 @@ function decode(raw: string): ClusterRecord {
 
 const INDEX = 'clusters';
 const key = (attendee: string) => `cluster:${attendee}`;
+const expiredKey = (attendee: string) => `cluster-expired:${attendee}`;

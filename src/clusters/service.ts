@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { type Queues, waitForJob } from '../queue/queues.js';
+import { JobTimeoutError, type Queues, waitForJob } from '../queue/queues.js';
 import type { MessageRef } from '../render/blocks.js';
+import { escapeMrkdwn } from '../render/mrkdwn.js';
 import type { BuildStats } from './build-stats.js';
 import type { ClusterEndpoints, ClusterRecord } from './cluster-record.js';
 import { type ClusterSpec, summariseSpec } from './cluster-spec.js';
@@ -110,7 +111,7 @@ export class ClusterService {
    * Removes the attendee's cluster (idempotent). A queued `up` is dropped, a running one notices the
    * record is gone and stops; the containers are removed by a `down` job, awaited here.
    */
-  async down(attendee: string, timeoutMs = 120_000): Promise<ClusterRecord | null> {
+  async down(attendee: string, timeoutMs = 60_000): Promise<RemovedCluster | null> {
     const record = await this.registry.get(attendee);
     if (!record) return null;
     await this.registry.remove(attendee);
@@ -119,9 +120,15 @@ export class ClusterService {
     const waitingUp = await queue.getJob(upJobId(attendee, record.clusterId));
     if (waitingUp && ['waiting', 'prioritized', 'delayed'].includes(await waitingUp.getState()))
       await waitingUp.remove().catch(() => undefined);
-    const data: DownJobData = { attendee, clusterId: record.clusterId };
+    const data: DownJobData = { attendee, clusterId: record.clusterId, record };
     const job = await queue.add('down', data, { jobId: `down-${attendee}-${record.clusterId}` });
-    await waitForJob(queue, job, timeoutMs);
+    try {
+      await waitForJob(queue, job, timeoutMs);
+    } catch (error) {
+      // No worker took it in time (all busy, or none running): the record is gone and the job will run.
+      if (error instanceof JobTimeoutError) return { ...record, removalPending: true };
+      throw error;
+    }
     // Its room on the host may go to a warm cluster the pool lacked for want of room.
     if ((await this.warm?.target())?.count) await this.warm?.requestRefill();
     return record;
@@ -193,9 +200,24 @@ export class ClusterService {
    * or, when `asker` is someone else (an instructor looking), about the attendee.
    */
   async ready(attendee: string, asker = attendee): Promise<ReadyCluster> {
-    const usable = readyOrWhy(await this.registry.get(attendee), asker === attendee ? undefined : attendee);
+    const record = await this.registry.get(attendee);
+    const other = asker === attendee ? undefined : attendee;
+    if (!record) throw (await this.expired(attendee, asker)) ?? readyOrWhy(null, other);
+    const usable = readyOrWhy(record, other);
     if (usable instanceof UserError) throw usable;
     return usable;
+  }
+
+  /** When the attendee's last cluster reached its time limit (within a day): that, and what to do, said to `asker`. */
+  async expired(attendee: string, asker = attendee): Promise<UserError | null> {
+    const other = asker === attendee ? undefined : attendee;
+    const expired = await this.registry.expired(attendee);
+    if (!expired) return null;
+    const label = expired.clusterName ? `"${escapeMrkdwn(expired.clusterName)}"` : expired.clusterId;
+    return new UserError(
+      `${other ? `<@${other}>'s` : 'Your'} cluster ${label} reached its time limit at ${new Date(expired.expiredAt).toISOString().slice(11, 16)} UTC and was removed, with its apps.`,
+      `${other ? 'They build' : 'Build'} a new one with \`/cluster up\`, then install the apps again with \`/cluster install\`.`,
+    );
   }
 
   /** `ready` for several attendees in one round trip: each one's usable cluster, or the UserError `ready` would throw. */
@@ -204,6 +226,9 @@ export class ClusterService {
     return new Map(attendees.map((attendee, index) => [attendee, readyOrWhy(records[index] ?? null)]));
   }
 }
+
+/** A removed cluster; `removalPending`: its containers are still there, their removal queued for a worker. */
+export type RemovedCluster = ClusterRecord & { removalPending?: boolean };
 
 const sameMessage = (a: MessageRef, b: MessageRef) => a.channel === b.channel && a.ts === b.ts;
 

@@ -66,10 +66,17 @@ export class DockerBackend implements ClusterBackend {
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
-    const { spec, clusterId, attendee, signal } = request;
+    const { spec, clusterId } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
     const need = this.need(roles);
     const host = await this.hostFor(clusterId, need, request.host);
+    return this.build(request, host, roles, need).catch((error: unknown) => {
+      throw hostLost(error, host.id) ?? error;
+    });
+  }
+
+  private async build(request: ProvisionRequest, host: DockerHost, roles: RoleContainer[], need: ClusterNeed): Promise<ProvisionedCluster> {
+    const { spec, clusterId, attendee, signal } = request;
     const timeoutMs = spec.timeout * 1000;
 
     request.onProgress('pulling images');
@@ -213,10 +220,15 @@ export class DockerBackend implements ClusterBackend {
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
   private async hostFor(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
-    for (const host of await this.answeringHosts()) {
+    const answering = await this.answeringHosts();
+    for (const host of answering) {
       const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
       if (existing.length > 0) return host;
     }
+    // A retry after its host went away: what was built is there, so the build waits for it (visibly) rather than failing.
+    const reserved = await this.options.pool?.reservedHost(clusterId);
+    if (reserved && !answering.some((host) => host.id === reserved))
+      throw new NoCapacityError(`the Docker host building your cluster (${reserved}) does not answer`, 'it answers again');
     if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
     try {
       return await this.options.pool.place(clusterId, need, onlyOn);
@@ -295,6 +307,19 @@ export class DockerBackend implements ClusterBackend {
     const info = await docker.getNetwork(network).inspect();
     return (info.IPAM?.Config?.[0]?.Gateway as string | undefined) ?? '';
   }
+}
+
+/** Errors that mean the connection to the host broke, not that something on it failed. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/**
+ * "socket hang up" is what a build stopped by a host going away says: named for the attendee (and the
+ * instructor, who knows the host), it tells them it was not their cluster's doing.
+ */
+function hostLost(error: unknown, hostId: string): Error | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !CONNECTION_LOST.has(code)) return undefined;
+  return new Error(`the Docker host building your cluster (${hostId}) stopped answering (${code})`);
 }
 
 const rolesMemory = (roles: RoleContainer[]) => roles.reduce((sum, role) => sum + role.memoryMb * 1024 * 1024, 0);

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import { localImageKind } from './image-names.js';
 import { ensureLocalImage } from './local-images.js';
 
@@ -74,11 +74,21 @@ export async function pullImage(docker: Docker, image: string, onProgress: Image
     );
     report.flush();
   } catch (error) {
-    throw new UserError(
-      `Could not pull ${image}: ${(error as Error).message}`,
-      'Is the registry reachable from the Docker host? Instructors can pre-pull images with /workshop prepull.',
-    );
+    throw pullError(image, (error as Error).message);
   }
+}
+
+/** Why a pull failed, in the terms of who can fix it: a name in the minimesosFile, or the host's network. */
+function pullError(image: string, reason: string): UserError {
+  if (/pull access denied|manifest unknown|repository does not exist|not found/i.test(reason))
+    return new UserError(
+      `The image ${quote(image)} does not exist on its registry (or is private).`,
+      'Check its name and tag: `imageName` and `imageTag` in your minimesosFile (`/cluster init` shows the defaults).',
+    );
+  return new UserError(
+    `Could not pull ${quote(image)}: the Docker host cannot reach its registry (${quote(reason, 160)}).`,
+    'Nothing you wrote causes this: tell the instructor, who can pre-pull the images with `/workshop prepull` once the registry is reachable.',
+  );
 }
 
 /** `mesosphere/marathon:v1.3.5: 12.5 of 48.0 MB, 3 of 7 layers` */

@@ -96,6 +96,10 @@ const SURE_COVERAGE = 0.55;
 
 /** Only the start of a question is read: a pasted log or a flood of words costs no more than a long question. */
 export const MAX_QUESTION_LENGTH = 1000;
+/** Where a chatty message's sentences end: `.`, `!`, `?`, `:` or `;` before a space ("state.json" stays whole), or a line break. */
+const SENTENCE_BREAK = /(?<=[.!?:;])\s+|\n+/;
+/** How many closing sentences of a message are tried on their own: small talk comes first, the question last. */
+const MAX_CLOSING_SENTENCES = 4;
 /** Typos corrected per question: beyond a few, the words were never course words. */
 const MAX_CORRECTIONS = 6;
 
@@ -119,6 +123,8 @@ export interface Reading {
   everyday: number;
   /** Of those, the names of other products: the question may be about them, however sure the classifier is. */
   foreign: number;
+  /** Names of other products, also those read as a comparison next to a course product ("yarn … does it use zk?"). */
+  products: number;
   /** Whether a course word is shown to be meant in its everyday sense ("marathon training"). */
   otherSense: boolean;
   /** Words that say nothing either way ("start", "new"), question words aside. */
@@ -213,7 +219,8 @@ export class Faq {
   }
 
   ask(question: string): FaqResult {
-    const match = this.explain(question);
+    const whole = this.explain(question);
+    const match = isOnTopic(whole) ? whole : (this.closingQuestion(question, whole) ?? whole);
     const onTopic = isOnTopic(match);
     const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
     return {
@@ -222,6 +229,28 @@ export class Faq {
       sure,
       suggestions: match.ranked.slice(onTopic ? 1 : 0, onTopic ? 4 : 3),
     };
+  }
+
+  /**
+   * A chatty message ("came in late because of the train, I'm on a Mac. Quick one: what does minimesos
+   * init create?"): when the whole of it is not read as a course question, its closing question may be,
+   * without the small talk before it (which alone can tip the off-topic class or ask for more evidence):
+   * the last sentence alone, else with the one before it, and so on. Only when the message ends with a
+   * question ("is there coffee? i'm dying" is no course question), and never when it names another
+   * product or shows a course word meant in another sense ("I'm training for a race. Which marathon?").
+   */
+  private closingQuestion(question: string, whole: Match): Match | undefined {
+    if (whole.reading.products > 0 || whole.reading.otherSense || !question.trimEnd().endsWith('?')) return undefined;
+    const sentences = question
+      .slice(0, MAX_QUESTION_LENGTH)
+      .split(SENTENCE_BREAK)
+      .filter((sentence) => /[a-z0-9]/i.test(sentence));
+    // The last sentence first, then one more each time: the question closes the message, its context may precede it.
+    for (let start = sentences.length - 1; start >= Math.max(1, sentences.length - MAX_CLOSING_SENTENCES); start--) {
+      const match = this.explain(sentences.slice(start).join(' '));
+      if (isOnTopic(match)) return match;
+    }
+    return undefined;
   }
 
   /**
@@ -277,6 +306,7 @@ export class Faq {
     let unknown = 0;
     let everyday = 0;
     let foreign = 0;
+    let products = 0;
     let neutral = 0;
     let evidence = 0;
     let corrections = 0;
@@ -318,6 +348,7 @@ export class Faq {
         // A typo is believed only when it lands on a course word: "linkedin" is not "linked".
         if (weight < 1 && domainClass !== 'specific' && domainClass !== 'ambiguous') domainClass = 'unknown';
         if (otherSense && (domainClass === 'ambiguous' || this.lexicon.otherSense([surface, ...terms], context))) domainClass = 'everyday';
+        if (domainClass === 'foreign') products++;
         domainClass = reclass(domainClass);
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
@@ -338,9 +369,9 @@ export class Faq {
       else {
         // A word no topic uses: the lexicon may still say what it is (your laptop); numbers say nothing.
         // Attendees' own words for course things ("credentials", "leftover") are in the labelled questions, not the topics.
-        const domainClass = reclass(
-          this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 || this.askedWords.has(key) ? 'general' : 'unknown'),
-        );
+        const own = this.lexicon.domain(key) ?? (/\d/.test(key) || key.length < 2 || this.askedWords.has(key) ? 'general' : 'unknown');
+        if (own === 'foreign') products++;
+        const domainClass = reclass(own);
         if (domainClass === 'unknown') unknown++;
         if (domainClass === 'everyday' || domainClass === 'foreign') everyday++;
         if (domainClass === 'foreign') foreign++;
@@ -354,6 +385,7 @@ export class Faq {
       unknown,
       everyday,
       foreign,
+      products,
       otherSense,
       neutral,
       course,

@@ -13,6 +13,7 @@ export class ProgressMessage {
   private timer: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private sending: Promise<void> = Promise.resolve();
+  private finished = false;
 
   constructor(
     private readonly notifier: Notifier,
@@ -22,6 +23,7 @@ export class ProgressMessage {
   ) {}
 
   show(message: Message): void {
+    if (this.finished) return;
     this.pending = message;
     if (this.timer) return;
     const wait = Math.max(0, this.lastSent + this.minIntervalMs - Date.now());
@@ -35,6 +37,7 @@ export class ProgressMessage {
   async finish(message: Message): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.finished = true;
     this.pending = message;
     this.send();
     await this.sending;

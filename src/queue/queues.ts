@@ -74,13 +74,21 @@ export class Queues {
  * Waits for a job to finish by polling its state: QueueEvents would miss a job that completes before
  * its stream reader starts, and a short job often does.
  */
+/** A job no worker finished in time: it is still queued (or running), not failed. */
+export class JobTimeoutError extends Error {
+  constructor(name: string, timeoutMs: number) {
+    super(`job ${name} did not finish within ${Math.round(timeoutMs / 1000)} s`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
 export async function waitForJob(queue: Queue, job: Job, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await job.getState();
     if (state === 'completed') return;
     if (state === 'failed') throw new Error(`job ${job.name} failed: ${(await queue.getJob(job.id!))?.failedReason ?? 'unknown reason'}`);
-    if (Date.now() > deadline) throw new Error(`job ${job.name} did not finish within ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() > deadline) throw new JobTimeoutError(job.name, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -11,10 +11,32 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/[&<>]/g, (char) => ENTITIES[char as keyof typeof ENTITIES]);
 }
 
+/** A Slack user id (`U…` or `W…`, capitals and digits): what may go into a `<@…>` mention built from a value that came from outside. */
+export const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
 /** Back to the characters Slack would show: for surfaces that print mrkdwn as text (the terminal). */
 export function unescapeMrkdwn(text: string): string {
   // One pass, so "&amp;lt;" (someone typed "&lt;") comes back as "&lt;", not "<".
   return text.replace(/&(amp|lt|gt);/g, (_, name: string) => CHARACTERS[name as keyof typeof CHARACTERS]);
+}
+
+/**
+ * Slack's references as Slack shows them, for surfaces that print mrkdwn as text: `<@U1>` as
+ * @name (or @U1), `<#C1|room>` as #room, `<!here>` as @here, `<!subteam^S1|@team>` as @team,
+ * `<https://x|label>` as "label (https://x)" and a link labelled with its own address as the address.
+ * Runs before `unescapeMrkdwn`: what someone typed is escaped, so only the bot's own markup is read.
+ */
+export function referencesToText(mrkdwn: string, nameOf: (user: string) => string | undefined = () => undefined): string {
+  return mrkdwn.replace(
+    /<([@#!])([^<>|]+)(?:\|([^<>]*))?>|<((?:https?|mailto):[^<>|\s]+)(?:\|([^<>]*))?>/gi,
+    (whole, sigil, id, label, url, text) => {
+      if (url !== undefined) return text === undefined || text === '' || text === url ? url : `${text} (${url})`;
+      if (sigil === '@') return `@${label || nameOf(id) || id}`;
+      if (sigil === '#') return `#${label || id}`;
+      if (label) return label.startsWith('@') ? label : `@${label}`;
+      return /^(?:here|channel|everyone)$/.test(id) ? `@${id}` : whole;
+    },
+  );
 }
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;' } as const;

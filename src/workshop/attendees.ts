@@ -4,6 +4,7 @@ import type { ClusterStatus } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../notify/notifier.js';
+import { hasVisibleCharacters, withoutInvisible } from '../render/visible.js';
 
 export interface Attendee {
   user: string;
@@ -75,7 +76,8 @@ export class AttendeeRegistry {
     const attendees: Attendee[] = [];
     for (let i = 0; i < joined.length; i += 2) {
       const user = joined[i]!;
-      attendees.push({ user, joinedAt: Number(joined[i + 1]), ...(names[user] ? { name: names[user] } : {}) });
+      const name = names[user] === undefined ? undefined : tidyName(names[user]);
+      attendees.push({ user, joinedAt: Number(joined[i + 1]), ...(name ? { name } : {}) });
     }
     return attendees;
   }
@@ -99,6 +101,54 @@ export class AttendeeRegistry {
     return this.progress !== undefined;
   }
 }
+
+/** Longest name shown, in characters as people count them (Slack's own limit for display names). */
+export const NAME_MAX_CHARACTERS = 80;
+
+/**
+ * A display name as every surface shows it (Slack lists, the board, the results' CSV), whatever
+ * Slack (or a bot, or an old Enterprise profile) sent: characters that are invisible or reorder the
+ * text around them (bidi overrides and isolates, zero-width spaces, BOM, soft hyphens, Hangul
+ * fillers) are dropped; control characters and runs of spaces or line breaks become one space; a
+ * run of more than four combining marks ("Zalgo") is cut to four; the name is cut to
+ * NAME_MAX_CHARACTERS graphemes with "…". A name with nothing visible left is no name (absent): the
+ * attendee is then shown by their user id, never as a blank.
+ */
+export function tidyName(raw: string): string | undefined {
+  // Far more than 80 graphemes take, however composed: the rest of a huge name is never read.
+  const head = raw.slice(0, 2048);
+  // Names are read for every board and roster: each is tidied once (a room has a few hundred).
+  if (TIDIED.has(head)) return TIDIED.get(head);
+  if (TIDIED.size >= TIDIED_MAX) TIDIED.clear();
+  const name = tidy(head);
+  TIDIED.set(head, name);
+  return name;
+}
+
+const TIDIED = new Map<string, string | undefined>();
+const TIDIED_MAX = 2000;
+
+function tidy(raw: string): string | undefined {
+  const clean = withoutInvisible(raw).replace(SPACES, ' ').replace(MARK_RUN, '$1').trim();
+  if (!hasVisibleCharacters(clean)) return undefined;
+  // No more UTF-16 units than the limit means no more graphemes either: the common case, read for every board.
+  if (clean.length <= NAME_MAX_CHARACTERS) return clean;
+  // Graphemes read one by one, up to the first past the limit (reading a whole long name costs more).
+  let count = 0;
+  let kept = 0;
+  for (const { segment } of GRAPHEMES.segment(clean)) {
+    count += 1;
+    if (count > NAME_MAX_CHARACTERS) return `${clean.slice(0, kept).trimEnd()}…`;
+    // The first NAME_MAX_CHARACTERS - 1 graphemes stay; "…" is the last.
+    if (count < NAME_MAX_CHARACTERS) kept += segment.length;
+  }
+  return clean;
+}
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+const SPACES = /[\p{Cc}\p{Z}]+/gu;
+const MARK_RUN = /(\p{M}{4})\p{M}+/gu;
 
 const ATTENDEES = 'attendees';
 const NAMES = 'attendee-names';

@@ -60,7 +60,7 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
     const nonce = /script-src 'nonce-([^']+)'/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
     const html = await page.text();
     expect(html).toContain(`<script nonce="${nonce}">`);
-    expect(html).toContain('<th scope="row" class="name">Ada</th><td class="cluster cluster-ready">ready</td>');
+    expect(html).toContain('<th scope="row" class="name"><bdi>Ada</bdi></th><td class="cluster cluster-ready">ready</td>');
 
     for (const wrong of [
       `/board/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`,
@@ -98,7 +98,7 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
       });
       const passed = boardHtml(await stream.next((event) => isBoardUpdate(event) && boardHtml(event).includes('class="mark pass"')));
       expect(passed).toMatch(
-        /Ada<\/th><td class="cluster cluster-ready">ready<\/td><td class="mark pass"[^>]*>✅<\/td><td class="mark fail"[^>]*>❌<\/td>/,
+        /Ada<\/bdi><\/th><td class="cluster cluster-ready">ready<\/td><td class="mark pass"[^>]*>✅<\/td><td class="mark fail"[^>]*>❌<\/td>/,
       );
 
       await slack.bot.services.clusters.registry.update('U0ADA', { status: 'removing' });

@@ -161,4 +161,13 @@ describe('workshop-bot demo: the instructor of a simulated room', () => {
     expect(await bad.exited()).toBe(2);
     expect(bad.stderr).toContain('--room lots: give a whole number of simulated attendees from 0 to 20.');
   });
+
+  it('refuses a number of agents it cannot make, instead of attaching a cluster without any', async () => {
+    for (const agents of ['0', 'two']) {
+      const bad = new DemoSession({}, ['--agents', agents]);
+      expect(await bad.exited()).toBe(2);
+      expect(bad.stderr).toContain(`--agents ${agents}: give a whole number of simulated agents from 1 to 10.`);
+      expect(bad.stdout).not.toContain('a simulated cluster is attached to you');
+    }
+  });
 });

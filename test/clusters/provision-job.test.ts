@@ -1,13 +1,18 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { downMessage, infoMessage } from '../../commands/cluster/lifecycle.js';
 import { clusterMessages } from '../../commands/render/cluster-messages.js';
+import { NoCapacityError } from '../../src/clusters/backend.js';
 import { BuildStats } from '../../src/clusters/build-stats.js';
 import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { clusterJobProcessor } from '../../src/clusters/provision-job.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { ClusterService } from '../../src/clusters/service.js';
+import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
+import { messageToText } from '../../src/render/text.js';
+import { isRedisUnavailable } from '../../src/store/redis.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { ScriptedBackend } from '../support/scripted-backend.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -22,7 +27,10 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     await Promise.all(connections.map((connection) => connection.quit()));
   });
 
-  async function setup(backend: ScriptedBackend, options: { announceDeadlineMs?: number } = {}) {
+  async function setup(
+    backend: ScriptedBackend,
+    options: { announceDeadlineMs?: number; isStoreUnavailable?: (error: unknown) => boolean } = {},
+  ) {
     const prefix = uniquePrefix('jobs').slice(0, -1);
     const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
     connections.push(redis);
@@ -65,6 +73,8 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(result.queued).toBe(true);
     // Three attempts with backoff (2 s, 4 s): the record says failed only after the last.
     await until(async () => (await service.get('U0FAIL'))?.status === 'failed', 20_000);
+    // The record says failed first, then the message is edited.
+    await until(async () => notifier.updates.some((update) => update.message.text.includes('could not be built')));
     const record = (await service.get('U0FAIL'))!;
     expect(record.error).toBe('master did not answer within 60 s');
     const last = JSON.stringify(notifier.updates.at(-1)?.message);
@@ -73,6 +83,37 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(last).toContain('/cluster down');
     expect(backend.destroyed).toContain(record.clusterId);
   }, 30_000);
+
+  it('a build retried after the database blinked says so, not "Command timed out"', async () => {
+    const backend = new ScriptedBackend({ failAt: 'master', error: new Error('Command timed out') });
+    const { service, notifier } = await setup(backend, { isStoreUnavailable: isRedisUnavailable });
+    await service.up('U0BLINK', specFromFlags({}), async () => ({ channel: 'C1', ts: 'U0BLINK' }));
+    await until(async () => notifier.updates.some((update) => update.ref.ts === 'U0BLINK' && update.message.text.includes('queued')));
+    const retry = messageToText(
+      notifier.updates.find((update) => update.ref.ts === 'U0BLINK' && update.message.text.includes('queued'))!.message,
+    );
+    expect(retry).toContain("retrying after: the bot's database did not answer for a moment (what was built is kept)");
+    expect(retry).not.toContain('Command timed out');
+    await service.down('U0BLINK');
+  });
+
+  it('a build the attendee can fix ends with what to change, in the channel and in /cluster info, not "try again"', async () => {
+    const error = new UserError(
+      'The image "nosuch/agent:1.0" does not exist on its registry (or is private).',
+      'Check its name and tag: `imageName` and `imageTag` in your minimesosFile.',
+    );
+    const { service, notifier } = await setup(new ScriptedBackend({ failAt: 'pulling images', error }));
+    await service.up('U0NOIMAGE', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    // The record says failed first, then the message is edited.
+    await until(async () => notifier.updates.some((update) => update.message.text.includes('could not be built')));
+    const told = 'Check its name and tag: `imageName` and `imageTag` in your minimesosFile. First `/cluster down` clears this one.';
+    const channel = messageToText(notifier.updates.at(-1)!.message);
+    expect(channel).toContain('What failed: The image "nosuch/agent:1.0" does not exist on its registry (or is private).');
+    expect(channel).toContain(told);
+    expect(channel).not.toContain('try again');
+    expect(messageToText(infoMessage((await service.get('U0NOIMAGE'))!))).toContain(told);
+    await service.down('U0NOIMAGE');
+  });
 
   it('a ready build says so in the channel without any address, and sends the endpoints to its owner alone', async () => {
     const { service, notifier } = await setup(new ScriptedBackend({}));
@@ -132,6 +173,69 @@ describe.skipIf(!testRedisUrl())('the clusters queue (real Redis, real BullMQ)',
     expect(await service.get('U0CANCEL')).toBeNull();
     expect(notifier.updates.some((update) => update.message.text.includes('is ready'))).toBe(false);
   }, 30_000);
+
+  it("after /cluster down, the channel's message says the cluster was removed: while building, waiting in line, or ready", async () => {
+    const announce = (attendee: string) => async () => ({ channel: 'C1', ts: attendee });
+    const lastEdit = (notifier: RecordingNotifier, ts: string) =>
+      notifier.updates.filter((update) => update.ref.ts === ts).at(-1)?.message.text;
+    const building = await setup(new ScriptedBackend({ hangAt: 'agents' }));
+    for (const attendee of ['U0BUILD1', 'U0BUILD2', 'U0INLINE']) await building.service.up(attendee, specFromFlags({}), announce(attendee));
+    // Concurrency 2: two builds stop at the agents, the third waits in line.
+    await until(
+      async () =>
+        (await building.service.get('U0BUILD1'))?.step === 'agents' && (await building.service.get('U0BUILD2'))?.step === 'agents',
+    );
+    const inLine = (await building.service.get('U0INLINE'))!;
+    expect(inLine.status).toBe('queued');
+    await building.service.down('U0BUILD1');
+    await building.service.down('U0INLINE');
+    expect(lastEdit(building.notifier, 'U0INLINE')).toBe(`<@U0INLINE>'s cluster ${inLine.clusterId} was removed before it was ready`);
+    await until(async () => lastEdit(building.notifier, 'U0BUILD1')?.includes('was removed before it was ready') ?? false);
+    // The build noticed and stopped: no step it was still reporting comes after.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(lastEdit(building.notifier, 'U0BUILD1')).toContain('was removed before it was ready');
+    await building.service.down('U0BUILD2');
+
+    const built = await setup(new ScriptedBackend({}));
+    await built.service.up('U0DONE', specFromFlags({}), announce('U0DONE'));
+    await until(async () => (await built.service.get('U0DONE'))?.status === 'ready');
+    const { clusterId } = (await built.service.down('U0DONE'))!;
+    expect(lastEdit(built.notifier, 'U0DONE')).toBe(`<@U0DONE>'s cluster ${clusterId} was removed`);
+  }, 30_000);
+
+  it('a build waiting for room edits its message once, not at every look for room', async () => {
+    const backend = new ScriptedBackend({ noRoom: new NoCapacityError('all 1 Docker host is full') });
+    const { service, notifier } = await setup(backend);
+    await service.up('U0WAITS', specFromFlags({}), async () => ({ channel: 'C1', ts: 'U0WAITS' }));
+    // Two more looks for room, 5 s apart.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const waiting = notifier.updates.filter((update) => update.ref.ts === 'U0WAITS');
+    expect(waiting.map((update) => messageToText(update.message))).toEqual([
+      expect.stringContaining('Waiting for room: all 1 Docker host is full. Your build starts as soon as a cluster is removed.'),
+    ]);
+    expect((await service.get('U0WAITS'))?.waitingFor).toBe(
+      'Waiting for room: all 1 Docker host is full. Your build starts as soon as a cluster is removed.',
+    );
+    await service.down('U0WAITS');
+  }, 30_000);
+
+  it('/cluster down with no worker running answers in time: removed, its containers going when a worker is free', async () => {
+    const prefix = uniquePrefix('noworker').slice(0, -1);
+    const redis = new Redis(testRedisUrl()!, { keyPrefix: `${prefix}:` });
+    const queues = new Queues(testRedisUrl()!, prefix, log);
+    connections.push(redis);
+    closers.push(() => queues.close());
+    const service = new ClusterService(new ClusterRegistry(() => redis), queues, new BuildStats(() => redis), { maxAgents: 5 });
+    await service.up('U0NOWORKER', specFromFlags({}), async () => ({ channel: 'C1', ts: '1.1' }));
+    const removed = await service.down('U0NOWORKER', 1000);
+    expect(removed?.removalPending).toBe(true);
+    expect(await service.get('U0NOWORKER')).toBeNull();
+    expect(messageToText(downMessage(removed))).toContain(
+      `Destroyed minimesos cluster with ID ${removed!.clusterId}: it is no longer anyone's, and its containers are removed as soon as one of the bot's workers is free`,
+    );
+    // The removal waits in the queue for a worker.
+    expect(await queues.get('clusters').getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
 
   it('times each finished build, so the next estimates follow how fast the room moves', async () => {
     const { service } = await setup(new ScriptedBackend({}));

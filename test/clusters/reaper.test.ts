@@ -2,8 +2,10 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reaperMessages } from '../../commands/render/cluster-messages.js';
+import { BuildStats } from '../../src/clusters/build-stats.js';
 import { reap } from '../../src/clusters/reaper.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
+import { ClusterService } from '../../src/clusters/service.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../src/docker/hosts.js';
@@ -11,6 +13,7 @@ import { localImage } from '../../src/docker/image-names.js';
 import { LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
+import { Queues } from '../../src/queue/queues.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 
@@ -69,6 +72,8 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
       expiresAt: now - 1000,
       progressMessage,
     });
+    // Handed out warm, or from before progress messages were kept: nowhere in a channel to say it.
+    await registry.claim({ attendee: 'U0NOMSG', kind: 'provisioned', status: 'ready', clusterId: 'nomsg-1', expiresAt: now + 5 * 60_000 });
     await registry.claim({
       attendee: 'U0FRESH',
       kind: 'provisioned',
@@ -86,7 +91,11 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
 
   it('warns once before expiry, removes expired clusters and orphaned containers', async () => {
     const first = await run();
-    expect(first).toEqual({ warned: [liveId], expired: ['expired-1'], orphans: [orphanId] });
+    expect({ ...first, warned: first.warned.sort() }).toEqual({
+      warned: [liveId, 'nomsg-1'].sort(),
+      expired: ['expired-1'],
+      orphans: [orphanId],
+    });
     expect(await docker.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${orphanId}`] } })).toHaveLength(0);
     expect(await docker.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${liveId}`] } })).toHaveLength(1);
     expect(await registry.get('U0OLD')).toBeNull();
@@ -102,5 +111,33 @@ describe.skipIf(!testRedisUrl() || !dockerAvailable())('reaper (real Redis, real
 
     const second = await run();
     expect(second.warned).toEqual([]);
+  });
+
+  it('the attendee is told before and after wherever their cluster was announced, by DM when nowhere, and the channel stops saying "ready"', () => {
+    const warning = notifier.posts.find((post) => post.message.text.includes('<@U0NOMSG>'));
+    expect(warning?.channel).toBe('U0NOMSG');
+    expect(warning?.message.text).toBe('<@U0NOMSG>, your cluster nomsg-1 will be removed in 5 minutes.');
+    const ended = notifier.updates.filter((update) => update.message.text.includes('<@U0OLD>'));
+    expect(ended.map((update) => [update.ref, update.message.text])).toEqual([
+      [{ channel: 'C0ROOM', ts: '1.1' }, '<@U0OLD>, your cluster expired-1 reached its time limit and was removed.'],
+    ]);
+  });
+
+  it('after the time limit, /cluster info and the commands that need a cluster say it expired and how to get a new one', async () => {
+    const queues = new Queues(testRedisUrl()!, uniquePrefix('reaper-queues'), createLogger('silent', { pretty: false }));
+    try {
+      const service = new ClusterService(registry, queues, new BuildStats(() => redis), { maxAgents: 5 });
+      const said = `Your cluster expired-1 reached its time limit at ${new Date(now).toISOString().slice(11, 16)} UTC and was removed, with its apps.`;
+      expect((await service.expired('U0OLD'))?.message).toBe(said);
+      await expect(service.ready('U0OLD')).rejects.toMatchObject({
+        message: said,
+        hint: 'Build a new one with `/cluster up`, then install the apps again with `/cluster install`.',
+      });
+      expect((await service.expired('U0OLD', 'U0TEACHER'))?.message).toMatch(/^<@U0OLD>'s cluster expired-1 reached its time limit/);
+      // Whoever never had one is told what they always were.
+      await expect(service.ready('U0NEVER')).rejects.toMatchObject({ message: "You don't have a cluster yet." });
+    } finally {
+      await queues.close();
+    }
   });
 });

@@ -248,19 +248,26 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(posted).toContain('*&lt;!channel&gt; fw*');
     expect(posted).not.toContain('<!channel>');
     expect(posted).not.toContain('<https://evil.example');
-    const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map((event) => eventToText(event)).join('\n');
     expect(shown).toContain('*<!channel> <https://evil.example|click here>* (<!channel> fw)');
     expect(shown).not.toContain('&lt;');
     // /check's step details name the cluster's frameworks too.
     const checked = text((await run('/check', 'frameworks')).replies[0]!);
     expect(checked).toContain('(frameworks: marathon, &lt;!channel&gt; fw)');
     expect(checked).not.toContain('<!channel>');
-    const checkedHere = (await say(slack.bot, '/check frameworks', { user: 'U0BOB' })).map(eventToText).join('\n');
+    const checkedHere = (await say(slack.bot, '/check frameworks', { user: 'U0BOB' })).map((event) => eventToText(event)).join('\n');
     expect(checkedHere).toContain('(frameworks: marathon, <!channel> fw)');
     // And so do the task's own logs.
     const logs = text((await run('/cluster', 'logs ping-1')).replies[0]!);
     expect(logs).toContain('Registered executor on &lt;!channel&gt; fw');
     expect(logs).not.toContain('<!channel>');
+  });
+
+  it('a task name with terminal escape sequences prints in the terminal as visible escapes, never raw', async () => {
+    await runTask('esc', { id: 'esc-1', name: 'web\u001b[2J\u001b]0;pwned\u0007' });
+    const shown = (await say(slack.bot, '/state tasks', { user: 'U0BOB' })).map((event) => eventToText(event)).join('\n');
+    expect(shown).toContain('web\\u001b[2J\\u001b]0;pwned\\u0007');
+    expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('/cluster ps keeps a task name with a code fence and a newline inside its one row of the table', async () => {

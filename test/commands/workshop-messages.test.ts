@@ -37,6 +37,15 @@ describe('workshop messages are valid Block Kit, even for a room of 500', () => 
     expect(messageToText(message)).toContain(':mega: From the instructor, <@U0TEACH>\n*Heads up* <@U0ALL> & <#C0ROOM>');
   });
 
+  it('the delivery report quotes a broadcast with @channel without pinging again: the instructor reads the markup', () => {
+    const report = broadcastReportMessage(
+      summary({ message: broadcastMessage('<!channel> look <https://x.example|here> ```open', 'U0TEACH') }),
+    );
+    expect(JSON.stringify(report.blocks)).toContain('The message: 📣 &lt;!channel&gt; look &lt;https://x.example|here&gt; ```open');
+    expect(JSON.stringify(report)).not.toContain('<!channel>');
+    expect(messageToText(report)).toContain('The message: 📣 <!channel> look <https://x.example|here> ```open');
+  });
+
   it('the answer with the Stop button, and what Stop says', () => {
     const started = broadcastStartedMessage({ id: 'mfx1a2b3c', channel: 'C0ROOM', dms: 500, estimateMs: 100_000 }, true);
     expect(blockKitProblems(started)).toEqual([]);

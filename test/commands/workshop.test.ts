@@ -63,7 +63,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('/workshop prepull (e2e)'
   });
 
   it("pulls on every host, showing each layer's download in the channel, and says what was already there", async () => {
-    expect(await run(INSTRUCTOR, `prepull ${image}`)).toContain('Pre-pulling 4 images on 1 Docker hosts');
+    expect(await run(INSTRUCTOR, `prepull ${image}`)).toContain('Pre-pulling 4 images on 1 Docker host;');
     const final = await slack.fake.waitFor(
       (call) => call.method === 'chat.update' && shown(call).includes('images ready on 1 Docker host'),
       60_000,

@@ -4,8 +4,10 @@ import { specFromFlags } from '../../src/clusters/minimesos-file/index.js';
 import { DockerBackend } from '../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../src/docker/hosts.js';
+import { pullImage } from '../../src/docker/images.js';
 import { clusterFilter } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
+import { errorMessage, UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeRegistry } from '../support/fake-registry.js';
 import { dockerAvailable } from '../support/services.js';
@@ -136,4 +138,19 @@ describe.skipIf(!dockerAvailable())('Docker backend pulling a missing image (rea
     expect(registry.pulls).toHaveLength(1); // pulled once, though three roles use it
     expect((failure as Error).message).toMatch(/^ZooKeeper answering did not happen within 3 s/);
   }, 60_000);
+  it("an image that does not exist names the minimesosFile fields to fix; a registry out of reach says it is not the attendee's doing", async () => {
+    const missing = await pullImage(docker, `${registry.address}/workshop/no-such-agent:1.0`, () => undefined).catch(
+      (error: unknown) => error,
+    );
+    expect(missing).toBeInstanceOf(UserError);
+    expect(errorMessage(missing)).toBe(
+      `The image "${registry.address}/workshop/no-such-agent:1.0" does not exist on its registry (or is private).`,
+    );
+    expect((missing as UserError).hint).toContain('`imageName` and `imageTag` in your minimesosFile');
+    const unreachable = await pullImage(docker, '127.0.0.1:1/workshop/agent:1.0', () => undefined).catch((error: unknown) => error);
+    expect(errorMessage(unreachable)).toMatch(
+      /^Could not pull "127\.0\.0\.1:1\/workshop\/agent:1\.0": the Docker host cannot reach its registry \(".*connection refused.*"\)\.$/,
+    );
+    expect((unreachable as UserError).hint).toContain('Nothing you wrote causes this: tell the instructor');
+  });
 });

@@ -117,12 +117,29 @@ describe('FAQ', () => {
     expect(faq.ask('coming from kubernetes: what is a mesos framework?').topic?.id).toBe('what-is-framework');
   });
 
+  it('answers the question that closes a chatty message, past its small talk', () => {
+    expect(
+      faq.ask('Morning! My colleague told me about this workshop over lunch, really excited. Anyway, what does the sandbox contain?').topic
+        ?.id,
+    ).toBe('what-is-sandbox');
+    expect(faq.ask('Long day, lots of coffee. How does the master get elected?').topic?.id).toBe('leader-election');
+    // Not when the message names another product, uses a course word in another sense, or ends without a question.
+    for (const question of [
+      'We moved off yarn last year, it used zk as well. How does it pick the active resource manager?',
+      "I'm training for a race next month. Which marathon should I pick?",
+      'is there coffee somewhere? my laptop battery is dying',
+    ])
+      expect(faq.ask(question).topic, question).toBeNull();
+  });
+
   it('corrects the outline where it is wrong', () => {
     expect(faq.topic('state-endpoints')!.answer).toContain('`$MINIMESOS_MASTER/state.json`, not `$MINIMESOS_MASTER:5050/state.json`');
     expect(faq.topic('zkcli-location')!.answer).toContain('/elasticsearch/mesos-ha');
     expect(faq.topic('zkcli-location')!.answer).toContain('there is no `mesos-es` znode');
     expect(faq.topic('minimesos-state')!.answer).toContain('removed in 0.11');
     expect(faq.topic('minimesos-info')!.answer).toContain('*only when there is exactly one agent*');
+    // The workshop's later README: Fedora's own Docker build has a slightly different API (not SELinux).
+    expect(faq.topic('fedora-bug')!.answer).toContain("Red Hat's Docker build, whose API differs slightly");
   });
 
   it('keeps answers short enough for one Slack section', () => {
@@ -137,7 +154,7 @@ describe('FAQ', () => {
 
   it('meets the goal on the held-out blind sets: at least 95 % right and no off-topic question answered', () => {
     const heldOut = loadEvaluationSets().filter((entry) => entry.heldOut);
-    expect(heldOut.map((entry) => entry.name).sort()).toEqual(['blind-heldout', 'blind2-heldout', 'blind7-heldout']);
+    expect(heldOut.map((entry) => entry.name).sort()).toEqual(['blind-heldout', 'blind2-heldout', 'blind7-heldout', 'blind9-heldout']);
     for (const set of heldOut) {
       const result = evaluate(faq, set.questions);
       expect(result.accuracy, set.name).toBeGreaterThanOrEqual(0.95);

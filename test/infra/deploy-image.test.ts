@@ -1,10 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { localImage } from '../../src/docker/image-names.js';
@@ -30,6 +32,20 @@ async function buildContext(): Promise<NodeJS.ReadableStream> {
   return tar.stdout;
 }
 
+interface ComposeService {
+  command: string[];
+  user?: string;
+  network_mode?: string;
+  volumes?: string[];
+  environment?: Record<string, string>;
+  build?: { dockerfile: string };
+}
+
+/** infra/docker-compose.yml as written (the services' settings, before Compose resolves paths). */
+function composeFile(): { services: Record<string, ComposeService> } {
+  return parse(readFileSync(join(root, 'infra/docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,17 +57,19 @@ async function freePort(): Promise<number> {
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('the deploy image (infra/Dockerfile, real Docker)', () => {
   const tag = `workshop-bot/deploy-test:${randomBytes(4).toString('hex')}`;
   let containerId: string | undefined;
+  let workerId: string | undefined;
 
   beforeAll(async () => {
     await buildLocalImage(hostDocker, 'node');
   }, 300_000);
 
   afterAll(async () => {
-    if (containerId)
-      await hostDocker
-        .getContainer(containerId)
-        .remove({ force: true })
-        .catch(() => undefined);
+    for (const id of [containerId, workerId])
+      if (id)
+        await hostDocker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined);
     await hostDocker
       .getImage(tag)
       .remove({ force: true })
@@ -101,6 +119,32 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('the deploy image (infra/
     expect(await health()).toBe(200);
     expect((await container.inspect()).Config.User).toBe('node');
   }, 600_000);
+
+  it("runs the Compose file's worker so that it reaches the Docker engine through the mounted socket", async () => {
+    const worker = composeFile().services.worker!;
+    const prefix = `deploy-${randomBytes(4).toString('hex')}`;
+    const container = await hostDocker.createContainer({
+      Image: tag,
+      Cmd: worker.command,
+      ...(worker.user ? { User: worker.user } : {}),
+      Env: [`REDIS_URL=${testRedisUrl()}`, `WORKSHOP_KEY_PREFIX=${prefix}`, 'CLUSTER_ISOLATION=shared', 'LOG_LEVEL=warn'],
+      HostConfig: { NetworkMode: worker.network_mode, Binds: worker.volumes },
+    });
+    workerId = container.id;
+    await container.start();
+    // Workers measure each Docker host at start and record in Redis whether it answered.
+    const redis = new Redis(testRedisUrl()!);
+    try {
+      const host = async () => redis.hgetall(`${prefix}:pool:host:local`);
+      const logs = async () => (await container.logs({ stdout: true, stderr: true })).toString();
+      await until(async () => (await host()).down !== undefined, 60_000).catch(async () => {
+        throw new Error(`the worker never measured the Docker host (is Redis reachable from it?)\n${await logs()}`);
+      });
+      expect((await host()).down, await logs()).toBe('0');
+    } finally {
+      redis.disconnect();
+    }
+  }, 120_000);
 });
 
 describe('infra/docker-compose.yml', () => {
@@ -114,13 +158,14 @@ describe('infra/docker-compose.yml', () => {
       }
       await writeFile(join(dir, '.env'), await readFile(join(root, '.env.example'), 'utf8'));
       const { stdout } = await run('docker-compose', ['-f', join(dir, 'infra/docker-compose.yml'), 'config'], { cwd: join(dir, 'infra') });
-      const config = parse(stdout) as {
-        services: Record<string, { build?: { dockerfile: string }; environment?: Record<string, string>; command?: string[] }>;
-      };
+      const config = parse(stdout) as { services: Record<string, ComposeService & { ports?: string[] }> };
       expect(Object.keys(config.services).sort()).toEqual(['bot', 'redis', 'worker']);
+      // On the host's network, where clusters publish their ports (127.0.0.1) and Redis is published for them alone.
+      expect(config.services.redis!.ports).toEqual([expect.stringMatching(/^127\.0\.0\.1:6379:6379/)]);
       for (const name of ['bot', 'worker']) {
         expect(config.services[name]!.build?.dockerfile).toMatch(/infra\/Dockerfile$/);
-        expect(config.services[name]!.environment?.REDIS_URL).toBe('redis://redis:6379');
+        expect(config.services[name]!.network_mode).toBe('host');
+        expect(config.services[name]!.environment?.REDIS_URL).toBe('redis://127.0.0.1:6379');
       }
       expect(config.services.bot!.command).toEqual(['serve', '--no-workers']);
       expect(config.services.worker!.command).toEqual(['worker']);

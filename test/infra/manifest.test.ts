@@ -20,6 +20,13 @@ describe('Slack app manifest', () => {
       expect(entry.usage_hint.length).toBeLessThanOrEqual(1000);
       expect(entry.url).toMatch(/\/slack\/events$/);
     }
+    // Slack shows the usage hint as the command is typed: every subcommand /help lists is in it.
+    for (const command of ALL_COMMANDS) {
+      const hint = manifest.features.slash_commands.find((entry) => entry.command === `/${command.name}`)!.usage_hint;
+      const words = new Set(hint.split(/[^a-z-]+/));
+      const missing = (command.subcommands ?? []).map((subcommand) => subcommand.name).filter((name) => !words.has(name));
+      expect(missing, `/${command.name}'s usage_hint: ${hint}`).toEqual([]);
+    }
     // Mentions and DMs reach /faq; buttons need interactivity.
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.im']));
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

@@ -26,6 +26,37 @@ describe('CSV', () => {
     ]);
   });
 
+  it('a name with a semicolon stays one harmless cell where Excel splits on semicolons (most of Europe)', () => {
+    const names = ['Ann;=HYPERLINK("http://evil.example")', 'Bo;+1', 'Cy;@SUM(A1)', 'Di\t=1+1'];
+    const text = csvTable(
+      ['name'],
+      names.map((name) => [name]),
+    );
+    // Read as such a spreadsheet reads it: semicolons (and tabs) separate cells, quotes group them.
+    const cells = parseCsv(text.replaceAll(';', ',').replaceAll('\t', ',')).flat();
+    expect(cells.filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+    expect(parseCsv(text).slice(1)).toEqual(names.map((name) => [name]));
+  });
+
+  it('defuses a formula behind leading spaces or in full-width characters; numbers stay numbers', () => {
+    expect(
+      parseCsv(
+        csvTable(
+          ['x', 'n'],
+          [
+            [' =1+1', -3],
+            ['\u3000+1', 0],
+            ['\uff1d1+1', 2],
+          ],
+        ),
+      ).slice(1),
+    ).toEqual([
+      ["' =1+1", '-3'],
+      ["'\u3000+1", '0'],
+      ["'\uff1d1+1", '2'],
+    ]);
+  });
+
   it('writes nothing for a missing value', () => {
     expect(csvTable(['a', 'b', 'c'], [['x', undefined, 0]])).toBe('a,b,c\r\nx,,0\r\n');
   });

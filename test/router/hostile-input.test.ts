@@ -41,6 +41,14 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
     return events.map((event) => messageToText(event.payload)).join('\n');
   }
 
+  /** Presses a button; what the bot sent, as its payloads. */
+  async function press(actionId: string, value: string): Promise<TerminalEvent[]> {
+    const events: TerminalEvent[] = [];
+    await bot.router.dispatchAction({ user, channel: 'C1', actionId, value }, new TerminalResponder('C1', (event) => events.push(event)));
+    return events;
+  }
+  const shownText = (events: TerminalEvent[]) => events.map((event) => messageToText(event.payload)).join('\n');
+
   it.each([
     ['.', '.'],
     ['..', '..'],
@@ -63,6 +71,35 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
     expect(reply).toContain('is not a znode path');
     expect(reply.length).toBeLessThan(1000);
   });
+
+  it('/check with a right-to-left override in the exercise name repeats it visibly, not reversing the rest of the answer', async () => {
+    const reply = await run('check', 'marathon\u202E.exe');
+    expect(reply).not.toContain(GENERIC);
+    expect(reply).toContain('"marathon\\u202e.exe"');
+    expect(reply).not.toContain('\u202E');
+  });
+
+  it.each([
+    'null',
+    '5',
+    '[]',
+    JSON.stringify({ o: user, e: ['minimesos-basics'], s: 1 }),
+    JSON.stringify({ o: '<!channel>', e: 'minimesos-basics' }),
+    JSON.stringify({ e: 'minimesos-basics' }),
+  ])('a /check button whose value was tampered with (%s) says it is out of date, never the generic apology', async (value) => {
+    const reply = shownText(await press('check.again', value));
+    expect(reply).toBe(':warning: That button is from an older version of me.\nRun `/check` for a fresh result.');
+  });
+
+  it.each(['cluster.up', 'cluster.down'])(
+    'a Home %s button whose owner was tampered into markup says it is out of date, and mentions nobody',
+    async (actionId) => {
+      const sent = JSON.stringify((await press(actionId, 'U0X> <!channel')).map((event) => event.payload));
+      expect(sent).toContain('That button is from an older version of me.');
+      expect(sent).not.toContain('<!channel');
+      expect((await bot.services.clusters.get(user))?.status).toBe('ready');
+    },
+  );
 
   it('/state zk with a path ZooKeeper accepts still reads the tree', async () => {
     const reply = await run('state', 'zk /mesos');
@@ -87,13 +124,7 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
   it.each(['cluster.__proto__', 'cluster.constructor', 'faq.toString', 'faq.hasOwnProperty', '__proto__.x', 'constructor.constructor'])(
     'a button with action id %s answers that it does nothing here',
     async (actionId) => {
-      const events: TerminalEvent[] = [];
-      await bot.router.dispatchAction(
-        { user, channel: 'C1', actionId, value: 'x' },
-        new TerminalResponder('C1', (event) => events.push(event)),
-      );
-      const reply = events.map((event) => messageToText(event.payload)).join('\n');
-      expect(reply).toContain('That button no longer does anything here.');
+      expect(shownText(await press(actionId, 'x'))).toContain('That button no longer does anything here.');
     },
   );
 

@@ -1,18 +1,20 @@
 import type { ClusterBackend, ProvisionedCluster, ProvisionRequest } from '../../src/clusters/backend.js';
 
 /**
- * A backend that behaves as told: fail at a step, or wait at a step until cancelled. For tests of
+ * A backend that behaves as told: find no room, fail at a step (with a given error), or wait at a step until cancelled. For tests of
  * the queue's logic (real Redis, real BullMQ), where Docker is not what is tested.
  */
 export class ScriptedBackend implements ClusterBackend {
   readonly destroyed: string[] = [];
   readonly built: string[] = [];
-  constructor(private readonly script: { failAt?: string; hangAt?: string } = {}) {}
+  constructor(private readonly script: { failAt?: string; hangAt?: string; error?: Error; noRoom?: Error } = {}) {}
 
   async provision(request: ProvisionRequest): Promise<ProvisionedCluster> {
+    // As the Docker backend: a host is found (or not) before any step is reported.
+    if (this.script.noRoom) throw this.script.noRoom;
     for (const step of ['pulling images', 'zookeeper', 'master', 'agents', 'marathon'] as const) {
       request.onProgress(step);
-      if (this.script.failAt === step) throw new Error(`${step} did not answer within 60 s`);
+      if (this.script.failAt === step) throw this.script.error ?? new Error(`${step} did not answer within 60 s`);
       if (this.script.hangAt === step)
         await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
     }

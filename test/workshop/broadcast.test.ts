@@ -137,12 +137,17 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     expect((await room.run(INSTRUCTOR, '/workshop broadcast --dm')).text).toBe(
       ':warning: There is no message to send.\nUsage: /workshop broadcast [--dm] <message>, e.g. /workshop broadcast --dm Exercise 3 starts in 5 minutes.',
     );
+    // Zero-width spaces, a word joiner and a line break: it would post a blank message to everyone.
+    expect((await room.run(INSTRUCTOR, '/workshop broadcast --dm \u200b\u2060\n\u200b', 'C0ROOM')).text).toContain(
+      ':warning: There is no message to send.',
+    );
     expect((await room.run(INSTRUCTOR, '/workshop broadcast --everyone hi')).text).toContain(
       'Unknown option --everyone. The only option here is --dm.',
     );
     expect((await room.run(INSTRUCTOR, `/workshop broadcast ${'x'.repeat(3001)}`)).text).toContain(
-      'A broadcast may be at most 3000 characters; this one has 3001.',
+      'A broadcast may be at most 3,000 characters; this one has 3,001.',
     );
+    expect((await room.run(INSTRUCTOR, `/workshop broadcast ${'x'.repeat(45_000)}`)).text).toContain('this one has 45,000.');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(room.fake.callsOf('chat.postMessage')).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { BotApp } from '../../app.js';
-import { BoardWeb } from '../../board/web.js';
+import { BoardWeb, routeListener } from '../../board/web.js';
 import { onceByEventId } from './event-dedupe.js';
 import type { BotIdentity } from './identity.js';
 import { registerActions } from './listeners/actions.js';
@@ -56,28 +56,25 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
     bot.services.changes,
     bot.services.log.child({ component: 'board' }),
   );
-  const customRoutes = [healthz, ...board.routes()];
+  // Our own routes are served by our listener, never Bolt's: its router throws on a malformed
+  // %-escape (a 500, and in Socket Mode an unhandled rejection that ends the process) and logs paths.
+  const routes = [healthz, ...board.routes()];
   const who = options.identity === 'unknown' ? { tokenVerificationEnabled: false } : options.identity;
   let app: App;
+  /** Socket Mode takes events over a websocket: the routes get an HTTP server of their own on PORT. */
+  let server: Server | undefined;
   if (slack.appToken) {
-    app = new App({
-      token: slack.botToken,
-      appToken: slack.appToken,
-      socketMode: true,
-      ...who,
-      logger,
-      clientOptions,
-      customRoutes,
-      port,
-    });
+    app = new App({ token: slack.botToken, appToken: slack.appToken, socketMode: true, ...who, logger, clientOptions });
+    server = createServer(routeListener(routes));
   } else {
-    const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, customRoutes, port });
-    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+    const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, port });
+    const guarded = guardSlackRequests(receiver.requestListener, {
       signingSecret: slack.signingSecret ?? '',
       store: bot.services.store,
       log: bot.services.log.child({ component: 'slack-requests' }),
       readOnlyCommands: bot.router.readOnlyCommands,
     });
+    receiver.requestListener = routeListener(routes, guarded);
     app = new App({ token: slack.botToken, receiver, logger, clientOptions, ...who });
   }
 
@@ -94,6 +91,7 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
   return {
     app,
     async start() {
+      if (server) await listen(server, port);
       await app.start(port);
       bot.services.home.start();
     },
@@ -102,6 +100,17 @@ export function createSlackAdapter(bot: BotApp, options: SlackAdapterOptions = {
       // Open board pages hold their connections: the server cannot close before they end.
       board.close();
       await app.stop();
+      await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

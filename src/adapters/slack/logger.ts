@@ -1,10 +1,12 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { redactBoardLinks } from '../../board/link.js';
 import type { Logger } from '../../logger.js';
 
-/** Bolt logs through our pino logger, so one log stream carries everything. */
+/** Bolt logs through our pino logger, so one log stream carries everything (board links hidden: Bolt logs paths). */
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
-  const join = (parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const join = (parts: unknown[]) =>
+    redactBoardLinks(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
   return {
     debug: (...parts) => child.debug(join(parts)),
     info: (...parts) => child.info(join(parts)),

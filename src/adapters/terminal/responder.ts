@@ -1,7 +1,7 @@
 import { saveLocalFile } from '../../notify/local-file.js';
 import type { OutgoingFile } from '../../notify/notifier.js';
 import type { Message, MessageRef } from '../../render/blocks.js';
-import { messageToText } from '../../render/text.js';
+import { readableText } from '../../render/text.js';
 import type { Responder } from '../../router/types.js';
 
 /** Every message a command produced, in order, as the Slack payload it would have been (a file: where it was written). */
@@ -44,10 +44,9 @@ export class TerminalResponder implements Responder {
   }
 }
 
-/** Readable text for one event: thread replies indented under their parent, updates marked. */
-export function eventToText(event: TerminalEvent): string {
-  // A link shown as its own address (`<url|url>`) is just the address: a terminal cannot click it, only copy it.
-  const body = messageToText(event.payload).replace(/<(https?:\/\/[^\s|>]+)\|\1>/g, '$1');
+/** Readable text for one event (`nameOf` names mentioned users): thread replies indented under their parent, updates marked. */
+export function eventToText(event: TerminalEvent, nameOf?: (user: string) => string | undefined): string {
+  const body = readableText(event.payload, nameOf);
   switch (event.kind) {
     case 'reply':
     case 'file':

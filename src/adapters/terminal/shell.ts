@@ -9,6 +9,8 @@ export interface ShellOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   banner?: string;
+  /** Names a mentioned user (`<@U…>` prints as @name; else as @U…). */
+  nameOf?: (user: string) => string | undefined;
   /** Gets a way to print what happens outside a command (workers' progress) without garbling the prompt. */
   onStart?: (print: (text: string) => void) => void;
 }
@@ -42,7 +44,7 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
       await say(bot, commandLine, {
         user,
         channel: options.channel ?? TERMINAL_CHANNEL,
-        onEvent: (event) => output.write(`${eventToText(event)}\n`),
+        onEvent: (event) => output.write(`${eventToText(event, options.nameOf)}\n`),
       });
     }
     rl.prompt();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { NoCapacityError } from '../../clusters/backend.js';
+import { UserError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { DockerHost } from '../hosts.js';
 import { LABELS } from '../labels.js';
@@ -8,20 +9,48 @@ import { CapacityLedger, type ClusterNeed, type HostUsage } from './capacity-led
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
 
-/** `all 2 Docker hosts are full` / `no Docker host has room (1 full, 1 not answering)` */
-function describeShortage(usage: HostUsage[], need: ClusterNeed): string {
+/** `all 2 Docker hosts are full` / `no Docker host has room (1 full, 1 not answering)`, and what would end the wait. */
+function describeShortage(usage: HostUsage[], need: ClusterNeed): NoCapacityError {
   const down = usage.filter((host) => host.down).length;
   const lowDisk = usage.filter(
     (host) => !host.down && host.diskFreeBytes !== undefined && host.diskFreeBytes < (need.diskBytes ?? 0),
   ).length;
   const full = usage.length - down - lowDisk;
-  if (down === 0 && lowDisk === 0) return `all ${usage.length} Docker host${usage.length === 1 ? ' is' : 's are'} full`;
+  const waitsFor = [
+    full > 0 ? 'a cluster is removed' : '',
+    down > 0 ? `${down === usage.length ? 'a Docker host' : 'a host that does not answer'} answers again` : '',
+    lowDisk > 0 ? 'disk is freed on a host' : '',
+  ].filter(Boolean);
+  const until = waitsFor.length > 1 ? `${waitsFor.slice(0, -1).join(', ')} or ${waitsFor.at(-1)}` : waitsFor[0];
+  if (down === 0 && lowDisk === 0)
+    return new NoCapacityError(`all ${usage.length} Docker host${usage.length === 1 ? ' is' : 's are'} full`, until);
   const reasons = [
     full > 0 ? `${full} full` : '',
     lowDisk > 0 ? `${lowDisk} low on disk` : '',
     down > 0 ? `${down} not answering` : '',
   ].filter(Boolean);
-  return `no Docker host has room (${reasons.join(', ')})`;
+  return new NoCapacityError(`no Docker host has room (${reasons.join(', ')})`, until);
+}
+
+const gigabytes = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+
+/**
+ * A cluster bigger than what any host gives clusters when empty would wait for room forever: it is
+ * refused instead, with its size and the largest host's. Hosts never measured do not count.
+ */
+function neverFits(usage: HostUsage[], need: ClusterNeed): UserError | undefined {
+  const measured = usage.filter((host) => host.memoryBytes > 0 && host.nanoCpus > 0 && host.maxClusters > 0);
+  if (measured.length === 0 || measured.some((host) => host.memoryBytes >= need.memoryBytes && host.nanoCpus >= need.nanoCpus))
+    return undefined;
+  const largest = Math.max(...measured.map((host) => host.memoryBytes));
+  const tooMuch =
+    need.memoryBytes > largest
+      ? `${gigabytes(need.memoryBytes)} of memory on one Docker host, and the largest host here gives clusters ${gigabytes(largest)}`
+      : `${need.nanoCpus / 1e9} CPUs on one Docker host, more than any host here gives clusters`;
+  return new UserError(
+    `This cluster needs ${tooMuch}, so it can never be built here.`,
+    'Ask for fewer agents (`--agents N`, or fewer `agent { }` blocks); the instructor can add a bigger Docker host.',
+  );
 }
 
 export interface HostPoolOptions {
@@ -74,19 +103,19 @@ export class HostPool {
   async place(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
     const hostId = await this.ledger!.reserve(clusterId, need, onlyOn);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
-    if (!host)
-      throw new NoCapacityError(
-        describeShortage(
-          (await this.usage()).filter((usage) => onlyOn === undefined || usage.id === onlyOn),
-          need,
-        ),
-      );
-    return host;
+    if (host) return host;
+    const usage = (await this.usage()).filter((candidate) => onlyOn === undefined || candidate.id === onlyOn);
+    throw (onlyOn === undefined && neverFits(usage, need)) || describeShortage(usage, need);
   }
 
   /** How many more clusters of this need the host takes now. */
   async room(hostId: string, need: ClusterNeed): Promise<number> {
     return this.ledger!.room(hostId, need);
+  }
+
+  /** The host a cluster's reservation is on, if it has one. */
+  reservedHost(clusterId: string): Promise<string | null> {
+    return this.ledger!.hostOf(clusterId);
   }
 
   async release(clusterId: string): Promise<void> {

@@ -31,19 +31,19 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
   it('prints the top message and every thread reply, indented under it', async () => {
     const events = await say(bot, '/state resources', { user: 'U_TERM' });
     expect(events.map((event) => event.kind)).toEqual(['post', 'post']);
-    const [top, reply] = events.map(eventToText);
+    const [top, reply] = events.map((event) => eventToText(event));
     expect(top).toContain('cluster has 4 cpus and 1024 MB memory free on 1 agent');
     expect(reply!.split('\n').every((line) => line.startsWith('  │ '))).toBe(true);
     expect(reply).toContain('cpus  4 total · 0 used · *4 free*');
   });
 
-  it('prints a link shown as its own address as the bare address, ready to copy; other links as Slack writes them', () => {
+  it('prints a link shown as its own address as the bare address, ready to copy; other links as their label and address', () => {
     const payload = {
       response_type: 'ephemeral' as const,
       text: 'links',
       blocks: [section('<http://127.0.0.1:8080/board/abc|http://127.0.0.1:8080/board/abc>\n<https://a.example|the docs>')],
     };
-    expect(eventToText({ kind: 'reply', payload })).toBe('http://127.0.0.1:8080/board/abc\n<https://a.example|the docs>');
+    expect(eventToText({ kind: 'reply', payload })).toBe('http://127.0.0.1:8080/board/abc\nthe docs (https://a.example)');
   });
 
   /** What a shell session prints for these typed lines. */
@@ -82,7 +82,7 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
   it("the demo banner's install, typed as printed, starts nginx on the cluster", async () => {
     const command = installNginxCommand();
     expect(command).not.toContain('\n');
-    const [reply] = (await say(bot, command, { user: 'U_TERM' })).map(eventToText);
+    const [reply] = (await say(bot, command, { user: 'U_TERM' })).map((event) => eventToText(event));
     expect(reply).toContain('Installed app `/nginx`');
     const { app } = (await (await fetch(`${cluster.marathonUrl}/v2/apps/nginx`)).json()) as {
       app: { container: { docker: { image: string } } };

@@ -21,6 +21,14 @@ describe('/cluster info', () => {
     expect(text).toContain('`/cluster down` cancels it');
   });
 
+  it('a build waiting for a Docker host says why and what it waits for, not that it is being built', () => {
+    const waitingFor = 'Waiting for room: all 2 Docker hosts are full. Your build starts as soon as a cluster is removed.';
+    const text = messageText(infoMessage(record({ status: 'queued', step: 'queued', waitingFor })));
+    expect(text).toContain(`*Your cluster 3878417609: queued*\n\`▱▱▱▱▱▱▱\` 0/7\n${waitingFor}`);
+    expect(text).toContain('It waits to be built; its message in the channel shows its progress. `/cluster down` cancels it.');
+    expect(text).not.toContain('being built');
+  });
+
   it('shows what failed and how to start again', () => {
     const text = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'the master did not answer in 60 s' })));
     expect(text).toContain('What failed: the master did not answer in 60 s');

@@ -26,9 +26,31 @@ describe('/workshop checkins on every …', () => {
       ['every 5 days', 'is not a duration'],
       ['every -5m', 'is not a duration'],
       ['often', 'is not something /workshop checkins on understands'],
+      ['every 1.5h', 'use whole numbers'],
+      ['every 0,5 hours', 'use whole numbers'],
     ] as const) {
       expect(() => every(text), text).toThrow(UserError);
       expect(() => every(text), text).toThrow(message);
+    }
+  });
+
+  it('says how to write an hour and a half, instead of only "not a duration"', () => {
+    expect(() => every('every 1.5h')).toThrow(
+      expect.objectContaining({ hint: 'For an hour and a half, write `every 1h30m` or `every 90m`.' }),
+    );
+  });
+
+  it('repeats a 5,000-digit interval cut short, never whole', () => {
+    for (const text of [`every ${'9'.repeat(5000)}h`, `every ${'1'.repeat(5000)}`, `every ${'1 '.repeat(2500)}m`]) {
+      let error: UserError | undefined;
+      try {
+        every(text);
+      } catch (caught) {
+        error = caught as UserError;
+      }
+      expect(error, text.slice(0, 20)).toBeInstanceOf(UserError);
+      expect(`${error!.message} ${error!.hint}`.length, text.slice(0, 20)).toBeLessThan(400);
+      expect(error!.message).toContain('characters)');
     }
   });
 });

@@ -21,7 +21,7 @@ const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const WORKSHOP = 'C0WORKSHOP';
 /** Names a spreadsheet or a naive CSV writer would get wrong. */
-const ALICE_NAME = 'Doe, "Ali"\nAlice';
+const ALICE_NAME = 'Doe, "Ali" Alice';
 const BOB_NAME = '=HYPERLINK("http://evil.example")';
 
 /** /workshop start, next and end through Bolt's receiver, signed, against the fake Slack API. */

@@ -1,13 +1,17 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoCapacityError } from '../../../src/clusters/backend.js';
+import { specFromFlags } from '../../../src/clusters/minimesos-file/index.js';
+import { DockerBackend } from '../../../src/docker/docker-backend.js';
 import { parseDockerHosts } from '../../../src/docker/host-address.js';
 import { connectDockerHosts } from '../../../src/docker/hosts.js';
 import { localImage } from '../../../src/docker/image-names.js';
 import { clusterLabels } from '../../../src/docker/labels.js';
 import { buildLocalImages } from '../../../src/docker/local-images.js';
 import { HostPool } from '../../../src/docker/pool/host-pool.js';
+import { UserError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../../support/services.js';
 
@@ -65,5 +69,73 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
     const error = await full.place('needs-disk', { memoryBytes: 1e8, nanoCpus: 1e9, diskBytes: 1e8 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NoCapacityError);
     expect((error as Error).message).toBe('no Docker host has room (1 low on disk)');
+  });
+  it('refuses a cluster bigger than the host could ever take, instead of letting it wait for room forever', async () => {
+    const small = pool(0);
+    await small.start();
+    const error = await small.place('too-big', { memoryBytes: 1e15, nanoCpus: 1e9 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(
+      /^This cluster needs 931322\.6 GB of memory on one Docker host, and the largest host here gives clusters \d+\.\d GB, so it can never be built here\.$/,
+    );
+    expect((error as UserError).hint).toContain('Ask for fewer agents');
+  });
+
+  it('a build waiting on a host that does not answer is told it starts when the host answers again', async () => {
+    const silent = new HostPool(
+      connectDockerHosts(parseDockerHosts('tcp://127.0.0.1:1')),
+      () => redis,
+      { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostpool-silent', minFreeDiskBytes: 0 },
+      log,
+    );
+    await silent.start();
+    const error = await silent.place('waits', { memoryBytes: 1e8, nanoCpus: 1e9 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect(error).toMatchObject({ message: 'no Docker host has room (1 not answering)', waitsFor: 'a Docker host answers again' });
+  });
+});
+
+/** The engine behind a TCP proxy that can be cut: a host that stops answering, without stopping this machine's dockerd. */
+describe.skipIf(!dockerAvailable() || !testRedisUrl())('a build whose Docker host stopped answering (real engine behind a proxy)', () => {
+  it('waits for that host, and says so, instead of failing on a dead connection three times', async () => {
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const engine = connect('/var/run/docker.sock');
+      for (const socket of [client, engine]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+      }
+      client.pipe(engine).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const hostId = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const redis = new Redis(testRedisUrl()!, { keyPrefix: uniquePrefix('hostgone') });
+    const log = createLogger('silent', { pretty: false });
+    try {
+      const hosts = connectDockerHosts(parseDockerHosts(`tcp://${hostId}`));
+      const options = { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostgone', minFreeDiskBytes: 0 };
+      const pool = new HostPool(hosts, () => redis, options, log);
+      await pool.start();
+      const backend = new DockerBackend({ hosts, pool, images: 'local', deployment: 'test-hostgone', log });
+      // The first attempt placed the cluster there; then the host went away.
+      await pool.place('4242', { memoryBytes: 1e8, nanoCpus: 1e9 });
+      proxy.close();
+      for (const socket of sockets) socket.destroy();
+      const retry = backend.provision({
+        attendee: 'U0GONE',
+        clusterId: '4242',
+        spec: specFromFlags({ agents: 1 }),
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      });
+      await expect(retry).rejects.toBeInstanceOf(NoCapacityError);
+      await expect(retry).rejects.toMatchObject({
+        message: `the Docker host building your cluster (${hostId}) does not answer`,
+        waitsFor: 'it answers again',
+      });
+    } finally {
+      proxy.close();
+      await redis.quit();
+    }
   });
 });
