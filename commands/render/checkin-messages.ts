@@ -2,7 +2,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import { actions, type Block, button, context, type Message, section } from '../../src/render/blocks.js';
 import type { CheckinMessages, Nudge, NudgeFate, SweepSummary } from '../../src/workshop/checkins.js';
 import type { ButtonValue } from '../check/render.js';
-import { failureReason, mentions, plural } from './room-messages.js';
+import { failureReason, type PeopleGroup, peopleBlocks, plural } from './room-messages.js';
 
 /** How often, in the instructor's words: "every 10 minutes", "every hour", "every 1 h 30 min". */
 export function describeEvery(ms: number): string {
@@ -55,40 +55,36 @@ export function sweepSummaryMessage(summary: SweepSummary): Message {
     ),
   ];
   if (summary.total === 0) blocks.push(context('Nobody is in the room yet: attendees register by using any command.'));
-  for (const { step, attendees } of summary.stuck) {
+  const groups: PeopleGroup[] = summary.stuck.map(({ step, attendees }) => {
     const count = (fate: NudgeFate) => attendees.filter((attendee) => attendee.nudge === fate).length;
     const notes = [
       count('sent') > 0 ? `${count('sent')} nudged now` : '',
       count('quiet') > 0 ? `${count('quiet')} asked not to be nudged` : '',
       count('failed') > 0 ? `${count('failed')} could not be DMed${failureReasons(attendees)}` : '',
     ].filter(Boolean);
-    const label = `Stuck on *${step.title}*, ${attendees.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
-    blocks.push(group(label, attendees));
-  }
-  if (summary.noCluster.length > 0) blocks.push(group(`*Without a ready cluster*, ${summary.noCluster.length}`, summary.noCluster));
-  if (summary.errors.length > 0) blocks.push(group(`*Could not be checked*, ${summary.errors.length}`, summary.errors));
-  blocks.push(
-    context(
-      `Stuck: no step passed for ${stuckFor(summary.stuckMs)} (CHECKIN_STUCK_MINUTES). Each is nudged once per step and session by DM. \`/workshop checkins off\` stops the sweeps.`,
-    ),
+    return {
+      label: `Stuck on *${step.title}*, ${attendees.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`,
+      people: attendees.map((attendee) => attendee.user),
+    };
+  });
+  if (summary.noCluster.length > 0)
+    groups.push({ label: `*Without a ready cluster*, ${summary.noCluster.length}`, people: summary.noCluster.map(({ user }) => user) });
+  if (summary.errors.length > 0)
+    groups.push({ label: `*Could not be checked*, ${summary.errors.length}`, people: summary.errors.map(({ user }) => user) });
+  const foot = context(
+    `Stuck: no step passed for ${stuckFor(summary.stuckMs)} (CHECKIN_STUCK_MINUTES). Each is nudged once per step and session by DM. \`/workshop checkins off\` stops the sweeps.`,
   );
+  blocks.push(...peopleBlocks(groups, [...blocks, foot], ROOM_POINTER), foot);
   return { text: title, blocks };
 }
+
+/** Where an instructor sees everyone a message could not name. */
+const ROOM_POINTER = 'everyone is on the board, `/workshop board`, and in `/workshop attendees`';
 
 /** Why Slack refused the nudges (each reason once, with its fix), e.g. `: \`user_not_found\` (no such user…)`. */
 function failureReasons(attendees: Array<{ nudgeFailure?: string }>): string {
   const reasons = [...new Set(attendees.flatMap((attendee) => (attendee.nudgeFailure ? [attendee.nudgeFailure] : [])))];
   return reasons.length > 0 ? `: ${reasons.map(failureReason).join('; ')}` : '';
-}
-
-/** One line of the summary: what the group is, then who (cut short to fit a section). */
-function group(label: string, members: Array<{ user: string }>): Block {
-  return section(
-    `• ${label}: ${mentions(
-      members.map((member) => member.user),
-      1500,
-    )}`,
-  );
 }
 
 export const checkinMessages: CheckinMessages = { nudge: nudgeMessage, summary: sweepSummaryMessage };

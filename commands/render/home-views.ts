@@ -85,9 +85,12 @@ function progressBlocks(home: AttendeeHome): Block[] {
 function roomBlocks({ room, boardUrl }: InstructorHome): Block[] {
   const steps = room.exercise.steps.length;
   const source = room.source === 'started' ? 'started by an instructor' : 'where most attendees are; `/workshop start` picks one';
+  // In a big room the instructor looks for where people are stuck, not who: counts per step, then the longest stuck.
+  const stuckOn = (title: string) => room.stuck.filter((row) => row.stuck!.step === title).length;
   const perStep = room.exercise.steps.map((step, index) => {
     const passed = room.rows.filter((row) => row.marks[index] === 'pass').length;
-    return `${index + 1}. ${step.title}: *${passed}* of ${room.rows.length}`;
+    const stuckHere = stuckOn(step.title);
+    return `${index + 1}. ${step.title}: *${passed}* of ${room.rows.length}${stuckHere > 0 ? ` · ${stuckHere} stuck here` : ''}`;
   });
   const counts = room.clusters;
   const stuck = room.stuck
@@ -110,7 +113,7 @@ function roomBlocks({ room, boardUrl }: InstructorHome): Block[] {
     ),
     section(
       stuck.length > 0
-        ? `*Stuck longest*\n${stuck.join('\n')}${room.stuck.length > STUCK_SHOWN ? `\nand ${room.stuck.length - STUCK_SHOWN} more` : ''}`
+        ? `*Stuck longest*\n${stuck.join('\n')}${room.stuck.length > STUCK_SHOWN ? `\nand ${room.stuck.length - STUCK_SHOWN} more: ${boardUrl ? `<${boardUrl}|the board>` : 'the board (`/workshop board`)'} shows each one's steps` : ''}`
         : '*Stuck longest*: nobody is stuck.',
     ),
     actions([button('Refresh', 'workshop.home')]),

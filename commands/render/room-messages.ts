@@ -1,7 +1,18 @@
 import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
 import { describeReason } from '../../src/notify/refusals.js';
-import { actions, button, context, LIMITS, type Message, section, splitSections, truncate } from '../../src/render/blocks.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  listSections,
+  type Message,
+  section,
+  splitSections,
+  textLength,
+  truncate,
+} from '../../src/render/blocks.js';
 import { escapeMrkdwn } from '../../src/render/mrkdwn.js';
 import type { RosterEntry } from '../../src/workshop/attendees.js';
 import type { BroadcastStarted, BroadcastSummary } from '../../src/workshop/broadcast.js';
@@ -48,10 +59,10 @@ export function broadcastStoppedMessage(result: { stopped: number; sent: number;
   return { text, blocks: [section(text)] };
 }
 
-const MAX_REASONS = 10;
-const FAILURE_BUDGET = 8000;
+/** Reasons named one by one in a delivery report; any more share one line (each code named, every recipient still there). */
+const MAX_REASONS = 12;
 
-/** The delivery report, by DM to the instructor who sent the broadcast. */
+/** The delivery report, by DM to the instructor who sent the broadcast: who failed and why, every one of them. */
 export function broadcastReportMessage(summary: BroadcastSummary): Message {
   const total = summary.sent.length + summary.failed.length + summary.stopped.length;
   const title =
@@ -69,25 +80,29 @@ export function broadcastReportMessage(summary: BroadcastSummary): Message {
     .join(', ');
   const byReason = new Map<string, string[]>();
   for (const { target, reason } of summary.failed) byReason.set(reason, [...(byReason.get(reason) ?? []), target]);
-  // Slack refuses much more than ~12,000 characters of blocks: the names share what is left.
-  const reasons = [...byReason].slice(0, MAX_REASONS);
-  const budget = Math.min(LIMITS.sectionText - 200, Math.floor(FAILURE_BUDGET / Math.max(1, reasons.length)));
-  const failures = reasons.map(([reason, targets]) =>
-    section(`• ${failureReason(reason)}, ${targets.length}: ${mentions(targets, budget)}`),
-  );
-  const otherReasons = byReason.size - reasons.length;
+  // The most frequent reasons first; past MAX_REASONS, the rarest share a line.
+  const reasons = [...byReason].sort((a, b) => b[1].length - a[1].length);
+  const others = reasons.slice(MAX_REASONS);
+  const groups: PeopleGroup[] = [
+    ...reasons
+      .slice(0, MAX_REASONS)
+      .map(([reason, targets]) => ({ label: `${failureReason(reason)}, ${targets.length}`, people: targets })),
+    ...(others.length > 0
+      ? [
+          {
+            label: `Other reasons (${others.map(([reason]) => `\`${escapeMrkdwn(truncate(reason, 60))}\``).join(', ')}), ${others.reduce((sum, [, targets]) => sum + targets.length, 0)}`,
+            people: others.flatMap(([, targets]) => targets),
+          },
+        ]
+      : []),
+    ...(summary.stopped.length > 0 ? [{ label: `*Not sent (stopped)*, ${summary.stopped.length}`, people: summary.stopped }] : []),
+  ];
+  const head = [section(`*${title}*\n${sentLine}`), ...(summary.failed.length > 0 ? [section('*Failed:*')] : [])];
+  // A quote of what was sent: its mentions and links are shown, not sent again (the broadcast itself keeps them).
+  const foot = [context(`The message: ${escapeMrkdwn(truncate(summary.message.text, 200))}`)];
   return {
     text: title,
-    blocks: [
-      section(`*${title}*\n${sentLine}`),
-      ...(failures.length > 0 ? [section('*Failed:*'), ...failures] : []),
-      ...(otherReasons > 0 ? [context(`…and ${plural(otherReasons, 'other reason')}.`)] : []),
-      ...(summary.stopped.length > 0
-        ? [section(`*Not sent (stopped), ${summary.stopped.length}:* ${mentions(summary.stopped, 1500)}`)]
-        : []),
-      // A quote of what was sent: its mentions and links are shown, not sent again (the broadcast itself keeps them).
-      context(`The message: ${escapeMrkdwn(truncate(summary.message.text, 200))}`),
-    ],
+    blocks: [...head, ...peopleBlocks(groups, [...head, ...foot], `every failure is in the bot's log, broadcast ${summary.id}`), ...foot],
   };
 }
 
@@ -109,6 +124,11 @@ const STATUS_WORDS: Record<ClusterStatus | 'none', string> = {
 };
 
 export const ATTENDEES_PER_PAGE = 40;
+/**
+ * Characters of a name a line shows: a page of the longest names Slack allows (80 characters, each
+ * `&` escaped as five) stays well under what Slack takes in one message.
+ */
+const NAME_SHOWN = 100;
 
 /** `/workshop attendees`: counts by cluster status, then one line per attendee, a page at a time. */
 export function attendeesMessage(
@@ -170,7 +190,7 @@ export function roomChannelMessage(room: RoomChannel | undefined, moved = false)
 }
 
 function attendeeLine(entry: RosterEntry, tracksProgress: boolean, instructor: boolean): string {
-  const who = `${entry.name ? `*${escapeMrkdwn(entry.name)}*` : `<@${entry.user}>`}${instructor ? ' (instructor)' : ''}`;
+  const who = `${entry.name ? `*${truncate(escapeMrkdwn(entry.name), NAME_SHOWN)}*` : `<@${entry.user}>`}${instructor ? ' (instructor)' : ''}`;
   const progress = entry.progress
     ? ` · ${escapeMrkdwn(entry.progress.exercise)}: ${entry.progress.passed}/${entry.progress.steps} steps`
     : tracksProgress
@@ -179,17 +199,43 @@ function attendeeLine(entry: RosterEntry, tracksProgress: boolean, instructor: b
   return `• ${who} · ${STATUS_WORDS[entry.cluster ?? 'none']}${progress}`;
 }
 
-/** Mentions of users (<@U…>) and channels (<#C…>), cut short to fit a section. */
-export function mentions(targets: string[], budget: number): string {
-  const shown: string[] = [];
-  let length = 0;
-  for (const target of targets) {
-    const mention = /^[CG]/.test(target) ? `<#${target}>` : `<@${target}>`;
-    if (length + mention.length > budget) return `${shown.join(', ')} and ${targets.length - shown.length} more`;
-    shown.push(mention);
-    length += mention.length + 2;
+/** Characters of block text a message keeps under: Slack refuses one near 13,200 (msg_blocks_too_long, bolt-js#2509). */
+export const MESSAGE_TEXT_BUDGET = 11_000;
+
+/** People in a message: what they have in common (mrkdwn, with their count), and who (user or channel ids). */
+export interface PeopleGroup {
+  label: string;
+  people: string[];
+}
+
+/**
+ * Groups of people as `• label: @a, @b, …`, each in as many sections as it takes. Their mentions
+ * share what MESSAGE_TEXT_BUDGET leaves after the message's `others` blocks and the labels, fairly:
+ * a group needing less than its share leaves the rest to the others. A group that cannot name
+ * everyone says how many more it has and `rest` (where to see them all): nobody is left uncounted.
+ */
+export function peopleBlocks(groups: PeopleGroup[], others: Block[], rest: string): Block[] {
+  const mentioned = groups.map(({ people }) => people.map((person) => (/^[CG]/.test(person) ? `<#${person}>` : `<@${person}>`)));
+  const needs = mentioned.map((mentions) => mentions.reduce((sum, mention) => sum + mention.length + 2, 0));
+  let budget = MESSAGE_TEXT_BUDGET - textLength(others) - groups.reduce((sum, group) => sum + group.label.length + 40 + rest.length, 0);
+  const allowed = new Array<number>(groups.length);
+  const byNeed = needs.map((need, index) => ({ need, index })).sort((a, b) => a.need - b.need);
+  for (const [position, { need, index }] of byNeed.entries()) {
+    allowed[index] = Math.max(0, Math.min(need, Math.floor(budget / (byNeed.length - position))));
+    budget -= allowed[index];
   }
-  return shown.join(', ');
+  return groups.flatMap(({ label }, index) => {
+    const shown: string[] = [];
+    let used = 0;
+    for (const mention of mentioned[index]!) {
+      if (used + mention.length + 2 > allowed[index]!) break;
+      shown.push(mention);
+      used += mention.length + 2;
+    }
+    const more = mentioned[index]!.length - shown.length;
+    const tail = more === 0 ? '' : shown.length > 0 ? ` and ${more} more (${rest})` : rest;
+    return listSections(`• ${label}: `, shown, tail).map((part) => section(part));
+  });
 }
 
 function textOnly(text: string): Message {

@@ -4,7 +4,7 @@ import type { CheckinSchedule } from '../../src/workshop/checkins.js';
 import type { SessionState } from '../../src/workshop/session.js';
 import { clock } from '../check/render.js';
 import { describeEvery } from './checkin-messages.js';
-import { plural } from './room-messages.js';
+import { peopleBlocks, plural } from './room-messages.js';
 
 const label = (exercise: Exercise) => `${exercise.number}. ${exercise.title}`;
 
@@ -118,12 +118,15 @@ export function clustersRemovedMessage(removed: number, failed: string[]): Messa
       ? ':information_source: Nobody has a cluster: nothing to remove.'
       : failed.length === 0
         ? `:wastebasket: Removed ${plural(removed, 'cluster')}.`
-        : `:warning: Removed ${plural(removed, 'cluster')}; ${failed.length} could not be removed: ${failed.map((user) => `<@${user}>`).join(', ')}.`;
+        : `:warning: Removed ${plural(removed, 'cluster')}; ${failed.length} could not be removed.`;
+  if (failed.length === 0) return { text, blocks: [section(text)] };
+  const retry = context('Press the button again (or `/workshop end --remove-clusters`) to retry them.');
   return {
     text,
     blocks: [
       section(text),
-      ...(failed.length > 0 ? [context('Press the button again (or `/workshop end --remove-clusters`) to retry them.')] : []),
+      ...peopleBlocks([{ label: 'Not removed', people: failed }], [section(text), retry], "the bot's log names each one"),
+      retry,
     ],
   };
 }

@@ -5,7 +5,7 @@ import type { CheckService } from '../checks/service.js';
 import type { ClusterRecord } from '../clusters/cluster-record.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../logger.js';
-import { type Notifier, PostRefusedError } from '../notify/notifier.js';
+import { type Notifier, PostRefusedError, RateLimitedError } from '../notify/notifier.js';
 import { describeReason } from '../notify/refusals.js';
 import type { HomeView } from '../render/blocks.js';
 import type { InstructorRoles } from '../workshop/roles.js';
@@ -57,16 +57,32 @@ export interface HomeTabsDeps {
 const VIEWER_TTL_MS = 12 * 3600_000;
 
 /**
+ * Publications under way at once in a process. Slack allows views.publish about 100 times a minute
+ * (Tier 4): a session change in a room of 500 viewers is published a few at a time, instructors
+ * first, rather than 500 at once (most of them refused, and every other call of the bot held).
+ */
+const PUBLISHING_AT_ONCE = 2;
+
+/**
  * The bot's App Home tab: published when a user opens it, and again when what it shows changes —
  * an attendee's own cluster or progress; for instructors, anything in the room. Each user's view is
  * published at most once per window, all processes together (a Redis key per user), and the last
- * change in a window is published when it ends, so a view is never left behind.
+ * change in a window is published when it ends, so a view is never left behind. Publications go
+ * out a few at a time, instructors' first; a 429 holds them all for its Retry-After and publishes
+ * the refused view again then (see PUBLISHING_AT_ONCE).
  */
 export class HomeTabs {
   private readonly throttleMs: number;
   /** Users whose publication waits for their window to end, in this process. */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   private stopListening: (() => void) | undefined;
+  /** Users whose publication waits for its turn (each once: it renders their Home as it is at its turn). */
+  private readonly queued = new Set<string>();
+  /** Turns waiting, instructors' first, and how many publications are under way. */
+  private readonly turns: { instructors: Array<() => void>; others: Array<() => void> } = { instructors: [], others: [] };
+  private publishing = 0;
+  /** Slack said 429: nothing is published in this process before then. */
+  private heldUntil = 0;
 
   constructor(private readonly deps: HomeTabsDeps) {
     this.throttleMs = deps.throttleMs ?? 5000;
@@ -111,7 +127,12 @@ export class HomeTabs {
       await this.publish(user);
       return;
     }
-    const left = await this.deps.redis().pttl(windowKey(user));
+    this.later(user, await this.deps.redis().pttl(windowKey(user)));
+  }
+
+  /** Refreshes `user`'s Home in `ms` (once, however often it is asked meanwhile). */
+  private later(user: string, ms: number): void {
+    if (this.waiting.has(user)) return;
     this.waiting.set(
       user,
       setTimeout(
@@ -119,23 +140,55 @@ export class HomeTabs {
           this.waiting.delete(user);
           this.refresh(user).catch((error: unknown) => this.deps.log.warn({ err: error, user }, 'could not refresh an App Home view'));
         },
-        Math.max(left, 1),
+        Math.max(ms, 1),
       ),
     );
   }
 
-  /** Renders `user`'s Home as it is now and publishes it. */
+  /** Renders `user`'s Home as it is at their turn and publishes it; refused for Slack's rate limit, it is published again after it. */
   async publish(user: string): Promise<void> {
-    const own = await this.attendeeHome(user);
-    const view = (await this.deps.roles.isInstructor(user))
-      ? this.deps.render.instructor({ room: await this.deps.board.snapshot(own.now), ...(await this.boardLink()), own })
-      : this.deps.render.attendee(own);
+    if (this.queued.has(user)) return;
+    this.queued.add(user);
+    let instructor: boolean;
     try {
+      instructor = await this.deps.roles.isInstructor(user);
+      await this.turn(instructor);
+    } finally {
+      this.queued.delete(user);
+    }
+    try {
+      const held = this.heldUntil - Date.now();
+      if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
+      const own = await this.attendeeHome(user);
+      const view = instructor
+        ? this.deps.render.instructor({ room: await this.deps.board.snapshot(own.now), ...(await this.boardLink()), own })
+        : this.deps.render.attendee(own);
       await this.deps.notifier.publishHome(user, view);
     } catch (error) {
-      if (!(error instanceof PostRefusedError)) throw error;
-      await this.refused(user, error.reason);
+      if (error instanceof RateLimitedError) {
+        this.heldUntil = Math.max(this.heldUntil, Date.now() + error.retryAfterMs);
+        this.later(user, error.retryAfterMs);
+      } else if (error instanceof PostRefusedError) await this.refused(user, error.reason);
+      else throw error;
+    } finally {
+      this.done();
     }
+  }
+
+  /** Waits for a publication slot (instructors' turns first). */
+  private async turn(instructor: boolean): Promise<void> {
+    if (this.publishing < PUBLISHING_AT_ONCE) {
+      this.publishing += 1;
+      return;
+    }
+    // The slot is handed over by done(): the count stays.
+    await new Promise<void>((resolve) => (instructor ? this.turns.instructors : this.turns.others).push(resolve));
+  }
+
+  private done(): void {
+    const next = this.turns.instructors.shift() ?? this.turns.others.shift();
+    if (next) next();
+    else this.publishing -= 1;
   }
 
   /**
@@ -166,7 +219,11 @@ export class HomeTabs {
     // A started or ended exercise changes what everyone's Home shows (their current exercise).
     if (change.kind === 'session') for (const viewer of viewers) due.add(viewer);
     for (const viewer of viewers) if (!due.has(viewer) && (await this.deps.roles.isInstructor(viewer))) due.add(viewer);
-    await Promise.all([...due].map((user) => this.refresh(user)));
+    // Each waits for its turn (see publish): a failure of one leaves the others published.
+    const failures = (await Promise.allSettled([...due].map((user) => this.refresh(user)))).filter(
+      (result) => result.status === 'rejected',
+    );
+    if (failures.length > 0) throw failures[0]!.reason;
   }
 
   private async attendeeHome(user: string): Promise<AttendeeHome> {

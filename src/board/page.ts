@@ -3,6 +3,12 @@ import type { BoardRow, RoomSnapshot, StepMark } from './room.js';
 
 /** Rows per table: a room of any size flows into side-by-side tables that fit a projector. */
 const ROWS_PER_TABLE = 25;
+/**
+ * Past this many attendees the grid is dense (smaller rows, longer tables): a 1920×1080 projector
+ * shows about 200 of them at once instead of 70, and the page turns through the rest by itself.
+ */
+export const DENSE_AFTER = 100;
+const DENSE_ROWS_PER_TABLE = 40;
 /** How many of the longest-stuck attendees the board names. */
 const STUCK_SHOWN = 8;
 
@@ -50,28 +56,77 @@ export function boardPage(snapshot: RoomSnapshot, nonce: string): string {
 `;
 }
 
+/**
+ * The board in parts, so a change can be sent as the parts it changed: `head` (exercise, totals,
+ * counts per step, who is stuck longest) and one `rows` entry per attendee; `keys` say whose each
+ * row is (user ids: compared on the server, never sent) and `layout` how the grid is laid out.
+ */
+export interface BoardParts {
+  head: string;
+  rows: string[];
+  keys: string[];
+  layout: { dense: boolean; steps: number };
+}
+
 /** The board itself: the exercise and totals, who is stuck longest, and the grid of attendees × steps. */
 export function boardFragment(snapshot: RoomSnapshot): string {
+  return joinParts(boardParts(snapshot));
+}
+
+export function boardParts(snapshot: RoomSnapshot): BoardParts {
   const { exercise, rows } = snapshot;
   const source = snapshot.source === 'started' ? 'started by the instructor' : 'where most attendees are';
   const totals = (Object.keys(CLUSTER_WORDS) as Array<ClusterStatus | 'none'>)
     .filter((status) => snapshot.clusters[status] > 0 || status === 'ready')
     .map((status) => `<li class="cluster-${status}"><b>${snapshot.clusters[status]}</b> ${CLUSTER_WORDS[status]}</li>`)
     .join('');
-  return `<header>
+  const head = `<header>
 <h1><span class="number">${exercise.number}.</span> ${escapeHtml(exercise.title)}</h1>
 <p class="source">${source}</p>
 <ul class="totals"><li class="finished"><b>${snapshot.finished}</b> of ${rows.length} finished</li>${totals}</ul>
 </header>
-<ol class="legend">${exercise.steps.map((step, index) => `<li><b>${index + 1}</b> ${escapeHtml(step.title)}</li>`).join('')}</ol>
-${stuckSection(snapshot)}
-<section class="grid" aria-label="Attendees and steps">${
+<ol class="legend">${exercise.steps.map((step, index) => `<li><b>${index + 1}</b> ${escapeHtml(step.title)} ${stepCount(rows, index)}</li>`).join('')}</ol>
+${stuckSection(snapshot)}`;
+  return {
+    head,
+    rows: rows.map(gridRow),
+    keys: rows.map((row) => row.user),
+    layout: { dense: rows.length > DENSE_AFTER, steps: exercise.steps.length },
+  };
+}
+
+/** The whole board from its parts. */
+export function joinParts({ head, rows, layout }: BoardParts): string {
+  return `<div id="board-head">${head}</div>
+<section class="grid${layout.dense ? ' dense' : ''}" aria-label="Attendees and steps">${
     rows.length === 0
       ? '<p class="empty">Nobody has used the bot yet: attendees appear here with their first command.</p>'
-      : chunk(rows, ROWS_PER_TABLE)
-          .map((part) => gridTable(part, exercise.steps.length))
+      : chunk(rows, layout.dense ? DENSE_ROWS_PER_TABLE : ROWS_PER_TABLE)
+          .map((part) => gridTable(part, layout.steps))
           .join('')
   }</section>`;
+}
+
+/**
+ * What changed from `before` to `after`, when only the head and rows in place did (the same people
+ * in the same order and layout): the head if it changed, and each changed row by its index.
+ * Undefined when the grid itself changed (someone came, a name moved in the order): send it whole.
+ */
+export function partsChange(before: BoardParts, after: BoardParts): { head?: string; rows: Array<[number, string]> } | undefined {
+  const sameGrid =
+    before.layout.dense === after.layout.dense &&
+    before.layout.steps === after.layout.steps &&
+    before.keys.length === after.keys.length &&
+    before.keys.every((key, index) => key === after.keys[index]);
+  if (!sameGrid) return undefined;
+  const rows = after.rows.flatMap((row, index): Array<[number, string]> => (row === before.rows[index] ? [] : [[index, row]]));
+  return { ...(after.head === before.head ? {} : { head: after.head }), rows };
+}
+
+/** How many passed a step, the room at a glance: what a big room's grid is too long to show on one screen. */
+function stepCount(rows: BoardRow[], index: number): string {
+  const passed = rows.filter((row) => row.marks[index] === 'pass').length;
+  return `<span class="count" title="passed this step">${passed}&#8201;✅</span>`;
 }
 
 function stuckSection(snapshot: RoomSnapshot): string {
@@ -87,16 +142,15 @@ function stuckSection(snapshot: RoomSnapshot): string {
   return `<section class="stuck"><h2>Stuck longest</h2><ol>${items}</ol>${more}</section>`;
 }
 
-function gridTable(rows: BoardRow[], steps: number): string {
+function gridTable(rows: string[], steps: number): string {
   const head = Array.from({ length: steps }, (_unused, index) => `<th scope="col">${index + 1}</th>`).join('');
-  const body = rows
-    .map((row) => {
-      const cluster = row.cluster ?? 'none';
-      const marks = row.marks.map((mark) => `<td class="mark ${mark}" title="${MARKS[mark].label}">${MARKS[mark].icon}</td>`).join('');
-      return `<tr><th scope="row" class="name"><bdi>${escapeHtml(row.name)}</bdi></th><td class="cluster cluster-${cluster}">${CLUSTER_WORDS[cluster]}</td>${marks}</tr>`;
-    })
-    .join('');
-  return `<table><thead><tr><th scope="col">Attendee</th><th scope="col">Cluster</th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th scope="col">Attendee</th><th scope="col">Cluster</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function gridRow(row: BoardRow): string {
+  const cluster = row.cluster ?? 'none';
+  const marks = row.marks.map((mark) => `<td class="mark ${mark}" title="${MARKS[mark].label}">${MARKS[mark].icon}</td>`).join('');
+  return `<tr><th scope="row" class="name"><bdi>${escapeHtml(row.name)}</bdi></th><td class="cluster cluster-${cluster}">${CLUSTER_WORDS[cluster]}</td>${marks}</tr>`;
 }
 
 /** "just now", "4 min", "1 h 05 min". */
@@ -141,10 +195,19 @@ th.name { text-align: left; max-width: 14rem; overflow: hidden; text-overflow: e
 thead th { color: var(--dim); font-weight: normal; }
 td.cluster { font-size: 0.85rem; }
 td.mark { font-size: 1.25rem; line-height: 1.2; }
+.legend .count { color: var(--fg); font-weight: bold; margin-left: 0.25rem; }
+.grid.dense { gap: 0.75rem 1.25rem; font-size: 14px; }
+.grid.dense th, .grid.dense td { padding: 0 0.3rem; }
+.grid.dense th.name { max-width: 10rem; }
+.grid.dense td.cluster { font-size: 0.75rem; }
+.grid.dense td.mark { font-size: 0.95rem; line-height: 1.25; }
 footer { position: fixed; right: 1rem; bottom: 0.5rem; color: var(--dim); font-size: 0.9rem; }
 #status[data-state="live"]::before { content: "● "; color: var(--ready); }
 #status[data-state="closed"] { color: var(--failed); }
 `;
+
+/** How long each screen of a board longer than the screen stays before the page turns. */
+export const PAGE_TURN_MS = 10_000;
 
 /**
  * Replaces the board with each version the server sends. EventSource reconnects by itself after a
@@ -159,9 +222,18 @@ const SCRIPT = `
   const eventsUrl = location.pathname.replace(/\\/+$/, '') + '/events';
   const connect = () => {
     const events = new EventSource(eventsUrl);
+    const updated = () => show('live', 'Live · updated ' + new Date().toLocaleTimeString());
     events.addEventListener('board', (event) => {
       board.innerHTML = JSON.parse(event.data).html;
-      show('live', 'Live · updated ' + new Date().toLocaleTimeString());
+      updated();
+    });
+    // Only what changed: the head, and rows in place (by their index in the grid).
+    events.addEventListener('rows', (event) => {
+      const change = JSON.parse(event.data);
+      if (change.head !== undefined) document.getElementById('board-head').innerHTML = change.head;
+      const rows = board.querySelectorAll('tbody tr');
+      for (const [index, html] of change.rows) rows[index].outerHTML = html;
+      updated();
     });
     events.addEventListener('problem', (event) => show('reconnecting', JSON.parse(event.data).message));
     events.addEventListener('error', () => {
@@ -176,5 +248,15 @@ const SCRIPT = `
   };
   const retry = () => { show('reconnecting', 'Reconnecting…'); setTimeout(connect, 5000); };
   connect();
+  // A room longer than the screen: the page turns by itself, as a board at a station does; anyone
+  // scrolling or pressing a key holds it where they are for a minute.
+  let heldUntil = 0;
+  for (const type of ['wheel', 'keydown', 'mousedown', 'touchstart'])
+    addEventListener(type, () => { heldUntil = Date.now() + 60000; }, { passive: true });
+  setInterval(() => {
+    const last = document.documentElement.scrollHeight - innerHeight;
+    if (last <= 0 || Date.now() < heldUntil) return;
+    scrollTo({ top: scrollY >= last - 2 ? 0 : Math.min(last, scrollY + innerHeight - 80), behavior: 'smooth' });
+  }, ${PAGE_TURN_MS});
 })();
 `;

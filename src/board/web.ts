@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { isRedisUnavailable } from '../store/redis.js';
 import type { RoomChanges } from './changes.js';
 import { BOARD_PATH, type BoardLink } from './link.js';
-import { boardFragment, boardPage } from './page.js';
+import { type BoardParts, boardPage, boardParts, joinParts, partsChange } from './page.js';
 import type { RoomBoard } from './room.js';
 
 /** An HTTP route, served by `routeListener` (path parameters in `req.params`). */
@@ -32,6 +32,8 @@ export interface BoardWebOptions {
 interface Stream {
   res: ServerResponse;
   token: string;
+  /** The board this page shows (as last sent to it): later versions are sent as what changed from it. */
+  shows?: BoardParts;
 }
 
 /** Browsers wait this long before reconnecting a dropped stream. */
@@ -40,8 +42,10 @@ const RECONNECT_MS = 3000;
 /**
  * The projector's board over HTTP: `GET /board/<token>` (the page) and `GET /board/<token>/events`
  * (server-sent events). While any page is open it listens to room changes, reads the room again
- * (once per burst of changes, and every `refreshMs`) and sends the board to every page when it
- * looks different. A wrong token is a 404, like any unknown path.
+ * (once per burst of changes, and every `refreshMs`) and sends each page what changed since the
+ * board it shows: the whole board (`board`) to a new page or when the grid itself changed (someone
+ * came, the order moved), else only the head and rows that changed (`rows`): a pass in a room of
+ * 500 is about 1 kB instead of the whole board's 160. A wrong token is a 404, like any unknown path.
  */
 export class BoardWeb {
   private readonly streams = new Set<Stream>();
@@ -50,8 +54,9 @@ export class BoardWeb {
   private settling: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
-  private lastSent: string | undefined;
   private readonly options: Required<BoardWebOptions>;
+  /** The board as last read: what a page opening gets. */
+  private last: BoardParts | undefined;
 
   constructor(
     private readonly board: Pick<RoomBoard, 'snapshot'>,
@@ -115,7 +120,7 @@ export class BoardWeb {
     }
     res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
     res.write(`retry: ${RECONNECT_MS}\n\n`);
-    const stream = { res, token };
+    const stream: Stream = { res, token };
     this.streams.add(stream);
     req.on('close', () => {
       this.streams.delete(stream);
@@ -124,8 +129,10 @@ export class BoardWeb {
     this.listen();
     // A new page gets the board now: the one the others have, else a fresh read. Only this page:
     // a page opening (or reconnecting, over and over) never makes every other page get it again.
-    if (this.lastSent !== undefined) res.write(boardEvent(this.lastSent));
-    else this.read();
+    if (this.last) {
+      stream.shows = this.last;
+      res.write(boardEvent(joinParts(this.last)));
+    } else this.read();
   }
 
   private listen(): void {
@@ -147,7 +154,7 @@ export class BoardWeb {
     this.timers = [];
     clearTimeout(this.settling);
     this.settling = undefined;
-    this.lastSent = undefined;
+    this.last = undefined;
   }
 
   /** A burst of changes (a build's steps, a check of six steps) is read once, shortly after it. */
@@ -176,13 +183,23 @@ export class BoardWeb {
 
   private async readAndSend(): Promise<void> {
     try {
-      const html = boardFragment(await this.board.snapshot());
-      if (html === this.lastSent) return;
-      this.lastSent = html;
-      this.sendAll(boardEvent(html));
+      const parts = boardParts(await this.board.snapshot());
+      this.last = parts;
+      let whole: string | undefined;
+      this.sendEach((stream) => {
+        const change = stream.shows ? partsChange(stream.shows, parts) : undefined;
+        stream.shows = parts;
+        if (!change) {
+          whole ??= boardEvent(joinParts(parts));
+          return whole;
+        }
+        return change.head !== undefined || change.rows.length > 0 ? `event: rows\ndata: ${JSON.stringify(change)}\n\n` : undefined;
+      });
     } catch (error) {
       this.log.warn({ err: error }, 'the board could not read the room');
-      this.lastSent = undefined;
+      // Pages get the whole board once the room can be read again.
+      this.last = undefined;
+      for (const stream of this.streams) stream.shows = undefined;
       const message = isRedisUnavailable(error)
         ? "Updates paused: the board can't reach its database; it keeps trying."
         : 'Updates paused: the board could not read the room; it keeps trying.';
@@ -192,9 +209,15 @@ export class BoardWeb {
 
   /** Writes to every stream; one that has not taken what it was sent before (it stopped reading) is closed instead of buffered without end. */
   private sendAll(chunk: string): void {
+    this.sendEach(() => chunk);
+  }
+
+  /** Sends each page its chunk (none: nothing); a page that stopped reading is closed, and reconnects for the whole board. */
+  private sendEach(chunkFor: (stream: Stream) => string | undefined): void {
     for (const stream of [...this.streams]) {
       if (stream.res.writableLength <= this.options.maxBufferedBytes) {
-        stream.res.write(chunk);
+        const chunk = chunkFor(stream);
+        if (chunk !== undefined) stream.res.write(chunk);
         continue;
       }
       this.log.warn({ unsent: stream.res.writableLength }, 'closed a board page that stopped reading; it reconnects for the whole board');

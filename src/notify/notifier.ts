@@ -22,7 +22,7 @@ export interface Notifier {
   displayName(user: string): Promise<string | undefined>;
   /** The user ids in a user group (a refusal, e.g. `missing_scope`, throws `PostRefusedError`). */
   usergroupMembers(group: string): Promise<string[]>;
-  /** Replaces what `user` sees in the bot's App Home tab (a refusal throws `PostRefusedError`). */
+  /** Replaces what `user` sees in the bot's App Home tab (a refusal throws `PostRefusedError`, a 429 `RateLimitedError`). */
   publishHome(user: string, view: HomeView): Promise<void>;
   /** Shares a file in `channel` (Slack: files.uploadV2); says where it is (a permalink, or a path where nothing is shown). */
   upload(channel: string, file: OutgoingFile): Promise<{ where: string }>;

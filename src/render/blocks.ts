@@ -178,6 +178,43 @@ export function splitSections(text: string, max: number = LIMITS.sectionText): s
   return parts.map((part) => truncate(part, max));
 }
 
+/**
+ * A list as sections: `lead` then the items joined by `separator`, cut between items into parts
+ * that each fit a section (an item longer than a section is cut); `tail` ends the last part.
+ */
+export function listSections(lead: string, items: string[], tail = '', separator = ', ', max: number = LIMITS.sectionText): string[] {
+  const parts: string[] = [];
+  let current = lead;
+  let empty = true;
+  for (const item of items) {
+    const candidate = empty ? `${current}${item}` : `${current}${separator}${item}`;
+    if (candidate.length > max && !empty) {
+      parts.push(current);
+      current = item;
+    } else current = candidate;
+    empty = false;
+  }
+  if (`${current}${tail}`.length > max) {
+    parts.push(current);
+    current = tail.trimStart();
+  } else current = `${current}${tail}`;
+  if (current !== '') parts.push(current);
+  return parts.map((part) => truncate(part, max));
+}
+
+/** Characters of text in `blocks` (sections, fields, contexts, headers, buttons): what Slack's size limit counts. */
+export function textLength(blocks: Block[]): number {
+  const of = (text: TextObject) => text.text.length;
+  return blocks.reduce((sum, block) => {
+    if (block.type === 'section')
+      return sum + (block.text ? of(block.text) : 0) + (block.fields ?? []).reduce((n, field) => n + of(field), 0);
+    if (block.type === 'context') return sum + block.elements.reduce((n, element) => n + of(element), 0);
+    if (block.type === 'header') return sum + of(block.text);
+    if (block.type === 'actions') return sum + block.elements.reduce((n, element) => n + of(element.text), 0);
+    return sum;
+  }, 0);
+}
+
 /** Splits blocks into messages that each fit Slack's block limit (used for thread replies). */
 export function paginate(blocks: Block[], perMessage: number = LIMITS.blocksPerMessage): Block[][] {
   const pages: Block[][] = [];

@@ -365,8 +365,15 @@ export function broadcastProcessor(deps: BroadcastWorkerDeps): Processor {
         'could not deliver the delivery report to the instructor',
       );
     }
+    // Every failure with its reason: the report points here for those a message cannot name.
     log.info(
-      { broadcastId: id, sent: summary.sent.length, failed: summary.failed.length, stopped: summary.stopped.length },
+      {
+        broadcastId: id,
+        sent: summary.sent.length,
+        failed: summary.failed.length,
+        stopped: summary.stopped.length,
+        failures: summary.failed,
+      },
       'broadcast done',
     );
   };

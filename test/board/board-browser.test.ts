@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_EXERCISE_KEY } from '../../src/checks/service.js';
 import type { ClusterStatus } from '../../src/clusters/cluster-record.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { type CheckBot, startCheckBot } from '../e2e/exercises/support.js';
-import { browserPath, testRedisUrl, uniquePrefix } from '../support/services.js';
-import { startSlackBot } from '../support/slack-bot.js';
+import type { CheckBot } from '../e2e/exercises/support.js';
+import { browserPath, testRedisUrl } from '../support/services.js';
+import { launchChromium, startBoardBot } from './support.js';
 
 const INSTRUCTOR = 'U0TEACH';
 const ATTENDEE = 'U0GRACE';
@@ -77,15 +77,8 @@ describe.skipIf(!needs)('the projector board in a real browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const slack = await startSlackBot({
-      env: {
-        REDIS_URL: testRedisUrl()!,
-        WORKSHOP_KEY_PREFIX: uniquePrefix('browser').slice(0, -1),
-        INSTRUCTORS: INSTRUCTOR,
-        ATTACH_ALLOW: '127.0.0.0/8',
-      },
-    });
-    bot = await startCheckBot(slack);
+    bot = await startBoardBot('browser', INSTRUCTOR);
+    const slack = bot.slack;
     const { services } = slack.bot;
     const now = Date.now();
     for (const person of [...ROOM, { user: ATTENDEE, name: 'Grace Hopper' }]) {
@@ -112,18 +105,7 @@ describe.skipIf(!needs)('the projector board in a real browser', () => {
     cluster = await startSimulatedCluster({ agents: 1, clusterName: 'grace' });
     await services.clusters.attach(ATTENDEE, { master: cluster.masterUrl, marathon: cluster.marathonUrl, agents: cluster.agentUrls });
 
-    browser = await chromium.launch({
-      executablePath: browserPath()!,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   });
   afterAll(async () => {

@@ -15,7 +15,7 @@ import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { runSlashCommand, SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
 import { eventBody, postSigned } from '../support/slack-requests.js';
 import { until } from '../support/until.js';
-import { boardHtml, openEventStream } from './support.js';
+import { boardHtml, isBoardUpdate, openEventStream } from './support.js';
 
 /** A request as any HTTP client may send it (fetch refuses some methods and malformed paths). */
 function send(base: string, method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -208,7 +208,7 @@ describe.skipIf(!testRedisUrl())('many board pages, and pages that stop reading'
     try {
       await until(async () => readFileSync(logFile, 'utf8').includes('closed a board page that stopped reading'), 20_000, 50);
       const seen = healthy.events.length;
-      const later = await healthy.next((event) => event.event === 'board' && healthy.events.indexOf(event) >= seen);
+      const later = await healthy.next((event) => isBoardUpdate(event) && healthy.events.indexOf(event) >= seen);
       expect(boardHtml(later)).toContain('Big board');
       // What the stalled page was sent before it was closed is all it gets, then the end (its browser reconnects).
       stalled.resume();

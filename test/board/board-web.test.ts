@@ -7,7 +7,7 @@ import { type CheckBot, startCheckBot } from '../e2e/exercises/support.js';
 import { blockKitProblems } from '../support/block-kit.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
-import { boardHtml, openEventStream } from './support.js';
+import { boardHtml, isBoardUpdate, openEventStream } from './support.js';
 
 const INSTRUCTOR = 'U0TEACH';
 const PUBLIC_URL = 'https://workshop.example.org/bot';
@@ -96,14 +96,14 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
         passed: ['cluster-up'],
         attempted: ['cluster-up', 'cluster-name'],
       });
-      const passed = boardHtml(await stream.next((event) => event.event === 'board' && boardHtml(event).includes('✅')));
+      const passed = boardHtml(await stream.next((event) => isBoardUpdate(event) && boardHtml(event).includes('class="mark pass"')));
       expect(passed).toMatch(
         /Ada<\/bdi><\/th><td class="cluster cluster-ready">ready<\/td><td class="mark pass"[^>]*>✅<\/td><td class="mark fail"[^>]*>❌<\/td>/,
       );
 
       await slack.bot.services.clusters.registry.update('U0ADA', { status: 'removing' });
       const removing = boardHtml(
-        await stream.next((event) => event.event === 'board' && boardHtml(event).includes('cluster-removing">removing')),
+        await stream.next((event) => isBoardUpdate(event) && boardHtml(event).includes('cluster-removing">removing')),
       );
       expect(removing).not.toContain('10.66.77.88');
     } finally {

@@ -1,3 +1,37 @@
+import { type Browser, chromium } from 'playwright-core';
+import { type CheckBot, startCheckBot } from '../e2e/exercises/support.js';
+import { browserPath, testRedisUrl, uniquePrefix } from '../support/services.js';
+import { startSlackBot } from '../support/slack-bot.js';
+
+/** A bot behind Bolt's receiver and a fake Slack, on its own key prefix, that attaches simulated clusters on this host. */
+export async function startBoardBot(name: string, instructor: string): Promise<CheckBot> {
+  const slack = await startSlackBot({
+    env: {
+      REDIS_URL: testRedisUrl()!,
+      WORKSHOP_KEY_PREFIX: uniquePrefix(name).slice(0, -1),
+      INSTRUCTORS: instructor,
+      ATTACH_ALLOW: '127.0.0.0/8',
+    },
+  });
+  return startCheckBot(slack);
+}
+
+/** Debian's chromium, headless, through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: browserPath()!,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 /** One server-sent event as a browser's EventSource sees it (a comment line is `{ comment }`). */
 export interface ServerEvent {
   event?: string;
@@ -82,7 +116,14 @@ function parseEvent(block: string): ServerEvent {
   return event;
 }
 
-/** The board's HTML in a `board` event. */
+/** The board's HTML in a `board` event; the HTML of the parts that changed in a `rows` one. */
 export function boardHtml(event: ServerEvent): string {
+  if (event.event === 'rows') {
+    const change = JSON.parse(event.data ?? '{}') as { head?: string; rows: Array<[number, string]> };
+    return `${change.head ?? ''}${change.rows.map(([, row]) => row).join('')}`;
+  }
   return (JSON.parse(event.data ?? '{}') as { html: string }).html;
 }
+
+/** A version of the board: whole (`board`) or what changed (`rows`). */
+export const isBoardUpdate = (event: ServerEvent) => event.event === 'board' || event.event === 'rows';

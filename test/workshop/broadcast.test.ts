@@ -117,7 +117,7 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     const sent = room.fake.messages.filter((message) => message.metadata?.event_type === BROADCAST_TAG);
     expect(report.text).toBe(`:octagonal_sign: Broadcast stopped: ${sent.length} of 21 sent`);
     expect(sent.length).toBeLessThan(10);
-    expect(shownText(report)).toContain(`*Not sent (stopped), ${21 - sent.length}:*`);
+    expect(shownText(report)).toContain(`*Not sent (stopped)*, ${21 - sent.length}: <@U0ATT`);
     // Nothing trickles out after the report.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(room.fake.messages.filter((message) => message.metadata?.event_type === BROADCAST_TAG)).toHaveLength(sent.length);

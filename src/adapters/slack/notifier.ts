@@ -24,6 +24,7 @@ const PROCESS_EDITS = new EditGate();
 /** Posts and edits messages through chat.postMessage / chat.update (only real changes, spaced per message). */
 export class SlackNotifier implements Notifier {
   private once: WebClient | undefined;
+  private views: WebClient | undefined;
 
   constructor(
     readonly client: WebClient,
@@ -111,7 +112,7 @@ export class SlackNotifier implements Notifier {
 
   async publishHome(user: string, view: HomeView): Promise<void> {
     try {
-      await this.client.views.publish({ user_id: user, view: fitView(view) });
+      await this.viewsClient().views.publish({ user_id: user, view: fitView(view) });
     } catch (error) {
       throw onceError(error);
     }
@@ -150,6 +151,20 @@ export class SlackNotifier implements Notifier {
       timeout: POST_ONCE_TIMEOUT_MS,
     });
     return this.once;
+  }
+
+  /**
+   * For views.publish: a 429 comes back at once as RateLimitedError (HomeTabs holds its publications
+   * for it) instead of pausing the shared client, and with it every command's answer, while a room
+   * of 500 Homes is published at Slack's pace. Slack failing on its side is retried as usual.
+   */
+  private viewsClient(): WebClient {
+    this.views ??= new WebClient(this.client.token, {
+      slackApiUrl: this.client.slackApiUrl,
+      retryConfig: SLACK_RETRIES,
+      rejectRateLimitedCalls: true,
+    });
+    return this.views;
   }
 }
 

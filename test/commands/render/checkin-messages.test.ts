@@ -41,10 +41,37 @@ describe('check-in messages are valid Block Kit, even for a room of 500', () => 
     expect(text).toContain(
       `Stuck on *${exercise.steps[0]!.title}*, 300 (75 nudged now, 75 asked not to be nudged, 75 could not be DMed): <@U0W00050>`,
     );
-    expect(text).toMatch(/<@U0W\d+> and \d+ more\n/);
+    // Everyone stuck, without a cluster or not checkable is named: none is cut off for space.
+    for (const user of users(50, 450)) expect(text).toContain(`<@${user}>`);
     expect(text).toContain(`Stuck on *${exercise.steps[1]!.title}*, 25 (7 nudged now, 6 asked not to be nudged, 6 could not be DMed)`);
     expect(text).toContain('*Could not be checked*, 10: <@U0W00490>');
     expect(text).toContain('Stuck: no step passed for 5 minutes (CHECKIN_STUCK_MINUTES).');
+  });
+
+  it('a room too big to name in one message: each group says how many it could not name, and where to see them', () => {
+    // Slack ids as long as real ones (U + 10), 900 of them: more than one message can hold.
+    const many = Array.from({ length: 900 }, (_, i) => `U01ABC${String(i).padStart(5, '0')}`);
+    const summary: SweepSummary = {
+      id: 'now-2',
+      by: 'U0TEACH',
+      exercise: { id: exercise.id, number: exercise.number, title: exercise.title },
+      total: 900,
+      done: [],
+      working: [],
+      stuck: [{ step: exercise.steps[2]!, attendees: many.slice(0, 700).map((user) => ({ user, since: 0, nudge: 'sent' as const })) }],
+      noCluster: many.slice(700).map((user) => ({ user })),
+      errors: [],
+      startedAt: 0,
+      stuckMs: 5 * 60_000,
+    };
+    const message = sweepSummaryMessage(summary);
+    expect(blockKitProblems(message)).toEqual([]);
+    const text = messageToText(message);
+    const named = many.filter((user) => text.includes(`<@${user}>`)).length;
+    const counted = [...text.matchAll(/ and (\d+) more \(everyone is on the board/g)].map((match) => Number(match[1]));
+    const uncounted = /\*Without a ready cluster\*, 200: everyone is on the board/.test(text) ? 200 : 0;
+    expect(named).toBeGreaterThan(400);
+    expect(named + counted.reduce((a, b) => a + b, 0) + uncounted).toBe(900);
   });
 
   it('a nudge: the step, what to do, its hint, and buttons that name their attendee', () => {

@@ -54,8 +54,10 @@ describe('App Home views are valid Block Kit for any room', () => {
     const text = messageToText({ text: '', blocks: view.blocks });
     expect(text).toContain('*Stuck longest*\n• <@U0P498> on');
     expect(text).toContain('for 8 h 18 min');
-    expect(text).toContain('and 240 more');
-    expect(text).toContain(`1. ${frameworks.steps[0]!.title}: *400* of 500`);
+    // Where the 250 stuck are, step by step; everyone else is a click away.
+    expect(text).toContain(`1. ${frameworks.steps[0]!.title}: *400* of 500 · 50 stuck here`);
+    expect(text).toContain(`5. ${frameworks.steps[4]!.title}: *0* of 500 · 50 stuck here`);
+    expect(text).toContain("and 240 more: <https://workshop.example.org/board/abc|the board> shows each one's steps");
   });
 
   it("an attendee's view with every field at its longest stays within the limits", () => {
