@@ -88,8 +88,8 @@ export class CheckService {
     return this.deps.exercises.map((exercise) => `${exercise.number}. ${exercise.id}`).join(', ');
   }
 
-  /** By id, or by its number in the workshop (`/check 3`). */
-  find(name: string): Exercise {
+  /** By id, or by its number in the workshop (`/check 3`); an unknown one's hint names `listCommand`. */
+  find(name: string, listCommand = '/check list'): Exercise {
     const wanted = name.trim().toLowerCase();
     // `/check 03` is exercise 3; `/check 0` and `/check 00` are an 00-intro.yaml's.
     const number = wanted.replace(/^0+(?=\d)/, '');
@@ -97,7 +97,7 @@ export class CheckService {
     if (!found)
       throw new UserError(
         `I don't know the exercise ${quote(name)}. The exercises are: ${this.listed}.`,
-        '`/check list` shows them with their steps.',
+        `\`${listCommand}\` shows them with their steps.`,
       );
     return found;
   }

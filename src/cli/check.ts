@@ -64,9 +64,10 @@ export async function runCheckCli(argv: string[]): Promise<number> {
         "Whose cluster? Give --user <Slack user id>, or the cluster's --master URL (and --marathon, --zookeeper).",
         USAGE,
       );
+    const { id } = bot.services.checks.find(exercise, 'workshop-bot check list');
     const result = values.user
-      ? await bot.services.checks.checkAttendee(values.user, exercise)
-      : await bot.services.checks.checkCluster(exercise, endpointsFrom(values));
+      ? await bot.services.checks.checkAttendee(values.user, id)
+      : await bot.services.checks.checkCluster(id, endpointsFrom(values));
     process.stdout.write(values.json ? `${JSON.stringify(resultJson(result), null, 2)}\n` : `${resultText(result)}\n`);
     return result.passed === result.total ? 0 : 1;
   } catch (error) {

@@ -153,10 +153,12 @@ describe.skipIf(!testRedisUrl() || !testZookeeper())('workshop-bot check run', (
     expect(stdout).not.toContain('[Check again]');
   });
 
-  it('an unknown exercise exits 2 and lists the known ones', async () => {
+  it('an unknown exercise exits 2, lists the known ones and points to the command of this terminal, not a slash command', async () => {
     const { stderr, code } = await cli(['check', 'run', 'kubernetes', '--master', cluster.masterUrl]);
     expect(code).toBe(2);
     expect(stderr).toContain('The exercises are: 1. minimesos-basics, 2. mesos-ui, 3. marathon, 4. frameworks, 5. wordpress, 6. elk.');
+    expect(stderr).toContain('`workshop-bot check list` shows them with their steps.');
+    expect(stderr).not.toContain('/check list');
   });
 
   it('--user: an attendee with no cluster is told how to get one (exit 2)', async () => {
