@@ -12,6 +12,8 @@ export interface ProvisionRequest {
   signal: AbortSignal;
   /** Build it on this Docker host (a warm cluster: each host keeps its own); the pool picks one otherwise. */
   host?: string;
+  /** When the attendee asked: their place in line while the pool has no room (none: behind everyone, as warm clusters are). */
+  requestedAt?: number;
   /** The shape of a warm cluster (see warm-pool.ts), labelled on its containers so a restart finds the pool again. */
   warm?: string;
   onProgress(step: ProvisionStep, detail?: string): void;

@@ -122,6 +122,7 @@ async function runUp(deps: ClusterJobDeps, job: Job<UpJobData>, token: string | 
       clusterId,
       spec,
       signal,
+      requestedAt: job.timestamp,
       onProgress: (step, detail) => {
         // Removed meanwhile: what the backend still reports (an image it goes on building) is no news.
         if (cancelled.signal.aborted) return;

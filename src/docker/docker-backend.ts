@@ -69,7 +69,7 @@ export class DockerBackend implements ClusterBackend {
     const { spec, clusterId } = request;
     const roles = clusterRoles(spec, clusterId, this.options.images);
     const need = this.need(roles);
-    const host = await this.hostFor(clusterId, need, request.host);
+    const host = await this.hostFor(clusterId, need, { onlyOn: request.host, requestedAt: request.requestedAt });
     return this.build(request, host, roles, need).catch((error: unknown) => {
       throw hostLost(error, host.id) ?? error;
     });
@@ -219,7 +219,8 @@ export class DockerBackend implements ClusterBackend {
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
-  private async hostFor(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
+  private async hostFor(clusterId: string, need: ClusterNeed, where: { onlyOn?: string; requestedAt?: number }): Promise<DockerHost> {
+    const { onlyOn } = where;
     const answering = await this.answeringHosts();
     for (const host of answering) {
       const existing = await host.docker.listContainers({ all: true, filters: clusterFilter(clusterId) });
@@ -231,7 +232,7 @@ export class DockerBackend implements ClusterBackend {
       throw new NoCapacityError(`the Docker host building your cluster (${reserved}) does not answer`, 'it answers again');
     if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
     try {
-      return await this.options.pool.place(clusterId, need, onlyOn);
+      return await this.options.pool.place(clusterId, need, where);
     } catch (error) {
       // Warm builds (onlyOn) never evict; an attendee's build wins over a warm cluster nobody has yet.
       const freed = error instanceof NoCapacityError && onlyOn === undefined ? await this.options.evict?.evictFor(clusterId, need) : null;
@@ -240,6 +241,7 @@ export class DockerBackend implements ClusterBackend {
       this.options.log.info({ clusterId, host: host.id, evicted: freed.evicted }, 'a warm cluster gave its room to an attendee');
       await removeCluster(host.docker, freed.evicted);
       await this.options.evict!.forgetEvicted(freed.evicted);
+      await this.options.pool.leaveLine(clusterId);
       return host;
     }
   }

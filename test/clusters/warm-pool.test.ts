@@ -116,7 +116,7 @@ describe.skipIf(!testRedisUrl())('the warm pool in Redis', () => {
       const { warm, ledger } = setup();
       await ledger.register();
       const ids = [await readyCluster(warm, 'h1'), await readyCluster(warm, 'h1')];
-      for (const id of ids) expect(await ledger.reserve(id, need, 'h1')).toBe('h1');
+      for (const id of ids) expect(await ledger.reserve(id, need, { onlyOn: 'h1' })).toBe('h1');
       expect(await ledger.reserve('build', need)).toBeNull();
       // The build and two attendees' claims race for the two warm clusters: each goes to one of them.
       const [freed, ...claims] = await Promise.all([
@@ -149,9 +149,9 @@ describe.skipIf(!testRedisUrl())('the warm pool in Redis', () => {
     const { warm, ledger } = setup();
     await ledger.register();
     const warming = await warm.add('h1', warmShape(specFromFlags({})));
-    expect(await ledger.reserve(warming, need, 'h1')).toBe('h1');
+    expect(await ledger.reserve(warming, need, { onlyOn: 'h1' })).toBe('h1');
     const ready = await readyCluster(warm, 'h1');
-    expect(await ledger.reserve(ready, need, 'h1')).toBe('h1');
+    expect(await ledger.reserve(ready, need, { onlyOn: 'h1' })).toBe('h1');
     expect(await warm.evictFor('big', { memoryBytes: 3e9, nanoCpus: 1e9 })).toBeNull();
     expect(await warm.evictFor('build', need)).toEqual({ host: 'h1', evicted: ready });
     expect(await warm.evictFor('another', need)).toBeNull();

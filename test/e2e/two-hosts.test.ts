@@ -90,9 +90,9 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
     await checkHosts();
 
     await up('U0ONE');
-    await up('U0TWO');
     await until(async () => (await record('U0ONE'))?.status === 'ready', BUILD_MS);
     expect((await record('U0ONE'))?.host).toBe(`${first.address}:2375`);
+    await up('U0TWO');
     await told('U0TWO', 'Waiting for room: no Docker host has room (1 full, 1 not answering)');
     expect((await record('U0TWO'))?.status).toBe('queued');
 
@@ -106,12 +106,15 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
     expect(await (await fetch(`${two.endpoints!.master}/state`)).json()).toMatchObject({ activated_slaves: 1 });
   }, 330_000);
 
-  it('queues a third attendee while both hosts are full, and builds on the host that frees up', async () => {
+  it('queues attendees while both hosts are full, and builds on the host that frees up for whoever asked first', async () => {
     await up('U0THREE');
     await told('U0THREE', 'Waiting for room: all 2 Docker hosts are full');
+    await up('U0FOUR');
+    await told('U0FOUR', 'Waiting for room: all 2 Docker hosts are full');
     await app.services.clusters.down('U0ONE');
     await until(async () => (await record('U0THREE'))?.status === 'ready', BUILD_MS);
     expect((await record('U0THREE'))?.host).toBe(`${hosts[0]!.address}:2375`);
+    expect((await record('U0FOUR'))?.status).toBe('queued');
     const usage = await app.services.store.redis.hgetall(`pool:host:${hosts[0]!.address}:2375`);
     expect(Number(usage.clusters)).toBe(1);
   }, 180_000);

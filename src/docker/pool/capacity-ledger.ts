@@ -57,24 +57,43 @@ export class CapacityLedger {
     await pipeline.exec();
   }
 
-  /** The host reserved for the cluster (among `onlyOn`, if given), or null when no healthy host has room. */
-  async reserve(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<string | null> {
-    const hostIds = this.hosts.map((host) => host.id).filter((id) => onlyOn === undefined || id === onlyOn);
+  /**
+   * The host reserved for the cluster, or null when no healthy host has room for it. An attendee's
+   * build (`requestedAt`: when they asked) that finds no room joins the line, and room goes to those
+   * in line first, oldest first: a build retrying every few seconds never overtakes one that waits
+   * longer. One that stops asking (removed, its worker gone) loses its place after LINE_STALE_MS.
+   * Builds without `requestedAt` (warm clusters) come after everyone in line.
+   */
+  async reserve(clusterId: string, need: ClusterNeed, options: { onlyOn?: string; requestedAt?: number } = {}): Promise<string | null> {
+    const hostIds = this.hosts.map((host) => host.id);
     const result = await this.redis().eval(
       RESERVE,
-      1 + hostIds.length,
+      3 + hostIds.length,
       reservationKey(clusterId),
+      LINE_KEY,
+      LINE_NEEDS_KEY,
       ...hostIds.map(hostKey),
       need.memoryBytes,
       need.nanoCpus,
       need.diskBytes ?? 0,
+      options.requestedAt ?? '',
+      Date.now(),
+      LINE_STALE_MS,
+      options.onlyOn ?? '',
+      clusterId,
       ...hostIds,
     );
     return typeof result === 'string' && result !== '' ? result : null;
   }
 
+  /** Leaves the line without a reservation from it (a warm cluster gave the build its room). */
+  async leaveLine(clusterId: string): Promise<void> {
+    await this.redis().multi().zrem(LINE_KEY, clusterId).hdel(LINE_NEEDS_KEY, clusterId).exec();
+  }
+
   /** Gives the cluster's reservation back (idempotent). */
   async release(clusterId: string): Promise<void> {
+    await this.leaveLine(clusterId);
     const host = await this.hostOf(clusterId);
     if (host) await this.redis().eval(RELEASE, 2, reservationKey(clusterId), hostKey(host), host);
   }
@@ -82,14 +101,7 @@ export class CapacityLedger {
   /** How many more clusters of this need the host takes now (0 when it is down or full). */
   async room(hostId: string, need: ClusterNeed): Promise<number> {
     const host = (await this.usage()).find((usage) => usage.id === hostId);
-    if (!host || host.down) return 0;
-    const fits = [
-      host.maxClusters - host.clusters,
-      Math.floor((host.memoryBytes - host.memoryUsed) / Math.max(need.memoryBytes, 1)),
-      Math.floor((host.nanoCpus - host.cpuUsed) / Math.max(need.nanoCpus, 1)),
-      ...(host.diskFreeBytes === undefined || !need.diskBytes ? [] : [Math.floor(host.diskFreeBytes / need.diskBytes)]),
-    ];
-    return Math.max(0, Math.min(...fits));
+    return host ? roomOn(host, need) : 0;
   }
 
   async hostOf(clusterId: string): Promise<string | null> {
@@ -143,7 +155,24 @@ export class CapacityLedger {
   }
 }
 
+/** How many clusters of this need the host takes as its usage stands (0 when it is down or full). */
+export function roomOn(host: HostUsage, need: ClusterNeed): number {
+  if (host.down) return 0;
+  const fits = [
+    host.maxClusters - host.clusters,
+    Math.floor((host.memoryBytes - host.memoryUsed) / Math.max(need.memoryBytes, 1)),
+    Math.floor((host.nanoCpus - host.cpuUsed) / Math.max(need.nanoCpus, 1)),
+    ...(host.diskFreeBytes === undefined || !need.diskBytes ? [] : [Math.floor(host.diskFreeBytes / need.diskBytes)]),
+  ];
+  return Math.max(0, Math.min(...fits));
+}
+
 const HOST_KEY_PREFIX = 'pool:host:';
+/** Builds waiting for room: cluster ids by when their attendee asked, and what each needs and when it last asked. */
+const LINE_KEY = 'pool:line';
+const LINE_NEEDS_KEY = 'pool:line:needs';
+/** A build in line retries every 5 s; one silent this long is gone (or its worker is) and keeps nobody waiting. */
+const LINE_STALE_MS = 60_000;
 /** The ledger's keys (without ioredis' prefix), for scripts that move a reservation (WarmPool.evictFor). */
 export const RESERVATION_KEY_PREFIX = 'pool:reservation:';
 export const hostKey = (id: string) => `${HOST_KEY_PREFIX}${id}`;
@@ -167,33 +196,66 @@ async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
   return keys;
 }
 
-// KEYS[1] reservation, KEYS[2..] host hashes; ARGV: mem, cpu, disk, host ids (same order as KEYS[2..]).
-// An unmeasured disk (no diskFree) does not block placement.
+// KEYS[1] reservation, KEYS[2] the line, KEYS[3] what those in line need, KEYS[4..] host hashes.
+// ARGV: mem, cpu, disk, requestedAt ('' = not in line), now, staleMs, onlyOn ('' = any), cluster id,
+// host ids (same order as KEYS[4..]). An unmeasured disk (no diskFree) does not block placement.
 const RESERVE = `
 local existing = redis.call('HGET', KEYS[1], 'host')
 if existing then return existing end
-local mem = tonumber(ARGV[1])
-local cpu = tonumber(ARGV[2])
-local disk = tonumber(ARGV[3])
-local best, bestFree, bestIndex = nil, -1, nil
-for i = 2, #KEYS do
+local mem, cpu, disk = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local requestedAt, now, staleMs, onlyOn, me = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local hosts = {}
+for i = 4, #KEYS do
   local h = redis.call('HMGET', KEYS[i], 'memTotal', 'memUsed', 'cpuTotal', 'cpuUsed', 'clusters', 'maxClusters', 'down', 'diskFree')
   if h[1] and h[7] ~= '1' then
-    local free = tonumber(h[1]) - tonumber(h[2] or 0)
-    local cpuFree = tonumber(h[3]) - tonumber(h[4] or 0)
-    local diskOk = (not h[8]) or tonumber(h[8]) >= disk
-    if free >= mem and cpuFree >= cpu and diskOk and tonumber(h[5] or 0) < tonumber(h[6]) and free > bestFree then
-      best, bestFree, bestIndex = ARGV[i + 2], free, i
-    end
+    table.insert(hosts, {
+      key = KEYS[i], id = ARGV[i + 5],
+      mem = tonumber(h[1]) - tonumber(h[2] or 0), cpu = tonumber(h[3]) - tonumber(h[4] or 0),
+      slots = tonumber(h[6]) - tonumber(h[5] or 0), disk = h[8] and tonumber(h[8]),
+    })
   end
 end
-if not best then return '' end
-if redis.call('HEXISTS', KEYS[bestIndex], 'diskFree') == 1 then redis.call('HINCRBY', KEYS[bestIndex], 'diskFree', -disk) end
-redis.call('HINCRBY', KEYS[bestIndex], 'memUsed', mem)
-redis.call('HINCRBY', KEYS[bestIndex], 'cpuUsed', cpu)
-redis.call('HINCRBY', KEYS[bestIndex], 'clusters', 1)
-redis.call('HSET', KEYS[1], 'host', best, 'mem', mem, 'cpu', cpu)
-return best
+-- The host with most free memory that fits (on onlyOn, if given).
+local function best(m, c, d, only)
+  local chosen = nil
+  for _, h in ipairs(hosts) do
+    if (only == '' or h.id == only) and h.mem >= m and h.cpu >= c and h.slots > 0 and (not h.disk or h.disk >= d)
+      and (not chosen or h.mem > chosen.mem) then chosen = h end
+  end
+  return chosen
+end
+-- Those in line before this build take their room first (on paper), each where it would go.
+local ahead = requestedAt == '' and redis.call('ZRANGE', KEYS[2], 0, -1) or redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. requestedAt)
+for _, other in ipairs(ahead) do
+  local entry = redis.call('HGET', KEYS[3], other)
+  local m, c, d, seen = string.match(entry or '', '^(%S+) (%S+) (%S+) (%S+)$')
+  if other ~= me and seen and tonumber(seen) >= now - staleMs then
+    local h = best(tonumber(m), tonumber(c), tonumber(d), '')
+    if h then
+      h.mem, h.cpu, h.slots = h.mem - tonumber(m), h.cpu - tonumber(c), h.slots - 1
+      if h.disk then h.disk = h.disk - tonumber(d) end
+    end
+  elseif other ~= me then
+    redis.call('ZREM', KEYS[2], other)
+    redis.call('HDEL', KEYS[3], other)
+  end
+end
+local chosen = best(mem, cpu, disk, onlyOn)
+if not chosen then
+  if requestedAt ~= '' then
+    redis.call('ZADD', KEYS[2], 'NX', requestedAt, me)
+    redis.call('HSET', KEYS[3], me, mem .. ' ' .. cpu .. ' ' .. disk .. ' ' .. now)
+  end
+  return ''
+end
+if chosen.disk and disk > 0 then redis.call('HINCRBY', chosen.key, 'diskFree', -disk) end
+redis.call('HINCRBY', chosen.key, 'memUsed', mem)
+redis.call('HINCRBY', chosen.key, 'cpuUsed', cpu)
+redis.call('HINCRBY', chosen.key, 'clusters', 1)
+redis.call('HSET', KEYS[1], 'host', chosen.id, 'mem', mem, 'cpu', cpu)
+redis.call('ZREM', KEYS[2], me)
+redis.call('HDEL', KEYS[3], me)
+return chosen.id
 `;
 
 // KEYS[1] reservation, KEYS[2] its host; ARGV[1] the host id read before (checked again here).

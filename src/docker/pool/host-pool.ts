@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { DockerHost } from '../hosts.js';
 import { LABELS } from '../labels.js';
 import { HOST_ANSWER_MS, withTimeout } from '../wait.js';
-import { CapacityLedger, type ClusterNeed, type HostUsage } from './capacity-ledger.js';
+import { CapacityLedger, type ClusterNeed, type HostUsage, roomOn } from './capacity-ledger.js';
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
 
@@ -99,13 +99,27 @@ export class HostPool {
     await this.record(sizes);
   }
 
-  /** The host for a new cluster (`onlyOn`: that host or none), or NoCapacityError. */
-  async place(clusterId: string, need: ClusterNeed, onlyOn?: string): Promise<DockerHost> {
-    const hostId = await this.ledger!.reserve(clusterId, need, onlyOn);
+  /**
+   * The host for a new cluster (`onlyOn`: that host or none), or NoCapacityError. An attendee's build
+   * says when they asked (`requestedAt`): while it waits, room goes to whoever asked first.
+   */
+  async place(clusterId: string, need: ClusterNeed, options: { onlyOn?: string; requestedAt?: number } = {}): Promise<DockerHost> {
+    const { onlyOn } = options;
+    const hostId = await this.ledger!.reserve(clusterId, need, options);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
     if (host) return host;
     const usage = (await this.usage()).filter((candidate) => onlyOn === undefined || candidate.id === onlyOn);
-    throw (onlyOn === undefined && neverFits(usage, need)) || describeShortage(usage, need);
+    const refused = onlyOn === undefined && neverFits(usage, need);
+    if (refused) throw refused;
+    // Room there is, yet not for this build: it went to builds that asked before.
+    if (usage.some((candidate) => roomOn(candidate, need) > 0))
+      throw new NoCapacityError('the room there is goes first to attendees who asked before you', 'it is your turn');
+    throw describeShortage(usage, need);
+  }
+
+  /** Leaves the line for room: the build got a warm cluster's room instead. */
+  async leaveLine(clusterId: string): Promise<void> {
+    await this.ledger?.leaveLine(clusterId);
   }
 
   /** How many more clusters of this need the host takes now. */

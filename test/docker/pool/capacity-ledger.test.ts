@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CapacityLedger } from '../../../src/docker/pool/capacity-ledger.js';
 import { testRedisUrl, uniquePrefix } from '../../support/services.js';
 
@@ -86,5 +86,58 @@ describe.skipIf(!testRedisUrl())('capacity ledger (real Redis)', () => {
     const usage = await ledger.usage();
     expect(usage.find((host) => host.id === 'small')).toMatchObject({ memoryUsed: 2 * GiB, clusters: 1 });
     expect(usage.find((host) => host.id === 'big')).toMatchObject({ memoryUsed: 0, clusters: 0 });
+  });
+
+  describe('the line for room', () => {
+    /** One host with room for one 2 GiB cluster at a time (6 GiB, 3 slots: memory is what runs out). */
+    let line: CapacityLedger;
+    const asked = (minute: number) => ({ requestedAt: Date.UTC(2026, 11, 7, 15, minute) });
+    beforeEach(async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.UTC(2026, 11, 7, 15, 30));
+      const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('line') });
+      connections.push(redis);
+      line = new CapacityLedger(() => redis, [{ id: 'h', memoryBytes: 6 * GiB, nanoCpus: 8 * CPU, maxClusters: 3 }]);
+      await line.register();
+      await line.reserve('running-1', { memoryBytes: 4 * GiB, nanoCpus: CPU });
+      await line.reserve('running-2', need);
+    });
+    afterEach(() => vi.useRealTimers());
+
+    it('gives freed room to whoever asked first, whichever build looks for it first', async () => {
+      expect(await line.reserve('asked-first', need, asked(1))).toBeNull();
+      expect(await line.reserve('asked-later', need, asked(2))).toBeNull();
+      await line.release('running-2');
+      expect(await line.reserve('asked-later', need, asked(2))).toBeNull();
+      expect(await line.reserve('asked-first', need, asked(1))).toBe('h');
+      await line.release('asked-first');
+      expect(await line.reserve('asked-later', need, asked(2))).toBe('h');
+    });
+
+    it('does not hold room for a bigger build ahead that cannot use it', async () => {
+      expect(await line.reserve('big', { memoryBytes: 4 * GiB, nanoCpus: CPU }, asked(1))).toBeNull();
+      await line.release('running-2');
+      expect(await line.reserve('small', need, asked(2))).toBe('h');
+    });
+
+    it('lets warm clusters (no place in line) have room only when nobody in line wants it', async () => {
+      expect(await line.reserve('attendee', need, asked(1))).toBeNull();
+      await line.release('running-2');
+      expect(await line.reserve('warm', need, { onlyOn: 'h' })).toBeNull();
+      expect(await line.reserve('attendee', need, asked(1))).toBe('h');
+      await line.release('running-1');
+      expect(await line.reserve('warm', need, { onlyOn: 'h' })).toBe('h');
+    });
+
+    it('drops a build that left: removed (released), or silent for over a minute', async () => {
+      expect(await line.reserve('removed', need, asked(1))).toBeNull();
+      expect(await line.reserve('vanished', need, asked(2))).toBeNull();
+      expect(await line.reserve('waiting', need, asked(3))).toBeNull();
+      await line.release('removed');
+      await line.release('running-2');
+      expect(await line.reserve('waiting', need, asked(3))).toBeNull(); // "vanished" still asked a moment ago
+      vi.setSystemTime(Date.UTC(2026, 11, 7, 15, 31, 1));
+      expect(await line.reserve('waiting', need, asked(3))).toBe('h');
+    });
   });
 });

@@ -81,6 +81,26 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
     expect((error as UserError).hint).toContain('Ask for fewer agents');
   });
 
+  it('tells a build that finds room held for attendees who asked before that it waits its turn', async () => {
+    const lined = pool(0);
+    await lined.start();
+    const [host] = await lined.usage();
+    const most = { memoryBytes: Math.floor(host!.memoryBytes * 0.6), nanoCpus: 1e9 };
+    await lined.place('running', most);
+    const full = await lined.place('asked-first', most, { requestedAt: 1 }).catch((caught: unknown) => caught);
+    expect(full).toMatchObject({ message: 'all 1 Docker host is full', waitsFor: 'a cluster is removed' });
+    await lined.release('running');
+    const behind = await lined.place('asked-later', most, { requestedAt: 2 }).catch((caught: unknown) => caught);
+    expect(behind).toBeInstanceOf(NoCapacityError);
+    expect(behind).toMatchObject({
+      message: 'the room there is goes first to attendees who asked before you',
+      waitsFor: 'it is your turn',
+    });
+    expect((await lined.place('asked-first', most, { requestedAt: 1 })).id).toBe(host!.id);
+    await lined.release('asked-first');
+    await lined.release('asked-later');
+  });
+
   it('a build waiting on a host that does not answer is told it starts when the host answers again', async () => {
     const silent = new HostPool(
       connectDockerHosts(parseDockerHosts('tcp://127.0.0.1:1')),
