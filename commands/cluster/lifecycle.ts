@@ -88,7 +88,7 @@ async function queueCluster(services: CommandServices, user: string, channel: st
   const waiting = await services.waitingRoom.waitingForRoom();
   const where =
     waiting > 0
-      ? `No Docker host has room right now: ${waiting} build${waiting === 1 ? ' is' : 's are'} waiting for one, and yours waits with them. It starts as soon as a cluster is removed; the message in the channel says when.`
+      ? `No Docker host has room right now: ${waiting} build${waiting === 1 ? ' is' : 's are'} waiting for one, and yours waits behind them: room goes to whoever asked first. It starts as soon as its turn comes; the message in the channel says when.`
       : result.position === 0
         ? `I'm building it now (${ready}); the message in the channel shows progress.`
         : result.position === 1

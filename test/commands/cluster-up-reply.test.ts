@@ -46,6 +46,6 @@ describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis an
     await bot.services.queues.get('clusters').add('up', { attendee: 'U0WAITING2', clusterId: '2', spec: {} }, { delay: 60_000 });
     const { reply } = await up('U0LATE');
     expect(reply).not.toContain('building it now');
-    expect(reply).toContain('No Docker host has room right now: 2 builds are waiting for one');
+    expect(reply).toContain('No Docker host has room right now: 2 builds are waiting for one, and yours waits behind them');
   });
 });
