@@ -229,7 +229,13 @@ export class DockerBackend implements ClusterBackend {
     // A retry after its host went away: what was built is there, so the build waits for it (visibly) rather than failing.
     const reserved = await this.options.pool?.reservedHost(clusterId);
     if (reserved && !answering.some((host) => host.id === reserved))
-      throw new NoCapacityError(`the Docker host building your cluster (${reserved}) does not answer`, 'it answers again');
+      throw new NoCapacityError(
+        `the Docker host building your cluster (${reserved}) does not answer`,
+        // Its containers are there; a new cluster (a new id) can go to any host that answers.
+        this.options.hosts.length > 1
+          ? 'it answers again, or `/cluster down` then `/cluster up` to build a new one on another host'
+          : 'it answers again',
+      );
     if (!this.options.pool) return this.options.hosts.find((host) => host.id === onlyOn) ?? this.options.hosts[0]!;
     try {
       return await this.options.pool.place(clusterId, need, where);

@@ -117,7 +117,8 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('host pool on the real en
 
 /** The engine behind a TCP proxy that can be cut: a host that stops answering, without stopping this machine's dockerd. */
 describe.skipIf(!dockerAvailable() || !testRedisUrl())('a build whose Docker host stopped answering (real engine behind a proxy)', () => {
-  it('waits for that host, and says so, instead of failing on a dead connection three times', async () => {
+  /** What the retry of a build placed on the proxied engine says once the proxy is cut, with `others` in the pool too. */
+  async function retryOnGoneHost(others: string[]): Promise<{ hostId: string; error: unknown }> {
     const sockets = new Set<Socket>();
     const proxy = createServer((client) => {
       const engine = connect('/var/run/docker.sock');
@@ -132,30 +133,44 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a build whose Docker hos
     const redis = new Redis(testRedisUrl()!, { keyPrefix: uniquePrefix('hostgone') });
     const log = createLogger('silent', { pretty: false });
     try {
-      const hosts = connectDockerHosts(parseDockerHosts(`tcp://${hostId}`));
+      const hosts = connectDockerHosts(parseDockerHosts([`tcp://${hostId}`, ...others].join(',')));
       const options = { maxClustersPerHost: 5, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-hostgone', minFreeDiskBytes: 0 };
       const pool = new HostPool(hosts, () => redis, options, log);
       await pool.start();
       const backend = new DockerBackend({ hosts, pool, images: 'local', deployment: 'test-hostgone', log });
       // The first attempt placed the cluster there; then the host went away.
-      await pool.place('4242', { memoryBytes: 1e8, nanoCpus: 1e9 });
+      await pool.place('4242', { memoryBytes: 1e8, nanoCpus: 1e9 }, { onlyOn: hostId });
       proxy.close();
       for (const socket of sockets) socket.destroy();
-      const retry = backend.provision({
-        attendee: 'U0GONE',
-        clusterId: '4242',
-        spec: specFromFlags({ agents: 1 }),
-        signal: new AbortController().signal,
-        onProgress: () => undefined,
-      });
-      await expect(retry).rejects.toBeInstanceOf(NoCapacityError);
-      await expect(retry).rejects.toMatchObject({
-        message: `the Docker host building your cluster (${hostId}) does not answer`,
-        waitsFor: 'it answers again',
-      });
+      const error = await backend
+        .provision({
+          attendee: 'U0GONE',
+          clusterId: '4242',
+          spec: specFromFlags({ agents: 1 }),
+          signal: new AbortController().signal,
+          onProgress: () => undefined,
+        })
+        .catch((caught: unknown) => caught);
+      return { hostId, error };
     } finally {
       proxy.close();
       await redis.quit();
     }
+  }
+
+  it('waits for that host, and says so, instead of failing on a dead connection three times', async () => {
+    const { hostId, error } = await retryOnGoneHost([]);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect(error).toMatchObject({
+      message: `the Docker host building your cluster (${hostId}) does not answer`,
+      waitsFor: 'it answers again',
+    });
+  });
+
+  it('with other hosts in the pool, says how to get a new cluster on one of them instead of waiting', async () => {
+    const { error } = await retryOnGoneHost(['unix:///var/run/docker.sock']);
+    expect(error).toMatchObject({
+      waitsFor: 'it answers again, or `/cluster down` then `/cluster up` to build a new one on another host',
+    });
   });
 });
