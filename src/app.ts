@@ -106,7 +106,7 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     store,
     queues,
     clusters,
-    waitingRoom: new WaitingRoom(queues),
+    waitingRoom: new WaitingRoom(queues, () => store.redis),
     warm,
     access,
     workshop: new WorkshopService(queues, config),

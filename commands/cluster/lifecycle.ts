@@ -156,14 +156,18 @@ export async function info(ctx: CommandContext): Promise<void> {
           .then((state) => state.simulated)
           .catch(() => false)
       : false;
-  await out.reply(infoMessage(record, simulated, subject === request.user ? undefined : subject));
+  const ahead = record.status === 'queued' && record.clusterId ? await services.waitingRoom.aheadInLine(record.clusterId) : null;
+  await out.reply(infoMessage(record, { simulated, ...(subject === request.user ? {} : { owner: subject }), ahead }));
 }
 
 /**
  * `/cluster info` of one cluster: the caller's own, or `owner`'s for an instructor looking, whose next
  * commands then name the owner (alone, they would act on the instructor's own cluster).
  */
-export function infoMessage(record: ClusterRecord, simulated = false, owner?: string): Message {
+export function infoMessage(
+  record: ClusterRecord,
+  { simulated = false, owner, ahead = null }: { simulated?: boolean; owner?: string; ahead?: number | null } = {},
+): Message {
   const whose = owner ? `<@${owner}>'s` : 'Your';
   if (record.status === 'ready') {
     const message = endpointsMessage(
@@ -184,6 +188,12 @@ export function infoMessage(record: ClusterRecord, simulated = false, owner?: st
   ];
   if (record.error) lines.push(`What failed: ${escapeMrkdwn(record.error)}`);
   if (record.status === 'queued' && record.waitingFor) lines.push(escapeMrkdwn(record.waitingFor));
+  if (ahead !== null)
+    lines.push(
+      ahead === 0
+        ? 'First in line: the next room that frees up is for this cluster.'
+        : `${ahead} build${ahead === 1 ? '' : 's'} in line asked before this one; room goes to whoever asked first.`,
+    );
   const down = owner ? `\`/cluster down\` with <@${owner}>` : '`/cluster down`';
   const hint =
     record.status === 'failed'

@@ -111,6 +111,9 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('a pool of two Docker hos
     await told('U0THREE', 'Waiting for room: all 2 Docker hosts are full');
     await up('U0FOUR');
     await told('U0FOUR', 'Waiting for room: all 2 Docker hosts are full');
+    // What /cluster info tells each of them.
+    const ahead = async (attendee: string) => app.services.waitingRoom.aheadInLine((await record(attendee))!.clusterId!);
+    expect([await ahead('U0THREE'), await ahead('U0FOUR')]).toEqual([0, 1]);
     await app.services.clusters.down('U0ONE');
     await until(async () => (await record('U0THREE'))?.status === 'ready', BUILD_MS);
     expect((await record('U0THREE'))?.host).toBe(`${hosts[0]!.address}:2375`);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LINE_KEY, LINE_NEEDS_KEY, LINE_STALE_MS } from '../../clusters/waiting-room.js';
 
 /** What one Docker host offers to attendee clusters. */
 export interface HostCapacity {
@@ -168,11 +169,6 @@ export function roomOn(host: HostUsage, need: ClusterNeed): number {
 }
 
 const HOST_KEY_PREFIX = 'pool:host:';
-/** Builds waiting for room: cluster ids by when their attendee asked, and what each needs and when it last asked. */
-const LINE_KEY = 'pool:line';
-const LINE_NEEDS_KEY = 'pool:line:needs';
-/** A build in line retries every 5 s; one silent this long is gone (or its worker is) and keeps nobody waiting. */
-const LINE_STALE_MS = 60_000;
 /** The ledger's keys (without ioredis' prefix), for scripts that move a reservation (WarmPool.evictFor). */
 export const RESERVATION_KEY_PREFIX = 'pool:reservation:';
 export const hostKey = (id: string) => `${HOST_KEY_PREFIX}${id}`;

@@ -29,6 +29,15 @@ describe('/cluster info', () => {
     expect(text).not.toContain('being built');
   });
 
+  it('a build in line for room says how many asked before it, or that it is next', () => {
+    const queued = record({ status: 'queued', step: 'queued', waitingFor: 'Waiting for room: all 2 Docker hosts are full.' });
+    expect(messageText(infoMessage(queued, { ahead: 3 }))).toContain(
+      'all 2 Docker hosts are full.\n3 builds in line asked before this one; room goes to whoever asked first.',
+    );
+    expect(messageText(infoMessage(queued, { ahead: 0 }))).toContain('First in line: the next room that frees up is for this cluster.');
+    expect(messageText(infoMessage(queued))).not.toContain('in line');
+  });
+
   it('shows what failed and how to start again', () => {
     const text = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'the master did not answer in 60 s' })));
     expect(text).toContain('What failed: the master did not answer in 60 s');
@@ -43,16 +52,16 @@ describe('/cluster info', () => {
 
   it("an instructor looking at an attendee's cluster gets next steps that name the attendee, never their own cluster's", () => {
     const ready = messageText(
-      infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } }), false, 'U0ATT'),
+      infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } }), { owner: 'U0ATT' }),
     );
     expect(ready).toContain("<@U0ATT>'s cluster 3878417609 (attached): ready");
     expect(ready).toContain(
       'Add <@U0ATT> to look further: `/cluster ps`, `/state marathon`, `/check`; `/cluster down` with their name removes it.',
     );
     expect(ready).not.toContain('when you are done');
-    const failed = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'no' }), false, 'U0ATT'));
+    const failed = messageText(infoMessage(record({ status: 'failed', step: 'master', error: 'no' }), { owner: 'U0ATT' }));
     expect(failed).toContain('`/cluster down` with <@U0ATT> cleans up; then they run `/cluster up` to try again.');
-    const building = messageText(infoMessage(record({ status: 'provisioning', step: 'agents' }), false, 'U0ATT'));
+    const building = messageText(infoMessage(record({ status: 'provisioning', step: 'agents' }), { owner: 'U0ATT' }));
     expect(building).toContain('`/cluster down` with <@U0ATT> cancels it.');
   });
 });
