@@ -133,6 +133,17 @@ describe('exercises accept the valid ways an attendee may solve a step', () => {
     });
   });
 
+  it.each([
+    ['mysql:5.7', 'mysql_native_password'],
+    ['mysql:8.0', 'caching_sha2_password'],
+  ])('exercise 5: %s answers on 3306 with its own auth plugin', async (image, plugin) => {
+    const mysql = docker('mysql', image, {}, { network: 'BRIDGE' });
+    expect(await checkStep('wordpress', 'mysql-answers', [mysql])).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(new RegExp(`:3306 answers: ${image.split(':')[1]!.replace('.', '\\.')} … ${plugin}$`)),
+    });
+  });
+
   it('exercise 6: Kibana with two instances runs', async () => {
     const kibana = docker('kibana', 'kibana:4.5', { instances: 2 });
     expect(await checkStep('elk', 'kibana', [kibana])).toEqual({
