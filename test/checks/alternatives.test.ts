@@ -203,6 +203,15 @@ describe('near-misses fail with a detail that names the mistake', () => {
     });
   });
 
+  it("a leftover nginx from exercise 3 holds port 80: WordPress's steps quote its failure, which names nginx", async () => {
+    const apps = [docker('nginx', 'nginx'), docker('wordpress', 'wordpress')];
+    const wordpressFailed: Settled = (app) => app.id !== '/wordpress' || failed(app);
+    const reason =
+      /Marathon has \/wordpress \(image wordpress\).*: its last task failed: "wordpress cannot listen on [\d.]+:80: nginx \(task nginx\.[\w-]+\) already does"$/;
+    expect((await checkStep('wordpress', 'wordpress-running', apps, wordpressFailed)).detail).toMatch(reason);
+    expect((await checkStep('wordpress', 'wordpress-answers', apps, wordpressFailed)).detail).toMatch(reason);
+  });
+
   it('a task that fails: the detail quotes the failure; an app scaled to 0 is called suspended', async () => {
     const failing = docker('mysql', 'mysql:5.7', { labels: { 'sim/fail': 'true' } });
     expect((await checkStep('wordpress', 'mysql-running', [failing], failed)).detail).toMatch(
