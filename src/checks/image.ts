@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Whether a container image is the one a step names. `nginx` matches `nginx`, `library/nginx`,
  * `docker.io/library/nginx:1.11`, `nginx@sha256:…` and the same image pulled through another
@@ -6,12 +8,30 @@
  */
 export function imageMatches(actual: string, wanted: string): boolean {
   const have = parseImage(actual);
-  const want = parseImage(wanted);
-  return (
-    have.repository === want.repository &&
-    (want.tag === undefined || have.tag === want.tag) &&
-    (want.registry === undefined || have.registry === want.registry)
-  );
+  return wanted.split(ALTERNATIVES).some((alternative) => {
+    const want = parseImage(alternative);
+    return (
+      have.repository === want.repository &&
+      (want.tag === undefined || have.tag === want.tag) &&
+      (want.registry === undefined || have.registry === want.registry)
+    );
+  });
+}
+
+/** Images a step accepts alike (MySQL or MariaDB), as `mysql|mariadb`: no image reference has a `|`. */
+const ALTERNATIVES = '|';
+
+/**
+ * A step's `image:`: one image, or a list of images it accepts alike (`[mysql, mariadb]`), kept as
+ * `mysql|mariadb` — the form an address placeholder writes them in (`{image:mysql|mariadb:3306}`).
+ */
+export const imageSchema = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((images) => (typeof images === 'string' ? images : images.join(ALTERNATIVES)));
+
+/** "mysql or mariadb", for a detail. */
+export function describeImage(wanted: string): string {
+  return wanted.split(ALTERNATIVES).join(' or ');
 }
 
 /** Docker Hub's names for itself: an image from there names no registry. */

@@ -1,7 +1,7 @@
 import type { MarathonApp } from '../clients/marathon-model.js';
 import { asArray, asObject } from '../clients/values.js';
 import type { CheckScope } from './check-type.js';
-import { imageMatches } from './image.js';
+import { describeImage, imageMatches } from './image.js';
 
 /** A Marathon app by id (`nginx` or `/nginx`) or by its Docker image. */
 export type AppSelector = { id: string } | { image: string };
@@ -22,7 +22,7 @@ export async function selectApps(selector: AppSelector, scope: CheckScope): Prom
 }
 
 export function describeApps(selector: AppSelector): string {
-  return 'id' in selector ? `app /${selector.id.replace(/^\/+|\/+$/g, '')}` : `app with image ${selector.image}`;
+  return 'id' in selector ? `app /${selector.id.replace(/^\/+|\/+$/g, '')}` : `app with image ${describeImage(selector.image)}`;
 }
 
 /** "/nginx (image nginx): 3 instances, 2 running, deploying" */

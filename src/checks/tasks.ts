@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { agentAddress, currentTasks, type MasterState, type MesosTask } from '../clients/mesos-model.js';
 import { asArray, asObject, asString } from '../clients/values.js';
 import { type CheckScope, StepNotMet } from './check-type.js';
-import { imageMatches } from './image.js';
+import { describeImage, imageMatches, imageSchema } from './image.js';
 import { type AppSelector, portMappings } from './marathon-apps.js';
 
 /** Which tasks a step means: by Mesos task name or Marathon app id, by container image, or by framework. */
@@ -11,7 +11,7 @@ export type TaskSelector = { name: string } | { image: string } | { framework: s
 /** `name:` or `image:` (exactly one), for the checks that look at tasks or apps. */
 export const nameOrImage = {
   name: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  image: imageSchema.optional(),
 };
 
 export function exactlyOne(fields: string[]) {
@@ -31,7 +31,7 @@ export interface SelectedTask extends MesosTask {
 /** "nginx", "image mysql", "framework elasticsearch": how a detail names the selected tasks. */
 export function describeSelector(selector: TaskSelector): string {
   if ('name' in selector) return selector.name;
-  if ('image' in selector) return `image ${selector.image}`;
+  if ('image' in selector) return `image ${describeImage(selector.image)}`;
   return `framework ${selector.framework}`;
 }
 

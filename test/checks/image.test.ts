@@ -29,6 +29,12 @@ describe('imageMatches: the image a step names, however an attendee wrote it', (
     expect(imageMatches(actual, wanted)).toBe(false);
   });
 
+  it('a step that accepts several images alike (mysql|mariadb) matches any of them, and only them', () => {
+    expect(imageMatches('mariadb:10.1', 'mysql|mysql/mysql-server|mariadb')).toBe(true);
+    expect(imageMatches('mysql/mysql-server:8.0', 'mysql|mysql/mysql-server|mariadb')).toBe(true);
+    expect(imageMatches('postgres', 'mysql|mysql/mysql-server|mariadb')).toBe(false);
+  });
+
   it('a registry the step names must be the one; Docker Hub under any of its names is Docker Hub', () => {
     expect(imageMatches('registry.local:5000/nginx:1.25', 'registry.local:5000/nginx')).toBe(true);
     expect(imageMatches('index.docker.io/library/mysql:5.7', 'docker.io/mysql:5.7')).toBe(true);

@@ -3,6 +3,7 @@ import { appArgument } from '../../clients/marathon-definition.js';
 import { currentTasks } from '../../clients/mesos-model.js';
 import { type CheckScope, defineCheck, StepNotMet } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
+import { imageSchema } from '../image.js';
 import { describeApps, selectApps } from '../marathon-apps.js';
 import { stateWord, summariseStates, taskStateSchema } from '../task-state.js';
 import { exactlyOne } from '../tasks.js';
@@ -27,7 +28,7 @@ export const frameworkCheck = defineCheck(
         askedPastAgents: z
           .strictObject({
             app: z.string().min(1).optional(),
-            image: z.string().min(1).optional(),
+            image: imageSchema.optional(),
             arg: z.string().regex(/^-/, 'an option of the app, like --elasticsearchNodes'),
             /** What the scheduler asks for when its app leaves `arg` out (Mesos Elasticsearch: 3 nodes). */
             default: z.number().int().min(0).optional(),

@@ -3,6 +3,7 @@ import type { MarathonApp } from '../../clients/marathon-model.js';
 import { defineCheck } from '../check-type.js';
 import { type Count, countMatches, countSchema, describeCount } from '../count.js';
 import { listApps, whyNoTaskRuns } from '../diagnose.js';
+import { imageSchema } from '../image.js';
 import { describeApp, describeApps, hasHealthChecks, selectApps } from '../marathon-apps.js';
 import { exactlyOne } from '../tasks.js';
 
@@ -16,7 +17,7 @@ export const marathonAppCheck = defineCheck(
     .strictObject({
       type: z.literal('marathon-app'),
       id: z.string().min(1).optional(),
-      image: z.string().min(1).optional(),
+      image: imageSchema.optional(),
       instances: countSchema.optional(),
       running: countSchema.optional(),
       healthy: z.literal(true).optional(),
@@ -36,7 +37,7 @@ export const marathonAppCheck = defineCheck(
       const needs: string[] = [];
       const found: string[] = [];
       if (check.instances !== undefined && !countMatches(check.instances, app.instances))
-        needs.push(`${describeCount(check.instances)} instances`);
+        needs.push(`${describeCount(check.instances)} instance${check.instances === 1 ? '' : 's'}`);
       const why = countMatches(running, app.tasksRunning) ? undefined : whyNoTaskRuns(app, state);
       if (!countMatches(running, app.tasksRunning)) needs.push(`${describeCount(running)} running`);
       if (check.healthy && !hasHealthChecks(app)) found.push('it has no health checks, so Marathon cannot call it healthy');
