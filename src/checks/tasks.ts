@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { agentAddress, currentTasks, type MasterState, type MesosTask } from '../clients/mesos-model.js';
 import { asArray, asObject, asString } from '../clients/values.js';
 import { type CheckScope, StepNotMet } from './check-type.js';
-import { imageMatches } from './image.js';
+import { describeImage, imageMatches, imageSchema } from './image.js';
+import { type AppSelector, portMappings } from './marathon-apps.js';
 
 /** Which tasks a step means: by Mesos task name or Marathon app id, by container image, or by framework. */
 export type TaskSelector = { name: string } | { image: string } | { framework: string };
@@ -10,11 +11,17 @@ export type TaskSelector = { name: string } | { image: string } | { framework: s
 /** `name:` or `image:` (exactly one), for the checks that look at tasks or apps. */
 export const nameOrImage = {
   name: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  image: imageSchema.optional(),
 };
 
 export function exactlyOne(fields: string[]) {
   return (value: Record<string, unknown>) => fields.filter((field) => value[field] !== undefined).length === 1;
+}
+
+/** The Marathon apps behind a task selector (a framework's tasks have none). */
+export function appSelector(selector: TaskSelector): AppSelector | undefined {
+  if ('name' in selector) return { id: selector.name };
+  return 'image' in selector ? { image: selector.image } : undefined;
 }
 
 export interface SelectedTask extends MesosTask {
@@ -24,7 +31,7 @@ export interface SelectedTask extends MesosTask {
 /** "nginx", "image mysql", "framework elasticsearch": how a detail names the selected tasks. */
 export function describeSelector(selector: TaskSelector): string {
   if ('name' in selector) return selector.name;
-  if ('image' in selector) return `image ${selector.image}`;
+  if ('image' in selector) return `image ${describeImage(selector.image)}`;
   return `framework ${selector.framework}`;
 }
 
@@ -44,7 +51,8 @@ export async function selectTasks(
   let tasks: SelectedTask[];
   if ('name' in selector) {
     const prefix = marathonTaskPrefix(selector.name);
-    tasks = live.filter((task) => task.name === selector.name || task.id.startsWith(prefix));
+    const grouped = `${marathonTaskName(selector.name)}.`;
+    tasks = live.filter((task) => task.name === selector.name || task.id.startsWith(prefix) || task.name.startsWith(grouped));
   } else if ('framework' in selector) {
     tasks = live.filter((task) => task.framework === selector.framework);
   } else {
@@ -86,7 +94,39 @@ function taskImages(state: MasterState): Map<string, string> {
 
 /** Marathon's task ids are the app's path joined by `_`, a dot, a UUID: `/prod/web` → `prod_web.…`. */
 function marathonTaskPrefix(appId: string): string {
-  return `${appId.replace(/^\/+/, '').split('/').join('_')}.`;
+  return `${segments(appId).join('_')}.`;
+}
+
+/**
+ * The Mesos task name Marathon gives an app's tasks: its path reversed, joined by dots (`/prod/web` →
+ * `web.prod`). An app of that name in a group (`/workshop/web`) has tasks named `web.workshop`.
+ */
+function marathonTaskName(appId: string): string {
+  return segments(appId).reverse().join('.');
+}
+
+const segments = (appId: string) => appId.split('/').filter(Boolean);
+
+/**
+ * The agent's port where a task's container port `port` answers. A Docker app on BRIDGE with
+ * `portMappings` gets a host port per mapping (`hostPort: 0`: any from the offer), listed in the
+ * mappings' order in Marathon's task `ports`; on the host's network (or with no mappings) the
+ * container's port is the agent's. Tasks of no Marathon app (a framework's) keep their port.
+ */
+export async function publishedPort(task: MesosTask, port: number, scope: CheckScope): Promise<number> {
+  if (!scope.endpoints.marathon) return port;
+  const app = (await scope.marathonApps()).find((candidate) => candidate.tasks.some((appTask) => appTask.id === task.id));
+  if (!app) return port;
+  const mappings = portMappings(app);
+  if (mappings.length === 0) return port;
+  const index = mappings.findIndex((mapping) => mapping.containerPort === port);
+  if (index < 0)
+    throw new StepNotMet(
+      `${app.id} maps container port${mappings.length === 1 ? '' : 's'} ${mappings.map((mapping) => String(mapping.containerPort)).join(', ')} to the agent, but not ${port}: add a portMapping with containerPort ${port} (hostPort 0 takes a free one)`,
+    );
+  const host = app.tasks.find((appTask) => appTask.id === task.id)?.ports[index];
+  if (host === undefined) throw new StepNotMet(`Marathon names no agent port for container port ${port} of task ${task.name} yet`);
+  return host;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type CheckScope, StepNotMet } from './check-type.js';
-import { describeSelector, selectTasks, type TaskSelector, taskAddress } from './tasks.js';
+import { explainFromMarathon } from './diagnose.js';
+import { appSelector, describeSelector, publishedPort, selectTasks, type TaskSelector, taskAddress } from './tasks.js';
 
 /**
  * Addresses in checks are templates over the attendee's cluster, resolved at check time:
@@ -57,8 +58,14 @@ export async function fillTemplate(text: string, scope: CheckScope): Promise<str
       if ('endpoint' in part) return endpoint(part.endpoint, scope);
       const { tasks, state } = await selectTasks(part.selector, scope);
       const running = tasks.find((task) => task.state === 'TASK_RUNNING');
-      if (!running) throw new StepNotMet(`no task of ${describeSelector(part.selector)} is running, so there is nothing to reach`);
-      return taskAddress(running, part.port, state, scope.endpoints.apps);
+      if (!running) {
+        const why = await explainFromMarathon(appSelector(part.selector), scope);
+        throw new StepNotMet(
+          `no task of ${describeSelector(part.selector)} is running, so there is nothing to reach${why ? `. ${why}` : ''}`,
+        );
+      }
+      const port = /^\d+$/.test(part.port) ? String(await publishedPort(running, Number(part.port), scope)) : part.port;
+      return taskAddress(running, port, state, scope.endpoints.apps);
     }),
   );
   return filled.join('');

@@ -3,8 +3,10 @@ import { appArgument } from '../../clients/marathon-definition.js';
 import { currentTasks } from '../../clients/mesos-model.js';
 import { type CheckScope, defineCheck, StepNotMet } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
-import { selectApps } from '../marathon-apps.js';
+import { imageSchema } from '../image.js';
+import { describeApps, selectApps } from '../marathon-apps.js';
 import { stateWord, summariseStates, taskStateSchema } from '../task-state.js';
+import { exactlyOne } from '../tasks.js';
 
 /**
  * A framework is registered (by name) and active, optionally with tasks in a state: how many,
@@ -25,9 +27,13 @@ export const frameworkCheck = defineCheck(
         onePerAgent: z.literal(true).optional(),
         askedPastAgents: z
           .strictObject({
-            app: z.string().min(1),
+            app: z.string().min(1).optional(),
+            image: imageSchema.optional(),
             arg: z.string().regex(/^-/, 'an option of the app, like --elasticsearchNodes'),
+            /** What the scheduler asks for when its app leaves `arg` out (Mesos Elasticsearch: 3 nodes). */
+            default: z.number().int().min(0).optional(),
           })
+          .refine(exactlyOne(['app', 'image']), 'give either app (its id) or image')
           .optional(),
       })
       .optional(),
@@ -74,11 +80,16 @@ export const frameworkCheck = defineCheck(
   },
 );
 
-/** How many tasks the scheduler app's argument asks for, and where that was read (for the detail). */
-async function askedOf(by: { app: string; arg: string }, scope: CheckScope): Promise<{ count: number; source: string }> {
-  const [app] = await selectApps({ id: by.app }, scope);
-  if (!app) throw new StepNotMet(`Marathon has no app /${by.app.replace(/^\/+/, '')}, whose ${by.arg} says how many were asked for`);
+/** How many tasks the scheduler app's argument asks for (or its default), and where that was read (for the detail). */
+async function askedOf(
+  by: { app?: string; image?: string; arg: string; default?: number },
+  scope: CheckScope,
+): Promise<{ count: number; source: string }> {
+  const selector = by.app !== undefined ? { id: by.app } : { image: by.image! };
+  const [app] = await selectApps(selector, scope);
+  if (!app) throw new StepNotMet(`Marathon has no ${describeApps(selector)}, whose ${by.arg} says how many were asked for`);
   const value = appArgument(app.raw as Record<string, unknown>, by.arg);
+  if (value === undefined && by.default !== undefined) return { count: by.default, source: `${app.id} (no ${by.arg}: the default)` };
   const count = Number(value);
   if (value === undefined || !Number.isInteger(count))
     throw new StepNotMet(`${app.id} does not set ${by.arg} to a whole number in its args`);

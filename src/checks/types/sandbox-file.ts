@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../check-type.js';
-import { describeSelector, exactlyOne, nameOrImage, selectTasks } from '../tasks.js';
+import { explainFromMarathon } from '../diagnose.js';
+import { appSelector, describeSelector, exactlyOne, nameOrImage, selectTasks } from '../tasks.js';
 
 /** How much of a sandbox file `contains` searches: its end, where a task's latest output is. */
 const READ_BYTES = 64 * 1024;
@@ -22,7 +23,10 @@ export const sandboxFileCheck = defineCheck(
     const selector = check.name !== undefined ? { name: check.name } : { image: check.image! };
     const { tasks } = await selectTasks(selector, scope, { finished: true });
     const task = tasks[0];
-    if (!task) return { pass: false, detail: `no task of ${describeSelector(selector)} has run, so it has no sandbox` };
+    if (!task) {
+      const why = await explainFromMarathon(appSelector(selector), scope);
+      return { pass: false, detail: `no task of ${describeSelector(selector)} has run, so it has no sandbox${why ? `. ${why}` : ''}` };
+    }
     const mesos = scope.mesos();
     const agent = `the agent of task ${task.id}`;
     if (check.contains === undefined) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineCheck } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
+import { explainFromMarathon } from '../diagnose.js';
 import { stateWord, summariseStates, TERMINAL, taskStateSchema } from '../task-state.js';
-import { describeSelector, exactlyOne, nameOrImage, selectTasks } from '../tasks.js';
+import { appSelector, describeSelector, exactlyOne, nameOrImage, selectTasks } from '../tasks.js';
 
 /** Tasks (by Mesos task name or Marathon app id, or by image) in a state: at least one unless `count` says otherwise. */
 export const taskCheck = defineCheck(
@@ -16,6 +17,7 @@ export const taskCheck = defineCheck(
     const seen = `${describeSelector(selector)}: ${inState} task${inState === 1 ? '' : 's'} ${stateWord(check.state)}`;
     if (countMatches(check.count, inState)) return { pass: true, detail: seen };
     const others = tasks.length > inState ? ` (all: ${summariseStates(tasks)})` : '';
-    return { pass: false, detail: `${seen}${others}; this step needs ${describeCount(check.count)}` };
+    const why = check.state === 'TASK_RUNNING' && inState === 0 ? await explainFromMarathon(appSelector(selector), scope) : undefined;
+    return { pass: false, detail: `${seen}${others}; this step needs ${describeCount(check.count)}${why ? `. ${why}` : ''}` };
   },
 );

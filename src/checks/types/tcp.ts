@@ -18,24 +18,30 @@ export const tcpCheck = defineCheck(
   z.strictObject({
     type: z.literal('tcp'),
     address: templateSchema,
-    greetingContains: z.string().min(1).optional(),
+    /** A text, or texts of which any will do (MySQL 5.7 names mysql_native_password, 8.0 caching_sha2_password). */
+    greetingContains: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .transform((texts) => (typeof texts === 'string' ? [texts] : texts))
+      .optional(),
   }),
   async (check, scope) => {
     const address = await fillTemplate(check.address, scope);
     const { host, port } = splitHostPort(address);
+    const wanted = check.greetingContains;
     const greeting = await scope.track(address, async () =>
-      converse(await scope.open(host, port).catch((error: unknown) => refusedOr(error, host, port)), host, port, check.greetingContains),
+      converse(await scope.open(host, port).catch((error: unknown) => refusedOr(error, host, port)), host, port, wanted),
     );
-    if (check.greetingContains === undefined) return { pass: true, detail: `${address} accepts connections` };
+    if (wanted === undefined) return { pass: true, detail: `${address} accepts connections` };
     const words = wordsOf(greeting);
-    return greeting.includes(check.greetingContains)
+    const found = wanted.find((text) => greeting.includes(text));
+    return found !== undefined
       ? {
           pass: true,
-          detail: `${address} answers: ${[...words.filter((word) => word !== check.greetingContains).slice(0, 1), check.greetingContains].join(' … ')}`,
+          detail: `${address} answers: ${[...words.filter((word) => word !== found).slice(0, 1), found].join(' … ')}`,
         }
       : {
           pass: false,
-          detail: `${address} answers, but its greeting has no "${check.greetingContains}"${words.length > 0 ? ` (${words.join(' ').slice(0, 80)})` : ''}`,
+          detail: `${address} answers, but its greeting has no ${wanted.map((text) => `"${text}"`).join(' or ')}${words.length > 0 ? ` (${words.join(' ').slice(0, 80)})` : ''}`,
         };
   },
 );
@@ -64,7 +70,7 @@ function converse(
   { socket, relayed }: { socket: Socket; relayed: boolean },
   host: string,
   port: number,
-  wanted: string | undefined,
+  wanted: string[] | undefined,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = '';
@@ -85,7 +91,7 @@ function converse(
       });
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
-      if (received.includes(wanted ?? '') || received.length >= MAX_GREETING_BYTES) finish();
+      if ((wanted ?? ['']).some((text) => received.includes(text)) || received.length >= MAX_GREETING_BYTES) finish();
       else waitQuietly();
     });
     socket.once('end', () => {

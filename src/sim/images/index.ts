@@ -12,6 +12,7 @@ export { imageName } from './types.js';
 const BEHAVIOURS: Record<string, ImageBehaviour> = {
   nginx: { ports: [80], server: nginxServer },
   mysql: { ports: [3306], server: mysqlServer },
+  'mysql/mysql-server': { ports: [3306], server: mysqlServer },
   mariadb: { ports: [3306], server: mysqlServer },
   wordpress: { ports: [80], server: wordpressServer },
   'weaveworks/scope': { ports: [4040], server: weaveScope },

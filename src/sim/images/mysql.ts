@@ -17,6 +17,11 @@ export function mysqlVersion(image: string): string {
   return name === 'mariadb' ? `5.5.5-${version ?? '10.1.21'}-MariaDB` : (version ?? '5.7.17');
 }
 
+/** The auth plugin a server names in its handshake: MySQL 8.0 made caching_sha2_password the default; 5.x and MariaDB keep mysql_native_password. */
+export function mysqlAuthPlugin(version: string): string {
+  return Number.parseInt(version, 10) >= 8 && !version.includes('MariaDB') ? 'caching_sha2_password' : 'mysql_native_password';
+}
+
 /** The first packet a MySQL server sends on every connection: the protocol-10 handshake. */
 export function mysqlGreeting(version: string, connectionId: number): Buffer {
   const salt = randomBytes(20).map((byte) => (byte % 94) + 33); // printable, no NUL, as MySQL's scramble
@@ -34,7 +39,7 @@ export function mysqlGreeting(version: string, connectionId: number): Buffer {
     Buffer.alloc(10),
     salt.subarray(8),
     Buffer.from([0]),
-    Buffer.from('mysql_native_password\0', 'latin1'),
+    Buffer.from(`${mysqlAuthPlugin(version)}\0`, 'latin1'),
   ]);
   const header = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, (payload.length >> 16) & 0xff, 0]);
   return Buffer.concat([header, payload]);

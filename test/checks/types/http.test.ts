@@ -81,7 +81,8 @@ describe('check type: http (templated GET)', () => {
     const endpoints = { master: cluster.masterUrl, marathon: cluster.marathonUrl };
     expect(await runCheck({ type: 'http', url: 'http://{image:wordpress:80}/' }, endpoints, clients)).toEqual({
       status: 'fail',
-      detail: 'no task of image wordpress is running, so there is nothing to reach',
+      detail:
+        'no task of image wordpress is running, so there is nothing to reach. Marathon has no app with image wordpress (its apps: /nginx with image nginx)',
     });
     const port = await freePort();
     expect(await runCheck({ type: 'http', url: `http://127.0.0.1:${port}/` }, endpoints, clients)).toEqual({

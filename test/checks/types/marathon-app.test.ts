@@ -37,7 +37,7 @@ describe('check type: marathon-app (by id or image)', () => {
     });
     expect(await runCheck({ type: 'marathon-app', id: 'mysql' }, endpoints, clients)).toEqual({
       status: 'fail',
-      detail: 'Marathon has no app /mysql',
+      detail: 'Marathon has no app /mysql (its apps: /nginx with image nginx)',
     });
     expect(await runCheck({ type: 'marathon-app', id: 'nginx', healthy: true }, endpoints, clients)).toMatchObject({
       status: 'fail',

@@ -28,7 +28,8 @@ describe('check type: task (by name or image, in a state)', () => {
     expect(await runCheck({ type: 'task', image: 'nginx:1.10' }, endpoints, clients)).toMatchObject({ status: 'fail' });
     expect(await runCheck({ type: 'task', image: 'mysql' }, endpoints, clients)).toEqual({
       status: 'fail',
-      detail: 'image mysql: 0 tasks running; this step needs at least 1',
+      detail:
+        'image mysql: 0 tasks running; this step needs at least 1. Marathon has no app with image mysql (its apps: /web with image library/nginx:1.11, /broken with no image)',
     });
   });
 

@@ -55,8 +55,8 @@ describe.skipIf(!testRedisUrl())('/check with bad input and failing clusters (e2
     expect(stepLine(reply, "Open the master's UI")).toMatch(/^✅/);
     expect(stepLine(reply, 'The agents are registered')).toMatch(/^✅/);
     expect(stepLine(reply, 'Marathon is a framework')).toMatch(/^✅/);
-    // The weave-scope task is not in Mesos' state, so finding it by name needs no Marathon; its UI step fails on that.
-    expect(stepLine(reply, 'Weave Scope runs as a task')).toMatch(/^❌ .*weave-scope: 0 tasks running/);
+    // No task is in Mesos' state, so finding Weave Scope's by image needs no Marathon; its UI step fails on that.
+    expect(stepLine(reply, 'Weave Scope runs as a task')).toMatch(/^❌ .*image weaveworks\/scope: 0 tasks running/);
     const marathon = await bot.command('/check', 'marathon', user);
     expect(stepLine(marathon, 'Create nginx in Marathon')).toContain(`could not check: Marathon at ${silentUrl} did not answer in 3 s.`);
   });

@@ -1,0 +1,95 @@
+import type { MarathonApp } from '../clients/marathon-model.js';
+import type { MasterState } from '../clients/mesos-model.js';
+import { formatPortRanges, freeResources } from '../clients/resources.js';
+import { asArray, asObject } from '../clients/values.js';
+import type { CheckScope } from './check-type.js';
+import { type AppSelector, describeApp, describeApps, portMappings, selectApps } from './marathon-apps.js';
+import { stateWord } from './task-state.js';
+
+/** How long a step that does not need Marathon waits for it to say why nothing runs: it only adds a reason. */
+const EXPLAIN_WAIT_MS = 1000;
+/** How much of a failed task's message is shown (Docker's pull errors run long). */
+const MESSAGE_CHARS = 160;
+/** How many of Marathon's apps a "no such app" detail names. */
+const LISTED_APPS = 5;
+
+/**
+ * Why an app has no task running, from what Marathon and the master report: scaled to 0, a task
+ * still staging, the last task's failure, or a task Marathon cannot launch because no agent offers
+ * what it asks for (too many cpus or MB, a host port outside the agents' ranges). Undefined when a
+ * task runs, or nothing explains it.
+ */
+export function whyNoTaskRuns(app: MarathonApp, state: MasterState | undefined): string | undefined {
+  if (app.tasksRunning > 0) return undefined;
+  if (app.instances === 0) return 'it is scaled to 0 instances (suspended): scale it up';
+  // A failure of this version of the app says more than the retry staging after it (one of an older version, less).
+  const failure = app.lastTaskFailure;
+  const current = failure !== undefined && asObject(app.raw.lastTaskFailure).version === app.raw.version;
+  if (app.tasksStaged > 0 && !current)
+    return `${app.tasksStaged === 1 ? 'its task is' : `${app.tasksStaged} tasks are`} still staging: the agent is fetching the image or starting the container (stuck for minutes? its sandbox's stderr says why)`;
+  if (failure) {
+    const message = failure.message.trim();
+    const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message;
+    return `its last task ${stateWord(failure.state)}${shown ? `: "${shown}"` : ''}`;
+  }
+  return state ? unplaceable(app, state) : undefined;
+}
+
+/** What no active agent can give the app's task, so Marathon keeps waiting for an offer. */
+function unplaceable(app: MarathonApp, state: MasterState): string | undefined {
+  const free = state.agents.filter((agent) => agent.active).map((agent) => freeResources(agent.resources, agent.usedResources));
+  if (free.length === 0) return 'no agent is registered to run it';
+  const fits = free.filter((resources) => resources.cpus >= app.cpus && resources.mem >= app.mem);
+  if (fits.length === 0) {
+    const most = free.reduce((best, resources) => (resources.cpus + resources.mem / 1024 > best.cpus + best.mem / 1024 ? resources : best));
+    return `no agent has ${app.cpus} cpus and ${app.mem} MB free for its task (the most one has: ${most.cpus} cpus, ${most.mem} MB): ask for less`;
+  }
+  const ports = fixedHostPorts(app);
+  const offered = (port: number) => fits.some((resources) => resources.ports.some((range) => port >= range.begin && port <= range.end));
+  const missing = ports.filter((port) => !offered(port));
+  if (missing.length > 0)
+    return `it asks for host port ${missing.join(', ')}, which no agent offers (they offer ${formatPortRanges(fits[0]!.ports) || 'none'}): use hostPort 0 for any free one`;
+  return undefined;
+}
+
+/** The agent ports an app's task must get exactly: BRIDGE mappings' non-zero hostPorts, or its portDefinitions with requirePorts. */
+function fixedHostPorts(app: MarathonApp): number[] {
+  const mappings = portMappings(app);
+  if (mappings.length > 0) return mappings.map((mapping) => mapping.hostPort).filter((port) => port > 0);
+  if (app.raw.requirePorts !== true) return [];
+  return asArray(app.raw.portDefinitions ?? app.raw.ports)
+    .map((definition) => Number(typeof definition === 'number' ? definition : asObject(definition).port))
+    .filter((port) => port > 0);
+}
+
+/** "its apps: /nginx with image ngnix, /db with no image": the apps Marathon has, for a step that found none it wants. */
+export function listApps(apps: MarathonApp[]): string {
+  if (apps.length === 0) return 'it has no apps at all';
+  const named = apps.slice(0, LISTED_APPS).map((app) => `${app.id} with ${app.image ? `image ${app.image}` : 'no image'}`);
+  return `its apps: ${named.join(', ')}${apps.length > LISTED_APPS ? `, and ${apps.length - LISTED_APPS} more` : ''}`;
+}
+
+/**
+ * For a step about tasks (by app id or image) that found none running: what Marathon says of the
+ * app behind them — its state and why no task runs, or which apps there are when none matches.
+ * Marathon is asked only briefly, and its silence only leaves the reason out: the step does not need it.
+ */
+export async function explainFromMarathon(selector: AppSelector | undefined, scope: CheckScope): Promise<string | undefined> {
+  if (!selector || !scope.endpoints.marathon) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), EXPLAIN_WAIT_MS);
+  });
+  const read = Promise.all([selectApps(selector, scope), scope.marathonApps(), scope.masterState()]).catch(() => undefined);
+  try {
+    const found = await Promise.race([read, late]);
+    if (!found) return undefined;
+    const [apps, all, state] = found;
+    if (apps.length === 0) return 'image' in selector ? `Marathon has no ${describeApps(selector)} (${listApps(all)})` : undefined;
+    const app = apps[0]!;
+    const why = whyNoTaskRuns(app, state);
+    return `Marathon has ${describeApp(app)}${why ? `: ${why}` : ''}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
