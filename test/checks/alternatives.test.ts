@@ -225,3 +225,20 @@ describe('near-misses fail with a detail that names the mistake', () => {
     );
   });
 });
+
+describe('exercise 4 asks for room, not an exact cluster', () => {
+  it('"Recreate the cluster with 5 agents" passes with 6 agents, and says how many it saw with 4', async () => {
+    const check = exercises.find((exercise) => exercise.id === 'frameworks')!.steps.find((step) => step.id === 'five-agents')!.check;
+    for (const [agents, pass, detail] of [
+      [6, true, '6 active agents'],
+      [4, false, '4 active agents; this step needs at least 5'],
+    ] as const) {
+      const cluster = await startSimulatedCluster({ agents });
+      try {
+        expect(await runCheck(check, { master: cluster.masterUrl }, clients)).toMatchObject({ status: pass ? 'pass' : 'fail', detail });
+      } finally {
+        await cluster.stop();
+      }
+    }
+  });
+});
