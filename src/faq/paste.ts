@@ -20,6 +20,9 @@ export interface Message {
 
 /** Beyond this, a message is not read at all: a paste this long is noise past its start. */
 const MAX_READ = 200_000;
+/** A line is read up to here: past it, a line is a dump (a JSON document, a minified file), not a message. */
+const MAX_LINE = 2_000;
+// Every pattern below is bounded or anchored, so that a 200,000-character paste is read in milliseconds.
 /** Terminal colours and cursor moves: `ESC [ … letter`. */
 const ANSI = /\p{Cc}\[[0-?]*[ -/]*[@-~]/gu;
 /** Characters that show as nothing and split words: zero-width space, joiners, BOM. */
@@ -30,9 +33,9 @@ const SLACK_MENTION = /<!(?:channel|here|everyone|subteam\^[^<>]*)(?:\|[^<>]*)?>
 const STACK_FRAME = /^\s*(?:at\s+[\w$.<>/-]+\(.*\)|\.\.\.\s*\d+\s+more)\s*$/;
 /** A line of terminal output, even alone: a log line's timestamp, a shell prompt, a Java exception, a JSON error, a command's own error. */
 const OUTPUT_LINE =
-  /^\s*(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|[IWEF]\d{4} \d\d:\d\d:\d\d|(?:\S*[@~:]\S*)?[$#%] |\[zk: |Exception in thread |\{"message"|[\w.]+Exception: |(?:curl|docker|docker-machine|minimesos|bash|zsh|sh|java): )/;
+  /^\s*(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|[IWEF]\d{4} \d\d:\d\d:\d\d|(?:\S{0,60}[@~:]\S{0,60})?[$#%] |\[zk: |Exception in thread |\{"message"|[\w.]+Exception: |(?:curl|docker|docker-machine|minimesos|bash|zsh|sh|java): )/;
 /** A shell prompt, or ZooKeeper's: the line is a command the attendee ran. */
-const PROMPT = /^\s*(?:\[zk: [^\]]*\]|(?:\S*[@~:]\S*)?[$#%>])\s+(?=\S)/;
+const PROMPT = /^\s*(?:\[zk: [^\]]{0,120}\]|(?:\S{0,60}[@~:]\S{0,60})?[$#%>])\s+(?=\S)/;
 
 /** What only says where and when: timestamps, glog prefixes, source references, log levels, prompts. */
 const NOISE: Array<[RegExp, string]> = [
@@ -40,18 +43,18 @@ const NOISE: Array<[RegExp, string]> = [
   [/^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+[\w.-]+:\d+\]/, ' '],
   [/\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\]?/g, ' '],
   [/\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b/g, ' '],
-  [/\(\s*[\w$./-]+(?:\.(?:java|scala|cpp|hpp|cc|py|go|js|ts))?:\d+\)|\b[\w$.-]+\.(?:java|scala|cpp|hpp|cc):\d+\]?/g, ' '],
+  [/\(\s*[\w$./-]{1,200}(?:\.(?:java|scala|cpp|hpp|cc|py|go|js|ts))?:\d+\)|\b[\w$-]{1,80}\.(?:java|scala|cpp|hpp|cc):\d+\]?/g, ' '],
   // A bracketed token with no space in it: a thread, a logger, an id (`[main-SendThread(localhost:2181)…]`, `[myid:]`).
-  [/\[(?=[^\]\s]*[(:@])[^\]\s"']{1,120}\]/g, ' '],
+  [/\[(?=[^\]\s]{0,120}[(:@])[^\]\s"']{1,120}\]/g, ' '],
   [/\[?\b(?:INFO|DEBUG|TRACE|WARN|WARNING|NOTICE)\b\]?/g, ' '],
   [/\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b/gi, ' '],
 ];
 /** A Java class's full name (`org.newsclub.net.unix.AFUNIXSocketException`): its package and a "class" before it say nothing. */
-const QUALIFIED_CLASS = /\b(?:class:?\s+)?(?:[a-z_][\w$]*\.){2,}[A-Z][\w$]*/g;
+const QUALIFIED_CLASS = /\b(?:class:?\s+)?(?:[a-z_][\w$]{0,60}\.){2,12}[A-Z][\w$]*/g;
 /** An address on Docker's default bridge network (`172.17.0.4`). */
 const DOCKER_BRIDGE_ADDRESS = /\b172\.17\.\d{1,3}\.\d{1,3}\b/g;
 /** A run of letters and digits that is an id (a cluster id, a task's uuid, an offer id), not a word. */
-const ID_RUN = /[a-z0-9]+/gi;
+const ID_RUN = /\b[a-z0-9]*\d[a-z0-9]*/gi;
 
 /** A line that reports something going wrong. */
 const FAILURE =
@@ -71,20 +74,21 @@ export function readMessage(message: string, budget: number): Message {
   const rawLines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   const paste = coloured || fenced || rawLines.length > 1 || rawLines.some((line) => OUTPUT_LINE.test(line));
   if (!paste) {
-    const line = text.trim();
-    return { text: line.slice(0, budget), paste, failure: FAILURE.test(line), asks: ASKING.test(line) };
+    const line = text.trim().slice(0, budget);
+    return { text: line, paste, failure: FAILURE.test(line), asks: ASKING.test(line) };
   }
   const seen = new Set<string>();
   const lines: Line[] = [];
   for (const rawLine of rawLines) {
-    if (STACK_FRAME.test(rawLine)) continue;
-    const line = clean(rawLine);
+    const cut = rawLine.slice(0, MAX_LINE);
+    if (STACK_FRAME.test(cut)) continue;
+    const line = clean(cut);
     // A log repeats itself: one line of each kind is enough (its numbers aside).
     const kind = line.replace(/\d+/g, '#');
     if (line === '' || seen.has(kind)) continue;
     seen.add(kind);
     const asks = ASKING.test(line);
-    lines.push({ line, failure: FAILURE.test(line), asks, own: asks || PERSONAL.test(line), command: PROMPT.test(rawLine) });
+    lines.push({ line, failure: FAILURE.test(line), asks, own: asks || PERSONAL.test(line), command: PROMPT.test(cut) });
   }
   const failure = lines.some((entry) => entry.failure);
   // Where something failed, that line says what the paste is about, with the command that was run and the
@@ -106,7 +110,7 @@ interface Line {
 function clean(line: string): string {
   let cleaned = line;
   for (const [pattern, replacement] of NOISE) cleaned = cleaned.replace(pattern, replacement);
-  cleaned = cleaned.replace(QUALIFIED_CLASS, ' ');
+  if (/[a-z_]\.[A-Z]/.test(cleaned)) cleaned = cleaned.replace(QUALIFIED_CLASS, ' ');
   cleaned = cleaned.replace(ID_RUN, (run) => ((run.match(/\d/g)?.length ?? 0) >= 6 ? '' : run));
   // Docker's bridge, where every minimesos container has its address: the subnet is what the topics talk about.
   cleaned = cleaned.replace(DOCKER_BRIDGE_ADDRESS, '172.17');
