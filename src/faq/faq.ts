@@ -3,6 +3,7 @@ import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
 import { type LabelledQuestion, trainingQuestions } from './labelled.js';
 import { type DomainClass, type Lexicon, loadLexicon, questionWords } from './lexicon.js';
+import { readMessage } from './paste.js';
 import { words } from './text.js';
 import { type FaqSection, type FaqTopic, loadSections } from './topics-loader.js';
 
@@ -131,6 +132,8 @@ export interface Reading {
   neutral: number;
   /** The terms of the words that speak for the course: an answer must be about one of them. */
   course: Set<string>;
+  /** Whether it was read as a terminal's output (see `read`). */
+  output: boolean;
 }
 
 /**
@@ -190,13 +193,16 @@ export class Faq {
       }
     });
     const topicIndex = new Map(this.topics.map((topic, index) => [topic.id, index]));
+    // Pasted terminal output teaches nothing: it is read by its failing line and the attendee's words, which the topics'
+    // phrasings carry, and its length would weigh the few topics pastes are about against every typed question.
+    const typed = examples.filter(({ q }) => !readMessage(q, MAX_QUESTION_LENGTH).paste);
     const questionsWith = new Map<string, number>();
-    for (const { q, topic } of examples)
+    for (const { q, topic } of typed)
       if (topic !== null) for (const word of new Set(words(q))) questionsWith.set(word, (questionsWith.get(word) ?? 0) + 1);
     for (const [word, count] of questionsWith) if (count >= ASKED_WORD_QUESTIONS) this.askedWords.add(word);
     const taught = [
       ...this.topics.flatMap((topic) => [topic.title, ...topic.phrasings, topic.keywords.join(' ')].map((q) => ({ q, topic: topic.id }))),
-      ...examples,
+      ...typed,
     ].flatMap(({ q, topic }) => {
       // Off-topic questions teach one more class: what attendees ask that the course does not answer.
       const index = topic === null ? this.topics.length : topicIndex.get(topic);
@@ -218,8 +224,12 @@ export class Faq {
     return this.sectionList;
   }
 
-  ask(question: string): FaqResult {
-    const whole = this.explain(question);
+  ask(message: string): FaqResult {
+    const { text: question, paste, failure, asks } = readMessage(message, MAX_QUESTION_LENGTH);
+    // Output that shows nothing wrong and asks nothing (a `docker ps` listing, a working `minimesos info`) is no question.
+    if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [] };
+    // A failure pasted from a terminal is read as the machine's words: its ids, paths and hostnames say nothing against the course.
+    const whole = this.explain(question, paste && failure);
     const match = isOnTopic(whole) ? whole : (this.closingQuestion(question, whole) ?? whole);
     const onTopic = isOnTopic(match);
     const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
@@ -258,8 +268,8 @@ export class Faq {
    * (its score over what a topic matching every word would score) and how much of the question its
    * title, phrasings and keywords cover.
    */
-  explain(question: string): Match {
-    const reading = this.read(question);
+  explain(question: string, output = false): Match {
+    const reading = this.read(question, output);
     const idf = (term: string) => this.idf.get(term) ?? 0;
     const nothing = { reading, ranked: [], confidence: 0, coverage: 0, grounded: false, agreed: false, offCourse: false };
     if (reading.terms.length === 0) return nothing;
@@ -297,8 +307,14 @@ export class Faq {
     };
   }
 
-  /** The question's terms (typos corrected, related terms added) and how much it says it is about the course. */
-  read(question: string): Reading {
+  /**
+   * The question's terms (typos corrected, related terms added) and how much it says it is about the
+   * course. `output`: the text is a terminal's output (an error, a log), where words the course does
+   * not know (ids, hostnames, paths, "operation", "socket") and course words in their everyday sense
+   * ("running") are the machine's, not the attendee's: they do not speak against the course. Other
+   * products' names still do (a Python traceback, an npm error).
+   */
+  read(question: string, output = false): Reading {
     const weights = new Map<string, number>();
     const add = (term: string, weight: number) => {
       if (this.idf.has(term)) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -317,7 +333,7 @@ export class Faq {
     // "marathon training", "a zookeeper at the zoo": once one course word is shown to be meant in its
     // everyday sense, the question's other course words are read in theirs too ("docker container ship").
     const context = questionWords(tokens);
-    const otherSense = keys.some((key) => this.lexicon.otherSense([key, ...this.lexicon.termsOf(key)], context));
+    const otherSense = !output && keys.some((key) => this.lexicon.otherSense([key, ...this.lexicon.termsOf(key)], context));
     // "kubectl scale equivalent in marathon": next to one of the course's own products, another
     // product's name is a comparison, not the subject.
     const comparing = !otherSense && keys.some((key) => this.lexicon.isProduct(key));
@@ -379,6 +395,12 @@ export class Faq {
         evidence += EVIDENCE[domainClass];
       }
     }
+    if (output) {
+      // Unknown and everyday words each took EVIDENCE.unknown or EVIDENCE.everyday (the same) from the evidence: give it back.
+      evidence -= EVIDENCE.everyday * (unknown + everyday - foreign);
+      unknown = 0;
+      everyday = foreign;
+    }
     return {
       terms: [...weights].map(([term, weight]) => ({ term, weight })),
       evidence,
@@ -389,6 +411,7 @@ export class Faq {
       otherSense,
       neutral,
       course,
+      output,
     };
   }
 
@@ -416,17 +439,20 @@ export class Faq {
   /**
    * What the classifier reads: the question's course terms as retrieval reads them, its words as the
    * lexicon spells them, pairs of those words, and fragments of the words as typed (typos and
-   * inflections still share most of them).
+   * inflections still share most of them) unless it is a terminal's output.
    */
   private features(question: string, reading: Reading): Features {
     const text = question.slice(0, MAX_QUESTION_LENGTH);
-    const spelled = this.lexicon.terms(text);
+    // A terminal's output is read by the words the course knows: its ids, hosts and identifiers (`resourceOffers`)
+    // would only be noise, and it has no typos for fragments to catch.
+    const spelled = this.lexicon.terms(text).filter((term) => !reading.output || this.idf.has(term));
     const weights = new Map<string, number>();
     for (const { term, weight } of reading.terms) weights.set(`t:${term}`, weight);
     for (const term of spelled) weights.set(`w:${term}`, 1);
     for (let index = 1; index < spelled.length; index++) weights.set(`p:${spelled[index - 1]}_${spelled[index]}`, PAIR_WEIGHT);
-    for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
-      for (const fragment of fragments(word)) weights.set(`f:${fragment}`, (weights.get(`f:${fragment}`) ?? 0) + 1);
+    if (!reading.output)
+      for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? [])
+        for (const fragment of fragments(word)) weights.set(`f:${fragment}`, (weights.get(`f:${fragment}`) ?? 0) + 1);
     return normalised(weights);
   }
 
@@ -508,7 +534,9 @@ export interface Match {
 }
 
 function isOnTopic({ reading, ranked, confidence, grounded, agreed, offCourse }: Match): boolean {
-  if (ranked.length === 0 || !grounded || offCourse) return false;
+  // A pasted failure reads unlike anything attendees type; one clear course word in it outweighs the off-topic class.
+  const vetoed = offCourse && !(reading.output && reading.evidence >= EVIDENCE.specific);
+  if (ranked.length === 0 || !grounded || vetoed) return false;
   const against = reading.unknown + reading.everyday;
   // Sure of its topic, a question needs no more than no evidence against the course, unless it names
   // another product or uses a course word in another sense.

@@ -33,7 +33,7 @@ export function loadEvaluationSets(dir = EVAL_DIR): EvaluationSet[] {
     });
 }
 
-/** The labelled questions of every set that is not held out: they teach the FAQ's classifier. */
+/** The labelled questions of every set that is not held out: they teach the FAQ's classifier (but pasted output, see `Faq`). */
 export function trainingQuestions(dir = EVAL_DIR): LabelledQuestion[] {
   return loadEvaluationSets(dir)
     .filter((set) => !set.heldOut)

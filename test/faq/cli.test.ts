@@ -21,6 +21,23 @@ describe('workshop-bot faq', () => {
     expect(JSON.parse(stdout).topic).toBeNull();
   });
 
+  it('answers a 100 KB pasted log by its failing line, without a stack trace', async () => {
+    const log = Array.from(
+      { length: 1_760 },
+      (_, index) => `I1207 16:00:${String(index % 60).padStart(2, '0')}.000001 2044 slave.cpp:5100] Received ping`,
+    );
+    log.splice(
+      900,
+      0,
+      "E1207 16:05:00.000001 2044 slave.cpp:3300] TASK_FAILED: Failed to 'docker pull ngnix': Error: image library/ngnix:latest not found",
+    );
+    const pasted = log.join('\n');
+    expect(pasted.length).toBeGreaterThan(100_000);
+    const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', 'faq', '--json', pasted], { env });
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout).topic).toBe('task-stuck');
+  });
+
   it('exits 2 without a question', async () => {
     await expect(run(process.execPath, ['dist/src/cli/main.js', 'faq'], { env })).rejects.toMatchObject({ code: 2 });
   });

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BotApp } from '../../app.js';
 import { eventToText } from './responder.js';
 import { say, TERMINAL_CHANNEL, TERMINAL_USER } from './say.js';
@@ -29,13 +30,21 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
     if (tty) rl.prompt(true);
   });
   rl.prompt();
+  const lines = rl[Symbol.asyncIterator]();
+  // The next line, read ahead while waiting to see whether a paste goes on; kept for the next turn when it does not.
+  let ahead: Promise<IteratorResult<string>> | undefined;
+  const next = () => (ahead ??= lines.next());
   // A code block opened on a line (a pasted minimesosFile or Marathon JSON) goes on until it closes, as in Slack.
   let pasted: string[] = [];
-  for await (const line of rl) {
+  for (let read = await next(); !read.done; read = await next()) {
+    ahead = undefined;
+    const line = read.value;
     // exit leaves even from inside an unclosed block.
-    if (['exit', 'quit'].includes(line.trim())) break;
+    if (isExit(line)) break;
     pasted.push(line);
     if (isInsideCodeBlock(pasted.join('\n'))) continue;
+    // Lines pasted together arrive together: a terminal's output pasted without ``` is one question, not one a line.
+    if (!pasted[0]!.trimStart().startsWith('/')) pasted.push(...(await pastedWith(next, () => (ahead = undefined))));
     const trimmed = pasted.join('\n').trim();
     pasted = [];
     if (trimmed !== '') {
@@ -51,6 +60,27 @@ export async function runShell(bot: BotApp, options: ShellOptions = {}): Promise
   }
   if (pasted.length > 0) output.write('The code block was never closed with ```: nothing was sent.\n');
   rl.close();
+}
+
+/** How soon the next line must follow to be part of the same paste: far quicker than anyone types a line. */
+const PASTE_GAP_MS = 25;
+
+/**
+ * The lines that follow within PASTE_GAP_MS of each other, up to a command or `exit` (left for the
+ * next turn). `take` marks the line read ahead as used.
+ */
+async function pastedWith(next: () => Promise<IteratorResult<string>>, take: () => void): Promise<string[]> {
+  const more: string[] = [];
+  for (;;) {
+    const read = await Promise.race([next(), delay(PASTE_GAP_MS).then(() => undefined)]);
+    if (read === undefined || read.done || read.value.trimStart().startsWith('/') || isExit(read.value)) return more;
+    take();
+    more.push(read.value);
+  }
+}
+
+function isExit(line: string): boolean {
+  return ['exit', 'quit'].includes(line.trim());
 }
 
 /** Whether text has opened a ``` code block it has not closed yet. */

@@ -79,6 +79,19 @@ describe.skipIf(!testRedisUrl())('terminal adapter with a simulated cluster', ()
     expect(printed).not.toContain('/never`');
   });
 
+  it("takes a terminal's output pasted without ``` as one question, and a command after it as a command", async () => {
+    const printed = await typed([
+      '$ minimesos up',
+      'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      'any idea?',
+      '/help',
+      'exit',
+    ]);
+    expect(printed.split('cannot connect to the Docker daemon?')).toHaveLength(2);
+    expect(printed).not.toContain("I don't know that one yet");
+    expect(printed).toContain('/faq');
+  });
+
   it("the demo banner's install, typed as printed, starts nginx on the cluster", async () => {
     const command = installNginxCommand();
     expect(command).not.toContain('\n');
