@@ -1,5 +1,6 @@
 import { errorMessage } from '../src/errors.js';
 import type { Faq, FaqResult } from '../src/faq/faq.js';
+import { OUTPUT_ONLY } from '../src/faq/render-text.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
 import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
 import { escapeMrkdwn } from '../src/render/mrkdwn.js';
@@ -99,10 +100,10 @@ async function liveView(
 }
 
 function dontKnow(question: string, result: FaqResult): Message {
-  const buttons = [
-    ...result.suggestions.slice(0, 3).map((topic) => button(topic.title, 'faq.show', topic.id)),
-    button('Ask the instructor', 'faq.ask-instructor', question, 'primary'),
-  ];
+  const askInstructor = button('Ask the instructor', 'faq.ask-instructor', question, 'primary');
+  if (result.outputOnly)
+    return { text: OUTPUT_ONLY.said, blocks: [section(`:mag: ${OUTPUT_ONLY.said}`), actions([askInstructor]), context(OUTPUT_ONLY.todo)] };
+  const buttons = [...result.suggestions.slice(0, 3).map((topic) => button(topic.title, 'faq.show', topic.id)), askInstructor];
   const closest = result.suggestions.length ? ' These are the closest topics:' : '';
   return {
     text: "I don't know that one yet",

@@ -16,6 +16,8 @@ export interface FaqResult {
   sure: boolean;
   /** The closest other topics (the best three when `topic` is null). */
   suggestions: FaqTopic[];
+  /** Terminal output that shows nothing wrong and asks nothing: not answered, and told why. */
+  outputOnly?: boolean;
 }
 
 /** Field weights: how a term in each field counts towards a topic matching. */
@@ -227,7 +229,7 @@ export class Faq {
   ask(message: string): FaqResult {
     const { text: question, paste, failure, asks } = readMessage(message, MAX_QUESTION_LENGTH);
     // Output that shows nothing wrong and asks nothing (a `docker ps` listing, a working `minimesos info`) is no question.
-    if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [] };
+    if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [], outputOnly: true };
     // A failure pasted from a terminal is read as the machine's words: its ids, paths and hostnames say nothing against the course.
     const whole = this.explain(question, paste && failure);
     const match = isOnTopic(whole) ? whole : (this.closingQuestion(question, whole) ?? whole);

@@ -66,6 +66,17 @@ describe('/faq', () => {
     expect(buttons).toContain('"action_id":"faq.ask-instructor","value":"what is the wifi password"');
   });
 
+  it('tells an attendee who pasted output with nothing wrong in it that it sees nothing wrong, and how to ask', async () => {
+    const pasted =
+      '```\nCONTAINER ID   IMAGE                                  STATUS\nc0ffee123456   containersol/mesos-master:1.0.0-0.1.0  Up 10 minutes\n```';
+    const [reply] = await run(offline, pasted);
+    const text = messageToText(reply!.payload);
+    expect(text).toContain('That looks like output from your terminal, and nothing in it says something went wrong.');
+    expect(text).toContain('What would you like to know about it?');
+    expect(text).not.toContain("I don't know");
+    expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.ask-instructor"');
+  });
+
   it('the "Ask the instructor" button posts the question to the instructor channel', async () => {
     const notifier = new RecordingNotifier();
     const app = bot({ REDIS_URL: 'redis://127.0.0.1:1', INSTRUCTOR_CHANNEL: 'C0TEACH' }, notifier);
