@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
-import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import type { MarathonClient } from '../../../src/clients/marathon.js';
 import { testRedisUrl, testZookeeper } from '../../support/services.js';
 import { until } from '../../support/until.js';
-import { type CheckBot, startCheckBot, stepLine } from './support.js';
+import { type AttendeeCluster, attendeeCluster, type CheckBot, stepLine } from './support.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
@@ -14,27 +12,15 @@ const needs = testRedisUrl() && testZookeeper();
  */
 describe.skipIf(!needs)("/check on apps deployed the attendee's own way (e2e)", () => {
   const user = 'U0OWNWAY';
+  let world: AttendeeCluster;
   let bot: CheckBot;
-  let cluster: SimulatedCluster;
-  let http: HttpClient;
   let marathon: MarathonClient;
 
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 30 });
-    bot = await startCheckBot();
-    await bot.slack.bot.services.clusters.attach(user, {
-      master: cluster.masterUrl,
-      marathon: cluster.marathonUrl,
-      agents: cluster.agentUrls,
-    });
-    http = new HttpClient();
-    marathon = new MarathonClient(http, cluster.marathonUrl);
+    world = await attendeeCluster(user, { agents: 1, taskStartDelayMs: 30 });
+    ({ bot, marathon } = world);
   });
-  afterAll(async () => {
-    await http?.close();
-    await bot?.stop();
-    await cluster?.stop();
-  });
+  afterAll(() => world?.stop());
 
   const docker = (id: string, image: string) => ({
     id,

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_EXERCISE_KEY } from '../../../src/checks/service.js';
-import { HttpClient } from '../../../src/clients/http.js';
-import { MarathonClient } from '../../../src/clients/marathon.js';
-import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
+import type { MarathonClient } from '../../../src/clients/marathon.js';
 import { testRedisUrl, testZookeeper, zookeeperChroot } from '../../support/services.js';
 import { until } from '../../support/until.js';
-import { type CheckBot, exerciseJson, type Reply, startCheckBot, stepLine } from './support.js';
+import { type AttendeeCluster, attendeeCluster, type CheckBot, exerciseJson, type Reply, stepLine } from './support.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
@@ -15,32 +13,20 @@ const needs = testRedisUrl() && testZookeeper();
  */
 describe.skipIf(!needs)('/check marathon: create → reachable → destroy → start again → scale to 3 → scale to 1 (e2e)', () => {
   const user = 'U0MARATHON';
+  let world: AttendeeCluster;
   let bot: CheckBot;
-  let cluster: SimulatedCluster;
-  let http: HttpClient;
   let marathon: MarathonClient;
 
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({
+    world = await attendeeCluster(user, {
       agents: 1,
       clusterName: 'ada',
       taskStartDelayMs: 50,
       zookeeper: await zookeeperChroot('check-marathon'),
     });
-    bot = await startCheckBot();
-    await bot.slack.bot.services.clusters.attach(user, {
-      master: cluster.masterUrl,
-      marathon: cluster.marathonUrl,
-      agents: cluster.agentUrls,
-    });
-    http = new HttpClient();
-    marathon = new MarathonClient(http, cluster.marathonUrl);
+    ({ bot, marathon } = world);
   });
-  afterAll(async () => {
-    await http?.close();
-    await bot?.stop();
-    await cluster?.stop();
-  });
+  afterAll(() => world?.stop());
 
   const check = (text = 'marathon') => bot.command('/check', text, user);
   /** Waits until Marathon has settled the app as asked (or removed it). */

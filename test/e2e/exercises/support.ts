@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { HttpClient } from '../../../src/clients/http.js';
+import { MarathonClient } from '../../../src/clients/marathon.js';
 import type { Message } from '../../../src/render/blocks.js';
 import { messageToText } from '../../../src/render/text.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../../../src/sim/cluster.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { testRedisUrl } from '../../support/services.js';
 import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../../support/slack-bot.js';
@@ -77,4 +80,33 @@ export function stepLine(reply: Reply, title: string): string {
 /** An exercise's Marathon JSON, as an attendee pastes it after /cluster install. */
 export function exerciseJson(path: string, edit: (text: string) => string = (text) => text): string {
   return `\`\`\`${edit(readFileSync(new URL(`../../../exercises/${path}`, import.meta.url), 'utf8'))}\`\`\``;
+}
+
+/** An attendee whose simulated cluster is attached to a check bot, and Marathon's REST API on it (what its UI does). */
+export interface AttendeeCluster {
+  bot: CheckBot;
+  cluster: SimulatedCluster;
+  marathon: MarathonClient;
+  stop(): Promise<void>;
+}
+
+export async function attendeeCluster(user: string, options: Parameters<typeof startSimulatedCluster>[0]): Promise<AttendeeCluster> {
+  const cluster = await startSimulatedCluster(options);
+  const bot = await startCheckBot();
+  await bot.slack.bot.services.clusters.attach(user, {
+    master: cluster.masterUrl,
+    marathon: cluster.marathonUrl,
+    agents: cluster.agentUrls,
+  });
+  const http = new HttpClient();
+  return {
+    bot,
+    cluster,
+    marathon: new MarathonClient(http, cluster.marathonUrl),
+    stop: async () => {
+      await http.close();
+      await bot.stop();
+      await cluster.stop();
+    },
+  };
 }
