@@ -2,6 +2,7 @@ import type { MarathonApp } from '../clients/marathon-model.js';
 import type { MasterState } from '../clients/mesos-model.js';
 import { formatPortRanges, freeResources } from '../clients/resources.js';
 import { asArray, asObject } from '../clients/values.js';
+import { withTimeout } from '../within.js';
 import type { CheckScope } from './check-type.js';
 import { type AppSelector, describeApp, describeApps, portMappings, selectApps } from './marathon-apps.js';
 import { stateWord } from './task-state.js';
@@ -76,20 +77,11 @@ export function listApps(apps: MarathonApp[]): string {
  */
 export async function explainFromMarathon(selector: AppSelector | undefined, scope: CheckScope): Promise<string | undefined> {
   if (!selector || !scope.endpoints.marathon) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), EXPLAIN_WAIT_MS);
-  });
-  const read = Promise.all([selectApps(selector, scope), scope.marathonApps(), scope.masterState()]).catch(() => undefined);
-  try {
-    const found = await Promise.race([read, late]);
-    if (!found) return undefined;
-    const [apps, all, state] = found;
-    if (apps.length === 0) return 'image' in selector ? `Marathon has no ${describeApps(selector)} (${listApps(all)})` : undefined;
-    const app = apps[0]!;
-    const why = whyNoTaskRuns(app, state);
-    return `Marathon has ${describeApp(app)}${why ? `: ${why}` : ''}`;
-  } finally {
-    clearTimeout(timer);
-  }
+  const found = await withTimeout(Promise.all([selectApps(selector, scope), scope.marathonApps(), scope.masterState()]), EXPLAIN_WAIT_MS);
+  if (!found) return undefined;
+  const [apps, all, state] = found;
+  if (apps.length === 0) return 'image' in selector ? `Marathon has no ${describeApps(selector)} (${listApps(all)})` : undefined;
+  const app = apps[0]!;
+  const why = whyNoTaskRuns(app, state);
+  return `Marathon has ${describeApp(app)}${why ? `: ${why}` : ''}`;
 }

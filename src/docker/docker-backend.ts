@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { type ClusterBackend, NoCapacityError, type ProvisionedCluster, type ProvisionRequest } from '../clusters/backend.js';
 import { exportLines, minimesosTokens } from '../clusters/tokens.js';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../within.js';
 import { type ClusterEngine, sharedEngine } from './cluster-engine.js';
 import { type DindEngines, ENGINE_OVERHEAD_BYTES, type EngineLimits } from './dind.js';
 import type { DockerHost } from './hosts.js';
@@ -12,7 +13,7 @@ import { installMarathonApps } from './marathon-apps.js';
 import type { ClusterNeed } from './pool/capacity-ledger.js';
 import type { HostPool } from './pool/host-pool.js';
 import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
-import { HOST_ANSWER_MS, httpJson, waitFor, withTimeout, zookeeperServes } from './wait.js';
+import { HOST_ANSWER_MS, httpJson, waitFor, zookeeperServes } from './wait.js';
 
 export interface DockerBackendOptions {
   hosts: DockerHost[];

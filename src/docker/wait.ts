@@ -35,12 +35,3 @@ export async function httpJson(url: string): Promise<unknown> {
 
 /** How long a Docker host may take to answer before it counts as down (a paused or unreachable engine never answers). */
 export const HOST_ANSWER_MS = 5000;
-
-/** The promise's value, or undefined when it fails or takes longer than `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,7 +1,10 @@
 import { appArgument } from '../clients/marathon-definition.js';
 import { parsePortRanges } from '../clients/resources.js';
+import { type SimRequest, type SimResponse, startSimServer } from './http-server.js';
 import { LIVE_TASK_STATES, type SchedulerLink, type SimSchedulerFramework, schedulerImage } from './scheduler-link.js';
 import type { SimZookeeper } from './zookeeper-writer.js';
+
+type SimServer = Awaited<ReturnType<typeof startSimServer>>;
 
 const ES_NODE_NAME = 'elasticsearch-executor';
 /** `--elasticsearchClusterName`'s default. */
@@ -18,6 +21,12 @@ export class SimElasticsearchFramework implements SimSchedulerFramework {
   private frameworkId = '';
   /** The node ids last written to ZooKeeper. */
   private written: string | undefined;
+  /** The scheduler's web UI and API (`--webUiPort`, 31100 by default), where its Scaling tab asks for more nodes. */
+  private api: SimServer | undefined;
+  /** The scheduler app as last seen, and the node count its UI asked for since (a restart with new args drops it). */
+  private scheduler: SchedulerApp = {};
+  private scaled: { count: number; args: string } | undefined;
+  private stopped = false;
 
   constructor(
     private readonly link: SchedulerLink,
@@ -30,9 +39,16 @@ export class SimElasticsearchFramework implements SimSchedulerFramework {
 
   /** One pass: registers once the scheduler runs, then launches or kills nodes towards the wanted count. */
   async reconcile(scheduler: SchedulerApp): Promise<void> {
-    if (!this.frameworkId) this.frameworkId = await this.link.register('elasticsearch', `http://${this.options.hostname}:31100`);
+    this.scheduler = scheduler;
+    if (this.scaled && this.scaled.args !== JSON.stringify(scheduler.args ?? scheduler.cmd)) this.scaled = undefined;
+    if (!this.frameworkId) {
+      this.api = await this.startApi(Number(appArgument(scheduler, '--webUiPort') ?? 31100));
+      // Marathon stopped while the API started: nothing would close it.
+      if (this.stopped) return void (await this.api.close());
+      this.frameworkId = await this.link.register('elasticsearch', `http://${this.options.hostname}:${this.api.port}`);
+    }
     const ports = elasticsearchPorts(scheduler);
-    await this.link.converge(this.frameworkId, elasticsearchNodes(scheduler), (index) => ({
+    await this.link.converge(this.frameworkId, this.wanted(), (index) => ({
       id: `elasticsearch_${new Date()
         .toISOString()
         .replace(/[-:]/g, '')
@@ -46,6 +62,51 @@ export class SimElasticsearchFramework implements SimSchedulerFramework {
       runtime: { image: 'elasticsearch:latest', args: [`--default.cluster.name=${CLUSTER_NAME}`], listen: [{ allocated: 0 }] },
     }));
     await this.writeState().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.api?.close();
+  }
+
+  private wanted(): number {
+    return this.scaled?.count ?? elasticsearchNodes(this.scheduler);
+  }
+
+  /**
+   * The scheduler's REST API as Mesos Elasticsearch 1.0.1 serves it (ClusterController): its settings,
+   * the node count now, and the Scaling tab's PUT. On its port when free, else on any (tests run many).
+   */
+  private async startApi(port: number): Promise<SimServer> {
+    const handler = async (request: SimRequest): Promise<SimResponse> => {
+      if (request.method === 'GET' && request.path === '/v1/cluster')
+        return {
+          status: 200,
+          body: {
+            name: ES_NODE_NAME,
+            configuration: {
+              ElasticsearchNodes: this.wanted(),
+              FrameworkName: 'elasticsearch',
+              ElasticsearchClusterName: CLUSTER_NAME,
+              TaskName: ES_NODE_NAME,
+            },
+          },
+        };
+      if (request.path !== '/v1/cluster/elasticsearchNodes') return { status: 404, body: { error: 'Not Found', path: request.path } };
+      if (request.method === 'GET') return { status: 200, body: { value: await this.liveNodes() } };
+      const value = (request.body as { value?: unknown } | undefined)?.value;
+      if (request.method !== 'PUT' || !Number.isInteger(value) || (value as number) < 0)
+        return { status: 400, body: { error: 'Bad Request' } };
+      this.scaled = { count: value as number, args: JSON.stringify(this.scheduler.args ?? this.scheduler.cmd) };
+      return { status: 200, text: '' };
+    };
+    return startSimServer(handler, { host: this.options.hostname, port }).catch(() =>
+      startSimServer(handler, { host: this.options.hostname }),
+    );
+  }
+
+  private async liveNodes(): Promise<number> {
+    return (await this.link.tasks(this.frameworkId)).filter((task) => LIVE_TASK_STATES.has(task.state)).length;
   }
 
   /** The framework's ZooKeeper state, rewritten when its set of nodes changed. */

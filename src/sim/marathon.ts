@@ -85,6 +85,7 @@ export class SimMarathon {
 
   async stop(): Promise<void> {
     clearInterval(this.loop);
+    await Promise.all(this.schedulers.map((framework) => framework.stop?.()));
     await this.server?.close();
   }
 

@@ -75,6 +75,8 @@ export class SchedulerLink {
 export interface SimSchedulerFramework {
   schedules(app: Record<string, unknown>): boolean;
   reconcile(app: Record<string, unknown>): Promise<void>;
+  /** Closes what the scheduler serves (its web UI), when Marathon stops. */
+  stop?(): Promise<void>;
 }
 
 /** A scheduler app's Docker image (`mesos/logstash-scheduler:0.10-RC1`), or "". */

@@ -121,9 +121,46 @@ describe('exercises accept the valid ways an attendee may solve a step', () => {
     const defaults = await checkStep('frameworks', 'scale-past-agents', [scheduler('es', [])], running, { framework: 'elasticsearch' });
     expect(defaults).toEqual({
       status: 'pass',
-      detail:
-        'elasticsearch has 1 running task: one on each of the 1 agents (/es (no --elasticsearchNodes: the default) asks for 3: the other 2 cannot be placed)',
+      detail: expect.stringMatching(
+        /^elasticsearch has 1 running task: one on each of the 1 agents \(elasticsearch's own setting \(http:\/\/127\.0\.0\.1:\d+\/v1\/cluster\) asks for 3: the other 2 cannot be placed\)$/,
+      ),
     });
+  });
+
+  it("exercise 4 as the outline says: the Elasticsearch UI's Scaling tab asks for 3 on one agent, and the step sees it", async () => {
+    const check = exercises.find((exercise) => exercise.id === 'frameworks')!.steps.find((step) => step.id === 'scale-past-agents')!.check;
+    const cluster = await startSimulatedCluster({ agents: 1, taskStartDelayMs: 30 });
+    const http = new HttpClient();
+    try {
+      await new MarathonClient(http, cluster.marathonUrl).createApp(scheduler('elasticsearch', ['--elasticsearchNodes', '1']));
+      const endpoints = { master: cluster.masterUrl, marathon: cluster.marathonUrl };
+      const framework = async () =>
+        (
+          (await (await fetch(`${cluster.masterUrl}/state`)).json()) as {
+            frameworks: Array<{ name: string; webui_url: string; tasks: Array<{ state: string }> }>;
+          }
+        ).frameworks.find((candidate) => candidate.name === 'elasticsearch');
+      await until(async () => (await framework())?.tasks.some((task) => task.state === 'TASK_RUNNING') ?? false);
+      expect((await runCheck(check, endpoints, clients)).detail).toMatch(
+        /own setting \(.*\/v1\/cluster\) asks for 1 with 1 agent: ask for more than 1$/,
+      );
+      // What the Scaling tab sends (Mesos Elasticsearch 1.0.1's ClusterController).
+      const scaled = await fetch(`${(await framework())!.webui_url}/v1/cluster/elasticsearchNodes`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: 3 }),
+      });
+      expect(scaled.status).toBe(200);
+      expect(await runCheck(check, endpoints, clients)).toMatchObject({
+        status: 'pass',
+        detail: expect.stringMatching(
+          /one on each of the 1 agents \(elasticsearch's own setting \(.*\) asks for 3: the other 2 cannot be placed\)$/,
+        ),
+      });
+    } finally {
+      await http.close();
+      await cluster.stop();
+    }
   });
 
   it('exercise 5: MySQL on a bridge network with 3306 mapped to any host port answers there', async () => {

@@ -124,7 +124,11 @@ describe('simulated minimesos cluster', () => {
     expect(es.tasks).toHaveLength(2);
     expect(new Set(es.tasks.map((task) => task.agentId)).size).toBe(2);
     expect(es.tasks[0]!.discoveryPorts.map((port) => port.name)).toEqual(['CLIENT_PORT', 'TRANSPORT_PORT']);
-    expect(state.frameworks.find((framework) => framework.name === 'elasticsearch')!.webuiUrl).toContain(':31100');
+    // Its web UI's API (31100 when free: test files run side by side), where the Scaling tab reads and sets the count.
+    const webui = state.frameworks.find((framework) => framework.name === 'elasticsearch')!.webuiUrl!;
+    expect(webui).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${webui}/v1/cluster`)).json()).toMatchObject({ configuration: { ElasticsearchNodes: 3 } });
+    expect(await (await fetch(`${webui}/v1/cluster/elasticsearchNodes`)).json()).toEqual({ value: 2 });
     await marathon.deleteApp('/elasticsearch');
   });
 

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { appArgument } from '../../clients/marathon-definition.js';
 import { currentTasks } from '../../clients/mesos-model.js';
+import { withTimeout } from '../../within.js';
 import { type CheckScope, defineCheck, StepNotMet } from '../check-type.js';
 import { countMatches, countSchema, describeCount } from '../count.js';
 import { imageSchema } from '../image.js';
 import { describeApps, selectApps } from '../marathon-apps.js';
 import { stateWord, summariseStates, taskStateSchema } from '../task-state.js';
 import { exactlyOne } from '../tasks.js';
+import { jsonAt } from './http.js';
+
+/** How long the framework's web API may take to say what it wants before its app's args count instead. */
+const SETTING_WAIT_MS = 2000;
 
 /**
  * A framework is registered (by name) and active, optionally with tasks in a state: how many,
@@ -32,6 +37,17 @@ export const frameworkCheck = defineCheck(
             arg: z.string().regex(/^-/, 'an option of the app, like --elasticsearchNodes'),
             /** What the scheduler asks for when its app leaves `arg` out (Mesos Elasticsearch: 3 nodes). */
             default: z.number().int().min(0).optional(),
+            /**
+             * Where the framework's own web API says how many it wants now, read first: a scheduler's UI
+             * changes that without touching its app (Mesos Elasticsearch's Scaling tab: GET /v1/cluster,
+             * `$.configuration.ElasticsearchNodes`). Unanswered, the app's `arg` counts.
+             */
+            setting: z
+              .strictObject({
+                path: z.string().regex(/^\//, "a path on the framework's web UI, like /v1/cluster"),
+                json: z.string().min(1),
+              })
+              .optional(),
           })
           .refine(exactlyOne(['app', 'image']), 'give either app (its id) or image')
           .optional(),
@@ -59,7 +75,7 @@ export const frameworkCheck = defineCheck(
         detail: `${tasks} (all: ${summariseStates(current)}); this step needs ${describeCount(check.tasks.count)}`,
       };
     const agents = state.agents.filter((agent) => agent.active);
-    const asked = check.tasks.askedPastAgents ? await askedOf(check.tasks.askedPastAgents, scope) : undefined;
+    const asked = check.tasks.askedPastAgents ? await askedOf(check.tasks.askedPastAgents, framework, scope) : undefined;
     if (asked && !(asked.count > agents.length))
       return {
         pass: false,
@@ -80,11 +96,19 @@ export const frameworkCheck = defineCheck(
   },
 );
 
-/** How many tasks the scheduler app's argument asks for (or its default), and where that was read (for the detail). */
+/** How many tasks the framework's own setting, else its scheduler app's argument (or its default), asks for, and where that was read (for the detail). */
 async function askedOf(
-  by: { app?: string; image?: string; arg: string; default?: number },
+  by: { app?: string; image?: string; arg: string; default?: number; setting?: { path: string; json: string } },
+  framework: { name: string; webuiUrl?: string },
   scope: CheckScope,
 ): Promise<{ count: number; source: string }> {
+  if (by.setting && framework.webuiUrl) {
+    const url = `${framework.webuiUrl.replace(/\/+$/, '')}${by.setting.path}`;
+    // Only a better source than the app's args: a framework that does not answer soon leaves the args to count.
+    const answer = await withTimeout(scope.get(url), SETTING_WAIT_MS);
+    const count = answer?.status === 200 ? jsonAt(answer.text, by.setting.json) : undefined;
+    if (typeof count === 'number' && Number.isInteger(count)) return { count, source: `${framework.name}'s own setting (${url})` };
+  }
   const selector = by.app !== undefined ? { id: by.app } : { image: by.image! };
   const [app] = await selectApps(selector, scope);
   if (!app) throw new StepNotMet(`Marathon has no ${describeApps(selector)}, whose ${by.arg} says how many were asked for`);

@@ -60,6 +60,14 @@ export const httpCheck = defineCheck(
 
 /** The number of entries (object keys, array items) at `path`; undefined when it is not JSON or not there. */
 export function jsonCount(text: string, path: string): number | undefined {
+  const value = jsonAt(text, path);
+  if (Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return undefined;
+}
+
+/** The value at `path` (`$.a.b[0]`) in a JSON text; undefined when it is not JSON or not there. */
+export function jsonAt(text: string, path: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -75,7 +83,5 @@ export function jsonCount(text: string, path: string): number | undefined {
         : undefined
       : (value as Record<string, unknown>)[step];
   }
-  if (Array.isArray(value)) return value.length;
-  if (value !== null && typeof value === 'object') return Object.keys(value).length;
-  return undefined;
+  return value;
 }

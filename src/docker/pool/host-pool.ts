@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import { NoCapacityError } from '../../clusters/backend.js';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { withTimeout } from '../../within.js';
 import type { DockerHost } from '../hosts.js';
 import { LABELS } from '../labels.js';
-import { HOST_ANSWER_MS, withTimeout } from '../wait.js';
+import { HOST_ANSWER_MS } from '../wait.js';
 import { CapacityLedger, type ClusterNeed, type HostUsage, roomOn } from './capacity-ledger.js';
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };

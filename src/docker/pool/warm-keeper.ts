@@ -5,9 +5,10 @@ import { warmJob } from '../../clusters/provision-job.js';
 import type { ClusterRegistry } from '../../clusters/registry.js';
 import { type WarmEntry, type WarmPool, warmJobId, warmShape, warmSpec } from '../../clusters/warm-pool.js';
 import type { Logger } from '../../logger.js';
+import { withTimeout } from '../../within.js';
 import type { DockerHost } from '../hosts.js';
 import { LABELS } from '../labels.js';
-import { HOST_ANSWER_MS, httpJson, withTimeout } from '../wait.js';
+import { HOST_ANSWER_MS, httpJson } from '../wait.js';
 
 export interface WarmKeeperDeps {
   hosts: DockerHost[];

@@ -115,6 +115,10 @@ describe('check type: framework', () => {
       detail:
         "elasticsearch has 1 running task: one on each of the 1 agents (/elasticsearch's --elasticsearchNodes asks for 3: the other 2 cannot be placed)",
     });
+    // A framework setting its web UI does not serve: the app's args count, as before.
+    const unserved = { path: '/v1/no-such-setting', json: '$.configuration.ElasticsearchNodes' };
+    const withSetting = { ...check, tasks: { ...check.tasks, askedPastAgents: { ...check.tasks.askedPastAgents, setting: unserved } } };
+    expect((await runCheck(withSetting, endpoints, clients)).detail).toContain("(/elasticsearch's --elasticsearchNodes asks for 3");
     await http.close();
   });
 });
