@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
@@ -15,6 +15,10 @@ import { until } from '../support/until.js';
 
 const exec = promisify(execFile);
 const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' };
+// Each CLI run starts a Node process that loads the whole app: ~1.5 s of CPU, 10–20 s on a loaded
+// 2-core machine (two busy loops beside the test), where three runs in one test passed 27.7 s of
+// the default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
 
 /** Runs the built CLI; resolves with its output and exit code whatever the code. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
