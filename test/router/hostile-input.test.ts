@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
-import { testRedisUrl, testZookeeper, uniquePrefix } from '../support/services.js';
+import { testRedisUrl, testZookeeper, uniquePrefix, zookeeperChroot } from '../support/services.js';
 
 const needs = testRedisUrl() && testZookeeper();
 const GENERIC = 'something went wrong on my side';
@@ -17,7 +17,8 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
   const user = 'U0HOSTILE';
 
   beforeAll(async () => {
-    cluster = await startSimulatedCluster({ zookeeper: testZookeeper()!, taskStartDelayMs: 50 });
+    // Its own chroot, so its master never leads another test file's /mesos.
+    cluster = await startSimulatedCluster({ zookeeper: await zookeeperChroot('hostile'), taskStartDelayMs: 50 });
     const config = loadConfig(
       {
         REDIS_URL: testRedisUrl()!,
@@ -28,7 +29,7 @@ describe.skipIf(!needs)('hostile command lines (router, real Redis, simulated cl
       'local',
     );
     bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
-    await bot.services.clusters.attach(user, { master: cluster.masterUrl, marathon: cluster.marathonUrl, zookeeper: testZookeeper()! });
+    await bot.services.clusters.attach(user, { master: cluster.masterUrl, marathon: cluster.marathonUrl, zookeeper: cluster.zookeeper! });
   });
   afterAll(async () => {
     await bot?.close();
