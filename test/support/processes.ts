@@ -1,0 +1,6 @@
+/**
+ * How long a `workshop-bot serve` from dist/ may take to answer after it is spawned: it loads the
+ * whole app (~1.7 s of CPU), which on a loaded 2-core machine took 11 s (the machine's own load)
+ * to 26 s (two busy loops beside it) before /healthz answered.
+ */
+export const SERVE_START_MS = 60_000;
