@@ -10,15 +10,13 @@ import { MarathonClient } from '../../src/clients/marathon.js';
 import { loadConfig } from '../../src/config.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { exerciseFolders, HELLO_EXERCISE } from '../checks/support.js';
+import { CLI_TEST_MS } from '../support/processes.js';
 import { testRedisUrl, testZookeeper, uniquePrefix, zookeeperChroot } from '../support/services.js';
 import { until } from '../support/until.js';
 
 const exec = promisify(execFile);
 const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' };
-// Each CLI run starts a Node process that loads the whole app: ~1.5 s of CPU, 10–20 s on a loaded
-// 2-core machine (two busy loops beside the test), where three runs in one test passed 27.7 s of
-// the default 30 s.
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: CLI_TEST_MS });
 
 /** Runs the built CLI; resolves with its output and exit code whatever the code. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
+import { CLI_TEST_MS } from '../../support/processes.js';
 
 const run = promisify(execFile);
 const CLI = 'dist/src/cli/main.js';
 /** Nothing listens on port 1: proves the commands below never need Redis. */
 const NO_REDIS = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' };
 
-// Each CLI run starts a Node process that loads the whole app: ~1.5 s of CPU, 10–20 s on a loaded
-// 2-core machine (two busy loops beside the test), where tests of two or three runs took 25–45 s.
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: CLI_TEST_MS });
 
 async function cli(...args: string[]) {
   // A run that hangs is ended (and fails its test) before the test times out.
