@@ -45,83 +45,80 @@ describe.skipIf(!testRedisUrl())('crash safety: serve killed in a burst of /clus
     await slack?.stop();
   });
 
-  it(
-    'leaves every attendee with a job or with no record; workers then finish each one and tell them',
-    async () => {
-      const port = await freePort();
-      serve = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
-        env: {
-          ...process.env,
-          SLACK_BOT_TOKEN: 'xoxb-test-token',
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          PORT: String(port),
-          REDIS_URL: testRedisUrl()!,
-          WORKSHOP_KEY_PREFIX: prefix,
-          LOG_LEVEL: 'silent',
+  it('leaves every attendee with a job or with no record; workers then finish each one and tell them', async () => {
+    const port = await freePort();
+    serve = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--no-workers'], {
+      env: {
+        ...process.env,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+      },
+      stdio: 'ignore',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, SERVE_START_MS);
+
+    // A room typing the command within a few seconds.
+    const burst = attendees.map(async (user, index) => {
+      await new Promise((resolve) => setTimeout(resolve, index * 20));
+      return postSigned(`${base}/slack/events`, {
+        secret: SIGNING_SECRET,
+        contentType: 'application/x-www-form-urlencoded',
+        body: slashCommandBody({ command: '/cluster', text: 'up', user_id: user, response_url: slack.responseUrl(user) }),
+      }).catch(() => undefined);
+    });
+    // Kill it while the room is still being queued: some attendees are announced, some only claimed, others not yet.
+    await until(async () => (await registry.list()).filter((record) => record.progressMessage).length >= 10, 20_000, 5);
+    serve.kill('SIGKILL');
+    await Promise.all(burst);
+
+    const records = await registry.list();
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(attendees.length);
+    const clusters = queues.get('clusters');
+    const withoutJob = [];
+    for (const record of records) {
+      const job = await clusters.getJob(`up-${record.attendee}-${record.clusterId}`);
+      if (!job) withoutJob.push(record.attendee);
+    }
+    expect(withoutJob).toEqual([]);
+
+    // The workers start: the reconciler first, as startBackgroundWork does, then the builds.
+    const notifier = new RecordingNotifier();
+    const backend = new ScriptedBackend();
+    const deps = { registry, notifier, log, announceDeadlineMs: 500 };
+    expect(await reconcile({ ...deps, queue: clusters, messages: reconcileMessages })).toMatchObject({ requeued: [], removed: [] });
+    const workers = startWorkers(
+      testRedisUrl()!,
+      prefix,
+      {
+        clusters: {
+          processor: clusterJobProcessor({ ...deps, backend, messages: clusterMessages, ttlMs: 3600_000 }),
+          options: { concurrency: 5 },
         },
-        stdio: 'ignore',
-      });
-      const base = `http://127.0.0.1:${port}`;
-      await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, SERVE_START_MS);
-
-      // A room typing the command within a few seconds.
-      const burst = attendees.map(async (user, index) => {
-        await new Promise((resolve) => setTimeout(resolve, index * 20));
-        return postSigned(`${base}/slack/events`, {
-          secret: SIGNING_SECRET,
-          contentType: 'application/x-www-form-urlencoded',
-          body: slashCommandBody({ command: '/cluster', text: 'up', user_id: user, response_url: slack.responseUrl(user) }),
-        }).catch(() => undefined);
-      });
-      // Kill it while the room is still being queued: some attendees are announced, some only claimed, others not yet.
-      await until(async () => (await registry.list()).filter((record) => record.progressMessage).length >= 10, 20_000, 5);
-      serve.kill('SIGKILL');
-      await Promise.all(burst);
-
-      const records = await registry.list();
-      expect(records.length).toBeGreaterThan(0);
-      expect(records.length).toBeLessThan(attendees.length);
-      const clusters = queues.get('clusters');
-      const withoutJob = [];
-      for (const record of records) {
-        const job = await clusters.getJob(`up-${record.attendee}-${record.clusterId}`);
-        if (!job) withoutJob.push(record.attendee);
-      }
-      expect(withoutJob).toEqual([]);
-
-      // The workers start: the reconciler first, as startBackgroundWork does, then the builds.
-      const notifier = new RecordingNotifier();
-      const backend = new ScriptedBackend();
-      const deps = { registry, notifier, log, announceDeadlineMs: 500 };
-      expect(await reconcile({ ...deps, queue: clusters, messages: reconcileMessages })).toMatchObject({ requeued: [], removed: [] });
-      const workers = startWorkers(
-        testRedisUrl()!,
-        prefix,
-        {
-          clusters: {
-            processor: clusterJobProcessor({ ...deps, backend, messages: clusterMessages, ttlMs: 3600_000 }),
-            options: { concurrency: 5 },
-          },
-        },
-        log,
+      },
+      log,
+    );
+    try {
+      await until(async () => (await registry.list()).every((record) => record.status === 'ready'), 60_000, 200);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.close()));
+    }
+    const unannounced = records.filter((record) => !record.progressMessage).map((record) => record.attendee);
+    const told = (attendee: string) =>
+      [...notifier.posts, ...notifier.updates].some(
+        ({ message }) => message.text.includes(`<@${attendee}>'s cluster`) && message.text.includes('is ready'),
       );
-      try {
-        await until(async () => (await registry.list()).every((record) => record.status === 'ready'), 60_000, 200);
-      } finally {
-        await Promise.all(workers.map((worker) => worker.close()));
-      }
-      const unannounced = records.filter((record) => !record.progressMessage).map((record) => record.attendee);
-      const told = (attendee: string) =>
-        [...notifier.posts, ...notifier.updates].some(
-          ({ message }) => message.text.includes(`<@${attendee}>'s cluster`) && message.text.includes('is ready'),
-        );
-      expect(records.map((record) => record.attendee).filter((attendee) => !told(attendee))).toEqual([]);
-      // Those the dead process never announced got their message where they typed the command.
-      for (const attendee of unannounced)
-        expect(notifier.posts.some((post) => post.channel === 'C0ROOM' && post.message.text.includes(`<@${attendee}>`))).toBe(true);
-      expect(backend.built.sort()).toEqual(records.map((record) => record.clusterId).sort());
-    },
-    SERVE_START_MS + 90_000,
-  );
+    expect(records.map((record) => record.attendee).filter((attendee) => !told(attendee))).toEqual([]);
+    // Those the dead process never announced got their message where they typed the command.
+    for (const attendee of unannounced)
+      expect(notifier.posts.some((post) => post.channel === 'C0ROOM' && post.message.text.includes(`<@${attendee}>`))).toBe(true);
+    expect(backend.built.sort()).toEqual(records.map((record) => record.clusterId).sort());
+    // SERVE_START_MS for serve, then the burst and a minute for the builds.
+  }, 150_000);
 });
