@@ -3,18 +3,20 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { HttpClient } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { loadConfig } from '../../src/config.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../../src/sim/cluster.js';
 import { exerciseFolders, HELLO_EXERCISE } from '../checks/support.js';
+import { CLI_TEST_MS } from '../support/processes.js';
 import { testRedisUrl, testZookeeper, uniquePrefix, zookeeperChroot } from '../support/services.js';
 import { until } from '../support/until.js';
 
 const exec = promisify(execFile);
 const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' };
+vi.setConfig({ testTimeout: CLI_TEST_MS });
 
 /** Runs the built CLI; resolves with its output and exit code whatever the code. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {

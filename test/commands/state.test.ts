@@ -9,6 +9,7 @@ import type { RecordedCall } from '../support/fake-slack.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
 import { testRedisUrl, testZookeeper } from '../support/services.js';
 import { runSlashCommand, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
+import { until } from '../support/until.js';
 
 const needs = testRedisUrl() && testZookeeper();
 
@@ -61,13 +62,16 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     // The tests' clusters listen on loopback, which the default ATTACH_ALLOW refuses.
     slack = await startSlackBot({ env: { REDIS_URL: testRedisUrl()!, ATTACH_ALLOW: '127.0.0.0/8' } });
     const http = new HttpClient();
-    await new MarathonClient(http, cluster.marathonUrl).createApp({
+    const marathon = new MarathonClient(http, cluster.marathonUrl);
+    await marathon.createApp({
       id: 'nginx',
       container: { type: 'DOCKER', docker: { image: 'nginx', network: 'BRIDGE' } },
       cpus: 0.5,
       mem: 64,
       instances: 1,
     });
+    // The /state tests show its task running and its resources used.
+    await until(async () => (await marathon.apps())[0]?.tasksRunning === 1);
     await http.close();
   });
   afterAll(async () => {
@@ -153,7 +157,6 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
   });
 
   it('/state resources posts a summary and per-agent details in its thread, fractional cpus kept', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const { posts } = await run('/state', 'resources');
     const [parent, ...thread] = posts;
     expect(parent!.body.thread_ts).toBeUndefined();

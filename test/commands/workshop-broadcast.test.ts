@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
 import { BROADCAST_TAG, broadcastWorkerOptions, REPORT_TAG } from '../../src/workshop/broadcast.js';
 import { FakeSlack, SLACK_POST_LIMITS, scaledLimits } from '../support/fake-slack.js';
+import { SERVE_START_MS } from '../support/processes.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 import { SIGNING_SECRET } from '../support/slack-bot.js';
 import { postSigned, slashCommandBody } from '../support/slack-requests.js';
@@ -55,13 +56,15 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast --dm to a room of 500, thr
       stderr += chunk.toString();
     });
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
-    await until(() =>
-      fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (response) => response.ok,
-        () => false,
-      ),
+    await until(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      SERVE_START_MS,
     );
-  }, 60_000);
+  }, SERVE_START_MS + 30_000);
   afterAll(async () => {
     serve?.kill('SIGTERM');
     await fake?.stop();

@@ -10,6 +10,7 @@ import { freePort } from '../../src/local/free-port.js';
 import { createLogger } from '../../src/logger.js';
 import { Queues, startWorkers } from '../../src/queue/queues.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { SERVE_START_MS } from '../support/processes.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { ScriptedBackend } from '../support/scripted-backend.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -60,7 +61,7 @@ describe.skipIf(!testRedisUrl())('crash safety: serve killed in a burst of /clus
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;
-    await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, 20_000);
+    await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, SERVE_START_MS);
 
     // A room typing the command within a few seconds.
     const burst = attendees.map(async (user, index) => {
@@ -118,5 +119,6 @@ describe.skipIf(!testRedisUrl())('crash safety: serve killed in a burst of /clus
     for (const attendee of unannounced)
       expect(notifier.posts.some((post) => post.channel === 'C0ROOM' && post.message.text.includes(`<@${attendee}>`))).toBe(true);
     expect(backend.built.sort()).toEqual(records.map((record) => record.clusterId).sort());
-  }, 120_000);
+    // SERVE_START_MS for serve, then the burst and a minute for the builds.
+  }, 150_000);
 });

@@ -9,8 +9,17 @@ import { DEPLOYMENT_KEY, LABELS } from '../../src/docker/labels.js';
 import { buildLocalImages } from '../../src/docker/local-images.js';
 import { createLogger } from '../../src/logger.js';
 import { removeEnginesNetwork } from '../support/docker.js';
+import { SERVE_START_MS } from '../support/processes.js';
 import { dockerAvailable, testRedisUrl, uniquePrefix } from '../support/services.js';
 import { until } from '../support/until.js';
+
+/**
+ * How long one step may take after a kill: the new worker process starts (as slowly as serve),
+ * BullMQ sees the job stalled (lockDuration 15 s + stalledInterval 10 s), and the build reaches its
+ * next step. That took 26–37 s with two busy loops beside the test, and the busiest full-suite
+ * run logged took the whole test 168 s instead of 85 s.
+ */
+const TAKEOVER_MS = SERVE_START_MS + 60_000;
 
 /**
  * Workers killed with SIGKILL again and again in the middle of a build (dind isolation, the
@@ -56,7 +65,7 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
     await app.services.clusters.up('U0CRASH', specFromFlags({ agents: 2 }), async () => ({ channel: 'C0', ts: '1.1' }));
     // Each kill comes at a later step than the one before, so it hits the worker that took over.
     for (const step of ['zookeeper', 'master', 'agents'] as const) {
-      await until(async () => (await stepIndex()) >= PROVISION_STEPS.indexOf(step), 60_000, 50);
+      await until(async () => (await stepIndex()) >= PROVISION_STEPS.indexOf(step), TAKEOVER_MS, 50);
       worker.kill('SIGKILL');
       worker = startWorker();
     }
@@ -84,5 +93,5 @@ describe.skipIf(!dockerAvailable() || !testRedisUrl())('crash safety: kill the w
           () => 'removed',
         ),
     ).toBe('removed');
-  }, 300_000);
+  }, 600_000);
 });

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CLI_TEST_MS } from '../support/processes.js';
 
 const run = promisify(execFile);
 const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1' };
+vi.setConfig({ testTimeout: CLI_TEST_MS });
 
 describe('workshop-bot faq', () => {
   it('--json prints topic, score, answer and suggestions', async () => {

@@ -4,6 +4,7 @@ import { ALL_COMMANDS } from '../../commands/index.js';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import type { ClusterEndpoints } from '../../src/clusters/cluster-record.js';
 import type { Message } from '../../src/render/blocks.js';
+import { cpuMsSince } from '../support/cpu-time.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { testRedisUrl, testZookeeper, uniquePrefix, zookeeperChroot } from '../support/services.js';
 import { SIGNING_SECRET, type SlackBotUnderTest, startSlackBot } from '../support/slack-bot.js';
@@ -86,8 +87,7 @@ describe.skipIf(!needs)(`fuzz: hostile command lines (seed ${SEED})`, () => {
     await work();
     // One more sample after the work, so a block at its very end is counted too.
     await sleep(LOOP_RESOLUTION_MS + 1);
-    const used = process.cpuUsage(cpuBefore);
-    const cpuMs = (used.user + used.system) / 1000;
+    const cpuMs = cpuMsSince(cpuBefore);
     const grew = loop.max > before;
     const blocked = loop.max / 1e6;
     if (grew && blocked > MAX_BLOCKED_MS) {

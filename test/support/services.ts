@@ -27,7 +27,8 @@ export function uniquePrefix(label = 'test'): string {
 
 /**
  * A connect string with a fresh chroot (`host:port/label-xxxx`), so a test's znodes (e.g. /mesos)
- * cannot meet another test file's. Only the /cluster e2e tests use the real root.
+ * cannot meet another test file's. Only test/commands/state.test.ts uses the real root (`/cluster attach
+ * zookeeper=` takes host:port, no chroot); a second file there would lead its /mesos.
  */
 export async function zookeeperChroot(label: string): Promise<string> {
   const { default: zookeeper } = await import('node-zookeeper-client');

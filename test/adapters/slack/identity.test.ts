@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitForBotIdentity } from '../../../src/adapters/slack/identity.js';
 import { freePort } from '../../../src/local/free-port.js';
 import { FakeSlack } from '../../support/fake-slack.js';
+import { SERVE_START_MS } from '../../support/processes.js';
 import { testRedisUrl } from '../../support/services.js';
 import { until } from '../../support/until.js';
 
@@ -74,7 +75,7 @@ describe('a bot token Slack refuses', () => {
       fake.fail('auth.test', 'invalid_auth', 1000);
       const serve = await startServe(fake.apiUrl, 'xoxb-revoked', await freePort());
       child = serve.child;
-      await until(async () => serve.output.includes('Slack refuses SLACK_BOT_TOKEN') || serve.exited !== undefined, 20_000, 50);
+      await until(async () => serve.output.includes('Slack refuses SLACK_BOT_TOKEN') || serve.exited !== undefined, SERVE_START_MS, 50);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(serve.exited).toBeUndefined();
       expect(serve.output).toContain('"reason":"invalid_auth"');
@@ -85,7 +86,7 @@ describe('a bot token Slack refuses', () => {
       await until(async () => serve.exited !== undefined, 10_000, 50);
       expect(serve.exited).toBe(0);
     },
-    40_000,
+    SERVE_START_MS + 20_000,
   );
 
   it.skipIf(!testRedisUrl())(
@@ -96,12 +97,12 @@ describe('a bot token Slack refuses', () => {
       const serve = await startServe(`http://127.0.0.1:${await freePort()}/api/`, 'xoxb-offline', port);
       child = serve.child;
       const health = async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status;
-      await until(async () => (await health()) === 200, 30_000, 200).catch(() => {
+      await until(async () => (await health()) === 200, SERVE_START_MS, 200).catch(() => {
         throw new Error(`serve did not answer /healthz:\n${serve.output}`);
       });
       expect(serve.output).toContain('Slack could not be reached to check SLACK_BOT_TOKEN; serving anyway');
       expect(serve.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     },
-    45_000,
+    SERVE_START_MS + 15_000,
   );
 });

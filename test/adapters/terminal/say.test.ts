@@ -1,14 +1,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CLI_TEST_MS } from '../../support/processes.js';
 
 const run = promisify(execFile);
 const CLI = 'dist/src/cli/main.js';
 /** Nothing listens on port 1: proves the commands below never need Redis. */
 const NO_REDIS = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' };
 
+vi.setConfig({ testTimeout: CLI_TEST_MS });
+
 async function cli(...args: string[]) {
-  return run(process.execPath, [CLI, ...args], { env: NO_REDIS, timeout: 20_000 });
+  // A run that hangs is ended (and fails its test) before the test times out.
+  return run(process.execPath, [CLI, ...args], { env: NO_REDIS, timeout: 60_000 });
 }
 
 describe('workshop-bot say (terminal adapter on the same router)', () => {
@@ -37,7 +41,7 @@ describe('workshop-bot say (terminal adapter on the same router)', () => {
       env: { ...NO_REDIS, INSTRUCTORS: 'U0TEACH' },
     });
     expect(instructor.stdout).toContain('/workshop');
-  }, 90_000);
+  });
 
   it('shows what was typed: /check <!channel> prints <!channel>, while --json carries it escaped as Slack gets it', async () => {
     const { stdout } = await cli('say', '/check <!channel>&co');
