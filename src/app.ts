@@ -106,7 +106,11 @@ export function createApp(config: Config, options: CreateAppOptions = {}): BotAp
     store,
     queues,
     clusters,
-    waitingRoom: new WaitingRoom(queues, () => store.redis),
+    waitingRoom: new WaitingRoom(
+      queues,
+      () => store.redis,
+      config.dockerHosts.map((host) => host.id),
+    ),
     warm,
     access,
     workshop: new WorkshopService(queues, config),

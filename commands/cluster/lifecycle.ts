@@ -86,8 +86,9 @@ async function queueCluster(services: CommandServices, user: string, channel: st
   const ready = `ready in ${describeWait(result.estimateMs)}`;
   // Never promise a build that cannot start: builds waiting for a host with room are ahead of this one.
   const waiting = await services.waitingRoom.waitingForRoom();
-  const where =
-    waiting > 0
+  const where = (await services.waitingRoom.noHostAnswers())
+    ? 'No Docker host answers right now, so nothing can be built yet. It starts as soon as one answers again; the message in the channel says when.'
+    : waiting > 0
       ? `No Docker host has room right now: ${waiting} build${waiting === 1 ? ' is' : 's are'} waiting for one, and yours waits behind them: room goes to whoever asked first. It starts as soon as its turn comes; the message in the channel says when.`
       : result.position === 0
         ? `I'm building it now (${ready}); the message in the channel shows progress.`

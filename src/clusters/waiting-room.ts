@@ -1,14 +1,6 @@
 import type { Redis } from 'ioredis';
+import { hostKey, LINE_KEY, LINE_NEEDS_KEY, LINE_STALE_MS } from '../docker/pool/capacity-ledger.js';
 import type { Queues } from '../queue/queues.js';
-
-/**
- * The line for room the host pool keeps (CapacityLedger.reserve): cluster ids scored by when their
- * attendee asked, and what each needs and when it last looked for room (`mem cpu disk seenAt`).
- */
-export const LINE_KEY = 'pool:line';
-export const LINE_NEEDS_KEY = 'pool:line:needs';
-/** A build in line looks for room every 5 s; one silent this long is gone (or its worker is) and keeps nobody waiting. */
-export const LINE_STALE_MS = 60_000;
 
 /**
  * Builds that tried and found no Docker host with room: the worker moves such a build to BullMQ's
@@ -19,7 +11,18 @@ export class WaitingRoom {
   constructor(
     private readonly queues: Queues,
     private readonly redis: () => Redis,
+    /** The pool's Docker hosts (their ids), whose health the workers record every minute. */
+    private readonly hostIds: string[],
   ) {}
+
+  /** Whether every Docker host stopped answering when the workers last looked (then no build can start). */
+  async noHostAnswers(): Promise<boolean> {
+    if (this.hostIds.length === 0) return false;
+    const pipeline = this.redis().pipeline();
+    for (const id of this.hostIds) pipeline.hget(hostKey(id), 'down');
+    const down = (await pipeline.exec()) ?? [];
+    return down.every(([, value]) => value === '1');
+  }
 
   /** Builds waiting for room (delayed `clusters` jobs; a retry after a failure waits there too). */
   async waitingForRoom(): Promise<number> {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TerminalEvent, TerminalResponder } from '../../src/adapters/terminal/responder.js';
 import { type BotApp, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { connectDockerHosts } from '../../src/docker/hosts.js';
+import { HostPool } from '../../src/docker/pool/host-pool.js';
 import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
@@ -47,5 +49,45 @@ describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis an
     const { reply } = await up('U0LATE');
     expect(reply).not.toContain('building it now');
     expect(reply).toContain('No Docker host has room right now: 2 builds are waiting for one, and yours waits behind them');
+  });
+});
+
+describe.skipIf(!testRedisUrl())('/cluster up when no Docker host answers (router, real Redis, the pool measuring a dead host)', () => {
+  it('says nothing can be built until a host answers, not "it is next"', async () => {
+    const config = loadConfig(
+      {
+        REDIS_URL: testRedisUrl()!,
+        WORKSHOP_KEY_PREFIX: uniquePrefix('updead').slice(0, -1),
+        LOG_LEVEL: 'silent',
+        DOCKER_HOSTS: 'tcp://127.0.0.1:1',
+      },
+      'local',
+    );
+    const bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
+    try {
+      const ask = async (user: string) => {
+        const events: TerminalEvent[] = [];
+        await bot.router.dispatch(
+          { user, channel: 'C1', command: 'cluster', text: 'up' },
+          new TerminalResponder('C1', (event) => events.push(event)),
+        );
+        return events.map((event) => messageToText(event.payload)).join('\n');
+      };
+      // Not measured yet: nothing is known against the host.
+      expect(await ask('U0BEFORE')).toContain('It is next');
+      // What a worker's health check records: the host does not answer.
+      const pool = new HostPool(
+        connectDockerHosts(config.dockerHosts),
+        () => bot.services.store.redis,
+        { maxClustersPerHost: 1, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-updead', minFreeDiskBytes: 0 },
+        createLogger('silent', { pretty: false }),
+      );
+      await pool.start();
+      const reply = await ask('U0AFTER');
+      expect(reply).toContain('No Docker host answers right now, so nothing can be built yet. It starts as soon as one answers again');
+      expect(reply).not.toContain('It is next');
+    } finally {
+      await bot.close();
+    }
   });
 });

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { LINE_KEY, LINE_NEEDS_KEY, LINE_STALE_MS } from '../../clusters/waiting-room.js';
 
 /** What one Docker host offers to attendee clusters. */
 export interface HostCapacity {
@@ -167,6 +166,15 @@ export function roomOn(host: HostUsage, need: ClusterNeed): number {
   ];
   return Math.max(0, Math.min(...fits));
 }
+
+/**
+ * The line for room the host pool keeps (CapacityLedger.reserve): cluster ids scored by when their
+ * attendee asked, and what each needs and when it last looked for room (`mem cpu disk seenAt`).
+ */
+export const LINE_KEY = 'pool:line';
+export const LINE_NEEDS_KEY = 'pool:line:needs';
+/** A build in line looks for room every 5 s; one silent this long is gone (or its worker is) and keeps nobody waiting. */
+export const LINE_STALE_MS = 60_000;
 
 const HOST_KEY_PREFIX = 'pool:host:';
 /** The ledger's keys (without ioredis' prefix), for scripts that move a reservation (WarmPool.evictFor). */
