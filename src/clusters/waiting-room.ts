@@ -30,13 +30,14 @@ export class WaitingRoom {
   }
 
   /** How many builds still looking for room asked before this one; null when it is not in line. */
-  async aheadInLine(clusterId: string, now = Date.now()): Promise<number | null> {
+  async aheadInLine(clusterId: string): Promise<number | null> {
     const redis = this.redis();
     const score = await redis.zscore(LINE_KEY, clusterId);
     if (score === null) return null;
     const earlier = await redis.zrangebyscore(LINE_KEY, '-inf', `(${score}`);
     if (earlier.length === 0) return 0;
     const needs = await redis.hmget(LINE_NEEDS_KEY, ...earlier);
-    return needs.filter((entry) => Number(entry?.split(' ')[3]) >= now - LINE_STALE_MS).length;
+    const since = Date.now() - LINE_STALE_MS;
+    return needs.filter((entry) => Number(entry?.split(' ')[3]) >= since).length;
   }
 }

@@ -10,7 +10,7 @@ import type { DockerHost } from './hosts.js';
 import { ensureImage } from './images.js';
 import { clusterFilter, clusterLabels, LABELS } from './labels.js';
 import { installMarathonApps } from './marathon-apps.js';
-import type { ClusterNeed } from './pool/capacity-ledger.js';
+import type { ClusterNeed, Placement } from './pool/capacity-ledger.js';
 import type { HostPool } from './pool/host-pool.js';
 import { clusterRoles, type ImageMode, type RoleContainer } from './roles.js';
 import { HOST_ANSWER_MS, httpJson, waitFor, zookeeperServes } from './wait.js';
@@ -220,7 +220,7 @@ export class DockerBackend implements ClusterBackend {
   }
 
   /** Where the cluster already is (a re-run), else where the pool has room for it. */
-  private async hostFor(clusterId: string, need: ClusterNeed, where: { onlyOn?: string; requestedAt?: number }): Promise<DockerHost> {
+  private async hostFor(clusterId: string, need: ClusterNeed, where: Placement): Promise<DockerHost> {
     const { onlyOn } = where;
     const answering = await this.answeringHosts();
     for (const host of answering) {

@@ -9,6 +9,12 @@ export interface HostCapacity {
   maxClusters: number;
 }
 
+/** Where a cluster may go: `onlyOn` that host (a warm cluster), and its place in line (`requestedAt`: when its attendee asked). */
+export interface Placement {
+  onlyOn?: string;
+  requestedAt?: number;
+}
+
 /** What one cluster needs on its host. */
 export interface ClusterNeed {
   memoryBytes: number;
@@ -64,7 +70,7 @@ export class CapacityLedger {
    * longer. One that stops asking (removed, its worker gone) loses its place after LINE_STALE_MS.
    * Builds without `requestedAt` (warm clusters) come after everyone in line.
    */
-  async reserve(clusterId: string, need: ClusterNeed, options: { onlyOn?: string; requestedAt?: number } = {}): Promise<string | null> {
+  async reserve(clusterId: string, need: ClusterNeed, options: Placement = {}): Promise<string | null> {
     const hostIds = this.hosts.map((host) => host.id);
     const result = await this.redis().eval(
       RESERVE,

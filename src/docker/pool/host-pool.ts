@@ -6,7 +6,7 @@ import { withTimeout } from '../../within.js';
 import type { DockerHost } from '../hosts.js';
 import { LABELS } from '../labels.js';
 import { HOST_ANSWER_MS } from '../wait.js';
-import { CapacityLedger, type ClusterNeed, type HostUsage, roomOn } from './capacity-ledger.js';
+import { CapacityLedger, type ClusterNeed, type HostUsage, type Placement, roomOn } from './capacity-ledger.js';
 
 type HostSize = { memoryBytes: number; nanoCpus: number; diskFreeBytes?: number };
 
@@ -104,7 +104,7 @@ export class HostPool {
    * The host for a new cluster (`onlyOn`: that host or none), or NoCapacityError. An attendee's build
    * says when they asked (`requestedAt`): while it waits, room goes to whoever asked first.
    */
-  async place(clusterId: string, need: ClusterNeed, options: { onlyOn?: string; requestedAt?: number } = {}): Promise<DockerHost> {
+  async place(clusterId: string, need: ClusterNeed, options: Placement = {}): Promise<DockerHost> {
     const { onlyOn } = options;
     const hostId = await this.ledger!.reserve(clusterId, need, options);
     const host = this.hosts.find((candidate) => candidate.id === hostId);
