@@ -8,35 +8,38 @@ import { createLogger } from '../../src/logger.js';
 import { messageToText } from '../../src/render/text.js';
 import { testRedisUrl, uniquePrefix } from '../support/services.js';
 
+const silent = createLogger('silent', { pretty: false });
+
+/** The web process alone (router, real Redis and queue, no workers), on its own keys. */
+function webBot(name: string, env: Record<string, string> = {}): BotApp {
+  const config = loadConfig(
+    { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix(name).slice(0, -1), LOG_LEVEL: 'silent', ...env },
+    'local',
+  );
+  return createApp(config, { log: silent });
+}
+
+/** `/cluster up` as `user`, through the router: the replies to the user, and what was posted in the channel. */
+async function up(bot: BotApp, user: string): Promise<{ reply: string; posts: string[] }> {
+  const events: TerminalEvent[] = [];
+  await bot.router.dispatch(
+    { user, channel: 'C1', command: 'cluster', text: 'up' },
+    new TerminalResponder('C1', (event) => events.push(event)),
+  );
+  const texts = (kind: TerminalEvent['kind']) => events.filter((event) => event.kind === kind).map((event) => messageToText(event.payload));
+  return { reply: texts('reply').join('\n'), posts: texts('post') };
+}
+
 /** The first reply to /cluster up must agree with the progress message about whether a host has room. */
 describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis and queue, no workers)', () => {
   let bot: BotApp;
   beforeAll(() => {
-    const config = loadConfig(
-      { REDIS_URL: testRedisUrl()!, WORKSHOP_KEY_PREFIX: uniquePrefix('upreply').slice(0, -1), LOG_LEVEL: 'silent' },
-      'local',
-    );
-    bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
+    bot = webBot('upreply');
   });
   afterAll(async () => bot?.close());
 
-  async function up(user: string): Promise<{ reply: string; posts: string[] }> {
-    const events: TerminalEvent[] = [];
-    await bot.router.dispatch(
-      { user, channel: 'C1', command: 'cluster', text: 'up' },
-      new TerminalResponder('C1', (event) => events.push(event)),
-    );
-    return {
-      reply: events
-        .filter((event) => event.kind === 'reply')
-        .map((event) => messageToText(event.payload))
-        .join('\n'),
-      posts: events.filter((event) => event.kind === 'post').map((event) => messageToText(event.payload)),
-    };
-  }
-
   it('with nothing ahead, says it is next — not that it is already being built', async () => {
-    const { reply } = await up('U0FIRST');
+    const { reply } = await up(bot, 'U0FIRST');
     expect(reply).toContain('Your cluster is queued.');
     expect(reply).toContain('It is next');
     expect(reply).not.toContain('building it now');
@@ -46,7 +49,7 @@ describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis an
     // What a worker leaves behind when no host has room: the build moved to delayed, retried every 5 s.
     await bot.services.queues.get('clusters').add('up', { attendee: 'U0WAITING', clusterId: '1', spec: {} }, { delay: 60_000 });
     await bot.services.queues.get('clusters').add('up', { attendee: 'U0WAITING2', clusterId: '2', spec: {} }, { delay: 60_000 });
-    const { reply } = await up('U0LATE');
+    const { reply } = await up(bot, 'U0LATE');
     expect(reply).not.toContain('building it now');
     expect(reply).toContain('No Docker host has room right now: 2 builds are waiting for one, and yours waits behind them');
   });
@@ -54,36 +57,19 @@ describe.skipIf(!testRedisUrl())('/cluster up first reply (router, real Redis an
 
 describe.skipIf(!testRedisUrl())('/cluster up when no Docker host answers (router, real Redis, the pool measuring a dead host)', () => {
   it('says nothing can be built until a host answers, not "it is next"', async () => {
-    const config = loadConfig(
-      {
-        REDIS_URL: testRedisUrl()!,
-        WORKSHOP_KEY_PREFIX: uniquePrefix('updead').slice(0, -1),
-        LOG_LEVEL: 'silent',
-        DOCKER_HOSTS: 'tcp://127.0.0.1:1',
-      },
-      'local',
-    );
-    const bot = createApp(config, { log: createLogger('silent', { pretty: false }) });
+    const bot = webBot('updead', { DOCKER_HOSTS: 'tcp://127.0.0.1:1' });
     try {
-      const ask = async (user: string) => {
-        const events: TerminalEvent[] = [];
-        await bot.router.dispatch(
-          { user, channel: 'C1', command: 'cluster', text: 'up' },
-          new TerminalResponder('C1', (event) => events.push(event)),
-        );
-        return events.map((event) => messageToText(event.payload)).join('\n');
-      };
       // Not measured yet: nothing is known against the host.
-      expect(await ask('U0BEFORE')).toContain('It is next');
+      expect((await up(bot, 'U0BEFORE')).reply).toContain('It is next');
       // What a worker's health check records: the host does not answer.
       const pool = new HostPool(
-        connectDockerHosts(config.dockerHosts),
+        connectDockerHosts(bot.config.dockerHosts),
         () => bot.services.store.redis,
         { maxClustersPerHost: 1, memoryShare: 0.8, cpuOvercommit: 4, deployment: 'test-updead', minFreeDiskBytes: 0 },
-        createLogger('silent', { pretty: false }),
+        silent,
       );
       await pool.start();
-      const reply = await ask('U0AFTER');
+      const { reply } = await up(bot, 'U0AFTER');
       expect(reply).toContain('No Docker host answers right now, so nothing can be built yet. It starts as soon as one answers again');
       expect(reply).not.toContain('It is next');
     } finally {
