@@ -1,14 +1,15 @@
 import { boardUrl } from '../../src/board/link.js';
 import { quote, UserError } from '../../src/errors.js';
 import { context, type Message, section } from '../../src/render/blocks.js';
+import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, CommandContext } from '../../src/router/types.js';
 
 /** `/workshop board [--rotate]`: the projector board's secret link (a new one with --rotate), and the room in one line. */
 export async function board({ args, usage, services, out }: CommandContext): Promise<void> {
-  const words = args.trim().split(/\s+/).filter(Boolean);
-  const unknown = words.find((word) => word !== '--rotate');
+  const { flags, positional, pairs } = parseArgs(args, { rotate: { type: 'boolean' } }, usage);
+  const unknown = [...positional, ...Object.keys(pairs)][0];
   if (unknown !== undefined) throw new UserError(`${quote(unknown)} is not something /workshop board understands.`, `Usage: ${usage}`);
-  const rotate = words.length > 0;
+  const rotate = flags.rotate === true;
   const [token, room] = await Promise.all([rotate ? services.boardLink.rotate() : services.boardLink.token(), services.board.snapshot()]);
   const { exercise, rows, clusters } = room;
   const summary = `${exercise.number}. ${exercise.title}: ${room.finished} of ${rows.length} finished, ${room.stuck.length} stuck · clusters: ${clusters.ready} ready, ${clusters.provisioning + clusters.queued} building or queued`;

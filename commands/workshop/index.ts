@@ -52,7 +52,7 @@ async function prepull({ args, usage, services, out }: CommandContext): Promise<
 }
 
 /** Leading options of a broadcast; the rest is the message, kept exactly as typed (quotes, lines, mrkdwn). */
-const LEADING_OPTION = /^\s*(?:--|—)([\w-]+)(?=\s|$)/;
+const LEADING_OPTION = /^\s*(?:--|[—–]-?)([\w-]+)(?=\s|$)/;
 
 function parseBroadcast(args: string, usage: string): { dm: boolean; text: string } {
   let rest = args;

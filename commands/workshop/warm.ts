@@ -7,8 +7,8 @@ import { parseArgs } from '../../src/router/args.js';
 import type { CommandContext } from '../../src/router/types.js';
 import { unfence } from '../support/input.js';
 
-/** `--minimesosfile` and everything after it: the file, in a code block. */
-const FILE_FLAG = /(?:^|\s)--minimesosfile(?:=|\s+|$)/i;
+/** `--minimesosfile` (or `—minimesosfile`, see `plainDashes`) and everything after it: the file, in a code block. */
+const FILE_FLAG = /(?:^|\s)(?:--|[—–]-?)minimesosfile(?:=|\s+|$)/i;
 
 /**
  * `/workshop warm [<N>] [--agents A | --minimesosfile <file>]`: keep N clusters of `/cluster up [--agents A]`'s

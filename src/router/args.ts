@@ -36,6 +36,14 @@ export function plainQuotes(text: string): string {
   return text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 }
 
+/**
+ * Phones and macOS's smart punctuation turn a typed `--` into an em or en dash: `—dm`, `–agents 3`
+ * mean the option. Only a word that starts with one, followed by a letter, is read so.
+ */
+export function plainDashes(word: string): string {
+  return word.replace(/^[—–]-?(?=[a-zA-Z])/, '--');
+}
+
 export interface FlagSpec {
   /** `boolean` flags take no value. */
   type: 'string' | 'integer' | 'boolean';
@@ -57,7 +65,7 @@ export function parseArgs(text: string, spec: Record<string, FlagSpec>, usage: s
   const parsed: ParsedArgs = { positional: [], flags: Object.create(null), pairs: Object.create(null) };
   const tokens = tokenize(text);
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+    const token = plainDashes(tokens[i]!);
     if (token.startsWith('--')) {
       const [rawName, inlineValue] = splitOnce(token.slice(2), '=');
       // Own properties only: `--constructor` or `--__proto__` must not find Object.prototype's.

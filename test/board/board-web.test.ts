@@ -114,7 +114,8 @@ describe.skipIf(!testRedisUrl())('the projector board over HTTP (behind its secr
   it('--rotate replaces the link: open pages are closed, the old link is a 404, the new one works', async () => {
     const stream = await openEventStream(`${slack.baseUrl}/board/${token}/events`);
     await stream.next((event) => event.event === 'board');
-    const reply = await bot.command('/workshop', 'board --rotate', INSTRUCTOR);
+    // Typed on a phone, whose smart punctuation makes the -- an em dash.
+    const reply = await bot.command('/workshop', 'board —rotate', INSTRUCTOR);
     expect(reply.text).toContain('A new board link*; the old one no longer works.');
     const fresh = new RegExp(`${PUBLIC_URL}/board/([A-Za-z0-9_-]{32})`).exec(reply.text)![1]!;
     expect(fresh).not.toBe(token);

@@ -26,4 +26,10 @@ describe('argument parsing', () => {
     expect(() => parseArgs('--colour red', spec, 'u')).toThrow('Unknown option "--colour". Options here: --agents, --raw, --mesos.');
     expect(() => parseArgs('--mesos', spec, 'u')).toThrow('--mesos needs a value.');
   });
+
+  it('reads an option whose -- a phone or macOS turned into an em or en dash, and leaves other dashes alone', () => {
+    expect(parseArgs('—agents 3 –raw —-mesos 1.0.0', spec, 'u').flags).toEqual({ agents: 3, raw: true, mesos: '1.0.0' });
+    expect(() => parseArgs('—colour red', spec, 'u')).toThrow('Unknown option "--colour".');
+    expect(parseArgs('— –3 a—b', spec, 'u').positional).toEqual(['—', '–3', 'a—b']);
+  });
 });

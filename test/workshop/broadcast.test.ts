@@ -144,6 +144,10 @@ describe.skipIf(!testRedisUrl())('/workshop broadcast (engine, worker in-process
     expect((await room.run(INSTRUCTOR, '/workshop broadcast --everyone hi')).text).toContain(
       'Unknown option --everyone. The only option here is --dm.',
     );
+    // A phone's smart punctuation made the -- an en dash: still an option, not the start of the message.
+    expect((await room.run(INSTRUCTOR, '/workshop broadcast –everyone hi')).text).toContain(
+      'Unknown option --everyone. The only option here is --dm.',
+    );
     expect((await room.run(INSTRUCTOR, `/workshop broadcast ${'x'.repeat(3001)}`)).text).toContain(
       'A broadcast may be at most 3,000 characters; this one has 3,001.',
     );
