@@ -41,6 +41,11 @@ describe("the simulator's web pages", () => {
     expect(listing.map((entry) => entry.path.split('/').pop()).sort()).toEqual(['stderr', 'stdout']);
   });
 
+  it("the note on its pages names every workshop image a task answers as, Kibana's 5601 included", async () => {
+    const { body } = await page(`${cluster.masterUrl}/`);
+    for (const image of ['nginx', 'MySQL', 'WordPress', 'Weave Scope', 'Elasticsearch', 'Kibana']) expect(body).toContain(image);
+  });
+
   it("Marathon's / is an HTML page headed as a simulator, with each app's instances, tasks and health", async () => {
     const { status, type, body } = await page(`${cluster.marathonUrl}/`);
     expect(status).toBe(200);
