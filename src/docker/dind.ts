@@ -318,7 +318,7 @@ export class DindEngines {
 
   /**
    * One bridge for every engine container of this deployment, with traffic between containers off.
-   * It outlives the clusters (one per deployment): `docker network rm workshop-engines-<prefix>` after the workshop.
+   * It outlives the clusters (one per deployment): `docker network rm workshop-engines-<deployment id>` after the workshop.
    */
   private network(docker: Docker): Promise<string> {
     // Builds start in parallel: one creation per process; of duplicates from several processes, all keep the oldest.
