@@ -45,7 +45,7 @@ const RECONNECT_MS = 3000;
  * (once per burst of changes, and every `refreshMs`) and sends each page what changed since the
  * board it shows: the whole board (`board`) to a new page or when the grid itself changed (someone
  * came, the order moved), else only the head and rows that changed (`rows`): a pass in a room of
- * 500 is about 1 kB instead of the whole board's 160. A wrong token is a 404, like any unknown path.
+ * 500 is about 3 kB (2.8 measured) instead of the whole board's 160. A wrong token is a 404, like any unknown path.
  */
 export class BoardWeb {
   private readonly streams = new Set<Stream>();
