@@ -81,15 +81,13 @@ export function tokenize(source: string): Token[] {
         }
       }
       if (end >= rest.length) throw new MinimesosFileError(start.line, start.column, `this string is never closed (missing ${char})`);
+      // A one-line string holds a name, tag or URL: a placeholder there was never filled in (the image would be `…:{{ tag }}`).
+      const at = rest.slice(1, end).search(PLACEHOLDER);
+      if (at !== -1) throw placeholderError(start.line, start.column + 1 + at, rest.slice(1 + at));
       tokens.push({ kind: 'string', text: rest.slice(0, end + 1), value, ...start });
       advance(end + 1);
-    } else if (/^(\{\{|\{%|\$\{)/.test(rest)) {
-      // Outside a string, these are a template's or a script's placeholders, which minimesos never fills in.
-      throw new MinimesosFileError(
-        start.line,
-        start.column,
-        `${rest.slice(0, 2)} … is a placeholder of a template or script, not minimesosFile syntax: send the file with the placeholders filled in`,
-      );
+    } else if (rest.search(PLACEHOLDER) === 0) {
+      throw placeholderError(start.line, start.column, rest);
     } else if (/[-\d]/.test(char) && /^-?\d/.test(rest)) {
       const match = /^-?\d+(\.\d+)?/.exec(rest)!;
       tokens.push({ kind: 'number', text: match[0], value: Number(match[0]), ...start });
@@ -111,6 +109,17 @@ export function tokenize(source: string): Token[] {
   }
   tokens.push({ kind: 'eof', text: 'end of file', line, column });
   return tokens;
+}
+
+/** A template's or a script's placeholders (Jinja, shell), which minimesos never fills in. */
+const PLACEHOLDER = /\{\{|\{%|\$\{/;
+
+function placeholderError(line: number, column: number, from: string): MinimesosFileError {
+  return new MinimesosFileError(
+    line,
+    column,
+    `${from.slice(0, 2)} … is a placeholder of a template or script, not minimesosFile syntax: send the file with the placeholders filled in`,
+  );
 }
 
 function unescapeChar(char: string): string {

@@ -119,6 +119,9 @@ describe('minimesosFile rules', () => {
     ],
     ['minimesos {\n  timeout = ${TIMEOUT}\n}', 'line 2, column 13: ${ … is a placeholder of a template or script'],
     ['minimesos {\n  timeout = {{ timeout }}\n}', 'line 2, column 13: {{ … is a placeholder'],
+    // Inside quotes too: the image would be `mesos-agent:{{ tag }}`, refused by Docker only once the build runs.
+    ['minimesos {\n  agent { imageTag = "1.0.0-{{ tag }}" }\n}', 'line 2, column 29: {{ … is a placeholder'],
+    ["minimesos {\n  clusterName = '${NAME}'\n}", 'line 2, column 18: ${ … is a placeholder'],
     [
       'minimesos {\n  clusterName = \u201cmine\u201d\n}',
       "line 2, column 17: unexpected character '\u201c': a curly quote, which an editor or Slack put there",
