@@ -56,14 +56,14 @@ const DOCKER_BRIDGE_ADDRESS = /\b172\.17\.\d{1,3}\.\d{1,3}\b/g;
 /** A run of letters and digits that is an id (a cluster id, a task's uuid, an offer id), not a word. */
 const ID_RUN = /\b[a-z0-9]*\d[a-z0-9]*/gi;
 
-/** A line that reports something going wrong. */
+/** A line that reports something going wrong (a program's own crash too: `KeyError:`, `npm ERR!`, a traceback, an exit status). */
 const FAILURE =
-  /\b(?:errors?|\w*exception|failed|failure|fatal|refused|denied|not found|cannot|can't|couldn't|could not|unable|timed out|timeout|no such|not supported|invalid|not valid|rejected|locked|declined offer|declining \d|launched 0 tasks|abort\w*|has been removed|not running|already (?:exists|running)|unknown (?:option|command)|usage:|no leader|unavailable|did not register|waiting|task_(?:failed|lost|error|killed|staging|dropped|unreachable|gone)|missing|malformed)\b/i;
+  /\berr!|\b(?:\w*errors?|\w*exception|traceback|panic|segmentation fault|segfault|core dumped|out of memory|oom\w*|killed|exit(?:ed)? (?:with )?(?:status|code) [1-9]\d*|failed|failure|fatal|refused|denied|not found|cannot|can't|couldn't|could not|unable|timed out|timeout|no such|not supported|invalid|not valid|rejected|locked|declined offer|declining \d|launched 0 tasks|abort\w*|has been removed|not running|already (?:exists|running)|unknown (?:option|command)|usage:|no leader|unavailable|did not register|waiting|task_(?:failed|lost|error|killed|staging|dropped|unreachable|gone)|missing|malformed)\b/i;
 /** A line in the first person: the attendee's own words ("ps worked until I deployed elasticsearch"), not the machine's. */
 const PERSONAL = /\b(?:i|i'm|im|i've|ive|my|me|we|our)\b/i;
 /** The attendee asking, or saying something does not work. */
 const ASKING =
-  /\?|\b(?:help|why|what|whats|how|where|which|who|when|anyone|any idea|pls|please|plz|stuck|broken|wrong|normal|never|doesn'?t|does not|don'?t|won'?t|isn'?t|not work\w*|supposed|expected|should|bug|issue|problem)\b/i;
+  /\?|\b(?:help|why|what|whats|how|where|which|who|when|anyone|any idea|pls|please|plz|stuck|broken|wrong|normal|never|doesn'?t|does not|don'?t|won'?t|isn'?t|not work\w*|supposed|expected|should|bug|issue|problem|crash\w*|keeps? (?:restarting|failing|dying|crashing)|restart loop)\b/i;
 
 /** The message as the FAQ reads it; `budget`: how many characters of it are read. */
 export function readMessage(message: string, budget: number): Message {

@@ -84,6 +84,28 @@ describe('FAQ reads what attendees paste from their terminal', () => {
       expect(faq.ask(pasted).topic, pasted.slice(0, 30)).toBeNull();
   });
 
+  it('never tells an attendee that a program crash they pasted shows nothing wrong', () => {
+    for (const pasted of [
+      'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n    int("x")\nValueError: invalid literal for int() with base 10',
+      'npm ERR! code ELIFECYCLE\nnpm ERR! errno 1\nnpm ERR! shop@1.0.0 start: `node server.js`\nnpm ERR! Exit status 1',
+      'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat com.example.App.main(App.java:12)',
+      'panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\nmain.main()',
+    ]) {
+      const result = faq.ask(pasted);
+      expect(result.outputOnly, pasted.slice(0, 30)).toBeFalsy();
+      expect(answerText(faq, result)).not.toContain('nothing in it says something went wrong');
+    }
+  });
+
+  it("answers an app's crash pasted from its sandbox with why Marathon restarts it and what stderr tells", () => {
+    const result = faq.ask(
+      'my app keeps restarting, stderr says:\nTraceback (most recent call last):\n  File "/app/server.py", line 10, in <module>\n    app.run(port=int(os.environ["PORT0"]))\nKeyError: \'PORT0\'',
+    );
+    expect(result.topic?.id).toBe('task-stuck');
+    expect(result.topic?.answer).toContain('`$PORT0`');
+    expect(faq.ask('my container keeps exiting with code 137').topic?.answer).toContain('raise `mem`');
+  });
+
   it('is not thrown off by Slack broadcasts, invisible characters or escaped markup around the error', () => {
     const plain = faq.ask('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
     for (const variant of [
