@@ -142,6 +142,20 @@ describe('FAQ', () => {
     expect(faq.topic('fedora-bug')!.answer).toContain("Red Hat's Docker build, whose API differs slightly");
   });
 
+  it("tells where an attendee's own app is reachable, with their tasks, instead of how to delete it", () => {
+    for (const question of [
+      'what url does my marathon app have',
+      'what routes does my marathon app have',
+      'which port did marathon give my app',
+    ]) {
+      const result = faq.ask(question);
+      expect(result.topic?.id, question).toBe('app-address');
+      expect(result.topic?.answer).toContain('`curl $MINIMESOS_MARATHON/v2/apps/<id>/tasks`');
+      expect(result.topic?.live).toBe('tasks');
+    }
+    expect(faq.ask('how do i delete my marathon app').topic?.id).toBe('marathon-destroy');
+  });
+
   it('keeps answers short enough for one Slack section', () => {
     for (const topic of faq.topics) expect(topic.answer.length, topic.id).toBeLessThan(1200);
   });
