@@ -246,9 +246,11 @@ export class Faq {
     if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [], outputOnly: true };
     const foreign = paste ? undefined : this.languages.read(question.slice(0, MAX_QUESTION_LENGTH), this.wordKnowledge);
     if (foreign) return this.askForeign(foreign);
+    // Typed English in a hurry is read spelled out; a paste is the machine's words, as they are.
+    const typed = paste ? question : this.languages.texting(question);
     // A failure pasted from a terminal is read as the machine's words: its ids, paths and hostnames say nothing against the course.
-    const whole = this.explain(question, paste && failure);
-    const match = isOnTopic(whole) ? whole : (this.closingQuestion(question, whole) ?? whole);
+    const whole = this.explain(typed, paste && failure);
+    const match = isOnTopic(whole) ? whole : (this.closingQuestion(typed, whole) ?? whole);
     const onTopic = isOnTopic(match);
     const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
     return {

@@ -39,9 +39,12 @@ interface Language {
 export class Languages {
   private readonly english: Set<string>;
   private readonly languages: Language[];
+  /** A texting form → its English word ("wher" → "where"). */
+  private readonly textingForms = new Map<string, string>();
 
   constructor(source: LanguagesSource) {
     this.english = new Set(source.english.map(normalise));
+    for (const [word, forms] of Object.entries(source.texting)) for (const form of forms) this.textingForms.set(form.toLowerCase(), word);
     this.languages = Object.entries(source.languages).map(([code, entry]) => {
       const words = new Map<string, string>();
       for (const [english, variants] of Object.entries(entry.words))
@@ -81,6 +84,14 @@ export class Languages {
       if (count > bestCount) [best, bestCount] = [language, count];
     }
     return best && bestCount >= MIN_WORDS && bestCount > englishCount ? best : undefined;
+  }
+
+  /** English typed in a hurry, with its texting forms spelled out ("cant c my app" → "cant see my app"); nothing else changes. */
+  texting(message: string): string {
+    return message.replace(
+      /(?<![\w$./-])[a-z]+(?:\/[a-z]+)?(?![\w$/-]|\.\w)/gi,
+      (word) => this.textingForms.get(word.toLowerCase()) ?? word,
+    );
   }
 
   /**
@@ -165,6 +176,7 @@ export interface WordKnowledge {
 
 export interface LanguagesSource {
   english: string[];
+  texting: Record<string, string[]>;
   languages: Record<string, { name: string; letters?: string; function: string[]; words: Record<string, string[]> }>;
 }
 
@@ -183,6 +195,8 @@ export function loadLanguages(path?: string): Languages {
       ? value.map(String)
       : fail(`${where} must be a list of words`);
   const english = list(raw?.english, 'english');
+  if (typeof raw?.texting !== 'object' || raw.texting === null) fail('needs "texting", English words and their texting forms');
+  const texting = Object.fromEntries(Object.entries(raw!.texting!).map(([word, forms]) => [word, list(forms, `texting.${word}`)]));
   if (typeof raw?.languages !== 'object' || raw.languages === null) fail('needs "languages", one entry per language code');
   const languages: LanguagesSource['languages'] = {};
   for (const [code, entry] of Object.entries(raw!.languages!)) {
@@ -197,7 +211,7 @@ export function loadLanguages(path?: string): Languages {
       ),
     };
   }
-  const loaded = new Languages({ english, languages });
+  const loaded = new Languages({ english, texting, languages });
   if (path === undefined) cached = loaded;
   return loaded;
 }
