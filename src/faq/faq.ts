@@ -263,12 +263,14 @@ export class Faq {
 
   /**
    * A question in another language, read through its English words: answered (in English) only when
-   * every word of it is understood and its English names one topic clearly (a sure match). Otherwise
+   * every word of it is understood and its English names one topic clearly (a sure match, or one that retrieval
+   * and the classifier agree on). Otherwise
    * no answer, but the closest topics: a wrong answer is worse than an honest "ask in English".
    */
   private askForeign({ language, english, unclear }: ForeignQuestion): FaqResult {
     const match = this.explain(english);
-    const clear = unclear.length === 0 && isOnTopic(match) && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
+    const sure = match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
+    const clear = unclear.length === 0 && isOnTopic(match) && (sure || match.agreed);
     return {
       topic: clear ? match.ranked[0]! : null,
       score: Math.round(match.confidence * 1000) / 1000,
@@ -284,6 +286,8 @@ export class Faq {
    * typo correction: a word of another language is no misspelt course word.
    */
   private knows(word: string): boolean {
+    // A phrase only when it is one of the lexicon's ("docker daemon"), not a run of words that holds a course word.
+    if (word.includes(' ') && this.lexicon.phrases(word.split(' ')).length > 1) return false;
     if (this.lexicon.isIgnored(word) || this.known(this.lexicon.related(word)).length > 0) return true;
     const terms = this.known(this.lexicon.termsOf(word));
     const domainClass = terms.length > 0 ? this.domainOf(word, terms) : this.lexicon.domain(word);

@@ -77,9 +77,13 @@ export class Languages {
     let bestCount = 0;
     for (const language of this.languages) {
       let count = 0;
-      for (const token of tokens)
-        if (this.english.has(token)) continue;
-        else if (language.function.has(token) || (language.words.has(token) && !isEnglish(token))) count++;
+      // A phrase of the language counts as all its words ("wat gebeurt er"), though some are English ones.
+      for (const phrase of phrasesOf(language, tokens, () => false)) {
+        const size = phrase.split(' ').length;
+        if (size > 1) count += size;
+        else if (this.english.has(phrase)) continue;
+        else if (language.function.has(phrase) || (language.words.has(phrase) && !isEnglish(phrase))) count++;
+      }
       for (const letter of language.letters) if (lowered.includes(letter)) count++;
       if (count > bestCount) [best, bestCount] = [language, count];
     }
@@ -107,14 +111,7 @@ export class Languages {
     const tokens = tokenise(message);
     const english: string[] = [];
     const unclear: string[] = [];
-    for (let i = 0; i < tokens.length; ) {
-      let length = Math.min(language.longest, LONGEST_PHRASE, tokens.length - i);
-      for (; length > 1; length--) {
-        const phrase = tokens.slice(i, i + length).join(' ');
-        if (language.words.has(phrase) || language.function.has(phrase)) break;
-      }
-      const phrase = tokens.slice(i, i + length).join(' ');
-      i += length;
+    for (const phrase of phrasesOf(language, tokens, knows)) {
       const translated = language.words.get(phrase);
       if (translated !== undefined) english.push(translated);
       else if (language.function.has(phrase)) continue;
@@ -129,6 +126,19 @@ export class Languages {
       }
     }
     return { language: language.name, english: english.join(' '), unclear };
+  }
+}
+
+/** The words of a message grouped into the language's phrases, and the course's own (`known`), longest first. */
+function* phrasesOf(language: Language, tokens: readonly string[], known: (phrase: string) => boolean): Generator<string> {
+  for (let i = 0; i < tokens.length; ) {
+    let length = Math.min(language.longest, LONGEST_PHRASE, tokens.length - i);
+    for (; length > 1; length--) {
+      const phrase = tokens.slice(i, i + length).join(' ');
+      if (language.words.has(phrase) || language.function.has(phrase) || known(phrase)) break;
+    }
+    yield tokens.slice(i, i + length).join(' ');
+    i += length;
   }
 }
 
