@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { packageRoot } from '../package-root.js';
+import { wordFile } from './lexicon.js';
 
 /** A question in another language, read word by word into English (see `Languages.read`). */
 export interface ForeignQuestion {
@@ -196,29 +195,18 @@ let cached: Languages | undefined;
 export function loadLanguages(path?: string): Languages {
   if (path === undefined && cached) return cached;
   const file = path ?? join(packageRoot(), 'src/faq/languages.yaml');
-  const raw = parse(readFileSync(file, 'utf8')) as Partial<LanguagesSource> | null;
-  const fail = (detail: string): never => {
-    throw new Error(`${file}: ${detail}`);
-  };
-  const list = (value: unknown, where: string): string[] =>
-    Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')
-      ? value.map(String)
-      : fail(`${where} must be a list of words`);
+  const { raw, fail, list, table } = wordFile(file);
   const english = list(raw?.english, 'english');
-  if (typeof raw?.texting !== 'object' || raw.texting === null) fail('needs "texting", English words and their texting forms');
-  const texting = Object.fromEntries(Object.entries(raw!.texting!).map(([word, forms]) => [word, list(forms, `texting.${word}`)]));
+  const texting = table(raw?.texting, 'texting');
   if (typeof raw?.languages !== 'object' || raw.languages === null) fail('needs "languages", one entry per language code');
   const languages: LanguagesSource['languages'] = {};
-  for (const [code, entry] of Object.entries(raw!.languages!)) {
+  for (const [code, entry] of Object.entries(raw!.languages as Record<string, Record<string, unknown> | null>)) {
     if (typeof entry?.name !== 'string') fail(`${code}.name must be the language's name`);
-    if (typeof entry.words !== 'object' || entry.words === null) fail(`${code}.words must map English words to lists of words`);
     languages[code] = {
-      name: entry.name,
-      letters: typeof entry.letters === 'string' ? entry.letters : '',
-      function: list(entry.function, `${code}.function`),
-      words: Object.fromEntries(
-        Object.entries(entry.words).map(([english, variants]) => [english, list(variants, `${code}.words.${english}`)]),
-      ),
+      name: entry!.name as string,
+      letters: typeof entry!.letters === 'string' ? entry!.letters : '',
+      function: list(entry!.function, `${code}.function`),
+      words: table(entry!.words, `${code}.words`),
     };
   }
   const loaded = new Languages({ english, texting, languages });

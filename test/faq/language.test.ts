@@ -1,7 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFaq } from '../../src/faq/faq.js';
 import { loadEvaluationSets } from '../../src/faq/labelled.js';
-import { Languages } from '../../src/faq/language.js';
+import { Languages, loadLanguages } from '../../src/faq/language.js';
 import { answerText } from '../../src/faq/render-text.js';
 
 const faq = loadFaq();
@@ -154,5 +157,11 @@ describe('Languages', () => {
           languages: { de: { name: 'German', function: [], words: { start: ['anlegen'], create: ['anlegen'] } } },
         }),
     ).toThrow('languages: de "anlegen" is both "start" and "create"');
+  });
+
+  it('refuses a languages file with a malformed entry, naming the file and the entry', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'languages-')), 'languages.yaml');
+    await writeFile(path, 'english: [the]\ntexting: {}\nlanguages:\n  de: {name: German, function: [ich], words: [wie]}\n');
+    expect(() => loadLanguages(path)).toThrow(`${path}: de.words must map words to lists of words`);
   });
 });
