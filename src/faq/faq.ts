@@ -246,8 +246,8 @@ export class Faq {
     if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [], outputOnly: true };
     const foreign = paste ? undefined : this.languages.read(question.slice(0, MAX_QUESTION_LENGTH), this.wordKnowledge);
     if (foreign) return this.askForeign(foreign);
-    // Typed English in a hurry is read spelled out; a paste is the machine's words, as they are.
-    const typed = paste ? question : this.languages.texting(question);
+    // Typed English in a hurry is read spelled out (as far as it is read at all); a paste is the machine's words, as they are.
+    const typed = paste ? question : this.languages.texting(question.slice(0, MAX_QUESTION_LENGTH)) + question.slice(MAX_QUESTION_LENGTH);
     // A failure pasted from a terminal is read as the machine's words: its ids, paths and hostnames say nothing against the course.
     const whole = this.explain(typed, paste && failure);
     const match = isOnTopic(whole) ? whole : (this.closingQuestion(typed, whole) ?? whole);
