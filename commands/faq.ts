@@ -1,6 +1,6 @@
 import { errorMessage } from '../src/errors.js';
 import type { Faq, FaqResult } from '../src/faq/faq.js';
-import { OUTPUT_ONLY } from '../src/faq/render-text.js';
+import { IN_ENGLISH, OUTPUT_ONLY } from '../src/faq/render-text.js';
 import type { FaqTopic } from '../src/faq/topics-loader.js';
 import { actions, type Block, button, context, divider, type Message, section } from '../src/render/blocks.js';
 import { escapeMrkdwn } from '../src/render/mrkdwn.js';
@@ -20,7 +20,10 @@ async function ask({ args, request, services, out, log }: CommandContext): Promi
   }
   // A course question that matches no topic well still gets the closest answer, and the next ones to pick from.
   const alternatives = result.sure ? [] : result.suggestions;
-  await out.reply(await answerMessage(result.topic, services, request.user, log, alternatives));
+  const message = await answerMessage(result.topic, services, request.user, log, alternatives);
+  // Asked in another language: the answer says first that it is in English.
+  if (result.language) message.blocks = [context(IN_ENGLISH.answer), ...(message.blocks ?? [])];
+  await out.reply(message);
 }
 
 /**
@@ -105,12 +108,13 @@ function dontKnow(question: string, result: FaqResult): Message {
     return { text: OUTPUT_ONLY.said, blocks: [section(`:mag: ${OUTPUT_ONLY.said}`), actions([askInstructor]), context(OUTPUT_ONLY.todo)] };
   const buttons = [...result.suggestions.slice(0, 3).map((topic) => button(topic.title, 'faq.show', topic.id)), askInstructor];
   const closest = result.suggestions.length ? ' These are the closest topics:' : '';
+  const said = result.language ? IN_ENGLISH.unclear(result.language) : "I don't know that one yet.";
   return {
-    text: "I don't know that one yet",
+    text: said,
     blocks: [
-      section(`:thinking_face: I don't know that one yet.${closest}`),
+      section(`:thinking_face: ${said}${closest}`),
       actions(buttons),
-      context('Or try other words — `/faq` alone lists every topic.'),
+      context(result.language ? IN_ENGLISH.todo : 'Or try other words — `/faq` alone lists every topic.'),
     ],
   };
 }

@@ -2,6 +2,7 @@ import { type Features, fragments, normalised, TopicClassifier } from './classif
 import { type EnglishWords, englishWords } from './english.js';
 import { FuzzyVocabulary } from './fuzzy.js';
 import { type LabelledQuestion, trainingQuestions } from './labelled.js';
+import { type ForeignQuestion, type Languages, loadLanguages, type WordKnowledge } from './language.js';
 import { type DomainClass, type Lexicon, loadLexicon, questionWords } from './lexicon.js';
 import { readMessage } from './paste.js';
 import { words } from './text.js';
@@ -18,6 +19,8 @@ export interface FaqResult {
   suggestions: FaqTopic[];
   /** Terminal output that shows nothing wrong and asks nothing: not answered, and told why. */
   outputOnly?: boolean;
+  /** The language the question was asked in, when not English ("German"): the answer is in English, and says so. */
+  language?: string;
 }
 
 /** Field weights: how a term in each field counts towards a topic matching. */
@@ -157,6 +160,12 @@ export class Faq {
   private readonly classifier: TopicClassifier;
   /** Words that several labelled questions use: attendees' words, known though no topic uses them. */
   private readonly askedWords = new Set<string>();
+  /** What the FAQ knows of a word, for reading a question in another language. */
+  private readonly wordKnowledge: WordKnowledge = {
+    isEnglish: (word) => this.english.has(word),
+    isCourse: (word) => !this.lexicon.isIgnored(word) && this.knows(word),
+    knows: (word) => this.knows(word),
+  };
 
   /** `examples`: labelled questions that teach the classifier beyond the topics' own titles and phrasings. */
   constructor(
@@ -164,6 +173,7 @@ export class Faq {
     private readonly lexicon: Lexicon = loadLexicon(),
     private readonly english: EnglishWords = englishWords(),
     examples: readonly LabelledQuestion[] = [],
+    private readonly languages: Languages = loadLanguages(),
   ) {
     this.topics = sectionList.flatMap((section) => section.topics);
     this.byId = new Map(this.topics.map((topic) => [topic.id, topic]));
@@ -197,7 +207,11 @@ export class Faq {
     const topicIndex = new Map(this.topics.map((topic, index) => [topic.id, index]));
     // Pasted terminal output teaches nothing: it is read by its failing line and the attendee's words, which the topics'
     // phrasings carry, and its length would weigh the few topics pastes are about against every typed question.
-    const typed = examples.filter(({ q }) => !readMessage(q, MAX_QUESTION_LENGTH).paste);
+    // Nor does a question in another language: it is read through its English words, not learnt word by word.
+    const typed = examples.filter(
+      ({ q }) =>
+        !readMessage(q, MAX_QUESTION_LENGTH).paste && !this.languages.detect(q, this.wordKnowledge.isEnglish, this.wordKnowledge.isCourse),
+    );
     const questionsWith = new Map<string, number>();
     for (const { q, topic } of typed)
       if (topic !== null) for (const word of new Set(words(q))) questionsWith.set(word, (questionsWith.get(word) ?? 0) + 1);
@@ -230,9 +244,13 @@ export class Faq {
     const { text: question, paste, failure, asks } = readMessage(message, MAX_QUESTION_LENGTH);
     // Output that shows nothing wrong and asks nothing (a `docker ps` listing, a working `minimesos info`) is no question.
     if (paste && !failure && !asks) return { topic: null, score: 0, sure: false, suggestions: [], outputOnly: true };
+    const foreign = paste ? undefined : this.languages.read(question.slice(0, MAX_QUESTION_LENGTH), this.wordKnowledge);
+    if (foreign) return this.askForeign(foreign);
+    // Typed English in a hurry is read spelled out (as far as it is read at all); a paste is the machine's words, as they are.
+    const typed = paste ? question : this.languages.texting(question.slice(0, MAX_QUESTION_LENGTH)) + question.slice(MAX_QUESTION_LENGTH);
     // A failure pasted from a terminal is read as the machine's words: its ids, paths and hostnames say nothing against the course.
-    const whole = this.explain(question, paste && failure);
-    const match = isOnTopic(whole) ? whole : (this.closingQuestion(question, whole) ?? whole);
+    const whole = this.explain(typed, paste && failure);
+    const match = isOnTopic(whole) ? whole : (this.closingQuestion(typed, whole) ?? whole);
     const onTopic = isOnTopic(match);
     const sure = onTopic && match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
     return {
@@ -241,6 +259,39 @@ export class Faq {
       sure,
       suggestions: match.ranked.slice(onTopic ? 1 : 0, onTopic ? 4 : 3),
     };
+  }
+
+  /**
+   * A question in another language, read through its English words: answered (in English) only when
+   * every word of it is understood and its English names one topic clearly (a sure match, or one that retrieval
+   * and the classifier agree on). Otherwise
+   * no answer, but the closest topics: a wrong answer is worse than an honest "ask in English".
+   */
+  private askForeign({ language, english, unclear }: ForeignQuestion): FaqResult {
+    const match = this.explain(english);
+    const sure = match.confidence >= SURE_CONFIDENCE && match.coverage >= SURE_COVERAGE;
+    const clear = unclear.length === 0 && isOnTopic(match) && (sure || match.agreed);
+    return {
+      topic: clear ? match.ranked[0]! : null,
+      score: Math.round(match.confidence * 1000) / 1000,
+      sure: clear,
+      suggestions: match.ranked.slice(clear ? 1 : 0, clear ? 4 : 3),
+      language,
+    };
+  }
+
+  /**
+   * Whether a word of a message in another language is one the FAQ reads as its own: a course word,
+   * a word the lexicon classes as neither everyday nor another product's, or one it ignores. Exact, no
+   * typo correction: a word of another language is no misspelt course word.
+   */
+  private knows(word: string): boolean {
+    // A phrase only when it is one of the lexicon's ("docker daemon"), not a run of words that holds a course word.
+    if (word.includes(' ') && this.lexicon.phrases(word.split(' ')).length > 1) return false;
+    if (this.lexicon.isIgnored(word) || this.known(this.lexicon.related(word)).length > 0) return true;
+    const terms = this.known(this.lexicon.termsOf(word));
+    const domainClass = terms.length > 0 ? this.domainOf(word, terms) : this.lexicon.domain(word);
+    return domainClass !== undefined && domainClass !== 'unknown' && domainClass !== 'everyday' && domainClass !== 'foreign';
   }
 
   /**

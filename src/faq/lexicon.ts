@@ -224,9 +224,12 @@ export interface LexiconSource {
   products: string[];
 }
 
-/** Reads and checks src/faq/lexicon.yaml (or `path`): a mistake names the file and the entry. */
-export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')): Lexicon {
-  const raw = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+/**
+ * A word-list YAML file of the FAQ (lexicon.yaml, languages.yaml), parsed, with checks whose mistakes name
+ * the file and the entry: `list` (a list of words) and `table` (words → lists of words).
+ */
+export function wordFile(path: string) {
+  const raw = parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
   const fail = (detail: string): never => {
     throw new Error(`${path}: ${detail}`);
   };
@@ -238,6 +241,12 @@ export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')):
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where} must map words to lists of words`);
     return Object.fromEntries(Object.entries(value as object).map(([key, entries]) => [key, list(entries, `${where}.${key}`)]));
   };
+  return { raw, fail, list, table };
+}
+
+/** Reads and checks src/faq/lexicon.yaml (or `path`): a mistake names the file and the entry. */
+export function loadLexicon(path = join(packageRoot(), 'src/faq/lexicon.yaml')): Lexicon {
+  const { raw, fail, list, table } = wordFile(path);
   const ignore = typeof raw?.ignore === 'string' ? raw.ignore.split(/\s+/).filter(Boolean) : list(raw?.ignore, 'ignore');
   const domain = table(raw?.domain, 'domain');
   for (const key of Object.keys(domain))

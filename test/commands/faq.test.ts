@@ -66,6 +66,22 @@ describe('/faq', () => {
     expect(buttons).toContain('"action_id":"faq.ask-instructor","value":"what is the wifi password"');
   });
 
+  it('answers a question in another language in English, and says so first', async () => {
+    const [reply] = await run(offline, 'Wie kann ich meine App in Marathon auf 5 Instanzen hochskalieren?');
+    const text = messageToText(reply!.payload);
+    expect(text.startsWith('I answer in English:')).toBe(true);
+    expect(text).toContain('*How can I scale my application?*');
+  });
+
+  it('tells an attendee whose question in another language it cannot read that it answers in English, with the closest topics and the instructor', async () => {
+    const [reply] = await run(offline, 'Wo kann ich mein Fahrrad abstellen?');
+    const text = messageToText(reply!.payload);
+    expect(text).toContain('I answer course questions in English, and I could not tell for sure what this question in German asks.');
+    expect(text).toContain('Ask again in English, or ask the instructor.');
+    expect(text).not.toContain("I don't know");
+    expect(JSON.stringify(reply!.payload.blocks)).toContain('"action_id":"faq.ask-instructor"');
+  });
+
   it('tells an attendee who pasted output with nothing wrong in it that it sees nothing wrong, and how to ask', async () => {
     const pasted =
       '```\nCONTAINER ID   IMAGE                                  STATUS\nc0ffee123456   containersol/mesos-master:1.0.0-0.1.0  Up 10 minutes\n```';

@@ -40,6 +40,25 @@ describe('workshop-bot faq', () => {
     expect(JSON.parse(stdout).topic).toBe('task-stuck');
   });
 
+  it('answers a question in German in English, and says so', async () => {
+    const { stdout } = await run(process.execPath, ['dist/src/cli/main.js', 'faq', '--json', 'Wie lösche ich meinen minimesos Cluster?'], {
+      env,
+    });
+    const result = JSON.parse(stdout) as { topic: string | null; answer: string };
+    expect(result.topic).toBe('minimesos-destroy');
+    expect(result.answer.startsWith('I answer in English:\n')).toBe(true);
+    expect(result.answer).toContain('`minimesos destroy`');
+  });
+
+  it('answers a question in Spanish it cannot read with no topic, saying it answers in English', async () => {
+    const { stdout } = await run(process.execPath, ['dist/src/cli/main.js', 'faq', '--json', '¿Dónde puedo cargar mi móvil?'], { env });
+    const result = JSON.parse(stdout) as { topic: string | null; answer: string };
+    expect(result.topic).toBeNull();
+    expect(result.answer).toContain(
+      'I answer course questions in English, and I could not tell for sure what this question in Spanish asks.',
+    );
+  });
+
   it('exits 2 without a question', async () => {
     await expect(run(process.execPath, ['dist/src/cli/main.js', 'faq'], { env })).rejects.toMatchObject({ code: 2 });
   });

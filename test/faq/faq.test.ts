@@ -188,13 +188,13 @@ describe('FAQ', () => {
       'blind2-heldout',
       'blind7-heldout',
       'blind9-heldout',
+      'faqlang-heldout',
     ]);
     // The pastes' held-out third read 81.3 % (13/16) when first measured (50.0 % before pastes were read as
-    // such): held at that floor until its misses are fixed, so that it cannot slip.
-    // blind9's 26 read 25 until six topics were added (restart, env, health checks, agent loss, shell, an
-    // app's address): one question now scores just under the answer threshold while blind7 gained one.
-    // Not tuned on; held at 24/26 so that it cannot slip further.
-    const floor: Record<string, number> = { 'blind10-heldout': 0.8, 'blind9-heldout': 0.92 };
+    // such): held at that floor until its misses are fixed, so that it cannot slip. The same for the held-out
+    // questions in other languages and texting English: 86.4 % (19/22; 40.9 % on main), its misses all honest
+    // refusals, none another topic's answer (test/faq/language.test.ts holds that).
+    const floor: Record<string, number> = { 'blind10-heldout': 0.8, 'faqlang-heldout': 0.85 };
     for (const set of heldOut) {
       const result = evaluate(faq, set.questions);
       expect(result.accuracy, set.name).toBeGreaterThanOrEqual(floor[set.name] ?? 0.95);
