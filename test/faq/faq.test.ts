@@ -149,11 +149,13 @@ describe('FAQ', () => {
       'my app is marked unhealthy in marathon': 'marathon-health-checks',
       'one agent crashed, what happens to the apps that ran there': 'agent-lost',
       'can I ssh to the minimesos master': 'shell-into-node',
+      'how do i get minimesos onto my laptop': 'install-minimesos',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
     expect(faq.topic('agent-lost')!.answer).toContain('`TASK_LOST`');
     expect(faq.topic('shell-into-node')!.answer).toContain('`docker exec -it <container> bash`');
+    expect(faq.topic('install-minimesos')!.answer).toContain('`curl -sSL https://minimesos.org/install | sh`');
   });
 
   it("tells where an attendee's own app is reachable, with their tasks, instead of how to delete it", () => {
