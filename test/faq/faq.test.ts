@@ -150,6 +150,8 @@ describe('FAQ', () => {
       'one agent crashed, what happens to the apps that ran there': 'agent-lost',
       'can I ssh to the minimesos master': 'shell-into-node',
       'how do i get minimesos onto my laptop': 'install-minimesos',
+      // The answer names Chronos and Metronome for jobs; it used to be what runs on the cluster.
+      'can mesos do cron': 'why-framework',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
