@@ -189,15 +189,8 @@ export function roomChannelMessage(room: RoomChannel | undefined, moved = false)
   );
 }
 
-/**
- * mrkdwn has no escape for `*`, `_`, `~` and backquotes: a name holding one would restyle the rest
- * of its line, so Slack shows that attendee by their mention instead (their display name, as Slack renders it).
- */
-const STYLING = /[*_~`]/;
-
 function attendeeLine(entry: RosterEntry, tracksProgress: boolean, instructor: boolean): string {
-  const named = entry.name && !STYLING.test(entry.name) ? `*${truncate(escapeMrkdwn(entry.name), NAME_SHOWN)}*` : `<@${entry.user}>`;
-  const who = `${named}${instructor ? ' (instructor)' : ''}`;
+  const who = `${entry.name ? `*${truncate(escapeMrkdwn(entry.name), NAME_SHOWN)}*` : `<@${entry.user}>`}${instructor ? ' (instructor)' : ''}`;
   const progress = entry.progress
     ? ` · ${escapeMrkdwn(entry.progress.exercise)}: ${entry.progress.passed}/${entry.progress.steps} steps`
     : tracksProgress

@@ -68,12 +68,6 @@ describe.skipIf(!testRedisUrl())('display names nobody checked', () => {
     expect(board).toContain('<bdi class="name">Mallorygnp.exe</bdi> <span class="step">on “Launch your cluster”</span>');
   });
 
-  it('a name with mrkdwn styling characters is shown by mention, so it cannot restyle its line', async () => {
-    const lines = await attendees();
-    expect(lines).toContain('• <@U0MARKUP> · :white_circle: no cluster · Minimesos basics: 0/4 steps');
-    expect(lines.join('\n')).not.toContain('*x*');
-  });
-
   it('a name of invisible characters only is shown as the attendee, not as a blank', async () => {
     expect(await attendees()).toContain('• <@U0BLANK> · :white_circle: no cluster · Minimesos basics: 0/4 steps');
     expect(board).toContain('<bdi>U0BLANK</bdi>');
