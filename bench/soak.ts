@@ -29,7 +29,7 @@ import { eventBody, postSigned, slashCommandBody } from '../test/support/slack-r
  */
 const { values } = parseArgs({
   options: {
-    cycles: { type: 'string', default: '8' },
+    cycles: { type: 'string', default: '20' },
     attendees: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '6' },
   },
@@ -93,7 +93,9 @@ async function slash(user: string, command: string, text = '', threaded = false)
         String(call.body.text).includes(user) &&
         fake.calls.indexOf(call) >= before
     : (call: RecordedCall) => call.path === `/response/${id}`;
-  await fake.waitFor(answered, 30_000);
+  await fake.waitFor(answered, 30_000).catch(() => {
+    throw new Error(`${user}'s ${command} ${text} got no answer within 30 s`);
+  });
 }
 
 async function homeOpened(user: string): Promise<void> {
@@ -195,11 +197,13 @@ const rows: string[] = [];
 try {
   await slash(INSTRUCTOR, '/workshop', `start ${EXERCISE}`);
   console.log(`soak: ${cycles} cycles of ${attendeeCount} attendees, ${concurrency} at a time (node ${process.version})`);
-  console.log('cycle  seconds  heap MB  handles  sockets  timers  fds  redis clients  handle types');
+  console.log('cycle  seconds  heap MB  handles  sockets  timers  fds  redis clients  http pools  handle types');
   for (let cycle = 1; cycle <= cycles; cycle++) {
     const started = Date.now();
     await hour();
-    fake.calls.length = 0; // the fake's own record of calls is the bench's memory, not the bot's
+    // What the fake Slack recorded (calls, posted messages) is the bench's memory, not the bot's.
+    fake.calls.length = 0;
+    fake.messages.length = 0;
     // Idle long enough for keep-alive sockets (undici: 4 s) and the board's settle timers to end.
     await new Promise((resolve) => setTimeout(resolve, 6000));
     gc();
@@ -215,6 +219,7 @@ try {
       String(counts.Timeout ?? 0).padStart(7),
       String(readdirSync('/proc/self/fd').length).padStart(4),
       String(await redisClients()).padStart(14),
+      String(bot.services.access.origins().length).padStart(11),
       ` ${JSON.stringify(counts)}`,
     ].join('  ');
     rows.push(row);
