@@ -103,6 +103,16 @@ export class BoardWeb {
 
   private async events(req: RoutedRequest, res: ServerResponse): Promise<void> {
     const token = tokenOf(req);
+    // Listened for from the start: a page closed while its link is checked (a phone on a bad network)
+    // must not become a stream that no 'close' will ever remove, holding a place and the board's timers.
+    let stream: Stream | undefined;
+    let closed = false;
+    req.on('close', () => {
+      closed = true;
+      if (!stream) return;
+      this.streams.delete(stream);
+      if (this.streams.size === 0) this.idle();
+    });
     try {
       if (!(await this.link.accepts(token))) {
         notFound(res);
@@ -112,6 +122,7 @@ export class BoardWeb {
       this.failed(res, error);
       return;
     }
+    if (closed) return;
     if (this.streams.size >= this.options.maxStreams) {
       this.log.warn({ open: this.streams.size }, 'refused a board stream: too many pages are open');
       res.writeHead(503, { ...PRIVATE_PAGE, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
@@ -120,12 +131,8 @@ export class BoardWeb {
     }
     res.writeHead(200, { ...PRIVATE_PAGE, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
     res.write(`retry: ${RECONNECT_MS}\n\n`);
-    const stream: Stream = { res, token };
+    stream = { res, token };
     this.streams.add(stream);
-    req.on('close', () => {
-      this.streams.delete(stream);
-      if (this.streams.size === 0) this.idle();
-    });
     this.listen();
     // A new page gets the board now: the one the others have, else a fresh read. Only this page:
     // a page opening (or reconnecting, over and over) never makes every other page get it again.

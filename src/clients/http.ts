@@ -66,6 +66,21 @@ export interface HttpClientOptions {
   guard?: ConnectGuard;
   /** Opens connections to anything but the cluster's published endpoints from inside the attendee's engine (dind). */
   relay?: EngineRelay;
+  /** An origin's pool is closed once it has served no call for this long; default POOL_IDLE_MS. */
+  poolIdleMs?: number;
+}
+
+/**
+ * Clusters come and go all day (built, destroyed, rebuilt on new ports; attached, detached): each
+ * endpoint is an origin of its own, whose pool (its clients, queues, TLS session cache) would
+ * otherwise be kept for the life of the process. A minute is far past any call's deadline (totalMs).
+ */
+export const POOL_IDLE_MS = 60_000;
+
+interface OriginPool {
+  pool: Pool;
+  /** When a call last started here. */
+  usedAt: number;
 }
 
 /**
@@ -92,14 +107,23 @@ class CallAbort extends EventEmitter {
  * Redirects are answers like any other (undici never follows them): whoever asked decides.
  */
 export class HttpClient {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, OriginPool>();
   private readonly retries: number;
+  private readonly poolIdleMs: number;
+  /** Closes idle pools; runs only while there are pools. */
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
     private readonly options: HttpClientOptions = {},
   ) {
     this.retries = options.retries ?? 1;
+    this.poolIdleMs = options.poolIdleMs ?? POOL_IDLE_MS;
+  }
+
+  /** The origins this client holds a pool (and maybe connections) for. */
+  origins(): string[] {
+    return [...this.pools.keys()];
   }
 
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -179,15 +203,38 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    const pools = [...this.pools.values()];
     this.pools.clear();
+    await Promise.all(pools.map(({ pool }) => pool.close()));
   }
 
+  /**
+   * Closes the pools of origins that served no call for poolIdleMs (a destroyed cluster's, a detached
+   * one's). Closing is graceful: a call still under way (only when poolIdleMs is shorter than its deadline)
+   * ends first.
+   */
+  private sweep(): void {
+    const before = Date.now() - this.poolIdleMs;
+    for (const [origin, entry] of this.pools) {
+      if (entry.usedAt > before) continue;
+      this.pools.delete(origin);
+      entry.pool.close().catch(() => undefined);
+    }
+    if (this.pools.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  /** The origin's pool, noted as used now. */
   private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
+    let entry = this.pools.get(origin);
+    if (entry) entry.usedAt = Date.now();
+    else {
       const connect = { timeout: this.timeouts.connectMs };
-      pool = new Pool(origin, {
+      const pool = new Pool(origin, {
         connections: 8,
         connect: this.options.guard
           ? guardedConnector(this.options.guard, buildConnector(connect))
@@ -197,9 +244,11 @@ export class HttpClient {
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,
       });
-      this.pools.set(origin, pool);
+      entry = { pool, usedAt: Date.now() };
+      this.pools.set(origin, entry);
+      this.sweeper ??= setInterval(() => this.sweep(), this.poolIdleMs).unref();
     }
-    return pool;
+    return entry.pool;
   }
 
   private describe(url: string, error: unknown): EndpointError {

@@ -128,10 +128,17 @@ export class ClusterAccess {
     const key = `${cluster.endpoints.relay} ${[...relay.direct].sort().join(' ')}`;
     let client = this.relayed.get(key);
     if (!client) {
+      // The clients of engines whose clusters are gone hold no pool any more (each closes its idle ones): forget them.
+      for (const [engine, other] of this.relayed) if (other.origins().length === 0) this.relayed.delete(engine);
       client = this.create(this.timeouts, { relay });
       this.relayed.set(key, client);
     }
     return client;
+  }
+
+  /** The cluster endpoints this process holds HTTP pools (and maybe connections) for, whatever the client. */
+  origins(): string[] {
+    return [this.trusted, this.guarded, ...this.relayed.values()].flatMap((client) => client.origins());
   }
 
   /**

@@ -238,6 +238,43 @@ describe.skipIf(!testRedisUrl())('many board pages, and pages that stop reading'
     }
   });
 
+  it('a page closed while its link is being checked (a phone on a bad network) does not hold one of the pages it serves', async () => {
+    const { services } = slack.bot;
+    let checking = 0;
+    let checked = 0;
+    const slowLink = {
+      accepts: async (token: string) => {
+        checking++;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const accepted = await services.boardLink.accepts(token);
+        checked++;
+        return accepted;
+      },
+    };
+    const web = new BoardWeb(services.board, slowLink, services.changes, createLogger('silent', { pretty: false }), {
+      maxStreams: 1,
+      refreshMs: 60_000,
+    });
+    const server = createServer(routeListener(web.routes()));
+    webs.push(web);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/board/${await services.boardLink.token()}/events`;
+    const dropped = new AbortController();
+    const asked = fetch(url, { signal: dropped.signal }).catch(() => undefined);
+    await until(async () => checking === 1, 5000, 10);
+    dropped.abort();
+    await asked;
+    await until(async () => checked === 1, 5000, 10);
+    const page = await openEventStream(url);
+    try {
+      expect(page.status).toBe(200);
+      expect(boardHtml(await page.next((event) => event.event === 'board'))).toContain('<');
+    } finally {
+      page.close();
+    }
+  });
+
   it('past the most pages it serves, one more is told to come back (503, Retry-After), and the open ones go on', async () => {
     const url = await serveBoard({ maxStreams: 2, refreshMs: 60_000 });
     const open = [await openEventStream(url), await openEventStream(url)];

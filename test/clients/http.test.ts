@@ -6,6 +6,7 @@ import { ConnectGuard, type LookupAll } from '../../src/clients/connect-guard.js
 import { EndpointError, HttpClient, MAX_BODY_BYTES } from '../../src/clients/http.js';
 import { MarathonClient } from '../../src/clients/marathon.js';
 import { type HttpStub, startHttpStub } from '../support/http-stub.js';
+import { until } from '../support/until.js';
 
 const SECRET = 'iam-role-credentials-0123456789';
 const allowing = (list: string) => new AddressPolicy(parseAllowList(list));
@@ -217,5 +218,28 @@ describe('connections to attached clusters (DNS rebinding)', () => {
     expect(error.kind).toBe('refused');
     expect(error.message).toBe(`I won't connect to ${refused.url}/: 127.0.0.2 is a loopback address.`);
     expect(refused.hits).toEqual([]);
+  });
+});
+
+describe('pools of clusters that are gone', () => {
+  const idle = { connectMs: 500, headersMs: 1000, bodyMs: 1000, totalMs: 3000 };
+
+  it("closes an origin's pool once it has been idle, so destroyed clusters leave nothing behind", async () => {
+    // Idle time far longer than the three calls take, even on a loaded machine.
+    const http = new HttpClient(idle, { poolIdleMs: 2000 });
+    const clusters = await Promise.all([1, 2, 3].map(() => startHttpStub(() => ({ status: 200, body: '{}' }))));
+    try {
+      for (const cluster of clusters) await http.json(`${cluster.url}/state`);
+      expect(http.origins().sort()).toEqual(clusters.map((cluster) => cluster.url).sort());
+      await Promise.all(clusters.map((cluster) => cluster.close()));
+      await until(async () => http.origins().length === 0, 10_000, 50);
+      // A cluster rebuilt at an address used before is reached as if new.
+      const rebuilt = await startHttpStub(() => ({ status: 200, body: '{"again":true}' }));
+      clusters.push(rebuilt);
+      expect(await http.json(`${rebuilt.url}/state`)).toEqual({ again: true });
+    } finally {
+      await http.close();
+      await Promise.all(clusters.map((cluster) => cluster.close().catch(() => undefined)));
+    }
   });
 });
