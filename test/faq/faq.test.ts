@@ -152,6 +152,8 @@ describe('FAQ', () => {
       'how do i get minimesos onto my laptop': 'install-minimesos',
       // The answer names Chronos and Metronome for jobs; it used to be what runs on the cluster.
       'can mesos do cron': 'why-framework',
+      'what is minimesos anyway': 'what-is-minimesos',
+      'where do i find the marathon web ui': 'minimesos-info',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
