@@ -7,7 +7,7 @@ import { prepullMessage } from '../commands/render/workshop-messages.js';
 import type { BotApp } from './app.js';
 import { BUILDS_PER_WORKER } from './clusters/build-stats.js';
 import { clusterJobProcessor } from './clusters/provision-job.js';
-import { reap } from './clusters/reaper.js';
+import { reap, WARN_BEFORE_MS } from './clusters/reaper.js';
 import { reconcile } from './clusters/reconciler.js';
 import { WARM_REFILL_JOB } from './clusters/warm-pool.js';
 import type { Config } from './config.js';
@@ -27,9 +27,8 @@ import { broadcastProcessor, broadcastWorkerOptions } from './workshop/broadcast
 import { checkinProcessor, checkinWorkerOptions } from './workshop/checkins.js';
 import type { PrepullJobData } from './workshop/prepull.js';
 
-/** How often the reaper sweeps, and how long before expiry attendees are warned. */
+/** How often the reaper sweeps. */
 export const REAPER_EVERY_MS = 60_000;
-export const WARN_BEFORE_MS = 15 * 60_000;
 /** A cluster reserves CPU requests (a quarter CPU a container), and workshop clusters idle most of the time. */
 const CPU_OVERCOMMIT = 16;
 

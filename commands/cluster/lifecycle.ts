@@ -4,6 +4,7 @@ import { describeWait } from '../../src/clusters/build-stats.js';
 import type { ClusterRecord } from '../../src/clusters/cluster-record.js';
 import type { ClusterSpec } from '../../src/clusters/cluster-spec.js';
 import { DEFAULT_MINIMESOS_FILE, parseMinimesosFile, specFromFlags, specWarnings } from '../../src/clusters/minimesos-file/index.js';
+import { WARN_BEFORE_MS } from '../../src/clusters/reaper.js';
 import type { RemovedCluster } from '../../src/clusters/service.js';
 import { quote, UserError } from '../../src/errors.js';
 import { codeBlock, context, type Message, section } from '../../src/render/blocks.js';
@@ -12,7 +13,15 @@ import { parseArgs } from '../../src/router/args.js';
 import type { ActionContext, ActionRequest, CommandContext, Responder } from '../../src/router/types.js';
 import type { CommandServices } from '../../src/services.js';
 import { SIMULATOR_NOTE } from '../../src/sim/about.js';
-import { clusterLabel, clusterMessages, endpointLines, endpointsMessage, failedHint, progressBar } from '../render/cluster-messages.js';
+import {
+  clusterLabel,
+  clusterMessages,
+  endpointLines,
+  endpointsMessage,
+  failedHint,
+  progressBar,
+  READY_NEXT,
+} from '../render/cluster-messages.js';
 import { attachedText, noArguments, unfence } from '../support/input.js';
 
 /** What the reaper's "Extend" button adds. */
@@ -167,19 +176,23 @@ export async function info(ctx: CommandContext): Promise<void> {
  */
 export function infoMessage(
   record: ClusterRecord,
-  { simulated = false, owner, ahead = null }: { simulated?: boolean; owner?: string; ahead?: number | null } = {},
+  {
+    simulated = false,
+    owner,
+    ahead = null,
+    now = Date.now(),
+  }: { simulated?: boolean; owner?: string; ahead?: number | null; now?: number } = {},
 ): Message {
   const whose = owner ? `<@${owner}>'s` : 'Your';
   if (record.status === 'ready') {
+    const next = owner
+      ? `Add <@${owner}> to look further: \`/cluster ps\`, \`/state marathon\`, \`/check\`; \`/cluster down\` with their name removes it.`
+      : READY_NEXT;
     const message = endpointsMessage(
       record,
       `${whose} cluster${labelled(record)}${record.kind === 'attached' ? ' (attached)' : ''}: ready${simulated ? ' — simulated' : ''}`,
       '',
-      ...(owner
-        ? [
-            `Add <@${owner}> to look further: \`/cluster ps\`, \`/state marathon\`, \`/check\`; \`/cluster down\` with their name removes it.`,
-          ]
-        : []),
+      record.kind === 'provisioned' && record.expiresAt !== undefined ? `${lifeLeft(record.expiresAt, now)} ${next}` : next,
     );
     return simulated ? { ...message, blocks: [...message.blocks!, context(SIMULATOR_NOTE)] } : message;
   }
@@ -203,6 +216,13 @@ export function infoMessage(
         : `${down} cleans up; then ${owner ? 'they run ' : ''}\`/cluster up\` to try again.`
       : `${record.status === 'queued' ? 'It waits to be built' : 'It is being built'}; its message in the channel shows its progress. ${down} cancels it.`;
   return { text: lines[0]!, blocks: [section(lines.join('\n')), context(hint)] };
+}
+
+/** When the reaper removes a cluster, so that nobody loses theirs mid-exercise by surprise. */
+function lifeLeft(expiresAt: number, now: number): string {
+  const minutes = Math.max(0, Math.round((expiresAt - now) / 60_000));
+  const left = minutes >= 60 ? `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}` : `${minutes} min`;
+  return `Removed at ${new Date(expiresAt).toISOString().slice(11, 16)} UTC (in ${left}); an Extend button comes ${WARN_BEFORE_MS / 60_000} minutes before.`;
 }
 
 export async function down(ctx: CommandContext): Promise<void> {

@@ -24,6 +24,9 @@ export interface ReaperDeps {
   now?: () => number;
 }
 
+/** How long before its expiry an attendee is warned, with the Extend button (`/cluster info` says so too). */
+export const WARN_BEFORE_MS = 15 * 60_000;
+
 export interface ReapReport {
   warned: string[];
   expired: string[];

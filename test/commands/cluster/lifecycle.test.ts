@@ -45,6 +45,16 @@ describe('/cluster info', () => {
     expect(text).toContain('`/cluster down` cleans up; then `/cluster up` to try again.');
   });
 
+  it('says when a ready cluster will be removed, and that an Extend button comes before', () => {
+    const now = Date.UTC(2026, 11, 8, 9, 0);
+    const ready = { status: 'ready' as const, endpoints: { master: 'http://10.0.0.5:5050' } };
+    const text = messageText(infoMessage(record({ ...ready, expiresAt: now + (5 * 60 + 20) * 60_000 }), { now }));
+    expect(text).toContain('Removed at 14:20 UTC (in 5 h 20 min); an Extend button comes 15 minutes before.');
+    expect(messageText(infoMessage(record({ ...ready, expiresAt: now + 7 * 60_000 }), { now }))).toContain('(in 7 min)');
+    // An attached cluster is the attendee's own: nothing removes it.
+    expect(messageText(infoMessage(record({ ...ready, kind: 'attached', expiresAt: now + 60_000 }), { now }))).not.toContain('Removed at');
+  });
+
   it('says an attached cluster is attached', () => {
     const text = messageText(infoMessage(record({ kind: 'attached', status: 'ready', endpoints: { master: 'http://10.0.0.5:5050' } })));
     expect(text).toContain('(attached): ready');
