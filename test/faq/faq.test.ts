@@ -154,12 +154,20 @@ describe('FAQ', () => {
       'can mesos do cron': 'why-framework',
       'what is minimesos anyway': 'what-is-minimesos',
       'where do i find the marathon web ui': 'minimesos-info',
+      // The bot itself: what an attendee asks at 3 pm.
+      'i need a hint for this step': 'bot-check',
+      'how can I see my progress in the exercises': 'bot-check',
+      'my cluster is gone, how do i get another one': 'bot-cluster',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
     expect(faq.topic('agent-lost')!.answer).toContain('`TASK_LOST`');
     expect(faq.topic('shell-into-node')!.answer).toContain('`docker exec -it <container> bash`');
     expect(faq.topic('install-minimesos')!.answer).toContain('`curl -sSL https://minimesos.org/install | sh`');
+    expect(faq.topic('bot-check')!.answer).toContain('*Show hint*');
+    expect(faq.topic('bot-cluster')!.answer).toContain('*Extend 2 hours*');
+    // Everyday "hint" alone does not make a question the course's.
+    expect(faq.ask('any hint on how to cook pasta').topic).toBeNull();
   });
 
   it("tells where an attendee's own app is reachable, with their tasks, instead of how to delete it", () => {
