@@ -54,10 +54,10 @@ export function failedHint(record: ClusterRecord, down = '`/cluster down`'): str
     : `Run ${down} to clean up, then \`/cluster up\` to try again. If it fails again, tell the instructor.`;
 }
 
-/** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
 /** What an attendee does with a ready cluster. */
 export const READY_NEXT = 'Next: `/state marathon`, `/cluster ps`, `/cluster install <Marathon JSON>`; `/cluster down` when you are done.';
 
+/** Where a ready cluster answers and the `export` lines: for its owner only (a DM, /cluster info). */
 export function endpointsMessage(record: ClusterRecord, title: string, emoji = '', next = READY_NEXT): Message {
   return {
     text: title,
