@@ -67,8 +67,10 @@ export class CapacityLedger {
    * The host reserved for the cluster, or null when no healthy host has room for it. An attendee's
    * build (`requestedAt`: when they asked) that finds no room joins the line, and room goes to those
    * in line first, oldest first: a build retrying every few seconds never overtakes one that waits
-   * longer. One that stops asking (removed, its worker gone) loses its place after LINE_STALE_MS.
-   * Builds without `requestedAt` (warm clusters) come after everyone in line.
+   * longer. The oldest build in line that fits nowhere yet holds one host (where it will fit first):
+   * smaller builds asking later may use the other hosts' room, never that one's. One that stops asking
+   * (removed, its worker gone) loses its place after LINE_STALE_MS. Builds without `requestedAt`
+   * (warm clusters) come after everyone in line.
    */
   async reserve(clusterId: string, need: ClusterNeed, options: Placement = {}): Promise<string | null> {
     const hostIds = this.hosts.map((host) => host.id);
@@ -222,6 +224,7 @@ for i = 4, #KEYS do
       key = KEYS[i], id = ARGV[i + 5],
       mem = tonumber(h[1]) - tonumber(h[2] or 0), cpu = tonumber(h[3]) - tonumber(h[4] or 0),
       slots = tonumber(h[6]) - tonumber(h[5] or 0), disk = h[8] and tonumber(h[8]),
+      memTotal = tonumber(h[1]), cpuTotal = tonumber(h[3]), maxClusters = tonumber(h[6]),
     })
   end
 end
@@ -234,7 +237,18 @@ local function best(m, c, d, only)
   end
   return chosen
 end
--- Those in line before this build take their room first (on paper), each where it would go.
+-- The host a build that fits nowhere now would fit on first: of those big enough for it, the one with most free memory.
+local function closest(m, c)
+  local chosen = nil
+  for _, h in ipairs(hosts) do
+    if h.memTotal >= m and h.cpuTotal >= c and h.maxClusters > 0 and (not chosen or h.mem > chosen.mem) then chosen = h end
+  end
+  return chosen
+end
+-- Those in line before this build take their room first (on paper), each where it would go. The
+-- first of them that fits nowhere yet holds the host it will fit on first: room freed there waits
+-- for it, so builds smaller than it cannot pass it for as long as the pool stays busy.
+local holding = false
 local ahead = requestedAt == '' and redis.call('ZRANGE', KEYS[2], 0, -1) or redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. requestedAt)
 for _, other in ipairs(ahead) do
   local entry = redis.call('HGET', KEYS[3], other)
@@ -244,6 +258,12 @@ for _, other in ipairs(ahead) do
     if h then
       h.mem, h.cpu, h.slots = h.mem - tonumber(m), h.cpu - tonumber(c), h.slots - 1
       if h.disk then h.disk = h.disk - tonumber(d) end
+    elseif not holding then
+      local held = closest(tonumber(m), tonumber(c))
+      if held then
+        held.slots = 0
+        holding = true
+      end
     end
   elseif other ~= me then
     redis.call('ZREM', KEYS[2], other)

@@ -114,10 +114,45 @@ describe.skipIf(!testRedisUrl())('capacity ledger (real Redis)', () => {
       expect(await line.reserve('asked-later', need, asked(2))).toBe('h');
     });
 
-    it('does not hold room for a bigger build ahead that cannot use it', async () => {
-      expect(await line.reserve('big', { memoryBytes: 4 * GiB, nanoCpus: CPU }, asked(1))).toBeNull();
+    it('keeps room freed for a bigger build ahead until it fits, so smaller ones asking later cannot pass it', async () => {
+      const big = { memoryBytes: 4 * GiB, nanoCpus: CPU };
+      expect(await line.reserve('big', big, asked(1))).toBeNull();
+      await line.release('running-2');
+      expect(await line.reserve('small', need, asked(2))).toBeNull();
+      await line.release('running-1');
+      // Room for both now: the big build's is set aside, the rest is the small one's.
+      expect(await line.reserve('small', need, asked(2))).toBe('h');
+      expect(await line.reserve('big', big, asked(1))).toBe('h');
+    });
+
+    it('keeps nobody waiting for a build no host could ever hold', async () => {
+      expect(await line.reserve('huge', { memoryBytes: 8 * GiB, nanoCpus: CPU }, asked(1))).toBeNull();
       await line.release('running-2');
       expect(await line.reserve('small', need, asked(2))).toBe('h');
+    });
+
+    it('holds one host for the bigger build ahead: smaller builds still get the other hosts', async () => {
+      const redis = new Redis(testRedisUrl() ?? '', { keyPrefix: uniquePrefix('hold') });
+      connections.push(redis);
+      const pool = new CapacityLedger(
+        () => redis,
+        [
+          { id: 'a', memoryBytes: 8 * GiB, nanoCpus: 8 * CPU, maxClusters: 10 },
+          { id: 'b', memoryBytes: 4 * GiB, nanoCpus: 8 * CPU, maxClusters: 10 },
+        ],
+      );
+      await pool.register();
+      expect(await pool.reserve('filler-a', { memoryBytes: 5 * GiB, nanoCpus: CPU })).toBe('a');
+      expect(await pool.reserve('filler-b', need)).toBe('b');
+      const big = { memoryBytes: 4 * GiB, nanoCpus: CPU };
+      expect(await pool.reserve('big', big, asked(1))).toBeNull();
+      // a (3 GiB free) is where the big build fits first: it is held; b's 2 GiB are the small build's.
+      expect(await pool.reserve('small-1', need, asked(2))).toBe('b');
+      expect(await pool.reserve('small-2', need, asked(3))).toBeNull();
+      await pool.release('filler-a');
+      expect(await pool.reserve('small-2', need, asked(3))).toBe('a');
+      expect(await pool.reserve('big', big, asked(1))).toBe('a');
+      expect((await pool.usage()).find((host) => host.id === 'a')).toMatchObject({ memoryUsed: 6 * GiB, clusters: 2 });
     });
 
     it('lets warm clusters (no place in line) have room only when nobody in line wants it', async () => {
