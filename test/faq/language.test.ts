@@ -58,6 +58,19 @@ describe('FAQ questions in other languages', () => {
     }
   });
 
+  it('reads "es" in a Spanish phrase as a word of the question, not as Elasticsearch (it got how to deploy ELK)', () => {
+    for (const [question, topic] of [
+      ['Qué es Mesos?', 'what-is-mesos'],
+      ['que es marathon', 'what-is-marathon'],
+    ] as const) {
+      const result = faq.ask(question);
+      expect(result.language, question).toBe('Spanish');
+      expect(result.topic?.id, question).toBe(topic);
+    }
+    // In English, "es" is still Elasticsearch.
+    expect(faq.ask('how do I scale es').topic?.id).toBe('es-does-not-scale');
+  });
+
   it('never gives another topic as the answer to a question in another language that is not about the course', () => {
     for (const [question, language] of OFF_COURSE) {
       const result = faq.ask(question);
