@@ -68,20 +68,21 @@ export class Languages {
    * `isEnglish`: whether a word is in the English dictionary; `isCourse`: whether it is one of the course's words.
    */
   detect(message: string, isEnglish: (word: string) => boolean, isCourse: (word: string) => boolean): Language | undefined {
-    // One letter says too little ("w/o", "python -m"), and a course word alone is every language's ("es" is Elasticsearch)...
-    const tokens = tokenise(message).filter((token) => token.length > 1);
-    const englishCount = tokens.filter((token) => this.english.has(token) && !isCourse(token)).length;
+    // One letter alone says too little ("w/o", "python -m"), and a course word alone is every language's ("es" is Elasticsearch)...
+    const tokens = tokenise(message);
+    const alone = (token: string) => token.length < 2 || isCourse(token);
+    const englishCount = tokens.filter((token) => this.english.has(token) && !alone(token)).length;
     const lowered = message.toLowerCase();
     let best: Language | undefined;
     let bestCount = 0;
     for (const language of this.languages) {
       let count = 0;
-      // ...but a phrase of the language counts as all its words ("wat gebeurt er"), though some are English
-      // or course words ("qué es": what is).
+      // ...but a phrase of the language counts as all its words ("wat gebeurt er"), though some are English,
+      // course words or single letters ("qué es", "o que é": what is).
       for (const phrase of phrasesOf(language, tokens, () => false)) {
         const size = phrase.split(' ').length;
         if (size > 1) count += size;
-        else if (this.english.has(phrase) || isCourse(phrase)) continue;
+        else if (alone(phrase) || this.english.has(phrase)) continue;
         else if (language.function.has(phrase) || (language.words.has(phrase) && !isEnglish(phrase))) count++;
       }
       for (const letter of language.letters) if (lowered.includes(letter)) count++;

@@ -58,13 +58,16 @@ describe('FAQ questions in other languages', () => {
     }
   });
 
-  it('reads "es" in a Spanish phrase as a word of the question, not as Elasticsearch (it got how to deploy ELK)', () => {
-    for (const [question, topic] of [
-      ['Qué es Mesos?', 'what-is-mesos'],
-      ['que es marathon', 'what-is-marathon'],
+  it('reads a phrase of the language whole, with its course words and single letters ("qué es", "o que é", "cos\'è")', () => {
+    // "es" read as Elasticsearch got how to deploy ELK; "o que é" and "cos'è" were no language, or French.
+    for (const [question, language, topic] of [
+      ['Qué es Mesos?', 'Spanish', 'what-is-mesos'],
+      ['que es marathon', 'Spanish', 'what-is-marathon'],
+      ['O que é o Marathon?', 'Portuguese', 'what-is-marathon'],
+      ["Cos'è un framework?", 'Italian', 'what-is-framework'],
     ] as const) {
       const result = faq.ask(question);
-      expect(result.language, question).toBe('Spanish');
+      expect(result.language, question).toBe(language);
       expect(result.topic?.id, question).toBe(topic);
     }
     // In English, "es" is still Elasticsearch.
