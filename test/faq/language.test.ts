@@ -23,6 +23,11 @@ const COURSE: Array<[question: string, language: string, title: string, fact: st
   ['Come elimino la mia applicazione da marathon?', 'Italian', 'How can I destroy an application?', 'DELETE'],
   ['Wat gebeurt er als de master crasht?', 'Dutch', 'What happens if the master is killed?', 'keep running'],
   ['Jak zmienić wersję Mesosa w minimesos?', 'Polish', 'How do I change the Mesos version in minimesos?', 'mesosVersion'],
+  // "How does X work" is a phrase of its own in every language: "funktioniert" alone read as "works" left the topic unsure.
+  ['Wie funktioniert die Leader-Wahl?', 'German', 'How does leader election work?', 'lowest sequence number'],
+  ["Comment fonctionne l'élection du leader ?", 'French', 'How does leader election work?', 'lowest sequence number'],
+  ['Jak działa wybór lidera?', 'Polish', 'How does leader election work?', 'lowest sequence number'],
+  ['Mein Task hängt in STAGING, was tun?', 'German', 'stuck', 'STAGING'],
 ];
 
 /** Questions in other languages that are not about the course, or name another product: never answered. */
