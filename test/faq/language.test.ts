@@ -28,6 +28,13 @@ const COURSE: Array<[question: string, language: string, title: string, fact: st
   ["Comment fonctionne l'élection du leader ?", 'French', 'How does leader election work?', 'lowest sequence number'],
   ['Jak działa wybór lidera?', 'Polish', 'How does leader election work?', 'lowest sequence number'],
   ['Mein Task hängt in STAGING, was tun?', 'German', 'stuck', 'STAGING'],
+  // The outline's Advanced and Frameworks questions, whose verbs and nouns (authenticate, roles, monitor, write, dies) were unknown.
+  ['Wie authentifiziere ich ein Framework?', 'German', 'How do I authenticate a framework?', 'principal'],
+  ['Wie konfiguriere ich Rollen-Reservierungen?', 'German', 'role reservations', 'role'],
+  ['Comment surveiller mon cluster ?', 'French', 'monitor', 'metrics/snapshot'],
+  ['Como escrevo um framework?', 'Portuguese', 'How do I write a framework?', 'HTTP'],
+  ['O que acontece se o scheduler morrer?', 'Portuguese', 'scheduler', 'failover_timeout'],
+  ['Jak napisać framework?', 'Polish', 'How do I write a framework?', 'HTTP'],
 ];
 
 /** Questions in other languages that are not about the course, or name another product: never answered. */
@@ -43,6 +50,10 @@ const OFF_COURSE: Array<[question: string, language: string]> = [
   ['Dove posso lasciare la giacca?', 'Italian'],
   ['Waar kan ik mijn fiets parkeren?', 'Dutch'],
   ['Gdzie jest najbliższy sklep?', 'Polish'],
+  ['Wie schreibe ich einen Brief?', 'German'],
+  ['Comment surveiller mes enfants ?', 'French'],
+  ['Qual é o papel do gerente?', 'Portuguese'],
+  ['Gibt es eine Reservierung für das Abendessen?', 'German'],
 ];
 
 describe('FAQ questions in other languages', () => {
