@@ -35,6 +35,13 @@ const COURSE: Array<[question: string, language: string, title: string, fact: st
   ['Como escrevo um framework?', 'Portuguese', 'How do I write a framework?', 'HTTP'],
   ['O que acontece se o scheduler morrer?', 'Portuguese', 'scheduler', 'failover_timeout'],
   ['Jak napisać framework?', 'Polish', 'How do I write a framework?', 'HTTP'],
+  // "tourne" and "corriendo" are running, not run ("what run cluster" got good utilization); commands, choosing, startup.
+  ["Qu'est-ce qui tourne sur le cluster ?", 'French', 'what is running', '/state tasks'],
+  ['¿Qué está corriendo en el cluster?', 'Spanish', 'what is running', '/state tasks'],
+  ['Hoe voer ik een shell commando uit op Marathon?', 'Dutch', 'shell command', '"cmd"'],
+  ['Wie kann ich steuern, wo meine App deployt wird?', 'German', 'where my application gets deployed', 'constraints'],
+  ['Wie starte ich Apps automatisch beim Start von minimesos?', 'German', 'when minimesos starts', 'minimesosFile'],
+  ['O que significa cpus=1.5?', 'Portuguese', 'cpus=1.5', 'shares'],
 ];
 
 /** Questions in other languages that are not about the course, or name another product: never answered. */
@@ -54,6 +61,8 @@ const OFF_COURSE: Array<[question: string, language: string]> = [
   ['Comment surveiller mes enfants ?', 'French'],
   ['Qual é o papel do gerente?', 'Portuguese'],
   ['Gibt es eine Reservierung für das Abendessen?', 'German'],
+  ['Cosa gira stasera al cinema?', 'Italian'],
+  ['Hoe kies ik een goede laptop?', 'Dutch'],
 ];
 
 describe('FAQ questions in other languages', () => {
