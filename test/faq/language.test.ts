@@ -42,6 +42,8 @@ const COURSE: Array<[question: string, language: string, title: string, fact: st
   ['Wie kann ich steuern, wo meine App deployt wird?', 'German', 'where my application gets deployed', 'constraints'],
   ['Wie starte ich Apps automatisch beim Start von minimesos?', 'German', 'when minimesos starts', 'minimesosFile'],
   ['O que significa cpus=1.5?', 'Portuguese', 'cpus=1.5', 'shares'],
+  ['Wie prüfe ich meinen Fortschritt?', 'German', 'check my progress', '/check'],
+  ['Jak sprawdzić mój postęp?', 'Polish', 'check my progress', '/check'],
 ];
 
 /** Questions in other languages that are not about the course, or name another product: never answered. */
