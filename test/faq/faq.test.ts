@@ -158,6 +158,15 @@ describe('FAQ', () => {
       'i need a hint for this step': 'bot-check',
       'how can I see my progress in the exercises': 'bot-check',
       'my cluster is gone, how do i get another one': 'bot-cluster',
+      // An app that is not where the attendee looks got how to delete one, with full confidence.
+      "I don't see my app in Marathon": 'app-missing',
+      'cant c my app in marathon ui': 'app-missing',
+      // Got the minimesos network stack, and how to delete an app.
+      'why does my container not start': 'task-stuck',
+      'nginx not start': 'task-stuck',
+      // Got service discovery.
+      'how does marathon work': 'what-is-marathon',
+      'how does minimesos work': 'what-is-minimesos',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
@@ -166,6 +175,8 @@ describe('FAQ', () => {
     expect(faq.topic('install-minimesos')!.answer).toContain('`curl -sSL https://minimesos.org/install | sh`');
     expect(faq.topic('bot-check')!.answer).toContain('*Show hint*');
     expect(faq.topic('bot-cluster')!.answer).toContain('*Extend 2 hours*');
+    expect(faq.topic('app-missing')!.answer).toContain('`/state marathon` lists every app');
+    expect(faq.topic('app-missing')!.live).toBe('apps');
     // Everyday "hint" alone does not make a question the course's.
     expect(faq.ask('any hint on how to cook pasta').topic).toBeNull();
   });

@@ -44,6 +44,9 @@ const COURSE: Array<[question: string, language: string, title: string, fact: st
   ['O que significa cpus=1.5?', 'Portuguese', 'cpus=1.5', 'shares'],
   ['Wie prüfe ich meinen Fortschritt?', 'German', 'check my progress', '/check'],
   ['Jak sprawdzić mój postęp?', 'Polish', 'check my progress', '/check'],
+  // An application of another language is an app: "application" alone got the difference between an application and a framework.
+  ['No veo mi aplicación en Marathon', 'Spanish', "Why don't I see my app in Marathon?", '/state marathon'],
+  ['Was ist der Unterschied zwischen Framework und Anwendung?', 'German', 'difference between an application and a framework', 'Marathon'],
 ];
 
 /** Questions in other languages that are not about the course, or name another product: never answered. */
