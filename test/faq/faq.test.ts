@@ -167,6 +167,10 @@ describe('FAQ', () => {
       // Got service discovery.
       'how does marathon work': 'what-is-marathon',
       'how does minimesos work': 'what-is-minimesos',
+      // The bot's own cluster and progress, in the words of an attendee waiting for them.
+      'my cluster is stuck building': 'bot-cluster',
+      'can I get more time on my cluster': 'bot-cluster',
+      'how do i reset my progress': 'bot-check',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
