@@ -171,6 +171,12 @@ describe('FAQ', () => {
       'my cluster is stuck building': 'bot-cluster',
       'can I get more time on my cluster': 'bot-cluster',
       'how do i reset my progress': 'bot-check',
+      // Words of the course's first hour: an agent had no answer, the master got what happens when it is killed.
+      'what is an agent': 'master-and-agents',
+      'what is a mesos slave': 'master-and-agents',
+      'what is the master': 'master-and-agents',
+      'what is a task': 'scheduler-executor-task',
+      'what is a scheduler': 'scheduler-executor-task',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
@@ -181,6 +187,7 @@ describe('FAQ', () => {
     expect(faq.topic('bot-cluster')!.answer).toContain('*Extend 2 hours*');
     expect(faq.topic('app-missing')!.answer).toContain('`/state marathon` lists every app');
     expect(faq.topic('app-missing')!.live).toBe('apps');
+    expect(faq.topic('master-and-agents')!.answer).toContain('called *slave* before Mesos 1.0');
     // Everyday "hint" alone does not make a question the course's.
     expect(faq.ask('any hint on how to cook pasta').topic).toBeNull();
   });
