@@ -70,7 +70,9 @@ export class Languages {
   detect(message: string, isEnglish: (word: string) => boolean, isCourse: (word: string) => boolean): Language | undefined {
     // One letter alone says too little ("w/o", "python -m"), and a course word alone is every language's ("es" is Elasticsearch)...
     const tokens = tokenise(message);
-    const alone = (token: string) => token.length < 2 || isCourse(token);
+    // Asked once per word: every language below asks again, and isCourse is the costly part of a message.
+    const lone = new Set(tokens.filter((token) => token.length < 2 || isCourse(token)));
+    const alone = (token: string) => lone.has(token);
     const englishCount = tokens.filter((token) => this.english.has(token) && !alone(token)).length;
     const lowered = message.toLowerCase();
     let best: Language | undefined;
