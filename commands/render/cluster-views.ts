@@ -1,6 +1,6 @@
 import type { MarathonApp } from '../../src/clients/marathon-model.js';
 import { currentTasks, type MasterState, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
-import { formatPortRanges, freeResources, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
+import { formatPortRanges, freeResources, mergePortRanges, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
 import { type Block, section } from '../../src/render/blocks.js';
@@ -81,9 +81,12 @@ export function resourceBlocks(state: MasterState): Block[] {
   ];
 }
 
-/** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5); a range every agent offers is named once. */
+/**
+ * total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5). The port
+ * numbers are those any agent offers, each named once: agents offer the same or overlapping ranges.
+ */
 export function resourceTable(total: Resources, used: Resources, free = freeResources(total, used)): string {
-  const ranges = [...new Map(total.ports.map((range) => [`${range.begin}-${range.end}`, range])).values()];
+  const ranges = mergePortRanges(total.ports);
   return [
     `cpus  ${formatCpus(total.cpus)} total · ${formatCpus(used.cpus)} used · *${formatCpus(free.cpus)} free*`,
     `mem   ${total.mem} MB total · ${used.mem} MB used · *${free.mem} MB free*`,
@@ -92,8 +95,9 @@ export function resourceTable(total: Resources, used: Resources, free = freeReso
   ].join('\n');
 }
 
+/** Ports used or reserved on several agents (the same 31000 on two) are named once. */
 export function resourcesLine(resources: Resources): string {
-  return `${formatCpus(resources.cpus)} cpus, ${resources.mem} MB mem, ${resources.disk} MB disk${resources.ports.length ? `, ports ${formatPortRanges(resources.ports)}` : ''}`;
+  return `${formatCpus(resources.cpus)} cpus, ${resources.mem} MB mem, ${resources.disk} MB disk${resources.ports.length ? `, ports ${formatPortRanges(mergePortRanges(resources.ports))}` : ''}`;
 }
 
 export function znodeBlocks(tree: ZnodeTree, masters: MesosMasterInfo[]): Block[] {

@@ -32,6 +32,17 @@ export function parsePortRanges(text: unknown): PortRange[] {
   return ranges;
 }
 
+/** The ports in any of `ranges`, sorted, overlapping and adjacent ranges joined: `1-21, 23-5050` and `1025-32000` → `1-21, 23-32000`. */
+export function mergePortRanges(ranges: PortRange[]): PortRange[] {
+  const merged: PortRange[] = [];
+  for (const range of [...ranges].sort((a, b) => a.begin - b.begin)) {
+    const last = merged.at(-1);
+    if (last && range.begin <= last.end + 1) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
 export function formatPortRanges(ranges: PortRange[]): string {
   return ranges.map((range) => (range.begin === range.end ? `${range.begin}` : `${range.begin}-${range.end}`)).join(', ');
 }

@@ -72,4 +72,20 @@ describe('/state views of real master shapes', () => {
     expect(text).toContain('*on* — `f1`');
     expect(text).toContain('*off* _(inactive)_ — `f2`');
   });
+
+  it('/state resources: agents offering different, overlapping ranges (a DC/OS private and a public agent) list each port number once', () => {
+    const text = resourcesOf({
+      slaves: [
+        { id: 'a1', hostname: 'private', resources: { cpus: 4, mem: 15026, ports: '[1025-2180, 2182-5049, 5052-32000]' } },
+        { id: 'a2', hostname: 'public', resources: { cpus: 4, mem: 15026, ports: '[1-21, 23-5050, 5052-32000]' } },
+      ],
+    });
+    const total = text.split('\n').find((line) => line.startsWith('ports'))!;
+    expect(total).toMatch(/ \(1-21, 23-5050, 5052-32000\)$/);
+  });
+
+  it("a framework's used ports on several agents (31000 on two) are named once", () => {
+    const text = frameworksOf({ frameworks: [{ id: 'f', name: 'marathon', used_resources: { ports: '[31000-31000, 31000-31001]' } }] });
+    expect(text).toContain('ports 31000-31001');
+  });
 });
