@@ -37,11 +37,21 @@ export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
       [
         `*${escapeMrkdwn(framework.name)}*${framework.active ? '' : ' _(inactive)_'} — \`${escapeMrkdwn(framework.id)}\``,
         `tasks: ${states}${framework.completedTasks.length ? ` · ${framework.completedTasks.length} completed` : ''}`,
-        `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
+        `uses ${resourcesLine(framework.usedResources)}${rolesPart(framework.roles)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
       ].join('\n'),
     );
   });
 }
+
+/** " · role slave_public" for a framework that gets a role's reserved resources; nothing for the default role `*` alone. */
+function rolesPart(roles: string[]): string {
+  if (roles.length === 1 && roles[0] === '*') return '';
+  const shown = roles.slice(0, MAX_ROLES_SHOWN).map(escapeMrkdwn).join(', ');
+  return ` · role${roles.length === 1 ? '' : 's'} ${shown}${roles.length > MAX_ROLES_SHOWN ? `, and ${roles.length - MAX_ROLES_SHOWN} more` : ''}`;
+}
+
+/** More roles than a workshop cluster has: a framework's or an agent's list is cut there. */
+const MAX_ROLES_SHOWN = 5;
 
 export function taskBlocks(state: MasterState): Block[] {
   const rows = state.frameworks.flatMap((framework) => currentTasks(framework).map((task) => ({ framework, task })));

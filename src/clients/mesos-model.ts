@@ -7,6 +7,7 @@ import {
   asObject,
   asString,
   firstArray,
+  type Json,
   nonEmptyString,
   optional,
   optionalPort,
@@ -45,7 +46,11 @@ export interface MesosFramework {
   id: string;
   name: string;
   active: boolean;
-  role: string;
+  /**
+   * The roles whose resources it gets: a MULTI_ROLE framework's `roles` (Mesos 1.3+, Marathon 1.9+
+   * registers so), else its one `role`; `*` when it names none.
+   */
+  roles: string[];
   hostname: string;
   webuiUrl?: string;
   usedResources: Resources;
@@ -149,7 +154,7 @@ export function parseFramework(value: unknown): MesosFramework {
     id: asString(framework.id),
     name: asString(framework.name),
     active: asBoolean(framework.active, true),
-    role: asString(framework.role, '*'),
+    roles: frameworkRoles(framework),
     hostname: asString(framework.hostname),
     ...(optionalString(framework.webui_url) ? { webuiUrl: asString(framework.webui_url) } : {}),
     usedResources: used === undefined ? NO_RESOURCES : parseResources(used),
@@ -162,6 +167,11 @@ export function parseFramework(value: unknown): MesosFramework {
         : summaryCounts(framework),
     ...optional('registeredTime', optionalTime(framework.registered_time)),
   };
+}
+
+function frameworkRoles(framework: Json): string[] {
+  const roles = asArray(framework.roles).flatMap((role) => optionalString(role) ?? []);
+  return roles.length > 0 ? roles : [nonEmptyString(framework.role, '*')];
 }
 
 /** A framework's tasks that have not ended: live ones, then those on agents the master lost touch with (TASK_UNREACHABLE). */

@@ -180,4 +180,16 @@ describe('Mesos state as other versions and endpoints send it', () => {
     }).agents;
     expect(agents.map(agentAddress)).toEqual(['10.0.0.7:5051', 'agent-2.example:5051', '[fd00::3]:5052', '']);
   });
+
+  it("Mesos 1.3+ lists a MULTI_ROLE framework's roles (Marathon 1.9+ registers so) in place of its one role", () => {
+    const frameworks = parseMasterState({
+      frameworks: [
+        { id: 'f1', name: 'marathon', roles: ['slave_public', 'dev/team-1', ''] },
+        { id: 'f2', name: 'chronos', role: 'batch' },
+        { id: 'f3', name: 'old' },
+        { id: 'f4', name: 'empty', roles: [], role: '' },
+      ],
+    }).frameworks;
+    expect(frameworks.map((framework) => framework.roles)).toEqual([['slave_public', 'dev/team-1'], ['batch'], ['*'], ['*']]);
+  });
 });

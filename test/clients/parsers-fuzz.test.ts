@@ -101,7 +101,7 @@ const framework = object({
   id: str,
   name: str,
   active: bool,
-  role: str,
+  roles: list(nonEmpty),
   hostname: str,
   webuiUrl: optional(nonEmpty),
   usedResources: resources,

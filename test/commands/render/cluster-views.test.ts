@@ -88,4 +88,17 @@ describe('/state views of real master shapes', () => {
     const text = frameworksOf({ frameworks: [{ id: 'f', name: 'marathon', used_resources: { ports: '[31000-31000, 31000-31001]' } }] });
     expect(text).toContain('ports 31000-31001');
   });
+
+  it('/state frameworks names the roles of a framework that has some besides * (a MULTI_ROLE one lists them)', () => {
+    const text = frameworksOf({
+      frameworks: [
+        { id: 'f1', name: 'marathon', roles: ['slave_public', 'dev'], webui_url: 'http://m:8080' },
+        { id: 'f2', name: 'chronos', role: 'batch' },
+        { id: 'f3', name: 'plain', role: '*' },
+      ],
+    });
+    expect(text).toContain('uses 0 cpus, 0 MB mem, 0 MB disk · roles slave_public, dev · UI http://m:8080');
+    expect(text).toContain('· role batch');
+    expect(text.split('*plain*')[1]).not.toContain('role');
+  });
 });
