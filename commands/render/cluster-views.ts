@@ -1,5 +1,5 @@
 import type { MarathonApp } from '../../src/clients/marathon-model.js';
-import { currentTasks, type MasterState, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
+import { currentTasks, type MasterState, type MesosAgent, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
 import { formatPortRanges, freeResources, mergePortRanges, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
@@ -82,13 +82,42 @@ export function resourceBlocks(state: MasterState): Block[] {
   const { total, used, free } = clusterTotals(state);
   const blocks = state.agents.map((agent) =>
     section(
-      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}\n${resourceTable(agent.resources, agent.usedResources)}`,
+      [
+        `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}`,
+        resourceTable(agent.resources, agent.usedResources),
+        ...reservedLines(agent.reserved),
+      ].join('\n'),
     ),
   );
   return [
-    section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used, free)}`),
+    section(
+      [
+        `*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})`,
+        resourceTable(total, used, free),
+        ...reservedLines(reservedByRole(state.agents)),
+      ].join('\n'),
+    ),
     ...blocks,
   ];
+}
+
+/**
+ * "of it reserved for role slave_public (only its tasks get it): 4 cpus, …": resources counted as
+ * free above that a task of another role cannot get (a DC/OS public agent is reserved whole).
+ */
+function reservedLines(reserved: MesosAgent['reserved']): string[] {
+  const lines = reserved
+    .slice(0, MAX_ROLES_SHOWN)
+    .map(({ role, resources }) => `_of it reserved for role ${escapeMrkdwn(role)} (only its tasks get it): ${resourcesLine(resources)}_`);
+  if (reserved.length > MAX_ROLES_SHOWN) lines.push(`_and reservations for ${reserved.length - MAX_ROLES_SHOWN} more roles_`);
+  return lines;
+}
+
+/** Every agent's reservations summed by role, in the order the roles first appear. */
+function reservedByRole(agents: MesosAgent[]): MesosAgent['reserved'] {
+  const byRole = new Map<string, Resources[]>();
+  for (const { role, resources } of agents.flatMap((agent) => agent.reserved)) byRole.set(role, [...(byRole.get(role) ?? []), resources]);
+  return [...byRole].map(([role, list]) => ({ role, resources: sumResources(list) }));
 }
 
 /**

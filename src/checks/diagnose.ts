@@ -1,7 +1,7 @@
 import type { MarathonApp } from '../clients/marathon-model.js';
-import type { MasterState } from '../clients/mesos-model.js';
-import { formatPortRanges, freeResources } from '../clients/resources.js';
-import { asArray, asObject } from '../clients/values.js';
+import type { MasterState, MesosAgent } from '../clients/mesos-model.js';
+import { formatPortRanges, freeResources, minResources, type Resources, sumResources } from '../clients/resources.js';
+import { asArray, asObject, optionalString } from '../clients/values.js';
 import { withTimeout } from '../within.js';
 import type { CheckScope } from './check-type.js';
 import { type AppSelector, describeApp, describeApps, portMappings, selectApps } from './marathon-apps.js';
@@ -38,12 +38,17 @@ export function whyNoTaskRuns(app: MarathonApp, state: MasterState | undefined):
 
 /** What no active agent can give the app's task, so Marathon keeps waiting for an offer. */
 function unplaceable(app: MarathonApp, state: MasterState): string | undefined {
-  const free = state.agents.filter((agent) => agent.active).map((agent) => freeResources(agent.resources, agent.usedResources));
-  if (free.length === 0) return 'no agent is registered to run it';
+  const agents = state.agents.filter((agent) => agent.active);
+  if (agents.length === 0) return 'no agent is registered to run it';
+  const roles = appRoles(app, state);
+  const free = agents.map((agent) => usableBy(agent, roles));
   const fits = free.filter((resources) => resources.cpus >= app.cpus && resources.mem >= app.mem);
   if (fits.length === 0) {
     const most = free.reduce((best, resources) => (resources.cpus + resources.mem / 1024 > best.cpus + best.mem / 1024 ? resources : best));
-    return `no agent has ${app.cpus} cpus and ${app.mem} MB free for its task (the most one has: ${most.cpus} cpus, ${most.mem} MB): ask for less`;
+    const reserved = agents.some((agent) => agent.reserved.some((reservation) => !mayUse(roles, reservation.role)))
+      ? ', leaving out what is reserved for other roles'
+      : '';
+    return `no agent has ${app.cpus} cpus and ${app.mem} MB free for its task (the most one has: ${most.cpus} cpus, ${most.mem} MB${reserved}): ask for less`;
   }
   const ports = fixedHostPorts(app);
   const offered = (port: number) => fits.some((resources) => resources.ports.some((range) => port >= range.begin && port <= range.end));
@@ -51,6 +56,34 @@ function unplaceable(app: MarathonApp, state: MasterState): string | undefined {
   if (missing.length > 0)
     return `it asks for host port ${missing.join(', ')}, which no agent offers (they offer ${formatPortRanges(fits[0]!.ports) || 'none'}): use hostPort 0 for any free one`;
   return undefined;
+}
+
+/**
+ * The roles whose reserved resources the app's task may get, besides the unreserved (`*`): its
+ * `role` (Marathon 1.9+ names it in every app); before that its `acceptedResourceRoles` and, by
+ * default, the role(s) Marathon registered with (a framework named like Marathon).
+ */
+function appRoles(app: MarathonApp, state: MasterState): string[] {
+  const role = optionalString(app.raw.role);
+  if (role) return ['*', role];
+  const accepted = asArray(app.raw.acceptedResourceRoles).flatMap((accepted) => optionalString(accepted) ?? []);
+  const marathon = state.frameworks.filter((framework) => /marathon/i.test(framework.name)).flatMap((framework) => framework.roles);
+  return [...new Set(['*', ...accepted, ...marathon])];
+}
+
+/** A reservation for `reserved` serves a task of one of `roles`, or of a role below it (`dev/web` gets `dev`'s). */
+function mayUse(roles: string[], reserved: string): boolean {
+  return roles.some((role) => role === reserved || role.startsWith(`${reserved}/`));
+}
+
+/**
+ * What an agent can give a task of `roles`: its free resources, but never more than is left once
+ * other roles' reservations are taken out. (Part of a reservation may be in use, so this is the most
+ * the task could get: a reason built on it never says too little is free.)
+ */
+function usableBy(agent: MesosAgent, roles: string[]): Resources {
+  const others = sumResources(agent.reserved.filter((reservation) => !mayUse(roles, reservation.role)).map(({ resources }) => resources));
+  return minResources(freeResources(agent.resources, agent.usedResources), freeResources(agent.resources, others));
 }
 
 /** The agent ports an app's task must get exactly: BRIDGE mappings' non-zero hostPorts, or its portDefinitions with requirePorts. */

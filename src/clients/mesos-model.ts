@@ -1,5 +1,5 @@
 import { SIMULATOR_MARKER } from '../sim/about.js';
-import { NO_RESOURCES, parseResources, type Resources, sumResources } from './resources.js';
+import { isEmpty, NO_RESOURCES, parseResources, type Resources, sumResources } from './resources.js';
 import {
   asArray,
   asBoolean,
@@ -77,6 +77,11 @@ export interface MesosAgent {
   resources: Resources;
   /** Missing in old masters' state: then computed from the tasks running on the agent. */
   usedResources: Resources;
+  /**
+   * The part of `resources` only tasks of a role may use (`reserved_resources` by role: static
+   * `cpus(logstash):0.2` reservations and dynamic ones), used or not.
+   */
+  reserved: Array<{ role: string; resources: Resources }>;
   /** `rack: "a"`, `level: 2`: Mesos attributes are text or scalars; anything else is dropped. */
   attributes: Record<string, string | number>;
   version?: string;
@@ -215,6 +220,10 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
     ...optional('outOfService', outOfService),
     resources: parseResources(agent.resources),
     usedResources: used,
+    reserved: Object.entries(asObject(agent.reserved_resources)).flatMap(([role, amounts]) => {
+      const resources = parseResources(amounts);
+      return role !== '' && role !== '*' && !isEmpty(resources) ? [{ role, resources }] : [];
+    }),
     attributes: Object.fromEntries(
       Object.entries(asObject(agent.attributes)).filter(
         (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',

@@ -98,6 +98,11 @@ export function sumResources(list: Resources[]): Resources {
   };
 }
 
+/** No amount of anything: no cpus, mem, disk, gpus nor ports. */
+export function isEmpty(resources: Resources): boolean {
+  return resources.cpus === 0 && resources.mem === 0 && resources.disk === 0 && resources.gpus === 0 && resources.ports.length === 0;
+}
+
 /** What is left of `total` after `used` (never below zero; ports by range subtraction). */
 export function freeResources(total: Resources, used: Resources): Resources {
   return {
@@ -106,6 +111,17 @@ export function freeResources(total: Resources, used: Resources): Resources {
     disk: Math.max(0, total.disk - used.disk),
     gpus: Math.max(0, total.gpus - used.gpus),
     ports: subtractRanges(total.ports, used.ports),
+  };
+}
+
+/** The least of each amount, and the ports in both. */
+export function minResources(a: Resources, b: Resources): Resources {
+  return {
+    cpus: Math.min(a.cpus, b.cpus),
+    mem: Math.min(a.mem, b.mem),
+    disk: Math.min(a.disk, b.disk),
+    gpus: Math.min(a.gpus, b.gpus),
+    ports: subtractRanges(a.ports, subtractRanges(a.ports, b.ports)),
   };
 }
 

@@ -129,6 +129,7 @@ const masterState = object({
       outOfService: optional(shown),
       resources,
       usedResources: resources,
+      reserved: list(object({ role: nonEmpty, resources })),
       attributes: record(either(str, num)),
       version: optional(nonEmpty),
       port: optional(port),
