@@ -16,7 +16,7 @@ const LISTED_APPS = 5;
 
 /**
  * Why an app has no task running, from what Marathon and the master report: scaled to 0, a task
- * still staging, the last task's failure, or a task Marathon cannot launch because no agent offers
+ * still staging, a task on an agent the master lost touch with, the last task's failure, or a task Marathon cannot launch because no agent offers
  * what it asks for (too many cpus or MB, a host port outside the agents' ranges). Undefined when a
  * task runs, or nothing explains it.
  */
@@ -28,12 +28,27 @@ export function whyNoTaskRuns(app: MarathonApp, state: MasterState | undefined):
   const current = failure !== undefined && asObject(app.raw.lastTaskFailure).version === app.raw.version;
   if (app.tasksStaged > 0 && !current)
     return `${app.tasksStaged === 1 ? 'its task is' : `${app.tasksStaged} tasks are`} still staging: the agent is fetching the image or starting the container (stuck for minutes? its sandbox's stderr says why)`;
+  const unreachable = app.tasks.filter((task) => task.state === 'TASK_UNREACHABLE').length;
+  if (unreachable > 0)
+    return `${unreachable === 1 ? 'its task is' : `${unreachable} of its tasks are`} unreachable: ${unreachableWhy(app)}`;
   if (failure) {
     const message = failure.message.trim();
     const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message;
     return `its last task ${stateWord(failure.state)}${shown ? `: "${shown}"` : ''}`;
   }
   return state ? unplaceable(app, state) : undefined;
+}
+
+/**
+ * Marathon 1.4+ keeps the task of an agent the master lost touch with as TASK_UNREACHABLE (Mesos
+ * stops hearing from the agent for about 75 s first) and starts a replacement once the app's
+ * `unreachableStrategy` says so.
+ */
+function unreachableWhy(app: MarathonApp): string {
+  const after = asObject(app.raw.unreachableStrategy).inactiveAfterSeconds;
+  const when =
+    typeof after === 'number' && Number.isFinite(after) && after >= 0 ? `${after} s after that` : 'as its unreachableStrategy says';
+  return `the master lost touch with the agent it runs on (is the agent up?); Marathon starts a replacement ${when}`;
 }
 
 /** What no active agent can give the app's task, so Marathon keeps waiting for an offer. */

@@ -42,3 +42,17 @@ describe('why no task of an app runs, on agents with reserved resources', () => 
     expect(why).toBe('it asks for host port 31050, which no agent offers (they offer 31100-32000): use hostPort 0 for any free one');
   });
 });
+
+describe('why no task of an app runs, when its agent is out of touch', () => {
+  it('Marathon 1.4+ lists the task of a lost agent as TASK_UNREACHABLE: the reason says so, and when Marathon replaces it', () => {
+    const lost = { id: 'web.1', appId: '/web', host: 'agent-1', state: 'TASK_UNREACHABLE', startedAt: '2020-07-01T10:00:00.000Z' };
+    expect(
+      whyNoTaskRuns(app({ tasks: [lost], unreachableStrategy: { inactiveAfterSeconds: 300, expungeAfterSeconds: 600 } }), state()),
+    ).toBe(
+      'its task is unreachable: the master lost touch with the agent it runs on (is the agent up?); Marathon starts a replacement 300 s after that',
+    );
+    expect(whyNoTaskRuns(app({ instances: 2, tasks: [lost, { ...lost, id: 'web.2' }] }), state())).toMatch(
+      /^2 of its tasks are unreachable: .*as its unreachableStrategy says$/,
+    );
+  });
+});
