@@ -116,6 +116,11 @@ export interface AgentExecutor {
   directory: string;
   taskIds: string[];
   completed: boolean;
+  /**
+   * Mesos' default executor (`type: "DEFAULT"`, Mesos 1.1+: Marathon pods, task groups of SDK
+   * frameworks) runs each task in a sandbox of its own, `<directory>/tasks/<task id>`.
+   */
+  runsTaskSandboxes: boolean;
 }
 
 export interface AgentState {
@@ -284,6 +289,7 @@ export function parseAgentState(value: unknown): AgentState {
             .map((task) => asString(asObject(task).id))
             .filter((id) => id !== ''),
           completed,
+          runsTaskSandboxes: executor.type === 'DEFAULT',
         });
       }
     };
@@ -299,6 +305,11 @@ export function parseAgentState(value: unknown): AgentState {
     executors,
     raw: state,
   };
+}
+
+/** The sandbox of `task` run by `executor`: the executor's own, or the task's under it (the default executor's). */
+export function taskSandbox(executor: AgentExecutor, task: MesosTask): string {
+  return executor.runsTaskSandboxes && executor.id !== task.id ? `${executor.directory}/tasks/${task.id}` : executor.directory;
 }
 
 /** `/metrics/snapshot` is a flat map of numbers; anything else is dropped. */

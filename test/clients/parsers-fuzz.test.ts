@@ -147,7 +147,9 @@ const agentState = object({
   hostname: str,
   version: nonEmpty,
   resources,
-  executors: list(object({ id: str, name: str, frameworkId: str, directory: str, taskIds: list(str), completed: bool })),
+  executors: list(
+    object({ id: str, name: str, frameworkId: str, directory: str, taskIds: list(str), completed: bool, runsTaskSandboxes: bool }),
+  ),
   raw: anyObject,
 });
 const metrics = record(num);
