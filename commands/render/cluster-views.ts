@@ -102,14 +102,15 @@ export function resourceBlocks(state: MasterState): Block[] {
 }
 
 /**
- * "of it reserved for role slave_public (only its tasks get it): 4 cpus, …": resources counted as
- * free above that a task of another role cannot get (a DC/OS public agent is reserved whole).
+ * "of which reserved for role slave_public (only its tasks get it): 4 cpus, …": resources counted as
+ * free above that a task of another role cannot get (a DC/OS public agent is reserved whole). Not in
+ * italics: an underscore in a role's name (slave_public) would end them.
  */
 function reservedLines(reserved: MesosAgent['reserved']): string[] {
   const lines = reserved
     .slice(0, MAX_ROLES_SHOWN)
-    .map(({ role, resources }) => `_of it reserved for role ${escapeMrkdwn(role)} (only its tasks get it): ${resourcesLine(resources)}_`);
-  if (reserved.length > MAX_ROLES_SHOWN) lines.push(`_and reservations for ${reserved.length - MAX_ROLES_SHOWN} more roles_`);
+    .map(({ role, resources }) => `of which reserved for role ${escapeMrkdwn(role)} (only its tasks get it): ${resourcesLine(resources)}`);
+  if (reserved.length > MAX_ROLES_SHOWN) lines.push(`and reservations for ${reserved.length - MAX_ROLES_SHOWN} more roles`);
   return lines;
 }
 

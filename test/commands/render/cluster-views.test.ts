@@ -89,7 +89,7 @@ describe('/state views of real master shapes', () => {
     const [total, , public_] = text.split('*In total*')[1]!.split(/\n(?=\*)/);
     expect(total).toContain('(1-21, 23-5050, 5052-32000)');
     expect(total).toContain(
-      '_of it reserved for role slave_public (only its tasks get it): 4 cpus, 15026 MB mem, 0 MB disk, ports 1-21, 23-5050, 5052-32000_',
+      '\nof which reserved for role slave_public (only its tasks get it): 4 cpus, 15026 MB mem, 0 MB disk, ports 1-21, 23-5050, 5052-32000',
     );
     expect(public_).toContain('*public*');
     expect(public_).toContain('reserved for role slave_public');
