@@ -10,6 +10,7 @@ import {
   formatCpus,
   frameworkBlocks,
   mesosLeaderLine,
+  podBlocks,
   resourceBlocks,
   taskBlocks,
   znodeBlocks,
@@ -26,12 +27,15 @@ async function postInThread(ctx: CommandContext, summary: string, details: Block
 async function marathon(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const cluster = await readyCluster(ctx);
-  const apps = await ctx.services.access.marathon(cluster).apps();
+  const marathon = ctx.services.access.marathon(cluster);
+  const [apps, pods] = await Promise.all([marathon.apps(), marathon.pods()]);
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
+  const podCount = pods.length ? `, ${pods.length} pod${pods.length === 1 ? '' : 's'}` : '';
   await postInThread(
     ctx,
-    `<@${ctx.subject}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`,
-    appBlocks(apps),
+    `<@${ctx.subject}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${podCount}${deploying ? `, ${deploying} deploying` : ''}`,
+    // Only pods: no "no apps, create one" line above them.
+    [...(apps.length === 0 && pods.length > 0 ? [] : appBlocks(apps)), ...podBlocks(pods)],
   );
 }
 
@@ -117,7 +121,7 @@ export const state: CommandSpec = {
     {
       name: 'marathon',
       usage: '/state marathon',
-      summary: 'Marathon apps: instances, running, staged, healthy, deployments',
+      summary: 'Marathon apps (instances, running, staged, healthy, deployments) and pods (Marathon 1.4+)',
       run: marathon,
       aboutAttendee: true,
     },

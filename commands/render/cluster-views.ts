@@ -1,4 +1,4 @@
-import type { MarathonApp } from '../../src/clients/marathon-model.js';
+import type { MarathonApp, MarathonPod } from '../../src/clients/marathon-model.js';
 import { currentTasks, type MasterState, type MesosAgent, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
 import { formatPortRanges, freeResources, mergePortRanges, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
@@ -26,6 +26,26 @@ export function appBlocks(apps: MarathonApp[]): Block[] {
     return section(lines.join('\n'));
   });
 }
+
+/** Marathon 1.4+ pods: their containers' images, instances asked for and running, and Marathon's status word. */
+export function podBlocks(pods: MarathonPod[]): Block[] {
+  return pods.map((pod) => {
+    const what = pod.containers
+      .slice(0, MAX_CONTAINERS_SHOWN)
+      .map((container) => `${escapeMrkdwn(container.name)}${container.image ? ` (\`${escapeMrkdwn(container.image)}\`)` : ''}`)
+      .join(', ');
+    const more = pod.containers.length > MAX_CONTAINERS_SHOWN ? `, and ${pod.containers.length - MAX_CONTAINERS_SHOWN} more` : '';
+    return section(
+      [
+        `*${escapeMrkdwn(pod.id)}* — pod of ${pod.containers.length} container${pod.containers.length === 1 ? '' : 's'}${what ? `: ${what}${more}` : ''}`,
+        `instances ${pod.instances} · running ${pod.running} · ${escapeMrkdwn(pod.status.toLowerCase())} · ${formatCpus(pod.cpus)} cpus, ${pod.mem} MB each`,
+      ].join('\n'),
+    );
+  });
+}
+
+/** More containers than a pod in a workshop has: the list is cut there. */
+const MAX_CONTAINERS_SHOWN = 5;
 
 export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
   if (frameworks.length === 0) return [section('_No frameworks are registered._')];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameworkBlocks, resourceBlocks, taskBlocks } from '../../../commands/render/cluster-views.js';
+import { frameworkBlocks, podBlocks, resourceBlocks, taskBlocks } from '../../../commands/render/cluster-views.js';
+import { parsePodStatus } from '../../../src/clients/marathon-model.js';
 import { parseMasterState } from '../../../src/clients/mesos-model.js';
 import type { Block } from '../../../src/render/blocks.js';
 import { messageToText } from '../../../src/render/text.js';
@@ -123,5 +124,23 @@ describe('/state views of real master shapes', () => {
   it("a framework's used ports on several agents (31000 on two) are named once", () => {
     const text = frameworksOf({ frameworks: [{ id: 'f', name: 'marathon', used_resources: { ports: '[31000-31000, 31000-31001]' } }] });
     expect(text).toContain('ports 31000-31001');
+  });
+
+  it('/state marathon shows a pod (Marathon 1.4+) with its containers, instances and status', () => {
+    const pod = parsePodStatus({
+      id: '/podses',
+      status: 'STABLE',
+      spec: {
+        containers: [
+          { name: 'container-1', resources: { cpus: 0.001, mem: 0.001 }, image: { kind: 'DOCKER', id: 'redis' } },
+          { name: 'container-2', resources: { cpus: 0.1, mem: 128 } },
+        ],
+        scaling: { kind: 'fixed', instances: 2 },
+      },
+      instances: [{ status: 'STABLE' }, { status: 'STABLE' }],
+    });
+    expect(shown(podBlocks([pod]))).toBe(
+      '*/podses* — pod of 2 containers: container-1 (`redis`), container-2\ninstances 2 · running 2 · stable · 0.1 cpus, 128.001 MB each',
+    );
   });
 });
