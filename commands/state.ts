@@ -1,3 +1,5 @@
+import type { MarathonClient } from '../src/clients/marathon.js';
+import type { MarathonPod } from '../src/clients/marathon-model.js';
 import { currentTasks, pidAddress } from '../src/clients/mesos-model.js';
 import { UserError } from '../src/errors.js';
 import { type Block, context, paginate, section } from '../src/render/blocks.js';
@@ -10,6 +12,7 @@ import {
   formatCpus,
   frameworkBlocks,
   mesosLeaderLine,
+  podBlocks,
   resourceBlocks,
   taskBlocks,
   znodeBlocks,
@@ -26,13 +29,27 @@ async function postInThread(ctx: CommandContext, summary: string, details: Block
 async function marathon(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
   const cluster = await readyCluster(ctx);
-  const apps = await ctx.services.access.marathon(cluster).apps();
+  const marathon = ctx.services.access.marathon(cluster);
+  const [apps, pods] = await Promise.all([marathon.apps(), podsOf(marathon)]);
   const deploying = apps.filter((app) => app.deployments.length > 0).length;
+  const podCount = pods.list.length ? `, ${pods.list.length} pod${pods.list.length === 1 ? '' : 's'}` : '';
   await postInThread(
     ctx,
-    `<@${ctx.subject}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${deploying ? `, ${deploying} deploying` : ''}`,
-    appBlocks(apps),
+    `<@${ctx.subject}>'s Marathon: ${apps.length} app${apps.length === 1 ? '' : 's'}${podCount}${deploying ? `, ${deploying} deploying` : ''}`,
+    // Only pods: no "no apps, create one" line above them.
+    [...(apps.length === 0 && pods.list.length > 0 ? [] : appBlocks(apps)), ...pods.blocks],
   );
+}
+
+/** A Marathon's pods as blocks; one that refuses them (an ACL, a proxy) still shows its apps, with why its pods are missing. */
+async function podsOf(marathon: MarathonClient): Promise<{ list: MarathonPod[]; blocks: Block[] }> {
+  try {
+    const list = await marathon.pods();
+    return { list, blocks: podBlocks(list) };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { list: [], blocks: [section(`Pods could not be read: ${error.message}`)] };
+  }
 }
 
 async function frameworks(ctx: CommandContext): Promise<void> {
@@ -117,7 +134,7 @@ export const state: CommandSpec = {
     {
       name: 'marathon',
       usage: '/state marathon',
-      summary: 'Marathon apps: instances, running, staged, healthy, deployments',
+      summary: 'Marathon apps (instances, running, staged, healthy, deployments) and pods (Marathon 1.4+)',
       run: marathon,
       aboutAttendee: true,
     },

@@ -1,6 +1,6 @@
-import type { MarathonApp } from '../../src/clients/marathon-model.js';
-import { currentTasks, type MasterState, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
-import { formatPortRanges, freeResources, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
+import type { MarathonApp, MarathonPod } from '../../src/clients/marathon-model.js';
+import { currentTasks, type MasterState, type MesosAgent, type MesosFramework, type MesosTask } from '../../src/clients/mesos-model.js';
+import { formatPortRanges, freeResources, mergePortRanges, portCount, type Resources, sumResources } from '../../src/clients/resources.js';
 import type { ZnodeTree } from '../../src/clients/zookeeper.js';
 import type { MesosMasterInfo } from '../../src/clients/zookeeper-model.js';
 import { type Block, section } from '../../src/render/blocks.js';
@@ -27,6 +27,26 @@ export function appBlocks(apps: MarathonApp[]): Block[] {
   });
 }
 
+/** Marathon 1.4+ pods: their containers' images, instances asked for and running, and Marathon's status word. */
+export function podBlocks(pods: MarathonPod[]): Block[] {
+  return pods.map((pod) => {
+    const what = pod.containers
+      .slice(0, MAX_CONTAINERS_SHOWN)
+      .map((container) => `${escapeMrkdwn(container.name)}${container.image ? ` (\`${escapeMrkdwn(container.image)}\`)` : ''}`)
+      .join(', ');
+    const more = pod.containers.length > MAX_CONTAINERS_SHOWN ? `, and ${pod.containers.length - MAX_CONTAINERS_SHOWN} more` : '';
+    return section(
+      [
+        `*${escapeMrkdwn(pod.id)}* — pod of ${pod.containers.length} container${pod.containers.length === 1 ? '' : 's'}${what ? `: ${what}${more}` : ''}`,
+        `instances ${pod.instances} · running ${pod.running} · ${escapeMrkdwn(pod.status.toLowerCase())} · ${formatCpus(pod.cpus)} cpus, ${pod.mem} MB each`,
+      ].join('\n'),
+    );
+  });
+}
+
+/** More containers than a pod in a workshop has: the list is cut there. */
+const MAX_CONTAINERS_SHOWN = 5;
+
 export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
   if (frameworks.length === 0) return [section('_No frameworks are registered._')];
   return frameworks.map((framework) => {
@@ -37,11 +57,21 @@ export function frameworkBlocks(frameworks: MesosFramework[]): Block[] {
       [
         `*${escapeMrkdwn(framework.name)}*${framework.active ? '' : ' _(inactive)_'} — \`${escapeMrkdwn(framework.id)}\``,
         `tasks: ${states}${framework.completedTasks.length ? ` · ${framework.completedTasks.length} completed` : ''}`,
-        `uses ${resourcesLine(framework.usedResources)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
+        `uses ${resourcesLine(framework.usedResources)}${rolesPart(framework.roles)}${framework.webuiUrl ? ` · UI ${escapeMrkdwn(framework.webuiUrl)}` : ''}`,
       ].join('\n'),
     );
   });
 }
+
+/** " · role slave_public" for a framework that gets a role's reserved resources; nothing for the default role `*` alone. */
+function rolesPart(roles: string[]): string {
+  if (roles.length === 1 && roles[0] === '*') return '';
+  const shown = roles.slice(0, MAX_ROLES_SHOWN).map(escapeMrkdwn).join(', ');
+  return ` · role${roles.length === 1 ? '' : 's'} ${shown}${roles.length > MAX_ROLES_SHOWN ? `, and ${roles.length - MAX_ROLES_SHOWN} more` : ''}`;
+}
+
+/** More roles than a workshop cluster has: a framework's or an agent's list is cut there. */
+const MAX_ROLES_SHOWN = 5;
 
 export function taskBlocks(state: MasterState): Block[] {
   const rows = state.frameworks.flatMap((framework) => currentTasks(framework).map((task) => ({ framework, task })));
@@ -72,18 +102,51 @@ export function resourceBlocks(state: MasterState): Block[] {
   const { total, used, free } = clusterTotals(state);
   const blocks = state.agents.map((agent) =>
     section(
-      `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}\n${resourceTable(agent.resources, agent.usedResources)}`,
+      [
+        `*${escapeMrkdwn(agent.hostname)}*${agent.active ? '' : ` _(${escapeMrkdwn(agent.outOfService ?? 'inactive')})_`}`,
+        resourceTable(agent.resources, agent.usedResources),
+        ...reservedLines(agent.reserved),
+      ].join('\n'),
     ),
   );
   return [
-    section(`*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})\n${resourceTable(total, used, free)}`),
+    section(
+      [
+        `*In total* (${state.agents.length} agent${state.agents.length === 1 ? '' : 's'})`,
+        resourceTable(total, used, free),
+        ...reservedLines(reservedByRole(state.agents)),
+      ].join('\n'),
+    ),
     ...blocks,
   ];
 }
 
-/** total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5); a range every agent offers is named once. */
+/**
+ * "of which reserved for role slave_public (only its tasks get it): 4 cpus, …": resources counted as
+ * free above that a task of another role cannot get (a DC/OS public agent is reserved whole). Not in
+ * italics: an underscore in a role's name (slave_public) would end them.
+ */
+function reservedLines(reserved: MesosAgent['reserved']): string[] {
+  const lines = reserved
+    .slice(0, MAX_ROLES_SHOWN)
+    .map(({ role, resources }) => `of which reserved for role ${escapeMrkdwn(role)} (only its tasks get it): ${resourcesLine(resources)}`);
+  if (reserved.length > MAX_ROLES_SHOWN) lines.push(`and reservations for ${reserved.length - MAX_ROLES_SHOWN} more roles`);
+  return lines;
+}
+
+/** Every agent's reservations summed by role, in the order the roles first appear. */
+function reservedByRole(agents: MesosAgent[]): MesosAgent['reserved'] {
+  const byRole = new Map<string, Resources[]>();
+  for (const { role, resources } of agents.flatMap((agent) => agent.reserved)) byRole.set(role, [...(byRole.get(role) ?? []), resources]);
+  return [...byRole].map(([role, list]) => ({ role, resources: sumResources(list) }));
+}
+
+/**
+ * total / used / free for cpus, mem, disk and ports (cpus keep their fractions: 1.5). The port
+ * numbers are those any agent offers, each named once: agents offer the same or overlapping ranges.
+ */
 export function resourceTable(total: Resources, used: Resources, free = freeResources(total, used)): string {
-  const ranges = [...new Map(total.ports.map((range) => [`${range.begin}-${range.end}`, range])).values()];
+  const ranges = mergePortRanges(total.ports);
   return [
     `cpus  ${formatCpus(total.cpus)} total · ${formatCpus(used.cpus)} used · *${formatCpus(free.cpus)} free*`,
     `mem   ${total.mem} MB total · ${used.mem} MB used · *${free.mem} MB free*`,
@@ -92,8 +155,9 @@ export function resourceTable(total: Resources, used: Resources, free = freeReso
   ].join('\n');
 }
 
+/** Ports used or reserved on several agents (the same 31000 on two) are named once. */
 export function resourcesLine(resources: Resources): string {
-  return `${formatCpus(resources.cpus)} cpus, ${resources.mem} MB mem, ${resources.disk} MB disk${resources.ports.length ? `, ports ${formatPortRanges(resources.ports)}` : ''}`;
+  return `${formatCpus(resources.cpus)} cpus, ${resources.mem} MB mem, ${resources.disk} MB disk${resources.ports.length ? `, ports ${formatPortRanges(mergePortRanges(resources.ports))}` : ''}`;
 }
 
 export function znodeBlocks(tree: ZnodeTree, masters: MesosMasterInfo[]): Block[] {

@@ -1,7 +1,7 @@
 import type { MarathonApp } from '../clients/marathon-model.js';
-import type { MasterState } from '../clients/mesos-model.js';
-import { formatPortRanges, freeResources } from '../clients/resources.js';
-import { asArray, asObject } from '../clients/values.js';
+import type { MasterState, MesosAgent } from '../clients/mesos-model.js';
+import { formatPortRanges, freeResources, minResources, type Resources, sumResources } from '../clients/resources.js';
+import { asArray, asObject, optionalString } from '../clients/values.js';
 import { withTimeout } from '../within.js';
 import type { CheckScope } from './check-type.js';
 import { type AppSelector, describeApp, describeApps, portMappings, selectApps } from './marathon-apps.js';
@@ -16,7 +16,7 @@ const LISTED_APPS = 5;
 
 /**
  * Why an app has no task running, from what Marathon and the master report: scaled to 0, a task
- * still staging, the last task's failure, or a task Marathon cannot launch because no agent offers
+ * still staging, a task on an agent the master lost touch with, the last task's failure, or a task Marathon cannot launch because no agent offers
  * what it asks for (too many cpus or MB, a host port outside the agents' ranges). Undefined when a
  * task runs, or nothing explains it.
  */
@@ -28,6 +28,9 @@ export function whyNoTaskRuns(app: MarathonApp, state: MasterState | undefined):
   const current = failure !== undefined && asObject(app.raw.lastTaskFailure).version === app.raw.version;
   if (app.tasksStaged > 0 && !current)
     return `${app.tasksStaged === 1 ? 'its task is' : `${app.tasksStaged} tasks are`} still staging: the agent is fetching the image or starting the container (stuck for minutes? its sandbox's stderr says why)`;
+  const unreachable = app.tasks.filter((task) => task.state === 'TASK_UNREACHABLE').length;
+  if (unreachable > 0)
+    return `${unreachable === 1 ? 'its task is' : `${unreachable} of its tasks are`} unreachable: ${unreachableWhy(app)}`;
   if (failure) {
     const message = failure.message.trim();
     const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message;
@@ -36,14 +39,31 @@ export function whyNoTaskRuns(app: MarathonApp, state: MasterState | undefined):
   return state ? unplaceable(app, state) : undefined;
 }
 
+/**
+ * Marathon 1.4+ keeps the task of an agent the master lost touch with as TASK_UNREACHABLE (Mesos
+ * stops hearing from the agent for about 75 s first) and starts a replacement once the app's
+ * `unreachableStrategy` says so.
+ */
+function unreachableWhy(app: MarathonApp): string {
+  const after = asObject(app.raw.unreachableStrategy).inactiveAfterSeconds;
+  const when =
+    typeof after === 'number' && Number.isFinite(after) && after >= 0 ? `${after} s after that` : 'as its unreachableStrategy says';
+  return `the master lost touch with the agent it runs on (is the agent up?); Marathon starts a replacement ${when}`;
+}
+
 /** What no active agent can give the app's task, so Marathon keeps waiting for an offer. */
 function unplaceable(app: MarathonApp, state: MasterState): string | undefined {
-  const free = state.agents.filter((agent) => agent.active).map((agent) => freeResources(agent.resources, agent.usedResources));
-  if (free.length === 0) return 'no agent is registered to run it';
+  const agents = state.agents.filter((agent) => agent.active);
+  if (agents.length === 0) return 'no agent is registered to run it';
+  const roles = appRoles(app, state);
+  const free = agents.map((agent) => usableBy(agent, roles));
   const fits = free.filter((resources) => resources.cpus >= app.cpus && resources.mem >= app.mem);
   if (fits.length === 0) {
     const most = free.reduce((best, resources) => (resources.cpus + resources.mem / 1024 > best.cpus + best.mem / 1024 ? resources : best));
-    return `no agent has ${app.cpus} cpus and ${app.mem} MB free for its task (the most one has: ${most.cpus} cpus, ${most.mem} MB): ask for less`;
+    const reserved = agents.some((agent) => agent.reserved.some((reservation) => !mayUse(roles, reservation.role)))
+      ? ', leaving out what is reserved for other roles'
+      : '';
+    return `no agent has ${app.cpus} cpus and ${app.mem} MB free for its task (the most one has: ${most.cpus} cpus, ${most.mem} MB${reserved}): ask for less`;
   }
   const ports = fixedHostPorts(app);
   const offered = (port: number) => fits.some((resources) => resources.ports.some((range) => port >= range.begin && port <= range.end));
@@ -51,6 +71,34 @@ function unplaceable(app: MarathonApp, state: MasterState): string | undefined {
   if (missing.length > 0)
     return `it asks for host port ${missing.join(', ')}, which no agent offers (they offer ${formatPortRanges(fits[0]!.ports) || 'none'}): use hostPort 0 for any free one`;
   return undefined;
+}
+
+/**
+ * The roles whose reserved resources the app's task may get, besides the unreserved (`*`): its
+ * `role` (Marathon 1.9+ names it in every app); before that its `acceptedResourceRoles` and, by
+ * default, the role(s) Marathon registered with (a framework named like Marathon).
+ */
+function appRoles(app: MarathonApp, state: MasterState): string[] {
+  const role = optionalString(app.raw.role);
+  if (role) return ['*', role];
+  const accepted = asArray(app.raw.acceptedResourceRoles).flatMap((accepted) => optionalString(accepted) ?? []);
+  const marathon = state.frameworks.filter((framework) => /marathon/i.test(framework.name)).flatMap((framework) => framework.roles);
+  return [...new Set(['*', ...accepted, ...marathon])];
+}
+
+/** A reservation for `reserved` serves a task of one of `roles`, or of a role below it (`dev/web` gets `dev`'s). */
+function mayUse(roles: string[], reserved: string): boolean {
+  return roles.some((role) => role === reserved || role.startsWith(`${reserved}/`));
+}
+
+/**
+ * What an agent can give a task of `roles`: its free resources, but never more than is left once
+ * other roles' reservations are taken out. (Part of a reservation may be in use, so this is the most
+ * the task could get: a reason built on it never says too little is free.)
+ */
+function usableBy(agent: MesosAgent, roles: string[]): Resources {
+  const others = sumResources(agent.reserved.filter((reservation) => !mayUse(roles, reservation.role)).map(({ resources }) => resources));
+  return minResources(freeResources(agent.resources, agent.usedResources), freeResources(agent.resources, others));
 }
 
 /** The agent ports an app's task must get exactly: BRIDGE mappings' non-zero hostPorts, or its portDefinitions with requirePorts. */

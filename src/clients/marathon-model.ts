@@ -42,6 +42,22 @@ export interface MarathonApp {
   raw: Json;
 }
 
+/** A pod (Marathon 1.4+) as `/v2/pods/::status` reports it: its containers run as tasks of one instance. */
+export interface MarathonPod {
+  id: string;
+  /** Marathon's word for the pod as a whole: STABLE, DEGRADED, DEPLOYING, TERMINAL or SUSPENDED. */
+  status: string;
+  /** How many instances the pod asks for (`spec.scaling.instances`). */
+  instances: number;
+  /** Instances whose containers all run (STABLE, or DEGRADED: running but not all healthy). */
+  running: number;
+  containers: Array<{ name: string; image?: string }>;
+  /** cpus and MB of one instance: its containers' and its executor's. */
+  cpus: number;
+  mem: number;
+  raw: Json;
+}
+
 export interface MarathonDeployment {
   id: string;
   affectedApps: string[];
@@ -115,6 +131,35 @@ export function parseMarathonApp(value: unknown): MarathonApp {
         }
       : {}),
     raw: app,
+  };
+}
+
+/** Instance states of a pod that run: all containers up, healthy (STABLE) or not (DEGRADED). */
+const RUNNING_INSTANCE = new Set(['STABLE', 'DEGRADED']);
+
+export function parsePodStatus(value: unknown): MarathonPod {
+  const pod = asObject(value);
+  const spec = asObject(pod.spec);
+  const containers = asArray(spec.containers).map(asObject);
+  // An instance takes its containers' resources plus its executor's (Marathon names them in `executorResources`).
+  const sum = (name: 'cpus' | 'mem') =>
+    containers.reduce(
+      (total, container) => total + asAmount(asObject(container.resources)[name]),
+      asAmount(asObject(spec.executorResources)[name]),
+    );
+  return {
+    id: asString(pod.id, asString(spec.id)),
+    status: nonEmptyString(pod.status, 'UNKNOWN'),
+    instances: asCount(asObject(spec.scaling).instances, 1),
+    running: asArray(pod.instances).filter((instance) => RUNNING_INSTANCE.has(asString(asObject(instance).status))).length,
+    containers: containers.map((container) => ({
+      name: asString(container.name),
+      ...optional('image', optionalString(asObject(container.image).id)),
+    })),
+    // Containers of 0.001 cpus and MB (the DC/OS UI's pods) would sum to 32.001999999999995.
+    cpus: Math.round(sum('cpus') * 1000) / 1000,
+    mem: Math.round(sum('mem') * 1000) / 1000,
+    raw: pod,
   };
 }
 

@@ -5,12 +5,14 @@ import {
   type MarathonApp,
   type MarathonDeployment,
   type MarathonInfo,
+  type MarathonPod,
   type MarathonTask,
   parseAppList,
   parseDeployment,
   parseMarathonApp,
   parseMarathonInfo,
   parseMarathonTask,
+  parsePodStatus,
 } from './marathon-model.js';
 import { asArray, asCount, asObject, asString } from './values.js';
 
@@ -34,6 +36,16 @@ export class MarathonClient {
     return parseAppList(
       await this.call('GET', '/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure&embed=apps.deployments&embed=apps.counts'),
     );
+  }
+
+  /** The pods with their instances (Marathon 1.4+); none from a Marathon that has no pods (404: 1.3 and older). */
+  async pods(): Promise<MarathonPod[]> {
+    try {
+      return asArray(await this.call('GET', '/v2/pods/::status')).map(parsePodStatus);
+    } catch (error) {
+      if (error instanceof EndpointError && error.status === 404) return [];
+      throw error;
+    }
   }
 
   async app(id: string): Promise<MarathonApp> {

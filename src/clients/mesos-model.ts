@@ -1,5 +1,5 @@
 import { SIMULATOR_MARKER } from '../sim/about.js';
-import { NO_RESOURCES, parseResources, type Resources, sumResources } from './resources.js';
+import { isEmpty, NO_RESOURCES, parseResources, type Resources, sumResources } from './resources.js';
 import {
   asArray,
   asBoolean,
@@ -7,6 +7,7 @@ import {
   asObject,
   asString,
   firstArray,
+  type Json,
   nonEmptyString,
   optional,
   optionalPort,
@@ -45,7 +46,11 @@ export interface MesosFramework {
   id: string;
   name: string;
   active: boolean;
-  role: string;
+  /**
+   * The roles whose resources it gets: a MULTI_ROLE framework's `roles` (Mesos 1.3+, Marathon 1.9+
+   * registers so), else its one `role`; `*` when it names none.
+   */
+  roles: string[];
   hostname: string;
   webuiUrl?: string;
   usedResources: Resources;
@@ -72,6 +77,11 @@ export interface MesosAgent {
   resources: Resources;
   /** Missing in old masters' state: then computed from the tasks running on the agent. */
   usedResources: Resources;
+  /**
+   * The part of `resources` only tasks of a role may use (`reserved_resources` by role: static
+   * `cpus(logstash):0.2` reservations and dynamic ones), used or not.
+   */
+  reserved: Array<{ role: string; resources: Resources }>;
   /** `rack: "a"`, `level: 2`: Mesos attributes are text or scalars; anything else is dropped. */
   attributes: Record<string, string | number>;
   version?: string;
@@ -106,6 +116,11 @@ export interface AgentExecutor {
   directory: string;
   taskIds: string[];
   completed: boolean;
+  /**
+   * Mesos' default executor (`type: "DEFAULT"`, Mesos 1.1+: Marathon pods, task groups of SDK
+   * frameworks) runs each task in a sandbox of its own, `<directory>/tasks/<task id>`.
+   */
+  runsTaskSandboxes: boolean;
 }
 
 export interface AgentState {
@@ -149,7 +164,7 @@ export function parseFramework(value: unknown): MesosFramework {
     id: asString(framework.id),
     name: asString(framework.name),
     active: asBoolean(framework.active, true),
-    role: asString(framework.role, '*'),
+    roles: frameworkRoles(framework),
     hostname: asString(framework.hostname),
     ...(optionalString(framework.webui_url) ? { webuiUrl: asString(framework.webui_url) } : {}),
     usedResources: used === undefined ? NO_RESOURCES : parseResources(used),
@@ -162,6 +177,11 @@ export function parseFramework(value: unknown): MesosFramework {
         : summaryCounts(framework),
     ...optional('registeredTime', optionalTime(framework.registered_time)),
   };
+}
+
+function frameworkRoles(framework: Json): string[] {
+  const roles = asArray(framework.roles).flatMap((role) => optionalString(role) ?? []);
+  return roles.length > 0 ? roles : [nonEmptyString(framework.role, '*')];
 }
 
 /** A framework's tasks that have not ended: live ones, then those on agents the master lost touch with (TASK_UNREACHABLE). */
@@ -205,6 +225,10 @@ export function parseAgent(value: unknown, tasksOnAgent: MesosTask[] = []): Meso
     ...optional('outOfService', outOfService),
     resources: parseResources(agent.resources),
     usedResources: used,
+    reserved: Object.entries(asObject(agent.reserved_resources)).flatMap(([role, amounts]) => {
+      const resources = parseResources(amounts);
+      return role !== '' && role !== '*' && !isEmpty(resources) ? [{ role, resources }] : [];
+    }),
     attributes: Object.fromEntries(
       Object.entries(asObject(agent.attributes)).filter(
         (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
@@ -265,6 +289,7 @@ export function parseAgentState(value: unknown): AgentState {
             .map((task) => asString(asObject(task).id))
             .filter((id) => id !== ''),
           completed,
+          runsTaskSandboxes: executor.type === 'DEFAULT',
         });
       }
     };
@@ -280,6 +305,11 @@ export function parseAgentState(value: unknown): AgentState {
     executors,
     raw: state,
   };
+}
+
+/** The sandbox of `task` run by `executor`: the executor's own, or the task's under it (the default executor's). */
+export function taskSandbox(executor: AgentExecutor, task: MesosTask): string {
+  return executor.runsTaskSandboxes && executor.id !== task.id ? `${executor.directory}/tasks/${task.id}` : executor.directory;
 }
 
 /** `/metrics/snapshot` is a flat map of numbers; anything else is dropped. */

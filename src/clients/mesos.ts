@@ -17,6 +17,7 @@ import {
   parseMetrics,
   parseTask,
   pidAddress,
+  taskSandbox,
 } from './mesos-model.js';
 import { asArray, asNumber, asObject, asString, firstArray, optionalString } from './values.js';
 
@@ -196,7 +197,7 @@ export class MesosClient {
         `The agent has no sandbox for task ${escapeMrkdwn(task.id)} (it may have been garbage-collected).`,
         'Sandboxes of finished tasks are removed after a while.',
       );
-    return { task, agentUrl, directory: executor.directory };
+    return { task, agentUrl, directory: taskSandbox(executor, task) };
   }
 
   private clientFor(url: string): HttpClient {

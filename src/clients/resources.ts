@@ -32,6 +32,17 @@ export function parsePortRanges(text: unknown): PortRange[] {
   return ranges;
 }
 
+/** The ports in any of `ranges`, sorted, overlapping and adjacent ranges joined: `1-21, 23-5050` and `1025-32000` → `1-21, 23-32000`. */
+export function mergePortRanges(ranges: PortRange[]): PortRange[] {
+  const merged: PortRange[] = [];
+  for (const range of [...ranges].sort((a, b) => a.begin - b.begin)) {
+    const last = merged.at(-1);
+    if (last && range.begin <= last.end + 1) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
 export function formatPortRanges(ranges: PortRange[]): string {
   return ranges.map((range) => (range.begin === range.end ? `${range.begin}` : `${range.begin}-${range.end}`)).join(', ');
 }
@@ -87,6 +98,11 @@ export function sumResources(list: Resources[]): Resources {
   };
 }
 
+/** No amount of anything: no cpus, mem, disk, gpus nor ports. */
+export function isEmpty(resources: Resources): boolean {
+  return resources.cpus === 0 && resources.mem === 0 && resources.disk === 0 && resources.gpus === 0 && resources.ports.length === 0;
+}
+
 /** What is left of `total` after `used` (never below zero; ports by range subtraction). */
 export function freeResources(total: Resources, used: Resources): Resources {
   return {
@@ -95,6 +111,17 @@ export function freeResources(total: Resources, used: Resources): Resources {
     disk: Math.max(0, total.disk - used.disk),
     gpus: Math.max(0, total.gpus - used.gpus),
     ports: subtractRanges(total.ports, used.ports),
+  };
+}
+
+/** The least of each amount, and the ports in both. */
+export function minResources(a: Resources, b: Resources): Resources {
+  return {
+    cpus: Math.min(a.cpus, b.cpus),
+    mem: Math.min(a.mem, b.mem),
+    disk: Math.min(a.disk, b.disk),
+    gpus: Math.min(a.gpus, b.gpus),
+    ports: subtractRanges(a.ports, subtractRanges(a.ports, b.ports)),
   };
 }
 

@@ -180,4 +180,48 @@ describe('Mesos state as other versions and endpoints send it', () => {
     }).agents;
     expect(agents.map(agentAddress)).toEqual(['10.0.0.7:5051', 'agent-2.example:5051', '[fd00::3]:5052', '']);
   });
+
+  it("Mesos 1.3+ lists a MULTI_ROLE framework's roles (Marathon 1.9+ registers so) in place of its one role", () => {
+    const frameworks = parseMasterState({
+      frameworks: [
+        { id: 'f1', name: 'marathon', roles: ['slave_public', 'dev/team-1', ''] },
+        { id: 'f2', name: 'chronos', role: 'batch' },
+        { id: 'f3', name: 'old' },
+        { id: 'f4', name: 'empty', roles: [], role: '' },
+      ],
+    }).frameworks;
+    expect(frameworks.map((framework) => framework.roles)).toEqual([['slave_public', 'dev/team-1'], ['batch'], ['*'], ['*']]);
+  });
+
+  it("an agent's reservations by role are read (a DC/OS public agent is reserved whole for slave_public); none for * or empty", () => {
+    const [agent] = parseMasterState({
+      slaves: [
+        {
+          id: 'a1',
+          resources: { cpus: 4, mem: 14018, ports: '[1-21, 23-5050]' },
+          reserved_resources: {
+            slave_public: { cpus: 4, mem: 14018, disk: 0, gpus: 0, ports: '[1-21, 23-5050]' },
+            '*': { cpus: 1 },
+            nothing: { cpus: 0, mem: 0, ports: '[]' },
+            listed: 'wrong type',
+          },
+        },
+      ],
+    }).agents;
+    expect(agent!.reserved).toEqual([
+      {
+        role: 'slave_public',
+        resources: {
+          cpus: 4,
+          mem: 14018,
+          disk: 0,
+          gpus: 0,
+          ports: [
+            { begin: 1, end: 21 },
+            { begin: 23, end: 5050 },
+          ],
+        },
+      },
+    ]);
+  });
 });

@@ -134,3 +134,61 @@ describe('Mesos client: an agent the master lists without an address', () => {
     }
   });
 });
+
+describe("Mesos client: a task of Mesos' default executor (1.1+: pods, SDK frameworks' task groups)", () => {
+  it("/cluster logs reads the task's own sandbox under the executor's (tasks/<task id>), not the executor's log", async () => {
+    // The shape of a dcos-commons hello-world pod (dcos-net's Mesos 1.5 capture): executor world__…, its task world-0-server__….
+    const taskId = 'world-0-server__deb2e5df';
+    const executorDir = '/var/lib/mesos/slave/slaves/S0/frameworks/F1/executors/world__2531276d/runs/latest';
+    const asked: string[] = [];
+    const agent = await startHttpStub((path) => {
+      asked.push(decodeURIComponent(path));
+      if (path === '/state')
+        return {
+          status: 200,
+          body: JSON.stringify({
+            id: 'S0',
+            frameworks: [
+              {
+                id: 'F1',
+                executors: [
+                  { id: 'world__2531276d', type: 'DEFAULT', directory: executorDir, tasks: [{ id: taskId }] },
+                  // A command executor's task (Marathon app) keeps reading the executor's sandbox.
+                  { id: 'web.1', directory: '/sandbox/web.1', tasks: [{ id: 'web.1' }] },
+                ],
+              },
+            ],
+          }),
+        };
+      if (path.startsWith('/files/read'))
+        return { status: 200, body: JSON.stringify(path.includes('offset=-1') ? { offset: 5 } : { data: 'hello' }) };
+      return { status: 404, body: '' };
+    });
+    const state = {
+      slaves: [{ id: 'S0', pid: 'slave(1)@10.0.0.1:5051' }],
+      frameworks: [
+        {
+          id: 'F1',
+          name: 'hello-world',
+          tasks: [
+            { id: taskId, name: 'world-0-server', state: 'TASK_RUNNING', slave_id: 'S0', executor_id: 'world__2531276d' },
+            { id: 'web.1', name: 'web', state: 'TASK_RUNNING', slave_id: 'S0' },
+          ],
+        },
+      ],
+    };
+    const master = await startHttpStub((path) =>
+      path === '/state' ? { status: 200, body: JSON.stringify(state) } : { status: 404, body: '' },
+    );
+    const http = new HttpClient();
+    try {
+      const mesos = new MesosClient(http, { masterUrl: master.url, agentUrls: [agent.url] });
+      expect((await mesos.readSandboxFile('world-0-server', 'stdout')).path).toBe(`${executorDir}/tasks/${taskId}/stdout`);
+      expect((await mesos.readSandboxFile('web', 'stderr')).path).toBe('/sandbox/web.1/stderr');
+      expect(asked).toContain(`/files/read?path=${executorDir}/tasks/${taskId}/stdout&offset=-1`);
+    } finally {
+      await http.close();
+      await Promise.all([master.close(), agent.close()]);
+    }
+  });
+});

@@ -101,7 +101,7 @@ const framework = object({
   id: str,
   name: str,
   active: bool,
-  role: str,
+  roles: list(nonEmpty),
   hostname: str,
   webuiUrl: optional(nonEmpty),
   usedResources: resources,
@@ -129,6 +129,7 @@ const masterState = object({
       outOfService: optional(shown),
       resources,
       usedResources: resources,
+      reserved: list(object({ role: nonEmpty, resources })),
       attributes: record(either(str, num)),
       version: optional(nonEmpty),
       port: optional(port),
@@ -146,7 +147,9 @@ const agentState = object({
   hostname: str,
   version: nonEmpty,
   resources,
-  executors: list(object({ id: str, name: str, frameworkId: str, directory: str, taskIds: list(str), completed: bool })),
+  executors: list(
+    object({ id: str, name: str, frameworkId: str, directory: str, taskIds: list(str), completed: bool, runsTaskSandboxes: bool }),
+  ),
   raw: anyObject,
 });
 const metrics = record(num);

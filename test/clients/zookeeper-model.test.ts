@@ -24,3 +24,29 @@ describe('Mesos masters in a broken or hostile ZooKeeper', () => {
     expect(mesosLeader([real, stray])?.znode).toBe('json.info_0000000003');
   });
 });
+
+describe('Mesos masters as newer versions write them', () => {
+  it('Mesos 1.5+ MasterInfo with a fault domain and capabilities (1.8, values of a dcos-net capture) is decoded', () => {
+    const info = {
+      address: { hostname: '10.0.5.220', ip: '10.0.5.220', port: 5050 },
+      capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }],
+      domain: { fault_domain: { region: { name: 'aws/us-west-2' }, zone: { name: 'aws/us-west-2a' } } },
+      hostname: 'ip-10-0-5-220.us-west-2.compute.internal',
+      id: '31953f3e-15f7-4f83-8d94-c2384f40b723',
+      ip: 3691380746,
+      pid: 'master@10.0.5.220:5050',
+      port: 5050,
+      version: '1.8.0',
+    };
+    expect(decodeMesosMasterZnode('json.info_0000000012', Buffer.from(JSON.stringify(info)))).toEqual({
+      znode: 'json.info_0000000012',
+      sequence: 12,
+      format: 'json',
+      pid: 'master@10.0.5.220:5050',
+      hostname: '10.0.5.220',
+      port: 5050,
+      version: '1.8.0',
+      id: '31953f3e-15f7-4f83-8d94-c2384f40b723',
+    });
+  });
+});

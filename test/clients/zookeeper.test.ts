@@ -34,6 +34,11 @@ describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
     await create(`${root}/mesos/json.info_0000000001`, masterInfo('10.0.0.1'));
     await create(`${root}/mesos/log_replicas`);
     await create(`${root}/marathon/leader-curator/_c_1-latch-0000000001`, '10.0.0.9:8080');
+    // Marathon 1.4+ (Curator's LeaderLatch): `_c_<uuid>-latch-<sequence>`, the uuid random, so the names sort
+    // unlike the sequences (names as in Marathon's NetworkPartitionIntegrationTest log); the legacy /leader stays empty.
+    await create(`${root}/marathon-ha/leader-curator/_c_ab228197-7592-460a-9ded-c9192e1e2ed0-latch-0000000004`, '10.0.5.221:8080');
+    await create(`${root}/marathon-ha/leader-curator/_c_fe1844c7-c8ba-40e4-aff2-9db0289a2789-latch-0000000002`, '10.0.5.220:8080');
+    await create(`${root}/marathon-ha/leader`);
     for (let i = 0; i < 30; i++) await create(`${root}/many/n${i}/child`, 'x');
     raw.close();
   });
@@ -47,6 +52,10 @@ describe.skipIf(!testZookeeper())('ZooKeeper client (real ZooKeeper)', () => {
 
   it('finds the Marathon leader', async () => {
     expect(await client.marathonLeader(`${root}/marathon`)).toBe('10.0.0.9:8080');
+  });
+
+  it('of several Marathons (Curator latches named by a random uuid), the lowest sequence leads, not the first name', async () => {
+    expect(await client.marathonLeader(`${root}/marathon-ha`)).toBe('10.0.5.220:8080');
   });
 
   it('lists a subtree with data sizes, within depth and node limits', async () => {

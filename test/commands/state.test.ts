@@ -174,6 +174,44 @@ describe.skipIf(!needs)('/cluster attach and /state (e2e)', () => {
     expect(posts.slice(1).map(text).join('')).toMatch(/\*\/nginx\* — image `nginx`.*instances 1 · running 1/);
   });
 
+  it('/state marathon lists the pods of a Marathon 1.4+ beside its apps; one that refuses its pods still shows the apps', async () => {
+    const info = { name: 'marathon', version: '1.11.24', leader: 'm:8080' };
+    const pod = {
+      id: '/podses',
+      status: 'STABLE',
+      spec: {
+        containers: [{ name: 'web', resources: { cpus: 0.1, mem: 32 }, image: { kind: 'DOCKER', id: 'nginx' } }],
+        scaling: { instances: 1 },
+      },
+      instances: [{ status: 'STABLE' }],
+    };
+    const marathon = (pods: { status: number; body: string }) =>
+      startHttpStub((path) =>
+        path === '/v2/info'
+          ? { status: 200, body: JSON.stringify(info) }
+          : path.startsWith('/v2/apps')
+            ? { status: 200, body: JSON.stringify({ apps: [] }) }
+            : path === '/v2/pods/::status'
+              ? pods
+              : { status: 404, body: '' },
+      );
+    const withPods = await marathon({ status: 200, body: JSON.stringify([pod]) });
+    const refusing = await marathon({ status: 403, body: JSON.stringify({ message: 'Not Authorized to perform this action!' }) });
+    stubs.push(withPods, refusing);
+    expect(
+      text((await run('/cluster', `attach master=${cluster.masterUrl} marathon=${withPods.url}`, 'U0PODS')).replies[0]!),
+    ).not.toContain("can't");
+    const listed = await run('/state', 'marathon', 'U0PODS');
+    expect(String(listed.posts[0]!.body.text)).toContain('Marathon: 0 apps, 1 pod');
+    const details = listed.posts.slice(1).map(text).join('');
+    expect(details).toContain('*/podses* — pod of 1 container: web (`nginx`)');
+    expect(details).not.toContain('No Marathon apps');
+    await run('/cluster', `attach master=${cluster.masterUrl} marathon=${refusing.url}`, 'U0PODS2');
+    const refused = await run('/state', 'marathon', 'U0PODS2');
+    expect(String(refused.posts[0]!.body.text)).toContain('Marathon: 0 apps');
+    expect(refused.posts.slice(1).map(text).join('')).toContain('Pods could not be read: Marathon answered HTTP 403: Not Authorized');
+  });
+
   it('/state tasks and /state frameworks show what runs where', async () => {
     const tasks = await run('/state', 'tasks');
     expect(tasks.posts.slice(1).map(text).join('')).toMatch(/\*nginx\* \(marathon\) — TASK_RUNNING/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameworkBlocks, resourceBlocks, taskBlocks } from '../../../commands/render/cluster-views.js';
+import { frameworkBlocks, podBlocks, resourceBlocks, taskBlocks } from '../../../commands/render/cluster-views.js';
+import { parsePodStatus } from '../../../src/clients/marathon-model.js';
 import { parseMasterState } from '../../../src/clients/mesos-model.js';
 import type { Block } from '../../../src/render/blocks.js';
 import { messageToText } from '../../../src/render/text.js';
@@ -71,5 +72,75 @@ describe('/state views of real master shapes', () => {
     });
     expect(text).toContain('*on* — `f1`');
     expect(text).toContain('*off* _(inactive)_ — `f2`');
+  });
+
+  it('/state resources names what a role has reserved (counted as free above it), per agent and in total', () => {
+    const text = resourcesOf({
+      slaves: [
+        // A DC/OS private agent leaves the master's ports out; a public one is reserved whole for slave_public.
+        { id: 'a1', hostname: 'private', resources: { cpus: 4, mem: 15026, ports: '[1025-5049, 5052-32000]' } },
+        {
+          id: 'a2',
+          hostname: 'public',
+          resources: { cpus: 4, mem: 15026, ports: '[1-21, 23-5050, 5052-32000]' },
+          reserved_resources: { slave_public: { cpus: 4, mem: 15026, ports: '[1-21, 23-5050, 5052-32000]' } },
+        },
+      ],
+    });
+    const [total, , public_] = text.split('*In total*')[1]!.split(/\n(?=\*)/);
+    expect(total).toContain('(1-21, 23-5050, 5052-32000)');
+    expect(total).toContain(
+      '\nof which reserved for role slave_public (only its tasks get it): 4 cpus, 15026 MB mem, 0 MB disk, ports 1-21, 23-5050, 5052-32000',
+    );
+    expect(public_).toContain('*public*');
+    expect(public_).toContain('reserved for role slave_public');
+    expect(text.split('*private*')[1]!.split('*public*')[0]).not.toContain('reserved');
+  });
+
+  it('/state frameworks names the roles of a framework that has some besides * (a MULTI_ROLE one lists them)', () => {
+    const text = frameworksOf({
+      frameworks: [
+        { id: 'f1', name: 'marathon', roles: ['slave_public', 'dev'], webui_url: 'http://m:8080' },
+        { id: 'f2', name: 'chronos', role: 'batch' },
+        { id: 'f3', name: 'plain', role: '*' },
+      ],
+    });
+    expect(text).toContain('uses 0 cpus, 0 MB mem, 0 MB disk · roles slave_public, dev · UI http://m:8080');
+    expect(text).toContain('· role batch');
+    expect(text.split('*plain*')[1]).not.toContain('role');
+  });
+
+  it('/state resources: agents offering different, overlapping ranges (a DC/OS private and a public agent) list each port number once', () => {
+    const text = resourcesOf({
+      slaves: [
+        { id: 'a1', hostname: 'private', resources: { cpus: 4, mem: 15026, ports: '[1025-2180, 2182-5049, 5052-32000]' } },
+        { id: 'a2', hostname: 'public', resources: { cpus: 4, mem: 15026, ports: '[1-21, 23-5050, 5052-32000]' } },
+      ],
+    });
+    const total = text.split('\n').find((line) => line.startsWith('ports'))!;
+    expect(total).toMatch(/ \(1-21, 23-5050, 5052-32000\)$/);
+  });
+
+  it("a framework's used ports on several agents (31000 on two) are named once", () => {
+    const text = frameworksOf({ frameworks: [{ id: 'f', name: 'marathon', used_resources: { ports: '[31000-31000, 31000-31001]' } }] });
+    expect(text).toContain('ports 31000-31001');
+  });
+
+  it('/state marathon shows a pod (Marathon 1.4+) with its containers, instances and status', () => {
+    const pod = parsePodStatus({
+      id: '/podses',
+      status: 'STABLE',
+      spec: {
+        containers: [
+          { name: 'container-1', resources: { cpus: 0.001, mem: 0.001 }, image: { kind: 'DOCKER', id: 'redis' } },
+          { name: 'container-2', resources: { cpus: 0.1, mem: 128 } },
+        ],
+        scaling: { kind: 'fixed', instances: 2 },
+      },
+      instances: [{ status: 'STABLE' }, { status: 'STABLE' }],
+    });
+    expect(shown(podBlocks([pod]))).toBe(
+      '*/podses* — pod of 2 containers: container-1 (`redis`), container-2\ninstances 2 · running 2 · stable · 0.1 cpus, 128.001 MB each',
+    );
   });
 });
