@@ -177,6 +177,10 @@ describe('FAQ', () => {
       'what is the master': 'master-and-agents',
       'what is a task': 'scheduler-executor-task',
       'what is a scheduler': 'scheduler-executor-task',
+      // A command's bare name: "minimesos info" got destroy (whose answer says what info prints afterwards).
+      'minimesos info': 'minimesos-info',
+      'minimesos up': 'minimesos-up',
+      'minimesos install': 'minimesos-install',
     };
     for (const [question, topic] of Object.entries(expected)) expect(faq.ask(question).topic?.id, question).toBe(topic);
     expect(faq.topic('marathon-restart')!.answer).toContain('`curl -X POST $MINIMESOS_MARATHON/v2/apps/<id>/restart`');
