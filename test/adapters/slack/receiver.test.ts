@@ -180,8 +180,10 @@ describe.skipIf(!testRedisUrl())('Slack HTTP receiver (real Bolt, fake Slack Web
       }),
     });
     expect(response.status).toBe(200);
+    // The first question builds the FAQ here (2–3 s; `serve` builds it before listening): a loaded CI machine needs longer.
     const answer = await slack.fake.waitFor(
       (call) => call.method === 'chat.postMessage' && call.body.thread_ts === '1700000000.000099' && call.status === 200,
+      20_000,
     );
     expect(String(answer.body.text)).toBe("Why doesn't Elasticsearch scale up?");
     expect(JSON.stringify(answer.body.blocks)).toContain('one Elasticsearch node per agent');
