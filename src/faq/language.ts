@@ -71,9 +71,8 @@ export class Languages {
     // One letter alone says too little ("w/o", "python -m"), and a course word alone is every language's ("es" is Elasticsearch)...
     const tokens = tokenise(message);
     // Asked once per word: every language below asks again, and isCourse is the costly part of a message.
-    const lone = new Set(tokens.filter((token) => token.length < 2 || isCourse(token)));
-    const alone = (token: string) => lone.has(token);
-    const englishCount = tokens.filter((token) => this.english.has(token) && !alone(token)).length;
+    const alone = new Set(tokens.filter((token) => token.length < 2 || isCourse(token)));
+    const englishCount = tokens.filter((token) => this.english.has(token) && !alone.has(token)).length;
     const lowered = message.toLowerCase();
     let best: Language | undefined;
     let bestCount = 0;
@@ -84,7 +83,7 @@ export class Languages {
       for (const phrase of phrasesOf(language, tokens, () => false)) {
         const size = phrase.split(' ').length;
         if (size > 1) count += size;
-        else if (alone(phrase) || this.english.has(phrase)) continue;
+        else if (alone.has(phrase) || this.english.has(phrase)) continue;
         else if (language.function.has(phrase) || (language.words.has(phrase) && !isEnglish(phrase))) count++;
       }
       for (const letter of language.letters) if (lowered.includes(letter)) count++;
